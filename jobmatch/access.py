@@ -1,0 +1,22 @@
+"""Who may see what: settlements visible to a user, by role."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobmatch.models import Settlement, User
+
+
+def visible_settlement_ids(session: Session, user: User) -> set[int]:
+    """Admins see every settlement, county officers their county's, staff their own."""
+    if user.role == "admin":
+        return set(session.scalars(select(Settlement.id)))
+    if user.role == "county_officer":
+        return set(session.scalars(select(Settlement.id).where(Settlement.county_id == user.county_id)))
+    if user.role == "staff":
+        return {s.id for s in user.settlements}
+    return set()
+
+
+def sees_unmasked_ids(user: User) -> bool:
+    """Only staff who keep the ledger (and admins) need full ID numbers and phones."""
+    return user.role in ("admin", "staff")

@@ -1,0 +1,155 @@
+"""The `jobmatch` command: database, roster, ledger, demo, matching, queue worker, web server."""
+
+import sys
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+from flask import current_app
+
+from jobmatch import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=True)
+def main():
+    """jobmatch — employment service for relocated households (易地搬迁就业服务)."""
+
+
+# -- database ---------------------------------------------------------------------------
+
+@main.group()
+def db():
+    """Database migrations."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision):
+    """Apply migrations up to REVISION."""
+    from jobmatch import migrate
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"database at revision {revision}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision):
+    """Revert migrations down to REVISION ('base' for an empty database)."""
+    from jobmatch import migrate
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"database at revision {revision}")
+
+
+# -- roster -----------------------------------------------------------------------------
+
+@main.group()
+def roster():
+    """Import and export the employment roster spreadsheet (就业管理台账)."""
+
+
+@roster.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--partial", is_flag=True, help="Import valid households, skip households with an invalid row.")
+@click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
+@click.option("--sheet", default=None, help="Sheet name of an .xlsx file (default: the first).")
+@with_appcontext
+def roster_import(file, partial, dry_run, sheet):
+    """Import FILE (.xlsx or .csv in UTF-8 or GB18030)."""
+    from jobmatch.db import get_session
+    from jobmatch.roster.reading import RosterFileError
+    from jobmatch.services.roster_import import import_roster
+
+    session = get_session()
+    try:
+        with open(file, "rb") as source:
+            report = import_roster(session, source, filename=file, sheet=sheet, partial=partial,
+                                   dry_run=dry_run, actor="cli:roster-import")
+    except RosterFileError as exc:
+        click.echo(f"{file}: {exc}; nothing was written.", err=True)
+        sys.exit(1)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    if not report.written and not dry_run:
+        session.rollback()
+        click.echo(f"{len(report.problems)} problem(s); nothing was written.", err=True)
+        sys.exit(1)
+    if report.written:
+        session.commit()
+    click.echo(report.summary_line(dry_run=dry_run))
+    if dry_run and report.problems:
+        sys.exit(1)
+
+
+@roster.command("export")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="FILE.xlsx")
+@click.option("--county", default=None)
+@click.option("--settlement", default=None)
+@click.option("--month", default=None, help="YYYY-MM (default: this month)")
+@with_appcontext
+def roster_export(out_path, county, settlement, month):
+    """Export the roster in the same layout it is imported in."""
+    from jobmatch.db import get_session
+    from jobmatch.services.roster_export import ExportError, export_roster
+
+    try:
+        count = export_roster(get_session(), out_path, county=county, settlement=settlement, month=month)
+    except ExportError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {count} persons to {out_path}")
+
+
+# -- ledger -----------------------------------------------------------------------------
+
+@main.group()
+def ledger():
+    """The employment ledger's event chain."""
+
+
+@ledger.command("verify")
+@with_appcontext
+def ledger_verify():
+    """Check every event's hash; name the first altered, inserted or deleted one."""
+    from jobmatch import ledger as ledger_module
+    from jobmatch.db import get_session
+
+    result = ledger_module.verify(get_session())
+    if not result.ok:
+        click.echo(f"ledger broken after {result.checked} good events: {result.problem}", err=True)
+        sys.exit(1)
+    click.echo(f"ledger ok: {result.checked} events, head {result.head_hash[:16]}")
+
+
+# -- demo -------------------------------------------------------------------------------
+
+@main.command("demo")
+@click.option("--households", default=150, show_default=True)
+@click.option("--seed", default=7, show_default=True)
+@with_appcontext
+def demo(households, seed):
+    """Load a realistic demo: one county, two settlements, employers, vacancies, a fair."""
+    from jobmatch.db import get_session
+    from jobmatch.services.demo import DemoAlreadyLoaded, load_demo
+
+    session = get_session()
+    try:
+        logins = load_demo(session, households=households, seed=seed)
+    except DemoAlreadyLoaded as exc:
+        session.rollback()
+        click.echo(str(exc))
+        return
+    session.commit()
+    click.echo("demo loaded. Sign in at http://127.0.0.1:5000 with:")
+    for role, username, password in logins:
+        click.echo(f"  {role:<16} {username:<14} {password}")
+
+
+# -- matching ---------------------------------------------------------------------------
+
+@main.command("match", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def match(args):
+    """Batch matching on JSON Lines files (see shared/formats/matching-io.md)."""
+    from matching.cli import main as matching_main
+    sys.exit(matching_main(list(args)))

@@ -1,0 +1,50 @@
+"""Configuration, read from environment variables (all documented in README.md)."""
+
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LOCAL_TIMEZONE = "Asia/Shanghai"
+
+
+def _int(env, name, default):
+    value = env.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _float(env, name, default):
+    value = env.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+def config_from_env(env=None, instance_path: Path | None = None) -> dict:
+    """Return the Flask config mapping for the given environment."""
+    env = os.environ if env is None else env
+    instance_path = instance_path or REPO_ROOT / "instance"
+    default_db = f"sqlite:///{instance_path / 'jobmatch.sqlite'}"
+    return {
+        "DATABASE_URL": env.get("DATABASE_URL") or default_db,
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "SMS_PROVIDER": env.get("SMS_PROVIDER", "console"),
+        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID", ""),
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN", ""),
+        "TWILIO_FROM": env.get("TWILIO_FROM", ""),
+        "TWILIO_API_BASE": env.get("TWILIO_API_BASE") or None,
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        # A random key keeps a fresh checkout working; production must set its own
+        # (sessions would not survive a restart or be shared between processes).
+        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_hex(32),
+        "SECRET_KEY_FROM_ENV": bool(env.get("SECRET_KEY")),
+        "SMS_SIGNATURE": env.get("SMS_SIGNATURE", "安置点就业服务"),
+        "SMS_DAILY_CAP": _int(env, "SMS_DAILY_CAP", 3),
+        "OFFER_EXPIRY_HOURS": _int(env, "OFFER_EXPIRY_HOURS", 48),
+        "MATCH_MIN_SCORE": _float(env, "MATCH_MIN_SCORE", 0.3),
+        "MATCH_MODEL_PATH": env.get("MATCH_MODEL_PATH") or str(instance_path / "match-model.pkl"),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    }

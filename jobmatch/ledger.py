@@ -1,0 +1,155 @@
+"""The employment ledger: append events, verify the chain. The only code that writes events.
+
+An event's hash is sha256 over the previous hash, the event's header fields and the
+sha256 digest of its canonical JSON data. Appends are serialised (an advisory lock on
+PostgreSQL, BEGIN IMMEDIATE on SQLite), so the chain stays a single line however
+many processes write at once.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session
+
+from jobmatch.clock import utcnow
+from jobmatch.db import is_postgresql
+from jobmatch.models import LedgerEvent
+
+GENESIS_HASH = "0" * 64
+_ADVISORY_LOCK_KEY = 7_301_000  # any constant shared by all writers
+_HEAD_KEY = "jobmatch.ledger_head"
+
+
+@dataclass
+class NewEvent:
+    """An event to append: what happened, to whom, said by whom."""
+
+    kind: str
+    actor: str
+    data: dict = field(default_factory=dict)
+    household_id: int | None = None
+    person_id: int | None = None
+    subject: str = ""
+
+
+def _json_default(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    raise TypeError(f"not JSON serialisable in a ledger event: {type(value).__name__}")
+
+
+def canonical_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default)
+
+
+def data_digest(data) -> str:
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
+
+def chain_hash(prev_hash: str, seq: int, occurred_at: datetime, actor: str, kind: str,
+               household_id, person_id, subject: str, digest: str) -> str:
+    header = canonical_json([prev_hash, seq, occurred_at.isoformat(), actor, kind,
+                             household_id, person_id, subject, digest])
+    return hashlib.sha256(header.encode("utf-8")).hexdigest()
+
+
+def append(session: Session, kind: str, *, actor: str, data: dict | None = None,
+           household_id: int | None = None, person_id: int | None = None, subject: str = "") -> dict:
+    """Append one event; returns its row as a dict. The caller commits."""
+    return append_many(session, [NewEvent(kind, actor, data or {}, household_id, person_id, subject)])[0]
+
+
+def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
+    """Append events in order with one round trip. The caller commits."""
+    if not events:
+        return []
+    seq, prev_hash = _locked_head(session)
+    occurred_at = utcnow()
+    rows = []
+    for new in events:
+        seq += 1
+        data = json.loads(canonical_json(new.data))  # store exactly what was hashed
+        digest = data_digest(data)
+        row_hash = chain_hash(prev_hash, seq, occurred_at, new.actor, new.kind,
+                              new.household_id, new.person_id, new.subject, digest)
+        rows.append({
+            "seq": seq, "occurred_at": occurred_at, "actor": new.actor, "kind": new.kind,
+            "household_id": new.household_id, "person_id": new.person_id, "subject": new.subject,
+            "data": data, "data_digest": digest, "prev_hash": prev_hash, "hash": row_hash,
+        })
+        prev_hash = row_hash
+    session.execute(insert(LedgerEvent), rows)
+    session.info[_HEAD_KEY] = (seq, prev_hash)
+    return rows
+
+
+def _locked_head(session: Session) -> tuple[int, str]:
+    """The last (seq, hash), read once per transaction after taking the append lock."""
+    head = session.info.get(_HEAD_KEY)
+    if head is not None:
+        return head
+    if is_postgresql(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
+    last = session.execute(
+        select(LedgerEvent.seq, LedgerEvent.hash).order_by(LedgerEvent.seq.desc()).limit(1)
+    ).first()
+    head = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+    session.info[_HEAD_KEY] = head
+    return head
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_head(session, transaction):
+    # The cached head is only valid while this transaction holds the append lock.
+    if transaction.parent is None:
+        session.info.pop(_HEAD_KEY, None)
+
+
+@dataclass
+class VerifyResult:
+    checked: int
+    problem: str | None = None
+    bad_seq: int | None = None
+    head_hash: str = GENESIS_HASH
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def verify(session: Session, batch_size: int = 5000) -> VerifyResult:
+    """Walk the chain from the first event; stop at the first event that does not fit."""
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    rows = session.execute(
+        select(LedgerEvent).order_by(LedgerEvent.seq).execution_options(yield_per=batch_size)
+    ).scalars()
+    for ev in rows:
+        problem = _check_event(ev, expected_seq, prev_hash)
+        if problem:
+            return VerifyResult(checked, problem, ev.seq, prev_hash)
+        checked += 1
+        expected_seq, prev_hash = ev.seq + 1, ev.hash
+    return VerifyResult(checked, head_hash=prev_hash)
+
+
+def _check_event(ev: LedgerEvent, expected_seq: int, prev_hash: str) -> str | None:
+    where = f"event {ev.seq} ({ev.kind}, id {ev.id})"
+    if ev.seq > expected_seq:
+        return f"event {expected_seq} is missing before {where}: deleted"
+    if ev.seq < expected_seq:
+        return f"{where} is out of order: inserted"
+    if ev.prev_hash != prev_hash:
+        return f"{where} does not follow event {ev.seq - 1}: inserted, deleted or reordered"
+    if data_digest(ev.data) != ev.data_digest:
+        return f"{where}: its data was altered"
+    recomputed = chain_hash(ev.prev_hash, ev.seq, ev.occurred_at, ev.actor, ev.kind,
+                            ev.household_id, ev.person_id, ev.subject, ev.data_digest)
+    if recomputed != ev.hash:
+        return f"{where}: its actor, time, kind or subject was altered"
+    return None

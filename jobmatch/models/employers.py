@@ -1,0 +1,58 @@
+"""Employers and the vacancies they post."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobmatch.db import Base
+from jobmatch.models.types import UTCDateTime
+
+EMPLOYER_KINDS = ("company", "workshop", "cooperative", "labour_service", "public_works", "public")
+
+
+class Employer(Base):
+    __tablename__ = "employers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="company")
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"), index=True)
+    contact_name: Mapped[str] = mapped_column(String(40), default="")
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    county = relationship("County")
+    vacancies: Mapped[list["Vacancy"]] = relationship(back_populates="employer")
+
+
+class Vacancy(Base):
+    __tablename__ = "vacancies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    title: Mapped[str] = mapped_column(String(80))
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    openings: Mapped[int] = mapped_column(Integer)
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(10), default="regular")  # regular | gig | welfare | relief
+    physical_demand: Mapped[str] = mapped_column(String(8), default="medium")  # light | medium | heavy
+    wage_min: Mapped[int | None] = mapped_column(Integer)
+    wage_max: Mapped[int | None] = mapped_column(Integer)
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    dormitory: Mapped[bool] = mapped_column(Boolean, default=False)
+    hours: Mapped[str] = mapped_column(String(14), default="any")  # any | day | shift | school_hours
+    # Rule 9: work-for-relief and government-funded projects hire local relocated workers first.
+    government_funded: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(8), default="open", index=True)  # open | closed
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    employer: Mapped[Employer] = relationship(back_populates="vacancies")
+    county = relationship("County")

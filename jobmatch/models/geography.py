@@ -1,0 +1,35 @@
+"""Counties and the settlement sites in them."""
+
+from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobmatch.db import Base
+
+
+class County(Base):
+    __tablename__ = "counties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    province: Mapped[str] = mapped_column(String(30), default="")
+    adcode: Mapped[str] = mapped_column(String(12), default="")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+    settlements: Mapped[list["Settlement"]] = relationship(back_populates="county", order_by="Settlement.name")
+
+
+class Settlement(Base):
+    __tablename__ = "settlements"
+    __table_args__ = (UniqueConstraint("county_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    # "staff" when staff gave the location, "gazetteer" when it is the county's centre.
+    location_source: Mapped[str] = mapped_column(String(12), default="gazetteer")
+    relocated_people: Mapped[int | None] = mapped_column(Integer)
+
+    county: Mapped[County] = relationship(back_populates="settlements")

@@ -1,0 +1,61 @@
+"""Households and persons: the worker profiles of the employment ledger."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobmatch.db import Base
+from jobmatch.models.types import UTCDateTime
+
+
+class Household(Base):
+    __tablename__ = "households"
+    __table_args__ = (UniqueConstraint("county_id", "household_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), index=True)
+    household_no: Mapped[str] = mapped_column(String(40))
+    # Kept by jobmatch.services.household_status.refresh_households and nothing else.
+    labourers: Mapped[int] = mapped_column(Integer, default=0)
+    employed: Mapped[int] = mapped_column(Integer, default=0)
+    zero_employment: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    zero_employment_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    settlement = relationship("Settlement")
+    county = relationship("County")
+    members: Mapped[list["Person"]] = relationship(back_populates="household", order_by="Person.id")
+
+
+class Person(Base):
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    gender: Mapped[str] = mapped_column(String(6))
+    birth_date: Mapped[date] = mapped_column(Date)
+    relation: Mapped[str] = mapped_column(String(10))
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    phone_invalid: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity: Mapped[str] = mapped_column(String(8))  # full | half | weak | none
+    wants_work: Mapped[bool | None] = mapped_column(Boolean)
+    mobility: Mapped[str | None] = mapped_column(String(10))  # site | county | province | any
+    max_commute_km: Mapped[float | None] = mapped_column(Float)
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    certificates: Mapped[list] = mapped_column(JSON, default=list)
+    training_wishes: Mapped[list] = mapped_column(JSON, default=list)
+    wage_expectation: Mapped[int | None] = mapped_column(Integer)
+    disability: Mapped[str] = mapped_column(String(6), default="none")
+    monitoring: Mapped[str] = mapped_column(String(10), default="none")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    sms_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    cannot_leave_site: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    household: Mapped[Household] = relationship(back_populates="members")
+    spells: Mapped[list["EmploymentSpell"]] = relationship(back_populates="person", order_by="EmploymentSpell.started_on")
+
+
+from jobmatch.models.employment import EmploymentSpell  # noqa: E402  (relationship target)

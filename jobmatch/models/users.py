@@ -1,0 +1,57 @@
+"""User accounts and their roles."""
+
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from jobmatch.db import Base
+
+ROLES = ("admin", "county_officer", "staff", "employer", "worker")
+
+staff_settlements = Table(
+    "staff_settlements",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("settlement_id", ForeignKey("settlements.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str] = mapped_column(String(60), default="")
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"))
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    settlements = relationship("Settlement", secondary=staff_settlements)
+    county = relationship("County")
+    employer = relationship("Employer")
+    person = relationship("Person")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)

@@ -1,0 +1,1 @@
+"""Workflows as functions that take a session and plain values. Callers commit."""

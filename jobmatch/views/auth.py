@@ -1,0 +1,44 @@
+"""Sign-in and sign-out with a username and password."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from jobmatch.db import get_session
+from jobmatch.models import User
+from jobmatch.security import limiter
+
+bp = Blueprint("auth", __name__)
+
+HOME_BY_ROLE = {"admin": "staff.dashboard", "staff": "staff.dashboard", "county_officer": "staff.dashboard"}
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(HOME_BY_ROLE.get(current_user.role, "auth.signed_in")))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        user = get_session().scalar(select(User).where(User.username == username))
+        if user is not None and user.active and user.check_password(request.form.get("password", "")):
+            login_user(user)
+            return redirect(url_for("auth.index"))
+        flash("用户名或密码不对。")
+    return render_template("login.html")
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/signed-in")
+def signed_in():
+    return render_template("signed_in.html")

@@ -1,0 +1,40 @@
+"""Phone numbers: the one place they are parsed, normalised to E.164 and validated."""
+
+import phonenumbers
+
+DEFAULT_REGION = "CN"
+
+
+class InvalidPhone(ValueError):
+    """A number that no carrier would deliver to."""
+
+
+def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
+    """Return ``raw`` as E.164 (``+8613912345678``), or raise InvalidPhone saying why.
+
+    Accepts the spellings staff type: spaces, dashes, a leading ``+86`` or ``86``.
+    Chinese numbers must be mobile numbers, since only those receive SMS.
+    """
+    text = (raw or "").strip().replace("－", "-").replace("＋", "+")
+    if not text:
+        raise InvalidPhone("号码为空")
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not text.startswith("+") and len(digits) == 13 and digits.startswith("86"):
+        text = "+" + digits
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone(f"无法识别的号码（{exc._msg}）") from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone("号码位数或号段不对")
+    if number.country_code == 86 and phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise InvalidPhone("不是手机号，收不到短信")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def national_digits(e164: str) -> str:
+    """The number as a Chinese user writes it: ``+8613912345678`` -> ``13912345678``."""
+    return e164[3:] if e164.startswith("+86") else e164.lstrip("+")

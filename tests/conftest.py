@@ -1,0 +1,113 @@
+"""Fixtures: a migrated database on SQLite and on the real PostgreSQL, the app, a session, the CLI."""
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+from sqlalchemy import text
+
+from jobmatch import create_app
+from jobmatch.db import Base, make_engine
+from jobmatch.migrate import upgrade
+from tests import services
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """One migrated PostgreSQL database per test process, emptied between tests."""
+    try:
+        services.pg_connect_admin().close()
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "not there"
+        services.missing("PostgreSQL", exc)
+    url = services.create_pg_database()
+    upgrade(url)
+    yield url
+    services.drop_pg_database(url)
+
+
+def _empty_pg(url: str) -> None:
+    engine = make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path, sqlite_template):
+    """A freshly migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "jobmatch.sqlite"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_database")
+    _empty_pg(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, sqlite_template):
+    path = tmp_path / "jobmatch.sqlite"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def pg_url(pg_database):
+    _empty_pg(pg_database)
+    return pg_database
+
+
+def make_test_app(database_url, **overrides):
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "REDIS_URL": None,
+        "SMS_PROVIDER": "console",
+        "RATELIMIT_ENABLED": False,
+        "PUBLIC_BASE_URL": "http://jobmatch.test",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_test_app(database_url)
+    yield app
+    app.extensions["jobmatch.engine"].dispose()
+
+
+@pytest.fixture
+def session(app):
+    session = app.extensions["jobmatch.sessionmaker"]()
+    yield session
+    session.rollback()
+    session.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(app):
+    """Run a `jobmatch` command against the test app: cli("roster", "import", path)."""
+    from jobmatch.cli import main
+
+    def run(*args):
+        return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app), catch_exceptions=False)
+
+    return run
