@@ -1,0 +1,107 @@
+"""Checks across rows: one ID number per person, households that agree with themselves.
+
+A household is (county, household_no). Its members stand on consecutive rows, so a run of
+rows with the same 户编号 is one household: a row in such a run naming another county is a
+disagreement, not another household. Two heads under one (county, household_no) mean the
+number was given to two households.
+"""
+
+from collections import Counter
+from collections.abc import Iterator
+
+from jobmatch.roster.columns import HEADER_OF
+from jobmatch.roster.problems import RosterProblem
+from jobmatch.roster.reading import Row
+from jobmatch.roster.records import HouseholdKey
+from jobmatch.vocabulary import HEAD_RELATION
+
+
+def cross_row_problems(rows: list[Row]) -> tuple[list[RosterProblem], set[HouseholdKey]]:
+    """Problems between rows, and the households they make invalid."""
+    problems: list[RosterProblem] = []
+    households: set[HouseholdKey] = set()
+    _check_duplicate_ids(rows, problems, households)
+    for block in _consecutive_households(rows):
+        _check_agreement(block, "county", problems, households)
+    for group in _households(rows).values():
+        _check_agreement(group, "settlement", problems, households)
+        _check_single_head(group, problems, households)
+    return problems, households
+
+
+def _key(values: dict[str, str]) -> HouseholdKey:
+    return (values.get("county", ""), values.get("household_no", ""))
+
+
+def _check_duplicate_ids(rows: list[Row], problems: list[RosterProblem], households: set[HouseholdKey]) -> None:
+    rows_of_id: dict[str, list[Row]] = {}
+    for row in rows:
+        id_number = row[1].get("id_number", "").upper()
+        if id_number:
+            rows_of_id.setdefault(id_number, []).append(row)
+    for same_id_rows in rows_of_id.values():
+        if len(same_id_rows) < 2:
+            continue
+        for number, values in same_id_rows:
+            others = "、".join(str(other) for other, _ in same_id_rows if other != number)
+            problems.append(RosterProblem(number, HEADER_OF["id_number"], f"与第 {others} 行的身份证号重复，同一人只能登记一次"))
+            households.add(_key(values))
+
+
+def _consecutive_households(rows: list[Row]) -> Iterator[list[Row]]:
+    block: list[Row] = []
+    for row in rows:
+        household_no = row[1].get("household_no", "")
+        if block and household_no != block[0][1].get("household_no", ""):
+            yield block
+            block = []
+        if household_no:
+            block.append(row)
+    if block:
+        yield block
+
+
+def _households(rows: list[Row]) -> dict[HouseholdKey, list[Row]]:
+    groups: dict[HouseholdKey, list[Row]] = {}
+    for row in rows:
+        key = _key(row[1])
+        if all(key):
+            groups.setdefault(key, []).append(row)
+    return groups
+
+
+def _check_agreement(
+    household: list[Row], column: str, problems: list[RosterProblem], households: set[HouseholdKey]
+) -> None:
+    """Flag the rows whose ``column`` differs from what most rows of the household say."""
+    filled = [(number, values) for number, values in household if values.get(column)]
+    counts = Counter(values[column] for _, values in filled)
+    if len(counts) < 2:
+        return
+    first_row_of = {}
+    for number, values in filled:
+        first_row_of.setdefault(values[column], number)
+    majority = max(counts, key=lambda value: (counts[value], -first_row_of[value]))
+    household_no = household[0][1]["household_no"]
+    header = HEADER_OF[column]
+    for number, values in filled:
+        if values[column] != majority:
+            message = f"同一户（户编号 {household_no}）的{header}应一致：第 {first_row_of[majority]} 行为「{majority}」，本行为「{values[column]}」"
+            problems.append(RosterProblem(number, header, message))
+            households.add(_key(values))
+            households.add(_key({**values, column: majority}))
+
+
+def _check_single_head(household: list[Row], problems: list[RosterProblem], households: set[HouseholdKey]) -> None:
+    heads = [(number, values) for number, values in household if values.get("relation", "").strip() == HEAD_RELATION]
+    if len(heads) < 2:
+        return
+    first_number, first_head = heads[0]
+    county, household_no = _key(first_head)
+    for number, _ in heads[1:]:
+        message = (
+            f"户编号 {household_no} 在{county}已有户主（第 {first_number} 行 {first_head.get('name', '')}），"
+            "一个县区内一个户编号只能对应一户：请核对户编号或与户主关系"
+        )
+        problems.append(RosterProblem(number, HEADER_OF["household_no"], message))
+    households.add((county, household_no))

@@ -1,0 +1,198 @@
+"""Reading a roster file (.xlsx or .csv in UTF-8 or GB18030) into rows of stripped text."""
+
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import BinaryIO
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+try:
+    import python_calamine
+except ImportError:  # until python-calamine is in requirements.txt everywhere; openpyxl is slower
+    python_calamine = None
+
+from jobmatch.roster.columns import (
+    COLUMNS,
+    HEADER_OF,
+    Required,
+    duplicated_headers,
+    is_header_row,
+    map_header_row,
+)
+
+_EXCEL_MAX_ROWS = 1_048_576
+_COLUMNS_READ = 64  # a roster has 21 columns; staff add a few of their own
+Source = str | os.PathLike | BinaryIO
+Row = tuple[int, dict[str, str]]
+
+
+class RosterFileError(ValueError):
+    """The file cannot be read as a roster at all; the message says why, in Chinese."""
+
+
+@dataclass
+class RosterTable:
+    """The data rows of a roster, as text, keyed by column key, with spreadsheet row numbers."""
+
+    filename: str
+    header_row: int
+    columns: dict[str, int]  # column key -> 0-based position in the row
+    rows: list[Row]
+    sheet: str | None = None
+    # Rows whose ID number cell held a decimal number: Excel keeps 15 significant digits,
+    # so the last ones of an 18-digit number are gone and cannot be trusted.
+    ids_with_lost_digits: frozenset[int] = field(default_factory=frozenset)
+
+
+def read_roster_table(source: Source, filename: str, sheet: str | None = None) -> RosterTable:
+    """Read a roster from a path or a binary file object; ``filename`` gives the format."""
+    extension = os.path.splitext(filename or "")[1].lower()
+    if extension == ".xlsx":
+        return _read_xlsx(source, filename, sheet)
+    if extension == ".csv":
+        return _table_from_rows(_csv_rows(_read_bytes(source)), filename, None)
+    if extension in (".xls", ".et", ".wps"):
+        raise RosterFileError(f"不支持 {extension} 格式，请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 后再上传")
+    raise RosterFileError(f"无法识别的文件类型「{extension or filename}」，只接受 .xlsx 和 .csv 文件")
+
+
+def cell_text(value: object) -> str:
+    """A cell value as the text a person typed: numbers without a spurious '.0', dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # repr keeps the digits the file held; Decimal avoids binary noise in large numbers.
+        return str(int(Decimal(repr(value)))) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_bytes(source: Source) -> bytes:
+    if hasattr(source, "read"):
+        data = source.read()
+        return data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with open(source, "rb") as file:
+            return file.read()
+    except OSError as exc:
+        raise RosterFileError(f"无法打开文件：{exc.strerror}") from None
+
+
+def _csv_rows(data: bytes) -> Iterator[list[object]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise RosterFileError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码的 CSV") from None
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as exc:
+        raise RosterFileError(f"CSV 文件格式有误：{exc}") from None
+
+
+def _read_xlsx(source: Source, filename: str, sheet: str | None) -> RosterTable:
+    sheet_title, rows = _xlsx_rows(source, filename, sheet)
+    return _table_from_rows(rows, filename, sheet_title)
+
+
+def _read_xlsx_with_calamine(source: Source, filename: str, sheet: str | None) -> tuple[str, list[list[object]]]:
+    # calamine (Rust) reads a 50,000-row sheet about ten times faster than openpyxl.
+    try:
+        workbook = python_calamine.load_workbook(source)
+    except (python_calamine.CalamineError, OSError) as exc:
+        raise RosterFileError(f"无法读取 Excel 文件「{filename}」：文件已损坏或不是 .xlsx 格式") from exc
+    try:
+        title = _pick_sheet_name(workbook.sheet_names, sheet)
+        return title, workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    except python_calamine.CalamineError as exc:
+        raise RosterFileError(f"无法读取 Excel 文件「{filename}」的工作表：{exc}") from exc
+    finally:
+        workbook.close()
+
+
+def _read_xlsx_with_openpyxl(source: Source, filename: str, sheet: str | None) -> tuple[str, list[tuple]]:
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RosterFileError(f"无法读取 Excel 文件「{filename}」：文件已损坏或不是 .xlsx 格式") from exc
+    try:
+        worksheet = workbook[_pick_sheet_name(workbook.sheetnames, sheet)]
+        # Some writers declare a wrong sheet size; explicit bounds also spare openpyxl a
+        # second pass over the sheet to measure it.
+        worksheet.reset_dimensions()
+        rows = worksheet.iter_rows(min_row=1, max_row=_EXCEL_MAX_ROWS, max_col=_COLUMNS_READ, values_only=True)
+        return worksheet.title, list(rows)
+    finally:
+        workbook.close()
+
+
+def _pick_sheet_name(sheet_names: list[str], sheet: str | None) -> str:
+    if not sheet_names:
+        raise RosterFileError("Excel 文件中没有工作表")
+    if sheet is None:
+        return sheet_names[0]
+    if sheet not in sheet_names:
+        raise RosterFileError(f"文件中没有名为「{sheet}」的工作表（现有：{'、'.join(sheet_names)}）")
+    return sheet
+
+
+_xlsx_rows = _read_xlsx_with_calamine if python_calamine is not None else _read_xlsx_with_openpyxl
+
+
+def _table_from_rows(rows: Iterable[list[object]], filename: str, sheet: str | None) -> RosterTable:
+    iterator = iter(enumerate(rows, start=1))
+    header_row, columns = _find_header(iterator, filename)
+    positions = list(columns.items())
+    id_position = columns["id_number"]
+    data_rows: list[Row] = []
+    lossy_id_rows: set[int] = set()
+    for number, cells in iterator:
+        width = len(cells)
+        values = {key: cell_text(cells[position]) if position < width else "" for key, position in positions}
+        if not any(values.values()):
+            continue
+        data_rows.append((number, values))
+        if id_position < width and _lost_digits(cells[id_position]):
+            lossy_id_rows.add(number)
+    return RosterTable(filename, header_row, columns, data_rows, sheet, frozenset(lossy_id_rows))
+
+
+def _lost_digits(value: object) -> bool:
+    return isinstance(value, float) and abs(value) >= 1e15
+
+
+def _find_header(iterator: Iterator[tuple[int, list[object]]], filename: str) -> tuple[int, dict[str, int]]:
+    for number, cells in iterator:
+        texts = [cell_text(cell) for cell in cells]
+        if any(texts) and is_header_row(texts):
+            duplicated = duplicated_headers(texts)
+            if duplicated:
+                key, indexes = next(iter(duplicated.items()))
+                letters = "、".join(_column_letter(index) for index in indexes)
+                raise RosterFileError(f"第 {number} 行表头中「{HEADER_OF[key]}」出现了多次（第 {letters} 列），请只保留一列")
+            return number, map_header_row(texts)
+    required = "、".join(column.header for column in COLUMNS if column.required is Required.ALWAYS)
+    raise RosterFileError(f"在「{filename}」中找不到表头行：表头至少要有 {required} 这些列")
+
+
+def _column_letter(index: int) -> str:
+    return get_column_letter(index + 1)
