@@ -130,18 +130,18 @@ def ledger_verify():
 def demo(households, seed):
     """Load a realistic demo: one county, two settlements, employers, vacancies, a fair."""
     from jobmatch.db import get_session
-    from jobmatch.services.demo import DemoAlreadyLoaded, load_demo
+    from jobmatch.services.demo import DemoAlreadyLoaded, demo_logins, load_demo
 
     session = get_session()
     try:
-        logins = load_demo(session, households=households, seed=seed)
+        load_demo(session, households=households, seed=seed)
+        session.commit()
+        click.echo("demo loaded.")
     except DemoAlreadyLoaded as exc:
         session.rollback()
-        click.echo(str(exc))
-        return
-    session.commit()
-    click.echo("demo loaded. Sign in at http://127.0.0.1:5000 with:")
-    for role, username, password in logins:
+        click.echo(f"{exc}.")
+    click.echo("Sign in at http://127.0.0.1:5000 with:")
+    for role, username, password in demo_logins():
         click.echo(f"  {role:<16} {username:<14} {password}")
 
 

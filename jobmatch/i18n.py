@@ -4,7 +4,7 @@ Message ids are the Chinese texts, so a missing translation still shows Chinese.
 """
 
 from flask import request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 
 SUPPORTED_LOCALES = ("zh", "en")
 
@@ -20,3 +20,4 @@ def select_locale() -> str:
 def init_app(app) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale

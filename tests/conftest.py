@@ -76,6 +76,7 @@ def make_test_app(database_url, **overrides):
         "REDIS_URL": None,
         "SMS_PROVIDER": "console",
         "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,  # test_security.py checks CSRF with it on
         "PUBLIC_BASE_URL": "http://jobmatch.test",
     }
     config.update(overrides)

@@ -1,0 +1,163 @@
+"""A realistic demo: Weining county (Guizhou), two settlements, ~150 households, local
+employers with vacancies in the trades of DOMAIN.md, public-welfare posts, a fair, and
+a login for each kind of user."""
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobmatch import ledger
+from jobmatch.clock import local_today, utcnow
+from jobmatch.models import (County, Employer, Fair, FollowUp, Household, Person, Settlement, User,
+                             Vacancy, WelfarePost)
+from jobmatch.roster.synthetic import generate_roster
+from jobmatch.services.roster_import import apply_records
+
+COUNTY = "威宁彝族回族苗族自治县"
+# Two relocation sites on the edge of the county town, located by staff (lat, lon).
+SETTLEMENTS = {"五里岗安置点": (26.8590, 104.2705), "陕桥安置点": (26.8402, 104.2313)}
+DEMO_PASSWORD = "demo1234"
+
+# name, kind, (lat, lon), vacancies: (title, skills, openings, kind, demand, wage range, dormitory, extra)
+EMPLOYERS = [
+    ("威宁县五里岗就业帮扶车间（服装厂）", "workshop", (26.8601, 104.2712), [
+        ("缝纫工", ["缝纫", "服装"], 12, "regular", "light", (2200, 3200), False, {"hours": "school_hours"}),
+        ("包装工", [], 4, "regular", "light", (2000, 2600), False, {}),
+    ]),
+    ("毕节市鑫达电子有限公司", "company", (27.2985, 105.2868), [
+        ("电子装配普工", ["电子装配", "普工"], 30, "regular", "medium", (3500, 4800), True, {"hours": "shift", "age_max": 45}),
+    ]),
+    ("威宁县宏发建筑劳务有限公司", "labour_service", (26.8732, 104.2890), [
+        ("钢筋工", ["钢筋工"], 8, "regular", "heavy", (5000, 7000), False, {"age_max": 55}),
+        ("水电工", ["水电工", "电工"], 3, "regular", "medium", (5000, 6500), False, {}),
+        ("电焊工", ["电焊", "焊工"], 4, "regular", "heavy", (5500, 7500), False, {}),
+    ]),
+    ("威宁县爱心家政服务有限公司", "company", (26.8665, 104.2801), [
+        ("家政服务员", ["家政"], 10, "regular", "light", (2800, 4000), False, {}),
+        ("养老护理员", ["养老护理"], 5, "regular", "medium", (3000, 4200), False, {}),
+    ]),
+    ("威宁县顺通物流园", "company", (26.8802, 104.2950), [
+        ("快递分拣员", ["快递", "分拣"], 6, "regular", "medium", (3200, 4500), False, {"hours": "shift"}),
+        ("叉车司机", ["叉车"], 2, "regular", "medium", (4500, 5500), False, {}),
+    ]),
+    ("威宁县高原茶叶专业合作社", "cooperative", (26.7431, 104.1860), [
+        ("采茶工", ["采茶", "茶叶"], 20, "gig", "light", (1800, 2800), False, {"hours": "day"}),
+    ]),
+    ("威宁县马铃薯与食用菌产业园", "cooperative", (26.9120, 104.3210), [
+        ("食用菌种植工", ["食用菌"], 10, "regular", "medium", (2500, 3500), False, {}),
+    ]),
+    ("威宁县电商直播产业园", "company", (26.8688, 104.2766), [
+        ("直播带货主播", ["直播带货", "电商"], 3, "regular", "light", (3000, 6000), False, {"age_max": 40}),
+        ("网店客服", ["客服", "电商"], 4, "regular", "light", (2800, 3600), False, {}),
+    ]),
+    ("威宁县彝绣苗绣非遗工坊", "workshop", (26.8579, 104.2698), [
+        ("苗绣绣娘", ["苗绣", "刺绣"], 8, "regular", "light", (2000, 3500), False, {"hours": "school_hours"}),
+    ]),
+    ("威宁县草海镇以工代赈道路项目", "public_works", (26.8520, 104.2360), [
+        ("道路施工普工", ["普工"], 15, "relief", "heavy", (3500, 4500), False, {"government_funded": True}),
+    ]),
+]
+
+WELFARE_POSTS = [
+    ("五里岗安置点", "保洁员（公益性岗位）", "小区公共区域保洁", 6, 1500),
+    ("陕桥安置点", "护林员（公益性岗位）", "巡山护林、防火宣传", 4, 1200),
+]
+
+
+class DemoAlreadyLoaded(RuntimeError):
+    """The demo county is already in the database."""
+
+
+def load_demo(session: Session, households: int = 150, seed: int = 7) -> list[tuple[str, str, str]]:
+    """Load the demo; returns the logins as (role, username, password). The caller commits."""
+    if session.scalar(select(User).where(User.username == "staff")) is not None:
+        raise DemoAlreadyLoaded("the demo is already loaded")
+    rng = random.Random(seed)
+    records = generate_roster(COUNTY, list(SETTLEMENTS), households=households, seed=seed)
+    apply_records(session, records, actor="demo")
+    county = session.scalar(select(County).where(County.name == COUNTY))
+    settlements = _place_settlements(session, county)
+    employers = _employers_and_vacancies(session, county)
+    _welfare_posts(session, settlements)
+    _fair(session, county, settlements["五里岗安置点"], employers)
+    _follow_ups(session, rng)
+    return _logins(session, county, settlements, employers)
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    return [("admin", "admin", DEMO_PASSWORD), ("staff", "staff", DEMO_PASSWORD),
+            ("county officer", "county", DEMO_PASSWORD), ("employer", "employer", DEMO_PASSWORD),
+            ("worker", "worker", DEMO_PASSWORD)]
+
+
+def _place_settlements(session, county) -> dict[str, Settlement]:
+    settlements = {}
+    for settlement in session.scalars(select(Settlement).where(Settlement.county_id == county.id)):
+        settlement.lat, settlement.lon = SETTLEMENTS[settlement.name]
+        settlement.location_source = "staff"
+        settlements[settlement.name] = settlement
+    return settlements
+
+
+def _employers_and_vacancies(session, county) -> list[Employer]:
+    employers, now = [], utcnow()
+    for name, kind, (lat, lon), vacancies in EMPLOYERS:
+        employer = Employer(name=name, kind=kind, county_id=county.id, lat=lat, lon=lon, approved=True,
+                            contact_name="王经理", address=f"{COUNTY}{name[:6]}")
+        session.add(employer)
+        for title, skills, openings, vkind, demand, (wmin, wmax), dorm, extra in vacancies:
+            session.add(Vacancy(employer=employer, title=title, skills=skills, openings=openings,
+                                county_id=county.id, lat=lat, lon=lon, kind=vkind, physical_demand=demand,
+                                wage_min=wmin, wage_max=wmax, dormitory=dorm, posted_at=now, **extra))
+        employers.append(employer)
+    session.flush()
+    return employers
+
+
+def _welfare_posts(session, settlements) -> None:
+    for settlement_name, title, duties, quota, subsidy in WELFARE_POSTS:
+        session.add(WelfarePost(settlement_id=settlements[settlement_name].id, title=title, duties=duties,
+                                quota=quota, monthly_subsidy=subsidy, term_months=12))
+
+
+def _fair(session, county, settlement, employers) -> None:
+    fair = Fair(name="2026年冬季就业援助月专场招聘会", held_on=local_today() + timedelta(days=10),
+                place="五里岗安置点文化广场", settlement_id=settlement.id, county_id=county.id)
+    fair.vacancies = [v for e in employers[:6] for v in e.vacancies]
+    session.add(fair)
+    session.flush()
+    ledger.append(session, "fair_created", actor="demo", data={"name": fair.name, "held_on": fair.held_on},
+                  subject=f"fair:{fair.id}")
+
+
+def _follow_ups(session, rng) -> None:
+    """Most households were visited within the last month; some are overdue."""
+    now = utcnow()
+    for household_id in session.scalars(select(Household.id).order_by(Household.id)):
+        if rng.random() < 0.8:
+            contacted_at = now - timedelta(days=rng.randint(1, 40), hours=rng.randint(0, 8))
+            method = rng.choice(["phone", "visit"])
+            session.add(FollowUp(household_id=household_id, contacted_at=contacted_at, method=method,
+                                 summary="了解家庭就业情况"))
+            ledger.append(session, "follow_up_recorded", actor="demo", household_id=household_id,
+                          data={"method": method, "contacted_at": contacted_at}, subject=f"household:{household_id}")
+
+
+def _logins(session, county, settlements, employers) -> list[tuple[str, str, str]]:
+    worker = session.scalar(select(Person).where(Person.phone.is_not(None), Person.capacity == "full")
+                            .order_by(Person.id).limit(1))
+    users = [
+        User(username="admin", role="admin", display_name="系统管理员"),
+        User(username="staff", role="staff", display_name="五里岗就业专干 杨梅",
+             settlements=[settlements["五里岗安置点"], settlements["陕桥安置点"]]),
+        User(username="county", role="county_officer", display_name="县就业局 李科长", county_id=county.id),
+        User(username="employer", role="employer", display_name="服装厂 王经理", employer_id=employers[0].id),
+        User(username="worker", role="worker", display_name=worker.name, person_id=worker.id),
+    ]
+    for user in users:
+        user.set_password(DEMO_PASSWORD)
+        session.add(user)
+    session.flush()
+    return demo_logins()

@@ -1,0 +1,126 @@
+"""Roster export: the database back out in the layout staff import, as of a month's end.
+
+Profiles are as they are now; employment is the spell each person held on the last
+day of the month (today, for the current month), so last month's ledger can be
+printed again after people changed jobs.
+"""
+
+import calendar
+import re
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from jobmatch.clock import LOCAL_TZ, local_today
+from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
+from jobmatch.roster.export import HouseholdSummary, roster_title, write_roster_xlsx
+from jobmatch.services.household_status import last_follow_ups
+from jobmatch.vocabulary import HEAD_RELATION
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class ExportError(ValueError):
+    """The export was asked for something that does not exist."""
+
+
+def export_roster(session: Session, target, *, county: str | None = None, settlement: str | None = None,
+                  month: str | None = None) -> int:
+    """Write the roster for the scope to ``target`` (.xlsx path or file); returns the persons written."""
+    as_of, year, month_number = _month_end(month)
+    settlements = _settlements_in_scope(session, county, settlement)
+    households = session.scalars(
+        select(Household).where(Household.settlement_id.in_([s.id for s in settlements]))
+        .order_by(Household.county_id, Household.settlement_id, Household.household_no)).all()
+    members = _members_by_household(session, [h.id for h in households])
+    spells = _spells_on(session, [p.id for ps in members.values() for p in ps], as_of)
+    follow_ups = last_follow_ups(session, [h.id for h in households])
+    names = {s.id: (s.county.name, s.name) for s in settlements}
+    person_rows, household_rows = [], []
+    for household in households:
+        county_name, settlement_name = names[household.settlement_id]
+        people = members.get(household.id, [])
+        for person in people:
+            person_rows.append(_person_row(person, household, county_name, settlement_name, spells.get(person.id)))
+        household_rows.append(_household_row(household, people, county_name, settlement_name,
+                                             follow_ups.get(household.id)))
+    site = settlements[0].name if len(settlements) == 1 else (county or "全部安置点")
+    write_roster_xlsx(target, roster_title(site, year, month_number), person_rows, household_rows)
+    return len(person_rows)
+
+
+def _month_end(month: str | None) -> tuple[date, int, int]:
+    today = local_today()
+    if not month:
+        return today, today.year, today.month
+    match = _MONTH.match(month)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ExportError(f"--month must look like 2026-11, not {month!r}")
+    year, number = int(match.group(1)), int(match.group(2))
+    end = date(year, number, calendar.monthrange(year, number)[1])
+    return min(end, today), year, number
+
+
+def _settlements_in_scope(session, county, settlement) -> list[Settlement]:
+    query = select(Settlement).join(County).order_by(County.name, Settlement.name)
+    if county:
+        if session.scalar(select(County.id).where(County.name == county)) is None:
+            raise ExportError(f"no county named {county!r}")
+        query = query.where(County.name == county)
+    if settlement:
+        query = query.where(Settlement.name == settlement)
+    found = session.scalars(query).all()
+    if settlement and not found:
+        raise ExportError(f"no settlement named {settlement!r}" + (f" in {county}" if county else ""))
+    return found
+
+
+def _members_by_household(session, household_ids) -> dict[int, list[Person]]:
+    members: dict[int, list[Person]] = {}
+    for start in range(0, len(household_ids), 5000):
+        chunk = household_ids[start:start + 5000]
+        for person in session.scalars(select(Person).where(Person.household_id.in_(chunk)).order_by(Person.id)):
+            members.setdefault(person.household_id, []).append(person)
+    return members
+
+
+def _spells_on(session, person_ids, day: date) -> dict[int, EmploymentSpell]:
+    """The spell each person held on ``day`` (the latest started, if several)."""
+    held = {}
+    for start in range(0, len(person_ids), 5000):
+        chunk = person_ids[start:start + 5000]
+        rows = session.scalars(
+            select(EmploymentSpell).where(
+                EmploymentSpell.person_id.in_(chunk), EmploymentSpell.started_on <= day,
+                or_(EmploymentSpell.ended_on.is_(None), and_(EmploymentSpell.ended_on > day)))
+            .order_by(EmploymentSpell.started_on, EmploymentSpell.id))
+        for spell in rows:
+            held[spell.person_id] = spell
+    return held
+
+
+def _person_row(person: Person, household: Household, county: str, settlement: str, spell) -> dict:
+    if spell is not None:
+        status, employer, income = spell.kind, spell.employer_name, spell.monthly_income
+    else:
+        status, employer, income = (None if person.capacity == "none" else "unemployed"), None, None
+    return {
+        "household_no": household.household_no, "county": county, "settlement": settlement,
+        "name": person.name, "id_number": person.id_number, "relation": person.relation, "phone": person.phone,
+        "capacity": person.capacity, "wants_work": person.wants_work, "mobility": person.mobility,
+        "max_commute_km": person.max_commute_km, "skills": tuple(person.skills or ()),
+        "certificates": tuple(person.certificates or ()), "training_wishes": tuple(person.training_wishes or ()),
+        "wage_expectation": person.wage_expectation, "employment_status": status, "employer_name": employer,
+        "monthly_income": income, "disability": person.disability, "monitoring": person.monitoring,
+        "notes": person.notes, "gender": person.gender, "birth_date": person.birth_date,
+    }
+
+
+def _household_row(household, people, county, settlement, last_follow_up) -> HouseholdSummary:
+    head = next((p for p in people if p.relation == HEAD_RELATION), people[0] if people else None)
+    return HouseholdSummary(
+        household_no=household.household_no, county=county, settlement=settlement,
+        head_name=head.name if head else "", person_count=len(people), labourer_count=household.labourers,
+        employed_count=household.employed, zero_employment=household.zero_employment,
+        last_follow_up=last_follow_up.astimezone(LOCAL_TZ).date() if last_follow_up else None)
