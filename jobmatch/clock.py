@@ -4,14 +4,9 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from jobmatch.config import LOCAL_TIMEZONE
+from notifications.clock import FixedClock, SystemClock  # noqa: F401  (FixedClock: for tests)
 
 LOCAL_TZ = ZoneInfo(LOCAL_TIMEZONE)
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc)
-
 
 _clock = SystemClock()
 

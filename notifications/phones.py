@@ -38,3 +38,13 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
 def national_digits(e164: str) -> str:
     """The number as a Chinese user writes it: ``+8613912345678`` -> ``13912345678``."""
     return e164[3:] if e164.startswith("+86") else e164.lstrip("+")
+
+
+def mask_phone(e164: str | None) -> str:
+    """``+8613912345678`` -> ``139****5678``: enough to tell numbers apart on screen."""
+    if not e164:
+        return ""
+    digits = national_digits(e164)
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -1,0 +1,44 @@
+"""The kinds of SMS the service sends, and which of them are pushes."""
+
+from enum import StrEnum
+
+
+class MessageKind(StrEnum):
+    JOB_OFFER = "job_offer"
+    WELFARE_POST = "welfare_post"
+    FAIR_INVITATION = "fair_invitation"
+    FAIR_REMINDER = "fair_reminder"
+    CONFIRM_ACCEPTED = "confirm_accepted"
+    CONFIRM_DECLINED = "confirm_declined"
+    CONFIRM_WAITLISTED = "confirm_waitlisted"
+    HIRE_NOTICE = "hire_notice"
+    FOLLOW_UP = "follow_up"
+    HELP = "help"
+    OPT_OUT_CONFIRMATION = "opt_out_confirmation"
+    OPT_IN_CONFIRMATION = "opt_in_confirmation"
+    SIGN_IN_CODE = "sign_in_code"
+
+
+# Messages the service starts on its own. They count against the daily cap and must
+# say how to unsubscribe. Everything else answers something the person did.
+PUSH_KINDS = frozenset(
+    {
+        MessageKind.JOB_OFFER,
+        MessageKind.WELFARE_POST,
+        MessageKind.FAIR_INVITATION,
+        MessageKind.FAIR_REMINDER,
+        MessageKind.FOLLOW_UP,
+    }
+)
+
+# The person is waiting for it right now, so quiet hours do not hold it back.
+URGENT_KINDS = frozenset({MessageKind.SIGN_IN_CODE})
+
+
+def as_kind(kind: "MessageKind | str") -> MessageKind:
+    """``kind`` as a MessageKind; raises ValueError naming the valid kinds."""
+    try:
+        return MessageKind(kind)
+    except ValueError:
+        valid = ", ".join(k.value for k in MessageKind)
+        raise ValueError(f"unknown message kind {kind!r}; valid kinds: {valid}") from None

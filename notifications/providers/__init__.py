@@ -1,0 +1,76 @@
+"""SMS providers behind one interface, and the factory that picks one from settings."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from notifications.providers.base import (
+    PermanentProviderError,
+    ProviderConfigError,
+    ProviderError,
+    SendResult,
+    SmsProvider,
+    TemporaryProviderError,
+)
+from notifications.providers.console import ConsoleProvider
+
+__all__ = [
+    "ConsoleProvider", "PermanentProviderError", "ProviderConfigError", "ProviderError",
+    "SendResult", "SmsProvider", "TemporaryProviderError", "PROVIDER_NAMES", "make_provider",
+]
+
+PROVIDER_NAMES = ("console", "twilio")
+# The names jobmatch.config uses. TWILIO_FROM_NUMBER is accepted for TWILIO_FROM.
+TWILIO_REQUIRED_SETTINGS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM")
+_SETTING_ALIASES = {"TWILIO_FROM": "TWILIO_FROM_NUMBER"}
+
+
+def make_provider(name: str, settings: Mapping[str, Any]) -> SmsProvider:
+    """The provider called ``name`` ("console" | "twilio"), configured from ``settings``."""
+    chosen = (name or "").strip().lower()
+    if chosen == "console":
+        return ConsoleProvider()
+    if chosen == "twilio":
+        return _make_twilio(settings)
+    raise ProviderConfigError(
+        f"unknown SMS provider {name!r}; choose one of: {', '.join(PROVIDER_NAMES)}"
+    )
+
+
+def _make_twilio(settings: Mapping[str, Any]) -> SmsProvider:
+    missing = [key for key in TWILIO_REQUIRED_SETTINGS if not _present(_setting(settings, key))]
+    if missing:
+        raise ProviderConfigError(f"SMS provider 'twilio' needs setting {', '.join(missing)}")
+    from notifications.providers.twilio_provider import DEFAULT_TIMEOUT_SECONDS, TwilioProvider
+
+    return TwilioProvider(
+        account_sid=str(_setting(settings, "TWILIO_ACCOUNT_SID")).strip(),
+        auth_token=str(_setting(settings, "TWILIO_AUTH_TOKEN")).strip(),
+        from_number=str(_setting(settings, "TWILIO_FROM")).strip(),
+        api_base=(str(settings.get("TWILIO_API_BASE") or "").strip() or None),
+        timeout=_timeout(settings.get("TWILIO_TIMEOUT"), DEFAULT_TIMEOUT_SECONDS),
+    )
+
+
+def _setting(settings: Mapping[str, Any], key: str) -> Any:
+    value = settings.get(key)
+    if not _present(value) and key in _SETTING_ALIASES:
+        value = settings.get(_SETTING_ALIASES[key])
+    return value
+
+
+def _present(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _timeout(raw: Any, default: float) -> float:
+    if not _present(raw):
+        return default
+    try:
+        seconds = float(raw)
+    except (TypeError, ValueError):
+        raise ProviderConfigError(
+            f"setting TWILIO_TIMEOUT must be a number of seconds, not {raw!r}"
+        ) from None
+    if seconds <= 0:
+        raise ProviderConfigError("setting TWILIO_TIMEOUT must be positive")
+    return seconds
