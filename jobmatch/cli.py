@@ -153,3 +153,8 @@ def match(args):
     """Batch matching on JSON Lines files (see shared/formats/matching-io.md)."""
     from matching.cli import main as matching_main
     sys.exit(matching_main(list(args)))
+
+
+from jobmatch import commands as _area_commands  # noqa: E402
+
+_area_commands.register(main)
