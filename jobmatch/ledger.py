@@ -84,7 +84,7 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
             "data": data, "data_digest": digest, "prev_hash": prev_hash, "hash": row_hash,
         })
         prev_hash = row_hash
-    session.execute(insert(LedgerEvent), rows)
+    session.execute(insert(LedgerEvent.__table__), rows)
     session.info[_HEAD_KEY] = (seq, prev_hash)
     return rows
 

@@ -1,8 +1,12 @@
 """Phone numbers: the one place they are parsed, normalised to E.164 and validated."""
 
+import re
+from functools import lru_cache
+
 import phonenumbers
 
 DEFAULT_REGION = "CN"
+_PLAIN_CN_MOBILE = re.compile(r"1\d{10}")
 
 
 class InvalidPhone(ValueError):
@@ -18,6 +22,8 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     text = (raw or "").strip().replace("－", "-").replace("＋", "+")
     if not text:
         raise InvalidPhone("号码为空")
+    if region == DEFAULT_REGION and _PLAIN_CN_MOBILE.fullmatch(text):
+        return _plain_cn_mobile(text)
     digits = "".join(ch for ch in text if ch.isdigit())
     if not text.startswith("+") and len(digits) == 13 and digits.startswith("86"):
         text = "+" + digits
@@ -33,6 +39,27 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     ):
         raise InvalidPhone("不是手机号，收不到短信")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _plain_cn_mobile(digits: str) -> str:
+    """The common case, 11 bare digits, checked per 7-digit carrier block (号段).
+
+    A roster holds tens of thousands of numbers from a few hundred blocks; China's mobile
+    numbering plan assigns whole blocks, so the block decides validity.
+    """
+    problem = _block_problem(digits[:7])
+    if problem:
+        raise InvalidPhone(problem)
+    return "+86" + digits
+
+
+@lru_cache(maxsize=65536)
+def _block_problem(block: str) -> str | None:
+    try:
+        normalise_phone("+86" + block + "0000")
+    except InvalidPhone as exc:
+        return str(exc)
+    return None
 
 
 def national_digits(e164: str) -> str:

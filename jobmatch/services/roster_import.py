@@ -178,8 +178,11 @@ def _ensure_households(session, households, settlement_ids, actor):
     if moves:
         session.execute(update(Household), moves)
     if new_rows:
-        created = session.execute(insert(Household).returning(Household.id, sort_by_parameter_order=True), new_rows)
-        for key, row, (household_id,) in zip(new_keys, new_rows, created):
+        session.execute(insert(Household.__table__), new_rows)
+        created = _ids_by_natural_key(session, Household, (Household.county_id, Household.household_no),
+                                      [(r["county_id"], r["household_no"]) for r in new_rows])
+        for key, row in zip(new_keys, new_rows):
+            household_id = created[(row["county_id"], row["household_no"])]
             ids[key] = household_id
             events.append(ledger.NewEvent("household_created", actor,
                                           {"county": key[0], "household_no": key[1],
@@ -211,10 +214,11 @@ def _insert_persons(session, records, household_ids, actor, events) -> dict[str,
         return {}
     rows = [{**_profile_of(r), "id_number": r.id_number, "household_id": household_ids[r.household_key]}
             for r in records]
-    created = session.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)
-    ids = {}
-    for record, row, (person_id,) in zip(records, rows, created):
-        ids[record.id_number] = person_id
+    session.execute(insert(Person.__table__), rows)
+    ids = _ids_by_natural_key(session, Person, (Person.id_number,), [(r.id_number,) for r in records])
+    ids = {id_number: person_id for (id_number,), person_id in ids.items()}
+    for record, row in zip(records, rows):
+        person_id = ids[record.id_number]
         data = {k: v for k, v in row.items() if k != "household_id"}
         events.append(ledger.NewEvent("person_imported", actor, data, household_id=row["household_id"],
                                       person_id=person_id, subject=f"person:{person_id}"))
@@ -295,10 +299,33 @@ def _insert_spells(session, new_spells, actor, events) -> None:
     if not new_spells:
         return
     rows = [row for _household, row in new_spells]
-    created = session.execute(insert(EmploymentSpell).returning(EmploymentSpell.id, sort_by_parameter_order=True), rows)
-    for (household_id, row), (spell_id,) in zip(new_spells, created):
+    session.execute(insert(EmploymentSpell.__table__), rows)
+    # Each person now has exactly one open spell: the one just inserted.
+    open_spells = _ids_by_natural_key(session, EmploymentSpell, (EmploymentSpell.person_id,),
+                                      [(row["person_id"],) for row in rows], EmploymentSpell.ended_on.is_(None))
+    for household_id, row in new_spells:
+        spell_id = open_spells[(row["person_id"],)]
         events.append(_spell_event("employment_started", {**row, "id": spell_id}, actor, household_id,
                                    row["person_id"], row["started_on"]))
+
+
+def _ids_by_natural_key(session, model, key_columns, keys, *conditions) -> dict[tuple, int]:
+    """Primary keys of rows just inserted, found by their natural key.
+
+    Cheaper than INSERT ... RETURNING, which SQLAlchemy runs row by row on SQLite when
+    the order of the returned ids must match the parameters.
+    """
+    found = {}
+    first = key_columns[0]
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start:start + 5000]
+        query = select(model.id, *key_columns).where(first.in_({k[0] for k in chunk}), *conditions)
+        wanted = set(chunk)
+        for row in session.execute(query):
+            key = tuple(row[1:])
+            if key in wanted:
+                found[key] = row[0]
+    return found
 
 
 def _spell_event(kind, spell, actor, household_id, person_id, on: date) -> ledger.NewEvent:
