@@ -1,0 +1,143 @@
+"""One matching round: candidates, scores, ranking, exact allocation and reasons."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from matching.allocate import AllocationProblem, allocate
+from matching.candidates import CandidatePairs, candidate_pairs
+from matching.columns import VacancyColumns, WorkerColumns
+from matching.features import pair_features
+from matching.model import ScoringModel, default_model
+from matching.reasons import ReasonWriter, reasons_for_pairs
+from matching.records import Match, Vacancy, Worker
+from matching.skills import SkillIndex, build_skill_index
+
+DEFAULT_TOP_K = 20
+DEFAULT_MIN_SCORE = 0.3
+
+
+@dataclass
+class ScoredPairs:
+    """Every candidate pair with its features and score (parallel arrays)."""
+
+    pairs: CandidatePairs
+    features: np.ndarray
+    score: np.ndarray
+    skills: SkillIndex
+    workers: WorkerColumns
+    vacancies: VacancyColumns
+
+
+@dataclass
+class RoundResult:
+    """What a round produced, with figures for a summary line."""
+
+    matches: list[Match]
+    candidate_pairs: int = 0
+    allocated: int = 0
+    unknown_skill_terms: Counter = field(default_factory=Counter)
+
+
+def _taxonomy_or_default(taxonomy: Any) -> Any:
+    if taxonomy is not None:
+        return taxonomy
+    from matching.taxonomy import load_taxonomy
+
+    return load_taxonomy()
+
+
+def score_pairs(
+    workers: Sequence[Worker], vacancies: Sequence[Vacancy], *, model: ScoringModel | None = None, taxonomy: Any = None
+) -> ScoredPairs:
+    """All pairs that pass the hard rules, with features and scores."""
+    worker_columns, vacancy_columns = WorkerColumns.of(workers), VacancyColumns.of(vacancies)
+    skills = build_skill_index(workers, vacancies, _taxonomy_or_default(taxonomy))
+    pairs = candidate_pairs(worker_columns, vacancy_columns, skills)
+    features = pair_features(worker_columns, vacancy_columns, skills, pairs)
+    score = np.clip((model or default_model()).score(features), 0.0, 1.0)
+    return ScoredPairs(pairs, features, score, skills, worker_columns, vacancy_columns)
+
+
+def rank_within_vacancy(vacancy: np.ndarray, score: np.ndarray, worker: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(order, rank): pairs sorted by vacancy then best score first (ties by worker order); ranks from 1."""
+    order = np.lexsort((worker, -score, vacancy))
+    sorted_vacancy = vacancy[order]
+    group_start = np.r_[0, np.flatnonzero(np.diff(sorted_vacancy)) + 1]
+    group_sizes = np.diff(np.r_[group_start, len(order)])
+    rank_sorted = np.arange(len(order)) - np.repeat(group_start, group_sizes) + 1
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = rank_sorted
+    return order, rank
+
+
+def allocate_offers(scored: ScoredPairs, min_score: float) -> np.ndarray:
+    """Boolean mask over pairs: the offers of this round (employed workers and low scores never)."""
+    w, v = scored.pairs.worker, scored.pairs.vacancy
+    allocatable = np.flatnonzero((scored.score >= min_score) & ~scored.workers.employed[w])
+    n_households = int(scored.workers.household.max()) + 1 if len(scored.workers.household) else 0
+    zero = np.zeros(n_households, dtype=bool)
+    zero[scored.workers.household[scored.workers.zero_employment]] = True
+    someone_employed = np.zeros(n_households, dtype=bool)
+    someone_employed[scored.workers.household[scored.workers.employed]] = True
+    problem = AllocationProblem(
+        edge_worker=w[allocatable],
+        edge_vacancy=v[allocatable],
+        edge_score=scored.score[allocatable],
+        openings=scored.vacancies.openings,
+        household=scored.workers.household,
+        zero_employment_household=zero,
+        no_one_employed_household=~someone_employed,
+    )
+    allocated = np.zeros(len(w), dtype=bool)
+    allocated[allocatable[allocate(problem)]] = True
+    return allocated
+
+
+def match_round(
+    workers: Sequence[Worker],
+    vacancies: Sequence[Vacancy],
+    *,
+    top_k: int = DEFAULT_TOP_K,
+    min_score: float = DEFAULT_MIN_SCORE,
+    model: ScoringModel | None = None,
+    taxonomy: Any = None,
+) -> RoundResult:
+    """Run a round and return the matches with figures about it."""
+    scored = score_pairs(workers, vacancies, model=model, taxonomy=taxonomy)
+    pairs = scored.pairs
+    allocated = allocate_offers(scored, min_score)
+    order, rank = rank_within_vacancy(pairs.vacancy, scored.score, pairs.worker)
+    written = order[(rank[order] <= top_k) | allocated[order]]
+    reasons = reasons_for_pairs(
+        ReasonWriter(scored.skills), workers, vacancies,
+        pairs.worker[written], pairs.vacancy[written], scored.features[written], pairs.distance_km[written],
+    )
+    matches = [
+        Match(
+            vacancy_id=vacancies[pairs.vacancy[i]].id,
+            worker_id=workers[pairs.worker[i]].id,
+            rank=int(rank[i]),
+            score=float(scored.score[i]),
+            allocated=bool(allocated[i]),
+            reasons=pair_reasons,
+        )
+        for i, pair_reasons in zip(written.tolist(), reasons)
+    ]
+    return RoundResult(matches, len(pairs), int(allocated.sum()), scored.skills.unknown_terms)
+
+
+def run_matching(
+    workers: Sequence[Worker],
+    vacancies: Sequence[Vacancy],
+    *,
+    top_k: int = DEFAULT_TOP_K,
+    min_score: float = DEFAULT_MIN_SCORE,
+    model: ScoringModel | None = None,
+    taxonomy: Any = None,
+) -> list[Match]:
+    """Ranked matches per vacancy (best first, ranks from 1), with this round's offers marked allocated."""
+    return match_round(workers, vacancies, top_k=top_k, min_score=min_score, model=model, taxonomy=taxonomy).matches

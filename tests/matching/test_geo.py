@@ -1,0 +1,27 @@
+"""Distances: the fast unit-vector form equals haversine; the radius search finds exactly the close pairs."""
+import numpy as np
+
+from matching.geo import DENSE_PAIR_LIMIT, great_circle_km, haversine_km, pairs_within_radius, unit_vectors
+
+
+def test_great_circle_equals_haversine():
+    rng = np.random.default_rng(1)
+    lat_a, lon_a = rng.uniform(20, 35, 500), rng.uniform(100, 118, 500)
+    lat_b, lon_b = lat_a + rng.normal(0, 0.05, 500), lon_a + rng.normal(0, 0.05, 500)
+    index = np.arange(500)
+    fast = great_circle_km(unit_vectors(lat_a, lon_a), index, unit_vectors(lat_b, lon_b), index)
+    assert np.allclose(fast, haversine_km(lat_a, lon_a, lat_b, lon_b), atol=1e-6)
+    assert abs(haversine_km(26.6, 106.7, 28.1, 112.98) - 650) < 10  # 贵阳 to 长沙, about 650 km
+
+
+def test_radius_search_matches_brute_force_with_and_without_a_tree():
+    rng = np.random.default_rng(2)
+    for n_query in (50, DENSE_PAIR_LIMIT // 100 + 500):  # the dense path, then the BallTree path
+        q_lat, q_lon = rng.uniform(25, 26, n_query), rng.uniform(106, 107, n_query)
+        t_lat, t_lon = rng.uniform(25, 26, 100), rng.uniform(106, 107, 100)
+        radius = rng.uniform(3, 20, n_query)
+        qi, ti = pairs_within_radius(q_lat, q_lon, radius, t_lat, t_lon)
+        distance = haversine_km(q_lat[:, None], q_lon[:, None], t_lat[None, :], t_lon[None, :])
+        expected = set(zip(*np.nonzero(distance <= radius[:, None])))
+        found = {(q, t) for q, t in zip(qi.tolist(), ti.tolist()) if distance[q, t] <= radius[q]}
+        assert found == expected
