@@ -1,6 +1,6 @@
 """Candidate (worker, vacancy) pairs: blocked by trade and geography, then every hard rule applied.
 
-Hard rules (matching-io.md), all enforced in `hard_rules_hold`:
+Hard rules (matching-io.md), enforced by `fixed_rules_hold` and `within_reach`:
 - distance ≤ the worker's limit (mobility "site": 3 km, else max_commute_km); a vacancy with a
   dormitory lifts the limit for mobility "any", and for mobility "province" when both are in
   the same province. The province comes from the county text (see province.py); when either
@@ -15,10 +15,14 @@ skills fall in a category of its occupations (or of occupations related to them)
 workers with skills the taxonomy does not know. A vacancy with no skills, or with unknown
 ones, sees every worker in reach (the general pool). Workers with no skills are only in the
 general pool.
+
+Order of work: the blocks give pairs roughly in reach; the rules that need no distance drop
+pairs next, so the exact distance is computed only for the pairs left.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -34,7 +38,9 @@ _MEDIUM, _HEAVY = PHYSICAL_DEMANDS.index("medium"), PHYSICAL_DEMANDS.index("heav
 _PROVINCE, _ANY = MOBILITIES.index("province"), MOBILITIES.index("any")
 _WELFARE = VACANCY_KINDS.index("welfare")
 _SCHOOL_HOURS_WORKER = WORKER_HOURS.index("school_hours")
-_SHIFT = VACANCY_HOURS.index("shift")
+_SCHOOL_HOURS_VACANCIES = [VACANCY_HOURS.index(h) for h in ("school_hours", "day", "any")]
+
+
 
 
 @dataclass
@@ -49,47 +55,70 @@ class CandidatePairs:
         return len(self.worker)
 
 
-def hard_rules_hold(workers: WorkerColumns, vacancies: VacancyColumns, w: np.ndarray, v: np.ndarray, distance_km: np.ndarray) -> np.ndarray:
-    """Boolean mask: which pairs (w[i], v[i]) at distance_km[i] break no hard rule."""
-    same_province_known = (workers.province[w] > 0) & (vacancies.province[v] > 0)
-    same_province = np.where(
-        same_province_known, workers.province[w] == vacancies.province[v], distance_km <= PROVINCE_RADIUS_KM
-    )
-    mobility = workers.mobility[w]
-    dormitory_reach = vacancies.dormitory[v] & ((mobility == _ANY) | ((mobility == _PROVINCE) & same_province))
-    in_reach = (distance_km <= workers.commute_limit_km[w]) | dormitory_reach
-
-    demand, capacity = vacancies.physical_demand[v], workers.capacity[w]
+def _fixed_rules(capacity, welfare_eligible, worker_hours, demand, welfare_post, vacancy_hours) -> np.ndarray:
+    """Body, welfare and hours rules, elementwise on codes."""
     body_fits = ~((demand == _HEAVY) & (capacity != _FULL)) & ~((demand == _MEDIUM) & (capacity == _WEAK))
-    welfare_fits = (vacancies.kind[v] != _WELFARE) | workers.welfare_eligible[w]
-    age = workers.age[w]
-    with np.errstate(invalid="ignore"):  # NaN (unknown) compares False: the rule does not apply
-        too_young = age < vacancies.age_min[v]
-        too_old = age > vacancies.age_max[v]
-    hours_fit = (workers.hours[w] != _SCHOOL_HOURS_WORKER) | np.isin(
-        vacancies.hours[v], [VACANCY_HOURS.index(h) for h in ("school_hours", "day", "any")]
-    )
-    return in_reach & body_fits & welfare_fits & ~too_young & ~too_old & hours_fit
+    welfare_fits = ~welfare_post | welfare_eligible
+    hours_fit = (worker_hours != _SCHOOL_HOURS_WORKER) | np.isin(vacancy_hours, _SCHOOL_HOURS_VACANCIES)
+    return body_fits & welfare_fits & hours_fit
+
+
+# A worker's class is (capacity, welfare eligible, hours), a vacancy's (demand, welfare post, hours);
+# _FIXED_RULE_TABLE[worker class, vacancy class] says whether _fixed_rules hold, so a pair needs one lookup.
+_WORKER_CLASSES = (len(CAPACITIES), 2, len(WORKER_HOURS))
+_VACANCY_CLASSES = (len(PHYSICAL_DEMANDS), 2, len(VACANCY_HOURS))
+_FIXED_RULE_TABLE = _fixed_rules(
+    *np.meshgrid(*map(np.arange, _WORKER_CLASSES + _VACANCY_CLASSES), indexing="ij", sparse=True)
+).reshape(int(np.prod(_WORKER_CLASSES)), int(np.prod(_VACANCY_CLASSES)))
+
+
+def fixed_rules_hold(workers: WorkerColumns, vacancies: VacancyColumns, w: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Boolean mask: which pairs (w[i], v[i]) keep the rules that need no distance (body, welfare, age, hours)."""
+    worker_class = (workers.capacity.astype(np.intp) * 2 + workers.welfare_eligible) * _WORKER_CLASSES[2] + workers.hours
+    welfare_post = vacancies.kind == _WELFARE
+    vacancy_class = (vacancies.physical_demand.astype(np.intp) * 2 + welfare_post) * _VACANCY_CLASSES[2] + vacancies.hours
+    hold = _FIXED_RULE_TABLE[worker_class[w], vacancy_class[v]]
+    age_bounded = ~np.isnan(vacancies.age_min) | ~np.isnan(vacancies.age_max)
+    if age_bounded.any():
+        bounded = np.flatnonzero(age_bounded[v])
+        age, bounded_v = workers.age[w[bounded]], v[bounded]
+        with np.errstate(invalid="ignore"):  # NaN (unknown) compares False: the rule does not apply
+            outside = (age < vacancies.age_min[bounded_v]) | (age > vacancies.age_max[bounded_v])
+        hold[bounded[outside]] = False
+    return hold
+
+
+def within_reach(workers: WorkerColumns, vacancies: VacancyColumns, w: np.ndarray, v: np.ndarray, distance_km: np.ndarray) -> np.ndarray:
+    """Boolean mask: which pairs (w[i], v[i]) at distance_km[i] keep the distance rule."""
+    reach = distance_km <= workers.commute_limit_km[w]
+    beyond_with_dormitory = np.flatnonzero(~reach & vacancies.dormitory[v])
+    if len(beyond_with_dormitory):
+        i = beyond_with_dormitory
+        reach[i] = _dormitory_reach(workers, vacancies, w[i], v[i], distance_km[i])
+    return reach
+
+
+def _dormitory_reach(workers: WorkerColumns, vacancies: VacancyColumns, w: np.ndarray, v: np.ndarray, distance_km: np.ndarray) -> np.ndarray:
+    """Whether a dormitory vacancy lifts the limit: mobility "any", or "province" in the same province."""
+    known = (workers.province[w] > 0) & (vacancies.province[v] > 0)
+    same_province = np.where(known, workers.province[w] == vacancies.province[v], distance_km <= PROVINCE_RADIUS_KM)
+    mobility = workers.mobility[w]
+    return (mobility == _ANY) | ((mobility == _PROVINCE) & same_province)
 
 
 def _pairs_in_block(workers: WorkerColumns, vacancies: VacancyColumns, w_ids: np.ndarray, v_ids: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Pairs within geographic reach among these workers and vacancies (superset; rules checked later)."""
     if len(w_ids) == 0 or len(v_ids) == 0:
         return []
-    found = []
-    qi, ti = pairs_within_radius(
-        workers.lat[w_ids], workers.lon[w_ids], workers.commute_limit_km[w_ids], vacancies.lat[v_ids], vacancies.lon[v_ids]
-    )
-    found.append((w_ids[qi], v_ids[ti]))
+    qi, ti = pairs_within_radius(workers.points[:, w_ids], workers.commute_limit_km[w_ids], vacancies.points[:, v_ids])
+    found = [(w_ids[qi], v_ids[ti])]
     dorm_ids = v_ids[vacancies.dormitory[v_ids]]
     if len(dorm_ids):
         anywhere = w_ids[workers.mobility[w_ids] == _ANY]
         found.append((np.repeat(anywhere, len(dorm_ids)), np.tile(dorm_ids, len(anywhere))))
         in_province = w_ids[workers.mobility[w_ids] == _PROVINCE]
         radius = np.full(len(in_province), PROVINCE_RADIUS_KM)
-        qi, ti = pairs_within_radius(
-            workers.lat[in_province], workers.lon[in_province], radius, vacancies.lat[dorm_ids], vacancies.lon[dorm_ids]
-        )
+        qi, ti = pairs_within_radius(workers.points[:, in_province], radius, vacancies.points[:, dorm_ids])
         found.append((in_province[qi], dorm_ids[ti]))
         for province in set(vacancies.province[dorm_ids].tolist()) - {0}:  # same known province, any distance
             same_w = in_province[workers.province[in_province] == province]
@@ -98,22 +127,31 @@ def _pairs_in_block(workers: WorkerColumns, vacancies: VacancyColumns, w_ids: np
     return found
 
 
+def _members_by_category(blocks: list[frozenset[str]]) -> dict[str, np.ndarray]:
+    """Category → ascending indices of the records whose block set holds it."""
+    categories = list(chain.from_iterable(blocks))
+    owner = np.repeat(np.arange(len(blocks)), np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks)))
+    ids = {category: index for index, category in enumerate(dict.fromkeys(categories))}
+    category_id = np.fromiter(map(ids.__getitem__, categories), dtype=np.int64, count=len(categories))
+    order = np.argsort(category_id, kind="stable")
+    bounds = np.searchsorted(category_id[order], np.arange(len(ids) + 1))
+    return {category: owner[order[bounds[i] : bounds[i + 1]]] for category, i in ids.items()}
+
+
 def _trade_blocks(skills: SkillIndex, n_workers: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """(worker ids, vacancy ids) per trade block, and the general pool."""
-    workers_by_category: dict[str, list[int]] = {}
-    for index, categories in enumerate(skills.worker_blocks):
-        for category in categories:
-            workers_by_category.setdefault(category, []).append(index)
+    workers_by_category = _members_by_category(skills.worker_blocks)
+    closed_blocks = [
+        frozenset() if open_to_all else categories
+        for categories, open_to_all in zip(skills.vacancy_blocks, skills.vacancy_open_to_all.tolist())
+    ]
     unknown_skill_workers = np.flatnonzero(skills.worker_has_unknown)
-    vacancies_by_category: dict[str, list[int]] = {}
-    for index, categories in enumerate(skills.vacancy_blocks):
-        if not skills.vacancy_open_to_all[index]:
-            for category in categories:
-                vacancies_by_category.setdefault(category, []).append(index)
     blocks = [(np.arange(n_workers), np.flatnonzero(skills.vacancy_open_to_all))]
-    for category, vacancy_ids in vacancies_by_category.items():
-        worker_ids = np.union1d(np.asarray(workers_by_category.get(category, []), dtype=np.int64), unknown_skill_workers)
-        blocks.append((worker_ids.astype(np.int64), np.asarray(vacancy_ids, dtype=np.int64)))
+    for category, vacancy_ids in _members_by_category(closed_blocks).items():
+        worker_ids = workers_by_category.get(category, np.empty(0, np.int64))
+        if len(unknown_skill_workers):
+            worker_ids = np.union1d(worker_ids, unknown_skill_workers)
+        blocks.append((worker_ids, vacancy_ids))
     return blocks
 
 
@@ -124,7 +162,7 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
 
 
 def candidate_pairs(workers: WorkerColumns, vacancies: VacancyColumns, skills: SkillIndex) -> CandidatePairs:
-    """Every (worker, vacancy) pair in the same trade block that breaks no hard rule."""
+    """Every (worker, vacancy) pair in the same trade block that breaks no hard rule, sorted by worker then vacancy."""
     n_workers, n_vacancies = len(workers.lat), len(vacancies.lat)
     found = []
     for worker_ids, vacancy_ids in _trade_blocks(skills, n_workers):
@@ -133,7 +171,9 @@ def candidate_pairs(workers: WorkerColumns, vacancies: VacancyColumns, skills: S
         empty = np.empty(0, np.int64)
         return CandidatePairs(empty, empty, np.empty(0))
     codes = _sorted_unique(np.concatenate([w * n_vacancies + v for w, v in found]))
-    w, v = codes // n_vacancies, codes % n_vacancies
+    w, v = np.divmod(codes, n_vacancies)
+    keep = np.flatnonzero(fixed_rules_hold(workers, vacancies, w, v))
+    w, v = w[keep], v[keep]
     distance = great_circle_km(workers.points, w, vacancies.points, v)
-    keep = hard_rules_hold(workers, vacancies, w, v, distance)
+    keep = np.flatnonzero(within_reach(workers, vacancies, w, v, distance))
     return CandidatePairs(w[keep], v[keep], distance[keep])

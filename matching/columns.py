@@ -42,13 +42,20 @@ def _commute_limits(own_km: np.ndarray, mobility: np.ndarray) -> np.ndarray:
 
 def _provinces(counties: Sequence[str]) -> np.ndarray:
     """Province number (first two adcode digits) per county text, 0 when unknown."""
-    return np.array([int(province_of(county) or 0) for county in counties], dtype=np.int16)
+    number = {county: int(province_of(county) or 0) for county in set(counties)}
+    return np.fromiter(map(number.__getitem__, counties), dtype=np.int16, count=len(counties))
+
+
+def _first_seen_ids(values: Sequence[str]) -> np.ndarray:
+    """0, 1, 2, ... per distinct value, numbered in order of first appearance."""
+    ids = {value: index for index, value in enumerate(dict.fromkeys(values))}
+    return np.fromiter(map(ids.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _fields(records: Sequence, names: str) -> dict[str, tuple]:
     """One tuple of values per attribute name, read in a single pass."""
     keys = names.split()
-    return dict(zip(keys, zip(*(attrgetter(*keys)(record) for record in records)))) if records else {k: () for k in keys}
+    return dict(zip(keys, zip(*map(attrgetter(*keys), records)))) if records else {k: () for k in keys}
 
 
 @dataclass
@@ -80,19 +87,20 @@ class WorkerColumns:
             "household_id lat lon max_commute_km capacity mobility available_hours age wage_expectation "
             "zero_employment_household welfare_eligible employed certificates county",
         )
-        household_ids: dict[str, int] = {}
-        household = np.array([household_ids.setdefault(h, len(household_ids)) for h in f["household_id"]], dtype=np.int64)
+        household = _first_seen_ids(f["household_id"])
         employed = np.array(f["employed"], dtype=bool)
         mobility = _codes(f["mobility"], MOBILITIES)
+        lat, lon = _floats(f["lat"]), _floats(f["lon"])
         # A household counts as zero-employment when any member carries the flag.
-        zero_by_household = np.zeros(len(household_ids), dtype=bool)
-        np.logical_or.at(zero_by_household, household, np.array(f["zero_employment_household"], dtype=bool))
-        employed_by_household = np.zeros(len(household_ids), dtype=bool)
-        np.logical_or.at(employed_by_household, household, employed)
+        n_households = int(household.max()) + 1 if len(household) else 0
+        zero_by_household = np.zeros(n_households, dtype=bool)
+        zero_by_household[household[np.array(f["zero_employment_household"], dtype=bool)]] = True
+        employed_by_household = np.zeros(n_households, dtype=bool)
+        employed_by_household[household[employed]] = True
         return cls(
-            lat=_floats(f["lat"]),
-            lon=_floats(f["lon"]),
-            points=unit_vectors(_floats(f["lat"]), _floats(f["lon"])),
+            lat=lat,
+            lon=lon,
+            points=unit_vectors(lat, lon),
             commute_limit_km=_commute_limits(_floats(f["max_commute_km"]), mobility),
             capacity=_codes(f["capacity"], CAPACITIES),
             mobility=mobility,
@@ -102,7 +110,7 @@ class WorkerColumns:
             zero_employment=zero_by_household[household],
             welfare_eligible=np.array(f["welfare_eligible"], dtype=bool),
             employed=employed,
-            has_certificate=np.array([bool(c) for c in f["certificates"]], dtype=bool),
+            has_certificate=np.fromiter(map(bool, f["certificates"]), dtype=bool, count=len(workers)),
             household=household,
             household_has_employed=employed_by_household[household],
             province=_provinces(f["county"]),
@@ -131,10 +139,11 @@ class VacancyColumns:
     def of(cls, vacancies: Sequence[Vacancy]) -> "VacancyColumns":
         """Columns of a list of vacancies."""
         f = _fields(vacancies, "lat lon openings kind physical_demand hours wage_min wage_max age_min age_max dormitory county")
+        lat, lon = _floats(f["lat"]), _floats(f["lon"])
         return cls(
-            lat=_floats(f["lat"]),
-            lon=_floats(f["lon"]),
-            points=unit_vectors(_floats(f["lat"]), _floats(f["lon"])),
+            lat=lat,
+            lon=lon,
+            points=unit_vectors(lat, lon),
             openings=np.array(f["openings"], dtype=np.int64),
             kind=_codes(f["kind"], VACANCY_KINDS),
             physical_demand=_codes(f["physical_demand"], PHYSICAL_DEMANDS),

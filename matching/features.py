@@ -45,36 +45,46 @@ assert _SCHEDULE_FIT.shape == (len(WORKER_HOURS), len(VACANCY_HOURS))
 
 def skill_fit(skills: SkillIndex, w: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Mean over the vacancy's terms of the best similarity among the worker's terms."""
-    # The extra zero row and column make padding (-1) look up a similarity of 0.
-    similarity = np.zeros((skills.similarity.shape[0] + 1, skills.similarity.shape[1] + 1), dtype=np.float32)
+    # A zero row and column appended to the similarity matrix make padding (-1) look up 0;
+    # lookups go through the flattened matrix, as 1-d gathers are cheaper than 2-d ones.
+    n_rows, n_columns = skills.similarity.shape[0] + 1, skills.similarity.shape[1] + 1
+    similarity = np.zeros((n_rows, n_columns), dtype=np.float32)
     similarity[:-1, :-1] = skills.similarity
-    worker_terms, vacancy_terms = skills.worker_terms[w], skills.vacancy_terms[v]
+    similarity = similarity.ravel()
+    row_start = np.where(skills.worker_terms < 0, n_rows - 1, skills.worker_terms) * n_columns
+    column = np.where(skills.vacancy_terms < 0, n_columns - 1, skills.vacancy_terms)
+    worker_rows = [row_start[:, i][w] for i in range(row_start.shape[1])]
     total = np.zeros(len(w), dtype=np.float32)
     best_any = np.zeros(len(w), dtype=np.float32)
-    for j in range(vacancy_terms.shape[1]):
-        best = np.zeros(len(w), dtype=np.float32)
-        for i in range(worker_terms.shape[1]):
-            np.maximum(best, similarity[worker_terms[:, i], vacancy_terms[:, j]], out=best)
+    for j in range(column.shape[1]):
+        vacancy_column = column[:, j][v]
+        best = similarity[worker_rows[0] + vacancy_column]
+        for rows in worker_rows[1:]:
+            np.maximum(best, similarity[rows + vacancy_column], out=best)
         total += best
         np.maximum(best_any, best, out=best_any)
-    term_count = np.maximum((vacancy_terms >= 0).sum(axis=1), 1)
+    term_count = np.maximum((skills.vacancy_terms >= 0).sum(axis=1), 1)[v]
     required = skills.vacancy_requires_skills[v]
     return np.where(required, total / term_count, NO_SKILL_REQUIRED_FIT + (1 - NO_SKILL_REQUIRED_FIT) * best_any)
 
 
 def certificate_fit(skills: SkillIndex, workers: WorkerColumns, w: np.ndarray, v: np.ndarray) -> np.ndarray:
     """1 for a certificate of the vacancy's occupation, 0.3 for any other certificate, else 0."""
-    certified, wanted = skills.worker_certified_for[w], skills.vacancy_occupations[v]
-    for_this_trade = np.zeros(len(w), dtype=bool)
+    fit = np.where(workers.has_certificate[w], np.float32(0.3), np.float32(0.0))
+    # Only pairs whose worker holds a certificate of some occupation can score 1.
+    pairs = np.flatnonzero((skills.worker_certified_for[:, 0] >= 0)[w])
+    certified, wanted = skills.worker_certified_for[w[pairs]], skills.vacancy_occupations[v[pairs]]
+    for_this_trade = np.zeros(len(pairs), dtype=bool)
     for i in range(certified.shape[1]):
         for j in range(wanted.shape[1]):
             for_this_trade |= (certified[:, i] >= 0) & (certified[:, i] == wanted[:, j])
-    return np.where(for_this_trade, 1.0, np.where(workers.has_certificate[w], 0.3, 0.0))
+    fit[pairs[for_this_trade]] = 1.0
+    return fit
 
 
 def distance_fit(workers: WorkerColumns, pairs: CandidatePairs) -> np.ndarray:
     """Closer is better, relative to the worker's own commute limit."""
-    limit = np.maximum(workers.commute_limit_km[pairs.worker], 0.1)
+    limit = np.maximum(workers.commute_limit_km, 0.1)[pairs.worker]
     within = pairs.distance_km <= limit
     return np.where(within, 1.0 - 0.7 * np.minimum(pairs.distance_km / limit, 1.0), 0.2)
 
@@ -82,8 +92,8 @@ def distance_fit(workers: WorkerColumns, pairs: CandidatePairs) -> np.ndarray:
 def wage_fit(workers: WorkerColumns, vacancies: VacancyColumns, w: np.ndarray, v: np.ndarray) -> np.ndarray:
     """How the vacancy's pay compares with what the worker expects."""
     expectation = workers.wage_expectation[w]
-    low = np.where(np.isnan(vacancies.wage_min[v]), vacancies.wage_max[v], vacancies.wage_min[v])
-    high = np.where(np.isnan(vacancies.wage_max[v]), vacancies.wage_min[v], vacancies.wage_max[v])
+    low = np.where(np.isnan(vacancies.wage_min), vacancies.wage_max, vacancies.wage_min)[v]
+    high = np.where(np.isnan(vacancies.wage_max), vacancies.wage_min, vacancies.wage_max)[v]
     with np.errstate(invalid="ignore", divide="ignore"):
         shortfall = 0.8 - 2.0 * (expectation - high) / np.maximum(expectation, 1.0)
         fit = np.where(expectation <= low, 1.0, np.where(expectation <= high, 0.8, np.clip(shortfall, 0.0, 0.8)))
@@ -92,15 +102,14 @@ def wage_fit(workers: WorkerColumns, vacancies: VacancyColumns, w: np.ndarray, v
 
 def household_need(workers: WorkerColumns, w: np.ndarray) -> np.ndarray:
     """Zero-employment households first, then households where no one has work."""
-    return np.where(workers.zero_employment[w], 1.0, np.where(workers.household_has_employed[w], 0.0, 0.5))
+    return np.where(workers.zero_employment, 1.0, np.where(workers.household_has_employed, 0.0, 0.5))[w]
 
 
 def welfare_priority(workers: WorkerColumns, vacancies: VacancyColumns, w: np.ndarray, v: np.ndarray) -> np.ndarray:
     """On welfare posts, people who cannot leave the site and weak or half labour come first."""
-    cannot_leave = workers.mobility[w] == MOBILITIES.index("site")
-    by_capacity = np.array([0.4, 0.8, 1.0])[workers.capacity[w]]
-    priority = np.where(cannot_leave, 1.0, by_capacity)
-    return np.where(vacancies.kind[v] == VACANCY_KINDS.index("welfare"), priority, 0.0)
+    cannot_leave = workers.mobility == MOBILITIES.index("site")
+    priority = np.where(cannot_leave, 1.0, np.array([0.4, 0.8, 1.0])[workers.capacity])
+    return np.where(vacancies.kind[v] == VACANCY_KINDS.index("welfare"), priority[w], 0.0)
 
 
 def pair_features(workers: WorkerColumns, vacancies: VacancyColumns, skills: SkillIndex, pairs: CandidatePairs) -> np.ndarray:
@@ -116,7 +125,8 @@ def pair_features(workers: WorkerColumns, vacancies: VacancyColumns, skills: Ski
         lambda: household_need(workers, w),
         lambda: welfare_priority(workers, vacancies, w, v),
     )
-    matrix = np.empty((len(w), len(FEATURE_NAMES)), dtype=np.float32)
+    # Column-major, so that filling a column and reading one (the model does) is contiguous.
+    matrix = np.empty((len(w), len(FEATURE_NAMES)), dtype=np.float32, order="F")
     for index, column in enumerate(columns):  # one column at a time keeps the temporaries small
         matrix[:, index] = column()
     return np.clip(matrix, 0.0, 1.0, out=matrix)

@@ -1,4 +1,8 @@
-"""Great-circle distances and the radius search used to block candidate pairs by geography."""
+"""Great-circle distances and the radius search used to block candidate pairs by geography.
+
+Locations are carried as unit vectors (see `unit_vectors`), computed once per record, so
+neither the search nor the distances redo the trigonometry of latitude and longitude.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -21,7 +25,8 @@ def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
 def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """(3, n) points on the unit sphere (x, y, z rows, each contiguous) for latitudes and longitudes in degrees."""
     phi, lam = np.radians(lat), np.radians(lon)
-    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+    cos_phi = np.cos(phi)
+    return np.stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
 
 
 def great_circle_km(points_a: np.ndarray, index_a: np.ndarray, points_b: np.ndarray, index_b: np.ndarray) -> np.ndarray:
@@ -33,32 +38,30 @@ def great_circle_km(points_a: np.ndarray, index_a: np.ndarray, points_b: np.ndar
     return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(0.5 * np.sqrt(squared_chord), 1.0))
 
 
-def pairs_within_radius(
-    query_lat: np.ndarray,
-    query_lon: np.ndarray,
-    radius_km: np.ndarray,
-    target_lat: np.ndarray,
-    target_lon: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(query index, target index) of every pair closer than the query's own radius.
+def pairs_within_radius(query_points: np.ndarray, radius_km: np.ndarray, target_points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(query index, target index) of every pair closer than the query's own radius; points as from `unit_vectors`.
 
-    A BallTree over the targets keeps the cost proportional to the pairs found, not to
-    queries × targets. The radius is widened a hair so that the exact haversine filter the
-    caller applies afterwards is the one that decides borderline pairs.
+    The result is a superset by a hair (the radius is widened slightly), so that the exact
+    distance filter the caller applies afterwards is the one that decides borderline pairs.
     """
-    if len(query_lat) == 0 or len(target_lat) == 0:
+    n_query, n_target = query_points.shape[1], target_points.shape[1]
+    if n_query == 0 or n_target == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    if len(query_lat) * len(target_lat) <= DENSE_PAIR_LIMIT:  # small blocks: a tree costs more than it saves
-        # Points as unit vectors: the angle between two is within θ exactly when their dot product ≥ cos θ.
-        # The generous slack makes this a superset; the caller's exact haversine filter decides.
+    if n_query * n_target <= DENSE_PAIR_LIMIT:  # small blocks: a tree costs more than it saves
+        # The angle between two unit vectors is within θ exactly when their dot product ≥ cos θ.
         angle = np.minimum(np.asarray(radius_km, dtype=np.float64) * (1 + 1e-6) / EARTH_RADIUS_KM + 1e-7, np.pi)
-        dots = unit_vectors(query_lat, query_lon).T @ unit_vectors(target_lat, target_lon)
-        query_index, target_index = np.nonzero(dots >= np.cos(angle)[:, None])
+        query_index, target_index = np.nonzero(query_points.T @ target_points >= np.cos(angle)[:, None])
         return query_index.astype(np.int64), target_index.astype(np.int64)
-    tree = BallTree(np.radians(np.column_stack([target_lat, target_lon])), metric="haversine")
+    # A BallTree over the targets keeps the cost proportional to the pairs found, not to queries × targets.
+    tree = BallTree(_radians_lat_lon(target_points), metric="haversine")
     radius = np.asarray(radius_km, dtype=np.float64) / EARTH_RADIUS_KM * (1 + 1e-9) + 1e-12
-    hits = tree.query_radius(np.radians(np.column_stack([query_lat, query_lon])), r=radius)
-    counts = np.fromiter((len(found) for found in hits), dtype=np.int64, count=len(hits))
+    hits = tree.query_radius(_radians_lat_lon(query_points), r=radius)
+    counts = np.fromiter(map(len, hits), dtype=np.int64, count=len(hits))
     query_index = np.repeat(np.arange(len(hits), dtype=np.int64), counts)
     target_index = np.concatenate(hits).astype(np.int64) if counts.sum() else np.empty(0, np.int64)
     return query_index, target_index
+
+
+def _radians_lat_lon(points: np.ndarray) -> np.ndarray:
+    """(n, 2) latitude and longitude in radians of (3, n) unit vectors, as BallTree's haversine metric wants."""
+    return np.column_stack([np.arcsin(np.clip(points[2], -1.0, 1.0)), np.arctan2(points[1], points[0])])

@@ -20,7 +20,7 @@ def test_radius_search_matches_brute_force_with_and_without_a_tree():
         q_lat, q_lon = rng.uniform(25, 26, n_query), rng.uniform(106, 107, n_query)
         t_lat, t_lon = rng.uniform(25, 26, 100), rng.uniform(106, 107, 100)
         radius = rng.uniform(3, 20, n_query)
-        qi, ti = pairs_within_radius(q_lat, q_lon, radius, t_lat, t_lon)
+        qi, ti = pairs_within_radius(unit_vectors(q_lat, q_lon), radius, unit_vectors(t_lat, t_lon))
         distance = haversine_km(q_lat[:, None], q_lon[:, None], t_lat[None, :], t_lon[None, :])
         expected = set(zip(*np.nonzero(distance <= radius[:, None])))
         found = {(q, t) for q, t in zip(qi.tolist(), ti.tolist()) if distance[q, t] <= radius[q]}
