@@ -38,10 +38,30 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         "SECRET_KEY_FROM_ENV": bool(env.get("SECRET_KEY")),
         "SMS_SIGNATURE": env.get("SMS_SIGNATURE", "安置点就业服务"),
         "SMS_DAILY_CAP": _int(env, "SMS_DAILY_CAP", 3),
+        # The SMS outbox (jobmatch.services.outbox): how often the dispatcher looks for
+        # due messages, how many message ids one queue job sends, how often a message is
+        # tried, the first retry delay (doubling up to SMS_RETRY_MAX_SECONDS), how long a
+        # dispatched message may wait in the queue and a send may take before another
+        # process takes it over (must exceed TWILIO_TIMEOUT), and the RQ queue's name.
+        "SMS_DISPATCH_INTERVAL": _float(env, "SMS_DISPATCH_INTERVAL", 2.0),
+        "SMS_BATCH_SIZE": _int(env, "SMS_BATCH_SIZE", 50),
+        "SMS_MAX_ATTEMPTS": _int(env, "SMS_MAX_ATTEMPTS", 8),
+        "SMS_RETRY_BASE_SECONDS": _float(env, "SMS_RETRY_BASE_SECONDS", 30.0),
+        "SMS_RETRY_MAX_SECONDS": _float(env, "SMS_RETRY_MAX_SECONDS", 3600.0),
+        "SMS_DISPATCH_LEASE_SECONDS": _float(env, "SMS_DISPATCH_LEASE_SECONDS", 300.0),
+        "SMS_SENDING_LEASE_SECONDS": _float(env, "SMS_SENDING_LEASE_SECONDS", 120.0),
+        "SMS_QUEUE": env.get("SMS_QUEUE") or "sms",
+        # Without REDIS_URL the web process sends in a background thread (off for tests).
+        "SMS_INPROCESS_DISPATCHER": env.get("SMS_INPROCESS_DISPATCHER", "1").lower() in ("1", "true", "yes"),
+        "TWILIO_TIMEOUT": _float(env, "TWILIO_TIMEOUT", 10.0),
         "OFFER_EXPIRY_HOURS": _int(env, "OFFER_EXPIRY_HOURS", 48),
         "MATCH_MIN_SCORE": _float(env, "MATCH_MIN_SCORE", 0.3),
         "MATCH_MODEL_PATH": env.get("MATCH_MODEL_PATH") or str(instance_path / "match-model.pkl"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # Also write the JSON log lines to this file (the test run scans it for personal data).
+        "JOBMATCH_LOG_FILE": env.get("JOBMATCH_LOG_FILE") or None,
+        # /metrics answers loopback callers not behind the proxy, or this bearer token.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -2,7 +2,8 @@
 
 A real HTTP server (not a mock of the client): the official twilio client, pointed at
 ``FakeTwilio.url`` through TWILIO_API_BASE, talks to it as it would to Twilio. It
-answers ``POST /2010-04-01/Accounts/{sid}/Messages.json``, records what it received,
+answers ``POST /2010-04-01/Accounts/{sid}/Messages.json`` (and GET, listing what it
+accepted, filtered by To and DateSent> as Twilio does), records what it received,
 can be told to fail, stall or reject numbers, and can fire signed status callbacks.
 """
 
@@ -43,6 +44,7 @@ class ReceivedMessage:
     body: str
     status_callback: str | None
     form: dict[str, str] = field(repr=False)
+    received_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 @dataclass
@@ -206,6 +208,24 @@ class FakeTwilio:
             received = self._record(account_sid, form)
         return _Reply(201, _message_payload(received))
 
+    def _handle_messages_list(self, account_sid: str, query: dict[str, str], path: str) -> _Reply:
+        """One page of accepted messages, filtered like Twilio by To and DateSent> (newest first)."""
+        sent_after = _parse_twilio_date(query.get("DateSent>"))
+        with self._lock:
+            found = [
+                m for m in reversed(self._messages)
+                if m.account_sid == account_sid
+                and (not query.get("To") or m.to == query["To"])
+                and (sent_after is None or m.received_at >= sent_after)
+            ]
+        page_size = int(query.get("PageSize") or 50)
+        payload = {
+            "messages": [_message_payload(m, listed=True) for m in found[:page_size]],
+            "page": 0, "page_size": page_size, "start": 0, "end": min(len(found), page_size) - 1,
+            "uri": path, "first_page_uri": path, "previous_page_uri": None, "next_page_uri": None,
+        }
+        return _Reply(200, payload)
+
     def _take_failure(self) -> _Failure | None:
         while self._failures and self._failures[0].remaining <= 0:
             self._failures.pop(0)
@@ -250,6 +270,9 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, a keep-alive
+    # client's delayed ACK held every response back by ~40 ms.
+    disable_nagle_algorithm = True
 
     def do_POST(self) -> None:
         fake = self.server.fake
@@ -265,7 +288,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(reply)
 
     def do_GET(self) -> None:
-        self._send_json(_error(405, 20004, "Method not allowed"))
+        fake = self.server.fake
+        url = urllib.parse.urlsplit(self.path)
+        match = _MESSAGES_PATH.match(url.path)
+        if match is None:
+            reply = _error(405, 20004, "Method not allowed")
+        elif not fake._authorised(self.headers.get("Authorization"), match["sid"]):
+            reply = _error(401, 20003, "Authenticate")
+        else:
+            query = {key: values[-1] for key, values in urllib.parse.parse_qs(url.query).items()}
+            reply = fake._handle_messages_list(match["sid"], query, url.path)
+        self._send_json(reply)
 
     def _read_form(self) -> dict[str, str]:
         length = int(self.headers.get("Content-Length") or 0)
@@ -302,13 +335,22 @@ def _error(status: int, code: int, message: str) -> _Reply:
     return _Reply(status, payload)
 
 
-def _message_payload(received: ReceivedMessage) -> dict[str, Any]:
-    now = format_datetime(datetime.now(timezone.utc), usegmt=True)
+def _parse_twilio_date(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _message_payload(received: ReceivedMessage, listed: bool = False) -> dict[str, Any]:
+    # Listed messages have gone out (the fake sends at once); a new one is still queued.
+    created = format_datetime(received.received_at, usegmt=True)
     return {
         "sid": received.sid, "account_sid": received.account_sid, "api_version": "2010-04-01",
         "to": received.to, "from": received.from_, "body": received.body,
-        "status": "queued", "direction": "outbound-api", "num_segments": "1", "num_media": "0",
-        "date_created": now, "date_updated": now, "date_sent": None,
+        "status": "sent" if listed else "queued", "direction": "outbound-api",
+        "num_segments": "1", "num_media": "0",
+        "date_created": created, "date_updated": created, "date_sent": created if listed else None,
         "error_code": None, "error_message": None, "price": None, "price_unit": "USD",
         "messaging_service_sid": None, "subresource_uris": {},
         "uri": f"/2010-04-01/Accounts/{received.account_sid}/Messages/{received.sid}.json",

@@ -3,7 +3,7 @@ groups and lists them in ``COMMANDS``; jobmatch.cli adds them to the main group.
 
 import importlib
 
-AREAS = ("model",)  # module names under jobmatch.commands, e.g. ("sms", "rounds")
+AREAS = ("model", "ops", "web", "rounds", "sms", "workflows")  # module names under jobmatch.commands, e.g. ("sms", "rounds")
 
 
 def register(main_group) -> None:

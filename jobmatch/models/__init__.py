@@ -1,17 +1,26 @@
 """All models, imported here so that Base.metadata knows every table."""
 
+from jobmatch.models.api_tokens import ApiToken
 from jobmatch.models.employers import Employer, Vacancy
 from jobmatch.models.employment import EmploymentSpell
-from jobmatch.models.fairs import Fair, fair_vacancies
+from jobmatch.models.fairs import Fair, FairAttendee, FairOutcome, fair_vacancies
 from jobmatch.models.followups import FollowUp
 from jobmatch.models.geography import County, Settlement
 from jobmatch.models.ledger import LedgerEvent
+from jobmatch.models.messages import InboundMessage, Message
+from jobmatch.models.offers import MatchRound, Offer, match_round_vacancies
 from jobmatch.models.people import Household, Person
+from jobmatch.models.problems import Problem
+from jobmatch.models.sign_in_codes import SignInCode
+from jobmatch.models.training import TrainingCourse, TrainingEnrolment, TrainingRequest
 from jobmatch.models.users import ROLES, User, staff_settlements
+from jobmatch.models.visits import DoorVisit
 from jobmatch.models.welfare import WelfareAppointment, WelfarePost
 
 __all__ = [
     "County", "Settlement", "Household", "Person", "EmploymentSpell", "Employer", "Vacancy",
     "User", "ROLES", "staff_settlements", "WelfarePost", "WelfareAppointment", "Fair",
-    "fair_vacancies", "FollowUp", "LedgerEvent",
+    "fair_vacancies", "FollowUp", "LedgerEvent", "Message", "InboundMessage",
+    "FairAttendee", "FairOutcome", "TrainingRequest", "TrainingCourse", "TrainingEnrolment", "Problem", "DoorVisit",
+    "MatchRound", "Offer", "match_round_vacancies",
 ]

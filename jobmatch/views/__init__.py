@@ -2,10 +2,16 @@
 
 
 def register_blueprints(app) -> None:
-    from jobmatch.views import auth, filters, health, staff
+    from jobmatch.views import api, auth, county, employer, filters, health, rounds, sms, staff, worker
 
     filters.register(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(worker.bp)
+    app.register_blueprint(employer.bp)
+    app.register_blueprint(county.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(rounds.bp)
+    app.register_blueprint(sms.bp)

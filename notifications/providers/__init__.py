@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from notifications.providers.base import (
+    LookupUnsupported,
     PermanentProviderError,
     ProviderConfigError,
     ProviderError,
@@ -14,7 +15,7 @@ from notifications.providers.base import (
 from notifications.providers.console import ConsoleProvider
 
 __all__ = [
-    "ConsoleProvider", "PermanentProviderError", "ProviderConfigError", "ProviderError",
+    "ConsoleProvider", "LookupUnsupported", "PermanentProviderError", "ProviderConfigError", "ProviderError",
     "SendResult", "SmsProvider", "TemporaryProviderError", "PROVIDER_NAMES", "make_provider",
 ]
 

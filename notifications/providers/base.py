@@ -5,6 +5,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
@@ -51,6 +52,10 @@ class PermanentProviderError(ProviderError):
         self.recipient_opted_out = recipient_opted_out
 
 
+class LookupUnsupported(ProviderError):
+    """The provider cannot say whether it accepted a message earlier."""
+
+
 class ProviderConfigError(ValueError):
     """A provider was asked for with a setting missing or wrong."""
 
@@ -73,6 +78,25 @@ class SmsProvider(ABC):
         status_callback_url: str | None = None,
     ) -> SendResult:
         """Send ``body`` to ``to_e164``; raises TemporaryProviderError or PermanentProviderError."""
+
+    def find_sent(
+        self,
+        idempotency_key: str,
+        *,
+        to_e164: str,
+        body: str,
+        since: datetime,
+        exclude_ids: frozenset[str] = frozenset(),
+    ) -> SendResult | None:
+        """The message accepted earlier for ``idempotency_key``, or None if there is none.
+
+        Used after a crash between the provider's answer and the database's record, so
+        a send is not repeated blindly. ``since`` bounds the search; ``exclude_ids`` are
+        provider ids already recorded for other messages (same text, same number).
+        Raises LookupUnsupported when the provider cannot tell, and
+        TemporaryProviderError when it cannot tell right now.
+        """
+        raise LookupUnsupported(f"provider {self.name!r} cannot look up earlier sends")
 
 
 def require_e164(to_e164: str) -> str:

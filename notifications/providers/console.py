@@ -65,6 +65,11 @@ class ConsoleProvider(SmsProvider):
         self._print(message)
         return result
 
+    def find_sent(self, idempotency_key: str, *, to_e164: str, body: str, since: datetime,
+                  exclude_ids: frozenset[str] = frozenset()) -> SendResult | None:
+        """The earlier result for ``idempotency_key`` in this process (the console keeps no more)."""
+        return self._recent.get(idempotency_key)
+
     def _print(self, message: ConsoleMessage) -> None:
         parts = count_segments(message.body).parts
         stream = self._stream or sys.stdout

@@ -7,9 +7,12 @@ twilio-python's advanced-examples/custom-http-client.md), so ours rewrites the s
 host of each request. The rewrite comes after the client applies TWILIO_EDGE/TWILIO_REGION,
 so those cannot send test traffic elsewhere. The timeout is TwilioHttpClient's own.
 Twilio keeps no idempotency key for Messages, so the key only guards against resending
-within this process (see RecentSends).
+within this process (see RecentSends); ``find_sent`` recognises an earlier send by
+number, sender and text instead.
 """
 
+import logging
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -29,6 +32,10 @@ from notifications.providers.base import (
 )
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
+# find_sent: clocks differ, and Twilio's DateSent filter works on whole seconds.
+LOOKUP_MARGIN = timedelta(minutes=5)
+LOOKUP_LIMIT = 200
+NOT_SENT_STATUSES = frozenset({"failed", "canceled"})
 
 # Twilio error codes that mean the recipient's number itself is bad.
 INVALID_NUMBER_CODES = frozenset({21211, 21217, 21401, 21421, 21614})
@@ -51,11 +58,17 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+# The client logs every request at INFO, query parameters included: a lookup's would
+# carry the phone number into the logs. Only its warnings are let through.
+_HTTP_LOG = logging.getLogger("notifications.providers.twilio_http")
+_HTTP_LOG.setLevel(logging.WARNING)
+
+
 class _BaseUrlHttpClient(TwilioHttpClient):
     """Sends every request to ``api_base`` instead of https://*.twilio.com."""
 
     def __init__(self, api_base: str, timeout: float):
-        super().__init__(timeout=timeout)
+        super().__init__(timeout=timeout, logger=_HTTP_LOG)
         self._base = urlsplit(api_base.rstrip("/"))
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
@@ -86,7 +99,8 @@ class TwilioProvider(SmsProvider):
         if timeout <= 0:
             raise ValueError("timeout must be positive")
         http_client = (
-            _BaseUrlHttpClient(api_base, timeout) if api_base else TwilioHttpClient(timeout=timeout)
+            _BaseUrlHttpClient(api_base, timeout) if api_base
+            else TwilioHttpClient(timeout=timeout, logger=_HTTP_LOG)
         )
         self.from_number = from_number
         self.api_base = api_base
@@ -121,6 +135,39 @@ class TwilioProvider(SmsProvider):
         result = SendResult(str(message.sid), str(message.status or "queued"))
         self._recent.remember(idempotency_key, result)
         return result
+
+
+    def find_sent(
+        self,
+        idempotency_key: str,
+        *,
+        to_e164: str,
+        body: str,
+        since: datetime,
+        exclude_ids: frozenset[str] = frozenset(),
+    ) -> SendResult | None:
+        """Look for an earlier send of ``body`` to ``to_e164`` among Twilio's messages since ``since``.
+
+        Twilio keeps no idempotency key, so a message is recognised by number, sender
+        and text, leaving out the ids the outbox already holds for other messages.
+        """
+        earlier = self._recent.get(idempotency_key)
+        if earlier is not None:
+            return earlier
+        try:
+            listed = self._client.messages.list(
+                to=to_e164, date_sent_after=since - LOOKUP_MARGIN, limit=LOOKUP_LIMIT
+            )
+        except (TwilioRestException, TwilioServiceException) as exc:
+            error = provider_error_for(exc.status, exc.code)
+            raise TemporaryProviderError(f"lookup failed: {error.reason}", code=exc.code) from None
+        except requests.exceptions.RequestException as exc:
+            raise transport_error_for(exc) from None
+        for message in sorted(listed, key=lambda m: str(m.date_created or "")):
+            if (message.body == body and message.from_ == self.from_number
+                    and message.sid not in exclude_ids and message.status not in NOT_SENT_STATUSES):
+                return SendResult(str(message.sid), str(message.status))
+        return None
 
 
 def provider_error_for(

@@ -1,0 +1,124 @@
+"""`jobmatch worker`, `jobmatch dispatch` and `jobmatch sms ...`: the SMS outbox from the shell.
+
+In production run one or more `jobmatch dispatch` processes (several copies are safe:
+rows are claimed with SKIP LOCKED) beside any number of `jobmatch worker` processes.
+Without REDIS_URL both commands send in their own process.
+"""
+
+import signal
+import sys
+import threading
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from jobmatch.db import get_session
+from notifications.phones import mask_phone
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker(burst):
+    """Send queued SMS: an RQ worker on REDIS_URL, or the dispatcher in-process without it."""
+    from jobmatch.tasks import dispatch_once, run_dispatcher, run_rq_worker
+
+    app = current_app._get_current_object()
+    if app.config.get("REDIS_URL"):
+        run_rq_worker(app, burst=burst)
+    elif burst:
+        click.echo(f"sent {dispatch_once(app)} messages in-process (no REDIS_URL)")
+    else:
+        click.echo("no REDIS_URL: dispatching and sending in this process")
+        run_dispatcher(app, _stop_on_signals())
+
+
+@click.command("dispatch")
+@click.option("--once", is_flag=True, help="One pass over the due messages, then exit.")
+@with_appcontext
+def dispatch(once):
+    """Move due SMS from the outbox to the queue (safe to run in several copies)."""
+    from jobmatch.tasks import dispatch_once, run_dispatcher
+
+    app = current_app._get_current_object()
+    if once:
+        click.echo(f"dispatched {dispatch_once(app)} messages")
+        return
+    run_dispatcher(app, _stop_on_signals())
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+@click.group("sms")
+def sms():
+    """The SMS outbox and the replies staff have to read."""
+
+
+@sms.command("status")
+@with_appcontext
+def sms_status():
+    """How many messages are in each status."""
+    from jobmatch.models import Message
+
+    counts = get_session().execute(select(Message.status, func.count()).group_by(Message.status)).all()
+    for status, count in sorted(counts):
+        click.echo(f"{status:<10} {count}")
+
+
+@sms.command("unread")
+@with_appcontext
+def sms_unread():
+    """Replies the service could not act on, oldest first."""
+    from jobmatch.services.sms_inbound import unread_replies
+
+    for reply in unread_replies(get_session()):
+        who = f"person {reply.person_id}" if reply.person_id else "unknown number"
+        click.echo(f"#{reply.id} {reply.received_at:%Y-%m-%d %H:%M} {mask_phone(reply.from_phone)} ({who}): {reply.body}")
+
+
+@sms.command("receive")
+@click.option("--from", "from_phone", required=True, help="The sender's number.")
+@click.option("--sid", default=None, help="Provider message id (default: a new one).")
+@click.argument("body")
+@with_appcontext
+def sms_receive(from_phone, sid, body):
+    """Act on a reply as if it came by SMS (the console provider carries no replies)."""
+    import uuid
+
+    from jobmatch.services.sms_inbound import receive_reply
+
+    session = get_session()
+    result = receive_reply(session, from_phone=from_phone, body=body, provider_sid=sid or f"CLI{uuid.uuid4().hex}")
+    session.commit()
+    click.echo(f"reply read as {result.kind}" + (f"; answered message {result.answered_message_id}"
+                                                 if result.answered_message_id else "")
+               + (f"; sending {result.confirmation}" if result.confirmation else ""))
+
+
+@sms.command("phones")
+@with_appcontext
+def sms_phones():
+    """Persons no SMS can reach: no number, a malformed one, or one the provider rejected."""
+    from jobmatch.models import Person
+    from jobmatch.services.messaging import normalised_phone
+
+    bad = 0
+    for person in get_session().scalars(select(Person).order_by(Person.household_id, Person.id)):
+        e164, problem = normalised_phone(person.phone)
+        if person.phone_invalid:
+            problem = "provider rejected the number"
+        if problem:
+            bad += 1
+            click.echo(f"person {person.id} {person.name}: {mask_phone(e164) or '(unparsed)'} — {problem}")
+    click.echo(f"{bad} persons cannot get SMS")
+    sys.exit(1 if bad else 0)
+
+
+COMMANDS = [worker, dispatch, sms]

@@ -1,0 +1,73 @@
+"""SMS messages: the outbox of texts to send and the inbox of texts received.
+
+An outbox row is written in the same transaction as the offer, post or invitation it
+announces (jobmatch.services.messaging.queue_message); jobmatch.services.outbox moves
+it through its statuses. The body lives here and only here: never in the ledger or logs.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jobmatch.db import Base
+from jobmatch.models.types import UTCDateTime
+
+# queued: waiting for due_at; held: deferred by a rule (quiet hours, cap, duplicate text)
+# until due_at; dispatched: handed to the queue; sending: the provider is being called;
+# sent: the provider accepted it; delivered: the carrier confirmed it;
+# failed: it will not be sent (bad number, provider refusal, attempts used up);
+# cancelled: no longer wanted (the person opted out before it went).
+MESSAGE_STATUSES = ("queued", "held", "dispatched", "sending", "sent", "delivered", "failed", "cancelled")
+WAITING_STATUSES = ("queued", "held")
+FINAL_STATUSES = ("sent", "delivered", "failed", "cancelled")
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_status_due_at", "status", "due_at"),
+        Index("ix_messages_person_id_created_at", "person_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    kind: Mapped[str] = mapped_column(String(24))  # a notifications.kinds.MessageKind value
+    body: Mapped[str] = mapped_column(Text)
+    segments: Mapped[int] = mapped_column(Integer, default=1)
+    # E.164 at queue time; None when the person's phone could not be normalised.
+    to_phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    subject: Mapped[str] = mapped_column(String(40), default="", index=True)  # e.g. "offer:12"
+    expects_reply: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str] = mapped_column(String(10), default="")  # accept | decline
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Until when the current holder (queue or sender) owns a dispatched/sending row.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The provider may already have accepted it: look it up before sending again.
+    in_doubt: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InboundMessage(Base):
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    from_phone: Mapped[str] = mapped_column(String(20), index=True)  # E.164 when it parses
+    to_phone: Mapped[str] = mapped_column(String(20), default="")
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # a notifications.replies.ReplyKind value
+    # The outbox message this reply answered, if it answered one.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    # Texts the service could not act on wait here for staff to read.
+    unread: Mapped[bool] = mapped_column(Boolean, default=False, index=True)

@@ -1,0 +1,223 @@
+"""Queue jobs and the SMS dispatcher that feeds them.
+
+Jobs are plain functions taking message ids. In a worker process the app is built once,
+on the first job, never at import. With REDIS_URL the dispatcher enqueues jobs on RQ and
+``jobmatch worker`` runs them; without it the same job function runs in the dispatcher's
+own process (``InProcessQueue``): ``jobmatch worker``/``jobmatch dispatch`` then send
+themselves, and the web process sends from a background thread (``start_background_sender``)
+that wakes when a transaction that queued messages commits. So ``make run`` needs no Redis.
+"""
+
+import logging
+import threading
+from typing import Protocol
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from jobmatch.services.messaging import QUEUED_FLAG
+from jobmatch.services.outbox import OutboxSettings, claim_due, release
+from jobmatch.services.sms_delivery import deliver_batch
+from notifications.providers import SmsProvider, make_provider
+
+log = logging.getLogger(__name__)
+
+_worker_app: Flask | None = None
+_app_lock = threading.Lock()
+_PROVIDER_KEY = "jobmatch.sms_provider"
+_SENDER_KEY = "jobmatch.sms_sender"
+# How many batches one dispatcher pass claims per transaction.
+_BATCHES_PER_CLAIM = 20
+
+
+class QueueUnavailable(Exception):
+    """The queue (Redis) cannot take jobs right now; the messages stay in the outbox."""
+
+
+class JobQueue(Protocol):
+    def enqueue_delivery(self, message_ids: list[int]) -> None: ...
+
+
+# -- the job -------------------------------------------------------------------------------
+
+def worker_app() -> Flask:
+    """The app of this worker process, built from the environment on first use."""
+    global _worker_app
+    with _app_lock:
+        if _worker_app is None:
+            from jobmatch import create_app
+            _worker_app = create_app()
+        return _worker_app
+
+
+def use_worker_app(app: Flask | None) -> None:
+    """Make jobs in this process use ``app`` (the in-process queue, tests)."""
+    global _worker_app
+    _worker_app = app
+
+
+class DeliveryJobFailed(RuntimeError):
+    """A delivery job stopped; the outbox keeps its messages for the next dispatch."""
+
+
+def deliver_messages(message_ids: list[int]) -> dict[str, int]:
+    """Job: send these outbox messages (each only if still dispatched); returns counts by outcome."""
+    try:
+        return deliver_with(worker_app(), message_ids)
+    except SQLAlchemyError as exc:
+        # RQ logs a failed job's exception, and a database error quotes its parameters:
+        # phone numbers and bodies. Only the error's class goes on.
+        raise DeliveryJobFailed(f"database error ({type(exc).__name__})") from None
+
+
+def deliver_with(app: Flask, message_ids: list[int]) -> dict[str, int]:
+    """Send these outbox messages with ``app``'s database and provider."""
+    return deliver_batch(app.extensions["jobmatch.sessionmaker"], sms_provider(app),
+                         OutboxSettings.from_config(app.config), message_ids)
+
+
+def sms_provider(app: Flask) -> SmsProvider:
+    """The app's SMS provider, made once (SMS_PROVIDER and its settings)."""
+    provider = app.extensions.get(_PROVIDER_KEY)
+    if provider is None:
+        provider = app.extensions[_PROVIDER_KEY] = make_provider(app.config["SMS_PROVIDER"], app.config)
+    return provider
+
+
+# -- queues ----------------------------------------------------------------------------------
+
+class RQQueue:
+    """Delivery jobs on RQ (REDIS_URL, queue SMS_QUEUE)."""
+
+    def __init__(self, app: Flask):
+        import redis
+        from rq import Queue
+
+        connection = redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+        self.queue = Queue(app.config["SMS_QUEUE"], connection=connection)
+        self.job_timeout = int(app.config["SMS_BATCH_SIZE"] * (app.config["TWILIO_TIMEOUT"] + 1) + 60)
+
+    def enqueue_delivery(self, message_ids: list[int]) -> None:
+        """Put one delivery job on the queue; QueueUnavailable if Redis does not answer."""
+        import redis
+        try:
+            self.queue.enqueue(deliver_messages, message_ids, job_timeout=self.job_timeout,
+                               result_ttl=300, failure_ttl=86400)
+        except redis.exceptions.RedisError as exc:
+            raise QueueUnavailable(f"Redis: {type(exc).__name__}") from None
+
+
+class InProcessQueue:
+    """No Redis: run the delivery job right here, synchronously."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def enqueue_delivery(self, message_ids: list[int]) -> None:
+        """Send the messages now, in this process."""
+        deliver_with(self.app, message_ids)
+
+
+def make_queue(app: Flask) -> JobQueue:
+    """RQ when REDIS_URL is set, else the in-process queue."""
+    return RQQueue(app) if app.config.get("REDIS_URL") else InProcessQueue(app)
+
+
+# -- the dispatcher --------------------------------------------------------------------------
+
+def dispatch_once(app: Flask, queue: JobQueue | None = None) -> int:
+    """Hand every due message to the queue, in batches; returns how many were handed over."""
+    queue = queue or make_queue(app)
+    settings = OutboxSettings.from_config(app.config)
+    sessions = app.extensions["jobmatch.sessionmaker"]
+    limit, handed_over = settings.batch_size * _BATCHES_PER_CLAIM, 0
+    while True:
+        with sessions.begin() as session:
+            message_ids = claim_due(session, settings, limit)
+        for start in range(0, len(message_ids), settings.batch_size):
+            batch = message_ids[start:start + settings.batch_size]
+            try:
+                queue.enqueue_delivery(batch)
+            except QueueUnavailable as exc:
+                with sessions.begin() as session:
+                    release(session, message_ids[start:])
+                log.warning("SMS queue unavailable (%s); %d messages wait in the outbox",
+                            exc, len(message_ids) - start)
+                return handed_over
+            handed_over += len(batch)
+        if len(message_ids) < limit:
+            return handed_over
+
+
+def run_dispatcher(app: Flask, stop: threading.Event, wake: threading.Event | None = None) -> None:
+    """Dispatch every SMS_DISPATCH_INTERVAL seconds (or when woken) until ``stop`` is set."""
+    interval = app.config["SMS_DISPATCH_INTERVAL"]
+    queue = make_queue(app)
+    while not stop.is_set():
+        try:
+            dispatch_once(app, queue)
+        except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the loop
+            # Not log.exception: a database error quotes its parameters (phones, bodies).
+            log.error("SMS dispatch pass failed (%s); trying again in %.0f s", type(exc).__name__, interval)
+        if wake is None:
+            stop.wait(interval)
+        else:
+            wake.wait(interval)
+            wake.clear()
+
+
+# -- the web process's background sender (no Redis) ------------------------------------------
+
+_wake_senders = threading.Event()
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_after_queuing(session: Session) -> None:
+    if session.info.pop(QUEUED_FLAG, False):
+        _wake_senders.set()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_queued(session: Session) -> None:
+    session.info.pop(QUEUED_FLAG, None)
+
+
+def start_background_sender(app: Flask) -> threading.Thread | None:
+    """Start the in-process dispatcher thread once per app (no REDIS_URL, not testing)."""
+    if app.config.get("REDIS_URL") or app.testing or not app.config["SMS_INPROCESS_DISPATCHER"]:
+        return None
+    with _app_lock:
+        running = app.extensions.get(_SENDER_KEY)
+        if running is None:
+            stop = threading.Event()
+            thread = threading.Thread(target=run_dispatcher, args=(app, stop, _wake_senders),
+                                      name="sms-sender", daemon=True)
+            running = app.extensions[_SENDER_KEY] = (thread, stop)
+            thread.start()
+    return running[0]
+
+
+def stop_background_sender(app: Flask) -> None:
+    """Stop the app's in-process sender thread, if it runs."""
+    running = app.extensions.pop(_SENDER_KEY, None)
+    if running is not None:
+        thread, stop = running
+        stop.set()
+        _wake_senders.set()
+        thread.join(timeout=10)
+
+
+def run_rq_worker(app: Flask, burst: bool = False) -> None:
+    """Run an RQ worker on SMS_QUEUE; its jobs use ``app``."""
+    import redis
+    from rq import Queue, SimpleWorker
+
+    use_worker_app(app)
+    connection = redis.Redis.from_url(app.config["REDIS_URL"])
+    queue = Queue(app.config["SMS_QUEUE"], connection=connection)
+    # SimpleWorker runs jobs in this process, so the app and its connection pool are
+    # built once rather than in a forked child per job.
+    SimpleWorker([queue], connection=connection).work(burst=burst, logging_level="WARNING")
+

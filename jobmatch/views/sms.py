@@ -1,0 +1,61 @@
+"""Twilio webhooks: replies (POST /sms/inbound) and status callbacks (POST /sms/status).
+
+Both answer 403 unless X-Twilio-Signature is Twilio's signature, with TWILIO_AUTH_TOKEN,
+of PUBLIC_BASE_URL + the path and query string (the URL Twilio was given, which is not
+the one this process sees behind a proxy) and the form fields. CSRF does not apply:
+Twilio holds no session; the signature is the proof.
+"""
+
+from flask import Blueprint, Response, abort, current_app, request
+from twilio.request_validator import RequestValidator
+
+from jobmatch.db import get_session
+from jobmatch.security import csrf
+from jobmatch.services.sms_inbound import receive_reply, record_status
+from jobmatch.tasks import start_background_sender
+
+bp = Blueprint("sms", __name__, url_prefix="/sms")
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+@bp.before_app_request
+def _start_sender():
+    start_background_sender(current_app._get_current_object())
+
+
+@bp.post("/inbound")
+@csrf.exempt
+def inbound():
+    """A worker's reply; the answer to it goes out through the outbox, not in the TwiML."""
+    _require_twilio_signature()
+    form = request.form
+    session = get_session()
+    receive_reply(session, from_phone=form.get("From", ""), to_phone=form.get("To", ""),
+                  body=form.get("Body", ""), provider_sid=form.get("MessageSid", ""))
+    session.commit()
+    return Response(EMPTY_TWIML, mimetype="text/xml")
+
+
+@bp.post("/status")
+@csrf.exempt
+def status():
+    """A delivery status; the key in the query string names the outbox row."""
+    _require_twilio_signature()
+    session = get_session()
+    record_status(session, provider_message_id=request.form.get("MessageSid", ""),
+                  status=request.form.get("MessageStatus", ""), error_code=request.form.get("ErrorCode", ""),
+                  idempotency_key=request.args.get("key", ""))
+    session.commit()
+    return Response(status=204)
+
+
+def _require_twilio_signature() -> None:
+    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature or not request.form.get("MessageSid"):
+        abort(403)
+    query = request.query_string.decode("latin-1")
+    url = current_app.config["PUBLIC_BASE_URL"] + request.path + (f"?{query}" if query else "")
+    if not RequestValidator(token).validate(url, request.form, signature):
+        abort(403)
