@@ -1,0 +1,141 @@
+"""Thin JSON endpoints for matching rounds and offer answers (the full pages come later).
+
+POST /rounds                      {"settlement_id" | "county_id", "vacancy_ids"?}  staff
+GET  /rounds/<id>                 the round's offers, zero-employment households first
+POST /rounds/<id>/approve         {"offer_ids"?}  (all proposed offers when absent)
+POST /offers/<id>/answer          {"accepted": true|false}  the worker, or staff at the door
+
+Errors a user can fix come back as 400 (409 for a step the offer's state does not allow)
+with {"error": Chinese message, "field": the input at fault}.
+"""
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.access import visible_settlement_ids
+from jobmatch.auth import roles_required
+from jobmatch.db import get_session
+from jobmatch.models import MatchRound, Offer, Settlement
+from jobmatch.services.offers import OfferStateError, answer_offer_by_id
+from jobmatch.services.rounds import approve_round, load_scoring_model, propose_round, round_offers
+from jobmatch.services.workflow_errors import WorkflowError
+
+bp = Blueprint("rounds", __name__)
+ROUND_ROLES = ("admin", "staff")
+
+
+@bp.errorhandler(WorkflowError)
+def _workflow_error(error: WorkflowError):
+    get_session().rollback()
+    status = 409 if isinstance(error, OfferStateError) else 400
+    return jsonify(error=error.message, field=error.field), status
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise WorkflowError("body", "请求内容必须是 JSON 对象")
+    return body
+
+
+def _int_or_none(body: dict, name: str) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise WorkflowError(name, "必须是整数编号")
+    return value
+
+
+def _int_list_or_none(body: dict, name: str) -> list[int] | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise WorkflowError(name, "必须是整数编号的列表")
+    return value
+
+
+def _check_scope_visible(session, county_id: int | None, settlement_id: int | None) -> None:
+    visible = visible_settlement_ids(session, current_user)
+    if settlement_id is not None and settlement_id not in visible:
+        abort(404)
+    if county_id is not None and not session.scalar(
+            select(Settlement.id).where(Settlement.county_id == county_id, Settlement.id.in_(visible)).limit(1)):
+        abort(404)
+
+
+def _check_round_visible(session, round_id: int) -> MatchRound:
+    match_round = session.get(MatchRound, round_id)
+    if match_round is None:
+        abort(404)
+    _check_scope_visible(session, None if match_round.settlement_id else match_round.county_id,
+                         match_round.settlement_id)
+    return match_round
+
+
+def _offer_json(offer: Offer) -> dict:
+    return {"id": offer.id, "vacancy_id": offer.vacancy_id, "person_id": offer.person_id, "status": offer.status,
+            "rank": offer.rank, "score": round(offer.score, 4), "reasons": offer.reasons, "channel": offer.channel}
+
+
+@bp.post("/rounds")
+@roles_required(*ROUND_ROLES)
+def propose():
+    session, body = get_session(), _json_body()
+    county_id, settlement_id = _int_or_none(body, "county_id"), _int_or_none(body, "settlement_id")
+    _check_scope_visible(session, county_id, settlement_id)
+    match_round = propose_round(
+        session, actor=f"user:{current_user.id}", county_id=county_id, settlement_id=settlement_id,
+        vacancy_ids=_int_list_or_none(body, "vacancy_ids"), min_score=current_app.config["MATCH_MIN_SCORE"],
+        model=load_scoring_model(current_app.config.get("MATCH_MODEL_PATH")))
+    session.commit()
+    return jsonify(round_id=match_round.id, summary=match_round.summary), 201
+
+
+@bp.get("/rounds/<int:round_id>")
+@roles_required(*ROUND_ROLES, "county_officer")
+def show(round_id: int):
+    session = get_session()
+    match_round = _check_round_visible(session, round_id)
+    return jsonify(round_id=round_id, summary=match_round.summary,
+                   offers=[_offer_json(o) for o in round_offers(session, round_id)])
+
+
+@bp.post("/rounds/<int:round_id>/approve")
+@roles_required(*ROUND_ROLES)
+def approve(round_id: int):
+    session, body = get_session(), _json_body()
+    _check_round_visible(session, round_id)
+    result = approve_round(session, round_id, actor=f"user:{current_user.id}",
+                           offer_ids=_int_list_or_none(body, "offer_ids"))
+    session.commit()
+    return jsonify(sent=result.sent, skipped={str(k): v for k, v in result.skipped.items()},
+                   already_handled=result.already_handled)
+
+
+@bp.post("/offers/<int:offer_id>/answer")
+@roles_required(*ROUND_ROLES, "worker")
+def answer(offer_id: int):
+    session, body = get_session(), _json_body()
+    accepted = body.get("accepted")
+    if not isinstance(accepted, bool):
+        raise WorkflowError("accepted", "请回答接受（true）或不要（false）")
+    offer = session.get(Offer, offer_id)
+    if offer is None or not _may_answer(session, offer):
+        abort(404)
+    if current_user.role == "worker":
+        actor, via = f"person:{current_user.person_id}", "web"
+    else:
+        actor, via = f"user:{current_user.id}", "visit"
+    confirmation = answer_offer_by_id(session, offer_id, accepted, actor=actor, via=via)
+    session.commit()
+    offer = session.get(Offer, offer_id, populate_existing=True)
+    return jsonify(offer_id=offer_id, status=offer.status, confirmation=confirmation)
+
+
+def _may_answer(session, offer: Offer) -> bool:
+    if current_user.role == "worker":
+        return current_user.person_id == offer.person_id
+    return offer.person.household.settlement_id in visible_settlement_ids(session, current_user)
