@@ -1,11 +1,12 @@
-"""Recruitment fairs (专场招聘会) and the vacancies shown at them."""
+"""Recruitment fairs (专场招聘会): the vacancies shown, who came, and what came of it."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Column, Date, ForeignKey, String, Table
+from sqlalchemy import Column, Date, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
+from jobmatch.models.types import UTCDateTime
 
 fair_vacancies = Table(
     "fair_vacancies",
@@ -13,6 +14,9 @@ fair_vacancies = Table(
     Column("fair_id", ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True),
     Column("vacancy_id", ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True),
 )
+
+CHECK_IN_METHODS = ("qr", "phone", "id_number")
+OUTCOME_STAGES = ("interview", "offer", "hire")
 
 
 class Fair(Base):
@@ -27,3 +31,50 @@ class Fair(Base):
 
     settlement = relationship("Settlement")
     vacancies = relationship("Vacancy", secondary=fair_vacancies)
+    attendees: Mapped[list["FairAttendee"]] = relationship(back_populates="fair", order_by="FairAttendee.id")
+
+
+class FairAttendee(Base):
+    """One worker's way through a fair: invited, registered or declined, checked in.
+
+    A walk-in has no ``invited_at``; a walk-in not on the roster has no ``person_id``
+    and keeps the name, phone and ID number staff typed at the door.
+    """
+
+    __tablename__ = "fair_attendees"
+    __table_args__ = (UniqueConstraint("fair_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registered_via: Mapped[str] = mapped_column(String(8), default="")  # sms | web | staff
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    check_in_method: Mapped[str] = mapped_column(String(10), default="")  # one of CHECK_IN_METHODS
+    visitor_name: Mapped[str] = mapped_column(String(40), default="")
+    visitor_phone: Mapped[str | None] = mapped_column(String(20))
+    visitor_id_number: Mapped[str | None] = mapped_column(String(18))
+
+    fair: Mapped[Fair] = relationship(back_populates="attendees")
+    person = relationship("Person")
+
+
+class FairOutcome(Base):
+    """An interview, offer or hire between an employer and a worker, at or after a fair."""
+
+    __tablename__ = "fair_outcomes"
+    __table_args__ = (UniqueConstraint("fair_id", "employer_id", "person_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancies.id"))
+    stage: Mapped[str] = mapped_column(String(10))  # one of OUTCOME_STAGES
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    employer = relationship("Employer")
+    person = relationship("Person")

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
 
+EXIT_REASONS = ("term_end", "no_longer_needed", "absence")
+
 
 class WelfarePost(Base):
     __tablename__ = "welfare_posts"
@@ -33,7 +35,10 @@ class WelfareAppointment(Base):
     started_on: Mapped[date] = mapped_column(Date)
     term_ends_on: Mapped[date] = mapped_column(Date)
     exited_on: Mapped[date | None] = mapped_column(Date)
-    exit_reason: Mapped[str] = mapped_column(String(20), default="")  # term_end | no_longer_needed | absence
+    exit_reason: Mapped[str] = mapped_column(String(20), default="")  # one of EXIT_REASONS
+    # The employment spell of kind "welfare_post" this appointment opened.
+    spell_id: Mapped[int | None] = mapped_column(ForeignKey("employment_spells.id"))
 
     post: Mapped[WelfarePost] = relationship(back_populates="appointments")
     person = relationship("Person")
+    spell = relationship("EmploymentSpell")

@@ -83,7 +83,27 @@ def load_demo(session: Session, households: int = 150, seed: int = 7) -> list[tu
     _welfare_posts(session, settlements)
     _fair(session, county, settlements["五里岗安置点"], employers)
     _follow_ups(session, rng)
-    return _logins(session, county, settlements, employers)
+    logins = _logins(session, county, settlements, employers)
+    _course_and_problems(session, county)
+    return logins
+
+
+def _course_and_problems(session, county) -> None:
+    """A welding course with a few of those who asked for training, and two problems workers reported."""
+    from jobmatch.services import problems, training
+
+    today = local_today()
+    course = training.create_course(session, name="电焊工技能培训班", skill="电焊", county_id=county.id,
+                                    starts_on=today + timedelta(days=7), ends_on=today + timedelta(days=27),
+                                    place="威宁县职业技术学校", capacity=30, actor="demo")
+    # JSON columns cannot be compared in SQL on PostgreSQL: pick those with wishes here.
+    wishers = [p for p in session.scalars(select(Person).order_by(Person.id)) if p.training_wishes][:4]
+    for person in wishers:
+        training.enrol(session, course.id, person.id, actor="demo")
+    reporters = session.scalars(select(Person).where(Person.wants_work.is_(True)).order_by(Person.id.desc()).limit(2)).all()
+    texts = [("wages", "上个月在工地干了二十天，工钱还没结。"), ("job", "想在小区附近找个下午能接孩子的活。")]
+    for person, (category, text) in zip(reporters, texts):
+        problems.report_problem(session, person.id, text, category=category)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

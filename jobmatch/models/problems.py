@@ -1,0 +1,33 @@
+"""Problems workers raise, answered by the "三个三" rule: 3 minutes, 3 hours, 3 days."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobmatch.db import Base
+from jobmatch.models.types import UTCDateTime
+
+PROBLEM_CATEGORIES = ("wages", "job", "training", "living", "other")
+PROBLEM_SOURCES = ("worker", "follow_up", "staff")
+
+
+class Problem(Base):
+    __tablename__ = "problems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_ups.id"))
+    source: Mapped[str] = mapped_column(String(10))  # one of PROBLEM_SOURCES
+    category: Mapped[str] = mapped_column(String(10))  # one of PROBLEM_CATEGORIES
+    description: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    on_site_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    handled_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str] = mapped_column(Text, default="")
+
+    household = relationship("Household")
+    person = relationship("Person")

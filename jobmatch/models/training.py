@@ -1,0 +1,54 @@
+"""Training (以岗定培): requests for training, courses, and who enrolled and finished."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobmatch.db import Base
+from jobmatch.models.types import UTCDateTime
+
+
+class TrainingRequest(Base):
+    """A worker's request for training, beyond the wishes written on the roster."""
+
+    __tablename__ = "training_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    skill_text: Mapped[str] = mapped_column(String(80))
+    occupation_code: Mapped[str] = mapped_column(String(20), default="")  # "" when the taxonomy knows no match
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    person = relationship("Person")
+
+
+class TrainingCourse(Base):
+    __tablename__ = "training_courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    occupation_code: Mapped[str] = mapped_column(String(20), index=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlements.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(120))
+    capacity: Mapped[int] = mapped_column(Integer)
+
+    enrolments: Mapped[list["TrainingEnrolment"]] = relationship(back_populates="course")
+
+
+class TrainingEnrolment(Base):
+    __tablename__ = "training_enrolments"
+    __table_args__ = (UniqueConstraint("course_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("training_courses.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    certificate: Mapped[str] = mapped_column(String(80), default="")
+
+    course: Mapped[TrainingCourse] = relationship(back_populates="enrolments")
+    person = relationship("Person")
