@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from jobmatch.clock import utcnow
@@ -124,21 +124,31 @@ class VerifyResult:
 
 
 def verify(session: Session, batch_size: int = 5000) -> VerifyResult:
-    """Walk the chain from the first event; stop at the first event that does not fit."""
+    """Walk the chain from the first event; stop at the first event that does not fit.
+
+    A redacted event (data replaced by ``{"redacted": true, "by": N}``, digest kept) fits
+    only if event N, later in the chain, is a ``person_anonymised`` event listing it.
+    """
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    unbacked: dict[int, int] = {}  # redacted seq -> seq of the event that must back it
     rows = session.execute(
         select(LedgerEvent).order_by(LedgerEvent.seq).execution_options(yield_per=batch_size)
     ).scalars()
     for ev in rows:
-        problem = _check_event(ev, expected_seq, prev_hash)
+        problem = _check_event(ev, expected_seq, prev_hash, unbacked)
         if problem:
             return VerifyResult(checked, problem, ev.seq, prev_hash)
         checked += 1
         expected_seq, prev_hash = ev.seq + 1, ev.hash
+    if unbacked:
+        seq, by = min(unbacked.items())
+        problem = (f"event {seq}: its data was redacted, but event {by} is not a "
+                   f"{ANONYMISED_KIND} event listing it")
+        return VerifyResult(seq - 1, problem, seq, prev_hash)
     return VerifyResult(checked, head_hash=prev_hash)
 
 
-def _check_event(ev: LedgerEvent, expected_seq: int, prev_hash: str) -> str | None:
+def _check_event(ev: LedgerEvent, expected_seq: int, prev_hash: str, unbacked: dict[int, int]) -> str | None:
     where = f"event {ev.seq} ({ev.kind}, id {ev.id})"
     if ev.seq > expected_seq:
         return f"event {expected_seq} is missing before {where}: deleted"
@@ -147,9 +157,49 @@ def _check_event(ev: LedgerEvent, expected_seq: int, prev_hash: str) -> str | No
     if ev.prev_hash != prev_hash:
         return f"{where} does not follow event {ev.seq - 1}: inserted, deleted or reordered"
     if data_digest(ev.data) != ev.data_digest:
-        return f"{where}: its data was altered"
+        by = redacted_by(ev.data)
+        if by is None or by <= ev.seq:
+            return f"{where}: its data was altered"
+        unbacked[ev.seq] = by
     recomputed = chain_hash(ev.prev_hash, ev.seq, ev.occurred_at, ev.actor, ev.kind,
                             ev.household_id, ev.person_id, ev.subject, ev.data_digest)
     if recomputed != ev.hash:
         return f"{where}: its actor, time, kind or subject was altered"
+    if ev.kind == ANONYMISED_KIND and ev.seq not in unbacked:
+        for seq in (ev.data or {}).get("redacted_seqs", []):
+            if unbacked.get(seq) == ev.seq:
+                del unbacked[seq]
     return None
+
+
+# -- redaction (a person who leaves the programme; see services/privacy_requests.py) ------
+
+ANONYMISED_KIND = "person_anonymised"
+
+
+def redacted_data(by_seq: int) -> dict:
+    """What a redacted event's data becomes: a pointer to the event that redacted it."""
+    return {"redacted": True, "by": by_seq}
+
+
+def redacted_by(data) -> int | None:
+    """The seq of the anonymisation event if ``data`` is in redacted form, else None."""
+    if (isinstance(data, dict) and set(data) == {"redacted", "by"} and data["redacted"] is True
+            and isinstance(data["by"], int) and not isinstance(data["by"], bool)):
+        return data["by"]
+    return None
+
+
+def redact_events(session: Session, seqs: list[int], by_seq: int) -> int:
+    """Replace the data of events ``seqs`` with the redacted form; digests and hashes stay.
+
+    The caller has appended the ``person_anonymised`` event ``by_seq`` listing ``seqs``
+    in the same transaction, and commits. Returns the number of events redacted.
+    """
+    if not seqs:
+        return 0
+    result = session.execute(
+        update(LedgerEvent).where(LedgerEvent.seq.in_(seqs), LedgerEvent.seq < by_seq)
+        .values(data=redacted_data(by_seq)).execution_options(synchronize_session=False)
+    )
+    return result.rowcount

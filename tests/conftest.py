@@ -12,6 +12,8 @@ from jobmatch.db import Base, make_engine
 from jobmatch.migrate import upgrade
 from tests import services
 
+pytest_plugins = ["tests.log_scan"]  # the run's logs are scanned for ID numbers and phones
+
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -40,6 +42,8 @@ def _empty_pg(url: str) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # A tampering test may have switched the append-only guard off: every test starts with it on.
+        conn.execute(text("ALTER TABLE ledger_events ENABLE TRIGGER USER"))
     engine.dispose()
 
 
