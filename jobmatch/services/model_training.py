@@ -89,10 +89,3 @@ def train_from_ledger(session: Session, model_path: str | Path, *, min_examples:
     scoring.save_model(learned, str(model_path))
     return TrainingResult(len(examples), positives, True,
                           f"trained on {len(examples)} labelled offers ({positives} good); saved to {model_path}")
-
-
-def load_scoring_model(model_path: str | Path | None):
-    """The trained model when there is one, else the documented default."""
-    if model_path and Path(model_path).exists():
-        return scoring.load_model(str(model_path))
-    return scoring.default_model()

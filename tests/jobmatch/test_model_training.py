@@ -5,9 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 from jobmatch import ledger
 from jobmatch.clock import FixedClock, SystemClock, use_clock
-from jobmatch.services.model_training import load_scoring_model, train_from_ledger, training_examples
+from jobmatch.services.model_training import train_from_ledger, training_examples
+from jobmatch.services.rounds import load_scoring_model
 from matching.features import FEATURE_NAMES
-from matching.model import LearnedModel, LogisticModel
+from matching.model import LearnedModel
 
 
 def _offer_history(session, offers: int, seed: int = 3):
@@ -54,7 +55,7 @@ def test_train_keeps_default_until_enough_history(session, tmp_path):
     _offer_history(session, 30)
     result = train_from_ledger(session, tmp_path / "m.pkl")
     assert not result.trained and "not enough history" in result.message
-    assert isinstance(load_scoring_model(tmp_path / "m.pkl"), LogisticModel)
+    assert load_scoring_model(str(tmp_path / "m.pkl")) is None  # rounds use the engine's default
 
 
 def test_train_and_evaluate_from_cli(session, cli, app, tmp_path):
@@ -63,7 +64,7 @@ def test_train_and_evaluate_from_cli(session, cli, app, tmp_path):
     app.config["MATCH_MODEL_PATH"] = str(tmp_path / "model.pkl")
     out = cli("model", "train")
     assert out.exit_code == 0 and "trained on 300 labelled offers" in out.output
-    assert isinstance(load_scoring_model(tmp_path / "model.pkl"), LearnedModel)
+    assert isinstance(load_scoring_model(str(tmp_path / "model.pkl")), LearnedModel)
     out = cli("model", "evaluate")
     assert out.exit_code == 0, out.output
     figures = {}
