@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
@@ -11,6 +11,8 @@ from jobmatch.models.types import UTCDateTime
 
 class FollowUp(Base):
     __tablename__ = "follow_ups"
+    # Each household's latest follow-up (the dashboard's due list) read from the index alone.
+    __table_args__ = (Index("ix_follow_ups_household_id_contacted_at", "household_id", "contacted_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)

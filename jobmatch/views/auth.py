@@ -10,7 +10,8 @@ from jobmatch.security import limiter
 
 bp = Blueprint("auth", __name__)
 
-HOME_BY_ROLE = {"admin": "staff.dashboard", "staff": "staff.dashboard", "county_officer": "staff.dashboard"}
+HOME_BY_ROLE = {"admin": "staff.dashboard", "staff": "staff.dashboard", "county_officer": "county.overview",
+                "employer": "employer.home", "worker": "worker.home"}
 
 
 @bp.get("/")

@@ -1,0 +1,76 @@
+"""Query helpers for the staff pages of matching rounds and offers (read-only, scoped by settlement)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from jobmatch.models import Household, MatchRound, Offer, Person, Settlement, Vacancy
+
+
+def vacancies_for_rounds(session: Session, settlement_ids) -> list[Vacancy]:
+    """Open vacancies a round of these settlements can use: in their counties, or of no county."""
+    counties = select(Settlement.county_id).where(Settlement.id.in_(list(settlement_ids)))
+    return list(session.scalars(
+        select(Vacancy).where(Vacancy.status == "open", or_(Vacancy.county_id.in_(counties), Vacancy.county_id.is_(None)))
+        .options(selectinload(Vacancy.employer)).order_by(Vacancy.posted_at.desc(), Vacancy.id.desc()).limit(300)))
+
+
+def recent_rounds(session: Session, settlement_ids, limit: int = 20) -> list[MatchRound]:
+    """Rounds of these settlements (or of a county all of whose rounds' sites are visible), newest first."""
+    ids = list(settlement_ids)
+    counties = select(Settlement.county_id).where(Settlement.id.in_(ids))
+    return list(session.scalars(
+        select(MatchRound).where(or_(MatchRound.settlement_id.in_(ids),
+                                     (MatchRound.settlement_id.is_(None)) & MatchRound.county_id.in_(counties)))
+        .order_by(MatchRound.id.desc()).limit(limit)))
+
+
+def offers_with_people(session: Session, round_id: int, statuses, settlement_ids) -> list[Offer]:
+    """A round's offers in these statuses to workers of these settlements, zero-employment households
+    first, people and vacancies loaded."""
+    return list(session.scalars(
+        select(Offer).join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+        .where(Offer.round_id == round_id, Offer.status.in_(list(statuses)),
+               Household.settlement_id.in_(list(settlement_ids)))
+        .options(selectinload(Offer.person).selectinload(Person.household).selectinload(Household.settlement),
+                 selectinload(Offer.vacancy).selectinload(Vacancy.employer))
+        .order_by(Household.zero_employment.desc(), Offer.vacancy_id, Offer.rank, Offer.id)))
+
+
+def status_counts(session: Session, round_id: int) -> dict[str, int]:
+    return dict(session.execute(select(Offer.status, func.count()).where(Offer.round_id == round_id)
+                                .group_by(Offer.status)).all())
+
+
+@dataclass(frozen=True)
+class WaitingOffer:
+    offer_id: int
+    person_id: int
+    name: str
+    household_id: int
+    household_no: str
+    zero_employment: bool
+    vacancy_title: str
+    channel: str
+    sent_at: datetime | None
+    expires_at: datetime | None
+
+
+def offers_waiting(session: Session, settlement_ids, limit: int = 50) -> tuple[int, list[WaitingOffer]]:
+    """Sent offers still waiting for the worker's answer: how many, and the first ``limit``
+    (door deliveries and zero-employment households first, then the soonest to expire)."""
+    ids = list(settlement_ids)
+    where = (Offer.status == "sent", Household.settlement_id.in_(ids))
+    base = (select(Offer).join(Person, Offer.person_id == Person.id)
+            .join(Household, Person.household_id == Household.id).where(*where))
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = session.execute(
+        select(Offer.id, Person.id, Person.name, Household.id, Household.household_no, Household.zero_employment,
+               Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at)
+        .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+        .join(Vacancy, Vacancy.id == Offer.vacancy_id).where(*where)
+        .order_by((Offer.channel == "visit").desc(), Household.zero_employment.desc(), Offer.expires_at, Offer.id)
+        .limit(limit)).all()
+    return total or 0, [WaitingOffer(*row) for row in rows]

@@ -1,0 +1,77 @@
+"""JSON API /api/v1: token-authenticated, read-only, scoped by settlement exactly like the web.
+
+Errors are JSON: {"error": {"code": ..., "message": ...}} with a 4xx status.
+"""
+
+from flask import Blueprint, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from jobmatch.db import get_session
+from jobmatch.security import csrf
+from jobmatch.services.api_tokens import user_for_token
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+API_ROLES = ("admin", "staff", "county_officer")
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+class ApiError(HTTPException):
+    """An error with its own code word, answered as JSON."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.code, self.error_code, self.description = status, code, message
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    session = get_session()
+    user = user_for_token(session, token)
+    if user is None:
+        session.rollback()
+        raise ApiError(401, "unauthorized", "A valid API token is required: Authorization: Bearer <token>.")
+    session.commit()  # keeps last_used_at
+    if user.role not in API_ROLES:
+        raise ApiError(403, "forbidden", "This account may not use the API.")
+    g.api_user = user
+    _reject_unknown_parameters()
+    return None
+
+
+def _reject_unknown_parameters() -> None:
+    """Query parameters the OpenAPI document does not name are a client's mistake: 400."""
+    from jobmatch.views.api.openapi import query_parameters
+
+    if request.url_rule is None:
+        return
+    unknown = set(request.args) - query_parameters(request.url_rule.rule)
+    if unknown:
+        raise ApiError(400, "unknown_parameter", f"Unknown query parameter: {sorted(unknown)[0][:40]}.")
+
+
+def _error_code(exc: HTTPException) -> str:
+    return getattr(exc, "error_code", None) or (exc.name or "error").lower().replace(" ", "_")
+
+
+@bp.app_errorhandler(HTTPException)
+def json_errors_for_api(exc: HTTPException):
+    """JSON for /api/ paths; every other path keeps Flask's own error page."""
+    if not request.path.startswith("/api/"):
+        return exc
+    response = jsonify(error={"code": _error_code(exc), "message": exc.description or exc.name})
+    response.status_code = exc.code or 500
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":  # keeps Allow on 405
+            response.headers[name] = value
+    if exc.code == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+from jobmatch.views.api import resources  # noqa: E402,F401  (routes)
+from jobmatch.views.api import workflows  # noqa: E402,F401  (offer and fair routes)

@@ -1,0 +1,59 @@
+"""County officer (/county/): read-only overview of the county's settlements, trend chart, monthly report."""
+
+import io
+
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.auth import roles_required
+from jobmatch.db import get_session
+from jobmatch.models import County, Settlement
+from jobmatch.services import dashboard as day
+from jobmatch.services.report_xlsx import write_report_xlsx
+from jobmatch.services.reports import ReportError, employment_trend, monthly_report, parse_month
+from jobmatch.views.charts import horizontal_bars, monthly_columns
+
+bp = Blueprint("county", __name__, url_prefix="/county")
+COUNTY_ROLES = ("county_officer", "admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _county(session) -> County:
+    """The officer's county; an admin picks one with ?county_id= (the first by default)."""
+    if current_user.role == "county_officer":
+        return session.get(County, current_user.county_id) or abort(404)
+    chosen = request.args.get("county_id", type=int)
+    query = select(County).order_by(County.id)
+    county = session.get(County, chosen) if chosen else session.scalar(query.limit(1))
+    return county or abort(404)
+
+
+@bp.get("/")
+@roles_required(*COUNTY_ROLES)
+def overview():
+    session = get_session()
+    county = _county(session)
+    settlement_ids = set(session.scalars(select(Settlement.id).where(Settlement.county_id == county.id)))
+    totals = day.settlement_totals(session, settlement_ids)
+    return render_template(
+        "county/overview.html", county=county, totals=totals,
+        rate_chart=horizontal_bars([(t.settlement.name, t.employment_rate) for t in totals], title="各安置点就业率"),
+        trend_chart=monthly_columns(employment_trend(session, settlement_ids), title="近12个月就业率"),
+        zero_households=day.zero_employment_households(session, settlement_ids))
+
+
+@bp.get("/report.xlsx")
+@roles_required(*COUNTY_ROLES)
+def report():
+    session = get_session()
+    county = _county(session)
+    try:
+        year, month = parse_month(request.args.get("month"))
+    except ReportError:
+        abort(400)
+    buffer = io.BytesIO()
+    write_report_xlsx(monthly_report(session, county, year, month), buffer)
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True,
+                     download_name=f"{county.name}就业月报{year}-{month:02d}.xlsx")

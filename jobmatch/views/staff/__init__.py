@@ -1,0 +1,12 @@
+"""Staff console (/staff/): the day, search, households and persons with their ledger,
+roster upload and export, employer approval. County officers read it; only staff and
+admins change things."""
+
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+STAFF_ROLES = ("admin", "staff", "county_officer")
+WRITER_ROLES = ("admin", "staff")
+
+from jobmatch.views.staff import (dashboard, employers, fairs, followups, people, roster, rounds,  # noqa: E402,F401
+                                  training, welfare)  # (routes)

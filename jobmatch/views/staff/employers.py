@@ -1,0 +1,43 @@
+"""Employers waiting for approval: staff approve or reject, each decision in the ledger."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.access import visible_settlement_ids
+from jobmatch.auth import roles_required
+from jobmatch.db import get_session
+from jobmatch.models import Employer, Settlement
+from jobmatch.services import employers as employer_service
+from jobmatch.services.employer_forms import EMPLOYER_KIND_LABELS
+from jobmatch.views.staff import WRITER_ROLES, bp
+
+
+def _county_ids(session) -> set[int] | None:
+    if current_user.role == "admin":
+        return None
+    settlement_ids = visible_settlement_ids(session, current_user)
+    return set(session.scalars(select(Settlement.county_id).where(Settlement.id.in_(settlement_ids))))
+
+
+@bp.get("/employers/pending")
+@roles_required(*WRITER_ROLES)
+def pending_employers():
+    session = get_session()
+    return render_template("staff/employers_pending.html", kinds=EMPLOYER_KIND_LABELS,
+                           employers=employer_service.pending_employers(session, _county_ids(session)))
+
+
+@bp.post("/employers/<int:employer_id>/decision")
+@roles_required(*WRITER_ROLES)
+def decide_employer(employer_id):
+    session = get_session()
+    employer = session.get(Employer, employer_id)
+    if employer is None or employer not in employer_service.pending_employers(session, _county_ids(session)):
+        abort(404)
+    approve = request.form.get("decision") == "approve"
+    employer_service.decide(session, employer, approve=approve, actor=f"user:{current_user.id}",
+                            reason=request.form.get("reason", "").strip()[:200])
+    session.commit()
+    flash(f"已通过“{employer.name}”。" if approve else f"已拒绝“{employer.name}”。")
+    return redirect(url_for("staff.pending_employers"))

@@ -1,0 +1,160 @@
+"""Recruitment fairs: create, invite, who registered and came, a check-in page for a phone at
+the door, outcomes per employer, and the fair's report (.xlsx)."""
+
+import io
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.access import visible_settlement_ids
+from jobmatch.auth import roles_required
+from jobmatch.clock import local_today
+from jobmatch.db import get_session
+from jobmatch.models import Settlement
+from jobmatch.services import fair_check_in, fair_pages, fairs as fair_service
+from jobmatch.services.fair_report import STAGE_LABELS, fair_report, record_outcome, write_fair_report_xlsx
+from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
+from jobmatch.services.round_pages import vacancies_for_rounds
+from jobmatch.services.workflow_errors import WorkflowError
+from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _visible(session):
+    return visible_settlement_ids(session, current_user)
+
+
+def _fair(session, fair_id):
+    return fair_pages.fair_in_scope(session, _visible(session), fair_id) or abort(404)
+
+
+def _list_page(session, errors=None, status=200):
+    visible = _visible(session)
+    settlements = session.scalars(select(Settlement).where(Settlement.id.in_(visible)).order_by(Settlement.name)).all()
+    due = [d for d in fair_service.sites_due_fairs(session) if d.settlement_id in visible]
+    return render_template("staff/fairs.html", fairs=fair_pages.visible_fairs(session, visible), due=due,
+                           settlement_options={s.id: s.name for s in settlements}, vacancies=vacancies_for_rounds(session, visible),
+                           errors=errors or {}, form=request.form, today=local_today()), status
+
+
+@bp.route("/fairs", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def fairs():
+    session = get_session()
+    if request.method == "GET":
+        return _list_page(session)
+    if current_user.role not in WRITER_ROLES:
+        abort(403)
+    errors, form = FormErrors(), request.form
+    name = text_field(form, "name", errors, label="招聘会名称", max_length=120, required=True)
+    place = text_field(form, "place", errors, label="地点", max_length=120, required=True)
+    held_on = date_field(form, "held_on", errors, label="举办日期")
+    site = session.get(Settlement, form.get("settlement_id", type=int) or 0)
+    if site is None or site.id not in _visible(session):
+        errors["settlement_id"] = "请选择您负责的安置点。"
+    if errors:
+        return _list_page(session, errors, 400)
+    vacancy_ids = [int(v) for v in form.getlist("vacancy_ids") if v.isdigit() and len(v) < 10]
+    try:
+        fair = fair_service.create_fair(session, name=name, held_on=held_on, place=place, county_id=site.county_id,
+                                        settlement_id=site.id, vacancy_ids=vacancy_ids,
+                                        actor=f"user:{current_user.id}")
+    except WorkflowError as exc:
+        session.rollback()
+        return _list_page(session, {exc.field: exc.message}, 400)
+    session.commit()
+    flash(f"已创建招聘会“{fair.name}”。")
+    return redirect(url_for("staff.fair", fair_id=fair.id))
+
+
+@bp.get("/fairs/<int:fair_id>")
+@roles_required(*STAFF_ROLES)
+def fair(fair_id):
+    session = get_session()
+    found = _fair(session, fair_id)
+    employers = {v.employer_id: v.employer.name for v in found.vacancies}
+    attendees = fair_pages.attendees_in_scope(session, found.id, _visible(session))
+    return render_template("staff/fair.html", fair=found, report=fair_report(session, found.id), employers=employers,
+                           attendees=attendees, stages=STAGE_LABELS, today=local_today(),
+                           candidates=len(fair_service.invitation_candidates(session, found))
+                           if found.held_on >= local_today() else 0)
+
+
+@bp.post("/fairs/<int:fair_id>/invite")
+@roles_required(*WRITER_ROLES)
+def invite(fair_id):
+    session = get_session()
+    found = _fair(session, fair_id)
+    errors = FormErrors()
+    limit = number_field(request.form, "limit", errors, label="邀请人数", low=1, high=5000)
+    try:
+        invited = fair_service.invite_workers(session, found.id, actor=f"user:{current_user.id}", limit=limit)
+    except WorkflowError as exc:
+        session.rollback()
+        flash(exc.message)
+    else:
+        session.commit()
+        flash(f"已发出 {len(invited)} 条邀请短信。")
+    return redirect(url_for("staff.fair", fair_id=found.id))
+
+
+@bp.post("/fairs/<int:fair_id>/outcomes")
+@roles_required(*WRITER_ROLES)
+def fair_outcome(fair_id):
+    session = get_session()
+    found = _fair(session, fair_id)
+    attendee_ids = {a.person_id for a in fair_pages.attendees_in_scope(session, found.id, _visible(session))}
+    person_id = request.form.get("person_id", type=int)
+    if person_id not in attendee_ids:
+        flash("请选择来参加招聘会的群众。")
+        return redirect(url_for("staff.fair", fair_id=found.id))
+    try:
+        record_outcome(session, found.id, employer_id=request.form.get("employer_id", type=int) or 0,
+                       person_id=person_id, stage=request.form.get("stage", ""), actor=f"user:{current_user.id}")
+    except WorkflowError as exc:
+        session.rollback()
+        flash(exc.message)
+    else:
+        session.commit()
+        flash("已登记。")
+    return redirect(url_for("staff.fair", fair_id=found.id) + "#outcomes")
+
+
+@bp.route("/fairs/<int:fair_id>/check-in", methods=["GET", "POST"])
+@roles_required(*WRITER_ROLES)
+def check_in(fair_id):
+    """Made for a phone at the door: scan result, or a phone or ID number typed in."""
+    session = get_session()
+    found = _fair(session, fair_id)
+    result, error = None, None
+    if request.method == "POST":
+        form, actor = request.form, f"user:{current_user.id}"
+        try:
+            if form.get("token", "").strip():
+                result = fair_check_in.check_in_by_token(session, found.id, form["token"].strip(),
+                                                         secret_key=current_app.secret_key, actor=actor)
+            else:
+                result = fair_check_in.check_in_by_identity(session, found.id, actor=actor, phone=form.get("phone", ""),
+                                                            id_number=form.get("id_number", ""),
+                                                            name=form.get("name", ""))
+        except WorkflowError as exc:
+            session.rollback()
+            error = exc.message
+        else:
+            session.commit()
+    checked_in = sum(a.checked_in_at is not None for a in found.attendees)
+    return render_template("staff/fair_check_in.html", fair=found, result=result, error=error,
+                           checked_in=checked_in), 400 if error else 200
+
+
+@bp.get("/fairs/<int:fair_id>/report.xlsx")
+@roles_required(*STAFF_ROLES)
+def fair_report_xlsx(fair_id):
+    session = get_session()
+    found = _fair(session, fair_id)
+    buffer = io.BytesIO()
+    write_fair_report_xlsx(fair_report(session, found.id), buffer)
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"{found.name}情况统计.xlsx")

@@ -1,0 +1,112 @@
+"""Monthly follow-ups (rule 6) per staff member, the record-contact form, problems under the
+三个三 rule (rule 8), and the zero-employment drive (rule 1)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.access import visible_settlement_ids
+from jobmatch.auth import roles_required
+from jobmatch.clock import utcnow
+from jobmatch.db import get_session
+from jobmatch.models import Household, Problem
+from jobmatch.services import followups, problems
+from jobmatch.services.form_fields import FormErrors, choice_field, text_field
+from jobmatch.services.problems import NewProblem
+from jobmatch.services.scope import household_in_scope
+from jobmatch.services.workflow_errors import WorkflowError
+from jobmatch.services.zero_employment import zero_employment_households
+from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+
+
+@bp.get("/follow-ups")
+@roles_required(*STAFF_ROLES)
+def follow_ups():
+    session = get_session()
+    visible = visible_settlement_ids(session, current_user)
+    if current_user.role == "staff":
+        mine = followups.StaffFollowUps(current_user.username, current_user.display_name,
+                                        followups.due_follow_ups(session, visible))
+        by_staff = [mine]
+    else:
+        by_staff = []
+        visible_households = set(session.scalars(select(Household.id).where(Household.settlement_id.in_(visible))))
+        for entry in followups.follow_ups_due_by_staff(session):
+            if not entry.households:
+                continue
+            entry.households = [h for h in entry.households if h.household_id in visible_households]
+            if entry.households:
+                by_staff.append(entry)
+    return render_template("staff/follow_ups.html", by_staff=by_staff)
+
+
+@bp.route("/households/<int:household_id>/follow-up", methods=["GET", "POST"])
+@roles_required(*WRITER_ROLES)
+def record_follow_up(household_id):
+    session = get_session()
+    household = household_in_scope(session, current_user, household_id) or abort(404)
+    errors, form = FormErrors(), request.form
+    if request.method == "POST":
+        method = choice_field(form, "method", errors, label="回访方式", choices=followups.METHODS)
+        summary = text_field(form, "summary", errors, label="回访情况", max_length=followups.SUMMARY_MAX_CHARS)
+        problem_text = text_field(form, "problem", errors, label="反映的问题", max_length=problems.DESCRIPTION_MAX_CHARS)
+        category = choice_field(form, "category", errors, label="问题类别", choices=problems.CATEGORY_LABELS,
+                                default="other")
+        if not errors:
+            try:
+                followups.record_follow_up(
+                    session, household_id=household.id, staff_user_id=current_user.id, method=method,
+                    actor=f"user:{current_user.id}", summary=summary, contacted_at=utcnow(),
+                    problems=[NewProblem(problem_text, category)] if problem_text else [])
+            except WorkflowError as exc:
+                session.rollback()
+                errors[exc.field] = exc.message
+            else:
+                session.commit()
+                flash(f"已记录对 {household.household_no} 的回访。")
+                return redirect(url_for("staff.follow_ups"))
+    return render_template("staff/follow_up_form.html", household=household, methods=followups.METHODS,
+                           categories=problems.CATEGORY_LABELS, errors=errors, form=form), 400 if errors else 200
+
+
+@bp.get("/problems", endpoint="problems")
+@roles_required(*STAFF_ROLES)
+def problems_page():
+    session = get_session()
+    return render_template("staff/problems.html",
+                           statuses=problems.open_problems(session, visible_settlement_ids(session, current_user)),
+                           stage_names=problems.STAGE_NAMES, stage_labels=problems.STAGE_LABELS,
+                           categories=problems.CATEGORY_LABELS)
+
+
+
+@bp.post("/problems/<int:problem_id>/<any(acknowledge, on_site, resolve):step>")
+@roles_required(*WRITER_ROLES)
+def problem_step(problem_id, step):
+    session = get_session()
+    problem = session.get(Problem, problem_id) if problem_id < 2**31 else None
+    if problem is None or household_in_scope(session, current_user, problem.household_id) is None:
+        abort(404)
+    common = {"user_id": current_user.id, "actor": f"user:{current_user.id}"}
+    try:
+        if step == "acknowledge":
+            problems.acknowledge(session, problem.id, **common)
+        elif step == "on_site":
+            problems.arrive_on_site(session, problem.id, **common)
+        else:
+            problems.resolve(session, problem.id, resolution=request.form.get("resolution", ""), **common)
+    except WorkflowError as exc:
+        session.rollback()
+        flash(exc.message)
+    else:
+        session.commit()
+        flash({"acknowledge": "已响应。", "on_site": "已登记到场。", "resolve": "已解决。"}[step])
+    return redirect(url_for("staff.problems") + f"#problem-{problem.id}")
+
+
+@bp.get("/zero-employment")
+@roles_required(*STAFF_ROLES)
+def zero_employment():
+    session = get_session()
+    return render_template("staff/zero_employment.html",
+                           lines=zero_employment_households(session, visible_settlement_ids(session, current_user)))

@@ -1,0 +1,56 @@
+"""Search, a household and a person with their ledger timeline. Unmasked views go to the ledger."""
+
+from flask import abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
+from jobmatch.auth import roles_required
+from jobmatch.db import get_session
+from jobmatch.models import LedgerEvent
+from jobmatch.services.data_views import record_unmasked_view
+from jobmatch.services.scope import household_in_scope, person_in_scope
+from jobmatch.services.search import search as search_people
+from jobmatch.views.staff import STAFF_ROLES, bp
+
+TIMELINE_LENGTH = 200
+
+
+@bp.get("/search")
+@roles_required(*STAFF_ROLES)
+def search():
+    session = get_session()
+    results = search_people(session, request.args.get("q", ""), visible_settlement_ids(session, current_user))
+    return render_template("staff/search.html", results=results)
+
+
+@bp.get("/households/<int:household_id>")
+@roles_required(*STAFF_ROLES)
+def household(household_id):
+    session = get_session()
+    household = household_in_scope(session, current_user, household_id) or abort(404)
+    events = session.scalars(select(LedgerEvent).where(LedgerEvent.household_id == household_id)
+                             .order_by(LedgerEvent.seq.desc()).limit(TIMELINE_LENGTH)).all()
+    unmasked = _record_if_unmasked(session, household.members, "staff.household")
+    return render_template("staff/household.html", household=household, events=events, unmasked=unmasked,
+                           last_follow_up=household.last_follow_up_at)
+
+
+@bp.get("/persons/<int:person_id>")
+@roles_required(*STAFF_ROLES)
+def person(person_id):
+    session = get_session()
+    person = person_in_scope(session, current_user, person_id) or abort(404)
+    events = session.scalars(select(LedgerEvent).where(LedgerEvent.person_id == person_id)
+                             .order_by(LedgerEvent.seq.desc()).limit(TIMELINE_LENGTH)).all()
+    unmasked = _record_if_unmasked(session, [person], "staff.person")
+    return render_template("staff/person.html", person=person, events=events, unmasked=unmasked)
+
+
+def _record_if_unmasked(session, persons, where: str) -> bool:
+    """Staff see full ID numbers and phones, and each such view is written to the ledger."""
+    if not sees_unmasked_ids(current_user) or not persons:
+        return False
+    record_unmasked_view(session, current_user, persons, where=where)
+    session.commit()
+    return True

@@ -1,0 +1,72 @@
+"""Roster upload (checked row by row, nothing written on errors) and export for the staff's scope."""
+
+import io
+
+from flask import abort, render_template, request, send_file
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.access import visible_settlement_ids
+from jobmatch.auth import roles_required
+from jobmatch.clock import local_today
+from jobmatch.db import get_session
+from jobmatch.models import Settlement
+from jobmatch.roster.reading import RosterFileError
+from jobmatch.services.data_views import record_export
+from jobmatch.services.roster_export import ExportError, export_roster
+from jobmatch.services.roster_upload import upload_roster
+from jobmatch.views.staff import WRITER_ROLES, bp
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/roster/upload", methods=["GET", "POST"])
+@roles_required(*WRITER_ROLES)
+def roster_upload():
+    if request.method == "GET":
+        return render_template("staff/roster_upload.html", report=None)
+    session = get_session()
+    upload = request.files.get("roster")
+    partial, dry_run = bool(request.form.get("partial")), bool(request.form.get("dry_run"))
+    options = {"partial": partial, "dry_run": dry_run}
+    if upload is None or not upload.filename:
+        return render_template("staff/roster_upload.html", report=None, file_error="请选择要上传的台账文件。",
+                               options=options), 400
+    try:
+        report = upload_roster(session, upload.read(), upload.filename, user=current_user,
+                               settlement_ids=visible_settlement_ids(session, current_user),
+                               partial=partial, dry_run=dry_run)
+    except RosterFileError as exc:
+        session.rollback()
+        return render_template("staff/roster_upload.html", report=None, file_error=str(exc), options=options), 400
+    if report.written:
+        session.commit()
+    else:
+        session.rollback()
+    ok = report.written or (dry_run and not report.problems)
+    return render_template("staff/roster_upload.html", report=report, filename=upload.filename,
+                           options=options), 200 if ok else 400
+
+
+@bp.get("/roster/export")
+@roles_required(*WRITER_ROLES)
+def roster_export():
+    session = get_session()
+    settlements = session.scalars(select(Settlement).where(
+        Settlement.id.in_(visible_settlement_ids(session, current_user))).order_by(Settlement.name)).all()
+    chosen = request.args.get("settlement_id", type=int)
+    if chosen is None:
+        return render_template("staff/roster_export.html", settlements=settlements,
+                               month=local_today().strftime("%Y-%m"))
+    settlement = next((s for s in settlements if s.id == chosen), None) or abort(404)
+    buffer = io.BytesIO()
+    try:
+        count = export_roster(session, buffer, county=settlement.county.name, settlement=settlement.name,
+                              month=request.args.get("month") or None)
+    except ExportError:
+        abort(400)
+    record_export(session, current_user, what="roster_export", subject=f"settlement:{settlement.id}", persons=count)
+    session.commit()
+    buffer.seek(0)
+    month = request.args.get("month") or local_today().strftime("%Y-%m")
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"{settlement.name}就业台账{month}.xlsx")

@@ -1,0 +1,144 @@
+"""Matching rounds: choose a site (or county) and vacancies, preview the proposed offers with
+their reasons, approve all or some. The staff member at the door records answers to
+offers delivered by visit."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.access import visible_settlement_ids
+from jobmatch.auth import roles_required
+from jobmatch.db import get_session
+from jobmatch.models import Offer, Settlement
+from jobmatch.services import round_pages
+from jobmatch.services.offers import answer_offer_by_id
+from jobmatch.services.rounds import approve_round, load_scoring_model, propose_round
+from jobmatch.services.workflow_errors import WorkflowError
+from jobmatch.views.rounds import _check_round_visible
+from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+
+
+def _ints(values) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and len(v) < 10]
+
+
+def _form_page(session, error=None, status=200):
+    visible = visible_settlement_ids(session, current_user)
+    settlements = session.scalars(select(Settlement).where(Settlement.id.in_(visible)).order_by(Settlement.name)).all()
+    whole = _whole_counties(session)
+    counties = {s.county_id: s.county.name for s in settlements if s.county_id in whole}
+    return render_template("staff/rounds.html", settlements=settlements, counties=counties, error=error,
+                           site_names={s.id: s.name for s in settlements},
+                           vacancies=round_pages.vacancies_for_rounds(session, visible),
+                           rounds=round_pages.recent_rounds(session, visible),
+                           chosen=set(_ints(request.form.getlist("vacancy_ids"))), form=request.form), status
+
+
+def _scope(session, value: str) -> dict | None:
+    """"s:<settlement id>" or "c:<county id>", when the user may see it; else None."""
+    kind, _, raw = value.partition(":")
+    if not raw.isdigit() or len(raw) > 9:
+        return None
+    visible = session.scalars(select(Settlement).where(
+        Settlement.id.in_(visible_settlement_ids(session, current_user)))).all()
+    if kind == "s" and int(raw) in {s.id for s in visible}:
+        return {"settlement_id": int(raw)}
+    if kind == "c" and int(raw) in _whole_counties(session):
+        return {"county_id": int(raw)}
+    return None
+
+
+def _whole_counties(session) -> set[int]:
+    """Counties all of whose sites the user keeps: only those may be a round's scope (a county
+    round proposes offers to every site's workers)."""
+    visible = visible_settlement_ids(session, current_user)
+    by_county: dict[int, set[int]] = {}
+    for settlement_id, county_id in session.execute(select(Settlement.id, Settlement.county_id)):
+        by_county.setdefault(county_id, set()).add(settlement_id)
+    return {county for county, ids in by_county.items() if ids <= visible}
+
+
+@bp.route("/rounds", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def rounds():
+    session = get_session()
+    if request.method == "GET":
+        return _form_page(session)
+    if current_user.role not in WRITER_ROLES:
+        abort(403)
+    scope = _scope(session, request.form.get("scope", ""))
+    if scope is None:
+        return _form_page(session, "请选择您负责的安置点或县。", 400)
+    vacancy_ids = _ints(request.form.getlist("vacancy_ids"))
+    try:
+        match_round = propose_round(
+            session, actor=f"user:{current_user.id}", **scope, vacancy_ids=vacancy_ids or None,
+            min_score=current_app.config["MATCH_MIN_SCORE"],
+            model=load_scoring_model(current_app.config.get("MATCH_MODEL_PATH")))
+    except WorkflowError as exc:
+        session.rollback()
+        return _form_page(session, exc.message, 400)
+    session.commit()
+    return redirect(url_for("staff.round_preview", round_id=match_round.id))
+
+
+@bp.get("/rounds/<int:round_id>")
+@roles_required(*STAFF_ROLES)
+def round_preview(round_id):
+    session = get_session()
+    match_round = _check_round_visible(session, round_id)
+    visible = visible_settlement_ids(session, current_user)  # a county round's other sites stay hidden
+    return render_template("staff/round.html", round=match_round,
+                           proposed=round_pages.offers_with_people(session, round_id, ("proposed",), visible),
+                           others=round_pages.offers_with_people(
+                               session, round_id, ("sent", "accepted", "waitlisted", "hired", "declined",
+                                                   "expired", "skipped", "not_hired"), visible),
+                           counts=round_pages.status_counts(session, round_id),
+                           may_approve=current_user.role in WRITER_ROLES)
+
+
+@bp.post("/rounds/<int:round_id>/approve")
+@roles_required(*WRITER_ROLES)
+def approve_round_page(round_id):
+    session = get_session()
+    _check_round_visible(session, round_id)
+    visible = visible_settlement_ids(session, current_user)
+    allowed = {o.id for o in round_pages.offers_with_people(session, round_id, ("proposed",), visible)}
+    offer_ids = [i for i in _ints(request.form.getlist("offer_ids")) if i in allowed]
+    if not offer_ids:
+        flash("请至少勾选一份推荐。")
+        return redirect(url_for("staff.round_preview", round_id=round_id))
+    try:
+        result = approve_round(session, round_id, actor=f"user:{current_user.id}", offer_ids=offer_ids)
+    except WorkflowError as exc:
+        session.rollback()
+        flash(exc.message)
+        return redirect(url_for("staff.round_preview", round_id=round_id))
+    session.commit()
+    message = f"已发出 {len(result.sent)} 份岗位推荐。"
+    if result.skipped:
+        message += f"另有 {len(result.skipped)} 份没有发出（已就业或正在等另一份答复）。"
+    flash(message)
+    return redirect(url_for("staff.round_preview", round_id=round_id))
+
+
+@bp.post("/offers/<int:offer_id>/answer")
+@roles_required(*WRITER_ROLES)
+def answer_at_door(offer_id):
+    """送岗位上门: the worker's yes or no, given to staff at the door."""
+    session = get_session()
+    offer = session.get(Offer, offer_id) if offer_id < 2**31 else None
+    visible = visible_settlement_ids(session, current_user)
+    if offer is None or offer.person.household.settlement_id not in visible:
+        abort(404)
+    accepted = request.form.get("answer") == "accept"
+    try:
+        confirmation = answer_offer_by_id(session, offer.id, accepted, actor=f"user:{current_user.id}", via="visit")
+    except WorkflowError as exc:
+        session.rollback()
+        flash(exc.message)
+    else:
+        session.commit()
+        flash(("已登记：愿意去。" if accepted else "已登记：不去。") if confirmation else "这份推荐已经答复过了。")
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/staff/")
+                    else url_for("staff.dashboard"))

@@ -1,0 +1,133 @@
+"""Training (rule 5): the training-need ledger, courses planned from vacancy demand (以岗定培),
+enrolment, completion with a certificate."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from jobmatch.access import visible_settlement_ids
+from jobmatch.auth import roles_required
+from jobmatch.db import get_session
+from jobmatch.models import Household, Person, Settlement, TrainingCourse, TrainingEnrolment
+from jobmatch.services import training as training_service
+from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
+from jobmatch.services.training_ledger import skill_demand, trained_households, training_needs
+from jobmatch.services.worker_pages import skill_name
+from jobmatch.services.workflow_errors import WorkflowError
+from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+
+NEEDS_SHOWN = 200
+
+
+def _courses_query(visible):
+    counties = select(Settlement.county_id).where(Settlement.id.in_(list(visible)))
+    return select(TrainingCourse).where(or_(TrainingCourse.settlement_id.in_(list(visible)),
+                                            TrainingCourse.settlement_id.is_(None)
+                                            & TrainingCourse.county_id.in_(counties)))
+
+
+def _course(session, course_id) -> TrainingCourse:
+    visible = visible_settlement_ids(session, current_user)
+    course = session.scalar(_courses_query(visible).where(TrainingCourse.id == course_id)) if course_id < 2**31 else None
+    return course or abort(404)
+
+
+def _list_page(session, errors=None, status=200):
+    visible = visible_settlement_ids(session, current_user)
+    settlements = session.scalars(select(Settlement).where(Settlement.id.in_(visible)).order_by(Settlement.name)).all()
+    county_ids = sorted({s.county_id for s in settlements})
+    needs = training_needs(session, visible)
+    return render_template(
+        "staff/training.html", needs=needs[:NEEDS_SHOWN], needs_total=len(needs),
+        demand=[d for county_id in county_ids for d in skill_demand(session, county_id)],
+        courses=session.scalars(_courses_query(visible).order_by(TrainingCourse.starts_on.desc())).all(),
+        trained=trained_households(session, visible)[:50], skill_name=skill_name,
+        settlement_options={s.id: s.name for s in settlements}, errors=errors or {},
+        form=request.form if request.method == "POST" else request.args), status
+
+
+@bp.route("/training", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def training():
+    session = get_session()
+    if request.method == "GET":
+        return _list_page(session)
+    if current_user.role not in WRITER_ROLES:
+        abort(403)
+    errors, form = FormErrors(), request.form
+    values = {"name": text_field(form, "name", errors, label="课程名称", max_length=120, required=True),
+              "skill": text_field(form, "skill", errors, label="技能", max_length=40, required=True),
+              "place": text_field(form, "place", errors, label="培训地点", max_length=120, required=True),
+              "starts_on": date_field(form, "starts_on", errors, label="开课日期"),
+              "ends_on": date_field(form, "ends_on", errors, label="结课日期"),
+              "capacity": number_field(form, "capacity", errors, label="名额", low=1, high=500, required=True)}
+    site = session.get(Settlement, form.get("settlement_id", type=int) or 0)
+    if site is None or site.id not in visible_settlement_ids(session, current_user):
+        errors["settlement_id"] = "请选择您负责的安置点。"
+    if errors:
+        return _list_page(session, errors, 400)
+    try:
+        course = training_service.create_course(session, **values, county_id=site.county_id, settlement_id=site.id,
+                                                actor=f"user:{current_user.id}")
+    except WorkflowError as exc:
+        session.rollback()
+        return _list_page(session, {exc.field: exc.message}, 400)
+    session.commit()
+    flash(f"已开设“{course.name}”。")
+    return redirect(url_for("staff.course", course_id=course.id))
+
+
+@bp.get("/training/courses/<int:course_id>")
+@roles_required(*STAFF_ROLES)
+def course(course_id):
+    session = get_session()
+    found = _course(session, course_id)
+    visible = visible_settlement_ids(session, current_user)
+    enrolments = session.scalars(
+        select(TrainingEnrolment).join(Person, Person.id == TrainingEnrolment.person_id)
+        .join(Household, Household.id == Person.household_id)
+        .where(TrainingEnrolment.course_id == found.id, Household.settlement_id.in_(visible))
+        .order_by(TrainingEnrolment.id)).all()
+    enrolled = {e.person_id for e in found.enrolments}
+    wanting = [n for n in training_needs(session, visible) if n.person_id not in enrolled][:100]
+    return render_template("staff/course.html", course=found, skill=skill_name(found.occupation_code),
+                           enrolments=enrolments, wanting=wanting, places_left=found.capacity - len(found.enrolments))
+
+
+@bp.post("/training/courses/<int:course_id>/enrol")
+@roles_required(*WRITER_ROLES)
+def course_enrol(course_id):
+    session = get_session()
+    found = _course(session, course_id)
+    person_id = request.form.get("person_id", type=int) or 0
+    person = session.get(Person, person_id) if person_id < 2**31 else None
+    if person is None or person.household.settlement_id not in visible_settlement_ids(session, current_user):
+        abort(404)
+    try:
+        training_service.enrol(session, found.id, person.id, actor=f"user:{current_user.id}")
+    except WorkflowError as exc:
+        session.rollback()
+        flash(exc.message)
+    else:
+        session.commit()
+        flash(f"已为{person.name}报名。")
+    return redirect(url_for("staff.course", course_id=found.id))
+
+
+@bp.post("/training/enrolments/<int:enrolment_id>/complete")
+@roles_required(*WRITER_ROLES)
+def course_complete(enrolment_id):
+    session = get_session()
+    enrolment = session.get(TrainingEnrolment, enrolment_id) if enrolment_id < 2**31 else None
+    if enrolment is None or enrolment.person.household.settlement_id not in visible_settlement_ids(session, current_user):
+        abort(404)
+    try:
+        done = training_service.complete(session, enrolment.id, certificate=request.form.get("certificate", ""),
+                                         actor=f"user:{current_user.id}")
+    except WorkflowError as exc:
+        session.rollback()
+        flash(exc.message)
+    else:
+        session.commit()
+        flash(f"{enrolment.person.name}已结业，技能“{done.skill_added}”已记入个人信息，并重新匹配岗位。")
+    return redirect(url_for("staff.course", course_id=enrolment.course_id))

@@ -1,0 +1,136 @@
+"""Public-welfare posts (rule 2): posts, ranked candidates with reasons, appoint, exit with a
+reason, and the monthly subsidy roll (.xlsx, full ID numbers: ledgered)."""
+
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.access import visible_settlement_ids
+from jobmatch.auth import roles_required
+from jobmatch.clock import local_today
+from jobmatch.db import get_session
+from jobmatch.models import Settlement, WelfareAppointment, WelfarePost
+from jobmatch.services import welfare
+from jobmatch.services.form_fields import FormErrors, number_field, text_field
+from jobmatch.services.welfare_roll import write_subsidy_roll
+from jobmatch.services.workflow_errors import WorkflowError
+from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CANDIDATES_SHOWN = 30
+
+
+def _post(session, post_id) -> WelfarePost:
+    post = session.get(WelfarePost, post_id) if 0 < post_id < 2**31 else None
+    if post is None or post.settlement_id not in visible_settlement_ids(session, current_user):
+        abort(404)
+    return post
+
+
+def _list_page(session, errors=None, status=200):
+    visible = visible_settlement_ids(session, current_user)
+    posts = session.scalars(select(WelfarePost).where(WelfarePost.settlement_id.in_(visible))
+                            .order_by(WelfarePost.settlement_id, WelfarePost.id)).all()
+    settlements = session.scalars(select(Settlement).where(Settlement.id.in_(visible)).order_by(Settlement.name)).all()
+    return render_template("staff/welfare_posts.html", posts=[(p, welfare.places_left(session, p)) for p in posts],
+                           settlement_options={s.id: s.name for s in settlements}, errors=errors or {},
+                           form=request.form), status
+
+
+@bp.route("/welfare", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def welfare_posts():
+    session = get_session()
+    if request.method == "GET":
+        return _list_page(session)
+    if current_user.role not in WRITER_ROLES:
+        abort(403)
+    errors, form = FormErrors(), request.form
+    title = text_field(form, "title", errors, label="岗位名称", max_length=80, required=True)
+    duties = text_field(form, "duties", errors, label="工作内容", max_length=500)
+    quota = number_field(form, "quota", errors, label="名额", low=1, high=500, required=True)
+    subsidy = number_field(form, "monthly_subsidy", errors, label="月补贴（元）", low=1, high=10_000, required=True)
+    term = number_field(form, "term_months", errors, label="任期（月）", low=1, high=welfare.MAX_TERM_MONTHS, required=True)
+    settlement_id = form.get("settlement_id", type=int)
+    if settlement_id not in visible_settlement_ids(session, current_user):
+        errors["settlement_id"] = "请选择您负责的安置点。"
+    if errors:
+        return _list_page(session, errors, 400)
+    try:
+        post = welfare.create_post(session, settlement_id=settlement_id, title=title, quota=quota,
+                                   monthly_subsidy=subsidy, term_months=term, duties=duties,
+                                   actor=f"user:{current_user.id}")
+    except WorkflowError as exc:
+        session.rollback()
+        return _list_page(session, {exc.field: exc.message}, 400)
+    session.commit()
+    flash(f"已设立“{post.title}”。")
+    return redirect(url_for("staff.welfare_post", post_id=post.id))
+
+
+@bp.get("/welfare/<int:post_id>")
+@roles_required(*STAFF_ROLES)
+def welfare_post(post_id):
+    session = get_session()
+    post = _post(session, post_id)
+    return render_template("staff/welfare_post.html", post=post, places_left=welfare.places_left(session, post),
+                           holders=welfare.active_appointments(session, post.id),
+                           candidates=welfare.candidates_for_post(session, post.id)[:CANDIDATES_SHOWN],
+                           exit_reasons=welfare.EXIT_REASON_LABELS, month=local_today().strftime("%Y-%m"))
+
+
+@bp.post("/welfare/<int:post_id>/appoint")
+@roles_required(*WRITER_ROLES)
+def appoint(post_id):
+    session = get_session()
+    post = _post(session, post_id)
+    try:
+        appointment = welfare.appoint(session, post.id, request.form.get("person_id", type=int) or 0,
+                                      actor=f"user:{current_user.id}")
+    except WorkflowError as exc:
+        session.rollback()
+        flash(exc.message)
+    else:
+        session.commit()
+        flash(f"已安排{appointment.person.name}上岗。")
+    return redirect(url_for("staff.welfare_post", post_id=post.id))
+
+
+@bp.post("/welfare/appointments/<int:appointment_id>/exit")
+@roles_required(*WRITER_ROLES)
+def exit_post(appointment_id):
+    session = get_session()
+    appointment = session.get(WelfareAppointment, appointment_id) if appointment_id < 2**31 else None
+    if appointment is None:
+        abort(404)
+    post = _post(session, appointment.post_id)
+    try:
+        result = welfare.exit_post(session, appointment.id, reason=request.form.get("reason", ""),
+                                   actor=f"user:{current_user.id}")
+    except WorkflowError as exc:
+        session.rollback()
+        flash(exc.message)
+    else:
+        session.commit()
+        nxt = result.next_candidate
+        flash(f"{appointment.person.name}已退岗。" + (f"空出的名额已短信推送给{nxt.name}。" if nxt else ""))
+    return redirect(url_for("staff.welfare_post", post_id=post.id))
+
+
+@bp.get("/welfare/<int:post_id>/roll.xlsx")
+@roles_required(*WRITER_ROLES)
+def welfare_roll(post_id):
+    session = get_session()
+    post = _post(session, post_id)
+    month = request.args.get("month") or local_today().strftime("%Y-%m")
+    buffer = io.BytesIO()
+    try:
+        write_subsidy_roll(session, post.id, month, buffer, user=current_user)
+    except WorkflowError:
+        session.rollback()
+        abort(400)
+    session.commit()
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"{post.title}补贴花名册{month}.xlsx")
