@@ -89,6 +89,15 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
     return rows
 
 
+def lock_chain(session: Session) -> None:
+    """Take the chain's append lock for this transaction (held until it ends).
+
+    The first lock of every writer that also locks rows: everyone taking it first gives
+    one lock order, so row locks taken after it cannot deadlock.
+    """
+    _locked_head(session)
+
+
 def _locked_head(session: Session) -> tuple[int, str]:
     """The last (seq, hash), read once per transaction after taking the append lock."""
     head = session.info.get(_HEAD_KEY)

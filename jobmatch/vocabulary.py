@@ -64,6 +64,7 @@ EVENT_LABELS = {
     "not_hired": "未录用",
     "offer_accepted": "接受岗位",
     "offer_declined": "拒绝岗位",
+    "offer_withdrawn": "岗位推荐已撤回",
     "hired": "录用",
     "left_job": "离职",
     "welfare_post_assigned": "安排公益性岗位",

@@ -1,5 +1,7 @@
 """The ledger: appends chain, verify names the first altered, inserted or deleted event."""
 
+from pathlib import Path
+
 from sqlalchemy import text
 
 from jobmatch import ledger
@@ -95,3 +97,12 @@ def test_clean_ledger_verifies_from_cli(session, cli):
     _append_three(session)
     out = cli("ledger", "verify")
     assert out.exit_code == 0 and "3 events" in out.output
+
+
+def test_lock_chain_is_the_public_lock_and_appends_after_it_still_chain(session):
+    ledger.lock_chain(session)
+    _append_three(session)
+    assert ledger.verify(session).ok and ledger.verify(session).checked == 3
+    package = Path(ledger.__file__).parent
+    private_use = [p.name for p in package.rglob("*.py") if p.name != "ledger.py" and "_locked_head" in p.read_text()]
+    assert private_use == []

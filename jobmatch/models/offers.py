@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
 
-ROUND_SCOPES = ("settlement", "county")
+ROUND_SCOPES = ("settlement", "county", "person")  # person: one worker re-matched (after training)
 OFFER_STATUSES = (
     "reserve",     # ranked, not allocated: a later replacement
     "proposed",    # allocated by the engine, waiting for staff approval
@@ -27,6 +27,7 @@ OFFER_STATUSES = (
     "skipped",     # could not be sent (the worker found work or holds another live offer)
     "hired",
     "not_hired",
+    "withdrawn",   # the worker was hired elsewhere while this one was still live
 )
 # Offers that hold one of the vacancy's openings.
 FILLING_STATUSES = ("accepted", "hired")

@@ -3,11 +3,19 @@
 Decisions:
 - Employers see workers who accepted (phone shown), who are hired (phone shown), on the
   waiting list or not hired (phone masked). Never workers who were only sent an offer.
+  Nothing about the household's need reaches them: not the zero-employment flag (it is
+  social-assistance information), not the reasons that speak of the family, the
+  worker's labour capacity or children, and not the order either (candidates are listed
+  by who answered first). Only the reasons about the job itself are kept
+  (EMPLOYER_REASON_PREFIXES, a list of what may go out, so a new reason stays in).
 - A hire ends the person's current spells (a new job replaces the old) and opens a spell
   whose kind follows the vacancy: relief → work_for_relief, welfare → welfare_post,
   gig → flexible, an assistance-workshop employer → workshop; otherwise by where the
   workplace is against the household's county: same county (or unknown) → within_county,
   same province (or either province unknown) → within_province, else outside_province.
+- A hire withdraws the worker's other live offers (sent, accepted, waitlisted): each
+  frees its place as a "no" would (offers.release_place), with an ``offer_withdrawn``
+  event and no SMS (the hire notice is the news).
 - Hiring subsidy (rule 7): 1,000 yuan per relocated worker hired on a contract of 12
   months or more with social insurance, whose spell lasted six months (still open six
   months after the start, or ended on or after that day). Every spell with the employer
@@ -26,9 +34,9 @@ from jobmatch.privacy import mask_phone
 from jobmatch.services.household_status import refresh_households
 from jobmatch.services.matching_input import vacancy_county
 from jobmatch.services.messaging import normalised_phone, queue_message
-from jobmatch.services.offers import (OfferSettings, OfferStateError, current_settings,
+from jobmatch.services.offers import (ANSWERABLE_NO, OfferSettings, OfferStateError, current_settings,
                                       fill_freed_place, fresh_offer, lock_vacancies, offer_url,
-                                      record_offer_event, transition_offer)
+                                      record_offer_event, release_place, transition_offer)
 from jobmatch.services.workflow_errors import WorkflowError, require
 from matching.province import province_of
 from notifications.kinds import MessageKind
@@ -38,6 +46,10 @@ MIN_CONTRACT_MONTHS = 12
 STABLE_MONTHS = 6
 EMPLOYER_STATUSES = ("accepted", "waitlisted", "hired", "not_hired")
 PHONE_SHOWN_STATUSES = ("accepted", "hired")
+# Reasons (matching.reasons) about the fit of worker and job, safe to show an employer.
+EMPLOYER_REASON_PREFIXES = ("技能相符", "技能相近", "不要求技能", "持有相关证书", "离家", "包住宿", "工资",
+                            "以工代赈", "零工")
+EMPLOYER_REASONS = ("公益性岗位",)  # exactly: "公益性岗位，照顾不能外出的家庭" speaks of the family
 
 
 @dataclass
@@ -51,8 +63,7 @@ class Candidate:
     name: str
     phone: str  # full only once the worker accepted
     status: str
-    zero_employment_household: bool
-    reasons: list[str]
+    reasons: list[str]  # only those about the job (employer_reasons)
     interview_on: date | None
 
 
@@ -62,20 +73,24 @@ def _phone_for_employer(person: Person, status: str) -> str:
     return mask_phone(normalised_phone(person.phone)[0])
 
 
+def employer_reasons(reasons) -> list[str]:
+    """The reasons an employer may read: about the job, never about the household's need."""
+    return [r for r in reasons or [] if r in EMPLOYER_REASONS or r.startswith(EMPLOYER_REASON_PREFIXES)]
+
+
 def employer_candidates(session: Session, employer_id: int, *, vacancy_id: int | None = None) -> list[Candidate]:
-    """Workers who said yes to the employer's vacancies: zero-employment households first."""
+    """Workers who said yes to the employer's vacancies, by vacancy and who answered first."""
     query = (
-        select(Offer).join(Vacancy, Offer.vacancy_id == Vacancy.id).join(Person, Offer.person_id == Person.id)
-        .join(Household, Person.household_id == Household.id)
+        select(Offer).join(Vacancy, Offer.vacancy_id == Vacancy.id)
         .where(Vacancy.employer_id == employer_id, Offer.status.in_(EMPLOYER_STATUSES))
-        .options(selectinload(Offer.person).selectinload(Person.household), selectinload(Offer.vacancy))
-        .order_by(Household.zero_employment.desc(), Offer.vacancy_id, Offer.responded_at, Offer.id))
+        .options(selectinload(Offer.person), selectinload(Offer.vacancy))
+        .order_by(Offer.vacancy_id, Offer.responded_at, Offer.id))
     if vacancy_id is not None:
         query = query.where(Offer.vacancy_id == vacancy_id)
     return [
         Candidate(offer.id, offer.vacancy_id, offer.vacancy.title, offer.person_id, offer.person.name,
-                  _phone_for_employer(offer.person, offer.status), offer.status,
-                  offer.person.household.zero_employment, list(offer.reasons or []), offer.interview_on)
+                  _phone_for_employer(offer.person, offer.status), offer.status, employer_reasons(offer.reasons),
+                  offer.interview_on)
         for offer in session.scalars(query)
     ]
 
@@ -164,8 +179,34 @@ def record_hire(session: Session, offer_id: int, *, start_date: date, contract_m
            contract_months=contract_months, social_insurance=social_insurance, monthly_wage=monthly_wage,
            ended_spell_ids=ended)
     refresh_households(session, [person.household_id], actor=actor)
-    _queue_hire_notice(session, offer, spell, actor, settings or current_settings())
+    settings = settings or current_settings()
+    withdraw_other_offers(session, person.id, hired_offer_id=offer.id, actor=actor, settings=settings,
+                          reason="已在其他岗位录用")
+    _queue_hire_notice(session, offer, spell, actor, settings)
     return spell
+
+
+def withdraw_other_offers(session: Session, person_id: int, *, hired_offer_id: int, reason: str, actor: str,
+                          settings: OfferSettings) -> list[int]:
+    """The worker was hired: end their other live offers and pass the places on; returns the withdrawn ids."""
+    live = session.execute(select(Offer.id, Offer.vacancy_id).where(
+        Offer.person_id == person_id, Offer.id != hired_offer_id, Offer.status.in_(ANSWERABLE_NO))
+        .order_by(Offer.id)).all()
+    if not live:
+        return []
+    vacancies = lock_vacancies(session, {vacancy_id for _id, vacancy_id in live})
+    withdrawn = []
+    for offer_id, vacancy_id in live:
+        was = fresh_offer(session, offer_id).status
+        if was not in ANSWERABLE_NO or not transition_offer(session, offer_id, (was,), "withdrawn",
+                                                           decided_at=utcnow(), outcome_note=reason):
+            continue
+        offer = fresh_offer(session, offer_id)
+        record_offer_event(session, "offer_withdrawn", offer, actor, reason=reason, previous=was,
+                           hired_offer_id=hired_offer_id)
+        withdrawn.append(offer_id)
+        release_place(session, vacancies[vacancy_id], offer.round_id, was, settings=settings)
+    return withdrawn
 
 
 def _queue_hire_notice(session: Session, offer: Offer, spell: EmploymentSpell, actor: str,

@@ -95,8 +95,10 @@ def worker_record(person: Person, *, employed: bool, today: date) -> records.Wor
     )
 
 
-def scope_persons(session: Session, *, county_id: int, settlement_id: int | None) -> list[Person]:
-    """Members with labour capacity of the households in the scope, zero-employment households first."""
+def scope_persons(session: Session, *, county_id: int, settlement_id: int | None,
+                  person_id: int | None = None) -> list[Person]:
+    """Members with labour capacity of the households in the scope (only ``person_id`` when given),
+    zero-employment households first."""
     query = (
         select(Person).join(Household, Person.household_id == Household.id)
         .where(Household.county_id == county_id, Person.capacity != "none")
@@ -106,6 +108,8 @@ def scope_persons(session: Session, *, county_id: int, settlement_id: int | None
     )
     if settlement_id is not None:
         query = query.where(Household.settlement_id == settlement_id)
+    if person_id is not None:
+        query = query.where(Person.id == person_id)
     return list(session.scalars(query))
 
 
@@ -137,8 +141,9 @@ def vacancy_record(vacancy: Vacancy, openings_left: int) -> records.Vacancy:
 
 
 def build_engine_input(session: Session, *, county_id: int, settlement_id: int | None,
-                       vacancies: list[Vacancy]) -> EngineInput:
-    """Workers of the scope and the given vacancies (those with openings left) as engine records."""
+                       vacancies: list[Vacancy], person_id: int | None = None) -> EngineInput:
+    """Workers of the scope (only ``person_id`` when given) and the given vacancies (those with
+    openings left) as engine records."""
     result, today = EngineInput(), local_today()
     claimed = claimed_openings(session, [v.id for v in vacancies])
     for vacancy in vacancies:
@@ -146,7 +151,7 @@ def build_engine_input(session: Session, *, county_id: int, settlement_id: int |
         if left > 0:
             result.vacancies.append(vacancy_record(vacancy, left))
             result.vacancy_rows[str(vacancy.id)] = vacancy
-    persons = scope_persons(session, county_id=county_id, settlement_id=settlement_id)
+    persons = scope_persons(session, county_id=county_id, settlement_id=settlement_id, person_id=person_id)
     employed = employed_person_ids(session, [p.id for p in persons])
     waiting = persons_waiting_on_offers(session)
     for person in persons:

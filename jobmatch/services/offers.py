@@ -2,7 +2,8 @@
 
 Lifecycle: proposed → sent → accepted | waitlisted | declined | expired → hired | not_hired
 (reserve → sent for automatic replacements; proposed/reserve → skipped when a worker
-cannot be sent one). Decisions:
+cannot be sent one; sent/accepted/waitlisted → withdrawn when the worker is hired for
+another vacancy). Decisions:
 - Delivery: an offer goes by SMS when the person has a usable phone and has not opted
   out; otherwise it is still sent, with channel "visit": staff deliver it at the door
   (送岗位上门) and record the answer with the same handler (via "visit").
@@ -13,6 +14,7 @@ cannot be sent one). Decisions:
   has openings not claimed by sent, accepted or hired offers.
 - A freed place (an accepted offer declined, or not hired) goes first to the waiting list
   (zero-employment households first, then who said yes first), else to a replacement.
+- A withdrawn offer frees its place exactly as a "no" does (the same path).
 - A late "1" to an expired or declined offer is taken like any yes: a place if one is
   free, else the waiting list.
 
@@ -82,7 +84,7 @@ class SendResult:
 
 def lock_vacancies(session: Session, vacancy_ids) -> dict[int, Vacancy]:
     """Serialise with every other offer change on these vacancies; their fresh rows by id."""
-    ledger._locked_head(session)  # the chain's lock first: one lock order for every writer
+    ledger.lock_chain(session)
     rows = session.scalars(
         select(Vacancy).where(Vacancy.id.in_(sorted(set(vacancy_ids)))).order_by(Vacancy.id)
         .with_for_update().execution_options(populate_existing=True))
@@ -321,11 +323,18 @@ def _take_no(session, offer: Offer, vacancy: Vacancy, *, actor, via, settings) -
     offer = fresh_offer(session, offer.id)
     record_offer_event(session, "offer_declined", offer, actor, via=via, previous=was)
     confirmation = _confirm(session, offer, MessageKind.CONFIRM_DECLINED, actor, settings)
-    if was == "accepted":
-        fill_freed_place(session, vacancy, offer.round_id, actor="system", settings=settings)
-    elif was == "sent":
-        send_replacement(session, vacancy, offer.round_id, actor="system", settings=settings)
+    release_place(session, vacancy, offer.round_id, was, settings=settings)
     return confirmation
+
+
+def release_place(session: Session, vacancy: Vacancy, round_id: int, was: str, *, settings: OfferSettings) -> None:
+    """An offer in ``was`` has ended (declined, withdrawn): a held place goes to the waiting list or
+    the next candidate, an unanswered one to the next candidate; a waiting-list entry frees nothing."""
+    if was == "accepted":
+        fill_freed_place(session, vacancy, round_id, actor="system", settings=settings)
+    elif was == "sent":
+        send_replacement(session, vacancy, round_id, actor="system", settings=settings)
+
 
 
 def handle_offer_reply(session: Session, subject_id: int, person_id: int, accepted: bool, *,

@@ -10,19 +10,25 @@ first): such a vacancy (kind "relief" or government_funded) is left out of round
 scoped outside its county until a round scoped to its own county (or a settlement in
 it) has included it. A round's workers all live in its scope, so that first round
 offers the vacancy to local relocated workers only. A vacancy whose county is unknown
-is not restricted.
+is not restricted. A person round (below) does not count as that first local round: it
+offered the vacancy to one worker, not to the county's.
+
+Person rounds (``rematch_person``, after a worker gains a skill): the same machinery for
+one worker against the open vacancies in reach (workplace in their county, or unknown),
+scoped to their settlement, so their site's staff review and approve it like any round.
 """
 
 import os
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.models import County, Household, MatchRound, Offer, Person, Settlement, Vacancy
+from jobmatch.metrics import ROUND_DURATION
+from jobmatch.models import County, Employer, Household, MatchRound, Offer, Person, Settlement, Vacancy
 from jobmatch.models.offers import match_round_vacancies
 from jobmatch.services.matching_input import EngineInput, build_engine_input, load_vacancies, vacancy_county
 from jobmatch.services.offers import OfferSettings, SendResult, send_offers
@@ -78,9 +84,15 @@ def _scope_county_id(session: Session, county_id: int | None, settlement_id: int
     return get_or_fail(session, County, county_id, "county_id", "县").id
 
 
-def _chosen_vacancies(session: Session, vacancy_ids) -> list[Vacancy]:
+def _chosen_vacancies(session: Session, vacancy_ids, reach_county_id: int | None = None) -> list[Vacancy]:
+    """The given vacancies (checked), else the open ones (in reach of ``reach_county_id`` when given)."""
     if vacancy_ids is None:
-        return load_vacancies(session, session.scalars(select(Vacancy.id).where(Vacancy.status == "open")))
+        query = select(Vacancy.id).where(Vacancy.status == "open")
+        if reach_county_id is not None:
+            workplace_county = func.coalesce(Vacancy.county_id, select(Employer.county_id).where(
+                Employer.id == Vacancy.employer_id).scalar_subquery())
+            query = query.where(or_(workplace_county == reach_county_id, workplace_county.is_(None)))
+        return load_vacancies(session, session.scalars(query))
     ids = sorted({int(v) for v in vacancy_ids})
     if not ids:
         raise WorkflowError("vacancy_ids", "请至少选一个岗位")
@@ -102,7 +114,7 @@ def is_local_first(vacancy: Vacancy) -> bool:
 def _had_local_round(session: Session, vacancy_id: int, county_id: int) -> bool:
     return session.scalar(select(exists().where(
         match_round_vacancies.c.vacancy_id == vacancy_id, match_round_vacancies.c.round_id == MatchRound.id,
-        MatchRound.county_id == county_id)))
+        MatchRound.county_id == county_id, MatchRound.scope != "person")))
 
 
 def local_first_excluded(session: Session, vacancy: Vacancy, scope_county_id: int) -> bool:
@@ -135,22 +147,25 @@ def run_engine(engine_input: EngineInput, *, top_k: int, min_score: float,
     return pairs, result.candidate_pairs
 
 
+@ROUND_DURATION.time()
 def propose_round(session: Session, *, actor: str, county_id: int | None = None, settlement_id: int | None = None,
-                  vacancy_ids=None, min_score: float = DEFAULT_MIN_SCORE, top_k: int = DEFAULT_TOP_K,
-                  model: ScoringModel | None = None) -> MatchRound:
-    """Run the engine on the scope's workers and the vacancies (all open ones when None)."""
+                  person_id: int | None = None, vacancy_ids=None, min_score: float = DEFAULT_MIN_SCORE,
+                  top_k: int = DEFAULT_TOP_K, model: ScoringModel | None = None) -> MatchRound:
+    """Run the engine on the scope's workers (only ``person_id``'s when given: a person round) and
+    the vacancies (when None: all open ones, or for a person round those in reach)."""
     scope_county_id = _scope_county_id(session, county_id, settlement_id)
-    chosen = _chosen_vacancies(session, vacancy_ids)
+    chosen = _chosen_vacancies(session, vacancy_ids, scope_county_id if person_id is not None else None)
     excluded = {v.id: LOCAL_FIRST_REASON for v in chosen if local_first_excluded(session, v, scope_county_id)}
     engine_input = build_engine_input(session, county_id=scope_county_id, settlement_id=settlement_id,
-                                      vacancies=[v for v in chosen if v.id not in excluded])
+                                      vacancies=[v for v in chosen if v.id not in excluded], person_id=person_id)
     considered = list(engine_input.vacancy_rows.values())
     excluded.update({v.id: NO_OPENINGS_REASON for v in chosen
                      if v.id not in excluded and str(v.id) not in engine_input.vacancy_rows})
     pairs, candidate_count = run_engine(engine_input, top_k=top_k, min_score=min_score, model=model)
     now = utcnow()
-    match_round_row = MatchRound(scope="settlement" if settlement_id else "county", county_id=scope_county_id,
-                                 settlement_id=settlement_id, created_by=actor, created_at=now, vacancies=considered)
+    scope = "person" if person_id is not None else "settlement" if settlement_id else "county"
+    match_round_row = MatchRound(scope=scope, county_id=scope_county_id, settlement_id=settlement_id,
+                                 created_by=actor, created_at=now, vacancies=considered)
     session.add(match_round_row)
     offers = _offers_of(pairs, engine_input, now)
     match_round_row.offers = offers
@@ -159,10 +174,32 @@ def propose_round(session: Session, *, actor: str, county_id: int | None = None,
         "proposed": sum(o.status == "proposed" for o in offers), "reserve": sum(o.status == "reserve" for o in offers),
         "excluded_vacancies": {str(k): v for k, v in sorted(excluded.items())},
         "workers_without_location": engine_input.workers_without_location,
+        **({"person_id": person_id} if person_id is not None else {}),
     }
     session.flush()
     _ledger_proposal(session, match_round_row, offers, actor)
     return match_round_row
+
+
+def rematch_person(session: Session, person_id: int, *, actor: str, min_score: float | None = None,
+                   model: ScoringModel | None = None) -> MatchRound:
+    """A person round: match one worker (after a new skill) against the open vacancies in reach,
+    proposed for their site's staff to approve."""
+    person = get_or_fail(session, Person, person_id, "person_id", "该人员")
+    configured_min_score, configured_model = configured_matching()
+    return propose_round(session, actor=actor, settlement_id=person.household.settlement_id, person_id=person.id,
+                         min_score=configured_min_score if min_score is None else min_score,
+                         model=model or configured_model)
+
+
+def configured_matching() -> tuple[float, ScoringModel | None]:
+    """The minimum score and learned model of the running app, else of the environment."""
+    from flask import current_app, has_app_context
+
+    from jobmatch.config import config_from_env
+
+    config = current_app.config if has_app_context() else config_from_env()
+    return float(config["MATCH_MIN_SCORE"]), load_scoring_model(config.get("MATCH_MODEL_PATH"))
 
 
 def _offers_of(pairs: list[RankedPair], engine_input: EngineInput, now) -> list[Offer]:
@@ -179,10 +216,12 @@ def _offers_of(pairs: list[RankedPair], engine_input: EngineInput, now) -> list[
 
 def _ledger_proposal(session: Session, match_round_row: MatchRound, offers: list[Offer], actor: str) -> None:
     summary = match_round_row.summary
+    person_id = summary.get("person_id")  # a person round is also on that person's timeline
+    household_id = session.get(Person, person_id).household_id if person_id is not None else None
     events = [ledger.NewEvent("round_proposed", actor, {
         "round_id": match_round_row.id, "scope": match_round_row.scope, "county_id": match_round_row.county_id,
         "settlement_id": match_round_row.settlement_id, "vacancy_ids": [v.id for v in match_round_row.vacancies],
-        **summary}, subject=f"round:{match_round_row.id}")]
+        **summary}, household_id, person_id, f"round:{match_round_row.id}")]
     households = dict(session.execute(select(Person.id, Person.household_id).where(
         Person.id.in_([o.person_id for o in offers if o.status == "proposed"]))).all())
     for offer in offers:
@@ -194,12 +233,20 @@ def _ledger_proposal(session: Session, match_round_row: MatchRound, offers: list
     ledger.append_many(session, events)
 
 
-def approve_round(session: Session, round_id: int, *, actor: str, offer_ids=None,
+def approve_round(session: Session, round_id: int, *, actor: str, offer_ids=None, settlement_ids=None,
                   settings: OfferSettings | None = None) -> SendResult:
-    """Send the round's proposed offers (or only ``offer_ids``); a second approval sends nothing twice."""
+    """Send the round's proposed offers (or only ``offer_ids``); a second approval sends nothing twice.
+
+    ``settlement_ids``: when given, "all proposed" means those to workers of these settlements
+    (the approver's share of a county round)."""
     match_round_row = get_or_fail(session, MatchRound, round_id, "round_id", "匹配轮次")
     if offer_ids is None:
-        ids = list(session.scalars(select(Offer.id).where(Offer.round_id == round_id, Offer.status == "proposed")))
+        query = select(Offer.id).where(Offer.round_id == round_id, Offer.status == "proposed")
+        if settlement_ids is not None:
+            query = (query.join(Person, Offer.person_id == Person.id)
+                     .join(Household, Person.household_id == Household.id)
+                     .where(Household.settlement_id.in_(list(settlement_ids))))
+        ids = list(session.scalars(query.order_by(Offer.id)))
     else:
         ids = sorted({int(i) for i in offer_ids})
         found = set(session.scalars(select(Offer.id).where(Offer.round_id == round_id, Offer.id.in_(ids))))

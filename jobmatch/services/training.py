@@ -70,6 +70,7 @@ def create_course(session: Session, *, name: str, skill: str, county_id: int, st
 def enrol(session: Session, course_id: int, person_id: int, *, actor: str) -> TrainingEnrolment:
     """Enrol a worker in a course within its capacity; idempotent for someone already enrolled."""
     get_or_fail(session, TrainingCourse, course_id, "course_id", "培训课程")
+    ledger.lock_chain(session)
     course = session.scalars(select(TrainingCourse).where(TrainingCourse.id == course_id).with_for_update()
                              .execution_options(populate_existing=True)).one()
     person = get_or_fail(session, Person, person_id, "person_id", "该人员")

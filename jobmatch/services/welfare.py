@@ -103,6 +103,7 @@ def appoint(session: Session, post_id: int, person_id: int, *, actor: str,
 
 def _locked_post(session: Session, post_id: int) -> WelfarePost:
     get_or_fail(session, WelfarePost, post_id, "post_id", "公益性岗位")
+    ledger.lock_chain(session)
     # populate_existing: read the row again under the lock, not the copy already in the session.
     return session.scalars(select(WelfarePost).where(WelfarePost.id == post_id).with_for_update()
                            .execution_options(populate_existing=True)).one()

@@ -6,19 +6,21 @@ POST /rounds/<id>/approve         {"offer_ids"?}  (all proposed offers when abse
 POST /offers/<id>/answer          {"accepted": true|false}  the worker, or staff at the door
 
 Errors a user can fix come back as 400 (409 for a step the offer's state does not allow)
-with {"error": Chinese message, "field": the input at fault}.
+with {"error": Chinese message, "field": the input at fault}. Scope follows the staff
+pages (jobmatch.services.scope): a county round only on a county the user keeps whole,
+and of any round only the offers to workers of the user's settlements; anything else is 404.
 """
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
-from jobmatch.models import MatchRound, Offer, Settlement
+from jobmatch.models import MatchRound, Offer
 from jobmatch.services.offers import OfferStateError, answer_offer_by_id
-from jobmatch.services.rounds import approve_round, load_scoring_model, propose_round, round_offers
+from jobmatch.services.rounds import approve_round, load_scoring_model, propose_round
+from jobmatch.services.scope import person_in_scope, round_in_scope, round_offers_in_scope, round_scope_allowed
 from jobmatch.services.workflow_errors import WorkflowError
 
 bp = Blueprint("rounds", __name__)
@@ -57,21 +59,11 @@ def _int_list_or_none(body: dict, name: str) -> list[int] | None:
     return value
 
 
-def _check_scope_visible(session, county_id: int | None, settlement_id: int | None) -> None:
-    visible = visible_settlement_ids(session, current_user)
-    if settlement_id is not None and settlement_id not in visible:
-        abort(404)
-    if county_id is not None and not session.scalar(
-            select(Settlement.id).where(Settlement.county_id == county_id, Settlement.id.in_(visible)).limit(1)):
-        abort(404)
-
-
-def _check_round_visible(session, round_id: int) -> MatchRound:
-    match_round = session.get(MatchRound, round_id)
+def round_or_404(session, round_id: int) -> MatchRound:
+    """The round, when the signed-in user may open it."""
+    match_round = round_in_scope(session, current_user, round_id)
     if match_round is None:
         abort(404)
-    _check_scope_visible(session, None if match_round.settlement_id else match_round.county_id,
-                         match_round.settlement_id)
     return match_round
 
 
@@ -85,7 +77,8 @@ def _offer_json(offer: Offer) -> dict:
 def propose():
     session, body = get_session(), _json_body()
     county_id, settlement_id = _int_or_none(body, "county_id"), _int_or_none(body, "settlement_id")
-    _check_scope_visible(session, county_id, settlement_id)
+    if not round_scope_allowed(session, current_user, county_id=county_id, settlement_id=settlement_id):
+        abort(404)
     match_round = propose_round(
         session, actor=f"user:{current_user.id}", county_id=county_id, settlement_id=settlement_id,
         vacancy_ids=_int_list_or_none(body, "vacancy_ids"), min_score=current_app.config["MATCH_MIN_SCORE"],
@@ -98,18 +91,22 @@ def propose():
 @roles_required(*ROUND_ROLES, "county_officer")
 def show(round_id: int):
     session = get_session()
-    match_round = _check_round_visible(session, round_id)
+    match_round = round_or_404(session, round_id)
     return jsonify(round_id=round_id, summary=match_round.summary,
-                   offers=[_offer_json(o) for o in round_offers(session, round_id)])
+                   offers=[_offer_json(o) for o in round_offers_in_scope(session, current_user, round_id)])
 
 
 @bp.post("/rounds/<int:round_id>/approve")
 @roles_required(*ROUND_ROLES)
 def approve(round_id: int):
     session, body = get_session(), _json_body()
-    _check_round_visible(session, round_id)
-    result = approve_round(session, round_id, actor=f"user:{current_user.id}",
-                           offer_ids=_int_list_or_none(body, "offer_ids"))
+    round_or_404(session, round_id)
+    offer_ids = _int_list_or_none(body, "offer_ids")
+    if offer_ids is not None and not set(offer_ids) <= {o.id for o in round_offers_in_scope(session, current_user,
+                                                                                            round_id)}:
+        abort(404)  # another settlement's offer, or none of this round's
+    result = approve_round(session, round_id, actor=f"user:{current_user.id}", offer_ids=offer_ids,
+                           settlement_ids=visible_settlement_ids(session, current_user))
     session.commit()
     return jsonify(sent=result.sent, skipped={str(k): v for k, v in result.skipped.items()},
                    already_handled=result.already_handled)
@@ -138,4 +135,4 @@ def answer(offer_id: int):
 def _may_answer(session, offer: Offer) -> bool:
     if current_user.role == "worker":
         return current_user.person_id == offer.person_id
-    return offer.person.household.settlement_id in visible_settlement_ids(session, current_user)
+    return person_in_scope(session, current_user, offer.person_id) is not None

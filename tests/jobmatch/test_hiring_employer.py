@@ -1,17 +1,19 @@
 """The employer sees who accepted, records interviews and hires; the hiring subsidy (rule 7)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Offer
+from jobmatch import ledger
+from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Message, Offer
 from jobmatch.services.hiring import (add_months, employer_candidates, hiring_subsidies, record_hire,
                                       record_interview, record_no_hire, spell_kind_for)
+from jobmatch.services.household_status import refresh_households
 from jobmatch.services.offers import OfferStateError, answer_offer
 from jobmatch.services.workflow_errors import WorkflowError
 from tests.jobmatch.factories import (make_county, make_employer, make_household, make_person, make_sent_offers,
-                                      make_settlement, make_spell, make_vacancy, make_welding_site)
+                                      make_settlement, make_spell, make_user, make_vacancy, make_welding_site)
 
 
 def _accepted(session, openings=1, workers=2):
@@ -91,3 +93,61 @@ def test_hiring_subsidy_lists_eligible_pending_and_not_eligible(session):
     assert reasons[0] == ["合同期不足一年（6 个月）", "未缴纳社会保险"]
     assert reasons[1][0].startswith("未干满六个月")
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+
+
+def test_employers_never_see_the_households_need(session):
+    settlement, vacancy, persons = make_welding_site(session, workers=2, openings=2)
+    needy, other = persons  # `other` answered first; only `needy`'s household is zero-employment
+    make_spell(session, make_person(session, session.get(Household, other.household_id)))
+    refresh_households(session, [other.household_id], actor="test")
+    offers = make_sent_offers(session, vacancy, [needy, other])
+    offers[0].reasons = ["零就业家庭优先", "技能相符：电焊", "轻体力活，适合弱劳力", "白天上班，能兼顾接送孩子",
+                         "公益性岗位，照顾不能外出的家庭", "离家 1.0 公里", "工资 4000–6000 元"]
+    answer_offer(session, offers[1].id, other.id, True, actor=f"person:{other.id}", via="sms")
+    answer_offer(session, offers[0].id, needy.id, True, actor=f"person:{needy.id}", via="sms")
+    offers[1].responded_at = offers[0].responded_at - timedelta(minutes=5)
+    candidates = employer_candidates(session, vacancy.employer_id)
+    assert not any(hasattr(c, "zero_employment_household") for c in candidates)
+    assert [c.offer_id for c in candidates] == [offers[1].id, offers[0].id]  # who answered first, nothing else
+    assert candidates[1].reasons == ["技能相符：电焊", "离家 1.0 公里", "工资 4000–6000 元"]
+
+
+def test_the_employer_page_shows_no_zero_employment_flag(session, client):
+    settlement, vacancy, persons = make_welding_site(session, workers=1, openings=1)
+    offer = make_sent_offers(session, vacancy, persons)[0]
+    offer.reasons = ["零就业家庭优先", "技能相符：电焊"]
+    answer_offer(session, offer.id, persons[0].id, True, actor=f"person:{persons[0].id}", via="sms")
+    make_user(session, "employer", username="boss", employer_id=vacancy.employer_id).set_password("pw-123456")
+    session.commit()
+    assert client.post("/login", data={"username": "boss", "password": "pw-123456"}).status_code == 302
+    page = client.get("/e/candidates").get_data(as_text=True)
+    assert persons[0].name in page and "技能相符：电焊" in page and "零就业" not in page
+
+
+def test_a_hire_withdraws_the_workers_other_live_offers_and_passes_the_places_on(session):
+    settlement, welding, (worker, waiting, reserve_worker) = make_welding_site(session, workers=3, openings=1)
+    assembly = make_vacancy(session, welding.employer, title="装配工", openings=1)
+    storage = make_vacancy(session, welding.employer, title="仓管员", openings=1)
+    hired_offer = make_sent_offers(session, welding, [worker])[0]
+    answer_offer(session, hired_offer.id, worker.id, True, actor="person:1", via="sms")
+    held, waitlisted = make_sent_offers(session, assembly, [worker, waiting])
+    for offer in (held, waitlisted):
+        answer_offer(session, offer.id, offer.person_id, True, actor="person:1", via="sms")
+    unanswered, reserve = make_sent_offers(session, storage, [worker, reserve_worker])
+    reserve.status = "reserve"
+    session.flush()
+    assert [held.status, waitlisted.status, unanswered.status] == ["accepted", "waitlisted", "sent"]
+
+    record_hire(session, hired_offer.id, start_date=date(2026, 12, 3), contract_months=12, social_insurance=True,
+                monthly_wage=4500, actor="user:5")
+    status = {o.id: session.get(Offer, o.id, populate_existing=True).status
+              for o in (held, waitlisted, unanswered, reserve)}
+    assert status == {held.id: "withdrawn", waitlisted.id: "accepted", unanswered.id: "withdrawn", reserve.id: "sent"}
+    withdrawn = session.scalars(select(LedgerEvent).where(LedgerEvent.kind == "offer_withdrawn")
+                                .order_by(LedgerEvent.seq)).all()
+    assert [(e.data["offer_id"], e.data["previous"]) for e in withdrawn] == [(held.id, "accepted"),
+                                                                            (unanswered.id, "sent")]
+    assert all(e.data["reason"] and e.data["hired_offer_id"] == hired_offer.id for e in withdrawn)
+    assert session.scalar(select(Message).where(Message.subject.in_([f"offer:{held.id}", f"offer:{unanswered.id}"]),
+                                                Message.kind == "confirm_declined")) is None
+    assert ledger.verify(session).ok

@@ -3,7 +3,9 @@
 from sqlalchemy import select
 
 from jobmatch.models import Offer
-from tests.jobmatch.factories import make_user, make_welding_site
+from jobmatch.services.rounds import propose_round
+from tests.jobmatch.factories import (make_county, make_employer, make_household, make_person, make_settlement,
+                                      make_user, make_vacancy, make_welding_site)
 
 
 def _signed_in_staff(session, client, settlement):
@@ -49,3 +51,47 @@ def test_cli_round_propose_approve_and_expire(session, cli):
     assert "sent 1" in approved.output
     assert cli("offers", "expire").output.strip() == "expired 0 offer(s)"
     assert session.scalar(select(Offer).where(Offer.status == "sent")) is not None
+
+
+def _county_of_two_sites(session):
+    """One county, sites A and B, one welder in each, a welding vacancy with a place for both."""
+    county = make_county(session)
+    site_a, site_b = make_settlement(session, county), make_settlement(session, county)
+    worker_a = make_person(session, make_household(session, site_a), skills=["电焊"])
+    worker_b = make_person(session, make_household(session, site_b), skills=["电焊"])
+    vacancy = make_vacancy(session, make_employer(session, county), title="电焊工", skills=["电焊"], openings=2,
+                           lat=26.868, lon=104.27)
+    return county, site_a, site_b, worker_a, worker_b, vacancy
+
+
+def test_staff_of_one_site_cannot_run_a_county_round_or_reach_another_sites_offers(session, client):
+    county, site_a, site_b, worker_a, worker_b, vacancy = _county_of_two_sites(session)
+    county_round = propose_round(session, county_id=county.id, vacancy_ids=[vacancy.id], actor="user:1")
+    site_b_round = propose_round(session, settlement_id=site_b.id, vacancy_ids=[vacancy.id], actor="user:1")
+    offer_of = {(o.round_id, o.person_id): o.id for o in session.scalars(select(Offer))}
+    session.commit()
+    _signed_in_staff(session, client, site_a)
+
+    assert client.post("/rounds", json={"county_id": county.id}).status_code == 404
+    shown = client.get(f"/rounds/{county_round.id}")
+    assert shown.status_code == 200 and [o["person_id"] for o in shown.json["offers"]] == [worker_a.id]
+    assert client.get(f"/rounds/{site_b_round.id}").status_code == 404
+    b_in_county_round = offer_of[(county_round.id, worker_b.id)]
+    assert client.post(f"/rounds/{county_round.id}/approve", json={"offer_ids": [b_in_county_round]}).status_code == 404
+    assert client.post(f"/rounds/{site_b_round.id}/approve", json={}).status_code == 404
+    assert client.post(f"/offers/{b_in_county_round}/answer", json={"accepted": True}).status_code == 404
+
+    approved = client.post(f"/rounds/{county_round.id}/approve", json={})
+    assert approved.json["sent"] == [offer_of[(county_round.id, worker_a.id)]]
+    assert session.get(Offer, b_in_county_round, populate_existing=True).status == "proposed"
+
+
+def test_staff_keeping_every_site_of_a_county_may_run_a_county_round(session, client):
+    county, site_a, site_b, worker_a, worker_b, vacancy = _county_of_two_sites(session)
+    make_user(session, "staff", [site_a, site_b], username="county_staff").set_password("pw-123456")
+    session.commit()
+    assert client.post("/login", data={"username": "county_staff", "password": "pw-123456"}).status_code == 302
+    proposed = client.post("/rounds", json={"county_id": county.id, "vacancy_ids": [vacancy.id]})
+    assert proposed.status_code == 201
+    shown = client.get(f"/rounds/{proposed.json['round_id']}").json["offers"]
+    assert sorted(o["person_id"] for o in shown) == sorted([worker_a.id, worker_b.id])

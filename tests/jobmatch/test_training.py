@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from jobmatch.models import LedgerEvent, TrainingEnrolment
+from jobmatch.models import LedgerEvent, MatchRound, TrainingEnrolment
 from jobmatch.services import training
+from jobmatch.services.rounds import approve_round, propose_round
 from jobmatch.services.training_ledger import skill_demand, trained_households, training_needs
 from jobmatch.services.workflow_errors import WorkflowError
 from tests.jobmatch.factories import (frozen_clock, make_county, make_employer, make_household, make_person,
@@ -71,11 +72,9 @@ def test_enrolment_within_capacity_and_completion_adds_skill_and_certificate(ses
     assert training_needs(session, [site.id]) == []
     done = training.complete(session, enrolment.id, certificate="焊工证", actor="user:1")
     assert first.skills == ["焊工"] and first.certificates == ["焊工证"]
-    assert done.rematch in ("rounds", "requested")
+    assert done.rematch == "rounds"
     kinds = session.scalars(select(LedgerEvent.kind).where(LedgerEvent.person_id == first.id)).all()
-    assert "profile_changed" in kinds and "training_completed" in kinds
-    if done.rematch == "requested":
-        assert "rematch_requested" in kinds
+    assert "profile_changed" in kinds and "training_completed" in kinds and "round_proposed" in kinds
     with pytest.raises(WorkflowError, match="已经结业"):
         training.complete(session, enrolment.id, certificate="焊工证", actor="user:1")
 
@@ -112,3 +111,26 @@ def test_households_trained_without_a_practical_skill_come_first(session):
     lines = trained_households(session, [site.id])
     assert [(line.household_no, line.trained_members, line.has_practical_skill) for line in lines] == [
         ("H-A", ["只学普工"], False), ("H-B", ["学了家政"], True)]
+
+
+def test_a_new_skill_gets_the_worker_a_person_round_for_a_vacancy_that_did_not_match_before(session):
+    county = make_county(session)
+    site = make_settlement(session, county)
+    learner = make_person(session, make_household(session, site), name="学电工")
+    vacancy = make_vacancy(session, make_employer(session, county), title="电工", skills=["电工"], openings=1,
+                           lat=26.868, lon=104.27)
+    before = propose_round(session, settlement_id=site.id, vacancy_ids=[vacancy.id], actor="user:1")
+    assert before.offers == []
+    course = training.create_course(session, name="电工培训班", skill="电工", county_id=county.id, starts_on=TODAY,
+                                    ends_on=TODAY, place="县职校", capacity=10, actor="user:1")
+    done = training.complete(session, training.enrol(session, course.id, learner.id, actor="user:1").id,
+                             certificate="电工证", actor="user:1")
+    assert done.rematch == "rounds"
+    person_round = session.scalar(select(MatchRound).where(MatchRound.scope == "person"))
+    assert person_round.settlement_id == site.id and person_round.summary["person_id"] == learner.id
+    assert [(o.person_id, o.vacancy_id, o.status) for o in person_round.offers] == [
+        (learner.id, vacancy.id, "proposed")]
+    proposed = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "round_proposed",
+                                                        LedgerEvent.subject == f"round:{person_round.id}"))
+    assert proposed.data["scope"] == "person" and proposed.person_id == learner.id
+    assert approve_round(session, person_round.id, actor="user:1").sent == [person_round.offers[0].id]

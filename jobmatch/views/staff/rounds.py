@@ -13,8 +13,9 @@ from jobmatch.models import Offer, Settlement
 from jobmatch.services import round_pages
 from jobmatch.services.offers import answer_offer_by_id
 from jobmatch.services.rounds import approve_round, load_scoring_model, propose_round
+from jobmatch.services.scope import round_offers_in_scope, round_scope_allowed, whole_county_ids
 from jobmatch.services.workflow_errors import WorkflowError
-from jobmatch.views.rounds import _check_round_visible
+from jobmatch.views.rounds import round_or_404
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 
 
@@ -25,7 +26,7 @@ def _ints(values) -> list[int]:
 def _form_page(session, error=None, status=200):
     visible = visible_settlement_ids(session, current_user)
     settlements = session.scalars(select(Settlement).where(Settlement.id.in_(visible)).order_by(Settlement.name)).all()
-    whole = _whole_counties(session)
+    whole = whole_county_ids(session, current_user)
     counties = {s.county_id: s.county.name for s in settlements if s.county_id in whole}
     return render_template("staff/rounds.html", settlements=settlements, counties=counties, error=error,
                            site_names={s.id: s.name for s in settlements},
@@ -37,25 +38,10 @@ def _form_page(session, error=None, status=200):
 def _scope(session, value: str) -> dict | None:
     """"s:<settlement id>" or "c:<county id>", when the user may see it; else None."""
     kind, _, raw = value.partition(":")
-    if not raw.isdigit() or len(raw) > 9:
+    if kind not in ("s", "c") or not raw.isdigit() or len(raw) > 9:
         return None
-    visible = session.scalars(select(Settlement).where(
-        Settlement.id.in_(visible_settlement_ids(session, current_user)))).all()
-    if kind == "s" and int(raw) in {s.id for s in visible}:
-        return {"settlement_id": int(raw)}
-    if kind == "c" and int(raw) in _whole_counties(session):
-        return {"county_id": int(raw)}
-    return None
-
-
-def _whole_counties(session) -> set[int]:
-    """Counties all of whose sites the user keeps: only those may be a round's scope (a county
-    round proposes offers to every site's workers)."""
-    visible = visible_settlement_ids(session, current_user)
-    by_county: dict[int, set[int]] = {}
-    for settlement_id, county_id in session.execute(select(Settlement.id, Settlement.county_id)):
-        by_county.setdefault(county_id, set()).add(settlement_id)
-    return {county for county, ids in by_county.items() if ids <= visible}
+    scope = {"settlement_id": None, "county_id": None, "settlement_id" if kind == "s" else "county_id": int(raw)}
+    return scope if round_scope_allowed(session, current_user, **scope) else None
 
 
 @bp.route("/rounds", methods=["GET", "POST"])
@@ -86,13 +72,13 @@ def rounds():
 @roles_required(*STAFF_ROLES)
 def round_preview(round_id):
     session = get_session()
-    match_round = _check_round_visible(session, round_id)
-    visible = visible_settlement_ids(session, current_user)  # a county round's other sites stay hidden
+    match_round = round_or_404(session, round_id)
+    # a county round's other sites stay hidden
     return render_template("staff/round.html", round=match_round,
-                           proposed=round_pages.offers_with_people(session, round_id, ("proposed",), visible),
-                           others=round_pages.offers_with_people(
-                               session, round_id, ("sent", "accepted", "waitlisted", "hired", "declined",
-                                                   "expired", "skipped", "not_hired"), visible),
+                           proposed=round_offers_in_scope(session, current_user, round_id, ("proposed",)),
+                           others=round_offers_in_scope(
+                               session, current_user, round_id, ("sent", "accepted", "waitlisted", "hired", "declined",
+                                                                 "expired", "skipped", "not_hired", "withdrawn")),
                            counts=round_pages.status_counts(session, round_id),
                            may_approve=current_user.role in WRITER_ROLES)
 
@@ -101,9 +87,8 @@ def round_preview(round_id):
 @roles_required(*WRITER_ROLES)
 def approve_round_page(round_id):
     session = get_session()
-    _check_round_visible(session, round_id)
-    visible = visible_settlement_ids(session, current_user)
-    allowed = {o.id for o in round_pages.offers_with_people(session, round_id, ("proposed",), visible)}
+    round_or_404(session, round_id)
+    allowed = {o.id for o in round_offers_in_scope(session, current_user, round_id, ("proposed",))}
     offer_ids = [i for i in _ints(request.form.getlist("offer_ids")) if i in allowed]
     if not offer_ids:
         flash("请至少勾选一份推荐。")
