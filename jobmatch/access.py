@@ -20,3 +20,8 @@ def visible_settlement_ids(session: Session, user: User) -> set[int]:
 def sees_unmasked_ids(user: User) -> bool:
     """Only staff who keep the ledger (and admins) need full ID numbers and phones."""
     return user.role in ("admin", "staff")
+
+
+def inbound_text_scope(session: Session, user: User) -> set[int] | None:
+    """Whose unread texts a user reads: persons of their settlements; admins every text, unknown numbers too (None)."""
+    return None if user.role == "admin" else visible_settlement_ids(session, user)

@@ -4,6 +4,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import LoginManager, current_user
+from sqlalchemy.orm import joinedload
 
 from jobmatch.db import get_session
 from jobmatch.models import User
@@ -15,7 +16,8 @@ login_manager.login_message = "请先登录。"
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    user = get_session().get(User, int(user_id))
+    # The staff's settlements come along: nearly every page scopes by them.
+    user = get_session().get(User, int(user_id), options=[joinedload(User.settlements)])
     return user if user is not None and user.active else None
 
 

@@ -3,8 +3,10 @@
 Message ids are the Chinese texts, so a missing translation still shows Chinese.
 """
 
-from flask import request, session
-from flask_babel import Babel, get_locale
+from flask import g, request, session
+from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 SUPPORTED_LOCALES = ("zh", "en")
 
@@ -21,3 +23,29 @@ def init_app(app) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    # Flask-Babel looks the catalogue up again for every string of a page (a hundred on the
+    # dashboard); once per request is enough.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _request_translations().ugettext(s),
+        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+        newstyle=True)
+    app.jinja_env.globals["gettext"] = app.jinja_env.globals["_"] = _gettext
+
+
+@pass_context
+def _gettext(context, message: str, /, **variables):
+    """Jinja's new-style ``_``, without formatting a string that has no variables: Markup's ``%``
+    cost more than the lookup, and no message without variables holds a ``%``."""
+    translated = _request_translations().ugettext(message)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables if variables else translated
+
+
+def _request_translations():
+    translations = g.get("_translations")
+    if translations is None:
+        translations = g._translations = get_translations()
+    return translations

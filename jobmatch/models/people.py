@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
@@ -11,7 +11,15 @@ from jobmatch.models.types import UTCDateTime
 
 class Household(Base):
     __tablename__ = "households"
-    __table_args__ = (UniqueConstraint("county_id", "household_no"),)
+    __table_args__ = (
+        UniqueConstraint("county_id", "household_no"),
+        # The staff dashboard: a site's zero-employment households in listing order, read 20 at a time,
+        Index("ix_households_zero_employment_listed", "settlement_id", "zero_employment_since", "id",
+              postgresql_where=text("zero_employment"), sqlite_where=text("zero_employment")),
+        # and a site's totals and follow-ups due from the index alone (PostgreSQL's index-only scan).
+        Index("ix_households_settlement_id_last_follow_up_at", "settlement_id", "last_follow_up_at",
+              postgresql_include=["labourers", "employed", "zero_employment", "household_no"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
@@ -22,6 +30,8 @@ class Household(Base):
     employed: Mapped[int] = mapped_column(Integer, default=0)
     zero_employment: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     zero_employment_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept by jobmatch.services.household_status.note_follow_up and nothing else.
+    last_follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     settlement = relationship("Settlement")
     county = relationship("County")

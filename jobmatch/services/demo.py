@@ -13,6 +13,7 @@ from jobmatch.clock import local_today, utcnow
 from jobmatch.models import (County, Employer, Fair, FollowUp, Household, Person, Settlement, User,
                              Vacancy, WelfarePost)
 from jobmatch.roster.synthetic import generate_roster
+from jobmatch.services.household_status import note_follow_ups
 from jobmatch.services.roster_import import apply_records
 
 COUNTY = "威宁彝族回族苗族自治县"
@@ -154,15 +155,17 @@ def _fair(session, county, settlement, employers) -> None:
 
 def _follow_ups(session, rng) -> None:
     """Most households were visited within the last month; some are overdue."""
-    now = utcnow()
-    for household_id in session.scalars(select(Household.id).order_by(Household.id)):
+    now, contacts = utcnow(), []
+    for household_id in session.scalars(select(Household.id).order_by(Household.id)).all():
         if rng.random() < 0.8:
             contacted_at = now - timedelta(days=rng.randint(1, 40), hours=rng.randint(0, 8))
             method = rng.choice(["phone", "visit"])
             session.add(FollowUp(household_id=household_id, contacted_at=contacted_at, method=method,
                                  summary="了解家庭就业情况"))
+            contacts.append((household_id, contacted_at))
             ledger.append(session, "follow_up_recorded", actor="demo", household_id=household_id,
                           data={"method": method, "contacted_at": contacted_at}, subject=f"household:{household_id}")
+    note_follow_ups(session, contacts)
 
 
 def _logins(session, county, settlements, employers) -> list[tuple[str, str, str]]:

@@ -22,7 +22,7 @@ from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.models import FollowUp, Household, Person, Settlement, User
 from jobmatch.services.employment_changes import NewJob, current_spell, end_spell, start_job, validate_new_job
-from jobmatch.services.household_status import last_follow_ups
+from jobmatch.services.household_status import note_follow_up
 from jobmatch.services.problems import NewProblem, raise_problem, validate_new_problem
 from jobmatch.services.workflow_errors import get_or_fail, require
 from jobmatch.services.zero_employment import refresh_and_flag
@@ -66,13 +66,15 @@ def month_starts(today: date | None = None) -> tuple[datetime, datetime]:
 def due_follow_ups(session: Session, settlement_ids) -> list[FollowUpDue]:
     """Households of these settlements due a follow-up: zero-employment first, then overdue, then longest waiting."""
     this_month, last_month = month_starts()
-    rows = session.execute(select(Household, Settlement.name).join(Settlement, Settlement.id == Household.settlement_id)
-                           .where(Household.settlement_id.in_(list(settlement_ids)))).all()
-    last = last_follow_ups(session, [h.id for h, _ in rows])
-    heads = _head_names(session, [h.id for h, _ in rows])
-    due = [FollowUpDue(h.id, h.household_no, name, heads.get(h.id, ""), h.zero_employment, last.get(h.id),
-                       last.get(h.id) is None or last[h.id] < last_month)
-           for h, name in rows if last.get(h.id) is None or last[h.id] < this_month]
+    rows = session.execute(
+        select(Household.id, Household.household_no, Settlement.name, Household.zero_employment,
+               Household.last_follow_up_at)
+        .join(Settlement, Settlement.id == Household.settlement_id)
+        .where(Household.settlement_id.in_(list(settlement_ids)),
+               Household.last_follow_up_at.is_(None) | (Household.last_follow_up_at < this_month))).all()
+    heads = _head_names(session, [r.id for r in rows])
+    due = [FollowUpDue(r.id, r.household_no, r.name, heads.get(r.id, ""), r.zero_employment, r.last_follow_up_at,
+                       r.last_follow_up_at is None or r.last_follow_up_at < last_month) for r in rows]
     oldest = datetime.min.replace(tzinfo=LOCAL_TZ)
     due.sort(key=lambda d: (not d.zero_employment, not d.overdue, d.last_contacted_at or oldest, d.household_no))
     return due
@@ -127,6 +129,7 @@ def record_follow_up(session: Session, *, household_id: int, staff_user_id: int 
                          method=method, summary=(summary or "").strip())
     session.add(follow_up)
     session.flush()
+    note_follow_up(session, household.id, contacted_at)
     ledger.append(session, "follow_up_recorded", actor=actor, household_id=household.id,
                   subject=f"household:{household.id}",
                   data={"follow_up_id": follow_up.id, "method": method, "contacted_at": contacted_at,

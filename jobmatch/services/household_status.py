@@ -4,13 +4,15 @@ A labourer is a member with labour capacity. A household is zero-employment (rul
 DOMAIN.md) when at least one member has capacity and wants work and no member is
 employed (has a current employment spell). The counters are stored on Household, for
 fast lists, and only ``refresh_households`` writes them, logging every change of the
-zero-employment flag to the ledger.
+zero-employment flag to the ledger. The time of the latest follow-up is stored too
+(``Household.last_follow_up_at``), and only ``note_follow_up(s)`` writes it: call it
+wherever a FollowUp row is written.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
@@ -109,25 +111,47 @@ def _flag_change_event(household_id: int, status: HouseholdStatus, actor: str) -
                            household_id=household_id, subject=f"household:{household_id}")
 
 
+def note_follow_up(session: Session, household_id: int, contacted_at: datetime) -> None:
+    """Store a household's follow-up at ``contacted_at`` as its last one, unless it had a later one."""
+    note_follow_ups(session, [(household_id, contacted_at)])
+
+
+def note_follow_ups(session: Session, contacts) -> None:
+    """``note_follow_up`` for many (household_id, contacted_at) pairs at once."""
+    latest: dict[int, datetime] = {}
+    for household_id, contacted_at in contacts:
+        if contacted_at.tzinfo is None:
+            raise ValueError("naive datetime given as a follow-up time")
+        if household_id not in latest or contacted_at > latest[household_id]:
+            latest[household_id] = contacted_at
+    if not latest:
+        return
+    session.flush()  # a Core UPDATE does not autoflush, and expiring would drop pending changes
+    table = Household.__table__
+    # Keeps the max in the UPDATE itself: two staff recording at once cannot move it back.
+    statement = (update(table).where(table.c.id == bindparam("household_id"),
+                                     or_(table.c.last_follow_up_at.is_(None),
+                                         table.c.last_follow_up_at < bindparam("contacted_at")))
+                 .values(last_follow_up_at=bindparam("contacted_at")))
+    session.execute(statement, [{"household_id": h, "contacted_at": at} for h, at in sorted(latest.items())])
+    _expire_loaded(session, set(latest))
+
+
 def stale_households(session: Session) -> list[int]:
     """Households whose stored status disagrees with the computed one (should be none)."""
     statuses = compute_statuses(session)
+    last_contacts = _computed_last_follow_ups(session)
     stale = []
     for household in session.scalars(select(Household)):
         status = statuses.get(household.id, HouseholdStatus(0, 0, 0))
-        stored = (household.labourers, household.employed, household.zero_employment)
-        if stored != (status.labourers, status.employed, status.zero_employment):
+        stored = (household.labourers, household.employed, household.zero_employment, household.last_follow_up_at)
+        computed = (status.labourers, status.employed, status.zero_employment, last_contacts.get(household.id))
+        if stored != computed:
             stale.append(household.id)
     return stale
 
 
-def last_follow_ups(session: Session, household_ids) -> dict[int, datetime]:
-    """The time of each household's latest follow-up."""
-    result = {}
-    for chunk in _chunks(household_ids):
-        q = select(FollowUp.household_id, func.max(FollowUp.contacted_at)).group_by(FollowUp.household_id)
-        if chunk is not None:
-            q = q.where(FollowUp.household_id.in_(chunk))
-        for household_id, contacted_at in session.execute(q):
-            result[household_id] = as_utc(contacted_at)
-    return result
+def _computed_last_follow_ups(session: Session) -> dict[int, datetime]:
+    """The time of each household's latest follow-up, from the follow_ups rows."""
+    query = select(FollowUp.household_id, func.max(FollowUp.contacted_at)).group_by(FollowUp.household_id)
+    return {household_id: as_utc(contacted_at) for household_id, contacted_at in session.execute(query)}

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from jobmatch.clock import LOCAL_TZ, local_today
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.export import HouseholdSummary, roster_title, write_roster_xlsx
-from jobmatch.services.household_status import last_follow_ups
 from jobmatch.vocabulary import HEAD_RELATION
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -35,7 +34,6 @@ def export_roster(session: Session, target, *, county: str | None = None, settle
         .order_by(Household.county_id, Household.settlement_id, Household.household_no)).all()
     members = _members_by_household(session, [h.id for h in households])
     spells = _spells_on(session, [p.id for ps in members.values() for p in ps], as_of)
-    follow_ups = last_follow_ups(session, [h.id for h in households])
     names = {s.id: (s.county.name, s.name) for s in settlements}
     person_rows, household_rows = [], []
     for household in households:
@@ -44,7 +42,7 @@ def export_roster(session: Session, target, *, county: str | None = None, settle
         for person in people:
             person_rows.append(_person_row(person, household, county_name, settlement_name, spells.get(person.id)))
         household_rows.append(_household_row(household, people, county_name, settlement_name,
-                                             follow_ups.get(household.id)))
+                                             household.last_follow_up_at))
     site = settlements[0].name if len(settlements) == 1 else (county or "全部安置点")
     write_roster_xlsx(target, roster_title(site, year, month_number), person_rows, household_rows)
     return len(person_rows)

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.models import Household, MatchRound, Offer, Person, Settlement, Vacancy
@@ -58,19 +59,21 @@ class WaitingOffer:
     expires_at: datetime | None
 
 
+@cache
+def _offers_waiting_statement():
+    # Built once, with bound parameters: the staff dashboard asks on every request.
+    # The count comes along with each of the first rows (a window over every waiting offer).
+    return (select(Offer.id, Person.id, Person.name, Household.id, Household.household_no, Household.zero_employment,
+                   Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at, func.count().over())
+            .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+            .join(Vacancy, Vacancy.id == Offer.vacancy_id)
+            .where(Offer.status == "sent", Household.settlement_id.in_(bindparam("settlement_ids", expanding=True)))
+            .order_by((Offer.channel == "visit").desc(), Household.zero_employment.desc(), Offer.expires_at, Offer.id)
+            .limit(bindparam("limit")))
+
+
 def offers_waiting(session: Session, settlement_ids, limit: int = 50) -> tuple[int, list[WaitingOffer]]:
     """Sent offers still waiting for the worker's answer: how many, and the first ``limit``
-    (door deliveries and zero-employment households first, then the soonest to expire)."""
-    ids = list(settlement_ids)
-    where = (Offer.status == "sent", Household.settlement_id.in_(ids))
-    base = (select(Offer).join(Person, Offer.person_id == Person.id)
-            .join(Household, Person.household_id == Household.id).where(*where))
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = session.execute(
-        select(Offer.id, Person.id, Person.name, Household.id, Household.household_no, Household.zero_employment,
-               Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at)
-        .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
-        .join(Vacancy, Vacancy.id == Offer.vacancy_id).where(*where)
-        .order_by((Offer.channel == "visit").desc(), Household.zero_employment.desc(), Offer.expires_at, Offer.id)
-        .limit(limit)).all()
-    return total or 0, [WaitingOffer(*row) for row in rows]
+    (door deliveries and zero-employment households first, then the soonest to expire); ``limit`` >= 1."""
+    rows = session.execute(_offers_waiting_statement(), {"settlement_ids": list(settlement_ids), "limit": limit}).all()
+    return (rows[0][-1] if rows else 0), [WaitingOffer(*row[:-1]) for row in rows]

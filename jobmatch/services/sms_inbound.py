@@ -8,16 +8,17 @@ MessageSid) changes nothing.
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.models import InboundMessage, Message, Person
+from jobmatch.models import Household, InboundMessage, Message, Person
 from jobmatch.services import replies
 from jobmatch.services.messaging import queue_message, set_opt_out
 from jobmatch.services.outbox import record_event
@@ -142,23 +143,49 @@ def _normalised_or_raw(raw: str) -> str:
 
 # -- staff reading what the service could not act on ---------------------------------------
 
-def unread_replies(session: Session, limit: int = 200) -> list[InboundMessage]:
-    """Inbound texts waiting for staff, oldest first."""
-    return list(session.scalars(
-        select(InboundMessage).where(InboundMessage.unread.is_(True))
-        .order_by(InboundMessage.received_at, InboundMessage.id).limit(limit)
-    ))
+def unread_replies(session: Session, limit: int = 200, settlement_ids=None) -> list[InboundMessage]:
+    """Inbound texts waiting for staff, oldest first. With ``settlement_ids``, only texts from
+    persons of those settlements (texts from unknown numbers are then left out)."""
+    query = select(InboundMessage).where(InboundMessage.unread.is_(True))
+    if settlement_ids is not None:
+        query = query.where(_from_settlements(list(settlement_ids)))
+    return list(session.scalars(query.order_by(InboundMessage.received_at, InboundMessage.id).limit(limit)))
 
 
-def mark_read(session: Session, inbound_ids: list[int], *, actor: str) -> int:
-    """Mark inbound texts as read by staff; returns how many were unread."""
-    changed = session.execute(
-        update(InboundMessage).where(InboundMessage.id.in_(inbound_ids), InboundMessage.unread.is_(True))
-        .values(unread=False)
-    ).rowcount
+def unread_count(session: Session, settlement_ids=None) -> int:
+    """How many texts ``unread_replies`` would list, without a limit."""
+    if settlement_ids is None:
+        return session.scalar(_unread_count_statement(False)) or 0
+    return session.scalar(_unread_count_statement(True), {"settlement_ids": list(settlement_ids)}) or 0
+
+
+@cache
+def _unread_count_statement(scoped: bool):
+    # Built once: the staff dashboard asks on every request.
+    query = select(func.count(InboundMessage.id)).where(InboundMessage.unread.is_(True))
+    return query.where(_from_settlements(bindparam("settlement_ids", expanding=True))) if scoped else query
+
+
+def _from_settlements(sites):
+    """``sites``: a list of settlement ids, or an expanding bound parameter."""
+    # EXISTS, not IN (persons of the sites): the few unread rows drive the plan, not every person.
+    return (select(Person.id).join(Household, Household.id == Person.household_id)
+            .where(Person.id == InboundMessage.person_id,
+                   Household.settlement_id.in_(sites))
+            .exists())
+
+
+def mark_read(session: Session, inbound_ids: list[int], *, actor: str, settlement_ids=None) -> int:
+    """Mark inbound texts as read by staff (only those of ``settlement_ids`` when given); returns how
+    many were unread."""
+    query = update(InboundMessage).where(InboundMessage.id.in_(list(inbound_ids)), InboundMessage.unread.is_(True))
+    if settlement_ids is not None:
+        query = query.where(_from_settlements(list(settlement_ids)))
+    changed = sorted(session.scalars(query.values(unread=False).returning(InboundMessage.id),
+                                     execution_options={"synchronize_session": False}))
     if changed:
-        ledger.append(session, "sms_read", actor=actor, data={"inbound_ids": sorted(inbound_ids)})
-    return changed
+        ledger.append(session, "sms_read", actor=actor, data={"inbound_ids": changed})
+    return len(changed)
 
 
 # -- status callbacks ----------------------------------------------------------------------

@@ -14,10 +14,11 @@ from jobmatch.models import Fair, FairAttendee, Message, Offer, Person, Training
 from matching.taxonomy import load_taxonomy
 
 # Offers a worker sees: sent to them, and what became of those.
-WORKER_OFFER_STATUSES = ("sent", "accepted", "waitlisted", "hired", "declined", "expired", "not_hired")
+WORKER_OFFER_STATUSES = ("sent", "accepted", "waitlisted", "hired", "declined", "expired", "not_hired", "withdrawn")
 OFFER_STATUS_TEXT = {
     "sent": "等您答复", "accepted": "您已接受，单位会打电话联系您", "waitlisted": "您已报名，在候补名单上，有空位会通知您",
     "hired": "已录用", "declined": "您没有接受", "expired": "已过答复期限", "not_hired": "单位这次没有录用",
+    "withdrawn": "您已在其他岗位录用，这份推荐已撤回",
 }
 # Which answers the page offers in each status (offers.ANSWERABLE_YES / ANSWERABLE_NO).
 CAN_ACCEPT = ("sent", "expired", "declined")

@@ -10,12 +10,13 @@ brought a vacancy.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import DoorVisit, FollowUp, Household, LedgerEvent, Person, Settlement, User, Vacancy
+from jobmatch.models.types import as_utc
 from jobmatch.services.household_status import refresh_households
 from jobmatch.services.workflow_errors import get_or_fail, require
 from jobmatch.vocabulary import HEAD_RELATION
@@ -60,11 +61,12 @@ def zero_employment_households(session: Session, settlement_ids=None) -> list[Ze
     ids = [household.id for household, _ in rows]
     offers = _count_offer_events(session, ids)
     visits = _visits(session, ids)
-    follow_ups = _follow_up_times(session, ids)
+    first_follow_ups = _first_follow_ups_since_listed(session, [h for h, _ in rows])
     heads = _head_names(session, ids)
     now = utcnow()
-    listed = [_line(h, name, now, offers.get(h.id, []), visits.get(h.id, []), follow_ups.get(h.id, []),
-                    heads.get(h.id, "")) for h, name in rows]
+    listed = [_line(h, name, now, offers.get(h.id, []), visits.get(h.id, []),
+                    [first_follow_ups[h.id]] if h.id in first_follow_ups else [], heads.get(h.id, ""))
+              for h, name in rows]
     listed.sort(key=lambda z: (not (z.contact_overdue or z.offer_overdue), z.since, z.household_id))
     return listed
 
@@ -109,12 +111,19 @@ def _visits(session, household_ids) -> dict[int, list[DoorVisit]]:
     return found
 
 
-def _follow_up_times(session, household_ids) -> dict[int, list[datetime]]:
-    found: dict[int, list[datetime]] = {}
-    if household_ids:
-        query = select(FollowUp.household_id, FollowUp.contacted_at).where(FollowUp.household_id.in_(household_ids))
-        for household_id, contacted_at in session.execute(query):
-            found.setdefault(household_id, []).append(contacted_at)
+def _first_follow_ups_since_listed(session, households) -> dict[int, datetime]:
+    """Each household's first follow-up on or after it was listed; only those whose stored last
+    follow-up says there is one are looked up."""
+    contacted = [h.id for h in households
+                 if h.last_follow_up_at and h.zero_employment_since and h.last_follow_up_at >= h.zero_employment_since]
+    found: dict[int, datetime] = {}
+    for start in range(0, len(contacted), 5000):
+        query = (select(FollowUp.household_id, func.min(FollowUp.contacted_at))
+                 .join(Household, Household.id == FollowUp.household_id)
+                 .where(FollowUp.household_id.in_(contacted[start:start + 5000]),
+                        FollowUp.contacted_at >= Household.zero_employment_since)
+                 .group_by(FollowUp.household_id))
+        found.update((household_id, as_utc(first)) for household_id, first in session.execute(query))
     return found
 
 

@@ -16,6 +16,7 @@ from jobmatch.views.charts import horizontal_bars, monthly_columns
 
 bp = Blueprint("county", __name__, url_prefix="/county")
 COUNTY_ROLES = ("county_officer", "admin")
+ZERO_HOUSEHOLDS_SHOWN = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -40,7 +41,7 @@ def overview():
         "county/overview.html", county=county, totals=totals,
         rate_chart=horizontal_bars([(t.settlement.name, t.employment_rate) for t in totals], title="各安置点就业率"),
         trend_chart=monthly_columns(employment_trend(session, settlement_ids), title="近12个月就业率"),
-        zero_households=day.zero_employment_households(session, settlement_ids))
+        zero_households=day.zero_employment_summary(session, settlement_ids, limit=ZERO_HOUSEHOLDS_SHOWN))
 
 
 @bp.get("/report.xlsx")

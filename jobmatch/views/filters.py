@@ -48,6 +48,7 @@ WEB_EVENT_LABELS = {
 OFFER_STATUS_LABELS = {
     "reserve": "替补", "proposed": "待批准", "sent": "等答复", "accepted": "已接受", "waitlisted": "候补",
     "declined": "谢绝", "expired": "过期未答复", "skipped": "未发出", "hired": "已录用", "not_hired": "未录用",
+    "withdrawn": "已撤回（另已录用）",
 }
 
 

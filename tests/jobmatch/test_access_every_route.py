@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 
 from jobmatch import create_app
 from jobmatch.clock import local_today
-from jobmatch.models import Offer, Settlement, Vacancy, WelfarePost
+from jobmatch.models import Offer, Person, Settlement, Vacancy, WelfarePost
 from jobmatch.services.fairs import create_fair
 from jobmatch.services.rounds import propose_round
+from jobmatch.services.sms_inbound import receive_reply
 from jobmatch.services.training import create_course
 from jobmatch.privacy import mask_id_number
 from tests.conftest import make_test_app
@@ -57,7 +58,7 @@ def site(sqlite_template, tmp_path_factory):
 
 
 def _settlement_b_samples(session, demo) -> None:
-    """A round, an offer, a fair, a welfare post and a course of settlement B, on ``demo``."""
+    """A round, an offer, a fair, a welfare post, a course and an unread text of settlement B, on ``demo``."""
     settlement_b = session.get(Settlement, demo.settlement_b)
     match_round = propose_round(session, actor="test", settlement_id=settlement_b.id)
     demo.round_b = match_round.id
@@ -69,6 +70,8 @@ def _settlement_b_samples(session, demo) -> None:
     demo.course_b = create_course(session, name="陕桥家政培训班", skill="家政", county_id=settlement_b.county_id,
                                   settlement_id=settlement_b.id, starts_on=local_today(), ends_on=local_today(),
                                   place="陕桥社区", capacity=10, actor="test").id
+    person_b = session.get(Person, demo.person_b)
+    receive_reply(session, from_phone=person_b.phone, body="陕桥的群众想问问工资", provider_sid="SM-B-UNREAD")
     session.commit()
 
 
@@ -117,7 +120,7 @@ def test_staff_of_settlement_a_gets_nothing_of_settlement_b(site, rule):
         return
     text = _text_of(response)
     assert demo.person_b_id_number not in text and mask_id_number(demo.person_b_id_number) not in text, url
-    assert f">{demo.household_b_no}<" not in text, url
+    assert f">{demo.household_b_no}<" not in text and "陕桥的群众想问问工资" not in text, url
     for item in _api_items(response):
         assert item.get("household_id") != demo.household_b and item.get("person_id") != demo.person_b, url
         if "household_no" in item:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, Problem
 from jobmatch.services.employment_changes import NewJob
 from jobmatch.services.followups import JobLoss, follow_ups_due_by_staff, record_follow_up
-from jobmatch.services.household_status import refresh_households
+from jobmatch.services.household_status import note_follow_up, refresh_households, stale_households
 from jobmatch.services.problems import NewProblem
 from jobmatch.services.workflow_errors import WorkflowError
 from tests.jobmatch.factories import frozen_clock, make_household, make_person, make_settlement, make_user
@@ -26,7 +26,7 @@ def _clock():
 
 def _contacted(session, household, at):
     session.add(FollowUp(household_id=household.id, contacted_at=at, method="phone"))
-    session.flush()
+    note_follow_up(session, household.id, at)
 
 
 def test_due_and_overdue_by_the_local_calendar_month(session):
@@ -102,3 +102,19 @@ def test_a_bad_part_of_a_contact_writes_nothing(session):
         assert error.value.field == field, bad
     for model in (FollowUp, EmploymentSpell, Problem, LedgerEvent):
         assert session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_the_stored_last_follow_up_only_moves_forward(session):
+    household = make_household(session, make_settlement(session))
+    make_person(session, household)
+    refresh_households(session, [household.id], actor="test")
+    later, earlier = datetime(2026, 11, 18, 9, tzinfo=SHANGHAI), datetime(2026, 11, 2, 9, tzinfo=SHANGHAI)
+    record_follow_up(session, household_id=household.id, staff_user_id=None, method="phone", actor="test",
+                     contacted_at=later)
+    record_follow_up(session, household_id=household.id, staff_user_id=None, method="visit", actor="test",
+                     contacted_at=earlier)
+    assert session.get(Household, household.id).last_follow_up_at == later
+    assert stale_households(session) == []
+    session.add(FollowUp(household_id=household.id, contacted_at=NOON, method="phone"))  # not noted: stale
+    session.flush()
+    assert stale_households(session) == [household.id]

@@ -42,3 +42,27 @@ def test_sqlite_schema_matches_models(tmp_path):
     upgrade(url)
     assert _schema_diff(url) == []
     assert head_revision()
+
+
+def test_0009_backfills_each_households_last_follow_up(database_url):
+    from datetime import datetime, timezone
+
+    from sqlalchemy.orm import Session
+
+    from jobmatch.models import FollowUp, Household
+    from tests.jobmatch.factories import make_household
+
+    early, late = (datetime(2026, 10, day, 8, 30, tzinfo=timezone.utc) for day in (3, 28))
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        followed, never = make_household(session), make_household(session)
+        session.add_all([FollowUp(household_id=followed.id, contacted_at=at, method="phone") for at in (late, early)])
+        session.commit()
+        ids = followed.id, never.id
+    engine.dispose()
+    downgrade(database_url, "0008")
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        assert [session.get(Household, i).last_follow_up_at for i in ids] == [late, None]
+    engine.dispose()

@@ -136,6 +136,7 @@ def test_employer_sees_the_accepted_worker_and_records_a_hire(browser, server, l
     page.goto(f"{server}/e/candidates")
     card = page.locator(f"#offer-{offer.id}")
     assert name in card.inner_text()
+    assert "零就业" not in card.inner_text()  # the household's need is not the employer's business
     if phone:
         assert phone[3:] in card.locator(".phone").inner_text()  # the full number, now that they said yes
     card.locator("input[name=start_date]").fill(local_today().isoformat())

@@ -90,10 +90,12 @@ def test_english_on_login_page_and_worker_home(app, session, client):
 def test_every_post_form_carries_a_csrf_token(sqlite_url):
     app = make_test_app(sqlite_url, WTF_CSRF_ENABLED=True)
     session = app.extensions["jobmatch.sessionmaker"]()
-    load_small_demo(session)
+    demo = load_small_demo(session)
     session.close()
     pages = {None: ["/login", "/w/login", "/e/signup"],
-             "staff": ["/staff/", "/staff/roster/upload", "/staff/employers/pending"],
+             "staff": ["/staff/", "/staff/roster/upload", "/staff/employers/pending", "/staff/sms/unread",
+                       f"/staff/households/{demo.household_a}/door-visit",
+                       f"/staff/households/{demo.household_a}/follow-up"],
              "employer": ["/e/", "/e/company", "/e/vacancies/new"]}
     for username, urls in pages.items():
         client = app.test_client()

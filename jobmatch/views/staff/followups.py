@@ -10,7 +10,7 @@ from jobmatch.auth import roles_required
 from jobmatch.clock import utcnow
 from jobmatch.db import get_session
 from jobmatch.models import Household, Problem
-from jobmatch.services import followups, problems
+from jobmatch.services import follow_up_form, followups, problems
 from jobmatch.services.form_fields import FormErrors, choice_field, text_field
 from jobmatch.services.problems import NewProblem
 from jobmatch.services.scope import household_in_scope
@@ -45,6 +45,7 @@ def follow_ups():
 def record_follow_up(household_id):
     session = get_session()
     household = household_in_scope(session, current_user, household_id) or abort(404)
+    members = follow_up_form.member_jobs(household)
     errors, form = FormErrors(), request.form
     if request.method == "POST":
         method = choice_field(form, "method", errors, label="回访方式", choices=followups.METHODS)
@@ -52,21 +53,25 @@ def record_follow_up(household_id):
         problem_text = text_field(form, "problem", errors, label="反映的问题", max_length=problems.DESCRIPTION_MAX_CHARS)
         category = choice_field(form, "category", errors, label="问题类别", choices=problems.CATEGORY_LABELS,
                                 default="other")
+        found_work, lost_work = follow_up_form.job_changes(form, members, errors)
         if not errors:
             try:
-                followups.record_follow_up(
+                result = followups.record_follow_up(
                     session, household_id=household.id, staff_user_id=current_user.id, method=method,
                     actor=f"user:{current_user.id}", summary=summary, contacted_at=utcnow(),
+                    found_work=found_work, lost_work=lost_work,
                     problems=[NewProblem(problem_text, category)] if problem_text else [])
             except WorkflowError as exc:
                 session.rollback()
                 errors[exc.field] = exc.message
             else:
                 session.commit()
-                flash(f"已记录对 {household.household_no} 的回访。")
+                flash(f"已记录对 {household.household_no} 的回访。"
+                      + ("该户已成为零就业家庭，请 3 天内联系、5 天内推荐岗位。" if result.became_zero_employment else ""))
                 return redirect(url_for("staff.follow_ups"))
     return render_template("staff/follow_up_form.html", household=household, methods=followups.METHODS,
-                           categories=problems.CATEGORY_LABELS, errors=errors, form=form), 400 if errors else 200
+                           categories=problems.CATEGORY_LABELS, members=members,
+                           job_kinds=follow_up_form.JOB_KIND_LABELS, errors=errors, form=form), 400 if errors else 200
 
 
 @bp.get("/problems", endpoint="problems")
@@ -109,4 +114,5 @@ def problem_step(problem_id, step):
 def zero_employment():
     session = get_session()
     return render_template("staff/zero_employment.html",
-                           lines=zero_employment_households(session, visible_settlement_ids(session, current_user)))
+                           lines=zero_employment_households(session, visible_settlement_ids(session, current_user)),
+                           writer=current_user.role in WRITER_ROLES)

@@ -1,0 +1,48 @@
+"""送岗位上门: recording a door visit to a household of the zero-employment drive (rule 1)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.auth import roles_required
+from jobmatch.clock import utcnow
+from jobmatch.db import get_session
+from jobmatch.models import DoorVisit
+from jobmatch.services import zero_employment
+from jobmatch.services.form_fields import FormErrors, text_field
+from jobmatch.services.round_pages import vacancies_for_rounds
+from jobmatch.services.scope import household_in_scope
+from jobmatch.services.workflow_errors import WorkflowError
+from jobmatch.views.staff import WRITER_ROLES, bp
+
+VISITS_SHOWN = 20
+
+
+@bp.route("/households/<int:household_id>/door-visit", methods=["GET", "POST"])
+@roles_required(*WRITER_ROLES)
+def door_visit(household_id):
+    session = get_session()
+    household = household_in_scope(session, current_user, household_id) or abort(404)
+    vacancies = vacancies_for_rounds(session, [household.settlement_id])
+    errors, form = FormErrors(), request.form
+    if request.method == "POST":
+        note = text_field(form, "note", errors, label="情况说明", max_length=zero_employment.NOTE_MAX_CHARS)
+        vacancy_id = form.get("vacancy_id", type=int)
+        if form.get("vacancy_id") and vacancy_id not in {v.id for v in vacancies}:
+            errors["vacancy_id"] = "请从列表中选择岗位。"
+        if not errors:
+            try:
+                zero_employment.record_door_visit(session, household_id=household.id, staff_user_id=current_user.id,
+                                                  actor=f"user:{current_user.id}", vacancy_id=vacancy_id, note=note,
+                                                  visited_at=utcnow())
+            except WorkflowError as exc:
+                session.rollback()
+                errors[exc.field] = exc.message
+            else:
+                session.commit()
+                flash(f"已登记对 {household.household_no} 的送岗上门。")
+                return redirect(url_for("staff.household", household_id=household.id))
+    visits = session.scalars(select(DoorVisit).where(DoorVisit.household_id == household.id)
+                             .order_by(DoorVisit.visited_at.desc()).limit(VISITS_SHOWN)).all()
+    return render_template("staff/door_visit.html", household=household, vacancies=vacancies, visits=visits,
+                           errors=errors, form=form), 400 if errors else 200

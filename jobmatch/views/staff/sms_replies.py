@@ -1,0 +1,46 @@
+"""Texts the service could not act on (not a 1/2 answer, TD or help): staff read them and mark them read."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from jobmatch.access import inbound_text_scope, sees_unmasked_ids
+from jobmatch.auth import roles_required
+from jobmatch.db import get_session
+from jobmatch.models import Person
+from jobmatch.services import sms_inbound
+from jobmatch.services.data_views import record_unmasked_view
+from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+
+REPLIES_SHOWN = 200
+
+
+@bp.get("/sms/unread")
+@roles_required(*STAFF_ROLES)
+def unread_replies():
+    session = get_session()
+    scope = inbound_text_scope(session, current_user)
+    replies = sms_inbound.unread_replies(session, limit=REPLIES_SHOWN, settlement_ids=scope)
+    person_ids = {r.person_id for r in replies if r.person_id}
+    persons = {p.id: p for p in session.scalars(select(Person).options(joinedload(Person.household))
+                                                 .where(Person.id.in_(person_ids)))} if person_ids else {}
+    unmasked = sees_unmasked_ids(current_user)
+    if unmasked and persons:
+        record_unmasked_view(session, current_user, list(persons.values()), where="staff.unread_replies",
+                             fields=("phone",))
+        session.commit()
+    return render_template("staff/unread_replies.html", replies=replies, persons=persons, unmasked=unmasked,
+                           total=sms_inbound.unread_count(session, scope))
+
+
+@bp.post("/sms/unread/read")
+@roles_required(*WRITER_ROLES)
+def mark_replies_read():
+    session = get_session()
+    ids = [int(v) for v in request.form.getlist("inbound_id") if v.isdigit() and len(v) < 10]
+    changed = sms_inbound.mark_read(session, ids, actor=f"user:{current_user.id}",
+                                    settlement_ids=inbound_text_scope(session, current_user)) if ids else 0
+    session.commit()
+    flash(f"已将 {changed} 条短信标为已读。" if changed else "没有需要标为已读的短信。")
+    return redirect(url_for("staff.unread_replies"))
