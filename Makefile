@@ -31,8 +31,11 @@ run: install                           ## migrate, load the demo, serve http://1
 test: install-dev                      ## the whole suite, on SQLite, PostgreSQL and Redis
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-bench: install-dev                     ## the benchmarks of README.md
+bench: install-dev                     ## the benchmarks of README.md (needs PostgreSQL; several minutes)
 	$(BIN)/python bench/roster_import.py
+	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/sms.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

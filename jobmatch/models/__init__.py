@@ -22,5 +22,5 @@ __all__ = [
     "User", "ROLES", "staff_settlements", "WelfarePost", "WelfareAppointment", "Fair",
     "fair_vacancies", "FollowUp", "LedgerEvent", "Message", "InboundMessage",
     "FairAttendee", "FairOutcome", "TrainingRequest", "TrainingCourse", "TrainingEnrolment", "Problem", "DoorVisit",
-    "MatchRound", "Offer", "match_round_vacancies",
+    "MatchRound", "Offer", "match_round_vacancies", "ApiToken", "SignInCode",
 ]

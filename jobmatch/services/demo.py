@@ -61,6 +61,13 @@ EMPLOYERS = [
     ]),
 ]
 
+# Where each kind of demo employer sits (the county town, its industrial park, the hills).
+ADDRESSES = {
+    "workshop": "威宁县五里岗街道安置点帮扶车间", "company": "威宁县经济开发区",
+    "labour_service": "威宁县海边街道", "cooperative": "威宁县草海镇", "public_works": "威宁县草海镇",
+}
+ADDRESS_OUTSIDE_COUNTY = {"毕节市鑫达电子有限公司": "毕节市经济开发区"}
+
 WELFARE_POSTS = [
     ("五里岗安置点", "保洁员（公益性岗位）", "小区公共区域保洁", 6, 1500),
     ("陕桥安置点", "护林员（公益性岗位）", "巡山护林、防火宣传", 4, 1200),
@@ -126,7 +133,7 @@ def _employers_and_vacancies(session, county) -> list[Employer]:
     employers, now = [], utcnow()
     for name, kind, (lat, lon), vacancies in EMPLOYERS:
         employer = Employer(name=name, kind=kind, county_id=county.id, lat=lat, lon=lon, approved=True,
-                            contact_name="王经理", address=f"{COUNTY}{name[:6]}")
+                            contact_name="王经理", address=ADDRESS_OUTSIDE_COUNTY.get(name, ADDRESSES[kind]))
         session.add(employer)
         for title, skills, openings, vkind, demand, (wmin, wmax), dorm, extra in vacancies:
             session.add(Vacancy(employer=employer, title=title, skills=skills, openings=openings,
