@@ -12,8 +12,8 @@ from jobmatch.services import hiring
 from jobmatch.services.data_views import record_unmasked_view
 from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
 from jobmatch.services.offers import OfferStateError
-from jobmatch.services.workflow_errors import WorkflowError
 from jobmatch.views.employer import bp
+from jobmatch.views.transactions import commit_or_error
 
 STATUS_LABELS = {"accepted": "已接受，待面试/录用", "waitlisted": "候补", "hired": "已录用", "not_hired": "未录用"}
 
@@ -45,16 +45,12 @@ def _candidates_page(employer, errors=None, failed_offer=None, status=200):
 
 def _act(employer, offer_id, action):
     session = get_session()
-    try:
-        message = action(session)
-    except OfferStateError as exc:
-        session.rollback()
-        flash(exc.message)
+    message, error = commit_or_error(session, lambda: action(session))
+    if isinstance(error, OfferStateError):  # the step no longer applies: back to the list
+        flash(error.message)
         return redirect(url_for("employer.candidates"))
-    except WorkflowError as exc:
-        session.rollback()
-        return _candidates_page(employer, {exc.field: exc.message}, offer_id, 400)
-    session.commit()
+    if error:
+        return _candidates_page(employer, {error.field: error.message}, offer_id, 400)
     flash(message)
     return redirect(url_for("employer.candidates") + f"#offer-{offer_id}")
 

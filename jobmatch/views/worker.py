@@ -108,20 +108,18 @@ PROBLEM_CATEGORY_LABELS = {"wages": "工资", "job": "工作", "training": "培�
 def report_problem():
     """Reported problems go to staff under the 三个三 rule (jobmatch.services.problems)."""
     from jobmatch.services import problems
-    from jobmatch.services.workflow_errors import WorkflowError
+    from jobmatch.views.transactions import commit_or_error
 
     error = None
     if request.method == "POST":
         db = get_session()
         category = request.form.get("category", "other")
-        try:
-            problems.report_problem(db, current_user.person_id, request.form.get("description", "").strip()[:1000],
-                                    category=category if category in PROBLEM_CATEGORY_LABELS else "other")
-        except WorkflowError as exc:
-            db.rollback()
-            error = exc.message
+        _, failure = commit_or_error(db, lambda: problems.report_problem(
+            db, current_user.person_id, request.form.get("description", "").strip()[:1000],
+            category=category if category in PROBLEM_CATEGORY_LABELS else "other"))
+        if failure:
+            error = failure.message
         else:
-            db.commit()
             flash("已收到，社区就业专干会尽快联系您。")
             return redirect(url_for("worker.home"))
     return render_template("worker/problem.html", categories=PROBLEM_CATEGORY_LABELS, error=error,

@@ -12,8 +12,8 @@ from jobmatch.services import fairs, messaging, training
 from jobmatch.services import worker_pages as pages
 from jobmatch.services.fair_check_in import check_in_qr_svg
 from jobmatch.services.offers import answer_offer_by_id, wage_text
-from jobmatch.services.workflow_errors import WorkflowError
 from jobmatch.views.worker import bp
+from jobmatch.views.transactions import commit_or_error
 
 CONFIRMATIONS = {"confirm_accepted": "您已接受这份工作。单位会打电话联系您，请留意来电。",
                  "confirm_waitlisted": "岗位暂时满了，您已在候补名单上，有空位会通知您。",
@@ -34,14 +34,9 @@ def offer(offer_id):
     found = pages.worker_offer(db, person_id, offer_id) or abort(404)
     if request.method == "POST":
         accepted = _answer_flag()
-        try:
-            confirmation = answer_offer_by_id(db, found.id, accepted, actor=f"person:{person_id}", via="web")
-        except WorkflowError as exc:
-            db.rollback()
-            flash(exc.message)
-        else:
-            db.commit()
-            flash(CONFIRMATIONS.get(confirmation) or "您已经答复过了，不用再答复。")
+        confirmation, error = commit_or_error(db, lambda: answer_offer_by_id(db, found.id, accepted,
+                                                                             actor=f"person:{person_id}", via="web"))
+        flash(error.message if error else CONFIRMATIONS.get(confirmation) or "您已经答复过了，不用再答复。")
         return redirect(url_for("worker.offer", offer_id=found.id))
     vacancy = found.vacancy
     return render_template("worker/offer.html", offer=found, vacancy=vacancy, employer=vacancy.employer,
@@ -58,18 +53,9 @@ def fair(fair_id):
     if request.method == "POST":
         accepted = _answer_flag()
         actor = f"person:{person.id}"
-        try:
-            ask = pages.open_fair_ask(db, found.id, person.id)
-            if ask is not None:  # answering the invitation SMS closes it too
-                messaging.answer(db, person.id, ask.id, accepted, via="web")
-            else:
-                (fairs.register if accepted else fairs.decline)(db, found.id, person.id, via="web", actor=actor)
-        except WorkflowError as exc:
-            db.rollback()
-            flash(exc.message)
-        else:
-            db.commit()
-            flash("报名成功。当天请到门口出示下面的二维码签到。" if accepted else "好的，已记下您不参加。")
+        _, error = commit_or_error(db, lambda: _answer_fair(db, found.id, person.id, accepted, actor))
+        flash(error.message if error else
+              "报名成功。当天请到门口出示下面的二维码签到。" if accepted else "好的，已记下您不参加。")
         return redirect(url_for("worker.fair", fair_id=found.id))
     attendee = pages.worker_attendee(db, found.id, person.id)
     item = pages.FairForWorker(found, attendee)
@@ -80,19 +66,22 @@ def fair(fair_id):
                            vacancies=[v for v in found.vacancies if v.status == "open"])
 
 
+def _answer_fair(db, fair_id: int, person_id: int, accepted: bool, actor: str) -> None:
+    """Register or decline; answering the invitation SMS's ask closes it too."""
+    ask = pages.open_fair_ask(db, fair_id, person_id)
+    if ask is not None:
+        messaging.answer(db, person_id, ask.id, accepted, via="web")
+    else:
+        (fairs.register if accepted else fairs.decline)(db, fair_id, person_id, via="web", actor=actor)
+
+
 @bp.post("/training/<int:course_id>")
 @roles_required("worker")
 def enrol(course_id):
     db, person = get_session(), current_user.person
     course = pages.worker_course(db, person, course_id) or abort(404)
-    try:
-        training.enrol(db, course.id, person.id, actor=f"person:{person.id}")
-    except WorkflowError as exc:
-        db.rollback()
-        flash(exc.message)
-    else:
-        db.commit()
-        flash(f"已报名“{course.name}”。开课前社区会通知您。")
+    _, error = commit_or_error(db, lambda: training.enrol(db, course.id, person.id, actor=f"person:{person.id}"))
+    flash(error.message if error else f"已报名“{course.name}”。开课前社区会通知您。")
     return redirect(url_for("worker.home") + "#training")
 
 

@@ -12,8 +12,8 @@ from jobmatch.services import zero_employment
 from jobmatch.services.form_fields import FormErrors, text_field
 from jobmatch.services.round_pages import vacancies_for_rounds
 from jobmatch.services.scope import household_in_scope
-from jobmatch.services.workflow_errors import WorkflowError
 from jobmatch.views.staff import WRITER_ROLES, bp
+from jobmatch.views.transactions import commit_or_error
 
 VISITS_SHOWN = 20
 
@@ -31,15 +31,12 @@ def door_visit(household_id):
         if form.get("vacancy_id") and vacancy_id not in {v.id for v in vacancies}:
             errors["vacancy_id"] = "请从列表中选择岗位。"
         if not errors:
-            try:
-                zero_employment.record_door_visit(session, household_id=household.id, staff_user_id=current_user.id,
-                                                  actor=f"user:{current_user.id}", vacancy_id=vacancy_id, note=note,
-                                                  visited_at=utcnow())
-            except WorkflowError as exc:
-                session.rollback()
-                errors[exc.field] = exc.message
+            _, error = commit_or_error(session, lambda: zero_employment.record_door_visit(
+                session, household_id=household.id, staff_user_id=current_user.id, actor=f"user:{current_user.id}",
+                vacancy_id=vacancy_id, note=note, visited_at=utcnow()))
+            if error:
+                errors[error.field] = error.message
             else:
-                session.commit()
                 flash(f"已登记对 {household.household_no} 的送岗上门。")
                 return redirect(url_for("staff.household", household_id=household.id))
     visits = session.scalars(select(DoorVisit).where(DoorVisit.household_id == household.id)

@@ -16,8 +16,8 @@ from jobmatch.services import fair_check_in, fair_pages, fairs as fair_service
 from jobmatch.services.fair_report import STAGE_LABELS, fair_report, record_outcome, write_fair_report_xlsx
 from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
 from jobmatch.services.round_pages import vacancies_for_rounds
-from jobmatch.services.workflow_errors import WorkflowError
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.transactions import commit_or_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,14 +57,11 @@ def fairs():
     if errors:
         return _list_page(session, errors, 400)
     vacancy_ids = [int(v) for v in form.getlist("vacancy_ids") if v.isdigit() and len(v) < 10]
-    try:
-        fair = fair_service.create_fair(session, name=name, held_on=held_on, place=place, county_id=site.county_id,
-                                        settlement_id=site.id, vacancy_ids=vacancy_ids,
-                                        actor=f"user:{current_user.id}")
-    except WorkflowError as exc:
-        session.rollback()
-        return _list_page(session, {exc.field: exc.message}, 400)
-    session.commit()
+    fair, error = commit_or_error(session, lambda: fair_service.create_fair(
+        session, name=name, held_on=held_on, place=place, county_id=site.county_id, settlement_id=site.id,
+        vacancy_ids=vacancy_ids, actor=f"user:{current_user.id}"))
+    if error:
+        return _list_page(session, {error.field: error.message}, 400)
     flash(f"已创建招聘会“{fair.name}”。")
     return redirect(url_for("staff.fair", fair_id=fair.id))
 
@@ -89,14 +86,9 @@ def invite(fair_id):
     found = _fair(session, fair_id)
     errors = FormErrors()
     limit = number_field(request.form, "limit", errors, label="邀请人数", low=1, high=5000)
-    try:
-        invited = fair_service.invite_workers(session, found.id, actor=f"user:{current_user.id}", limit=limit)
-    except WorkflowError as exc:
-        session.rollback()
-        flash(exc.message)
-    else:
-        session.commit()
-        flash(f"已发出 {len(invited)} 条邀请短信。")
+    invited, error = commit_or_error(session, lambda: fair_service.invite_workers(
+        session, found.id, actor=f"user:{current_user.id}", limit=limit))
+    flash(error.message if error else f"已发出 {len(invited)} 条邀请短信。")
     return redirect(url_for("staff.fair", fair_id=found.id))
 
 
@@ -110,15 +102,10 @@ def fair_outcome(fair_id):
     if person_id not in attendee_ids:
         flash("请选择来参加招聘会的群众。")
         return redirect(url_for("staff.fair", fair_id=found.id))
-    try:
-        record_outcome(session, found.id, employer_id=request.form.get("employer_id", type=int) or 0,
-                       person_id=person_id, stage=request.form.get("stage", ""), actor=f"user:{current_user.id}")
-    except WorkflowError as exc:
-        session.rollback()
-        flash(exc.message)
-    else:
-        session.commit()
-        flash("已登记。")
+    _, error = commit_or_error(session, lambda: record_outcome(
+        session, found.id, employer_id=request.form.get("employer_id", type=int) or 0, person_id=person_id,
+        stage=request.form.get("stage", ""), actor=f"user:{current_user.id}"))
+    flash(error.message if error else "已登记。")
     return redirect(url_for("staff.fair", fair_id=found.id) + "#outcomes")
 
 
@@ -130,23 +117,21 @@ def check_in(fair_id):
     found = _fair(session, fair_id)
     result, error = None, None
     if request.method == "POST":
-        form, actor = request.form, f"user:{current_user.id}"
-        try:
-            if form.get("token", "").strip():
-                result = fair_check_in.check_in_by_token(session, found.id, form["token"].strip(),
-                                                         secret_key=current_app.secret_key, actor=actor)
-            else:
-                result = fair_check_in.check_in_by_identity(session, found.id, actor=actor, phone=form.get("phone", ""),
-                                                            id_number=form.get("id_number", ""),
-                                                            name=form.get("name", ""))
-        except WorkflowError as exc:
-            session.rollback()
-            error = exc.message
-        else:
-            session.commit()
+        result, failure = commit_or_error(session, lambda: _check_in(session, found.id, request.form))
+        error = failure.message if failure else None
     checked_in = sum(a.checked_in_at is not None for a in found.attendees)
     return render_template("staff/fair_check_in.html", fair=found, result=result, error=error,
                            checked_in=checked_in), 400 if error else 200
+
+
+def _check_in(session, fair_id: int, form):
+    """By the scanned QR code's token, else by the phone or ID number typed at the door."""
+    actor = f"user:{current_user.id}"
+    if form.get("token", "").strip():
+        return fair_check_in.check_in_by_token(session, fair_id, form["token"].strip(),
+                                               secret_key=current_app.secret_key, actor=actor)
+    return fair_check_in.check_in_by_identity(session, fair_id, actor=actor, phone=form.get("phone", ""),
+                                              id_number=form.get("id_number", ""), name=form.get("name", ""))
 
 
 @bp.get("/fairs/<int:fair_id>/report.xlsx")

@@ -14,9 +14,9 @@ from jobmatch.services import follow_up_form, followups, problems
 from jobmatch.services.form_fields import FormErrors, choice_field, text_field
 from jobmatch.services.problems import NewProblem
 from jobmatch.services.scope import household_in_scope
-from jobmatch.services.workflow_errors import WorkflowError
 from jobmatch.services.zero_employment import zero_employment_households
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.transactions import commit_or_error
 
 
 @bp.get("/follow-ups")
@@ -55,17 +55,14 @@ def record_follow_up(household_id):
                                 default="other")
         found_work, lost_work = follow_up_form.job_changes(form, members, errors)
         if not errors:
-            try:
-                result = followups.record_follow_up(
-                    session, household_id=household.id, staff_user_id=current_user.id, method=method,
-                    actor=f"user:{current_user.id}", summary=summary, contacted_at=utcnow(),
-                    found_work=found_work, lost_work=lost_work,
-                    problems=[NewProblem(problem_text, category)] if problem_text else [])
-            except WorkflowError as exc:
-                session.rollback()
-                errors[exc.field] = exc.message
+            result, error = commit_or_error(session, lambda: followups.record_follow_up(
+                session, household_id=household.id, staff_user_id=current_user.id, method=method,
+                actor=f"user:{current_user.id}", summary=summary, contacted_at=utcnow(),
+                found_work=found_work, lost_work=lost_work,
+                problems=[NewProblem(problem_text, category)] if problem_text else []))
+            if error:
+                errors[error.field] = error.message
             else:
-                session.commit()
                 flash(f"已记录对 {household.household_no} 的回访。"
                       + ("该户已成为零就业家庭，请 3 天内联系、5 天内推荐岗位。" if result.became_zero_employment else ""))
                 return redirect(url_for("staff.follow_ups"))
@@ -93,19 +90,13 @@ def problem_step(problem_id, step):
     if problem is None or household_in_scope(session, current_user, problem.household_id) is None:
         abort(404)
     common = {"user_id": current_user.id, "actor": f"user:{current_user.id}"}
-    try:
-        if step == "acknowledge":
-            problems.acknowledge(session, problem.id, **common)
-        elif step == "on_site":
-            problems.arrive_on_site(session, problem.id, **common)
-        else:
-            problems.resolve(session, problem.id, resolution=request.form.get("resolution", ""), **common)
-    except WorkflowError as exc:
-        session.rollback()
-        flash(exc.message)
-    else:
-        session.commit()
-        flash({"acknowledge": "已响应。", "on_site": "已登记到场。", "resolve": "已解决。"}[step])
+    steps = {
+        "acknowledge": lambda: problems.acknowledge(session, problem.id, **common),
+        "on_site": lambda: problems.arrive_on_site(session, problem.id, **common),
+        "resolve": lambda: problems.resolve(session, problem.id, resolution=request.form.get("resolution", ""), **common),
+    }
+    _, error = commit_or_error(session, steps[step])
+    flash(error.message if error else {"acknowledge": "已响应。", "on_site": "已登记到场。", "resolve": "已解决。"}[step])
     return redirect(url_for("staff.problems") + f"#problem-{problem.id}")
 
 

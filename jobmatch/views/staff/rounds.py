@@ -14,9 +14,9 @@ from jobmatch.services import round_pages
 from jobmatch.services.offers import answer_offer_by_id
 from jobmatch.services.rounds import approve_round, load_scoring_model, propose_round
 from jobmatch.services.scope import round_offers_in_scope, round_scope_allowed, whole_county_ids
-from jobmatch.services.workflow_errors import WorkflowError
 from jobmatch.views.rounds import round_or_404
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.transactions import commit_or_error
 
 
 def _ints(values) -> list[int]:
@@ -56,15 +56,12 @@ def rounds():
     if scope is None:
         return _form_page(session, "请选择您负责的安置点或县。", 400)
     vacancy_ids = _ints(request.form.getlist("vacancy_ids"))
-    try:
-        match_round = propose_round(
-            session, actor=f"user:{current_user.id}", **scope, vacancy_ids=vacancy_ids or None,
-            min_score=current_app.config["MATCH_MIN_SCORE"],
-            model=load_scoring_model(current_app.config.get("MATCH_MODEL_PATH")))
-    except WorkflowError as exc:
-        session.rollback()
-        return _form_page(session, exc.message, 400)
-    session.commit()
+    match_round, error = commit_or_error(session, lambda: propose_round(
+        session, actor=f"user:{current_user.id}", **scope, vacancy_ids=vacancy_ids or None,
+        min_score=current_app.config["MATCH_MIN_SCORE"],
+        model=load_scoring_model(current_app.config.get("MATCH_MODEL_PATH"))))
+    if error:
+        return _form_page(session, error.message, 400)
     return redirect(url_for("staff.round_preview", round_id=match_round.id))
 
 
@@ -93,13 +90,11 @@ def approve_round_page(round_id):
     if not offer_ids:
         flash("请至少勾选一份推荐。")
         return redirect(url_for("staff.round_preview", round_id=round_id))
-    try:
-        result = approve_round(session, round_id, actor=f"user:{current_user.id}", offer_ids=offer_ids)
-    except WorkflowError as exc:
-        session.rollback()
-        flash(exc.message)
+    result, error = commit_or_error(session, lambda: approve_round(session, round_id, actor=f"user:{current_user.id}",
+                                                                   offer_ids=offer_ids))
+    if error:
+        flash(error.message)
         return redirect(url_for("staff.round_preview", round_id=round_id))
-    session.commit()
     message = f"已发出 {len(result.sent)} 份岗位推荐。"
     if result.skipped:
         message += f"另有 {len(result.skipped)} 份没有发出（已就业或正在等另一份答复）。"
@@ -117,13 +112,11 @@ def answer_at_door(offer_id):
     if offer is None or offer.person.household.settlement_id not in visible:
         abort(404)
     accepted = request.form.get("answer") == "accept"
-    try:
-        confirmation = answer_offer_by_id(session, offer.id, accepted, actor=f"user:{current_user.id}", via="visit")
-    except WorkflowError as exc:
-        session.rollback()
-        flash(exc.message)
+    confirmation, error = commit_or_error(session, lambda: answer_offer_by_id(
+        session, offer.id, accepted, actor=f"user:{current_user.id}", via="visit"))
+    if error:
+        flash(error.message)
     else:
-        session.commit()
         flash(("已登记：愿意去。" if accepted else "已登记：不去。") if confirmation else "这份推荐已经答复过了。")
     return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/staff/")
                     else url_for("staff.dashboard"))

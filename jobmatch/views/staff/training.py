@@ -13,8 +13,8 @@ from jobmatch.services import training as training_service
 from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
 from jobmatch.services.training_ledger import skill_demand, trained_households, training_needs
 from jobmatch.services.worker_pages import skill_name
-from jobmatch.services.workflow_errors import WorkflowError
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.transactions import commit_or_error
 
 NEEDS_SHOWN = 200
 
@@ -66,13 +66,10 @@ def training():
         errors["settlement_id"] = "请选择您负责的安置点。"
     if errors:
         return _list_page(session, errors, 400)
-    try:
-        course = training_service.create_course(session, **values, county_id=site.county_id, settlement_id=site.id,
-                                                actor=f"user:{current_user.id}")
-    except WorkflowError as exc:
-        session.rollback()
-        return _list_page(session, {exc.field: exc.message}, 400)
-    session.commit()
+    course, error = commit_or_error(session, lambda: training_service.create_course(
+        session, **values, county_id=site.county_id, settlement_id=site.id, actor=f"user:{current_user.id}"))
+    if error:
+        return _list_page(session, {error.field: error.message}, 400)
     flash(f"已开设“{course.name}”。")
     return redirect(url_for("staff.course", course_id=course.id))
 
@@ -103,14 +100,9 @@ def course_enrol(course_id):
     person = session.get(Person, person_id) if person_id < 2**31 else None
     if person is None or person.household.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
-    try:
-        training_service.enrol(session, found.id, person.id, actor=f"user:{current_user.id}")
-    except WorkflowError as exc:
-        session.rollback()
-        flash(exc.message)
-    else:
-        session.commit()
-        flash(f"已为{person.name}报名。")
+    _, error = commit_or_error(session, lambda: training_service.enrol(session, found.id, person.id,
+                                                                    actor=f"user:{current_user.id}"))
+    flash(error.message if error else f"已为{person.name}报名。")
     return redirect(url_for("staff.course", course_id=found.id))
 
 
@@ -121,13 +113,8 @@ def course_complete(enrolment_id):
     enrolment = session.get(TrainingEnrolment, enrolment_id) if enrolment_id < 2**31 else None
     if enrolment is None or enrolment.person.household.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
-    try:
-        done = training_service.complete(session, enrolment.id, certificate=request.form.get("certificate", ""),
-                                         actor=f"user:{current_user.id}")
-    except WorkflowError as exc:
-        session.rollback()
-        flash(exc.message)
-    else:
-        session.commit()
-        flash(f"{enrolment.person.name}已结业，技能“{done.skill_added}”已记入个人信息，并重新匹配岗位。")
+    done, error = commit_or_error(session, lambda: training_service.complete(
+        session, enrolment.id, certificate=request.form.get("certificate", ""), actor=f"user:{current_user.id}"))
+    flash(error.message if error else
+          f"{enrolment.person.name}已结业，技能“{done.skill_added}”已记入个人信息，并重新匹配岗位。")
     return redirect(url_for("staff.course", course_id=enrolment.course_id))

@@ -15,8 +15,8 @@ from jobmatch.models import Settlement, WelfareAppointment, WelfarePost
 from jobmatch.services import welfare
 from jobmatch.services.form_fields import FormErrors, number_field, text_field
 from jobmatch.services.welfare_roll import write_subsidy_roll
-from jobmatch.services.workflow_errors import WorkflowError
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.transactions import commit_or_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CANDIDATES_SHOWN = 30
@@ -58,14 +58,11 @@ def welfare_posts():
         errors["settlement_id"] = "请选择您负责的安置点。"
     if errors:
         return _list_page(session, errors, 400)
-    try:
-        post = welfare.create_post(session, settlement_id=settlement_id, title=title, quota=quota,
-                                   monthly_subsidy=subsidy, term_months=term, duties=duties,
-                                   actor=f"user:{current_user.id}")
-    except WorkflowError as exc:
-        session.rollback()
-        return _list_page(session, {exc.field: exc.message}, 400)
-    session.commit()
+    post, error = commit_or_error(session, lambda: welfare.create_post(
+        session, settlement_id=settlement_id, title=title, quota=quota, monthly_subsidy=subsidy, term_months=term,
+        duties=duties, actor=f"user:{current_user.id}"))
+    if error:
+        return _list_page(session, {error.field: error.message}, 400)
     flash(f"已设立“{post.title}”。")
     return redirect(url_for("staff.welfare_post", post_id=post.id))
 
@@ -86,15 +83,9 @@ def welfare_post(post_id):
 def appoint(post_id):
     session = get_session()
     post = _post(session, post_id)
-    try:
-        appointment = welfare.appoint(session, post.id, request.form.get("person_id", type=int) or 0,
-                                      actor=f"user:{current_user.id}")
-    except WorkflowError as exc:
-        session.rollback()
-        flash(exc.message)
-    else:
-        session.commit()
-        flash(f"已安排{appointment.person.name}上岗。")
+    appointment, error = commit_or_error(session, lambda: welfare.appoint(
+        session, post.id, request.form.get("person_id", type=int) or 0, actor=f"user:{current_user.id}"))
+    flash(error.message if error else f"已安排{appointment.person.name}上岗。")
     return redirect(url_for("staff.welfare_post", post_id=post.id))
 
 
@@ -106,14 +97,11 @@ def exit_post(appointment_id):
     if appointment is None:
         abort(404)
     post = _post(session, appointment.post_id)
-    try:
-        result = welfare.exit_post(session, appointment.id, reason=request.form.get("reason", ""),
-                                   actor=f"user:{current_user.id}")
-    except WorkflowError as exc:
-        session.rollback()
-        flash(exc.message)
+    result, error = commit_or_error(session, lambda: welfare.exit_post(
+        session, appointment.id, reason=request.form.get("reason", ""), actor=f"user:{current_user.id}"))
+    if error:
+        flash(error.message)
     else:
-        session.commit()
         nxt = result.next_candidate
         flash(f"{appointment.person.name}已退岗。" + (f"空出的名额已短信推送给{nxt.name}。" if nxt else ""))
     return redirect(url_for("staff.welfare_post", post_id=post.id))
@@ -126,11 +114,8 @@ def welfare_roll(post_id):
     post = _post(session, post_id)
     month = request.args.get("month") or local_today().strftime("%Y-%m")
     buffer = io.BytesIO()
-    try:
-        write_subsidy_roll(session, post.id, month, buffer, user=current_user)
-    except WorkflowError:
-        session.rollback()
+    _, error = commit_or_error(session, lambda: write_subsidy_roll(session, post.id, month, buffer, user=current_user))
+    if error:
         abort(400)
-    session.commit()
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"{post.title}补贴花名册{month}.xlsx")
