@@ -54,6 +54,17 @@ def _make_sqlite_safe(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# Ids per IN (...) list: far below SQLite's and PostgreSQL's limits on bound parameters.
+IN_LIST_SIZE = 5000
+
+
+def in_chunks(values, size: int = IN_LIST_SIZE):
+    """``values`` as lists of at most ``size``, for queries with an IN (...) list each."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 def is_postgresql(session_or_engine) -> bool:
     bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
     return bind.dialect.name == "postgresql"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
+from jobmatch.db import in_chunks
 from jobmatch.models import EmploymentSpell, FollowUp, Household, Person
 from jobmatch.models.types import as_utc
 
@@ -55,13 +56,9 @@ def compute_statuses(session: Session, household_ids=None) -> dict[int, Househol
     return statuses
 
 
-def _chunks(ids, size=5000):
-    if ids is None:
-        yield None
-        return
-    ids = list(ids)
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+def _chunks(ids):
+    """The ids in IN-list chunks; None (every household) as one chunk of None."""
+    return [None] if ids is None else in_chunks(ids)
 
 
 def refresh_households(session: Session, household_ids, *, actor: str) -> list[int]:

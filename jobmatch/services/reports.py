@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from jobmatch.clock import LOCAL_TZ, local_today
+from jobmatch.db import in_chunks
 from jobmatch.models import (County, Employer, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
                              Person, Settlement, TrainingCourse, WelfareAppointment, WelfarePost)
 
@@ -142,8 +143,7 @@ def _labourers(session, settlement_ids):
 
 def _spells_by_person(session, person_ids) -> dict[int, list]:
     spells = defaultdict(list)
-    for start in range(0, len(person_ids), 5000):
-        chunk = person_ids[start:start + 5000]
+    for chunk in in_chunks(person_ids):
         for spell in session.execute(select(EmploymentSpell.id, EmploymentSpell.person_id, EmploymentSpell.kind,
                                             EmploymentSpell.started_on, EmploymentSpell.ended_on)
                                      .where(EmploymentSpell.person_id.in_(chunk))):

@@ -9,10 +9,11 @@ import calendar
 import re
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from jobmatch.clock import LOCAL_TZ, local_today
+from jobmatch.db import in_chunks
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.export import HouseholdSummary, roster_title, write_roster_xlsx
 from jobmatch.vocabulary import HEAD_RELATION
@@ -76,8 +77,7 @@ def _settlements_in_scope(session, county, settlement) -> list[Settlement]:
 
 def _members_by_household(session, household_ids) -> dict[int, list[Person]]:
     members: dict[int, list[Person]] = {}
-    for start in range(0, len(household_ids), 5000):
-        chunk = household_ids[start:start + 5000]
+    for chunk in in_chunks(household_ids):
         for person in session.scalars(select(Person).where(Person.household_id.in_(chunk)).order_by(Person.id)):
             members.setdefault(person.household_id, []).append(person)
     return members
@@ -86,12 +86,11 @@ def _members_by_household(session, household_ids) -> dict[int, list[Person]]:
 def _spells_on(session, person_ids, day: date) -> dict[int, EmploymentSpell]:
     """The spell each person held on ``day`` (the latest started, if several)."""
     held = {}
-    for start in range(0, len(person_ids), 5000):
-        chunk = person_ids[start:start + 5000]
+    for chunk in in_chunks(person_ids):
         rows = session.scalars(
             select(EmploymentSpell).where(
                 EmploymentSpell.person_id.in_(chunk), EmploymentSpell.started_on <= day,
-                or_(EmploymentSpell.ended_on.is_(None), and_(EmploymentSpell.ended_on > day)))
+                or_(EmploymentSpell.ended_on.is_(None), EmploymentSpell.ended_on > day))
             .order_by(EmploymentSpell.started_on, EmploymentSpell.id))
         for spell in rows:
             held[spell.person_id] = spell

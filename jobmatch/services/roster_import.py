@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import gazetteer, ledger
 from jobmatch.clock import local_today
+from jobmatch.db import in_chunks
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import read_roster_table
@@ -194,8 +195,7 @@ def _ensure_households(session, households, settlement_ids, actor):
 def _load_persons(session: Session, id_numbers: list[str]) -> dict[str, dict]:
     columns = [Person.id, Person.id_number, Person.household_id] + [getattr(Person, f) for f in PROFILE_FIELDS]
     found = {}
-    for start in range(0, len(id_numbers), 5000):
-        chunk = id_numbers[start:start + 5000]
+    for chunk in in_chunks(id_numbers):
         for row in session.execute(select(*columns).where(Person.id_number.in_(chunk))):
             found[row.id_number] = row._asdict()
     return found
@@ -285,8 +285,7 @@ def _wanted_employment(record: PersonRecord) -> dict | None:
 
 def _current_spells(session, person_ids: list[int]) -> dict[int, dict]:
     spells = {}
-    for start in range(0, len(person_ids), 5000):
-        chunk = person_ids[start:start + 5000]
+    for chunk in in_chunks(person_ids):
         rows = session.execute(select(EmploymentSpell.id, EmploymentSpell.person_id, EmploymentSpell.kind,
                                       EmploymentSpell.employer_name, EmploymentSpell.monthly_income)
                                .where(EmploymentSpell.person_id.in_(chunk), EmploymentSpell.ended_on.is_(None)))
@@ -317,8 +316,7 @@ def _ids_by_natural_key(session, model, key_columns, keys, *conditions) -> dict[
     """
     found = {}
     first = key_columns[0]
-    for start in range(0, len(keys), 5000):
-        chunk = keys[start:start + 5000]
+    for chunk in in_chunks(keys):
         query = select(model.id, *key_columns).where(first.in_({k[0] for k in chunk}), *conditions)
         wanted = set(chunk)
         for row in session.execute(query):

@@ -10,6 +10,7 @@ import io
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jobmatch.db import in_chunks
 from jobmatch.models import County, Household, Person, Settlement, User
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import read_roster_table
@@ -55,8 +56,7 @@ def _households_elsewhere(session, settlement_ids) -> set[tuple[str, str]]:
 
 def _people_living_elsewhere(session, id_numbers, settlement_ids) -> set[str]:
     found = set()
-    for start in range(0, len(id_numbers), 5000):
-        chunk = id_numbers[start:start + 5000]
+    for chunk in in_chunks(id_numbers):
         found |= set(session.scalars(select(Person.id_number).join(Household)
                                      .where(Person.id_number.in_(chunk), Household.settlement_id.not_in(settlement_ids))))
     return found

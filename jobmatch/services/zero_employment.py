@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
+from jobmatch.db import in_chunks
 from jobmatch.models import DoorVisit, FollowUp, Household, LedgerEvent, Person, Settlement, User, Vacancy
 from jobmatch.models.types import as_utc
 from jobmatch.services.household_status import refresh_households
@@ -117,10 +118,10 @@ def _first_follow_ups_since_listed(session, households) -> dict[int, datetime]:
     contacted = [h.id for h in households
                  if h.last_follow_up_at and h.zero_employment_since and h.last_follow_up_at >= h.zero_employment_since]
     found: dict[int, datetime] = {}
-    for start in range(0, len(contacted), 5000):
+    for chunk in in_chunks(contacted):
         query = (select(FollowUp.household_id, func.min(FollowUp.contacted_at))
                  .join(Household, Household.id == FollowUp.household_id)
-                 .where(FollowUp.household_id.in_(contacted[start:start + 5000]),
+                 .where(FollowUp.household_id.in_(chunk),
                         FollowUp.contacted_at >= Household.zero_employment_since)
                  .group_by(FollowUp.household_id))
         found.update((household_id, as_utc(first)) for household_id, first in session.execute(query))
