@@ -1,4 +1,9 @@
-"""The one clock of the application. Tests replace it with ``use_clock(FixedClock(...))``."""
+"""The one clock of the application, and month arithmetic on local dates.
+
+Tests replace the clock with ``use_clock(FixedClock(...))``.
+"""
+
+import calendar
 
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
@@ -28,3 +33,10 @@ def local_now() -> datetime:
 def local_today() -> date:
     """Today in Asia/Shanghai: the day staff and workers live in."""
     return local_now().date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it has no such day)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

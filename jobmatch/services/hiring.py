@@ -28,7 +28,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from jobmatch.clock import local_today, utcnow
+from jobmatch.clock import add_months, local_today, utcnow
 from jobmatch.models import County, EmploymentSpell, Household, Offer, Person, Vacancy
 from jobmatch.privacy import mask_phone
 from jobmatch.services.household_status import refresh_households
@@ -235,18 +235,6 @@ def record_no_hire(session: Session, offer_id: int, *, reason: str, actor: str, 
 
 
 # -- hiring subsidy (rule 7) ------------------------------------------------------------------
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day when it has no such day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in range(day.day, 0, -1):
-        try:
-            return date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
 
 @dataclass
 class SubsidyLine:

@@ -7,7 +7,6 @@ once cannot both succeed. An appointment opens an employment spell of kind
 ranked candidate who was neither offered nor held this post before.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
-from jobmatch.clock import local_today
+from jobmatch.clock import add_months, local_today
 from jobmatch.models import LedgerEvent, Person, Settlement, WelfareAppointment, WelfarePost
 from jobmatch.models.welfare import EXIT_REASONS
 from jobmatch.services import replies
@@ -107,13 +106,6 @@ def _locked_post(session: Session, post_id: int) -> WelfarePost:
     # populate_existing: read the row again under the lock, not the copy already in the session.
     return session.scalars(select(WelfarePost).where(WelfarePost.id == post_id).with_for_update()
                            .execution_options(populate_existing=True)).one()
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day when it has no such day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def exit_post(session: Session, appointment_id: int, *, reason: str, actor: str,

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from jobmatch import ledger
+from jobmatch.clock import add_months
 from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Message, Offer
-from jobmatch.services.hiring import (add_months, employer_candidates, hiring_subsidies, record_hire,
+from jobmatch.services.hiring import (employer_candidates, hiring_subsidies, record_hire,
                                       record_interview, record_no_hire, spell_kind_for)
 from jobmatch.services.household_status import refresh_households
 from jobmatch.services.offers import OfferStateError, answer_offer

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from jobmatch.clock import local_today
 from jobmatch.models import County, Employer, EmploymentSpell, Household, Person, Settlement
 from jobmatch.services import fair_check_in, fair_report, fairs, training
-from jobmatch.services.hiring import add_months
+from jobmatch.clock import add_months
 from tests.web.helpers import SITE_A, load_small_demo, login
 
 
