@@ -38,6 +38,8 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         "SECRET_KEY_FROM_ENV": bool(env.get("SECRET_KEY")),
         "SMS_SIGNATURE": env.get("SMS_SIGNATURE", "安置点就业服务"),
         "SMS_DAILY_CAP": _int(env, "SMS_DAILY_CAP", 3),
+        # The number the help reply gives (12333: the national employment and social security hotline).
+        "SMS_CONTACT_PHONE": env.get("SMS_CONTACT_PHONE") or "12333",
         # The SMS outbox (jobmatch.services.outbox): how often the dispatcher looks for
         # due messages, how many message ids one queue job sends, how often a message is
         # tried, the first retry delay (doubling up to SMS_RETRY_MAX_SECONDS), how long a
@@ -68,3 +70,10 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh",
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
     }
+
+
+def current_config():
+    """The running app's settings; outside an app (a script, a bare service call), the environment's."""
+    from flask import current_app, has_app_context
+
+    return current_app.config if has_app_context() else config_from_env()

@@ -20,8 +20,7 @@ from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.models import (County, EmploymentSpell, Fair, FairAttendee, Household, Person, Settlement,
                              Vacancy)
 from jobmatch.services import replies
-from jobmatch.services.messaging import QueuedRow, queue_message, queue_messages_bulk
-from jobmatch.services.welfare import worker_page_url
+from jobmatch.services.messaging import QueuedRow, queue_message, queue_messages_bulk, worker_page_url
 from jobmatch.services.workflow_errors import get_or_fail, require
 from notifications.rules import next_send_time
 

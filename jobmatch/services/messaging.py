@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
+from jobmatch.config import current_config
 from jobmatch.db import is_postgresql
 from jobmatch.models import Message, Person
 from jobmatch.services import replies
@@ -178,12 +179,12 @@ def _queued_event(message_id: int, value: dict[str, Any], person: Any, actor: st
 
 
 def _signature() -> str:
-    from flask import current_app, has_app_context
+    return current_config()["SMS_SIGNATURE"]
 
-    if has_app_context():
-        return current_app.config["SMS_SIGNATURE"]
-    from jobmatch.config import config_from_env
-    return config_from_env()["SMS_SIGNATURE"]
+
+def worker_page_url() -> str:
+    """The worker's page, where every reply an SMS asks for can also be given."""
+    return f"{current_config()['PUBLIC_BASE_URL']}/w/"
 
 
 # -- the worker's page ---------------------------------------------------------------------

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
+from jobmatch.config import current_config
 from jobmatch.models import EmploymentSpell, Household, Message, Offer, Person, Vacancy
 from jobmatch.models.offers import CLAIMING_STATUSES, FILLING_STATUSES
 from jobmatch.services.messaging import normalised_phone, queue_message
@@ -63,11 +64,7 @@ class OfferSettings:
 
 def current_settings() -> OfferSettings:
     """Settings of the running app, else of the environment."""
-    from flask import current_app, has_app_context
-
-    from jobmatch.config import config_from_env
-
-    config = current_app.config if has_app_context() else config_from_env()
+    config = current_config()
     return OfferSettings(config["PUBLIC_BASE_URL"].rstrip("/"), int(config["OFFER_EXPIRY_HOURS"]))
 
 

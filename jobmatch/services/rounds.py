@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
+from jobmatch.config import current_config
 from jobmatch.metrics import ROUND_DURATION
 from jobmatch.models import County, Employer, Household, MatchRound, Offer, Person, Settlement, Vacancy
 from jobmatch.models.offers import match_round_vacancies
@@ -194,11 +195,7 @@ def rematch_person(session: Session, person_id: int, *, actor: str, min_score: f
 
 def configured_matching() -> tuple[float, ScoringModel | None]:
     """The minimum score and learned model of the running app, else of the environment."""
-    from flask import current_app, has_app_context
-
-    from jobmatch.config import config_from_env
-
-    config = current_app.config if has_app_context() else config_from_env()
+    config = current_config()
     return float(config["MATCH_MIN_SCORE"]), load_scoring_model(config.get("MATCH_MODEL_PATH"))
 
 

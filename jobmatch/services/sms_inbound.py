@@ -9,18 +9,17 @@ MessageSid) changes nothing.
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
+from jobmatch.config import current_config
 from jobmatch.models import Household, InboundMessage, Message, Person
 from jobmatch.services import replies
-from jobmatch.services.messaging import queue_message, set_opt_out
+from jobmatch.services.messaging import queue_message, set_opt_out, worker_page_url
 from jobmatch.services.outbox import record_event
 from jobmatch.services.sms_delivery import record_sent
 from notifications.kinds import MessageKind
@@ -98,7 +97,7 @@ def _change_subscription(session: Session, inbound: InboundMessage, kind: ReplyK
     if not changed:
         return InboundResult(inbound.id, kind.value)  # said before: one confirmation is enough
     confirmation = MessageKind.OPT_OUT_CONFIRMATION if opted_out else MessageKind.OPT_IN_CONFIRMATION
-    queue_message(session, person_id=changed[0].id, kind=confirmation, data=_page_data(), actor=f"person:{changed[0].id}",
+    queue_message(session, person_id=changed[0].id, kind=confirmation, data={"url": worker_page_url()}, actor=f"person:{changed[0].id}",
                   subject=f"inbound:{inbound.id}")
     return InboundResult(inbound.id, kind.value, confirmation=confirmation.value)
 
@@ -121,17 +120,11 @@ def _answer_latest_ask(session: Session, inbound: InboundMessage, kind: ReplyKin
 
 
 def _send_help(session: Session, person: Person, inbound: InboundMessage) -> None:
-    data = dict(_page_data(), contact_phone=_config("SMS_CONTACT_PHONE", "12333"))
+    data = {"url": worker_page_url(), "contact_phone": current_config()["SMS_CONTACT_PHONE"]}
     queue_message(session, person_id=person.id, kind=MessageKind.HELP, data=data, actor=f"person:{person.id}",
                   subject=f"inbound:{inbound.id}")
 
 
-def _page_data() -> dict[str, Any]:
-    return {"url": _config("PUBLIC_BASE_URL", "http://127.0.0.1:5000") + "/w/"}
-
-
-def _config(name: str, default: Any) -> Any:
-    return current_app.config.get(name, default) if has_app_context() else default
 
 
 def _normalised_or_raw(raw: str) -> str:

@@ -10,7 +10,6 @@ ranked candidate who was neither offered nor held this post before.
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,7 @@ from jobmatch.models import LedgerEvent, Person, Settlement, WelfareAppointment,
 from jobmatch.models.welfare import EXIT_REASONS
 from jobmatch.services import replies
 from jobmatch.services.employment_changes import NewJob, end_spell, start_job
-from jobmatch.services.messaging import queue_message
+from jobmatch.services.messaging import queue_message, worker_page_url
 from jobmatch.services.welfare_ranking import WelfareCandidate, rank_candidates
 from jobmatch.services.workflow_errors import WorkflowError, get_or_fail, require
 
@@ -158,12 +157,6 @@ def _already_offered(session: Session, post_id: int) -> set[int]:
 def _held_before(session: Session, post_id: int) -> set[int]:
     # The place rotates (轮岗): whoever held this post is not offered it again automatically.
     return set(session.scalars(select(WelfareAppointment.person_id).where(WelfareAppointment.post_id == post_id)))
-
-
-def worker_page_url() -> str:
-    """The worker's page, where every SMS ask can also be answered."""
-    base = current_app.config["PUBLIC_BASE_URL"] if has_app_context() else "http://127.0.0.1:5000"
-    return f"{base}/w"
 
 
 def answer_welfare_offer(session: Session, subject_id: int, person_id: int, accepted: bool, *,
