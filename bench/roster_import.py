@@ -22,7 +22,7 @@ from jobmatch import create_app  # noqa: E402
 from jobmatch.migrate import upgrade  # noqa: E402
 from jobmatch.models import County, Household, Person, Settlement  # noqa: E402
 from jobmatch.roster.synthetic import generate_roster, write_roster_csv  # noqa: E402
-from jobmatch.services.roster_import import import_roster  # noqa: E402
+from jobmatch.services.roster.importing import import_roster  # noqa: E402
 
 COUNTY = "威宁彝族回族苗族自治县"
 SETTLEMENTS = ["五里岗安置点", "陕桥安置点", "易地扶贫搬迁安置区", "草海安置点"]

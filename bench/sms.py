@@ -33,7 +33,7 @@ from jobmatch import create_app  # noqa: E402
 from jobmatch.clock import use_clock  # noqa: E402
 from jobmatch.migrate import upgrade  # noqa: E402
 from jobmatch.models import County, Household, Message, Person, Settlement  # noqa: E402
-from jobmatch.services.messaging import queue_messages_bulk  # noqa: E402
+from jobmatch.services.sms.messaging import queue_messages_bulk  # noqa: E402
 from jobmatch.tasks import InProcessQueue, dispatch_once, run_dispatcher  # noqa: E402
 from notifications.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio  # noqa: E402
 

@@ -39,9 +39,9 @@ from jobmatch.migrate import upgrade  # noqa: E402
 from jobmatch.models import (County, FollowUp, Household, Offer, Person, Settlement, User)  # noqa: E402
 from jobmatch.roster.synthetic import generate_roster  # noqa: E402
 from jobmatch.services import demo  # noqa: E402
-from jobmatch.services.household_status import note_follow_ups  # noqa: E402
-from jobmatch.services.roster_import import apply_records  # noqa: E402
-from jobmatch.services.rounds import approve_round, propose_round  # noqa: E402
+from jobmatch.services.households.status import note_follow_ups  # noqa: E402
+from jobmatch.services.roster.importing import apply_records  # noqa: E402
+from jobmatch.services.offers.rounds import approve_round, propose_round  # noqa: E402
 from tests import services  # noqa: E402
 
 SETTLEMENTS = list(demo.SETTLEMENTS)

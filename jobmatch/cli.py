@@ -58,7 +58,7 @@ def roster_import(file, partial, dry_run, sheet):
     """Import FILE (.xlsx or .csv in UTF-8 or GB18030)."""
     from jobmatch.db import get_session
     from jobmatch.roster.reading import RosterFileError
-    from jobmatch.services.roster_import import import_roster
+    from jobmatch.services.roster.importing import import_roster
 
     session = get_session()
     try:
@@ -90,7 +90,7 @@ def roster_import(file, partial, dry_run, sheet):
 def roster_export(out_path, county, settlement, month):
     """Export the roster in the same layout it is imported in."""
     from jobmatch.db import get_session
-    from jobmatch.services.roster_export import ExportError, export_roster
+    from jobmatch.services.roster.exporting import ExportError, export_roster
 
     try:
         count = export_roster(get_session(), out_path, county=county, settlement=settlement, month=month)

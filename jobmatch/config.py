@@ -40,7 +40,7 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         "SMS_DAILY_CAP": _int(env, "SMS_DAILY_CAP", 3),
         # The number the help reply gives (12333: the national employment and social security hotline).
         "SMS_CONTACT_PHONE": env.get("SMS_CONTACT_PHONE") or "12333",
-        # The SMS outbox (jobmatch.services.outbox): how often the dispatcher looks for
+        # The SMS outbox (jobmatch.services.sms.outbox): how often the dispatcher looks for
         # due messages, how many message ids one queue job sends, how often a message is
         # tried, the first retry delay (doubling up to SMS_RETRY_MAX_SECONDS), how long a
         # dispatched message may wait in the queue and a send may take before another

@@ -17,9 +17,9 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from jobmatch.services.messaging import QUEUED_FLAG
-from jobmatch.services.outbox import OutboxSettings, claim_due, release
-from jobmatch.services.sms_delivery import deliver_batch
+from jobmatch.services.sms.messaging import QUEUED_FLAG
+from jobmatch.services.sms.outbox import OutboxSettings, claim_due, release
+from jobmatch.services.sms.delivery import deliver_batch
 from notifications.providers import SmsProvider, make_provider
 
 log = logging.getLogger(__name__)

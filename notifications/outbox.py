@@ -1,6 +1,6 @@
 """Delivery decisions for one outbox message, free of any database: send, hold, cancel or fail.
 
-The outbox (jobmatch.services.outbox) gathers the facts at the moment of sending and
+The outbox (jobmatch.services.sms.outbox) gathers the facts at the moment of sending and
 asks ``decide``; it also asks ``retry_delay`` how long to wait after a temporary error.
 
 Decisions:

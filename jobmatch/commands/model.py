@@ -18,7 +18,7 @@ def model_group():
 def train(min_examples):
     """Train on accepted/declined offers and lasting hires; store it at MATCH_MODEL_PATH."""
     from jobmatch.db import get_session
-    from jobmatch.services.model_training import train_from_ledger
+    from jobmatch.services.offers.model_training import train_from_ledger
 
     result = train_from_ledger(get_session(), current_app.config["MATCH_MODEL_PATH"], min_examples=min_examples)
     click.echo(result.message)
@@ -29,7 +29,7 @@ def train(min_examples):
 def evaluate():
     """precision@5 and nDCG@10 on a time split (train on earlier offers, test on later), beside the default model."""
     from jobmatch.db import get_session
-    from jobmatch.services.model_training import training_examples
+    from jobmatch.services.offers.model_training import training_examples
     from matching.model import evaluate as evaluate_model
 
     examples = training_examples(get_session())

@@ -244,7 +244,7 @@ def person():
 def person_export(id_number, out_path):
     """Write everything held about the person with ID_NUMBER to a JSON file."""
     from jobmatch.db import get_session
-    from jobmatch.services.privacy_requests import PersonNotFound, export_person
+    from jobmatch.services.people.privacy_requests import PersonNotFound, export_person
 
     try:
         data = export_person(get_session(), id_number)
@@ -265,7 +265,7 @@ def person_export(id_number, out_path):
 def person_anonymise(id_number, reason, yes):
     """Replace the person's identifying data and redact the ledger events about them."""
     from jobmatch.db import get_session
-    from jobmatch.services.privacy_requests import AlreadyAnonymised, PersonNotFound, anonymise_person
+    from jobmatch.services.people.privacy_requests import AlreadyAnonymised, PersonNotFound, anonymise_person
 
     if not yes:
         click.confirm("This cannot be undone. Anonymise this person?", abort=True)

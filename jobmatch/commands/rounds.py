@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from jobmatch.services.workflow_errors import WorkflowError
+from jobmatch.services.errors import WorkflowError
 
 ACTOR_PROPOSE = "cli:round-propose"
 ACTOR_APPROVE = "cli:round-approve"
@@ -44,7 +44,7 @@ def round_group():
 def propose(settlement, county, vacancy_ids):
     """Propose offers for the workers of a settlement or a county."""
     from jobmatch.db import get_session
-    from jobmatch.services.rounds import load_scoring_model, propose_round, resolve_scope, round_offers
+    from jobmatch.services.offers.rounds import load_scoring_model, propose_round, resolve_scope, round_offers
 
     session = get_session()
     try:
@@ -71,7 +71,7 @@ def propose(settlement, county, vacancy_ids):
 def approve(round_id, approve_all, offer_ids):
     """Send the round's proposed offers (all, or the given ones)."""
     from jobmatch.db import get_session
-    from jobmatch.services.rounds import approve_round
+    from jobmatch.services.offers.rounds import approve_round
 
     if approve_all == bool(offer_ids):
         click.echo("give either --all or one or more --offer ID", err=True)
@@ -94,7 +94,7 @@ def approve(round_id, approve_all, offer_ids):
 def show(round_id):
     """List a round's offers, zero-employment households first."""
     from jobmatch.db import get_session
-    from jobmatch.services.rounds import round_offers
+    from jobmatch.services.offers.rounds import round_offers
 
     _print_offers(round_offers(get_session(), round_id))
 
@@ -109,7 +109,7 @@ def offers_group():
 def expire():
     """Expire overdue sent offers and offer the places to the next candidates."""
     from jobmatch.db import get_session
-    from jobmatch.services.offers import expire_offers
+    from jobmatch.services.offers.lifecycle import expire_offers
 
     session = get_session()
     expired = expire_offers(session, actor=ACTOR_EXPIRE)

@@ -76,7 +76,7 @@ def sms_status():
 @with_appcontext
 def sms_unread():
     """Replies the service could not act on, oldest first."""
-    from jobmatch.services.sms_inbound import unread_replies
+    from jobmatch.services.sms.inbound import unread_replies
 
     for reply in unread_replies(get_session()):
         who = f"person {reply.person_id}" if reply.person_id else "unknown number"
@@ -92,7 +92,7 @@ def sms_receive(from_phone, sid, body):
     """Act on a reply as if it came by SMS (the console provider carries no replies)."""
     import uuid
 
-    from jobmatch.services.sms_inbound import receive_reply
+    from jobmatch.services.sms.inbound import receive_reply
 
     session = get_session()
     result = receive_reply(session, from_phone=from_phone, body=body, provider_sid=sid or f"CLI{uuid.uuid4().hex}")
@@ -107,7 +107,7 @@ def sms_receive(from_phone, sid, body):
 def sms_phones():
     """Persons no SMS can reach: no number, a malformed one, or one the provider rejected."""
     from jobmatch.models import Person
-    from jobmatch.services.messaging import normalised_phone
+    from jobmatch.services.sms.messaging import normalised_phone
 
     bad = 0
     for person in get_session().scalars(select(Person).order_by(Person.household_id, Person.id)):

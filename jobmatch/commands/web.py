@@ -17,7 +17,7 @@ def token():
 def create(username):
     """Create a token for USERNAME and print it (only its digest is stored)."""
     from jobmatch.db import get_session
-    from jobmatch.services.api_tokens import TokenError, create_token
+    from jobmatch.services.accounts.api_tokens import TokenError, create_token
 
     session = get_session()
     try:

@@ -16,7 +16,7 @@ def _session():
 
 def _workflow_command(func):
     """Run with the app; commit on success, roll back and exit 1 with the Chinese message on a WorkflowError."""
-    from jobmatch.services.workflow_errors import WorkflowError
+    from jobmatch.services.errors import WorkflowError
 
     @functools.wraps(func)
     @with_appcontext
@@ -53,7 +53,7 @@ def welfare_roll(post_id, month, out_path, username):
     from sqlalchemy import select
 
     from jobmatch.models import User
-    from jobmatch.services.welfare_roll import write_subsidy_roll
+    from jobmatch.services.welfare.roll import write_subsidy_roll
 
     session = _session()
     user = session.scalar(select(User).where(User.username == username))
@@ -67,7 +67,7 @@ def welfare_roll(post_id, month, out_path, username):
 @_workflow_command
 def welfare_candidates(post_id, top):
     """The ranked candidates for a post, with points and reasons."""
-    from jobmatch.services.welfare import candidates_for_post
+    from jobmatch.services.welfare.posts import candidates_for_post
 
     for rank, c in enumerate(candidates_for_post(_session(), post_id)[:top], start=1):
         click.echo(f"{rank:>3}  {c.name}  {c.age}岁  {c.points}分  {c.reason}")
@@ -86,7 +86,7 @@ def fairs_group():
 @_workflow_command
 def fairs_invite(fair_id, limit):
     """Invite the county's jobless workers by SMS, zero-employment households first."""
-    from jobmatch.services.fairs import invite_workers
+    from jobmatch.services.fairs.events import invite_workers
 
     invited = invite_workers(_session(), fair_id, actor="cli:fairs-invite", limit=limit)
     click.echo(f"invited {len(invited)} workers")
@@ -97,7 +97,7 @@ def fairs_invite(fair_id, limit):
 @_workflow_command
 def fairs_remind(fair_id):
     """Queue the day-before reminders for the registered workers."""
-    from jobmatch.services.fairs import queue_reminders
+    from jobmatch.services.fairs.events import queue_reminders
 
     click.echo(f"queued {queue_reminders(_session(), fair_id, actor='cli:fairs-remind')} reminders")
 
@@ -108,7 +108,7 @@ def fairs_remind(fair_id):
 @_workflow_command
 def fairs_report(fair_id, out_path):
     """Invited, registered, checked in, and interviews/offers/hires per employer."""
-    from jobmatch.services.fair_report import fair_report, write_fair_report_xlsx
+    from jobmatch.services.fairs.report import fair_report, write_fair_report_xlsx
 
     report = fair_report(_session(), fair_id)
     click.echo(f"{report.name} {report.held_on}: 邀请 {report.invited}  报名 {report.registered}  "
@@ -125,7 +125,7 @@ def fairs_report(fair_id, out_path):
 @_workflow_command
 def fairs_due(year):
     """Sites of 800+ relocated people with fewer than two fairs this year."""
-    from jobmatch.services.fairs import sites_due_fairs
+    from jobmatch.services.fairs.events import sites_due_fairs
 
     due = sites_due_fairs(_session(), year)
     for site in due:
@@ -147,7 +147,7 @@ def followups_group():
 @_workflow_command
 def followups_due(username):
     """Households due or overdue a follow-up, per staff member."""
-    from jobmatch.services.followups import follow_ups_due_by_staff
+    from jobmatch.services.households.followups import follow_ups_due_by_staff
 
     for staff in follow_ups_due_by_staff(_session(), username):
         click.echo(f"{staff.username} {staff.display_name}: {len(staff.households)} due, {staff.overdue} overdue")
@@ -165,7 +165,7 @@ def zero_employment_group():
 @_workflow_command
 def zero_employment_list():
     """Zero-employment households with days listed, offers, visits and the 3/5-day deadlines."""
-    from jobmatch.services.zero_employment import zero_employment_households
+    from jobmatch.services.households.zero_employment import zero_employment_households
 
     listed = zero_employment_households(_session())
     for z in listed:
@@ -189,8 +189,8 @@ def training_demand(county, top):
     from sqlalchemy import select
 
     from jobmatch.models import County
-    from jobmatch.services.training_ledger import skill_demand
-    from jobmatch.services.workflow_errors import WorkflowError
+    from jobmatch.services.training.needs import skill_demand
+    from jobmatch.services.errors import WorkflowError
 
     county_id = _session().scalar(select(County.id).where(County.name == county))
     if county_id is None:
@@ -208,7 +208,7 @@ def problems_group():
 @_workflow_command
 def problems_open():
     """Unresolved problems, overdue first."""
-    from jobmatch.services.problems import CATEGORY_LABELS, STAGE_LABELS, STAGE_NAMES, open_problems
+    from jobmatch.services.households.problems import CATEGORY_LABELS, STAGE_LABELS, STAGE_NAMES, open_problems
 
     for status in open_problems(_session()):
         overdue = "逾期：" + "、".join(STAGE_LABELS[s] for s in status.overdue) if status.overdue else "未逾期"

@@ -1,7 +1,7 @@
 """SMS messages: the outbox of texts to send and the inbox of texts received.
 
 An outbox row is written in the same transaction as the offer, post or invitation it
-announces (jobmatch.services.messaging.queue_message); jobmatch.services.outbox moves
+announces (jobmatch.services.sms.messaging.queue_message); jobmatch.services.sms.outbox moves
 it through its statuses. The body lives here and only here: never in the ledger or logs.
 """
 

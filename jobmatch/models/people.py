@@ -25,12 +25,12 @@ class Household(Base):
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
     settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), index=True)
     household_no: Mapped[str] = mapped_column(String(40))
-    # Kept by jobmatch.services.household_status.refresh_households and nothing else.
+    # Kept by jobmatch.services.households.status.refresh_households and nothing else.
     labourers: Mapped[int] = mapped_column(Integer, default=0)
     employed: Mapped[int] = mapped_column(Integer, default=0)
     zero_employment: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     zero_employment_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Kept by jobmatch.services.household_status.note_follow_up and nothing else.
+    # Kept by jobmatch.services.households.status.note_follow_up and nothing else.
     last_follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     settlement = relationship("Settlement")

@@ -13,8 +13,8 @@ from jobmatch.clock import local_today, utcnow
 from jobmatch.models import (County, Employer, Fair, FollowUp, Household, Person, Settlement, User,
                              Vacancy, WelfarePost)
 from jobmatch.roster.synthetic import generate_roster
-from jobmatch.services.household_status import note_follow_ups
-from jobmatch.services.roster_import import apply_records
+from jobmatch.services.households.status import note_follow_ups
+from jobmatch.services.roster.importing import apply_records
 
 COUNTY = "威宁彝族回族苗族自治县"
 # Two relocation sites on the edge of the county town, located by staff (lat, lon).
@@ -98,7 +98,8 @@ def load_demo(session: Session, households: int = 150, seed: int = 7) -> list[tu
 
 def _course_and_problems(session, county) -> None:
     """A welding course with a few of those who asked for training, and two problems workers reported."""
-    from jobmatch.services import problems, training
+    from jobmatch.services.households import problems
+    from jobmatch.services.training import courses as training
 
     today = local_today()
     course = training.create_course(session, name="电焊工技能培训班", skill="电焊", county_id=county.id,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from jobmatch.access import visible_settlement_ids
 from jobmatch.models import Household, LedgerEvent, MatchRound, Offer, Person, Settlement, User
 from jobmatch.models.offers import OFFER_STATUSES
-from jobmatch.services.round_pages import offers_with_people
+from jobmatch.services.offers.queries import offers_with_people
 
 MAX_ID = 2**31 - 1  # larger ids overflow an INTEGER column on PostgreSQL
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import County, Settlement
-from jobmatch.services import dashboard as day
-from jobmatch.services.report_xlsx import write_report_xlsx
-from jobmatch.services.reports import ReportError, employment_trend, monthly_report, parse_month
+from jobmatch.services.households import dashboard as day
+from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
+from jobmatch.services.reports.monthly import ReportError, employment_trend, monthly_report, parse_month
 from jobmatch.views.charts import horizontal_bars, monthly_columns
 
 bp = Blueprint("county", __name__, url_prefix="/county")

@@ -18,10 +18,10 @@ from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import MatchRound, Offer
-from jobmatch.services.offers import OfferStateError, answer_offer_by_id
-from jobmatch.services.rounds import approve_round, load_scoring_model, propose_round
+from jobmatch.services.offers.lifecycle import OfferStateError, answer_offer_by_id
+from jobmatch.services.offers.rounds import approve_round, load_scoring_model, propose_round
 from jobmatch.services.scope import person_in_scope, round_in_scope, round_offers_in_scope, round_scope_allowed
-from jobmatch.services.workflow_errors import WorkflowError
+from jobmatch.services.errors import WorkflowError
 
 bp = Blueprint("rounds", __name__)
 ROUND_ROLES = ("admin", "staff")

@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from jobmatch.db import get_session
 from jobmatch.security import csrf
-from jobmatch.services.sms_inbound import receive_reply, record_status
+from jobmatch.services.sms.inbound import receive_reply, record_status
 from jobmatch.tasks import start_background_sender
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from jobmatch.services.workflow_errors import WorkflowError
+from jobmatch.services.errors import WorkflowError
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-26
 
-A person who leaves the programme is anonymised (jobmatch.services.privacy_requests):
+A person who leaves the programme is anonymised (jobmatch.services.people.privacy_requests):
 events about them keep their digest and hash, and their data becomes
 {"redacted": true, "by": <seq of the person_anonymised event>}. The database enforces
 that shape: every other UPDATE, and every DELETE, is still refused. The trigger names

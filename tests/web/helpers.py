@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from jobmatch.models import Household, Person, Settlement, User
-from jobmatch.services.api_tokens import create_token
+from jobmatch.services.accounts.api_tokens import create_token
 from jobmatch.services.demo import DEMO_PASSWORD, load_demo
 
 SITE_A, SITE_B = "五里岗安置点", "陕桥安置点"

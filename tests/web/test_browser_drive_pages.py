@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from jobmatch.models import DoorVisit, InboundMessage, Person
-from jobmatch.services.sms_inbound import receive_reply
+from jobmatch.services.sms.inbound import receive_reply
 from tests.web.conftest import page_has_no_horizontal_scroll
 from tests.web.test_browser_workflows import _db, _sign_in
 

@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from jobmatch.access import visible_settlement_ids
 from jobmatch.models import User
-from jobmatch.services import dashboard
-from jobmatch.services.followups import due_follow_ups
-from jobmatch.services.zero_employment import zero_employment_households
+from jobmatch.services.households import dashboard
+from jobmatch.services.households.followups import due_follow_ups
+from jobmatch.services.households.zero_employment import zero_employment_households
 from tests.web.helpers import load_small_demo, login
 
 

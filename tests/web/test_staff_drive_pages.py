@@ -6,10 +6,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from jobmatch.models import DoorVisit, EmploymentSpell, Household, InboundMessage, LedgerEvent, Person, Vacancy
-from jobmatch.services.household_status import refresh_households
-from jobmatch.services.sms_inbound import mark_read, receive_reply, unread_count, unread_replies
+from jobmatch.services.households.status import refresh_households
+from jobmatch.services.sms.inbound import mark_read, receive_reply, unread_count, unread_replies
 from notifications.phones import national_digits
-from tests.jobmatch.factories import make_spell
+from tests.factories import make_spell
 from tests.web.helpers import load_small_demo, login
 
 

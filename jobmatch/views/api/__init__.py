@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from jobmatch.db import get_session
 from jobmatch.security import csrf
-from jobmatch.services.api_tokens import user_for_token
+from jobmatch.services.accounts.api_tokens import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

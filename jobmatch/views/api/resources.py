@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
 from jobmatch.db import get_session
 from jobmatch.models import Household, LedgerEvent, Person, Settlement, Vacancy
-from jobmatch.services.data_views import record_unmasked_view
+from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.scope import household_in_scope, ledger_events_query, person_in_scope, settlement_in_scope
 from jobmatch.views.api import ApiError, bp, serializers
 from jobmatch.views.api.openapi import openapi_document

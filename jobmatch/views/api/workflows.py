@@ -6,7 +6,7 @@ from sqlalchemy import select
 from jobmatch.db import get_session
 from jobmatch.models import Household, Offer, Person
 from jobmatch.models.offers import OFFER_STATUSES
-from jobmatch.services.fair_pages import fair_in_scope, visible_fairs_query
+from jobmatch.services.fairs.queries import fair_in_scope, visible_fairs_query
 from jobmatch.views.api import ApiError, bp
 from jobmatch.views.api.resources import _int_arg, _not_found, _page, _raise, _visible
 from jobmatch.views.api.serializers import iso

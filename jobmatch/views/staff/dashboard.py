@@ -6,9 +6,9 @@ from flask_login import current_user
 from jobmatch.access import inbound_text_scope, visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
-from jobmatch.services import dashboard as day
-from jobmatch.services.sms_inbound import unread_count
-from jobmatch.services.round_pages import offers_waiting
+from jobmatch.services.households import dashboard as day
+from jobmatch.services.sms.inbound import unread_count
+from jobmatch.services.offers.queries import offers_waiting
 from jobmatch.views.charts import horizontal_bars
 from jobmatch.views.staff import STAFF_ROLES, bp
 

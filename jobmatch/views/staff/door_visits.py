@@ -8,9 +8,9 @@ from jobmatch.auth import roles_required
 from jobmatch.clock import utcnow
 from jobmatch.db import get_session
 from jobmatch.models import DoorVisit
-from jobmatch.services import zero_employment
+from jobmatch.services.households import zero_employment
 from jobmatch.services.form_fields import FormErrors, text_field
-from jobmatch.services.round_pages import vacancies_for_rounds
+from jobmatch.services.offers.queries import vacancies_for_rounds
 from jobmatch.services.scope import household_in_scope
 from jobmatch.views.staff import WRITER_ROLES, bp
 from jobmatch.views.transactions import commit_or_error

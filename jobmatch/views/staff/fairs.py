@@ -12,10 +12,12 @@ from jobmatch.auth import roles_required
 from jobmatch.clock import local_today
 from jobmatch.db import get_session
 from jobmatch.models import Settlement
-from jobmatch.services import fair_check_in, fair_pages, fairs as fair_service
-from jobmatch.services.fair_report import STAGE_LABELS, fair_report, record_outcome, write_fair_report_xlsx
+from jobmatch.services.fairs import check_in as fair_check_in
+from jobmatch.services.fairs import queries as fair_pages
+from jobmatch.services.fairs import events as fair_service
+from jobmatch.services.fairs.report import STAGE_LABELS, fair_report, record_outcome, write_fair_report_xlsx
 from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
-from jobmatch.services.round_pages import vacancies_for_rounds
+from jobmatch.services.offers.queries import vacancies_for_rounds
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.transactions import commit_or_error
 

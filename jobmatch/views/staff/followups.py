@@ -10,11 +10,13 @@ from jobmatch.auth import roles_required
 from jobmatch.clock import utcnow
 from jobmatch.db import get_session
 from jobmatch.models import Household, Problem
-from jobmatch.services import follow_up_form, followups, problems
+from jobmatch.services.households import follow_up_changes as follow_up_form
+from jobmatch.services.households import followups
+from jobmatch.services.households import problems
 from jobmatch.services.form_fields import FormErrors, choice_field, text_field
-from jobmatch.services.problems import NewProblem
+from jobmatch.services.households.problems import NewProblem
 from jobmatch.services.scope import household_in_scope
-from jobmatch.services.zero_employment import zero_employment_households
+from jobmatch.services.households.zero_employment import zero_employment_households
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.transactions import commit_or_error
 

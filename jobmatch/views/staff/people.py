@@ -8,9 +8,9 @@ from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import LedgerEvent
-from jobmatch.services.data_views import record_unmasked_view
+from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.scope import household_in_scope, person_in_scope
-from jobmatch.services.search import search as search_people
+from jobmatch.services.households.search import search as search_people
 from jobmatch.views.staff import STAFF_ROLES, bp
 
 TIMELINE_LENGTH = 200

@@ -12,9 +12,9 @@ from jobmatch.clock import local_today
 from jobmatch.db import get_session
 from jobmatch.models import Settlement
 from jobmatch.roster.reading import RosterFileError
-from jobmatch.services.data_views import record_export
-from jobmatch.services.roster_export import ExportError, export_roster
-from jobmatch.services.roster_upload import upload_roster
+from jobmatch.services.people.data_views import record_export
+from jobmatch.services.roster.exporting import ExportError, export_roster
+from jobmatch.services.roster.upload import upload_roster
 from jobmatch.views.staff import WRITER_ROLES, bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,9 +10,9 @@ from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Offer, Settlement
-from jobmatch.services import round_pages
-from jobmatch.services.offers import answer_offer_by_id
-from jobmatch.services.rounds import approve_round, load_scoring_model, propose_round
+from jobmatch.services.offers import queries as round_pages
+from jobmatch.services.offers.lifecycle import answer_offer_by_id
+from jobmatch.services.offers.rounds import approve_round, load_scoring_model, propose_round
 from jobmatch.services.scope import round_offers_in_scope, round_scope_allowed, whole_county_ids
 from jobmatch.views.rounds import round_or_404
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp

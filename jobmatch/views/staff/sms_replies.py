@@ -9,8 +9,8 @@ from jobmatch.access import inbound_text_scope, sees_unmasked_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Person
-from jobmatch.services import sms_inbound
-from jobmatch.services.data_views import record_unmasked_view
+from jobmatch.services.sms import inbound as sms_inbound
+from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 
 REPLIES_SHOWN = 200

@@ -9,10 +9,10 @@ from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Household, Person, Settlement, TrainingCourse, TrainingEnrolment
-from jobmatch.services import training as training_service
+from jobmatch.services.training import courses as training_service
 from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
-from jobmatch.services.training_ledger import skill_demand, trained_households, training_needs
-from jobmatch.services.worker_pages import skill_name
+from jobmatch.services.training.needs import skill_demand, trained_households, training_needs
+from jobmatch.services.people.worker_home import skill_name
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.transactions import commit_or_error
 

@@ -12,9 +12,9 @@ from jobmatch.auth import roles_required
 from jobmatch.clock import local_today
 from jobmatch.db import get_session
 from jobmatch.models import Settlement, WelfareAppointment, WelfarePost
-from jobmatch.services import welfare
+from jobmatch.services.welfare import posts as welfare
 from jobmatch.services.form_fields import FormErrors, number_field, text_field
-from jobmatch.services.welfare_roll import write_subsidy_roll
+from jobmatch.services.welfare.roll import write_subsidy_roll
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.transactions import commit_or_error
 

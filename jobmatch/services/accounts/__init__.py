@@ -1,0 +1,1 @@
+"""Signing in: worker SMS codes and API tokens."""

@@ -1,0 +1,120 @@
+"""Worker sign-in by a one-time SMS code: 6 digits, valid 10 minutes, hashed at rest, 5 tries.
+
+The code goes out through the SMS outbox (``jobmatch.services.sms.messaging.queue_message``)
+when that module is installed; until then the console provider prints it in development.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from jobmatch import ledger
+from jobmatch.clock import utcnow
+from jobmatch.models import Person, SignInCode, User
+from notifications.phones import InvalidPhone, normalise_phone
+
+CODE_VALID_MINUTES = 10
+MAX_ATTEMPTS = 5
+
+
+class SignInError(ValueError):
+    """A sign-in step that failed; the message is for the worker, in plain Chinese."""
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    phone: str  # E.164
+    person_id: int | None  # None when no worker has this phone: nothing was sent
+    code: str | None  # only for the delivery hook and tests, never stored or logged
+
+
+def phone_or_error(raw: str) -> str:
+    try:
+        return normalise_phone(raw)
+    except InvalidPhone:
+        raise SignInError("手机号不对，请再看一下。") from None
+
+
+def hash_code(secret_key: str, phone: str, code: str) -> str:
+    # Keyed, so a stolen table does not give up codes by trying all million of them.
+    return hmac.new(secret_key.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def issue_code(session: Session, raw_phone: str, *, secret_key: str) -> IssuedCode:
+    """Create a code for the worker with this phone and queue the SMS. The caller commits."""
+    phone = phone_or_error(raw_phone)
+    person = _person_with_phone(session, phone)
+    if person is None:
+        return IssuedCode(phone, None, None)
+    now = utcnow()
+    session.execute(update(SignInCode).where(SignInCode.phone == phone, SignInCode.used_at.is_(None))
+                    .values(used_at=now))  # an older code stops working once a new one is sent
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    session.add(SignInCode(phone=phone, person_id=person.id, code_hash=hash_code(secret_key, phone, code),
+                           created_at=now, expires_at=now + timedelta(minutes=CODE_VALID_MINUTES), attempts=0))
+    _send_code(session, person, code)
+    return IssuedCode(phone, person.id, code)
+
+
+def check_code(session: Session, raw_phone: str, code: str, *, secret_key: str) -> User:
+    """The worker's user account when ``code`` is the phone's live code; SignInError otherwise."""
+    phone = phone_or_error(raw_phone)
+    now = utcnow()
+    live = session.scalar(select(SignInCode).where(SignInCode.phone == phone, SignInCode.used_at.is_(None),
+                                                   SignInCode.expires_at > now)
+                          .order_by(SignInCode.id.desc()).limit(1))
+    if live is None or live.attempts >= MAX_ATTEMPTS:
+        raise SignInError("验证码已过期或错误次数太多，请重新获取。")
+    live.attempts += 1
+    if not hmac.compare_digest(live.code_hash, hash_code(secret_key, phone, (code or "").strip())):
+        left = MAX_ATTEMPTS - live.attempts
+        raise SignInError(f"验证码不对，还可以试 {left} 次。" if left else "验证码错误次数太多，请重新获取。")
+    live.used_at = now
+    user = worker_user(session, live.person_id)
+    ledger.append(session, "worker_signed_in", actor=f"person:{live.person_id}", person_id=live.person_id,
+                  household_id=session.get(Person, live.person_id).household_id, subject=f"person:{live.person_id}")
+    return user
+
+
+def worker_user(session: Session, person_id: int) -> User:
+    """The worker's account, created on first sign-in (workers have no password)."""
+    user = session.scalar(select(User).where(User.person_id == person_id))
+    if user is None:
+        person = session.get(Person, person_id)
+        user = User(username=f"worker-{person_id}", role="worker", display_name=person.name, person_id=person_id)
+        session.add(user)
+        session.flush()
+    if not user.active or user.role != "worker":
+        raise SignInError("这个号码不能登录，请联系社区就业专干。")
+    return user
+
+
+def _person_with_phone(session: Session, phone: str) -> Person | None:
+    # A household often gives one phone for several members: the head, or the first listed.
+    people = session.scalars(select(Person).where(Person.phone == phone).order_by(Person.id)).all()
+    existing = {u.person_id for u in session.scalars(select(User).where(User.person_id.in_([p.id for p in people])))}
+    people.sort(key=lambda p: (p.id not in existing, p.relation != "户主", p.id))
+    return people[0] if people else None
+
+
+def _send_code(session: Session, person: Person, code: str) -> None:
+    data = {"code": code, "minutes": CODE_VALID_MINUTES}
+    try:
+        from jobmatch.services.sms.messaging import queue_message
+    except ImportError:
+        _print_on_console(person, code)
+        return
+    queue_message(session, person_id=person.id, kind="sign_in_code", data=data, actor=f"person:{person.id}")
+
+
+def _print_on_console(person: Person, code: str) -> None:
+    """Before the SMS outbox exists: development prints the code like the console provider."""
+    from flask import current_app
+    if current_app.config.get("SMS_PROVIDER") != "console":
+        raise SignInError("短信服务暂时不能用，请联系社区就业专干。")
+    print(f"[console SMS] to {person.phone}: 您的登录验证码：{code}，{CODE_VALID_MINUTES}分钟内有效。", flush=True)

@@ -1,0 +1,1 @@
+"""Employers: sign-up, approval, company profile, vacancies."""

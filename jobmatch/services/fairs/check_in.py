@@ -1,0 +1,126 @@
+"""Check-in at a fair's door: a signed QR code on the worker's page, or staff typing a phone or ID number.
+
+The QR holds a token signed with the app's SECRET_KEY (itsdangerous), naming the
+fair and the attendee row, so a code cannot be forged or moved to another fair.
+Walk-ins are checked in too: a person found on the roster by normalised phone or ID
+number gets an attendee row without an invitation; someone not on the roster is
+recorded with what staff typed.
+"""
+
+from dataclasses import dataclass
+
+import segno
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobmatch import ledger
+from jobmatch.clock import local_today, utcnow
+from jobmatch.idnumber import check_id_number
+from jobmatch.models import Fair, FairAttendee, Person
+from jobmatch.privacy import mask_id_number, mask_phone
+from jobmatch.services.errors import WorkflowError, get_or_fail, require
+from notifications.phones import InvalidPhone, normalise_phone
+
+TOKEN_SALT = "jobmatch.fair-check-in"
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    attendee: FairAttendee
+    walk_in: bool  # came without an invitation or registration
+    already: bool  # had checked in before; nothing changed
+
+
+def check_in_token(secret_key: str, attendee: FairAttendee) -> str:
+    """The signed token a worker's QR code carries."""
+    return URLSafeSerializer(secret_key, salt=TOKEN_SALT).dumps([attendee.fair_id, attendee.id])
+
+
+def check_in_qr_svg(secret_key: str, attendee: FairAttendee) -> str:
+    """The worker's check-in QR code as an inline SVG for their page."""
+    return segno.make(check_in_token(secret_key, attendee), error="m").svg_inline(scale=6)
+
+
+def check_in_by_token(session: Session, fair_id: int, token: str, *, secret_key: str, actor: str) -> CheckIn:
+    """Check in the holder of a scanned QR code."""
+    fair = _fair_today(session, fair_id)
+    try:
+        token_fair_id, attendee_id = URLSafeSerializer(secret_key, salt=TOKEN_SALT).loads(token or "")
+    except (BadSignature, ValueError, TypeError):
+        raise WorkflowError("token", "二维码无效，请改用手机号或身份证号签到") from None
+    require(token_fair_id == fair.id, "token", "这是另一场招聘会的二维码")
+    attendee = get_or_fail(session, FairAttendee, attendee_id, "token", "报名记录")
+    return _mark(session, attendee, "qr", actor, walk_in=False)
+
+
+def check_in_by_identity(session: Session, fair_id: int, *, actor: str, phone: str = "", id_number: str = "",
+                         name: str = "") -> CheckIn:
+    """Check in by a phone or ID number typed at the door; walk-ins are recorded too."""
+    fair = _fair_today(session, fair_id)
+    e164, id_text = _typed_phone(phone), _typed_id_number(id_number)
+    require(bool(e164 or id_text), "phone", "请输入手机号或身份证号")
+    person = _find_person(session, e164, id_text)
+    method = "id_number" if id_text else "phone"
+    if person is None:
+        require(len((name or "").strip()) <= 40, "name", "姓名最多 40 字")
+        attendee = FairAttendee(fair_id=fair.id, visitor_name=(name or "").strip(), visitor_phone=e164,
+                                visitor_id_number=id_text)
+        session.add(attendee)
+        session.flush()
+        return _mark(session, attendee, method, actor, walk_in=True)
+    attendee = session.scalar(select(FairAttendee).where(FairAttendee.fair_id == fair.id,
+                                                         FairAttendee.person_id == person.id))
+    walk_in = attendee is None or (attendee.invited_at is None and attendee.registered_at is None)
+    if attendee is None:
+        attendee = FairAttendee(fair_id=fair.id, person_id=person.id)
+        session.add(attendee)
+        session.flush()
+    return _mark(session, attendee, method, actor, walk_in=walk_in)
+
+
+def _fair_today(session: Session, fair_id: int) -> Fair:
+    fair = get_or_fail(session, Fair, fair_id, "fair_id", "招聘会")
+    require(fair.held_on == local_today(), "fair_id", f"招聘会在 {fair.held_on:%Y-%m-%d} 举办，今天不能签到")
+    return fair
+
+
+def _typed_phone(phone: str) -> str | None:
+    if not (phone or "").strip():
+        return None
+    try:
+        return normalise_phone(phone)
+    except InvalidPhone as exc:
+        raise WorkflowError("phone", f"手机号不对：{exc}") from None
+
+
+def _typed_id_number(id_number: str) -> str | None:
+    text = (id_number or "").strip().upper()
+    if not text:
+        return None
+    problems = check_id_number(text)
+    require(not problems, "id_number", f"身份证号不对：{'；'.join(problems or [])}")
+    return text
+
+
+def _find_person(session: Session, e164: str | None, id_text: str | None) -> Person | None:
+    if id_text:
+        person = session.scalar(select(Person).where(Person.id_number == id_text))
+        if person is not None:
+            return person
+    if e164:
+        return session.scalars(select(Person).where(Person.phone == e164).order_by(Person.id).limit(1)).first()
+    return None
+
+
+def _mark(session: Session, attendee: FairAttendee, method: str, actor: str, *, walk_in: bool) -> CheckIn:
+    if attendee.checked_in_at is not None:
+        return CheckIn(attendee, walk_in, already=True)
+    attendee.checked_in_at, attendee.check_in_method = utcnow(), method
+    person = attendee.person
+    data = {"attendee_id": attendee.id, "method": method, "walk_in": walk_in}
+    if person is None:  # masked: a walk-in not on the roster is known only by what staff typed
+        data.update(phone=mask_phone(attendee.visitor_phone), id_number=mask_id_number(attendee.visitor_id_number))
+    ledger.append(session, "fair_checked_in", actor=actor, subject=f"fair:{attendee.fair_id}", data=data,
+                  person_id=person.id if person else None, household_id=person.household_id if person else None)
+    return CheckIn(attendee, walk_in, already=False)

@@ -1,0 +1,1 @@
+"""Households: status, zero-employment drive, follow-ups, employment changes, problems."""

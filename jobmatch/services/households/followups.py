@@ -1,0 +1,172 @@
+"""Monthly follow-ups (rule 6, 每月回访): who is due, who is overdue, and recording a contact.
+
+The rule, in local (Asia/Shanghai) calendar months: a household is **due** when its
+last follow-up is before the first day of this month (or it has none); it is
+**overdue** when it also had none in the previous calendar month, i.e. its last
+follow-up is before the first day of last month (or it has none). A staff member
+answers for the households of the settlements assigned to them (User.settlements);
+a household of a site with two staff members is due for both.
+
+Recording a contact writes the follow-up, any job found or lost (employment spells,
+then one refresh of the household) and any problem raised, after checking all of it:
+a bad part writes nothing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobmatch import ledger
+from jobmatch.clock import LOCAL_TZ, local_today, utcnow
+from jobmatch.models import FollowUp, Household, Person, Settlement, User
+from jobmatch.services.households.employment_changes import NewJob, current_spell, end_spell, start_job, validate_new_job
+from jobmatch.services.households.status import note_follow_up
+from jobmatch.services.households.problems import NewProblem, raise_problem, validate_new_problem
+from jobmatch.services.errors import get_or_fail, require
+from jobmatch.services.households.zero_employment import refresh_and_flag
+from jobmatch.vocabulary import HEAD_RELATION
+
+METHODS = {"phone": "电话", "visit": "入户"}
+SUMMARY_MAX_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class FollowUpDue:
+    household_id: int
+    household_no: str
+    settlement: str
+    head_name: str
+    zero_employment: bool
+    last_contacted_at: datetime | None
+    overdue: bool
+
+
+@dataclass
+class StaffFollowUps:
+    username: str
+    display_name: str
+    households: list[FollowUpDue] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(h.overdue for h in self.households)
+
+
+def month_starts(today: date | None = None) -> tuple[datetime, datetime]:
+    """The first moments of this and last local month, as aware datetimes."""
+    today = today or local_today()
+    this_month = date(today.year, today.month, 1)
+    last_month = date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
+    return (datetime.combine(this_month, time(0), tzinfo=LOCAL_TZ),
+            datetime.combine(last_month, time(0), tzinfo=LOCAL_TZ))
+
+
+def due_follow_ups(session: Session, settlement_ids) -> list[FollowUpDue]:
+    """Households of these settlements due a follow-up: zero-employment first, then overdue, then longest waiting."""
+    this_month, last_month = month_starts()
+    rows = session.execute(
+        select(Household.id, Household.household_no, Settlement.name, Household.zero_employment,
+               Household.last_follow_up_at)
+        .join(Settlement, Settlement.id == Household.settlement_id)
+        .where(Household.settlement_id.in_(list(settlement_ids)),
+               Household.last_follow_up_at.is_(None) | (Household.last_follow_up_at < this_month))).all()
+    heads = _head_names(session, [r.id for r in rows])
+    due = [FollowUpDue(r.id, r.household_no, r.name, heads.get(r.id, ""), r.zero_employment, r.last_follow_up_at,
+                       r.last_follow_up_at is None or r.last_follow_up_at < last_month) for r in rows]
+    oldest = datetime.min.replace(tzinfo=LOCAL_TZ)
+    due.sort(key=lambda d: (not d.zero_employment, not d.overdue, d.last_contacted_at or oldest, d.household_no))
+    return due
+
+
+def _head_names(session: Session, household_ids) -> dict[int, str]:
+    names: dict[int, str] = {}
+    if household_ids:
+        query = (select(Person.household_id, Person.name).where(Person.household_id.in_(household_ids))
+                 .order_by(Person.household_id, Person.relation != HEAD_RELATION, Person.id))
+        for household_id, name in session.execute(query):
+            names.setdefault(household_id, name)
+    return names
+
+
+def follow_ups_due_by_staff(session: Session, username: str | None = None) -> list[StaffFollowUps]:
+    """For each active staff member (or the one named), the households due a follow-up."""
+    query = select(User).where(User.role == "staff", User.active.is_(True)).order_by(User.username)
+    if username:
+        query = query.where(User.username == username)
+    staff = session.scalars(query).all()
+    require(bool(staff) or not username, "staff", f"找不到工作人员 {username}")
+    return [StaffFollowUps(u.username, u.display_name, due_follow_ups(session, [s.id for s in u.settlements]))
+            for u in staff]
+
+
+@dataclass(frozen=True)
+class JobLoss:
+    """A member who lost or left their job."""
+
+    person_id: int
+    reason: str = "回访登记离职"
+    ended_on: date | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpResult:
+    follow_up: FollowUp
+    problems: list
+    became_zero_employment: bool
+
+
+def record_follow_up(session: Session, *, household_id: int, staff_user_id: int | None, method: str, actor: str,
+                     summary: str = "", contacted_at: datetime | None = None, found_work: list[NewJob] = (),
+                     lost_work: list[JobLoss] = (), problems: list[NewProblem] = ()) -> FollowUpResult:
+    """Record a phone call or visit, with the jobs found or lost and the problems raised."""
+    household = get_or_fail(session, Household, household_id, "household_id", "该户")
+    contacted_at = contacted_at or utcnow()
+    _validate_contact(session, staff_user_id, method, summary, contacted_at)
+    losses = _validate_changes(session, household, found_work, lost_work, problems)
+    follow_up = FollowUp(household_id=household.id, staff_user_id=staff_user_id, contacted_at=contacted_at,
+                         method=method, summary=(summary or "").strip())
+    session.add(follow_up)
+    session.flush()
+    note_follow_up(session, household.id, contacted_at)
+    ledger.append(session, "follow_up_recorded", actor=actor, household_id=household.id,
+                  subject=f"household:{household.id}",
+                  data={"follow_up_id": follow_up.id, "method": method, "contacted_at": contacted_at,
+                        "found_work": len(found_work), "lost_work": len(lost_work), "problems": len(problems)})
+    for spell, loss in losses:
+        end_spell(session, spell, reason=loss.reason, ended_on=loss.ended_on, actor=actor, refresh=False)
+    for job in found_work:
+        start_job(session, job, actor=actor, refresh=False)
+    became_zero = refresh_and_flag(session, [household.id], actor=actor) if (found_work or lost_work) else []
+    raised = [raise_problem(session, household.id, p, source="follow_up", actor=actor, follow_up_id=follow_up.id)
+              for p in problems]
+    return FollowUpResult(follow_up, raised, bool(became_zero))
+
+
+def _validate_contact(session: Session, staff_user_id, method: str, summary: str, contacted_at: datetime) -> None:
+    if staff_user_id is not None:
+        get_or_fail(session, User, staff_user_id, "staff_user_id", "工作人员")
+    require(method in METHODS, "method", "回访方式应为电话或入户")
+    require(len((summary or "").strip()) <= SUMMARY_MAX_CHARS, "summary", f"回访情况最多 {SUMMARY_MAX_CHARS} 字")
+    require(contacted_at.tzinfo is not None, "contacted_at", "回访时间缺少时区")
+    require(contacted_at <= utcnow(), "contacted_at", "回访时间不能晚于现在")
+
+
+def _validate_changes(session: Session, household: Household, found_work, lost_work, problems) -> list:
+    members = {p.id for p in household.members}
+    losses = []
+    for loss in lost_work:
+        require(loss.person_id in members, "lost_work", f"人员 {loss.person_id} 不是该户成员")
+        spell = current_spell(session, loss.person_id)
+        require(spell is not None, "lost_work", f"人员 {loss.person_id} 没有在岗记录，无需登记离职")
+        require((loss.ended_on or local_today()) >= spell.started_on, "lost_work", "离职日期不能早于上岗日期")
+        losses.append((spell, loss))
+    leaving = {loss.person_id for loss in lost_work}
+    for job in found_work:
+        require(job.person_id in members, "found_work", f"人员 {job.person_id} 不是该户成员")
+        validate_new_job(session, job, replacing_current=job.person_id in leaving)
+    for problem in problems:
+        validate_new_problem(session, household.id, problem)
+    return losses
+

@@ -1,0 +1,159 @@
+"""Problems workers raise, handled by the "三个三" rule (rule 8).
+
+Each problem is acknowledged within 3 minutes, someone is on site within 3 hours and
+it is resolved within 3 days, all counted from when it was reported. Every stage keeps
+its time; a stage not done by its deadline is overdue, one done after it is late.
+Stages go in order, except that a problem settled on the phone may be resolved
+without an on-site visit (the missing visit then shows as late, not overdue).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobmatch import ledger
+from jobmatch.clock import utcnow
+from jobmatch.models import FollowUp, Household, Person, Problem, User
+from jobmatch.models.problems import PROBLEM_CATEGORIES, PROBLEM_SOURCES
+from jobmatch.services.errors import get_or_fail, require
+
+DEADLINES = {"acknowledged": timedelta(minutes=3), "on_site": timedelta(hours=3), "resolved": timedelta(days=3)}
+STAGE_LABELS = {"acknowledged": "3分钟内响应", "on_site": "3小时内到场", "resolved": "3天内解决"}
+STAGE_NAMES = {"reported": "待响应", "acknowledged": "已响应", "on_site": "已到场", "resolved": "已解决"}
+CATEGORY_LABELS = {"wages": "工资待遇", "job": "工作岗位", "training": "技能培训", "living": "生活困难", "other": "其他"}
+DESCRIPTION_MAX_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class NewProblem:
+    """A problem to record: what it is about, in the worker's words."""
+
+    description: str
+    category: str = "other"
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ProblemStatus:
+    problem: Problem
+    stage: str  # reported | acknowledged | on_site | resolved
+    due: dict[str, datetime]
+    overdue: list[str]  # stages past their deadline and not done
+    late: list[str]  # stages done after their deadline (or skipped)
+
+
+def validate_new_problem(session: Session, household_id: int, new: NewProblem) -> None:
+    """Check a NewProblem for a household before anything is written."""
+    description = (new.description or "").strip()
+    require(bool(description), "description", "请写清楚遇到了什么问题")
+    require(len(description) <= DESCRIPTION_MAX_CHARS, "description", f"问题描述最多 {DESCRIPTION_MAX_CHARS} 字")
+    require(new.category in PROBLEM_CATEGORIES, "category", f"问题类别应为：{'、'.join(CATEGORY_LABELS.values())}")
+    if new.person_id is not None:
+        person = get_or_fail(session, Person, new.person_id, "person_id", "该人员")
+        require(person.household_id == household_id, "person_id", f"{person.name}不是该户成员")
+
+
+def raise_problem(session: Session, household_id: int, new: NewProblem, *, source: str, actor: str,
+                  follow_up_id: int | None = None) -> Problem:
+    """Record a problem for a household (from staff, a follow-up, or the worker)."""
+    get_or_fail(session, Household, household_id, "household_id", "该户")
+    require(source in PROBLEM_SOURCES, "source", "问题来源不对")
+    if follow_up_id is not None:
+        get_or_fail(session, FollowUp, follow_up_id, "follow_up_id", "回访记录")
+    validate_new_problem(session, household_id, new)
+    problem = Problem(household_id=household_id, person_id=new.person_id, follow_up_id=follow_up_id, source=source,
+                      category=new.category, description=new.description.strip(), reported_at=utcnow(),
+                      resolution="")
+    session.add(problem)
+    session.flush()
+    _ledger(session, "problem_reported", problem, actor, {"category": new.category, "source": source})
+    return problem
+
+
+def report_problem(session: Session, person_id: int, description: str, *, category: str = "other") -> Problem:
+    """The worker's page: a worker reports a problem in their own words."""
+    person = get_or_fail(session, Person, person_id, "person_id", "该人员")
+    return raise_problem(session, person.household_id, NewProblem(description, category, person.id),
+                         source="worker", actor=f"person:{person.id}")
+
+
+def acknowledge(session: Session, problem_id: int, *, user_id: int, actor: str) -> Problem:
+    """Staff answered the worker (stage 1 of 3)."""
+    problem = _problem_for_staff(session, problem_id, user_id)
+    require(problem.acknowledged_at is None, "problem_id", "该问题已经响应过")
+    problem.acknowledged_at, problem.handled_by_user_id = utcnow(), user_id
+    _ledger(session, "problem_acknowledged", problem, actor, {})
+    return problem
+
+
+def arrive_on_site(session: Session, problem_id: int, *, user_id: int, actor: str) -> Problem:
+    """Staff are on site (stage 2 of 3)."""
+    problem = _problem_for_staff(session, problem_id, user_id)
+    require(problem.acknowledged_at is not None, "problem_id", "请先响应该问题，再登记到场")
+    require(problem.on_site_at is None, "problem_id", "已经登记过到场")
+    require(problem.resolved_at is None, "problem_id", "该问题已经解决")
+    problem.on_site_at = utcnow()
+    _ledger(session, "problem_on_site", problem, actor, {})
+    return problem
+
+
+def resolve(session: Session, problem_id: int, *, resolution: str, user_id: int, actor: str) -> Problem:
+    """The problem is solved (stage 3 of 3), with how."""
+    problem = _problem_for_staff(session, problem_id, user_id)
+    resolution = (resolution or "").strip()
+    require(problem.acknowledged_at is not None, "problem_id", "请先响应该问题，再登记解决")
+    require(problem.resolved_at is None, "problem_id", "该问题已经解决")
+    require(0 < len(resolution) <= DESCRIPTION_MAX_CHARS, "resolution", "请写明怎么解决的（最多 1000 字）")
+    problem.resolved_at, problem.resolution = utcnow(), resolution
+    _ledger(session, "problem_resolved", problem, actor, {"late": problem_status(problem).late})
+    return problem
+
+
+def _problem_for_staff(session: Session, problem_id: int, user_id: int) -> Problem:
+    problem = get_or_fail(session, Problem, problem_id, "problem_id", "问题")
+    user = get_or_fail(session, User, user_id, "user_id", "工作人员")
+    require(user.role in ("staff", "admin"), "user_id", "只有工作人员可以处理问题")
+    return problem
+
+
+def problem_status(problem: Problem, now: datetime | None = None) -> ProblemStatus:
+    """Where a problem stands against the 三个三 deadlines."""
+    now = now or utcnow()
+    done = {"acknowledged": problem.acknowledged_at, "on_site": problem.on_site_at, "resolved": problem.resolved_at}
+    due = {stage: problem.reported_at + limit for stage, limit in DEADLINES.items()}
+    overdue, late = [], []
+    for stage, deadline in due.items():
+        finished_at = done[stage]
+        if finished_at is None and stage == "on_site" and problem.resolved_at is not None:
+            late.append(stage)  # settled without a visit
+        elif finished_at is None:
+            if now > deadline:
+                overdue.append(stage)
+        elif finished_at > deadline:
+            late.append(stage)
+    stage = next((s for s in ("resolved", "on_site", "acknowledged") if done[s]), "reported")
+    return ProblemStatus(problem, stage, due, overdue, late)
+
+
+def open_problems(session: Session, settlement_ids=None) -> list[ProblemStatus]:
+    """Unresolved problems, the most overdue first, then the oldest."""
+    query = select(Problem).join(Household, Household.id == Problem.household_id).where(Problem.resolved_at.is_(None))
+    if settlement_ids is not None:
+        query = query.where(Household.settlement_id.in_(list(settlement_ids)))
+    statuses = [problem_status(p) for p in session.scalars(query)]
+    statuses.sort(key=lambda s: (-len(s.overdue), s.problem.reported_at, s.problem.id))
+    return statuses
+
+
+def problems_of_person(session: Session, person_id: int) -> list[ProblemStatus]:
+    """What a worker reported, newest first (the worker's page)."""
+    problems = session.scalars(select(Problem).where(Problem.person_id == person_id)
+                               .order_by(Problem.reported_at.desc(), Problem.id.desc()))
+    return [problem_status(p) for p in problems]
+
+
+def _ledger(session: Session, kind: str, problem: Problem, actor: str, data: dict) -> None:
+    ledger.append(session, kind, actor=actor, household_id=problem.household_id, person_id=problem.person_id,
+                  subject=f"problem:{problem.id}", data=data)

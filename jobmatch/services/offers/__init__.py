@@ -1,0 +1,1 @@
+"""Matching rounds, job offers and their answers, hiring and the learned scoring model."""

@@ -1,0 +1,384 @@
+"""Job offers after approval: sending, answers, expiry, replacements and the waiting list.
+
+Lifecycle: proposed → sent → accepted | waitlisted | declined | expired → hired | not_hired
+(reserve → sent for automatic replacements; proposed/reserve → skipped when a worker
+cannot be sent one; sent/accepted/waitlisted → withdrawn when the worker is hired for
+another vacancy). Decisions:
+- Delivery: an offer goes by SMS when the person has a usable phone and has not opted
+  out; otherwise it is still sent, with channel "visit": staff deliver it at the door
+  (送岗位上门) and record the answer with the same handler (via "visit").
+- Expiry: OFFER_EXPIRY_HOURS after sending; `jobmatch offers expire` (run every few
+  minutes by cron or the scheduler) expires the overdue ones.
+- A declined or expired offer is replaced by the next reserve of the same round for that
+  vacancy (zero-employment households first, then rank), one for one, while the vacancy
+  has openings not claimed by sent, accepted or hired offers.
+- A freed place (an accepted offer declined, or not hired) goes first to the waiting list
+  (zero-employment households first, then who said yes first), else to a replacement.
+- A withdrawn offer frees its place exactly as a "no" does (the same path).
+- A late "1" to an expired or declined offer is taken like any yes: a place if one is
+  free, else the waiting list.
+
+Concurrency: every change here starts with ``lock_vacancies``: the ledger chain's lock
+(taken first by every ledger writer's transaction anyway, so taking it first everywhere
+means one lock order and no deadlock), then the vacancy rows FOR UPDATE on PostgreSQL
+(SQLite's BEGIN IMMEDIATE already serialises writers). Counts of places are read after
+the locks. Every status change is a conditional UPDATE (WHERE status IN the expected
+ones), so a second approver or a repeated answer changes nothing and sends nothing.
+A unique partial index allows one ``sent`` offer per person.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from jobmatch import ledger
+from jobmatch.clock import utcnow
+from jobmatch.config import current_config
+from jobmatch.models import EmploymentSpell, Household, Message, Offer, Person, Vacancy
+from jobmatch.models.offers import CLAIMING_STATUSES, FILLING_STATUSES
+from jobmatch.services.sms.messaging import normalised_phone, queue_message
+from jobmatch.services import answers as replies
+from jobmatch.services.answers import register_reply_handler
+from jobmatch.services.errors import WorkflowError
+from notifications.kinds import MessageKind
+
+SENDABLE_STATUSES = ("proposed", "reserve")
+ANSWERABLE_YES = ("sent", "expired", "declined")
+ANSWERABLE_NO = ("sent", "accepted", "waitlisted")
+
+
+class OfferStateError(WorkflowError):
+    """The offer is not in a state that allows this step."""
+
+
+@dataclass(frozen=True)
+class OfferSettings:
+    """What sending needs from the configuration."""
+
+    public_base_url: str = "http://127.0.0.1:5000"
+    expiry_hours: int = 48
+
+
+def current_settings() -> OfferSettings:
+    """Settings of the running app, else of the environment."""
+    config = current_config()
+    return OfferSettings(config["PUBLIC_BASE_URL"].rstrip("/"), int(config["OFFER_EXPIRY_HOURS"]))
+
+
+@dataclass
+class SendResult:
+    """Offers sent now, offers skipped (id → why), offers someone else had already handled."""
+
+    sent: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+    already_handled: list[int] = field(default_factory=list)
+
+
+# -- locks and counts ------------------------------------------------------------------------
+
+def lock_vacancies(session: Session, vacancy_ids) -> dict[int, Vacancy]:
+    """Serialise with every other offer change on these vacancies; their fresh rows by id."""
+    ledger.lock_chain(session)
+    rows = session.scalars(
+        select(Vacancy).where(Vacancy.id.in_(sorted(set(vacancy_ids)))).order_by(Vacancy.id)
+        .with_for_update().execution_options(populate_existing=True))
+    return {vacancy.id: vacancy for vacancy in rows}
+
+
+def count_offers(session: Session, vacancy_id: int, statuses) -> int:
+    """Offers of a vacancy in these statuses, counted in the database."""
+    return session.scalar(select(func.count()).select_from(Offer).where(
+        Offer.vacancy_id == vacancy_id, Offer.status.in_(statuses)))
+
+
+def fresh_offer(session: Session, offer_id: int) -> Offer | None:
+    """The offer as the database has it now."""
+    return session.get(Offer, offer_id, populate_existing=True)
+
+
+def transition_offer(session: Session, offer_id: int, from_statuses, to_status: str, **values) -> bool:
+    """Move one offer from one of ``from_statuses`` to ``to_status``; False when it was not there."""
+    result = session.execute(
+        update(Offer).where(Offer.id == offer_id, Offer.status.in_(from_statuses))
+        .values(status=to_status, **values).execution_options(synchronize_session=False))
+    loaded = session.identity_map.get(session.identity_key(Offer, offer_id))
+    if loaded is not None:
+        session.expire(loaded)
+    return result.rowcount == 1
+
+
+def record_offer_event(session: Session, kind: str, offer: Offer, actor: str, **data) -> None:
+    """Append an event about an offer: subject "offer:<id>", with its offer, round and vacancy ids."""
+    person = offer.person
+    ledger.append(session, kind, actor=actor, person_id=person.id, household_id=person.household_id,
+                  subject=f"offer:{offer.id}",
+                  data={"offer_id": offer.id, "round_id": offer.round_id, "vacancy_id": offer.vacancy_id, **data})
+
+
+# -- SMS ----------------------------------------------------------------------------------------
+
+def offer_url(settings: OfferSettings, offer_id: int) -> str:
+    """The worker's page of an offer."""
+    return f"{settings.public_base_url}/w/o/{offer_id}"
+
+
+def wage_text(vacancy: Vacancy) -> str:
+    """Pay as a worker reads it."""
+    low, high = vacancy.wage_min, vacancy.wage_max
+    if low and high and low != high:
+        return f"月薪{low}-{high}元"
+    if low or high:
+        return f"月薪{low or high}元"
+    return "工资面议"
+
+
+def offer_message_data(offer: Offer, settings: OfferSettings) -> dict:
+    """Template fields of the job_offer SMS and its confirmations."""
+    vacancy, employer = offer.vacancy, offer.vacancy.employer
+    county = vacancy.county or employer.county
+    reasons = [r for r in offer.reasons or [] if r != "零就业家庭优先"]  # a reason for staff, not the worker
+    data = {
+        "title": vacancy.title, "employer": employer.name, "wage": wage_text(vacancy),
+        "place": employer.address or (county.name if county else "") or "详见链接",
+        "reason": reasons[0] if reasons else "适合您", "url": offer_url(settings, offer.id),
+    }
+    if offer.distance_km is not None:
+        data["distance_km"] = round(offer.distance_km, 1)
+    return data
+
+
+def delivery_channel(person: Person) -> str:
+    """"sms" when a text can reach the person, else "visit" (staff deliver it)."""
+    phone, _problem = normalised_phone(person.phone)
+    return "sms" if phone and not person.phone_invalid and not person.sms_opt_out else "visit"
+
+
+def _confirm(session: Session, offer: Offer, kind: MessageKind, actor: str, settings: OfferSettings) -> str:
+    if offer.channel == "sms":
+        data = offer_message_data(offer, settings)
+        fields = {"title", "url"} if kind == MessageKind.CONFIRM_DECLINED else {"employer", "title", "url"}
+        queue_message(session, person_id=offer.person_id, kind=kind, subject=f"offer:{offer.id}", actor=actor,
+                      data={name: data[name] for name in fields})
+    return kind.value
+
+
+# -- sending ----------------------------------------------------------------------------------
+
+def _blocker(session: Session, offer: Offer) -> str:
+    """Why this offer cannot be sent now, or ""."""
+    if session.scalar(select(EmploymentSpell.id).where(
+            EmploymentSpell.person_id == offer.person_id, EmploymentSpell.ended_on.is_(None)).limit(1)):
+        return "已就业"
+    if session.scalar(select(Offer.id).where(Offer.person_id == offer.person_id, Offer.status == "sent").limit(1)):
+        return "正在等另一份岗位的答复"
+    if session.scalar(select(Offer.id).where(
+            Offer.person_id == offer.person_id, Offer.vacancy_id == offer.vacancy_id,
+            Offer.status.in_(("accepted", "waitlisted", "hired"))).limit(1)):
+        return "已接受或候补这个岗位"
+    return ""
+
+
+def send_one(session: Session, offer_id: int, *, actor: str, automatic: bool, settings: OfferSettings) -> str:
+    """Send one offer (its vacancy already locked): "sent", "handled" or why it was skipped."""
+    offer = fresh_offer(session, offer_id)
+    if offer is None or offer.status not in SENDABLE_STATUSES:
+        return "handled"
+    reason = _blocker(session, offer)
+    if reason:
+        if offer.status == "proposed":  # reserves stay in the list for a later replacement
+            transition_offer(session, offer.id, ("proposed",), "skipped", skip_reason=reason)
+            record_offer_event(session, "offer_skipped", offer, actor, reason=reason)
+        return reason
+    now = utcnow()
+    channel = delivery_channel(offer.person)
+    values = {"sent_at": now, "expires_at": now + timedelta(hours=settings.expiry_hours), "channel": channel,
+              "automatic": automatic}
+    try:
+        with session.begin_nested():
+            moved = transition_offer(session, offer.id, SENDABLE_STATUSES, "sent", **values)
+    except IntegrityError:  # another transaction sent this person an offer first
+        return "正在等另一份岗位的答复"
+    if not moved:
+        return "handled"
+    offer = fresh_offer(session, offer.id)
+    if channel == "sms":
+        queue_message(session, person_id=offer.person_id, kind=MessageKind.JOB_OFFER, expects_reply=True,
+                      data=offer_message_data(offer, settings), subject=f"offer:{offer.id}", actor=actor)
+    record_offer_event(session, "offer_sent", offer, actor, person_id=offer.person_id, score=offer.score, rank=offer.rank,
+           features=dict(offer.features or {}), channel=channel, automatic=automatic, expires_at=offer.expires_at)
+    return "sent"
+
+
+def send_offers(session: Session, offer_ids, *, actor: str, settings: OfferSettings | None = None) -> SendResult:
+    """Send the given proposed offers (approval); safe to call twice or from two approvers at once."""
+    settings = settings or current_settings()
+    offers = session.scalars(select(Offer).where(Offer.id.in_(list(offer_ids))).order_by(Offer.id)).all()
+    lock_vacancies(session, {offer.vacancy_id for offer in offers})
+    result = SendResult()
+    for offer in offers_in_priority_order(session, [o.id for o in offers]):
+        outcome = send_one(session, offer.id, actor=actor, automatic=False, settings=settings)
+        if outcome == "sent":
+            result.sent.append(offer.id)
+        elif outcome == "handled":
+            result.already_handled.append(offer.id)
+        else:
+            result.skipped[offer.id] = outcome
+    return result
+
+
+def offers_in_priority_order(session: Session, offer_ids) -> list[Offer]:
+    """Offers with zero-employment households first, then by vacancy and rank."""
+    return list(session.scalars(
+        select(Offer).join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+        .where(Offer.id.in_(list(offer_ids)))
+        .order_by(Household.zero_employment.desc(), Offer.vacancy_id, Offer.rank, Offer.id)))
+
+
+def send_replacement(session: Session, vacancy: Vacancy, round_id: int, *, actor: str,
+                     settings: OfferSettings) -> int | None:
+    """Send the next reserve of the round for this vacancy when an opening is unclaimed."""
+    if count_offers(session, vacancy.id, CLAIMING_STATUSES) >= vacancy.openings or vacancy.status != "open":
+        return None
+    reserves = session.scalars(
+        select(Offer.id).join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+        .where(Offer.vacancy_id == vacancy.id, Offer.round_id == round_id, Offer.status == "reserve")
+        .order_by(Household.zero_employment.desc(), Offer.rank, Offer.id)).all()
+    for offer_id in reserves:
+        if send_one(session, offer_id, actor=actor, automatic=True, settings=settings) == "sent":
+            return offer_id
+    return None
+
+
+def fill_freed_place(session: Session, vacancy: Vacancy, round_id: int, *, actor: str,
+                     settings: OfferSettings) -> int | None:
+    """A place came free: the waiting list first, else a replacement offer. Returns the offer id."""
+    if count_offers(session, vacancy.id, FILLING_STATUSES) >= vacancy.openings:
+        return None
+    for offer in waiting_list(session, vacancy.id):
+        if transition_offer(session, offer.id, ("waitlisted",), "accepted"):
+            offer = fresh_offer(session, offer.id)
+            record_offer_event(session, "offer_accepted", offer, actor, from_waiting_list=True)
+            _confirm(session, offer, MessageKind.CONFIRM_ACCEPTED, actor, settings)
+            return offer.id
+    return send_replacement(session, vacancy, round_id, actor=actor, settings=settings)
+
+
+def waiting_list(session: Session, vacancy_id: int) -> list[Offer]:
+    """Who said yes to a full vacancy: zero-employment households first, then who answered first."""
+    return list(session.scalars(
+        select(Offer).join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+        .where(Offer.vacancy_id == vacancy_id, Offer.status == "waitlisted")
+        .order_by(Household.zero_employment.desc(), Offer.responded_at, Offer.id)
+        .execution_options(populate_existing=True)))
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+def answer_offer(session: Session, offer_id: int, person_id: int, accepted: bool, *, actor: str, via: str,
+                 settings: OfferSettings | None = None) -> str:
+    """The worker's yes or no (SMS, page, or staff at the door); returns the confirmation kind or ""."""
+    settings = settings or current_settings()
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.person_id != person_id:
+        raise WorkflowError("offer_id", f"找不到这个岗位推荐（编号 {offer_id}）")
+    vacancy = lock_vacancies(session, [offer.vacancy_id])[offer.vacancy_id]
+    offer = fresh_offer(session, offer_id)
+    if accepted:
+        return _take_yes(session, offer, vacancy, actor=actor, via=via, settings=settings)
+    return _take_no(session, offer, vacancy, actor=actor, via=via, settings=settings)
+
+
+def _take_yes(session, offer: Offer, vacancy: Vacancy, *, actor, via, settings) -> str:
+    if offer.status not in ANSWERABLE_YES:
+        return ""
+    was = offer.status
+    full = count_offers(session, vacancy.id, FILLING_STATUSES) >= vacancy.openings
+    now = utcnow()
+    if not transition_offer(session, offer.id, (was,), "waitlisted" if full else "accepted",
+                       responded_at=now, responded_via=via):
+        return ""
+    offer = fresh_offer(session, offer.id)
+    if full:
+        position = len(waiting_list(session, vacancy.id))
+        record_offer_event(session, "waitlisted", offer, actor, via=via, position=position)
+        confirmation = _confirm(session, offer, MessageKind.CONFIRM_WAITLISTED, actor, settings)
+    else:
+        record_offer_event(session, "offer_accepted", offer, actor, via=via, late=was != "sent")
+        confirmation = _confirm(session, offer, MessageKind.CONFIRM_ACCEPTED, actor, settings)
+    return confirmation
+
+
+def _take_no(session, offer: Offer, vacancy: Vacancy, *, actor, via, settings) -> str:
+    if offer.status not in ANSWERABLE_NO:
+        return ""
+    was = offer.status
+    if not transition_offer(session, offer.id, (was,), "declined", responded_at=utcnow(), responded_via=via):
+        return ""
+    offer = fresh_offer(session, offer.id)
+    record_offer_event(session, "offer_declined", offer, actor, via=via, previous=was)
+    confirmation = _confirm(session, offer, MessageKind.CONFIRM_DECLINED, actor, settings)
+    release_place(session, vacancy, offer.round_id, was, settings=settings)
+    return confirmation
+
+
+def release_place(session: Session, vacancy: Vacancy, round_id: int, was: str, *, settings: OfferSettings) -> None:
+    """An offer in ``was`` has ended (declined, withdrawn): a held place goes to the waiting list or
+    the next candidate, an unanswered one to the next candidate; a waiting-list entry frees nothing."""
+    if was == "accepted":
+        fill_freed_place(session, vacancy, round_id, actor="system", settings=settings)
+    elif was == "sent":
+        send_replacement(session, vacancy, round_id, actor="system", settings=settings)
+
+
+
+def handle_offer_reply(session: Session, subject_id: int, person_id: int, accepted: bool, *,
+                       actor: str, via: str) -> str:
+    """Reply handler for subject "offer:<id>" (jobmatch.services.answers)."""
+    return answer_offer(session, subject_id, person_id, accepted, actor=actor, via=via)
+
+
+register_reply_handler("offer", handle_offer_reply)
+
+
+def open_ask_of(session: Session, offer_id: int) -> Message | None:
+    """The offer's SMS still waiting for an answer, if any."""
+    return session.scalars(select(Message).where(
+        Message.subject == f"offer:{offer_id}", Message.expects_reply.is_(True), Message.answered_at.is_(None))
+        .order_by(Message.id.desc()).limit(1)).first()
+
+
+def answer_offer_by_id(session: Session, offer_id: int, accepted: bool, *, actor: str, via: str) -> str:
+    """Answer an offer for its worker (their page, or staff at the door), closing its SMS ask too."""
+    offer = session.get(Offer, offer_id) if isinstance(offer_id, int) else None
+    if offer is None:
+        raise WorkflowError("offer_id", f"找不到这个岗位推荐（编号 {offer_id}）")
+    message = open_ask_of(session, offer_id)
+    if message is not None:
+        return replies.answer_message(session, message, accepted, actor=actor, via=via)
+    return answer_offer(session, offer_id, offer.person_id, accepted, actor=actor, via=via)
+
+
+# -- expiry ----------------------------------------------------------------------------------
+
+def expire_offers(session: Session, *, actor: str = "system", now: datetime | None = None,
+                  settings: OfferSettings | None = None) -> list[int]:
+    """Expire sent offers past their time and send replacements; returns the expired ids."""
+    settings = settings or current_settings()
+    now = now or utcnow()
+    due = session.execute(select(Offer.id, Offer.vacancy_id).where(
+        Offer.status == "sent", Offer.expires_at <= now).order_by(Offer.vacancy_id, Offer.id)).all()
+    if not due:
+        return []
+    vacancies = lock_vacancies(session, {vacancy_id for _id, vacancy_id in due})
+    expired = []
+    for offer_id, vacancy_id in due:
+        if not transition_offer(session, offer_id, ("sent",), "expired"):
+            continue  # answered meanwhile
+        offer = fresh_offer(session, offer_id)
+        record_offer_event(session, "offer_expired", offer, actor, expired_at=offer.expires_at)
+        expired.append(offer_id)
+        send_replacement(session, vacancies[vacancy_id], offer.round_id, actor=actor, settings=settings)
+    return expired

@@ -1,0 +1,176 @@
+"""The matching engine's records built from the database: persons as workers, vacancies as vacancies.
+
+Decisions (the engine's data model is /work/shared/formats/matching-io.md):
+- Workers are the members with labour capacity who want work, plus employed members
+  (sent as ``employed``: ranked, never allocated, and they tell the engine which
+  households already have someone in work).
+- Workers who wait on an answer (a ``sent`` offer) or hold a place (``accepted``) are
+  left out: one live offer per worker.
+- Home is the settlement's location, else the county's; a worker with neither is left out.
+- ``welfare_eligible`` (rule 2): cannot leave the site, half or weak labour, a disability,
+  or older — women from 40 and men from 50 (the "4050" group of 就业困难人员).
+- ``cannot_leave_site`` means mobility "site" whatever the roster says.
+- Workers who opted out of SMS or have no valid phone are matched like everyone else;
+  their offers are delivered by a staff visit (see jobmatch.services.offers.lifecycle).
+- A vacancy's openings are what is left: openings minus offers that are sent, accepted
+  or hired. A vacancy with none left is not sent to the engine.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from jobmatch.clock import local_today
+from jobmatch.models import County, EmploymentSpell, Employer, Household, Offer, Person, Vacancy
+from jobmatch.models.offers import CLAIMING_STATUSES
+from matching import records
+
+OLDER_WORKER_AGE = {"female": 40, "male": 50}
+WAITING_STATUSES = ("sent", "accepted")
+
+
+@dataclass
+class EngineInput:
+    """Workers and vacancies for one run, with the database rows behind their ids."""
+
+    workers: list[records.Worker] = field(default_factory=list)
+    vacancies: list[records.Vacancy] = field(default_factory=list)
+    persons: dict[str, Person] = field(default_factory=dict)
+    vacancy_rows: dict[str, Vacancy] = field(default_factory=dict)
+    workers_without_location: int = 0
+
+
+def age_on(birth_date: date | None, today: date) -> int | None:
+    """Whole years of age on ``today``."""
+    if birth_date is None:
+        return None
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def county_text(county: County | None) -> str:
+    """Province and county name, so the engine can tell the province."""
+    if county is None:
+        return ""
+    return f"{county.province or ''}{county.name}"
+
+
+def is_welfare_eligible(person: Person, age: int | None) -> bool:
+    """Rule 2's priority groups: cannot leave the site, half/weak labour, disabled, older."""
+    older = age is not None and age >= OLDER_WORKER_AGE.get(person.gender, 50)
+    return person.cannot_leave_site or person.capacity in ("half", "weak") or person.disability != "none" or older
+
+
+def employed_person_ids(session: Session, person_ids) -> set[int]:
+    """Those of the given persons who have a current employment spell."""
+    ids = list(person_ids)
+    if not ids:
+        return set()
+    return set(session.scalars(select(EmploymentSpell.person_id).where(
+        EmploymentSpell.ended_on.is_(None), EmploymentSpell.person_id.in_(ids))))
+
+
+def persons_waiting_on_offers(session: Session) -> set[int]:
+    """Persons with a sent offer to answer or an accepted place."""
+    return set(session.scalars(select(Offer.person_id).where(Offer.status.in_(WAITING_STATUSES))))
+
+
+def worker_record(person: Person, *, employed: bool, today: date) -> records.Worker | None:
+    """The engine's view of one person; None when there is no home location."""
+    household = person.household
+    settlement, county = household.settlement, household.county
+    lat, lon = (settlement.lat, settlement.lon) if settlement.lat is not None else (county.lat, county.lon)
+    if lat is None or lon is None:
+        return None
+    age = age_on(person.birth_date, today)
+    mobility = "site" if person.cannot_leave_site else (person.mobility or "county")
+    return records.Worker(
+        id=str(person.id), household_id=str(household.id), lat=lat, lon=lon,
+        skills=tuple(person.skills or ()), certificates=tuple(person.certificates or ()),
+        capacity=person.capacity, mobility=mobility, max_commute_km=person.max_commute_km,
+        county=county_text(county), age=age, wage_expectation=person.wage_expectation,
+        zero_employment_household=household.zero_employment,
+        welfare_eligible=is_welfare_eligible(person, age), employed=employed,
+    )
+
+
+def scope_persons(session: Session, *, county_id: int, settlement_id: int | None,
+                  person_id: int | None = None) -> list[Person]:
+    """Members with labour capacity of the households in the scope (only ``person_id`` when given),
+    zero-employment households first."""
+    query = (
+        select(Person).join(Household, Person.household_id == Household.id)
+        .where(Household.county_id == county_id, Person.capacity != "none")
+        .options(selectinload(Person.household).selectinload(Household.settlement),
+                 selectinload(Person.household).selectinload(Household.county))
+        .order_by(Household.zero_employment.desc(), Person.id)
+    )
+    if settlement_id is not None:
+        query = query.where(Household.settlement_id == settlement_id)
+    if person_id is not None:
+        query = query.where(Person.id == person_id)
+    return list(session.scalars(query))
+
+
+def claimed_openings(session: Session, vacancy_ids) -> dict[int, int]:
+    """Per vacancy, offers that hold or claim an opening (sent, accepted, hired)."""
+    ids = list(vacancy_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Offer.vacancy_id, func.count()).where(Offer.vacancy_id.in_(ids), Offer.status.in_(CLAIMING_STATUSES))
+        .group_by(Offer.vacancy_id))
+    return {vacancy_id: count for vacancy_id, count in rows}
+
+
+def vacancy_county(vacancy: Vacancy) -> County | None:
+    """The county of the workplace: the vacancy's own, else its employer's."""
+    return vacancy.county or (vacancy.employer.county if vacancy.employer else None)
+
+
+def vacancy_record(vacancy: Vacancy, openings_left: int) -> records.Vacancy:
+    """The engine's view of one vacancy with the openings still to fill."""
+    return records.Vacancy(
+        id=str(vacancy.id), title=vacancy.title, openings=openings_left, lat=vacancy.lat, lon=vacancy.lon,
+        skills=tuple(vacancy.skills or ()), description=vacancy.description or "",
+        county=county_text(vacancy_county(vacancy)), kind=vacancy.kind, physical_demand=vacancy.physical_demand,
+        wage_min=vacancy.wage_min, wage_max=vacancy.wage_max, age_min=vacancy.age_min, age_max=vacancy.age_max,
+        dormitory=vacancy.dormitory, hours=vacancy.hours,
+    )
+
+
+def build_engine_input(session: Session, *, county_id: int, settlement_id: int | None,
+                       vacancies: list[Vacancy], person_id: int | None = None) -> EngineInput:
+    """Workers of the scope (only ``person_id`` when given) and the given vacancies (those with
+    openings left) as engine records."""
+    result, today = EngineInput(), local_today()
+    claimed = claimed_openings(session, [v.id for v in vacancies])
+    for vacancy in vacancies:
+        left = vacancy.openings - claimed.get(vacancy.id, 0)
+        if left > 0:
+            result.vacancies.append(vacancy_record(vacancy, left))
+            result.vacancy_rows[str(vacancy.id)] = vacancy
+    persons = scope_persons(session, county_id=county_id, settlement_id=settlement_id, person_id=person_id)
+    employed = employed_person_ids(session, [p.id for p in persons])
+    waiting = persons_waiting_on_offers(session)
+    for person in persons:
+        is_employed = person.id in employed
+        if person.id in waiting or not (is_employed or person.wants_work):
+            continue
+        worker = worker_record(person, employed=is_employed, today=today)
+        if worker is None:
+            result.workers_without_location += 1
+            continue
+        result.workers.append(worker)
+        result.persons[worker.id] = person
+    return result
+
+
+def load_vacancies(session: Session, vacancy_ids) -> list[Vacancy]:
+    """Vacancies by id with their employer and counties loaded, in id order."""
+    return list(session.scalars(
+        select(Vacancy).where(Vacancy.id.in_(list(vacancy_ids)))
+        .options(selectinload(Vacancy.county), selectinload(Vacancy.employer).selectinload(Employer.county))
+        .order_by(Vacancy.id)))
+

@@ -1,0 +1,131 @@
+"""What a worker's own pages show: their offers, the fairs and courses of their county.
+
+Read-only query helpers; the answers go through jobmatch.services.offers.lifecycle/replies,
+fairs, training and messaging like every other channel.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from jobmatch.clock import local_today
+from jobmatch.models import Fair, FairAttendee, Message, Offer, Person, TrainingCourse, TrainingEnrolment, Vacancy
+from matching.taxonomy import load_taxonomy
+
+# Offers a worker sees: sent to them, and what became of those.
+WORKER_OFFER_STATUSES = ("sent", "accepted", "waitlisted", "hired", "declined", "expired", "not_hired", "withdrawn")
+OFFER_STATUS_TEXT = {
+    "sent": "等您答复", "accepted": "您已接受，单位会打电话联系您", "waitlisted": "您已报名，在候补名单上，有空位会通知您",
+    "hired": "已录用", "declined": "您没有接受", "expired": "已过答复期限", "not_hired": "单位这次没有录用",
+    "withdrawn": "您已在其他岗位录用，这份推荐已撤回",
+}
+# Which answers the page offers in each status (offers.ANSWERABLE_YES / ANSWERABLE_NO).
+CAN_ACCEPT = ("sent", "expired", "declined")
+CAN_DECLINE = ("sent", "accepted", "waitlisted")
+STAFF_ONLY_REASONS = ("零就业家庭优先",)
+
+
+def worker_reasons(offer: Offer) -> list[str]:
+    """The reasons a worker reads (reasons meant for staff left out)."""
+    return [r for r in offer.reasons or [] if r not in STAFF_ONLY_REASONS]
+
+
+def worker_offers(session: Session, person_id: int, limit: int = 10) -> list[Offer]:
+    """The worker's offers: those waiting for an answer first, then the newest."""
+    offers = session.scalars(
+        select(Offer).where(Offer.person_id == person_id, Offer.status.in_(WORKER_OFFER_STATUSES))
+        .options(selectinload(Offer.vacancy).selectinload(Vacancy.employer))
+        .order_by(Offer.sent_at.desc(), Offer.id.desc()).limit(limit)).all()
+    return sorted(offers, key=lambda o: o.status != "sent")
+
+
+def worker_offer(session: Session, person_id: int, offer_id: int) -> Offer | None:
+    """An offer sent to the worker, or to a member of their household who shares their phone
+    (the SMS went to that phone, and sign-in by that phone picks one member); else None."""
+    offer = session.get(Offer, offer_id) if 0 < offer_id < 2**31 else None
+    if offer is None or offer.status not in WORKER_OFFER_STATUSES:
+        return None
+    if offer.person_id != person_id:
+        me = session.get(Person, person_id)
+        other = offer.person
+        if me is None or not me.phone or other.household_id != me.household_id or other.phone != me.phone:
+            return None
+    return offer
+
+
+@dataclass(frozen=True)
+class FairForWorker:
+    fair: Fair
+    attendee: FairAttendee | None
+
+    @property
+    def state(self) -> str:
+        """registered | declined | invited | open."""
+        a = self.attendee
+        if a is None:
+            return "open"
+        if a.registered_at is not None:
+            return "registered"
+        if a.declined_at is not None:
+            return "declined"
+        return "invited"
+
+
+def worker_fairs(session: Session, person: Person) -> list[FairForWorker]:
+    """Fairs in the worker's county from today on, soonest first."""
+    fairs = session.scalars(select(Fair).where(Fair.county_id == person.household.county_id,
+                                               Fair.held_on >= local_today())
+                            .order_by(Fair.held_on, Fair.id).limit(10)).all()
+    return [FairForWorker(f, worker_attendee(session, f.id, person.id)) for f in fairs]
+
+
+def worker_fair(session: Session, person: Person, fair_id: int) -> Fair | None:
+    """A fair of the worker's county, or None."""
+    fair = session.get(Fair, fair_id) if 0 < fair_id < 2**31 else None
+    return fair if fair is not None and fair.county_id == person.household.county_id else None
+
+
+def worker_attendee(session: Session, fair_id: int, person_id: int) -> FairAttendee | None:
+    return session.scalar(select(FairAttendee).where(FairAttendee.fair_id == fair_id,
+                                                     FairAttendee.person_id == person_id))
+
+
+def open_fair_ask(session: Session, fair_id: int, person_id: int) -> Message | None:
+    """The invitation or reminder SMS still waiting for this person's 1 or 2."""
+    return session.scalars(select(Message).where(
+        Message.person_id == person_id, Message.subject == f"fair_invitation:{fair_id}",
+        Message.expects_reply.is_(True), Message.answered_at.is_(None),
+        Message.status.not_in(("failed", "cancelled"))).order_by(Message.id.desc()).limit(1)).first()
+
+
+@dataclass(frozen=True)
+class CourseForWorker:
+    course: TrainingCourse
+    skill: str
+    enrolment: TrainingEnrolment | None
+    places_left: int
+
+
+def skill_name(occupation_code: str) -> str:
+    try:
+        return load_taxonomy().by_code(occupation_code).name
+    except (KeyError, LookupError):
+        return occupation_code
+
+
+def worker_courses(session: Session, person: Person) -> list[CourseForWorker]:
+    """Courses of the worker's county not yet over, and those the worker is enrolled in."""
+    courses = session.scalars(
+        select(TrainingCourse).where(TrainingCourse.county_id == person.household.county_id,
+                                     TrainingCourse.ends_on >= local_today())
+        .options(selectinload(TrainingCourse.enrolments)).order_by(TrainingCourse.starts_on, TrainingCourse.id)
+        .limit(10)).all()
+    return [CourseForWorker(c, skill_name(c.occupation_code),
+                            next((e for e in c.enrolments if e.person_id == person.id), None),
+                            c.capacity - len(c.enrolments)) for c in courses]
+
+
+def worker_course(session: Session, person: Person, course_id: int) -> TrainingCourse | None:
+    course = session.get(TrainingCourse, course_id) if 0 < course_id < 2**31 else None
+    return course if course is not None and course.county_id == person.household.county_id else None

@@ -1,0 +1,1 @@
+"""The county's monthly report and the employment-rate trend."""

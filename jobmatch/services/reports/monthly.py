@@ -1,0 +1,229 @@
+"""The county's monthly report (月报) and the employment-rate trend, computed from the ledger tables.
+
+Employment on a day is read from employment spells (started on or before, not ended by
+then), so past months are reported as they were, not as they are now.
+"""
+
+import calendar
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from jobmatch.clock import LOCAL_TZ, local_today
+from jobmatch.db import in_chunks
+from jobmatch.models import (County, Employer, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
+                             Person, Settlement, TrainingCourse, WelfareAppointment, WelfarePost)
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class ReportError(ValueError):
+    pass
+
+
+@dataclass
+class SettlementRow:
+    name: str
+    households: int = 0
+    labourers: int = 0
+    employed: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+    zero_employment: int = 0
+    followed_up: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.employed / self.labourers if self.labourers else None
+
+
+@dataclass
+class MonthlyReport:
+    county: County
+    year: int
+    month: int
+    as_of: date
+    settlements: list[SettlementRow]
+    zero_employment_households: list[Household]
+    welfare_posts: list[dict]
+    fairs: list[Fair]
+    fair_counts: dict = field(default_factory=dict)  # fair id -> {"checked_in": n, "agreed": n}
+    training: list[dict] = field(default_factory=list)
+    hiring_subsidies: list[dict] = field(default_factory=list)
+
+    @property
+    def total(self) -> SettlementRow:
+        total = SettlementRow("合计")
+        for row in self.settlements:
+            total.households += row.households
+            total.labourers += row.labourers
+            total.employed += row.employed
+            total.by_kind.update(row.by_kind)
+            total.zero_employment += row.zero_employment
+            total.followed_up += row.followed_up
+        return total
+
+
+def parse_month(text: str | None) -> tuple[int, int]:
+    today = local_today()
+    if not text:
+        return today.year, today.month
+    match = _MONTH.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+        raise ReportError("月份应写成 2026-11 这样。")
+    return int(match.group(1)), int(match.group(2))
+
+
+def monthly_report(session: Session, county: County, year: int, month: int) -> MonthlyReport:
+    first = date(year, month, 1)
+    as_of = min(date(year, month, calendar.monthrange(year, month)[1]), local_today())
+    settlements = list(session.scalars(select(Settlement).where(Settlement.county_id == county.id)
+                                       .order_by(Settlement.name)))
+    rows = {s.id: SettlementRow(s.name) for s in settlements}
+    people = _labourers(session, list(rows))
+    spells = _spells_by_person(session, [p.person_id for p in people])
+    for person in people:
+        row = rows[person.settlement_id]
+        row.labourers += 1
+        kind = employment_on(spells.get(person.person_id, []), as_of)
+        if kind:
+            row.employed += 1
+            row.by_kind[kind] += 1
+    for settlement_id, households, zero in session.execute(
+            select(Household.settlement_id, func.count(Household.id),
+                   func.sum(case((Household.zero_employment, 1), else_=0)))
+            .where(Household.settlement_id.in_(rows)).group_by(Household.settlement_id)):
+        rows[settlement_id].households, rows[settlement_id].zero_employment = households, int(zero or 0)
+    for settlement_id, count in _followed_up(session, list(rows), first, as_of):
+        rows[settlement_id].followed_up = count
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    fairs = list(session.scalars(select(Fair).where(Fair.county_id == county.id, Fair.held_on >= first,
+                                                    Fair.held_on <= last).order_by(Fair.held_on)))
+    return MonthlyReport(
+        county=county, year=year, month=month, as_of=as_of, settlements=list(rows.values()),
+        zero_employment_households=list(session.scalars(
+            select(Household).where(Household.settlement_id.in_(rows), Household.zero_employment)
+            .order_by(Household.settlement_id, Household.household_no))),
+        welfare_posts=_welfare_posts(session, list(rows), as_of),
+        fairs=fairs, fair_counts=_fair_counts(session, [f.id for f in fairs]),
+        training=_training(session, county.id, first, last),
+        hiring_subsidies=_hiring_subsidies(session, county.id, as_of),
+    )
+
+
+def employment_on(spells, day: date) -> str | None:
+    """The kind of the spell held on ``day`` (the latest started), None when not employed."""
+    held = [s for s in spells if s.started_on <= day and (s.ended_on is None or s.ended_on > day)]
+    return max(held, key=lambda s: (s.started_on, s.id)).kind if held else None
+
+
+def employment_trend(session: Session, settlement_ids: set[int], months: int = 12) -> list[tuple[str, float | None]]:
+    """Employment rate at the end of each of the last ``months`` months, oldest first."""
+    people = _labourers(session, list(settlement_ids))
+    spells = _spells_by_person(session, [p.person_id for p in people])
+    today = local_today()
+    points = []
+    for back in range(months - 1, -1, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        month += 1
+        day = min(date(year, month, calendar.monthrange(year, month)[1]), today)
+        employed = sum(1 for p in people if employment_on(spells.get(p.person_id, []), day))
+        points.append((f"{year}-{month:02d}", employed / len(people) if people else None))
+    return points
+
+
+def _labourers(session, settlement_ids):
+    return session.execute(select(Person.id.label("person_id"), Household.settlement_id)
+                           .join(Household).where(Household.settlement_id.in_(settlement_ids),
+                                                  Person.capacity != "none")).all()
+
+
+def _spells_by_person(session, person_ids) -> dict[int, list]:
+    spells = defaultdict(list)
+    for chunk in in_chunks(person_ids):
+        for spell in session.execute(select(EmploymentSpell.id, EmploymentSpell.person_id, EmploymentSpell.kind,
+                                            EmploymentSpell.started_on, EmploymentSpell.ended_on)
+                                     .where(EmploymentSpell.person_id.in_(chunk))):
+            spells[spell.person_id].append(spell)
+    return spells
+
+
+def _followed_up(session, settlement_ids, first: date, last: date):
+    start = datetime.combine(first, time(), LOCAL_TZ)
+    end = datetime.combine(last + timedelta(days=1), time(), LOCAL_TZ)
+    return session.execute(
+        select(Household.settlement_id, func.count(func.distinct(FollowUp.household_id)))
+        .join(Household, Household.id == FollowUp.household_id)
+        .where(Household.settlement_id.in_(settlement_ids), FollowUp.contacted_at >= start, FollowUp.contacted_at < end)
+        .group_by(Household.settlement_id)).all()
+
+
+def _welfare_posts(session, settlement_ids, as_of: date) -> list[dict]:
+    posts = []
+    for post in session.scalars(select(WelfarePost).where(WelfarePost.settlement_id.in_(settlement_ids))
+                                .order_by(WelfarePost.settlement_id, WelfarePost.id)):
+        filled = session.scalar(select(func.count(WelfareAppointment.id)).where(
+            WelfareAppointment.post_id == post.id, WelfareAppointment.started_on <= as_of,
+            (WelfareAppointment.exited_on.is_(None)) | (WelfareAppointment.exited_on > as_of)))
+        posts.append({"settlement": post.settlement.name, "title": post.title, "quota": post.quota,
+                      "filled": filled, "monthly_subsidy": post.monthly_subsidy,
+                      "subsidy_total": filled * post.monthly_subsidy})
+    return posts
+
+
+
+def _fair_counts(session, fair_ids) -> dict[int, dict]:
+    """Per fair: visitors checked in, and workers who agreed a hire (an offer or a hire recorded)."""
+    counts = {fair_id: {"checked_in": 0, "agreed": 0} for fair_id in fair_ids}
+    if fair_ids:
+        for fair_id, n in session.execute(select(FairAttendee.fair_id, func.count()).where(
+                FairAttendee.fair_id.in_(fair_ids), FairAttendee.checked_in_at.is_not(None))
+                .group_by(FairAttendee.fair_id)):
+            counts[fair_id]["checked_in"] = n
+        for fair_id, n in session.execute(select(FairOutcome.fair_id, func.count(func.distinct(FairOutcome.person_id)))
+                                          .where(FairOutcome.fair_id.in_(fair_ids),
+                                                 FairOutcome.stage.in_(("offer", "hire")))
+                                          .group_by(FairOutcome.fair_id)):
+            counts[fair_id]["agreed"] = n
+    return counts
+
+
+def _training(session, county_id: int, first: date, last: date) -> list[dict]:
+    """Courses of the county running in the month: enrolled, finished (this month and in all), certificates."""
+    from jobmatch.services.people.worker_home import skill_name
+
+    start = datetime.combine(first, time(), LOCAL_TZ)
+    end = datetime.combine(last + timedelta(days=1), time(), LOCAL_TZ)
+    lines = []
+    for course in session.scalars(select(TrainingCourse).where(
+            TrainingCourse.county_id == county_id, TrainingCourse.starts_on <= last, TrainingCourse.ends_on >= first)
+            .order_by(TrainingCourse.starts_on, TrainingCourse.id)):
+        enrolments = course.enrolments
+        done = [e for e in enrolments if e.completed_at is not None]
+        lines.append({"name": course.name, "skill": skill_name(course.occupation_code),
+                      "starts_on": course.starts_on, "ends_on": course.ends_on, "capacity": course.capacity,
+                      "enrolled": len(enrolments), "completed": len(done),
+                      "completed_this_month": sum(start <= e.completed_at < end for e in done),
+                      "certified": sum(bool(e.certificate) for e in done)})
+    return lines
+
+
+def _hiring_subsidies(session, county_id: int, as_of: date) -> list[dict]:
+    """Rule 7 per employer of the county, as of the report's day: eligible (and amount), pending, not eligible."""
+    from jobmatch.services.offers.hiring import subsidy_line
+
+    per_employer: dict[int, dict] = {}
+    spells = session.execute(select(EmploymentSpell, Employer.name).join(Employer, Employer.id == EmploymentSpell.employer_id)
+                             .where(Employer.county_id == county_id, EmploymentSpell.started_on <= as_of)
+                             .order_by(Employer.name, EmploymentSpell.id)).all()
+    for spell, employer_name in spells:
+        line = subsidy_line(spell, as_of)
+        row = per_employer.setdefault(spell.employer_id, {"employer": employer_name, "hires": 0, "eligible": 0,
+                                                          "amount": 0, "pending": 0, "not_eligible": 0})
+        row["hires"] += 1
+        row[line.status] += 1
+        row["amount"] += line.amount
+    return list(per_employer.values())

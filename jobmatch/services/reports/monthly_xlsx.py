@@ -1,0 +1,133 @@
+"""The county monthly report written as .xlsx in the layout county offices keep (one sheet per part)."""
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from jobmatch.clock import LOCAL_TZ
+from jobmatch.services.reports.monthly import MonthlyReport
+from jobmatch.vocabulary import EMPLOYMENT_LABELS, SPELL_KINDS
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def write_report_xlsx(report: MonthlyReport, target) -> None:
+    workbook = Workbook()
+    period = f"{report.year}年{report.month}月"
+    _employment_sheet(workbook.active, report, period)
+    _zero_employment_sheet(workbook.create_sheet("零就业家庭"), report, period)
+    _welfare_sheet(workbook.create_sheet("公益性岗位"), report, period)
+    _fairs_sheet(workbook.create_sheet("招聘会"), report, period)
+    _training_sheet(workbook.create_sheet("培训"), report, period)
+    _subsidy_sheet(workbook.create_sheet("就业补贴"), report, period)
+    workbook.save(target)
+
+
+def _employment_sheet(sheet, report: MonthlyReport, period: str) -> None:
+    sheet.title = "就业情况"
+    headers = (["安置点", "户数", "劳动力人数", "已就业人数", "就业率"]
+               + [EMPLOYMENT_LABELS[k] for k in SPELL_KINDS] + ["零就业家庭户数", "本月回访户数"])
+    _title(sheet, f"{report.county.name}易地扶贫搬迁安置点就业情况月报（{period}，截至{report.as_of:%Y-%m-%d}）",
+           len(headers))
+    _header(sheet, 3, headers)
+    rows = report.settlements + [report.total]
+    for offset, row in enumerate(rows):
+        values = ([row.name, row.households, row.labourers, row.employed, row.rate]
+                  + [row.by_kind.get(k, 0) for k in SPELL_KINDS] + [row.zero_employment, row.followed_up])
+        _row(sheet, 4 + offset, values, bold=row is rows[-1])
+        sheet.cell(4 + offset, 5).number_format = "0.0%"
+    _widths(sheet, [22] + [12] * (len(headers) - 1))
+
+
+def _zero_employment_sheet(sheet, report, period) -> None:
+    headers = ["序号", "安置点", "户编号", "劳动力人数", "列入日期"]
+    _title(sheet, f"{report.county.name}零就业家庭名单（{period}）", len(headers))
+    _header(sheet, 3, headers)
+    for index, household in enumerate(report.zero_employment_households, start=1):
+        since = household.zero_employment_since
+        _row(sheet, 3 + index, [index, household.settlement.name, household.household_no, household.labourers,
+                                since.astimezone(LOCAL_TZ).strftime("%Y-%m-%d") if since else ""])
+    if not report.zero_employment_households:
+        sheet.cell(4, 1, "本月无零就业家庭")
+    _widths(sheet, [8, 22, 18, 12, 14])
+
+
+def _welfare_sheet(sheet, report, period) -> None:
+    headers = ["安置点", "岗位", "设岗数", "在岗人数", "月补贴标准（元）", "本月补贴合计（元）"]
+    _title(sheet, f"{report.county.name}公益性岗位及补贴（{period}）", len(headers))
+    _header(sheet, 3, headers)
+    for index, post in enumerate(report.welfare_posts):
+        _row(sheet, 4 + index, [post["settlement"], post["title"], post["quota"], post["filled"],
+                                post["monthly_subsidy"], post["subsidy_total"]])
+    total_row = 4 + len(report.welfare_posts)
+    _row(sheet, total_row, ["合计", "", sum(p["quota"] for p in report.welfare_posts),
+                            sum(p["filled"] for p in report.welfare_posts), "",
+                            sum(p["subsidy_total"] for p in report.welfare_posts)], bold=True)
+    _widths(sheet, [22, 26, 10, 10, 16, 18])
+
+
+def _fairs_sheet(sheet, report, period) -> None:
+    headers = ["日期", "招聘会", "地点", "岗位数", "到场人数", "达成意向"]
+    _title(sheet, f"{report.county.name}专场招聘会（{period}）", len(headers))
+    _header(sheet, 3, headers)
+    for index, fair in enumerate(report.fairs):
+        counts = report.fair_counts.get(fair.id, {"checked_in": 0, "agreed": 0})
+        _row(sheet, 4 + index, [fair.held_on.isoformat(), fair.name, fair.place, len(fair.vacancies),
+                                counts["checked_in"], counts["agreed"]])
+    if not report.fairs:
+        sheet.cell(4, 1, "本月无招聘会")
+    _widths(sheet, [12, 34, 26, 10, 10, 10])
+
+
+def _training_sheet(sheet, report, period) -> None:
+    headers = ["培训班", "工种", "开课日期", "结课日期", "名额", "报名人数", "结业人数", "其中本月结业", "取得证书"]
+    _title(sheet, f"{report.county.name}技能培训情况（{period}）", len(headers))
+    _header(sheet, 3, headers)
+    keys = ("enrolled", "completed", "completed_this_month", "certified")
+    for index, line in enumerate(report.training):
+        _row(sheet, 4 + index, [line["name"], line["skill"], line["starts_on"].isoformat(), line["ends_on"].isoformat(),
+                                line["capacity"], *(line[k] for k in keys)])
+    _row(sheet, 4 + len(report.training), ["合计", "", "", "", sum(t["capacity"] for t in report.training),
+                                           *(sum(t[k] for t in report.training) for k in keys)], bold=True)
+    _widths(sheet, [28, 16, 12, 12, 8, 10, 10, 12, 10])
+
+
+def _subsidy_sheet(sheet, report, period) -> None:
+    headers = ["用人单位", "吸纳搬迁群众（人）", "符合补贴条件（人）", "补贴金额（元）", "待满六个月（人）", "不符合条件（人）"]
+    _title(sheet, f"{report.county.name}企业吸纳就业补贴（{period}，截至{report.as_of:%Y-%m-%d}）", len(headers))
+    sheet.cell(2, 1, "每吸纳一名搬迁群众，签订一年以上劳动合同并缴纳社会保险、稳定就业满六个月，补贴1000元。")
+    _header(sheet, 3, headers)
+    keys = ("hires", "eligible", "amount", "pending", "not_eligible")
+    for index, line in enumerate(report.hiring_subsidies):
+        _row(sheet, 4 + index, [line["employer"], *(line[k] for k in keys)])
+    _row(sheet, 4 + len(report.hiring_subsidies),
+         ["合计", *(sum(line[k] for line in report.hiring_subsidies) for k in keys)], bold=True)
+    _widths(sheet, [34, 16, 16, 14, 16, 16])
+
+
+def _title(sheet, text, width) -> None:
+    sheet.cell(1, 1, text).font = Font(bold=True, size=14)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.cell(1, 1).alignment = Alignment(horizontal="center")
+
+
+def _header(sheet, row, headers) -> None:
+    for column, text in enumerate(headers, start=1):
+        cell = sheet.cell(row, column, text)
+        cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _row(sheet, row, values, bold=False) -> None:
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row, column, value)
+        cell.border = _BORDER
+        if bold:
+            cell.font = Font(bold=True)
+
+
+def _widths(sheet, widths) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width

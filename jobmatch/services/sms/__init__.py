@@ -1,0 +1,1 @@
+"""SMS: the outbox, delivery through the provider, texts coming in, what a worker's page asks."""

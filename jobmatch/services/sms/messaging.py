@@ -1,0 +1,235 @@
+"""Queuing SMS into the outbox, and what a worker's page needs: open asks, answers, opt-out.
+
+``queue_message`` writes the outbox row in the caller's transaction, so the text exists
+if and only if the offer, post or invitation it announces does. The body is rendered
+now (with SMS_SIGNATURE) and the phone normalised now; the rules that depend on the
+moment of sending (daily cap, duplicate text, opt-out) are applied again when it goes
+(jobmatch.services.sms.outbox).
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import Integer, any_, bindparam, insert, select, text, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Session
+
+from jobmatch import ledger
+from jobmatch.clock import utcnow
+from jobmatch.config import current_config
+from jobmatch.db import is_postgresql
+from jobmatch.models import Message, Person
+from jobmatch.services import answers as replies
+from notifications.kinds import MessageKind, as_kind
+from notifications.phones import InvalidPhone, mask_phone, normalise_phone
+from notifications.rules import in_quiet_hours, is_push, send_time_for
+from notifications.templates import RenderedMessage, render
+
+# Set on a session whose transaction queued messages; the in-process sender wakes on commit.
+QUEUED_FLAG = "jobmatch.sms_queued"
+
+
+@dataclass
+class QueuedRow:
+    """One message to queue in bulk: the same arguments queue_message takes."""
+
+    person_id: int
+    kind: str
+    data: dict[str, Any]
+    subject: str = ""
+    expects_reply: bool = False
+
+
+def queue_message(session: Session, *, person_id: int, kind: "MessageKind | str", data: dict[str, Any],
+                  subject: str = "", expects_reply: bool = False, actor: str) -> Message:
+    """Write one outbox row (and its ledger event) in the caller's transaction."""
+    row = QueuedRow(person_id, as_kind(kind).value, data, subject, expects_reply)
+    [message_id] = queue_messages_bulk(session, [row], actor=actor)
+    return session.get(Message, message_id)
+
+
+def queue_messages_bulk(session: Session, rows: Iterable[QueuedRow | dict], *, actor: str) -> list[int]:
+    """Queue many messages with one INSERT and one ledger append; returns their ids in order.
+
+    The ledger gets one ``sms_queued_bulk`` event per subject (count and id range) rather
+    than one per person; each person's ``sms_sent`` follows when their text goes out.
+    Messages that cannot go (bad number, opted out) still get an event each.
+    """
+    queued = [row if isinstance(row, QueuedRow) else QueuedRow(**row) for row in rows]
+    if not queued:
+        return []
+    persons = _persons_by_id(session, {row.person_id for row in queued})
+    now, renderer = utcnow(), _Renderer(_signature())
+    values = [_outbox_values(row, persons[row.person_id], now, renderer) for row in queued]
+    ids = _insert_messages(session, values)
+    ledger.append_many(session, _queued_events(ids, values, persons, actor))
+    session.info[QUEUED_FLAG] = True
+    return ids
+
+
+class _Renderer:
+    """Renders each (kind, data) once per bulk: a fair sends one text to thousands."""
+
+    def __init__(self, signature: str):
+        self.signature = signature
+        self._done: dict[tuple[str, int], tuple[dict, RenderedMessage]] = {}
+
+    def __call__(self, kind: str, data: dict[str, Any]) -> RenderedMessage:
+        key = (kind, id(data))
+        cached = self._done.get(key)
+        if cached is None or cached[0] is not data:
+            cached = self._done[key] = (data, render(kind, self.signature, **data))
+        return cached[1]
+
+
+def _insert_messages(session: Session, values: list[dict[str, Any]]) -> list[int]:
+    if not is_postgresql(session):
+        return list(session.execute(insert(Message).returning(Message.id, sort_by_parameter_order=True),
+                                    values).scalars())
+    # Taking the ids from the sequence first lets the driver send one short INSERT per row
+    # in a pipeline; INSERT ... RETURNING of 10,000 rows is built as huge statements instead.
+    ids = list(session.scalars(text("SELECT nextval(pg_get_serial_sequence('messages', 'id')) "
+                                    "FROM generate_series(1, :n)"), {"n": len(values)}))
+    session.execute(insert(Message), [dict(value, id=message_id) for value, message_id in zip(values, ids)])
+    return ids
+
+
+def _persons_by_id(session: Session, person_ids: set[int]) -> dict[int, Any]:
+    # Plain rows, not ORM objects: a fair invites thousands at once.
+    columns = (Person.id, Person.household_id, Person.phone, Person.phone_invalid, Person.sms_opt_out)
+    if is_postgresql(session):  # one array parameter instead of thousands
+        wanted = Person.id == any_(bindparam("person_ids", sorted(person_ids), type_=postgresql.ARRAY(Integer)))
+    else:
+        wanted = Person.id.in_(person_ids)
+    persons = {p.id: p for p in session.execute(select(*columns).where(wanted))}
+    unknown = person_ids - persons.keys()
+    if unknown:
+        raise ValueError(f"no person with id {sorted(unknown)[:5]}")
+    return persons
+
+
+def _outbox_values(row: QueuedRow, person: Any, now: datetime, renderer: _Renderer) -> dict[str, Any]:
+    rendered = renderer(row.kind, row.data)
+    to_phone, phone_problem = normalised_phone(person.phone)
+    status, due_at, reason = _initial_status(row.kind, person, phone_problem, now)
+    return {
+        "person_id": person.id, "kind": row.kind, "body": rendered.body,
+        "segments": rendered.segments.parts, "to_phone": to_phone, "subject": row.subject,
+        "expects_reply": row.expects_reply, "answer": "", "status": status, "due_at": due_at,
+        "in_doubt": False, "attempts": 0, "last_error": reason,
+        "idempotency_key": uuid.uuid4().hex, "created_at": now, "updated_at": now,
+    }
+
+
+def normalised_phone(raw: str | None) -> tuple[str | None, str]:
+    """(E.164, "") for a usable number, (None, why) for a missing or bad one."""
+    try:
+        return normalise_phone(raw or ""), ""
+    except InvalidPhone as exc:
+        return None, f"invalid_phone: {exc}"
+
+
+def _initial_status(kind: str, person: Any, phone_problem: str, now: datetime) -> tuple[str, datetime, str]:
+    if phone_problem:
+        return "failed", now, phone_problem
+    if person.phone_invalid:
+        return "failed", now, "invalid_phone: the provider rejected this person's number"
+    if person.sms_opt_out and is_push(kind):
+        return "cancelled", now, "opted_out"
+    due_at = send_time_for(kind, now)
+    if in_quiet_hours(now) and due_at > now:
+        return "held", due_at, "quiet_hours"
+    return "queued", due_at, ""
+
+
+_EVENT_FOR_STATUS = {"queued": "sms_queued", "held": "sms_held", "failed": "sms_failed", "cancelled": "sms_cancelled"}
+
+
+def _queued_events(ids: list[int], values: list[dict[str, Any]], persons: dict[int, Any],
+                   actor: str) -> list[ledger.NewEvent]:
+    """One event per message; in a bulk, the queued and held ones summed up per subject."""
+    if len(ids) == 1:
+        return [_queued_event(ids[0], values[0], persons[values[0]["person_id"]], actor)]
+    events, groups = [], {}
+    for message_id, value in zip(ids, values):
+        if value["status"] in ("failed", "cancelled"):  # each one reported: staff fix the number
+            events.append(_queued_event(message_id, value, persons[value["person_id"]], actor))
+            continue
+        group = groups.setdefault((value["subject"], value["kind"]), {"queued": 0, "held": 0, "message_ids": []})
+        group[value["status"]] += 1
+        group["message_ids"].append(message_id)
+    for (subject, kind), group in groups.items():
+        message_ids = group.pop("message_ids")
+        data = dict(group, kind=kind, first_message_id=min(message_ids), last_message_id=max(message_ids))
+        events.append(ledger.NewEvent("sms_queued_bulk", actor, data, subject=subject))
+    return events
+
+
+def _queued_event(message_id: int, value: dict[str, Any], person: Any, actor: str) -> ledger.NewEvent:
+    data = {"message_id": message_id, "kind": value["kind"], "to": mask_phone(value["to_phone"]),
+            "segments": value["segments"]}
+    if value["last_error"]:
+        data["reason"] = value["last_error"].split(":", 1)[0]
+    if value["status"] == "held":
+        data["until"] = value["due_at"]
+    return ledger.NewEvent(_EVENT_FOR_STATUS[value["status"]], actor, data, person.household_id,
+                           person.id, value["subject"] or f"message:{message_id}")
+
+
+def _signature() -> str:
+    return current_config()["SMS_SIGNATURE"]
+
+
+def worker_page_url() -> str:
+    """The worker's page, where every reply an SMS asks for can also be given."""
+    return f"{current_config()['PUBLIC_BASE_URL']}/w/"
+
+
+# -- the worker's page ---------------------------------------------------------------------
+
+def open_asks(session: Session, person_id: int) -> list[Message]:
+    """Messages still waiting for this person's yes or no, newest first."""
+    return list(session.scalars(
+        select(Message).where(Message.person_id == person_id, Message.expects_reply.is_(True),
+                              Message.answered_at.is_(None),
+                              Message.status.not_in(("failed", "cancelled")))
+        .order_by(Message.created_at.desc(), Message.id.desc())
+    ))
+
+
+def answer(session: Session, person_id: int, message_id: int, accepted: bool, via: str = "web") -> str:
+    """Answer one open ask as the person; returns the handler's confirmation kind ("" if nothing changed)."""
+    message = session.get(Message, message_id)
+    if message is None or message.person_id != person_id or not message.expects_reply:
+        raise LookupError(f"message {message_id} is not an ask of person {person_id}")
+    return replies.answer_message(session, message, accepted, actor=f"person:{person_id}", via=via)
+
+
+def set_opt_out(session: Session, person_id: int, opted_out: bool, via: str) -> bool:
+    """Stop (or resume) pushes to a person; returns False when nothing changed."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise LookupError(f"no person with id {person_id}")
+    if person.sms_opt_out == opted_out:
+        return False
+    person.sms_opt_out = opted_out
+    data: dict[str, Any] = {"via": via}
+    if opted_out:
+        data["cancelled_messages"] = _cancel_waiting_pushes(session, person_id)
+    ledger.append(session, "sms_opt_out" if opted_out else "sms_opt_in", actor=f"person:{person_id}",
+                  data=data, household_id=person.household_id, person_id=person_id,
+                  subject=f"person:{person_id}")
+    return True
+
+
+def _cancel_waiting_pushes(session: Session, person_id: int) -> int:
+    # Pushes already handed to the queue are stopped when claimed (the rules see the opt-out).
+    pushes = [kind.value for kind in MessageKind if is_push(kind)]
+    return session.execute(
+        update(Message)
+        .where(Message.person_id == person_id, Message.kind.in_(pushes),
+               Message.status.in_(("queued", "held")))
+        .values(status="cancelled", last_error="opted_out", updated_at=utcnow())
+    ).rowcount

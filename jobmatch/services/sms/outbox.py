@@ -1,0 +1,238 @@
+"""The SMS outbox: claim due messages for the queue, send them, record what happened.
+
+A message moves queued/held -> dispatched -> sending -> sent -> delivered (or failed,
+cancelled). Each step that matters is its own committed transaction:
+
+1. The dispatcher claims due rows (``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL;
+   SQLite's BEGIN IMMEDIATE serialises), marks them ``dispatched`` with a lease, commits,
+   then enqueues their ids. If the queue is unreachable the rows go back to ``queued``;
+   if the process dies in between, the lease runs out and the next pass takes them again.
+2. A job claims its batch: only rows still ``dispatched``, under row locks (rows another
+   job holds are skipped), with the persons' rows locked too so the daily cap is counted
+   exactly. The rules are applied (notifications.outbox.decide); the rows that may go
+   are marked ``sending`` and committed *before* the provider is called.
+3. The provider's answers are recorded every few messages (jobmatch.services.sms.delivery).
+   A send is only started while the row's lease still covers it (twice the provider
+   timeout), so the dispatcher never hands out a row whose send may still be running.
+
+At most once: a job that finds a row not ``dispatched`` leaves it alone, so a job run
+twice sends nothing twice. A row left in ``sending`` (the worker died between the
+provider's answer and step 3, or the provider timed out after maybe taking it) is
+*in doubt*: when its lease ends the dispatcher hands it out again flagged ``in_doubt``,
+and the job first asks the provider (``find_sent``) whether it took the message; only a
+clear "no" sends again. A provider that cannot tell (LookupUnsupported) gets the
+message marked failed ("outcome unknown") for staff, never resent. Status callbacks
+carry the idempotency key in their URL, so one arriving for an in-doubt row settles it.
+
+At least once: temporary errors (timeouts, 5xx, 429) put the row back to ``queued``
+with exponential backoff until SMS_MAX_ATTEMPTS; a lost queue job or a dead worker only
+delays a message until its lease ends.
+
+Residual risk (Twilio): Twilio has no idempotency key, so ``find_sent`` recognises an
+earlier send by number, sender and text since the message was queued. Two in-doubt
+messages with the same text to the same number could be taken for one another, and a
+message Twilio accepted but had not yet listed when looked up (its lease is far longer
+than Twilio's queueing, so this needs Twilio itself to lag) would be sent again.
+The console provider only remembers its own process: after a crash it prints again.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from jobmatch import ledger
+from jobmatch.clock import utcnow
+from jobmatch.models import Message, Person
+from notifications.kinds import PUSH_KINDS
+from notifications.outbox import Action, Decision, SendingFacts, decide
+from notifications.phones import mask_phone
+from notifications.rules import DUPLICATE_WINDOW, local_day_window
+
+log = logging.getLogger(__name__)
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    """The outbox's part of the app config (see jobmatch.config)."""
+
+    batch_size: int = 50
+    max_attempts: int = 8
+    retry_base_seconds: float = 30.0
+    retry_max_seconds: float = 3600.0
+    dispatch_lease_seconds: float = 300.0
+    sending_lease_seconds: float = 120.0
+    daily_cap: int = 3
+    provider_timeout_seconds: float = 10.0
+    status_callback_url: str | None = None
+
+    def __post_init__(self):
+        if self.sending_lease_seconds <= 2 * self.provider_timeout_seconds + 1:
+            raise ValueError("SMS_SENDING_LEASE_SECONDS must exceed twice TWILIO_TIMEOUT plus one second, "
+                             "or no send could ever start within its lease")
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "OutboxSettings":
+        """Read the SMS_* settings of a Flask config."""
+        return cls(
+            batch_size=config["SMS_BATCH_SIZE"], max_attempts=config["SMS_MAX_ATTEMPTS"],
+            retry_base_seconds=config["SMS_RETRY_BASE_SECONDS"],
+            retry_max_seconds=config["SMS_RETRY_MAX_SECONDS"],
+            dispatch_lease_seconds=config["SMS_DISPATCH_LEASE_SECONDS"],
+            sending_lease_seconds=config["SMS_SENDING_LEASE_SECONDS"],
+            daily_cap=config["SMS_DAILY_CAP"], provider_timeout_seconds=config["TWILIO_TIMEOUT"],
+            status_callback_url=config["PUBLIC_BASE_URL"] + "/sms/status",
+        )
+
+
+# -- step 1: the dispatcher ---------------------------------------------------------------
+
+def claim_due(session: Session, settings: OutboxSettings, limit: int) -> list[int]:
+    """Mark up to ``limit`` due rows ``dispatched`` (stale sends also in doubt); returns their ids."""
+    now = utcnow()
+    due = or_(
+        and_(Message.status.in_(("queued", "held")), Message.due_at <= now),
+        and_(Message.status.in_(("dispatched", "sending")), Message.lease_until < now),
+    )
+    rows = session.execute(
+        select(Message.id, Message.status).where(due).order_by(Message.due_at, Message.id)
+        .limit(limit).with_for_update(skip_locked=True)
+    ).all()
+    ids = [row.id for row in rows]
+    stale_sends = [row.id for row in rows if row.status == "sending"]
+    if stale_sends:
+        session.execute(update(Message).where(Message.id.in_(stale_sends)).values(in_doubt=True))
+        log.warning("%d SMS left in 'sending' past their lease: looking them up before resending",
+                    len(stale_sends))
+    if ids:
+        lease = now + timedelta(seconds=settings.dispatch_lease_seconds)
+        session.execute(update(Message).where(Message.id.in_(ids))
+                        .values(status="dispatched", lease_until=lease, updated_at=now))
+    return ids
+
+
+def release(session: Session, message_ids: list[int]) -> None:
+    """Put dispatched rows back to ``queued`` (the queue refused them)."""
+    session.execute(update(Message).where(Message.id.in_(message_ids), Message.status == "dispatched")
+                    .values(status="queued", lease_until=None, updated_at=utcnow()))
+
+
+# -- step 2: claiming messages for sending --------------------------------------------------
+
+@dataclass(frozen=True)
+class Claimed:
+    """What a sender needs to know about a message it now owns."""
+
+    id: int
+    to_phone: str
+    body: str
+    idempotency_key: str
+    in_doubt: bool
+    created_at: datetime
+    lease_until: datetime
+
+
+@dataclass
+class _Tallies:
+    """Pushes today per person and recent identical texts per (number, body), kept up to date as we claim."""
+
+    pushes_today: dict[int, int]
+    identical_sends: dict[tuple[str, str], list[datetime]]
+
+
+def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: list[int]) -> list[Claimed]:
+    """Mark the still-dispatched messages ``sending`` where the rules let them go now."""
+    messages = session.scalars(
+        select(Message).where(Message.id.in_(message_ids), Message.status == "dispatched")
+        .order_by(Message.id).with_for_update(skip_locked=True)  # locked: another job has it
+    ).all()
+    if not messages:
+        return []
+    # Locking the persons (in id order, so jobs cannot deadlock) makes the cap exact.
+    persons = {p.id: p for p in session.scalars(
+        select(Person).where(Person.id.in_({m.person_id for m in messages})).order_by(Person.id).with_for_update()
+    )}
+    now = utcnow()
+    tallies = _tallies(session, messages, now)
+    lease_until = now + timedelta(seconds=settings.sending_lease_seconds)
+    claimed = []
+    for message in messages:
+        person = persons[message.person_id]
+        decision = decide(_facts(message, person, settings, tallies, now))
+        if decision.action is not Action.SEND:
+            _apply_decision(session, message, person, decision, now)
+            continue
+        message.status, message.attempts, message.updated_at = "sending", message.attempts + 1, now
+        message.lease_until = lease_until
+        _count_in(tallies, message, now)
+        claimed.append(Claimed(message.id, message.to_phone, message.body, message.idempotency_key,
+                               message.in_doubt, message.created_at, lease_until))
+    return claimed
+
+
+def _facts(message: Message, person: Person, settings: OutboxSettings, tallies: _Tallies,
+           now: datetime) -> SendingFacts:
+    return SendingFacts(
+        kind=message.kind, now=now, has_phone=bool(message.to_phone), phone_invalid=person.phone_invalid,
+        opted_out=person.sms_opt_out, pushes_today=tallies.pushes_today.get(person.id, 0),
+        daily_cap=settings.daily_cap,
+        identical_sends_24h=tallies.identical_sends.get((message.to_phone, message.body), []),
+    )
+
+
+def _tallies(session: Session, messages: list[Message], now: datetime) -> _Tallies:
+    day_start, day_end = local_day_window(now)
+    in_flight = Message.status == "sending"
+    sent_today = and_(Message.status.in_(("sent", "delivered")), Message.sent_at >= day_start,
+                      Message.sent_at < day_end)
+    pushes = dict(session.execute(
+        select(Message.person_id, func.count())
+        .where(Message.person_id.in_({m.person_id for m in messages}), Message.kind.in_(_PUSH_KIND_VALUES),
+               or_(in_flight, sent_today))
+        .group_by(Message.person_id)
+    ).all())
+    identical: dict[tuple[str, str], list[datetime]] = {}
+    bodies = {(m.to_phone, m.body) for m in messages if m.to_phone}
+    recent = or_(in_flight, and_(Message.status.in_(("sent", "delivered")), Message.sent_at >= now - DUPLICATE_WINDOW))
+    for to_phone, body, sent_at in session.execute(
+        select(Message.to_phone, Message.body, Message.sent_at)
+        .where(Message.to_phone.in_({phone for phone, _ in bodies}), recent)
+    ):
+        if (to_phone, body) in bodies:
+            identical.setdefault((to_phone, body), []).append(sent_at or now)
+    return _Tallies(pushes, identical)
+
+
+def _count_in(tallies: _Tallies, message: Message, now: datetime) -> None:
+    if message.kind in _PUSH_KIND_VALUES:
+        tallies.pushes_today[message.person_id] = tallies.pushes_today.get(message.person_id, 0) + 1
+    tallies.identical_sends.setdefault((message.to_phone, message.body), []).append(now)
+
+
+_PUSH_KIND_VALUES = tuple(sorted(kind.value for kind in PUSH_KINDS))
+
+
+def _apply_decision(session: Session, message: Message, person: Person, decision: Decision,
+                    now: datetime) -> None:
+    message.updated_at, message.lease_until, message.last_error = now, None, decision.reason
+    if decision.action is Action.HOLD:
+        message.status, message.due_at = "held", decision.until
+        record_event(session, message, person, "sms_held", reason=decision.reason, until=decision.until)
+    elif decision.action is Action.CANCEL:
+        message.status = "cancelled"
+        record_event(session, message, person, "sms_cancelled", reason=decision.reason)
+    else:
+        message.status = "failed"
+        record_event(session, message, person, "sms_failed", reason=decision.reason)
+
+
+def record_event(session: Session, message: Message, person: Person | None, kind: str,
+                 actor: str = "system", **data: Any) -> None:
+    """A ledger event about ``message``: its id, kind and masked number, never the body."""
+    details = {"message_id": message.id, "kind": message.kind, "to": mask_phone(message.to_phone)}
+    details.update({key: value for key, value in data.items() if value not in (None, "")})
+    ledger.append(session, kind, actor=actor, data=details, person_id=message.person_id,
+                  household_id=person.household_id if person else None,
+                  subject=message.subject or f"message:{message.id}")

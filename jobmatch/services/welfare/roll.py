@@ -1,0 +1,124 @@
+"""The monthly subsidy roll (在岗领补) of a public-welfare post, for the finance office.
+
+Days on post are the calendar days of the month between the start and the exit day
+(both counted); the subsidy is the monthly subsidy times days on post over days in
+the month, rounded half up to the fen. The roll carries full names and ID numbers,
+because finance pays by them, so only staff of the post's site and admins may write it,
+and every export is in the ledger.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import openpyxl
+from openpyxl.styles import Font
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from jobmatch import ledger
+from jobmatch.access import visible_settlement_ids
+from jobmatch.clock import local_today
+from jobmatch.models import User, WelfareAppointment, WelfarePost
+from jobmatch.services.errors import WorkflowError, get_or_fail, require
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+ROLL_HEADERS = ("序号", "姓名", "身份证号", "户编号", "上岗日期", "退岗日期", "本月在岗天数", "本月天数", "月补贴标准（元）", "应发补贴（元）")
+_WIDTHS = (6, 10, 22, 12, 12, 12, 14, 10, 16, 16)
+
+
+@dataclass(frozen=True)
+class RollLine:
+    name: str
+    id_number: str
+    household_no: str
+    started_on: date
+    exited_on: date | None
+    days_on_post: int
+    subsidy: Decimal
+
+
+@dataclass(frozen=True)
+class SubsidyRoll:
+    post_title: str
+    settlement: str
+    year: int
+    month: int
+    days_in_month: int
+    monthly_subsidy: int
+    lines: list[RollLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.subsidy for line in self.lines), Decimal("0.00"))
+
+
+def parse_month(text: str) -> tuple[date, date]:
+    """``"2026-11"`` -> (first day, last day); WorkflowError for anything else or a future month."""
+    match = _MONTH.match((text or "").strip())
+    require(bool(match) and 1 <= int(match.group(2)) <= 12, "month", f"月份应写成 2026-11 这样，不是 {text!r}")
+    year, month = int(match.group(1)), int(match.group(2))
+    first = date(year, month, 1)
+    require(first <= local_today(), "month", "不能生成未来月份的补贴花名册")
+    return first, date(year, month, calendar.monthrange(year, month)[1])
+
+
+def subsidy_roll(session: Session, post_id: int, month: str) -> SubsidyRoll:
+    """Who was on the post in ``month``, how many days, and the pro-rated subsidy."""
+    post = get_or_fail(session, WelfarePost, post_id, "post_id", "公益性岗位")
+    first, last = parse_month(month)
+    appointments = session.scalars(select(WelfareAppointment).where(
+        WelfareAppointment.post_id == post.id, WelfareAppointment.started_on <= last,
+        or_(WelfareAppointment.exited_on.is_(None), WelfareAppointment.exited_on >= first))
+        .order_by(WelfareAppointment.started_on, WelfareAppointment.id)).all()
+    days_in_month = last.day
+    lines = []
+    for appointment in appointments:
+        days = (min(last, appointment.exited_on or last) - max(first, appointment.started_on)).days + 1
+        subsidy = (Decimal(post.monthly_subsidy) * days / days_in_month).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        person = appointment.person
+        lines.append(RollLine(person.name, person.id_number, person.household.household_no,
+                              appointment.started_on, appointment.exited_on, days, subsidy))
+    return SubsidyRoll(post.title, post.settlement.name, first.year, first.month, days_in_month,
+                       post.monthly_subsidy, lines)
+
+
+def write_subsidy_roll(session: Session, post_id: int, month: str, target, *, user: User) -> SubsidyRoll:
+    """Write the roll as .xlsx to ``target`` for staff of the post's site or an admin; ledgered."""
+    require(user is not None and user.role in ("staff", "admin"), "user", "只有安置点工作人员或管理员可以导出补贴花名册")
+    post = get_or_fail(session, WelfarePost, post_id, "post_id", "公益性岗位")
+    if post.settlement_id not in visible_settlement_ids(session, user):
+        raise WorkflowError("user", "您不负责该岗位所在的安置点，不能导出其补贴花名册")
+    roll = subsidy_roll(session, post_id, month)
+    write_roll_xlsx(roll, target)
+    ledger.append(session, "welfare_roll_exported", actor=f"user:{user.id}", subject=f"welfare_post:{post_id}",
+                  data={"month": f"{roll.year}-{roll.month:02d}", "lines": len(roll.lines), "total": str(roll.total)})
+    return roll
+
+
+def write_roll_xlsx(roll: SubsidyRoll, target) -> None:
+    """The roll as one sheet: title, headers, a line per person, a total row."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "补贴花名册"
+    sheet.append([f"{roll.settlement}{roll.post_title} {roll.year}年{roll.month}月公益性岗位补贴发放花名册"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(list(ROLL_HEADERS))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for number, line in enumerate(roll.lines, start=1):
+        sheet.append([number, line.name, line.id_number, line.household_no, line.started_on, line.exited_on,
+                      line.days_on_post, roll.days_in_month, roll.monthly_subsidy, line.subsidy])
+        row = sheet.max_row
+        sheet.cell(row, 3).number_format = sheet.cell(row, 4).number_format = "@"
+        for column in (5, 6):
+            sheet.cell(row, column).number_format = "yyyy-mm-dd"
+        sheet.cell(row, 10).number_format = "0.00"
+    sheet.append(["合计", f"{len(roll.lines)}人", "", "", "", "", "", "", "", roll.total])
+    sheet.cell(sheet.max_row, 10).number_format = "0.00"
+    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    for index, width in enumerate(_WIDTHS, start=1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
+    book.save(target)

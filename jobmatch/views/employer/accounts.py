@@ -1,0 +1,146 @@
+"""Employer portal (/e/): sign-up, company profile, vacancies of the employer's own."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
+from sqlalchemy import select
+
+from jobmatch.auth import roles_required
+from jobmatch.db import get_session
+from jobmatch.models import County, Vacancy
+from jobmatch.views.employer import bp
+from jobmatch.security import limiter
+from jobmatch.services.employers import forms as employer_forms
+from jobmatch.services.employers import accounts as employers
+from notifications.phones import national_digits
+
+LABELS = {"employer_kinds": employer_forms.EMPLOYER_KIND_LABELS, "vacancy_kinds": employer_forms.VACANCY_KIND_LABELS,
+          "demands": employer_forms.DEMAND_LABELS, "hours": employer_forms.HOURS_LABELS}
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def signup():
+    db = get_session()
+    counties = db.scalars(select(County).order_by(County.name)).all()
+    errors = {}
+    if request.method == "POST":
+        parsed = employer_forms.parse_sign_up_form(request.form, {c.id for c in counties})
+        errors = parsed.errors
+        if not errors:
+            try:
+                user = employers.sign_up(db, parsed.values)
+            except employers.EmployerFormError as exc:
+                db.rollback()
+                errors = exc.errors
+            else:
+                db.commit()
+                login_user(user)
+                flash("注册成功。社区就业专干审核通过后，您就可以发布岗位。")
+                return redirect(url_for("employer.home"))
+    return render_template("employer/signup.html", county_options={c.id: c.name for c in counties},
+                           form=request.form, errors=errors,
+                           **LABELS), 400 if errors else 200
+
+
+@bp.get("/")
+@roles_required("employer")
+def home():
+    employer = current_user.employer
+    vacancies = get_session().scalars(select(Vacancy).where(Vacancy.employer_id == employer.id)
+                                      .order_by(Vacancy.status.desc(), Vacancy.posted_at.desc())).all()
+    return render_template("employer/home.html", employer=employer, vacancies=vacancies, **LABELS)
+
+
+@bp.route("/company", methods=["GET", "POST"])
+@roles_required("employer")
+def company():
+    db, employer, errors = get_session(), current_user.employer, {}
+    if request.method == "POST":
+        parsed = employer_forms.parse_company_form(request.form)
+        errors = parsed.errors
+        if not errors:
+            try:
+                employers.update_company(db, employer, parsed.values, actor=f"user:{current_user.id}")
+            except employers.EmployerFormError as exc:
+                db.rollback()
+                errors = exc.errors
+            else:
+                db.commit()
+                flash("单位信息已保存。")
+                return redirect(url_for("employer.home"))
+    form = request.form if request.method == "POST" else _company_values(employer)
+    return render_template("employer/company.html", employer=employer, form=form, errors=errors,
+                           **LABELS), 400 if errors else 200
+
+
+@bp.route("/vacancies/new", methods=["GET", "POST"])
+@roles_required("employer")
+def new_vacancy():
+    employer = _approved_employer()
+    if request.method == "POST":
+        return _save_vacancy(employer, None)
+    defaults = {"lat": employer.lat or "", "lon": employer.lon or "", "openings": 1, "kind": "regular",
+                "physical_demand": "medium", "hours": "any"}
+    return render_template("employer/vacancy_form.html", vacancy=None, form=defaults, errors={}, **LABELS)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
+@roles_required("employer")
+def edit_vacancy(vacancy_id):
+    employer = _approved_employer()
+    vacancy = employers.own_vacancy(get_session(), employer.id, vacancy_id) or abort(404)
+    if request.method == "POST":
+        return _save_vacancy(employer, vacancy)
+    return render_template("employer/vacancy_form.html", vacancy=vacancy, form=_vacancy_values(vacancy),
+                           errors={}, **LABELS)
+
+
+@bp.post("/vacancies/<int:vacancy_id>/close")
+@roles_required("employer")
+def close_vacancy(vacancy_id):
+    db, employer = get_session(), _approved_employer()
+    vacancy = employers.own_vacancy(db, employer.id, vacancy_id) or abort(404)
+    employers.close_vacancy(db, vacancy, actor=f"user:{current_user.id}")
+    db.commit()
+    flash(f"岗位“{vacancy.title}”已停止招聘。")
+    return redirect(url_for("employer.home"))
+
+
+def _save_vacancy(employer, vacancy):
+    db = get_session()
+    parsed = employer_forms.parse_vacancy_form(request.form)
+    if parsed.errors:
+        return render_template("employer/vacancy_form.html", vacancy=vacancy, form=request.form,
+                               errors=parsed.errors, **LABELS), 400
+    actor = f"user:{current_user.id}"
+    if vacancy is None:
+        vacancy = employers.post_vacancy(db, employer, parsed.values, actor=actor)
+        message = f"岗位“{vacancy.title}”已发布。"
+    else:
+        employers.edit_vacancy(db, vacancy, parsed.values, actor=actor)
+        message = f"岗位“{vacancy.title}”已保存。"
+    db.commit()
+    flash(message)
+    return redirect(url_for("employer.home"))
+
+
+def _approved_employer():
+    employer = current_user.employer
+    if employer is None or not employer.approved:
+        abort(403)
+    return employer
+
+
+def _company_values(employer) -> dict:
+    values = {f: getattr(employer, f) for f in employers.COMPANY_FIELDS}
+    values["contact_phone"] = national_digits(employer.contact_phone) if employer.contact_phone else ""
+    return {k: ("" if v is None else v) for k, v in values.items()}
+
+
+def _vacancy_values(vacancy) -> dict:
+    values = {f: getattr(vacancy, f) for f in employers.VACANCY_FIELDS}
+    values["skills"] = "、".join(vacancy.skills or [])
+    values["dormitory"] = "1" if vacancy.dormitory else ""
+    return {k: ("" if v is None else v) for k, v in values.items()}
+
+

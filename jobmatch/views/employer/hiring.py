@@ -1,0 +1,105 @@
+"""Employer portal, hiring: the workers who accepted (phone shown only then), interview,
+hire or no hire, and the hiring subsidy (rule 7). Full phones shown are ledgered."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from jobmatch.auth import roles_required
+from jobmatch.db import get_session
+from jobmatch.models import Person
+from jobmatch.services.offers import hiring
+from jobmatch.services.people.data_views import record_unmasked_view
+from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
+from jobmatch.services.offers.lifecycle import OfferStateError
+from jobmatch.views.employer import bp
+from jobmatch.views.transactions import commit_or_error
+
+STATUS_LABELS = {"accepted": "已接受，待面试/录用", "waitlisted": "候补", "hired": "已录用", "not_hired": "未录用"}
+
+
+def _employer():
+    employer = current_user.employer
+    if employer is None or not employer.approved:
+        abort(403)
+    return employer
+
+
+@bp.get("/candidates")
+@roles_required("employer")
+def candidates():
+    return _candidates_page(_employer())
+
+
+def _candidates_page(employer, errors=None, failed_offer=None, status=200):
+    session = get_session()
+    found = hiring.employer_candidates(session, employer.id)
+    shown = [c.person_id for c in found if c.status in hiring.PHONE_SHOWN_STATUSES]
+    if shown:  # a full phone left the service: ledgered
+        persons = session.scalars(select(Person).where(Person.id.in_(shown))).all()
+        record_unmasked_view(session, current_user, persons, where="employer.candidates", fields=("phone",))
+        session.commit()
+    return render_template("employer/candidates.html", employer=employer, candidates=found, labels=STATUS_LABELS,
+                           errors=errors or {}, failed_offer=failed_offer, form=request.form), status
+
+
+def _act(employer, offer_id, action):
+    session = get_session()
+    message, error = commit_or_error(session, lambda: action(session))
+    if isinstance(error, OfferStateError):  # the step no longer applies: back to the list
+        flash(error.message)
+        return redirect(url_for("employer.candidates"))
+    if error:
+        return _candidates_page(employer, {error.field: error.message}, offer_id, 400)
+    flash(message)
+    return redirect(url_for("employer.candidates") + f"#offer-{offer_id}")
+
+
+@bp.post("/offers/<int:offer_id>/interview")
+@roles_required("employer")
+def interview(offer_id):
+    employer, errors = _employer(), FormErrors()
+    day = date_field(request.form, "interview_on", errors, label="面试日期")
+    note = text_field(request.form, "note", errors, label="备注", max_length=2000)
+    if errors:
+        return _candidates_page(employer, errors, offer_id, 400)
+    return _act(employer, offer_id, lambda s: (
+        hiring.record_interview(s, offer_id, interview_on=day, note=note, actor=f"user:{current_user.id}",
+                                employer_id=employer.id), "已记录面试。")[1])
+
+
+@bp.post("/offers/<int:offer_id>/hire")
+@roles_required("employer")
+def hire(offer_id):
+    employer, errors, form = _employer(), FormErrors(), request.form
+    start = date_field(form, "start_date", errors, label="上班日期")
+    months = number_field(form, "contract_months", errors, label="合同期限（月）", low=1, high=120, required=True)
+    wage = number_field(form, "monthly_wage", errors, label="月工资（元）", low=1, high=100_000, required=True)
+    insurance = form.get("social_insurance")
+    if insurance not in ("yes", "no"):
+        errors["social_insurance"] = "请选择是否缴纳社会保险。"
+    if errors:
+        return _candidates_page(employer, errors, offer_id, 400)
+    return _act(employer, offer_id, lambda s: (
+        hiring.record_hire(s, offer_id, start_date=start, contract_months=months, social_insurance=insurance == "yes",
+                           monthly_wage=wage, actor=f"user:{current_user.id}", employer_id=employer.id),
+        "已录用。")[1])
+
+
+@bp.post("/offers/<int:offer_id>/no-hire")
+@roles_required("employer")
+def no_hire(offer_id):
+    employer = _employer()
+    reason = (request.form.get("reason") or "").strip()
+    return _act(employer, offer_id, lambda s: (
+        hiring.record_no_hire(s, offer_id, reason=reason, actor=f"user:{current_user.id}", employer_id=employer.id),
+        "已记录不录用，名额会推荐给下一位。")[1])
+
+
+@bp.get("/subsidies")
+@roles_required("employer")
+def subsidies():
+    employer = _employer()
+    return render_template("employer/subsidies.html", employer=employer,
+                           report=hiring.hiring_subsidies(get_session(), employer.id),
+                           rule=(hiring.SUBSIDY_YUAN, hiring.MIN_CONTRACT_MONTHS, hiring.STABLE_MONTHS))

@@ -1,0 +1,98 @@
+"""The worker's answers on the web: an offer (the SMS link /w/o/<id>), fairs with the check-in
+QR code, training sign-up, and the SMS switch. Every answer goes through the same service
+as an SMS "1"/"2", so a repeated answer changes nothing. No JavaScript needed."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from jobmatch.auth import roles_required
+from jobmatch.db import get_session
+from jobmatch.services.fairs import events as fairs
+from jobmatch.services.sms import messaging
+from jobmatch.services.training import courses as training
+from jobmatch.services.people import worker_home as pages
+from jobmatch.services.fairs.check_in import check_in_qr_svg
+from jobmatch.services.offers.lifecycle import answer_offer_by_id, wage_text
+from jobmatch.views.worker import bp
+from jobmatch.views.transactions import commit_or_error
+
+CONFIRMATIONS = {"confirm_accepted": "您已接受这份工作。单位会打电话联系您，请留意来电。",
+                 "confirm_waitlisted": "岗位暂时满了，您已在候补名单上，有空位会通知您。",
+                 "confirm_declined": "好的，您没有接受这份工作。有合适的岗位会再告诉您。"}
+
+
+def _answer_flag() -> bool:
+    answer = request.form.get("answer")
+    if answer not in ("accept", "decline"):
+        abort(400)
+    return answer == "accept"
+
+
+@bp.route("/o/<int:offer_id>", methods=["GET", "POST"])
+@roles_required("worker")
+def offer(offer_id):
+    db, person_id = get_session(), current_user.person_id
+    found = pages.worker_offer(db, person_id, offer_id) or abort(404)
+    if request.method == "POST":
+        accepted = _answer_flag()
+        confirmation, error = commit_or_error(db, lambda: answer_offer_by_id(db, found.id, accepted,
+                                                                             actor=f"person:{person_id}", via="web"))
+        flash(error.message if error else CONFIRMATIONS.get(confirmation) or "您已经答复过了，不用再答复。")
+        return redirect(url_for("worker.offer", offer_id=found.id))
+    vacancy = found.vacancy
+    return render_template("worker/offer.html", offer=found, vacancy=vacancy, employer=vacancy.employer,
+                           wage=wage_text(vacancy), reasons=pages.worker_reasons(found),
+                           status_text=pages.OFFER_STATUS_TEXT.get(found.status, ""),
+                           can_accept=found.status in pages.CAN_ACCEPT, can_decline=found.status in pages.CAN_DECLINE)
+
+
+@bp.route("/fairs/<int:fair_id>", methods=["GET", "POST"])
+@roles_required("worker")
+def fair(fair_id):
+    db, person = get_session(), current_user.person
+    found = pages.worker_fair(db, person, fair_id) or abort(404)
+    if request.method == "POST":
+        accepted = _answer_flag()
+        actor = f"person:{person.id}"
+        _, error = commit_or_error(db, lambda: _answer_fair(db, found.id, person.id, accepted, actor))
+        flash(error.message if error else
+              "报名成功。当天请到门口出示下面的二维码签到。" if accepted else "好的，已记下您不参加。")
+        return redirect(url_for("worker.fair", fair_id=found.id))
+    attendee = pages.worker_attendee(db, found.id, person.id)
+    item = pages.FairForWorker(found, attendee)
+    qr = (Markup(check_in_qr_svg(current_app.secret_key, attendee))
+          if attendee is not None and item.state == "registered" else None)
+    employers = sorted({v.employer.name for v in found.vacancies})
+    return render_template("worker/fair.html", fair=found, item=item, qr=qr, employers=employers,
+                           vacancies=[v for v in found.vacancies if v.status == "open"])
+
+
+def _answer_fair(db, fair_id: int, person_id: int, accepted: bool, actor: str) -> None:
+    """Register or decline; answering the invitation SMS's ask closes it too."""
+    ask = pages.open_fair_ask(db, fair_id, person_id)
+    if ask is not None:
+        messaging.answer(db, person_id, ask.id, accepted, via="web")
+    else:
+        (fairs.register if accepted else fairs.decline)(db, fair_id, person_id, via="web", actor=actor)
+
+
+@bp.post("/training/<int:course_id>")
+@roles_required("worker")
+def enrol(course_id):
+    db, person = get_session(), current_user.person
+    course = pages.worker_course(db, person, course_id) or abort(404)
+    _, error = commit_or_error(db, lambda: training.enrol(db, course.id, person.id, actor=f"person:{person.id}"))
+    flash(error.message if error else f"已报名“{course.name}”。开课前社区会通知您。")
+    return redirect(url_for("worker.home") + "#training")
+
+
+@bp.post("/sms")
+@roles_required("worker")
+def sms_switch():
+    db = get_session()
+    opted_out = request.form.get("sms") == "off"
+    messaging.set_opt_out(db, current_user.person_id, opted_out, via="web")
+    db.commit()
+    flash("已关闭短信通知。岗位和招聘会还会显示在这个页面上。" if opted_out else "已打开短信通知。")
+    return redirect(url_for("worker.home") + "#sms")

@@ -1,0 +1,129 @@
+"""Worker pages (/w/): sign in with an SMS code, home, own profile. Plain forms, no JavaScript."""
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user
+
+from jobmatch.auth import login_manager, roles_required
+from jobmatch.db import get_session
+from jobmatch.security import limiter
+from jobmatch.services.people import profile as profile_service
+from jobmatch.services.accounts import worker_sign_in as worker_auth
+from jobmatch.services.people import worker_home as worker_pages
+from jobmatch.views.worker import bp
+from jobmatch.vocabulary import MOBILITY_LABELS
+from notifications.phones import InvalidPhone, mask_phone, normalise_phone
+
+login_manager.blueprint_login_views["worker"] = "worker.login"
+PHONE_KEY = "worker_sign_in_phone"
+NEXT_KEY = "worker_next"  # the page a link sent the worker to (an offer from an SMS), opened after sign-in
+
+
+def _phone_of_request() -> str:
+    """The rate-limit key: one budget per phone number, however it is spelled."""
+    raw = request.form.get("phone") or session.get(PHONE_KEY) or ""
+    try:
+        return "phone:" + normalise_phone(raw)
+    except InvalidPhone:
+        return "phone:" + raw.strip()[:20]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("5 per 10 minutes", key_func=_phone_of_request, methods=["POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def login():
+    if request.method == "POST":
+        db = get_session()
+        try:
+            issued = worker_auth.issue_code(db, request.form.get("phone", ""), secret_key=current_app.secret_key)
+        except worker_auth.SignInError as exc:
+            db.rollback()
+            flash(str(exc))
+            return render_template("worker/login.html", phone=request.form.get("phone", "")), 400
+        db.commit()
+        session[PHONE_KEY] = issued.phone
+        return redirect(url_for("worker.enter_code"))
+    target = request.args.get("next", "")
+    if target.startswith("/w/") and not target.startswith("//"):
+        session[NEXT_KEY] = target
+    return render_template("worker/login.html", phone="")
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("10 per 10 minutes", key_func=_phone_of_request, methods=["POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def enter_code():
+    phone = session.get(PHONE_KEY)
+    if not phone:
+        return redirect(url_for("worker.login"))
+    if request.method == "POST":
+        db = get_session()
+        try:
+            user = worker_auth.check_code(db, phone, request.form.get("code", ""), secret_key=current_app.secret_key)
+        except worker_auth.SignInError as exc:
+            db.commit()  # the failed try counts
+            flash(str(exc))
+            return render_template("worker/code.html", masked_phone=mask_phone(phone)), 400
+        db.commit()
+        session.pop(PHONE_KEY, None)
+        login_user(user)
+        target = session.pop(NEXT_KEY, "")
+        return redirect(target if target.startswith("/w/") and not target.startswith("//") else url_for("worker.home"))
+    return render_template("worker/code.html", masked_phone=mask_phone(phone))
+
+
+@bp.get("/")
+@roles_required("worker")
+def home():
+    db, person = get_session(), current_user.person
+    sections = {"offers": worker_pages.worker_offers(db, person.id), "fairs": worker_pages.worker_fairs(db, person),
+                "training": worker_pages.worker_courses(db, person)}
+    return render_template("worker/home.html", person=person, sections=sections,
+                           status_text=worker_pages.OFFER_STATUS_TEXT,
+                           can_report_problem="worker.report_problem" in current_app.view_functions)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@roles_required("worker")
+def profile():
+    db = get_session()
+    person = current_user.person
+    form, errors = request.form, {}
+    if request.method == "POST":
+        parsed = profile_service.parse_profile_form(request.form)
+        errors = parsed.errors
+        if not errors:
+            changes = profile_service.update_profile(db, person, parsed.values, actor=f"person:{person.id}")
+            db.commit()
+            flash("已保存。" if changes else "没有改动。")
+            return redirect(url_for("worker.home"))
+    return render_template("worker/profile.html", person=person, form=form, errors=errors,
+                           mobility_labels=MOBILITY_LABELS), 400 if errors else 200
+
+
+
+PROBLEM_CATEGORY_LABELS = {"wages": "工资", "job": "工作", "training": "培训", "living": "生活", "other": "其他"}
+
+
+@bp.route("/problem", methods=["GET", "POST"])
+@roles_required("worker")
+def report_problem():
+    """Reported problems go to staff under the 三个三 rule (jobmatch.services.households.problems)."""
+    from jobmatch.services.households import problems
+    from jobmatch.views.transactions import commit_or_error
+
+    error = None
+    if request.method == "POST":
+        db = get_session()
+        category = request.form.get("category", "other")
+        _, failure = commit_or_error(db, lambda: problems.report_problem(
+            db, current_user.person_id, request.form.get("description", "").strip()[:1000],
+            category=category if category in PROBLEM_CATEGORY_LABELS else "other"))
+        if failure:
+            error = failure.message
+        else:
+            flash("已收到，社区就业专干会尽快联系您。")
+            return redirect(url_for("worker.home"))
+    return render_template("worker/problem.html", categories=PROBLEM_CATEGORY_LABELS, error=error,
+                           form=request.form), 400 if error else 200
+
+
