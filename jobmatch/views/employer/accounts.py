@@ -84,7 +84,7 @@ def new_vacancy():
     return render_template("employer/vacancy_form.html", vacancy=None, form=defaults, errors={}, **LABELS)
 
 
-@bp.route("/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
+@bp.route("/vacancies/<id:vacancy_id>/edit", methods=["GET", "POST"])
 @roles_required("employer")
 def edit_vacancy(vacancy_id):
     employer = _approved_employer()
@@ -95,7 +95,7 @@ def edit_vacancy(vacancy_id):
                            errors={}, **LABELS)
 
 
-@bp.post("/vacancies/<int:vacancy_id>/close")
+@bp.post("/vacancies/<id:vacancy_id>/close")
 @roles_required("employer")
 def close_vacancy(vacancy_id):
     db, employer = get_session(), _approved_employer()

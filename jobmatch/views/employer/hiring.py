@@ -55,7 +55,7 @@ def _act(employer, offer_id, action):
     return redirect(url_for("employer.candidates") + f"#offer-{offer_id}")
 
 
-@bp.post("/offers/<int:offer_id>/interview")
+@bp.post("/offers/<id:offer_id>/interview")
 @roles_required("employer")
 def interview(offer_id):
     employer, errors = _employer(), FormErrors()
@@ -68,7 +68,7 @@ def interview(offer_id):
                                 employer_id=employer.id), "已记录面试。")[1])
 
 
-@bp.post("/offers/<int:offer_id>/hire")
+@bp.post("/offers/<id:offer_id>/hire")
 @roles_required("employer")
 def hire(offer_id):
     employer, errors, form = _employer(), FormErrors(), request.form
@@ -86,7 +86,7 @@ def hire(offer_id):
         "已录用。")[1])
 
 
-@bp.post("/offers/<int:offer_id>/no-hire")
+@bp.post("/offers/<id:offer_id>/no-hire")
 @roles_required("employer")
 def no_hire(offer_id):
     employer = _employer()

@@ -18,7 +18,7 @@ from jobmatch.views.transactions import commit_or_error
 VISITS_SHOWN = 20
 
 
-@bp.route("/households/<int:household_id>/door-visit", methods=["GET", "POST"])
+@bp.route("/households/<id:household_id>/door-visit", methods=["GET", "POST"])
 @roles_required(*WRITER_ROLES)
 def door_visit(household_id):
     session = get_session()

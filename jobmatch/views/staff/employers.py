@@ -28,7 +28,7 @@ def pending_employers():
                            employers=employer_service.pending_employers(session, _county_ids(session)))
 
 
-@bp.post("/employers/<int:employer_id>/decision")
+@bp.post("/employers/<id:employer_id>/decision")
 @roles_required(*WRITER_ROLES)
 def decide_employer(employer_id):
     session = get_session()

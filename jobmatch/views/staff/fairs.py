@@ -68,7 +68,7 @@ def fairs():
     return redirect(url_for("staff.fair", fair_id=fair.id))
 
 
-@bp.get("/fairs/<int:fair_id>")
+@bp.get("/fairs/<id:fair_id>")
 @roles_required(*STAFF_ROLES)
 def fair(fair_id):
     session = get_session()
@@ -81,7 +81,7 @@ def fair(fair_id):
                            if found.held_on >= local_today() else 0)
 
 
-@bp.post("/fairs/<int:fair_id>/invite")
+@bp.post("/fairs/<id:fair_id>/invite")
 @roles_required(*WRITER_ROLES)
 def invite(fair_id):
     session = get_session()
@@ -94,7 +94,7 @@ def invite(fair_id):
     return redirect(url_for("staff.fair", fair_id=found.id))
 
 
-@bp.post("/fairs/<int:fair_id>/outcomes")
+@bp.post("/fairs/<id:fair_id>/outcomes")
 @roles_required(*WRITER_ROLES)
 def fair_outcome(fair_id):
     session = get_session()
@@ -111,7 +111,7 @@ def fair_outcome(fair_id):
     return redirect(url_for("staff.fair", fair_id=found.id) + "#outcomes")
 
 
-@bp.route("/fairs/<int:fair_id>/check-in", methods=["GET", "POST"])
+@bp.route("/fairs/<id:fair_id>/check-in", methods=["GET", "POST"])
 @roles_required(*WRITER_ROLES)
 def check_in(fair_id):
     """Made for a phone at the door: scan result, or a phone or ID number typed in."""
@@ -136,7 +136,7 @@ def _check_in(session, fair_id: int, form):
                                               id_number=form.get("id_number", ""), name=form.get("name", ""))
 
 
-@bp.get("/fairs/<int:fair_id>/report.xlsx")
+@bp.get("/fairs/<id:fair_id>/report.xlsx")
 @roles_required(*STAFF_ROLES)
 def fair_report_xlsx(fair_id):
     session = get_session()

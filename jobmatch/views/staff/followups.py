@@ -42,7 +42,7 @@ def follow_ups():
     return render_template("staff/follow_ups.html", by_staff=by_staff)
 
 
-@bp.route("/households/<int:household_id>/follow-up", methods=["GET", "POST"])
+@bp.route("/households/<id:household_id>/follow-up", methods=["GET", "POST"])
 @roles_required(*WRITER_ROLES)
 def record_follow_up(household_id):
     session = get_session()
@@ -84,11 +84,11 @@ def problems_page():
 
 
 
-@bp.post("/problems/<int:problem_id>/<any(acknowledge, on_site, resolve):step>")
+@bp.post("/problems/<id:problem_id>/<any(acknowledge, on_site, resolve):step>")
 @roles_required(*WRITER_ROLES)
 def problem_step(problem_id, step):
     session = get_session()
-    problem = session.get(Problem, problem_id) if problem_id < 2**31 else None
+    problem = session.get(Problem, problem_id)
     if problem is None or household_in_scope(session, current_user, problem.household_id) is None:
         abort(404)
     common = {"user_id": current_user.id, "actor": f"user:{current_user.id}"}

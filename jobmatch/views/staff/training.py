@@ -28,7 +28,7 @@ def _courses_query(visible):
 
 def _course(session, course_id) -> TrainingCourse:
     visible = visible_settlement_ids(session, current_user)
-    course = session.scalar(_courses_query(visible).where(TrainingCourse.id == course_id)) if course_id < 2**31 else None
+    course = session.scalar(_courses_query(visible).where(TrainingCourse.id == course_id))
     return course or abort(404)
 
 
@@ -74,7 +74,7 @@ def training():
     return redirect(url_for("staff.course", course_id=course.id))
 
 
-@bp.get("/training/courses/<int:course_id>")
+@bp.get("/training/courses/<id:course_id>")
 @roles_required(*STAFF_ROLES)
 def course(course_id):
     session = get_session()
@@ -91,13 +91,13 @@ def course(course_id):
                            enrolments=enrolments, wanting=wanting, places_left=found.capacity - len(found.enrolments))
 
 
-@bp.post("/training/courses/<int:course_id>/enrol")
+@bp.post("/training/courses/<id:course_id>/enrol")
 @roles_required(*WRITER_ROLES)
 def course_enrol(course_id):
     session = get_session()
     found = _course(session, course_id)
     person_id = request.form.get("person_id", type=int) or 0
-    person = session.get(Person, person_id) if person_id < 2**31 else None
+    person = session.get(Person, person_id)
     if person is None or person.household.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
     _, error = commit_or_error(session, lambda: training_service.enrol(session, found.id, person.id,
@@ -106,11 +106,11 @@ def course_enrol(course_id):
     return redirect(url_for("staff.course", course_id=found.id))
 
 
-@bp.post("/training/enrolments/<int:enrolment_id>/complete")
+@bp.post("/training/enrolments/<id:enrolment_id>/complete")
 @roles_required(*WRITER_ROLES)
 def course_complete(enrolment_id):
     session = get_session()
-    enrolment = session.get(TrainingEnrolment, enrolment_id) if enrolment_id < 2**31 else None
+    enrolment = session.get(TrainingEnrolment, enrolment_id)
     if enrolment is None or enrolment.person.household.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
     done, error = commit_or_error(session, lambda: training_service.complete(

@@ -23,7 +23,7 @@ CANDIDATES_SHOWN = 30
 
 
 def _post(session, post_id) -> WelfarePost:
-    post = session.get(WelfarePost, post_id) if 0 < post_id < 2**31 else None
+    post = session.get(WelfarePost, post_id)
     if post is None or post.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
     return post
@@ -67,7 +67,7 @@ def welfare_posts():
     return redirect(url_for("staff.welfare_post", post_id=post.id))
 
 
-@bp.get("/welfare/<int:post_id>")
+@bp.get("/welfare/<id:post_id>")
 @roles_required(*STAFF_ROLES)
 def welfare_post(post_id):
     session = get_session()
@@ -78,7 +78,7 @@ def welfare_post(post_id):
                            exit_reasons=welfare.EXIT_REASON_LABELS, month=local_today().strftime("%Y-%m"))
 
 
-@bp.post("/welfare/<int:post_id>/appoint")
+@bp.post("/welfare/<id:post_id>/appoint")
 @roles_required(*WRITER_ROLES)
 def appoint(post_id):
     session = get_session()
@@ -89,11 +89,11 @@ def appoint(post_id):
     return redirect(url_for("staff.welfare_post", post_id=post.id))
 
 
-@bp.post("/welfare/appointments/<int:appointment_id>/exit")
+@bp.post("/welfare/appointments/<id:appointment_id>/exit")
 @roles_required(*WRITER_ROLES)
 def exit_post(appointment_id):
     session = get_session()
-    appointment = session.get(WelfareAppointment, appointment_id) if appointment_id < 2**31 else None
+    appointment = session.get(WelfareAppointment, appointment_id)
     if appointment is None:
         abort(404)
     post = _post(session, appointment.post_id)
@@ -107,7 +107,7 @@ def exit_post(appointment_id):
     return redirect(url_for("staff.welfare_post", post_id=post.id))
 
 
-@bp.get("/welfare/<int:post_id>/roll.xlsx")
+@bp.get("/welfare/<id:post_id>/roll.xlsx")
 @roles_required(*WRITER_ROLES)
 def welfare_roll(post_id):
     session = get_session()
