@@ -4,6 +4,7 @@ The pages write their own inputs; these fields only read and check what comes ba
 form class states a field's label (used in the message), its limits and whether it is required.
 """
 
+import math
 from datetime import date
 
 from wtforms import Field
@@ -48,11 +49,14 @@ class Text(_Checked):
 
 
 class Number(_Checked):
-    """A number in [low, high] (thousands separators allowed); None when blank."""
+    """A number in [low, high] (thousands separators allowed); None when blank.
 
-    def __init__(self, label, *, low: float, high: float, kind=int, **kwargs):
+    ``message``, when given, is the one error for anything that is not such a number.
+    """
+
+    def __init__(self, label, *, low: float, high: float, kind=int, message: str | None = None, **kwargs):
         super().__init__(label, default=None, **kwargs)
-        self.low, self.high, self.kind = low, high, kind
+        self.low, self.high, self.kind, self.message = low, high, kind, message
 
     def process_formdata(self, valuelist):
         text = (valuelist[0] if valuelist else "").strip().replace(",", "").replace("，", "")
@@ -65,21 +69,28 @@ class Number(_Checked):
                     raise ValueError(text)
                 value = int(value)
         except (ValueError, OverflowError):
-            raise ValueError(f"{self.label.text}要写数字。") from None
-        if value != value or not self.low <= value <= self.high:  # value != value: NaN
-            raise ValueError(f"{self.label.text}应在 {self.low:g} 到 {self.high:g} 之间。")
+            raise ValueError(self.message or f"{self.label.text}要写数字。") from None
+        if math.isnan(value) or not self.low <= value <= self.high:
+            raise ValueError(self.message or f"{self.label.text}应在 {self.low:g} 到 {self.high:g} 之间。")
         self.data = value
 
 
 class Choice(_Checked):
-    """One of ``choices`` (a dict's keys or a sequence); ``default`` when nothing was picked."""
+    """One of ``choices`` (a dict's keys or a sequence), read with ``coerce``; ``default`` when nothing was picked.
 
-    def __init__(self, label, *, choices, default=None, **kwargs):
+    Forms whose choices depend on the user (their settlements) set ``choices`` after creating the form.
+    """
+
+    def __init__(self, label, *, choices=(), default=None, coerce=str, **kwargs):
         super().__init__(label, default=default, **kwargs)
-        self.choices = choices
+        self.choices, self.coerce = choices, coerce
 
     def process_formdata(self, valuelist):
-        self.data = (valuelist[0] if valuelist else "") or self.default
+        text = valuelist[0] if valuelist else ""
+        try:
+            self.data = self.coerce(text) if text else self.default
+        except ValueError:
+            self.data = None
 
     def pre_validate(self, form):
         if self.data not in self.choices:

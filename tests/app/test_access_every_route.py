@@ -153,7 +153,7 @@ def test_an_id_out_of_range_is_not_found_on_every_id_route(database_url, bad_id)
 def test_the_largest_id_reaches_the_view(pg_url):
     """MAX_ID itself is routed: the page looks for household MAX_ID on PostgreSQL and finds none."""
     app = make_test_app(pg_url)
-    endpoint, arguments = app.url_map.bind("jobmatch.test").match(f"/staff/households/{MAX_ID}")
+    _endpoint, arguments = app.url_map.bind("jobmatch.test").match(f"/staff/households/{MAX_ID}")
     assert arguments == {"household_id": MAX_ID}
     session = app.extensions["jobmatch.sessionmaker"]()
     load_small_demo(session)
