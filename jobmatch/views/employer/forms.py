@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
+from jobmatch.db import MAX_ID
 from jobmatch.models.employers import EMPLOYER_KINDS
 from jobmatch.services.employers.accounts import COMPANY_FIELDS, VACANCY_FIELDS
 from jobmatch.views.fields import Choice, Day, Flag, Number, Phone, Text
@@ -47,7 +48,7 @@ class CompanyForm(FlaskForm):
 class SignUpForm(CompanyForm):
     """The company form plus the county and the first user's sign-in; ``county_ids`` are the counties offered."""
 
-    county_id = Number("所在县区", low=1, high=2**31 - 1, required=True)
+    county_id = Number("所在县区", low=1, high=MAX_ID, required=True)
     username = StringField(default="", filters=[lambda text: (text or "").strip()])
     password = StringField(default="")
     password_again = StringField(default="")
