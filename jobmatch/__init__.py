@@ -24,11 +24,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from jobmatch import auth, db, i18n, logs, metrics, security
+    from jobmatch import auth, db, i18n, logs, metrics, routing, security
     from jobmatch.views import register_blueprints
 
     logs.init_app(app)
     db.init_app(app)
+    routing.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     auth.init_app(app)

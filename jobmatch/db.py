@@ -54,6 +54,8 @@ def _make_sqlite_safe(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+MAX_ID = 2**31 - 1  # larger ids overflow an INTEGER column on PostgreSQL
+
 # Ids per IN (...) list: far below SQLite's and PostgreSQL's limits on bound parameters.
 IN_LIST_SIZE = 5000
 

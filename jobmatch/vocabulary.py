@@ -43,6 +43,13 @@ HEAD_RELATION = "户主"
 YES_NO_FROM_LABEL = {"是": True, "否": False}
 YES_NO_LABELS = {True: "是", False: "否"}
 
+# Employers and their vacancies, as the employer portal and staff read them.
+EMPLOYER_KIND_LABELS = {"company": "企业", "workshop": "帮扶车间", "cooperative": "合作社",
+                        "labour_service": "劳务公司", "public_works": "以工代赈项目", "public": "机关事业单位"}
+VACANCY_KIND_LABELS = {"regular": "长期岗位", "gig": "零工 / 短期", "relief": "以工代赈"}
+DEMAND_LABELS = {"light": "轻体力", "medium": "中等体力", "heavy": "重体力"}
+HOURS_LABELS = {"any": "不限", "day": "白班", "shift": "倒班", "school_hours": "可接送孩子（上学时间上班）"}
+
 # Ledger event kinds, as staff read them on a timeline.
 EVENT_LABELS = {
     "household_created": "建档（户）",

@@ -17,18 +17,16 @@ from jobmatch.models import Household, LedgerEvent, MatchRound, Offer, Person, S
 from jobmatch.models.offers import OFFER_STATUSES
 from jobmatch.services.offers.queries import offers_with_people
 
-MAX_ID = 2**31 - 1  # larger ids overflow an INTEGER column on PostgreSQL
-
 
 def household_in_scope(session: Session, user: User, household_id: int) -> Household | None:
-    household = session.get(Household, household_id) if 0 < household_id <= MAX_ID else None
+    household = session.get(Household, household_id)
     if household is None or household.settlement_id not in visible_settlement_ids(session, user):
         return None
     return household
 
 
 def person_in_scope(session: Session, user: User, person_id: int) -> Person | None:
-    person = session.get(Person, person_id) if 0 < person_id <= MAX_ID else None
+    person = session.get(Person, person_id)
     if person is None or household_in_scope(session, user, person.household_id) is None:
         return None
     return person
@@ -67,7 +65,7 @@ def round_scope_allowed(session: Session, user: User, *, county_id: int | None, 
 
 def round_in_scope(session: Session, user: User, round_id: int) -> MatchRound | None:
     """A round of one of the user's settlements (a site or person round), or of a county where they keep one."""
-    match_round = session.get(MatchRound, round_id) if 0 < round_id <= MAX_ID else None
+    match_round = session.get(MatchRound, round_id)
     if match_round is None:
         return None
     visible = visible_settlement_ids(session, user)

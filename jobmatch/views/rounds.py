@@ -87,7 +87,7 @@ def propose():
     return jsonify(round_id=match_round.id, summary=match_round.summary), 201
 
 
-@bp.get("/rounds/<int:round_id>")
+@bp.get("/rounds/<id:round_id>")
 @roles_required(*ROUND_ROLES, "county_officer")
 def show(round_id: int):
     session = get_session()
@@ -96,7 +96,7 @@ def show(round_id: int):
                    offers=[_offer_json(o) for o in round_offers_in_scope(session, current_user, round_id)])
 
 
-@bp.post("/rounds/<int:round_id>/approve")
+@bp.post("/rounds/<id:round_id>/approve")
 @roles_required(*ROUND_ROLES)
 def approve(round_id: int):
     session, body = get_session(), _json_body()
@@ -112,7 +112,7 @@ def approve(round_id: int):
                    already_handled=result.already_handled)
 
 
-@bp.post("/offers/<int:offer_id>/answer")
+@bp.post("/offers/<id:offer_id>/answer")
 @roles_required(*ROUND_ROLES, "worker")
 def answer(offer_id: int):
     session, body = get_session(), _json_body()

@@ -8,13 +8,17 @@ SCOPED_ARGUMENTS with a B record.
 """
 
 import io
+import re
 import shutil
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from jobmatch import create_app
+from jobmatch.db import MAX_ID
+from jobmatch.routing import IdConverter
 from jobmatch.clock import local_today
 from jobmatch.models import Offer, Person, Settlement, Vacancy, WelfarePost
 from jobmatch.services.fairs.events import create_fair
@@ -31,13 +35,12 @@ SCOPED_ARGUMENTS = {"household_id": "household_b", "person_id": "person_b", "set
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _get_rules():
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
-    return sorted({rule.rule: rule for rule in app.url_map.iter_rules()
-                   if "GET" in rule.methods and rule.endpoint != "static"}.values(), key=lambda r: r.rule)
-
-
-GET_RULES = _get_rules()
+RULES = list(create_app({"TESTING": True, "DATABASE_URL": "sqlite://"}).url_map.iter_rules())
+GET_RULES = sorted({rule.rule: rule for rule in RULES if "GET" in rule.methods and rule.endpoint != "static"}.values(),
+                   key=lambda r: r.rule)
+ID_RULES = sorted((rule for rule in RULES if any(isinstance(c, IdConverter) for c in rule._converters.values())),
+                  key=lambda r: r.rule)
+OUT_OF_RANGE_IDS = ("99999999999", "2147483648", "0")
 
 
 @pytest.fixture(scope="module")
@@ -82,13 +85,13 @@ def _url(rule, demo, vacancy_id) -> str:
             values[argument] = getattr(demo, SCOPED_ARGUMENTS[argument])
         elif argument in ("vacancy_id", "employer_id"):
             values[argument] = vacancy_id
-        elif rule._converters[argument].__class__.__name__ == "IntegerConverter":
+        elif isinstance(rule._converters[argument], IntegerConverter):
             values[argument] = 1
         else:
             pytest.fail(f"{rule.rule}: no sample value for <{argument}>; add one to this test")
     path = rule.rule
     for argument, value in values.items():
-        path = path.replace(f"<int:{argument}>", str(value)).replace(f"<{argument}>", str(value))
+        path = re.sub(rf"<(?:\w+:)?{argument}>", str(value), path)
     if any(argument in SCOPED_ARGUMENTS for argument in rule.arguments):
         return path
     query = (f"?q={demo.person_b_name}&household_id={demo.household_b}&person_id={demo.person_b}"
@@ -125,3 +128,45 @@ def test_staff_of_settlement_a_gets_nothing_of_settlement_b(site, rule):
         assert item.get("household_id") != demo.household_b and item.get("person_id") != demo.person_b, url
         if "household_no" in item:
             assert item.get("settlement_id") != demo.settlement_b, url
+
+
+def _url_with_id(rule, id_text: str) -> str:
+    """The rule's URL with ``id_text`` for every id and a valid value for the rest (a step's first name)."""
+    def sample(match):
+        converter = rule._converters[match.group(2)]
+        return id_text if isinstance(converter, IdConverter) else min(converter.items)
+    return re.sub(r"<(?:([^<>]+):)?(\w+)>", sample, rule.rule)
+
+
+@pytest.mark.parametrize("bad_id", OUT_OF_RANGE_IDS)
+def test_an_id_out_of_range_is_not_found_on_every_id_route(database_url, bad_id):
+    """Ids PostgreSQL's INTEGER cannot hold (and 0) are a 404 on every route and method, signed in or not."""
+    app = make_test_app(database_url)
+    session = app.extensions["jobmatch.sessionmaker"]()
+    load_small_demo(session)
+    token = token_for(session, "staff_a")
+    session.close()
+    client = app.test_client()
+    login(client, "staff_a")
+    answers = {}
+    for rule in ID_RULES:
+        url = _url_with_id(rule, bad_id)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            headers = bearer(token) if rule.rule.startswith("/api/") else {}
+            answers[f"{method} {url}"] = client.open(url, method=method, headers=headers).status_code
+    app.extensions["jobmatch.engine"].dispose()
+    assert ID_RULES and {request: code for request, code in answers.items() if code != 404} == {}
+
+
+def test_the_largest_id_reaches_the_view(pg_url):
+    """MAX_ID itself is routed: the page looks for household MAX_ID on PostgreSQL and finds none."""
+    app = make_test_app(pg_url)
+    _endpoint, arguments = app.url_map.bind("jobmatch.test").match(f"/staff/households/{MAX_ID}")
+    assert arguments == {"household_id": MAX_ID}
+    session = app.extensions["jobmatch.sessionmaker"]()
+    load_small_demo(session)
+    session.close()
+    client = app.test_client()
+    login(client, "staff_a")
+    assert client.get(f"/staff/households/{MAX_ID}").status_code == 404
+    app.extensions["jobmatch.engine"].dispose()

@@ -1,7 +1,7 @@
 """Employer workflows: sign-up, approval by staff, company profile, vacancies (post, edit, close).
 
 Every step is a ledger event with subject ``employer:<id>`` or ``vacancy:<id>``.
-Validation lives in jobmatch.services.employers.forms; these functions take clean values.
+The forms (jobmatch.views.employer.forms) check what people type; these functions take clean values.
 """
 
 from sqlalchemy import select
@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Employer, User, Vacancy
-from jobmatch.services.form_fields import FormErrors
 
 COMPANY_FIELDS = ("name", "kind", "contact_name", "contact_phone", "address", "lat", "lon")
 VACANCY_FIELDS = ("title", "description", "kind", "openings", "wage_min", "wage_max", "age_min", "age_max",
@@ -20,14 +19,14 @@ VACANCY_FIELDS = ("title", "description", "kind", "openings", "wage_min", "wage_
 class EmployerFormError(ValueError):
     """The values clash with what is stored (a taken name or username)."""
 
-    def __init__(self, errors: FormErrors):
+    def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
 
 
 def sign_up(session: Session, values: dict) -> User:
     """An unapproved employer and its first user; staff approve before it may post."""
-    errors = FormErrors()
+    errors = {}
     if session.scalar(select(Employer.id).where(Employer.name == values["name"])):
         errors["name"] = "这个单位已经注册过了，请联系社区就业专干。"
     if session.scalar(select(User.id).where(User.username == values["username"])):
@@ -73,7 +72,7 @@ def update_company(session: Session, employer: Employer, values: dict, *, actor:
     changes = _apply(employer, values, COMPANY_FIELDS)
     if changes.get("name") and session.scalar(select(Employer.id).where(Employer.name == values["name"],
                                                                         Employer.id != employer.id)):
-        raise EmployerFormError(FormErrors(name="这个单位名称已经有人用了。"))
+        raise EmployerFormError({"name": "这个单位名称已经有人用了。"})
     if changes:
         ledger.append(session, "employer_changed", actor=actor, subject=f"employer:{employer.id}",
                       data={f: change for f, change in changes.items() if f != "contact_phone"})

@@ -20,8 +20,6 @@ def visible_fairs(session: Session, settlement_ids, limit: int = 50) -> list[Fai
 
 
 def fair_in_scope(session: Session, settlement_ids, fair_id: int) -> Fair | None:
-    if not 0 < fair_id < 2**31:
-        return None
     return session.scalar(visible_fairs_query(settlement_ids).where(Fair.id == fair_id))
 
 

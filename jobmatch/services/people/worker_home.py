@@ -43,7 +43,7 @@ def worker_offers(session: Session, person_id: int, limit: int = 10) -> list[Off
 def worker_offer(session: Session, person_id: int, offer_id: int) -> Offer | None:
     """An offer sent to the worker, or to a member of their household who shares their phone
     (the SMS went to that phone, and sign-in by that phone picks one member); else None."""
-    offer = session.get(Offer, offer_id) if 0 < offer_id < 2**31 else None
+    offer = session.get(Offer, offer_id)
     if offer is None or offer.status not in WORKER_OFFER_STATUSES:
         return None
     if offer.person_id != person_id:
@@ -82,7 +82,7 @@ def worker_fairs(session: Session, person: Person) -> list[FairForWorker]:
 
 def worker_fair(session: Session, person: Person, fair_id: int) -> Fair | None:
     """A fair of the worker's county, or None."""
-    fair = session.get(Fair, fair_id) if 0 < fair_id < 2**31 else None
+    fair = session.get(Fair, fair_id)
     return fair if fair is not None and fair.county_id == person.household.county_id else None
 
 
@@ -127,5 +127,5 @@ def worker_courses(session: Session, person: Person) -> list[CourseForWorker]:
 
 
 def worker_course(session: Session, person: Person, course_id: int) -> TrainingCourse | None:
-    course = session.get(TrainingCourse, course_id) if 0 < course_id < 2**31 else None
+    course = session.get(TrainingCourse, course_id)
     return course if course is not None and course.county_id == person.household.county_id else None

@@ -2,9 +2,8 @@
 
 import re
 
+from jobmatch.db import MAX_ID
 from jobmatch.models.offers import OFFER_STATUSES
-
-MAX_ID = 2**31 - 1
 
 
 def _ref(name):

@@ -4,7 +4,7 @@ from flask import g, jsonify, request
 from sqlalchemy import func, select
 
 from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
-from jobmatch.db import get_session
+from jobmatch.db import MAX_ID, get_session
 from jobmatch.models import Household, LedgerEvent, Person, Settlement, Vacancy
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.scope import household_in_scope, ledger_events_query, person_in_scope, settlement_in_scope
@@ -12,7 +12,6 @@ from jobmatch.views.api import ApiError, bp, serializers
 from jobmatch.views.api.openapi import openapi_document
 
 MAX_PER_PAGE = 200
-MAX_ID = 2**31 - 1
 
 
 def _int_arg(name: str, default=None, low: int = 1, high: int = MAX_ID):
@@ -63,7 +62,7 @@ def settlements():
     return jsonify(body)
 
 
-@bp.get("/settlements/<int:settlement_id>")
+@bp.get("/settlements/<id:settlement_id>")
 def settlement(settlement_id):
     found = settlement_in_scope(get_session(), g.api_user, settlement_id) or _raise(_not_found("settlement"))
     return jsonify(serializers.settlement(found))
@@ -82,7 +81,7 @@ def households():
     return jsonify(body)
 
 
-@bp.get("/households/<int:household_id>")
+@bp.get("/households/<id:household_id>")
 def household(household_id):
     found = household_in_scope(get_session(), g.api_user, household_id) or _raise(_not_found("household"))
     return jsonify(serializers.household(found))
@@ -101,7 +100,7 @@ def persons():
     return jsonify(body)
 
 
-@bp.get("/persons/<int:person_id>")
+@bp.get("/persons/<id:person_id>")
 def person(person_id):
     found = person_in_scope(get_session(), g.api_user, person_id) or _raise(_not_found("person"))
     unmasked = sees_unmasked_ids(g.api_user)
@@ -122,9 +121,9 @@ def vacancies():
     return jsonify(body)
 
 
-@bp.get("/vacancies/<int:vacancy_id>")
+@bp.get("/vacancies/<id:vacancy_id>")
 def vacancy(vacancy_id):
-    found = get_session().get(Vacancy, vacancy_id) if 0 < vacancy_id <= MAX_ID else None
+    found = get_session().get(Vacancy, vacancy_id)
     return jsonify(serializers.vacancy(found or _raise(_not_found("vacancy"))))
 
 

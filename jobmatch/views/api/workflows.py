@@ -11,7 +11,6 @@ from jobmatch.views.api import ApiError, bp
 from jobmatch.views.api.resources import _int_arg, _not_found, _page, _raise, _visible
 from jobmatch.views.api.serializers import iso
 
-MAX_ID = 2**31 - 1
 
 
 def offer_json(o: Offer) -> dict:
@@ -51,9 +50,9 @@ def offers():
     return jsonify(body)
 
 
-@bp.get("/offers/<int:offer_id>")
+@bp.get("/offers/<id:offer_id>")
 def offer(offer_id):
-    found = get_session().scalar(_offers_query().where(Offer.id == offer_id)) if 0 < offer_id <= MAX_ID else None
+    found = get_session().scalar(_offers_query().where(Offer.id == offer_id))
     return jsonify(offer_json(found or _raise(_not_found("offer"))))
 
 
@@ -65,8 +64,8 @@ def fairs():
     return jsonify(body)
 
 
-@bp.get("/fairs/<int:fair_id>")
+@bp.get("/fairs/<id:fair_id>")
 def fair(fair_id):
-    found = fair_in_scope(get_session(), _visible(), fair_id) if 0 < fair_id <= MAX_ID else None
+    found = fair_in_scope(get_session(), _visible(), fair_id)
     return jsonify(fair_json(found or _raise(_not_found("fair"))))
 

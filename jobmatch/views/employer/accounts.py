@@ -9,12 +9,14 @@ from jobmatch.db import get_session
 from jobmatch.models import County, Vacancy
 from jobmatch.views.employer import bp
 from jobmatch.security import limiter
-from jobmatch.services.employers import forms as employer_forms
 from jobmatch.services.employers import accounts as employers
+from jobmatch.views.employer.forms import CompanyForm, SignUpForm, VacancyForm
+from jobmatch.views.fields import first_errors
+from jobmatch.vocabulary import DEMAND_LABELS, EMPLOYER_KIND_LABELS, HOURS_LABELS, VACANCY_KIND_LABELS
 from notifications.phones import national_digits
 
-LABELS = {"employer_kinds": employer_forms.EMPLOYER_KIND_LABELS, "vacancy_kinds": employer_forms.VACANCY_KIND_LABELS,
-          "demands": employer_forms.DEMAND_LABELS, "hours": employer_forms.HOURS_LABELS}
+LABELS = {"employer_kinds": EMPLOYER_KIND_LABELS, "vacancy_kinds": VACANCY_KIND_LABELS,
+          "demands": DEMAND_LABELS, "hours": HOURS_LABELS}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -24,11 +26,11 @@ def signup():
     counties = db.scalars(select(County).order_by(County.name)).all()
     errors = {}
     if request.method == "POST":
-        parsed = employer_forms.parse_sign_up_form(request.form, {c.id for c in counties})
-        errors = parsed.errors
+        form = SignUpForm({c.id for c in counties})
+        errors = {} if form.validate() else first_errors(form)
         if not errors:
             try:
-                user = employers.sign_up(db, parsed.values)
+                user = employers.sign_up(db, form.values())
             except employers.EmployerFormError as exc:
                 db.rollback()
                 errors = exc.errors
@@ -56,11 +58,11 @@ def home():
 def company():
     db, employer, errors = get_session(), current_user.employer, {}
     if request.method == "POST":
-        parsed = employer_forms.parse_company_form(request.form)
-        errors = parsed.errors
+        form = CompanyForm()
+        errors = {} if form.validate() else first_errors(form)
         if not errors:
             try:
-                employers.update_company(db, employer, parsed.values, actor=f"user:{current_user.id}")
+                employers.update_company(db, employer, form.values(), actor=f"user:{current_user.id}")
             except employers.EmployerFormError as exc:
                 db.rollback()
                 errors = exc.errors
@@ -84,7 +86,7 @@ def new_vacancy():
     return render_template("employer/vacancy_form.html", vacancy=None, form=defaults, errors={}, **LABELS)
 
 
-@bp.route("/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
+@bp.route("/vacancies/<id:vacancy_id>/edit", methods=["GET", "POST"])
 @roles_required("employer")
 def edit_vacancy(vacancy_id):
     employer = _approved_employer()
@@ -95,7 +97,7 @@ def edit_vacancy(vacancy_id):
                            errors={}, **LABELS)
 
 
-@bp.post("/vacancies/<int:vacancy_id>/close")
+@bp.post("/vacancies/<id:vacancy_id>/close")
 @roles_required("employer")
 def close_vacancy(vacancy_id):
     db, employer = get_session(), _approved_employer()
@@ -108,16 +110,16 @@ def close_vacancy(vacancy_id):
 
 def _save_vacancy(employer, vacancy):
     db = get_session()
-    parsed = employer_forms.parse_vacancy_form(request.form)
-    if parsed.errors:
+    form = VacancyForm()
+    if not form.validate():
         return render_template("employer/vacancy_form.html", vacancy=vacancy, form=request.form,
-                               errors=parsed.errors, **LABELS), 400
+                               errors=first_errors(form), **LABELS), 400
     actor = f"user:{current_user.id}"
     if vacancy is None:
-        vacancy = employers.post_vacancy(db, employer, parsed.values, actor=actor)
+        vacancy = employers.post_vacancy(db, employer, form.values(), actor=actor)
         message = f"岗位“{vacancy.title}”已发布。"
     else:
-        employers.edit_vacancy(db, vacancy, parsed.values, actor=actor)
+        employers.edit_vacancy(db, vacancy, form.values(), actor=actor)
         message = f"岗位“{vacancy.title}”已保存。"
     db.commit()
     flash(message)

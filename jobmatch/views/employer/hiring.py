@@ -10,9 +10,10 @@ from jobmatch.db import get_session
 from jobmatch.models import Person
 from jobmatch.services.offers import hiring
 from jobmatch.services.people.data_views import record_unmasked_view
-from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
 from jobmatch.services.offers.lifecycle import OfferStateError
 from jobmatch.views.employer import bp
+from jobmatch.views.employer.forms import HireForm, InterviewForm
+from jobmatch.views.fields import first_errors
 from jobmatch.views.transactions import commit_or_error
 
 STATUS_LABELS = {"accepted": "已接受，待面试/录用", "waitlisted": "候补", "hired": "已录用", "not_hired": "未录用"}
@@ -55,38 +56,32 @@ def _act(employer, offer_id, action):
     return redirect(url_for("employer.candidates") + f"#offer-{offer_id}")
 
 
-@bp.post("/offers/<int:offer_id>/interview")
+@bp.post("/offers/<id:offer_id>/interview")
 @roles_required("employer")
 def interview(offer_id):
-    employer, errors = _employer(), FormErrors()
-    day = date_field(request.form, "interview_on", errors, label="面试日期")
-    note = text_field(request.form, "note", errors, label="备注", max_length=2000)
-    if errors:
-        return _candidates_page(employer, errors, offer_id, 400)
+    employer, form = _employer(), InterviewForm()
+    if not form.validate():
+        return _candidates_page(employer, first_errors(form), offer_id, 400)
     return _act(employer, offer_id, lambda s: (
-        hiring.record_interview(s, offer_id, interview_on=day, note=note, actor=f"user:{current_user.id}",
+        hiring.record_interview(s, offer_id, interview_on=form.interview_on.data, note=form.note.data,
+                                actor=f"user:{current_user.id}",
                                 employer_id=employer.id), "已记录面试。")[1])
 
 
-@bp.post("/offers/<int:offer_id>/hire")
+@bp.post("/offers/<id:offer_id>/hire")
 @roles_required("employer")
 def hire(offer_id):
-    employer, errors, form = _employer(), FormErrors(), request.form
-    start = date_field(form, "start_date", errors, label="上班日期")
-    months = number_field(form, "contract_months", errors, label="合同期限（月）", low=1, high=120, required=True)
-    wage = number_field(form, "monthly_wage", errors, label="月工资（元）", low=1, high=100_000, required=True)
-    insurance = form.get("social_insurance")
-    if insurance not in ("yes", "no"):
-        errors["social_insurance"] = "请选择是否缴纳社会保险。"
-    if errors:
-        return _candidates_page(employer, errors, offer_id, 400)
+    employer, form = _employer(), HireForm()
+    if not form.validate():
+        return _candidates_page(employer, first_errors(form), offer_id, 400)
     return _act(employer, offer_id, lambda s: (
-        hiring.record_hire(s, offer_id, start_date=start, contract_months=months, social_insurance=insurance == "yes",
-                           monthly_wage=wage, actor=f"user:{current_user.id}", employer_id=employer.id),
+        hiring.record_hire(s, offer_id, start_date=form.start_date.data, contract_months=form.contract_months.data,
+                           social_insurance=form.social_insurance.data == "yes", monthly_wage=form.monthly_wage.data,
+                           actor=f"user:{current_user.id}", employer_id=employer.id),
         "已录用。")[1])
 
 
-@bp.post("/offers/<int:offer_id>/no-hire")
+@bp.post("/offers/<id:offer_id>/no-hire")
 @roles_required("employer")
 def no_hire(offer_id):
     employer = _employer()

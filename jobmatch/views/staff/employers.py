@@ -9,7 +9,7 @@ from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Employer, Settlement
 from jobmatch.services.employers import accounts as employer_service
-from jobmatch.services.employers.forms import EMPLOYER_KIND_LABELS
+from jobmatch.vocabulary import EMPLOYER_KIND_LABELS
 from jobmatch.views.staff import WRITER_ROLES, bp
 
 
@@ -28,7 +28,7 @@ def pending_employers():
                            employers=employer_service.pending_employers(session, _county_ids(session)))
 
 
-@bp.post("/employers/<int:employer_id>/decision")
+@bp.post("/employers/<id:employer_id>/decision")
 @roles_required(*WRITER_ROLES)
 def decide_employer(employer_id):
     session = get_session()

@@ -16,9 +16,10 @@ from jobmatch.services.fairs import check_in as fair_check_in
 from jobmatch.services.fairs import queries as fair_pages
 from jobmatch.services.fairs import events as fair_service
 from jobmatch.services.fairs.report import STAGE_LABELS, fair_report, record_outcome, write_fair_report_xlsx
-from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
 from jobmatch.services.offers.queries import vacancies_for_rounds
+from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.staff.forms import FairForm, FairInviteForm
 from jobmatch.views.transactions import commit_or_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,26 +50,21 @@ def fairs():
         return _list_page(session)
     if current_user.role not in WRITER_ROLES:
         abort(403)
-    errors, form = FormErrors(), request.form
-    name = text_field(form, "name", errors, label="招聘会名称", max_length=120, required=True)
-    place = text_field(form, "place", errors, label="地点", max_length=120, required=True)
-    held_on = date_field(form, "held_on", errors, label="举办日期")
-    site = session.get(Settlement, form.get("settlement_id", type=int) or 0)
-    if site is None or site.id not in _visible(session):
-        errors["settlement_id"] = "请选择您负责的安置点。"
-    if errors:
-        return _list_page(session, errors, 400)
-    vacancy_ids = [int(v) for v in form.getlist("vacancy_ids") if v.isdigit() and len(v) < 10]
+    form = FairForm(_visible(session))
+    if not form.validate():
+        return _list_page(session, first_errors(form), 400)
+    site = session.get(Settlement, form.settlement_id.data)
+    vacancy_ids = [int(v) for v in request.form.getlist("vacancy_ids") if v.isdigit() and len(v) < 10]
     fair, error = commit_or_error(session, lambda: fair_service.create_fair(
-        session, name=name, held_on=held_on, place=place, county_id=site.county_id, settlement_id=site.id,
-        vacancy_ids=vacancy_ids, actor=f"user:{current_user.id}"))
+        session, name=form.name.data, held_on=form.held_on.data, place=form.place.data, county_id=site.county_id,
+        settlement_id=site.id, vacancy_ids=vacancy_ids, actor=f"user:{current_user.id}"))
     if error:
         return _list_page(session, {error.field: error.message}, 400)
     flash(f"已创建招聘会“{fair.name}”。")
     return redirect(url_for("staff.fair", fair_id=fair.id))
 
 
-@bp.get("/fairs/<int:fair_id>")
+@bp.get("/fairs/<id:fair_id>")
 @roles_required(*STAFF_ROLES)
 def fair(fair_id):
     session = get_session()
@@ -81,20 +77,20 @@ def fair(fair_id):
                            if found.held_on >= local_today() else 0)
 
 
-@bp.post("/fairs/<int:fair_id>/invite")
+@bp.post("/fairs/<id:fair_id>/invite")
 @roles_required(*WRITER_ROLES)
 def invite(fair_id):
     session = get_session()
     found = _fair(session, fair_id)
-    errors = FormErrors()
-    limit = number_field(request.form, "limit", errors, label="邀请人数", low=1, high=5000)
+    form = FairInviteForm()
+    form.validate()  # a limit that is not a number in range counts as blank: no limit
     invited, error = commit_or_error(session, lambda: fair_service.invite_workers(
-        session, found.id, actor=f"user:{current_user.id}", limit=limit))
+        session, found.id, actor=f"user:{current_user.id}", limit=form.limit.data))
     flash(error.message if error else f"已发出 {len(invited)} 条邀请短信。")
     return redirect(url_for("staff.fair", fair_id=found.id))
 
 
-@bp.post("/fairs/<int:fair_id>/outcomes")
+@bp.post("/fairs/<id:fair_id>/outcomes")
 @roles_required(*WRITER_ROLES)
 def fair_outcome(fair_id):
     session = get_session()
@@ -111,7 +107,7 @@ def fair_outcome(fair_id):
     return redirect(url_for("staff.fair", fair_id=found.id) + "#outcomes")
 
 
-@bp.route("/fairs/<int:fair_id>/check-in", methods=["GET", "POST"])
+@bp.route("/fairs/<id:fair_id>/check-in", methods=["GET", "POST"])
 @roles_required(*WRITER_ROLES)
 def check_in(fair_id):
     """Made for a phone at the door: scan result, or a phone or ID number typed in."""
@@ -136,7 +132,7 @@ def _check_in(session, fair_id: int, form):
                                               id_number=form.get("id_number", ""), name=form.get("name", ""))
 
 
-@bp.get("/fairs/<int:fair_id>/report.xlsx")
+@bp.get("/fairs/<id:fair_id>/report.xlsx")
 @roles_required(*STAFF_ROLES)
 def fair_report_xlsx(fair_id):
     session = get_session()

@@ -10,14 +10,15 @@ from jobmatch.auth import roles_required
 from jobmatch.clock import utcnow
 from jobmatch.db import get_session
 from jobmatch.models import Household, Problem
-from jobmatch.services.households import follow_up_changes as follow_up_form
 from jobmatch.services.households import followups
 from jobmatch.services.households import problems
-from jobmatch.services.form_fields import FormErrors, choice_field, text_field
+from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, member_jobs
 from jobmatch.services.households.problems import NewProblem
 from jobmatch.services.scope import household_in_scope
 from jobmatch.services.households.zero_employment import zero_employment_households
+from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.staff.forms import FollowUpForm, job_changes
 from jobmatch.views.transactions import commit_or_error
 
 
@@ -42,24 +43,23 @@ def follow_ups():
     return render_template("staff/follow_ups.html", by_staff=by_staff)
 
 
-@bp.route("/households/<int:household_id>/follow-up", methods=["GET", "POST"])
+@bp.route("/households/<id:household_id>/follow-up", methods=["GET", "POST"])
 @roles_required(*WRITER_ROLES)
 def record_follow_up(household_id):
     session = get_session()
     household = household_in_scope(session, current_user, household_id) or abort(404)
-    members = follow_up_form.member_jobs(household)
-    errors, form = FormErrors(), request.form
+    members = member_jobs(household)
+    errors = {}
     if request.method == "POST":
-        method = choice_field(form, "method", errors, label="回访方式", choices=followups.METHODS)
-        summary = text_field(form, "summary", errors, label="回访情况", max_length=followups.SUMMARY_MAX_CHARS)
-        problem_text = text_field(form, "problem", errors, label="反映的问题", max_length=problems.DESCRIPTION_MAX_CHARS)
-        category = choice_field(form, "category", errors, label="问题类别", choices=problems.CATEGORY_LABELS,
-                                default="other")
-        found_work, lost_work = follow_up_form.job_changes(form, members, errors)
+        form = FollowUpForm()
+        errors = {} if form.validate() else first_errors(form)
+        found_work, lost_work, job_errors = job_changes(members, request.form)
+        errors.update(job_errors)
         if not errors:
+            problem_text, category = form.problem.data, form.category.data
             result, error = commit_or_error(session, lambda: followups.record_follow_up(
-                session, household_id=household.id, staff_user_id=current_user.id, method=method,
-                actor=f"user:{current_user.id}", summary=summary, contacted_at=utcnow(),
+                session, household_id=household.id, staff_user_id=current_user.id, method=form.method.data,
+                actor=f"user:{current_user.id}", summary=form.summary.data, contacted_at=utcnow(),
                 found_work=found_work, lost_work=lost_work,
                 problems=[NewProblem(problem_text, category)] if problem_text else []))
             if error:
@@ -70,7 +70,7 @@ def record_follow_up(household_id):
                 return redirect(url_for("staff.follow_ups"))
     return render_template("staff/follow_up_form.html", household=household, methods=followups.METHODS,
                            categories=problems.CATEGORY_LABELS, members=members,
-                           job_kinds=follow_up_form.JOB_KIND_LABELS, errors=errors, form=form), 400 if errors else 200
+                           job_kinds=JOB_KIND_LABELS, errors=errors, form=request.form), 400 if errors else 200
 
 
 @bp.get("/problems", endpoint="problems")
@@ -84,11 +84,11 @@ def problems_page():
 
 
 
-@bp.post("/problems/<int:problem_id>/<any(acknowledge, on_site, resolve):step>")
+@bp.post("/problems/<id:problem_id>/<any(acknowledge, on_site, resolve):step>")
 @roles_required(*WRITER_ROLES)
 def problem_step(problem_id, step):
     session = get_session()
-    problem = session.get(Problem, problem_id) if problem_id < 2**31 else None
+    problem = session.get(Problem, problem_id)
     if problem is None or household_in_scope(session, current_user, problem.household_id) is None:
         abort(404)
     common = {"user_id": current_user.id, "actor": f"user:{current_user.id}"}

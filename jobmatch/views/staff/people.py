@@ -24,7 +24,7 @@ def search():
     return render_template("staff/search.html", results=results)
 
 
-@bp.get("/households/<int:household_id>")
+@bp.get("/households/<id:household_id>")
 @roles_required(*STAFF_ROLES)
 def household(household_id):
     session = get_session()
@@ -36,7 +36,7 @@ def household(household_id):
                            last_follow_up=household.last_follow_up_at)
 
 
-@bp.get("/persons/<int:person_id>")
+@bp.get("/persons/<id:person_id>")
 @roles_required(*STAFF_ROLES)
 def person(person_id):
     session = get_session()

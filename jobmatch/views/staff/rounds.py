@@ -65,7 +65,7 @@ def rounds():
     return redirect(url_for("staff.round_preview", round_id=match_round.id))
 
 
-@bp.get("/rounds/<int:round_id>")
+@bp.get("/rounds/<id:round_id>")
 @roles_required(*STAFF_ROLES)
 def round_preview(round_id):
     session = get_session()
@@ -80,7 +80,7 @@ def round_preview(round_id):
                            may_approve=current_user.role in WRITER_ROLES)
 
 
-@bp.post("/rounds/<int:round_id>/approve")
+@bp.post("/rounds/<id:round_id>/approve")
 @roles_required(*WRITER_ROLES)
 def approve_round_page(round_id):
     session = get_session()
@@ -102,12 +102,12 @@ def approve_round_page(round_id):
     return redirect(url_for("staff.round_preview", round_id=round_id))
 
 
-@bp.post("/offers/<int:offer_id>/answer")
+@bp.post("/offers/<id:offer_id>/answer")
 @roles_required(*WRITER_ROLES)
 def answer_at_door(offer_id):
     """送岗位上门: the worker's yes or no, given to staff at the door."""
     session = get_session()
-    offer = session.get(Offer, offer_id) if offer_id < 2**31 else None
+    offer = session.get(Offer, offer_id)
     visible = visible_settlement_ids(session, current_user)
     if offer is None or offer.person.household.settlement_id not in visible:
         abort(404)

@@ -10,10 +10,11 @@ from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Household, Person, Settlement, TrainingCourse, TrainingEnrolment
 from jobmatch.services.training import courses as training_service
-from jobmatch.services.form_fields import FormErrors, date_field, number_field, text_field
 from jobmatch.services.training.needs import skill_demand, trained_households, training_needs
 from jobmatch.services.people.worker_home import skill_name
+from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.staff.forms import CourseForm
 from jobmatch.views.transactions import commit_or_error
 
 NEEDS_SHOWN = 200
@@ -28,7 +29,7 @@ def _courses_query(visible):
 
 def _course(session, course_id) -> TrainingCourse:
     visible = visible_settlement_ids(session, current_user)
-    course = session.scalar(_courses_query(visible).where(TrainingCourse.id == course_id)) if course_id < 2**31 else None
+    course = session.scalar(_courses_query(visible).where(TrainingCourse.id == course_id))
     return course or abort(404)
 
 
@@ -54,27 +55,20 @@ def training():
         return _list_page(session)
     if current_user.role not in WRITER_ROLES:
         abort(403)
-    errors, form = FormErrors(), request.form
-    values = {"name": text_field(form, "name", errors, label="课程名称", max_length=120, required=True),
-              "skill": text_field(form, "skill", errors, label="技能", max_length=40, required=True),
-              "place": text_field(form, "place", errors, label="培训地点", max_length=120, required=True),
-              "starts_on": date_field(form, "starts_on", errors, label="开课日期"),
-              "ends_on": date_field(form, "ends_on", errors, label="结课日期"),
-              "capacity": number_field(form, "capacity", errors, label="名额", low=1, high=500, required=True)}
-    site = session.get(Settlement, form.get("settlement_id", type=int) or 0)
-    if site is None or site.id not in visible_settlement_ids(session, current_user):
-        errors["settlement_id"] = "请选择您负责的安置点。"
-    if errors:
-        return _list_page(session, errors, 400)
+    form = CourseForm(visible_settlement_ids(session, current_user))
+    if not form.validate():
+        return _list_page(session, first_errors(form), 400)
+    site = session.get(Settlement, form.settlement_id.data)
     course, error = commit_or_error(session, lambda: training_service.create_course(
-        session, **values, county_id=site.county_id, settlement_id=site.id, actor=f"user:{current_user.id}"))
+        session, **form.course_values(), county_id=site.county_id, settlement_id=site.id,
+        actor=f"user:{current_user.id}"))
     if error:
         return _list_page(session, {error.field: error.message}, 400)
     flash(f"已开设“{course.name}”。")
     return redirect(url_for("staff.course", course_id=course.id))
 
 
-@bp.get("/training/courses/<int:course_id>")
+@bp.get("/training/courses/<id:course_id>")
 @roles_required(*STAFF_ROLES)
 def course(course_id):
     session = get_session()
@@ -91,13 +85,13 @@ def course(course_id):
                            enrolments=enrolments, wanting=wanting, places_left=found.capacity - len(found.enrolments))
 
 
-@bp.post("/training/courses/<int:course_id>/enrol")
+@bp.post("/training/courses/<id:course_id>/enrol")
 @roles_required(*WRITER_ROLES)
 def course_enrol(course_id):
     session = get_session()
     found = _course(session, course_id)
     person_id = request.form.get("person_id", type=int) or 0
-    person = session.get(Person, person_id) if person_id < 2**31 else None
+    person = session.get(Person, person_id)
     if person is None or person.household.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
     _, error = commit_or_error(session, lambda: training_service.enrol(session, found.id, person.id,
@@ -106,11 +100,11 @@ def course_enrol(course_id):
     return redirect(url_for("staff.course", course_id=found.id))
 
 
-@bp.post("/training/enrolments/<int:enrolment_id>/complete")
+@bp.post("/training/enrolments/<id:enrolment_id>/complete")
 @roles_required(*WRITER_ROLES)
 def course_complete(enrolment_id):
     session = get_session()
-    enrolment = session.get(TrainingEnrolment, enrolment_id) if enrolment_id < 2**31 else None
+    enrolment = session.get(TrainingEnrolment, enrolment_id)
     if enrolment is None or enrolment.person.household.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
     done, error = commit_or_error(session, lambda: training_service.complete(

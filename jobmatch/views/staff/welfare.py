@@ -13,9 +13,10 @@ from jobmatch.clock import local_today
 from jobmatch.db import get_session
 from jobmatch.models import Settlement, WelfareAppointment, WelfarePost
 from jobmatch.services.welfare import posts as welfare
-from jobmatch.services.form_fields import FormErrors, number_field, text_field
 from jobmatch.services.welfare.roll import write_subsidy_roll
+from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.staff.forms import WelfarePostForm
 from jobmatch.views.transactions import commit_or_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,7 +24,7 @@ CANDIDATES_SHOWN = 30
 
 
 def _post(session, post_id) -> WelfarePost:
-    post = session.get(WelfarePost, post_id) if 0 < post_id < 2**31 else None
+    post = session.get(WelfarePost, post_id)
     if post is None or post.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
     return post
@@ -47,27 +48,20 @@ def welfare_posts():
         return _list_page(session)
     if current_user.role not in WRITER_ROLES:
         abort(403)
-    errors, form = FormErrors(), request.form
-    title = text_field(form, "title", errors, label="岗位名称", max_length=80, required=True)
-    duties = text_field(form, "duties", errors, label="工作内容", max_length=500)
-    quota = number_field(form, "quota", errors, label="名额", low=1, high=500, required=True)
-    subsidy = number_field(form, "monthly_subsidy", errors, label="月补贴（元）", low=1, high=10_000, required=True)
-    term = number_field(form, "term_months", errors, label="任期（月）", low=1, high=welfare.MAX_TERM_MONTHS, required=True)
-    settlement_id = form.get("settlement_id", type=int)
-    if settlement_id not in visible_settlement_ids(session, current_user):
-        errors["settlement_id"] = "请选择您负责的安置点。"
-    if errors:
-        return _list_page(session, errors, 400)
+    form = WelfarePostForm(visible_settlement_ids(session, current_user))
+    if not form.validate():
+        return _list_page(session, first_errors(form), 400)
     post, error = commit_or_error(session, lambda: welfare.create_post(
-        session, settlement_id=settlement_id, title=title, quota=quota, monthly_subsidy=subsidy, term_months=term,
-        duties=duties, actor=f"user:{current_user.id}"))
+        session, settlement_id=form.settlement_id.data, title=form.title.data, quota=form.quota.data,
+        monthly_subsidy=form.monthly_subsidy.data, term_months=form.term_months.data, duties=form.duties.data,
+        actor=f"user:{current_user.id}"))
     if error:
         return _list_page(session, {error.field: error.message}, 400)
     flash(f"已设立“{post.title}”。")
     return redirect(url_for("staff.welfare_post", post_id=post.id))
 
 
-@bp.get("/welfare/<int:post_id>")
+@bp.get("/welfare/<id:post_id>")
 @roles_required(*STAFF_ROLES)
 def welfare_post(post_id):
     session = get_session()
@@ -78,7 +72,7 @@ def welfare_post(post_id):
                            exit_reasons=welfare.EXIT_REASON_LABELS, month=local_today().strftime("%Y-%m"))
 
 
-@bp.post("/welfare/<int:post_id>/appoint")
+@bp.post("/welfare/<id:post_id>/appoint")
 @roles_required(*WRITER_ROLES)
 def appoint(post_id):
     session = get_session()
@@ -89,11 +83,11 @@ def appoint(post_id):
     return redirect(url_for("staff.welfare_post", post_id=post.id))
 
 
-@bp.post("/welfare/appointments/<int:appointment_id>/exit")
+@bp.post("/welfare/appointments/<id:appointment_id>/exit")
 @roles_required(*WRITER_ROLES)
 def exit_post(appointment_id):
     session = get_session()
-    appointment = session.get(WelfareAppointment, appointment_id) if appointment_id < 2**31 else None
+    appointment = session.get(WelfareAppointment, appointment_id)
     if appointment is None:
         abort(404)
     post = _post(session, appointment.post_id)
@@ -107,7 +101,7 @@ def exit_post(appointment_id):
     return redirect(url_for("staff.welfare_post", post_id=post.id))
 
 
-@bp.get("/welfare/<int:post_id>/roll.xlsx")
+@bp.get("/welfare/<id:post_id>/roll.xlsx")
 @roles_required(*WRITER_ROLES)
 def welfare_roll(post_id):
     session = get_session()

@@ -29,7 +29,7 @@ def _answer_flag() -> bool:
     return answer == "accept"
 
 
-@bp.route("/o/<int:offer_id>", methods=["GET", "POST"])
+@bp.route("/o/<id:offer_id>", methods=["GET", "POST"])
 @roles_required("worker")
 def offer(offer_id):
     db, person_id = get_session(), current_user.person_id
@@ -47,7 +47,7 @@ def offer(offer_id):
                            can_accept=found.status in pages.CAN_ACCEPT, can_decline=found.status in pages.CAN_DECLINE)
 
 
-@bp.route("/fairs/<int:fair_id>", methods=["GET", "POST"])
+@bp.route("/fairs/<id:fair_id>", methods=["GET", "POST"])
 @roles_required("worker")
 def fair(fair_id):
     db, person = get_session(), current_user.person
@@ -77,7 +77,7 @@ def _answer_fair(db, fair_id: int, person_id: int, accepted: bool, actor: str) -
         (fairs.register if accepted else fairs.decline)(db, fair_id, person_id, via="web", actor=actor)
 
 
-@bp.post("/training/<int:course_id>")
+@bp.post("/training/<id:course_id>")
 @roles_required("worker")
 def enrol(course_id):
     db, person = get_session(), current_user.person

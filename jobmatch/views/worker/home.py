@@ -9,7 +9,9 @@ from jobmatch.security import limiter
 from jobmatch.services.people import profile as profile_service
 from jobmatch.services.accounts import worker_sign_in as worker_auth
 from jobmatch.services.people import worker_home as worker_pages
+from jobmatch.views.fields import first_errors
 from jobmatch.views.worker import bp
+from jobmatch.views.worker.forms import ProfileForm
 from jobmatch.vocabulary import MOBILITY_LABELS
 from notifications.phones import InvalidPhone, mask_phone, normalise_phone
 
@@ -87,16 +89,16 @@ def home():
 def profile():
     db = get_session()
     person = current_user.person
-    form, errors = request.form, {}
+    errors = {}
     if request.method == "POST":
-        parsed = profile_service.parse_profile_form(request.form)
-        errors = parsed.errors
+        form = ProfileForm()
+        errors = {} if form.validate() else first_errors(form)
         if not errors:
-            changes = profile_service.update_profile(db, person, parsed.values, actor=f"person:{person.id}")
+            changes = profile_service.update_profile(db, person, form.values(), actor=f"person:{person.id}")
             db.commit()
             flash("已保存。" if changes else "没有改动。")
             return redirect(url_for("worker.home"))
-    return render_template("worker/profile.html", person=person, form=form, errors=errors,
+    return render_template("worker/profile.html", person=person, form=request.form, errors=errors,
                            mobility_labels=MOBILITY_LABELS), 400 if errors else 200
 
 

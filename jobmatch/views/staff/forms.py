@@ -1,0 +1,161 @@
+"""The staff console's forms: fairs, welfare posts, courses, door visits, follow-ups.
+
+Forms that offer the user's own settlements (or a list of vacancies) take the ids offered
+when they are created; anything else in the field is "please pick one".
+"""
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import Form, StringField
+from wtforms.validators import ValidationError
+
+from jobmatch.clock import local_today
+from jobmatch.services.households import followups, problems, zero_employment
+from jobmatch.services.households.employment_changes import NewJob
+from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, MemberJob
+from jobmatch.services.households.followups import JobLoss
+from jobmatch.services.welfare.posts import MAX_TERM_MONTHS
+from jobmatch.views.fields import Choice, Day, Number, Text
+
+MAX_MONTHLY_INCOME = 100_000
+
+
+class _SettlementForm(FlaskForm):
+    """A form for one of the user's settlements, picked from ``settlement_ids``."""
+
+    settlement_id = Choice("您负责的安置点", coerce=int)
+
+    def __init__(self, settlement_ids, **kwargs):
+        super().__init__(**kwargs)
+        self.settlement_id.choices = settlement_ids
+
+
+class FairForm(_SettlementForm):
+    name = Text("招聘会名称", max_length=120, required=True)
+    place = Text("地点", max_length=120, required=True)
+    held_on = Day("举办日期")
+
+
+class FairInviteForm(FlaskForm):
+    limit = Number("邀请人数", low=1, high=5000)
+
+
+class WelfarePostForm(_SettlementForm):
+    title = Text("岗位名称", max_length=80, required=True)
+    duties = Text("工作内容", max_length=500)
+    quota = Number("名额", low=1, high=500, required=True)
+    monthly_subsidy = Number("月补贴（元）", low=1, high=10_000, required=True)
+    term_months = Number("任期（月）", low=1, high=MAX_TERM_MONTHS, required=True)
+
+
+class CourseForm(_SettlementForm):
+    name = Text("课程名称", max_length=120, required=True)
+    skill = Text("技能", max_length=40, required=True)
+    place = Text("培训地点", max_length=120, required=True)
+    starts_on = Day("开课日期")
+    ends_on = Day("结课日期")
+    capacity = Number("名额", low=1, high=500, required=True)
+
+    def course_values(self) -> dict:
+        return {name: self[name].data for name in ("name", "skill", "place", "starts_on", "ends_on", "capacity")}
+
+
+class DoorVisitForm(FlaskForm):
+    """A job taken to the door: one of ``vacancy_ids`` (or none) and a note."""
+
+    note = Text("情况说明", max_length=zero_employment.NOTE_MAX_CHARS)
+    vacancy_id = StringField(default="")
+
+    def __init__(self, vacancy_ids, **kwargs):
+        super().__init__(**kwargs)
+        self.vacancy_ids = vacancy_ids
+
+    def validate_vacancy_id(self, field):
+        if field.data and self.vacancy() not in self.vacancy_ids:
+            raise ValidationError("请从列表中选择岗位。")
+
+    def vacancy(self) -> int | None:
+        text = self.vacancy_id.data or ""
+        return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+class FollowUpForm(FlaskForm):
+    method = Choice("回访方式", choices=followups.METHODS)
+    summary = Text("回访情况", max_length=followups.SUMMARY_MAX_CHARS)
+    problem = Text("反映的问题", max_length=problems.DESCRIPTION_MAX_CHARS)
+    category = Choice("问题类别", choices=problems.CATEGORY_LABELS, default="other")
+
+
+class MemberJobForm(Form):
+    """One member's rows of the follow-up form: a job lost (离职) and a job found (新就业).
+
+    The page names the fields after the member (``found_kind_12``, ``lost_12``); the form reads
+    them under its own names and gives its errors back under the page's. Only the rows the
+    staff member filled in are checked.
+    """
+
+    lost = StringField(default="")
+    lost_on = Day("离职日期", required=False)
+    found_kind = StringField(default="")
+    found_employer = Text("工作单位", max_length=120, required=True)
+    found_income = Number("月收入（元）", low=0, high=MAX_MONTHLY_INCOME)
+    found_on = Day("上岗日期", required=False)
+
+    def __init__(self, member: MemberJob, submitted):
+        suffix = f"_{member.person.id}"
+        super().__init__(formdata=MultiDict({name.removesuffix(suffix): value for name, value in submitted.items()
+                                             if name.endswith(suffix)}))
+        self.member = member
+
+    @property
+    def leaving(self) -> bool:
+        return self.member.current is not None and self.lost.data == "1"
+
+    @property
+    def finding(self) -> bool:
+        return bool(self.found_kind.data)
+
+    def validate_lost_on(self, field):
+        if field.data and field.data > local_today():
+            raise ValidationError("离职日期不能晚于今天。")
+        if field.data and self.member.current is not None and field.data < self.member.current.started_on:
+            raise ValidationError(f"离职日期不能早于上岗日期（{self.member.current.started_on}）。")
+
+    def validate_found_kind(self, field):
+        if field.data not in JOB_KIND_LABELS:
+            raise ValidationError("请选择就业类型。")
+        if self.member.current is not None and not self.leaving:
+            raise ValidationError(f"{self.member.person.name}已有在岗记录，换工作请先勾选离职。")
+
+    def validate_found_on(self, field):
+        if field.data and field.data > local_today():
+            raise ValidationError("上岗日期不能晚于今天。")
+
+    def member_errors(self) -> dict[str, str]:
+        """Errors of the rows in use, under the page's field names (``found_on_12``)."""
+        checked = ["lost_on"] if self.leaving else []
+        if self.finding:
+            known_kind = self.found_kind.data in JOB_KIND_LABELS
+            checked += ["found_kind", "found_employer", "found_income", "found_on"] if known_kind else ["found_kind"]
+        return {f"{name}_{self.member.person.id}": self[name].errors[0] for name in checked if self[name].errors}
+
+    def job_lost(self) -> JobLoss | None:
+        return JobLoss(self.member.person.id, ended_on=self.lost_on.data) if self.leaving else None
+
+    def job_found(self) -> NewJob | None:
+        if not self.finding:
+            return None
+        return NewJob(self.member.person.id, self.found_kind.data, self.found_employer.data,
+                      started_on=self.found_on.data, monthly_income=self.found_income.data)
+
+
+def job_changes(members: list[MemberJob], submitted) -> tuple[list[NewJob], list[JobLoss], dict[str, str]]:
+    """The jobs found and lost that the follow-up form asks for, and its errors by the page's field names."""
+    found, lost, errors = [], [], {}
+    for member in members:
+        form = MemberJobForm(member, submitted)
+        form.validate()
+        errors.update(form.member_errors())
+        found += [job for job in [form.job_found()] if job]
+        lost += [loss for loss in [form.job_lost()] if loss]
+    return found, lost, errors
