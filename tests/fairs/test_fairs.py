@@ -14,7 +14,7 @@ from jobmatch.services.fairs.check_in import (check_in_by_identity, check_in_by_
                                              check_in_token)
 from jobmatch.services.fairs.report import fair_report, record_outcome, write_fair_report_xlsx
 from jobmatch.services.households.status import refresh_households
-from jobmatch.services.sms.messaging import answer
+from jobmatch.services.answers import answer_ask
 from jobmatch.services.errors import WorkflowError
 from tests.factories import (frozen_clock, make_county, make_employer, make_household, make_person,
                                       make_settlement, make_vacancy)
@@ -82,8 +82,8 @@ def test_registration_by_sms_reply_and_on_the_web(session, county_with_fair):
     fair, people, _, _ = county_with_fair
     fairs.invite_workers(session, fair.id, actor="user:1")
     asks = {m.person_id: m for m in session.scalars(select(Message).where(Message.kind == "fair_invitation"))}
-    answer(session, people["zero"].id, asks[people["zero"].id].id, True, via="sms")
-    answer(session, people["local"].id, asks[people["local"].id].id, False, via="sms")
+    answer_ask(session, people["zero"].id, asks[people["zero"].id].id, True, via="sms")
+    answer_ask(session, people["local"].id, asks[people["local"].id].id, False, via="sms")
     walk_up = fairs.register(session, fair.id, people["far"].id, via="web", actor=f"person:{people['far'].id}")
     attendees = {a.person_id: a for a in session.scalars(select(FairAttendee))}
     assert attendees[people["zero"].id].registered_via == "sms" and attendees[people["zero"].id].registered_at

@@ -11,7 +11,8 @@ from jobmatch.models import (FairAttendee, Household, LedgerEvent, MatchRound, M
                              Settlement, User, Vacancy)
 from jobmatch.services.fairs import events as fairs
 from jobmatch.services.demo import DEMO_PASSWORD
-from jobmatch.services.offers.lifecycle import answer_offer_by_id, send_offers
+from jobmatch.services.answers import answer
+from jobmatch.services.offers.lifecycle import send_offers
 from jobmatch.services.offers.rounds import propose_round
 from jobmatch.services.households.zero_employment import refresh_and_flag
 from tests.web.conftest import page_has_no_horizontal_scroll
@@ -125,7 +126,7 @@ def test_employer_sees_the_accepted_worker_and_records_a_hire(browser, server, l
     session.add_all([match_round, offer])
     session.flush()
     send_offers(session, [offer.id], actor="test")
-    answer_offer_by_id(session, offer.id, True, actor=f"person:{person.id}", via="web")
+    answer(session, f"offer:{offer.id}", person.id, True, actor=f"person:{person.id}", via="web")
     session.commit()
     household_id, name, phone = person.household_id, person.name, person.phone
     assert session.get(Household, household_id).zero_employment
