@@ -30,7 +30,7 @@ _sids = iter(range(1, 10**6))
 
 def _asked_offers(session, persons):
     """Sent offers of one vacancy to ``persons``, each with its SMS ask delivered."""
-    settlement, vacancy, _ = make_welding_site(session, workers=0, openings=len(persons))
+    _, vacancy, _ = make_welding_site(session, workers=0, openings=len(persons))
     offers = make_sent_offers(session, vacancy, persons)
     for offer in offers:
         ask = queue_message(session, person_id=offer.person_id, kind="job_offer", data=OFFER_DATA,
@@ -96,7 +96,7 @@ def test_sms_page_and_staff_answering_one_offer_at_once_count_once_and_lose_no_o
                            for _ in range(OTHER_WORKERS + 1)]
                 offers = _asked_offers(session, persons)
                 session.commit()
-            contested, others = offers[0], offers[1:]
+            contested = offers[0]
             tasks = [_sms_yes(persons[0]), _page_yes(contested), _staff_yes(contested)]
             tasks += [_sms_yes(person) for person in persons[1:]]
 
