@@ -27,7 +27,12 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine with the settings each backend needs."""
+    """Create an engine with the settings each backend needs.
+
+    SQL parameters are never put in error messages (hide_parameters): they hold SMS texts,
+    phones and ID numbers, and an error's message ends up in the logs.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _make_sqlite_safe(engine)

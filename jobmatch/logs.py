@@ -31,6 +31,14 @@ ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 # Letters around it mean a hex string or a token, not a phone (request IDs are hex).
 PHONE_RE = re.compile(r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?![0-9A-Za-z])")
 REDACTED = "[redacted]"
+# Database errors quote the values they failed on: a row (which may hold an SMS text), a
+# key, or a bound parameter. Only the values go; the rest of the message helps debugging.
+DATABASE_VALUES_RES = (
+    re.compile(r"(Failing row contains ).*"),
+    re.compile(r"(Key \([^)]*\)=).*"),
+    re.compile(r"((?:portal|statement) parameter \$\d+ = ).*"),
+    re.compile(r"(invalid input syntax for type [\w ]+: ).*"),
+)
 BODY_FIELDS = frozenset({"body", "sms_body", "message_body"})
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _MARK = "_jobmatch_handler"
@@ -45,7 +53,10 @@ def _mask_phone_match(match: re.Match) -> str:
 
 
 def scrub_text(text: str) -> str:
-    """``text`` with ID numbers and mobile numbers masked (region/prefix and last 4 kept)."""
+    """``text`` with ID numbers and mobile numbers masked (region/prefix and last 4 kept), and the
+    values a database error quotes removed."""
+    for values in DATABASE_VALUES_RES:
+        text = values.sub(lambda m: m.group(1) + REDACTED, text)
     text = ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), text)
     return PHONE_RE.sub(_mask_phone_match, text)
 

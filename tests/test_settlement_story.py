@@ -128,8 +128,11 @@ def test_a_settlement_month_from_roster_to_follow_up(story_app, fake_twilio, tmp
         assert reply(client, invitee_phone, "1").status_code == 200
         clock.set(shanghai(2026, 12, 6, 9, 0))
         with sessions.begin() as session:
-            assert not check_in_by_identity(session, fair_id, phone=invitee_phone, actor="user:1").walk_in
-            walk_in = check_in_by_identity(session, fair_id, id_number=_id_of("王强"), actor="user:1")
+            everywhere = session.scalars(select(Settlement.id)).all()
+            assert not check_in_by_identity(session, fair_id, phone=invitee_phone, actor="user:1",
+                                            settlement_ids=everywhere).walk_in
+            walk_in = check_in_by_identity(session, fair_id, id_number=_id_of("王强"), actor="user:1",
+                                           settlement_ids=everywhere)
             assert walk_in.walk_in
             report = fair_report(session, fair_id)
         assert (report.invited, report.registered, report.checked_in, report.walk_ins) == (len(invited), 1, 2, 1)

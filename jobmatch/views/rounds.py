@@ -18,7 +18,8 @@ from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import MatchRound, Offer
-from jobmatch.services.offers.lifecycle import OfferStateError, answer_offer_by_id
+from jobmatch.services import answers
+from jobmatch.services.offers.lifecycle import OfferStateError
 from jobmatch.services.offers.rounds import approve_round, load_scoring_model, propose_round
 from jobmatch.services.scope import person_in_scope, round_in_scope, round_offers_in_scope, round_scope_allowed
 from jobmatch.services.errors import WorkflowError
@@ -126,7 +127,7 @@ def answer(offer_id: int):
         actor, via = f"person:{current_user.person_id}", "web"
     else:
         actor, via = f"user:{current_user.id}", "visit"
-    confirmation = answer_offer_by_id(session, offer_id, accepted, actor=actor, via=via)
+    confirmation = answers.answer(session, f"offer:{offer_id}", offer.person_id, accepted, actor=actor, via=via)
     session.commit()
     offer = session.get(Offer, offer_id, populate_existing=True)
     return jsonify(offer_id=offer_id, status=offer.status, confirmation=confirmation)

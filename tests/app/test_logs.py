@@ -7,7 +7,7 @@ import pytest
 
 from jobmatch import logs
 from tests.conftest import make_test_app
-from tests.log_scan import scan_log_file
+from tests.log_scan import scan_log_file, sms_template_fragments
 
 ID_NUMBER = "52052619810227680X"
 PHONE = "13912345678"
@@ -102,3 +102,27 @@ def test_scan_finds_leak_without_printing_it(tmp_path):
     path.write_text(json.dumps({"message": f"phone {PHONE}"}) + "\n", encoding="utf-8")
     problems = scan_log_file(path)
     assert len(problems) == 1 and PHONE not in problems[0] and "139****5678" in problems[0]
+
+
+def test_values_a_database_error_quotes_are_scrubbed_and_the_rest_kept(log_file):
+    _app, path = log_file
+    detail = ("new row for relation \"inbound_messages\" violates check constraint \"kind\"\n"
+              "DETAIL:  Failing row contains (7, SM1, +8613912345678, 明天不去了，孩子病了, other).\n"
+              "Key (provider_sid)=(SM1 明天不去了) already exists.\n"
+              "CONTEXT:  unnamed portal parameter $4 = '明天不去了'")
+    try:
+        raise RuntimeError(detail)
+    except RuntimeError:
+        logging.getLogger("jobmatch.test").exception("reply failed")
+    exc_text = _lines(path)[-1]["exc_info"]
+    assert "明天不去了" not in exc_text
+    assert "Failing row contains [redacted]" in exc_text and "Key (provider_sid)=[redacted]" in exc_text
+    assert 'violates check constraint "kind"' in exc_text
+
+
+def test_scan_finds_an_sms_text_without_printing_it(tmp_path):
+    path = tmp_path / "leaky.log"
+    path.write_text(json.dumps({"message": "sent: 【就业服务】收到，您接受了鑫达电子的普工"}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    problems = scan_log_file(path, sms_template_fragments())
+    assert len(problems) == 1 and "收到" not in problems[0]

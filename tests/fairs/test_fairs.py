@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from jobmatch import ledger
-from jobmatch.models import EmploymentSpell, FairAttendee, Household, LedgerEvent, Message
+from jobmatch.models import EmploymentSpell, FairAttendee, Household, LedgerEvent, Message, Settlement
 from jobmatch.services.fairs import events as fairs
 from jobmatch.services.fairs.check_in import (check_in_by_identity, check_in_by_token, check_in_qr_svg,
                                              check_in_token)
 from jobmatch.services.fairs.report import fair_report, record_outcome, write_fair_report_xlsx
 from jobmatch.services.households.status import refresh_households
-from jobmatch.services.sms.messaging import answer
+from jobmatch.services.answers import answer_ask
 from jobmatch.services.errors import WorkflowError
 from tests.factories import (frozen_clock, make_county, make_employer, make_household, make_person,
                                       make_settlement, make_vacancy)
@@ -82,8 +82,8 @@ def test_registration_by_sms_reply_and_on_the_web(session, county_with_fair):
     fair, people, _, _ = county_with_fair
     fairs.invite_workers(session, fair.id, actor="user:1")
     asks = {m.person_id: m for m in session.scalars(select(Message).where(Message.kind == "fair_invitation"))}
-    answer(session, people["zero"].id, asks[people["zero"].id].id, True, via="sms")
-    answer(session, people["local"].id, asks[people["local"].id].id, False, via="sms")
+    answer_ask(session, people["zero"].id, asks[people["zero"].id].id, True, via="sms")
+    answer_ask(session, people["local"].id, asks[people["local"].id].id, False, via="sms")
     walk_up = fairs.register(session, fair.id, people["far"].id, via="web", actor=f"person:{people['far'].id}")
     attendees = {a.person_id: a for a in session.scalars(select(FairAttendee))}
     assert attendees[people["zero"].id].registered_via == "sms" and attendees[people["zero"].id].registered_at
@@ -110,31 +110,39 @@ def test_reminders_wait_until_the_day_before_and_go_once(session, county_with_fa
 
 def test_check_in_by_qr_phone_id_number_and_walk_ins(session, county_with_fair, clock):
     fair, people, _, _ = county_with_fair
+    county_sites = set(session.scalars(select(Settlement.id).where(Settlement.county_id == fair.county_id)))
     invited = {a.person_id: a for a in fairs.invite_workers(session, fair.id, actor="user:1")}
     token = check_in_token(SECRET, invited[people["zero"].id])
     assert check_in_qr_svg(SECRET, invited[people["zero"].id]).startswith("<svg")
     with pytest.raises(WorkflowError, match="今天不能签到"):
-        check_in_by_token(session, fair.id, token, secret_key=SECRET, actor="user:1")
+        check_in_by_token(session, fair.id, token, secret_key=SECRET, actor="user:1", settlement_ids=county_sites)
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI))
-    first = check_in_by_token(session, fair.id, token, secret_key=SECRET, actor="user:1")
+    first = check_in_by_token(session, fair.id, token, secret_key=SECRET, actor="user:1", settlement_ids=county_sites)
     assert first.attendee.check_in_method == "qr" and not first.walk_in and not first.already
-    assert check_in_by_token(session, fair.id, token, secret_key=SECRET, actor="user:1").already
+    assert check_in_by_token(session, fair.id, token, secret_key=SECRET, actor="user:1", settlement_ids=county_sites).already
     with pytest.raises(WorkflowError) as forged:
-        check_in_by_token(session, fair.id, token, secret_key="another-key", actor="user:1")
+        check_in_by_token(session, fair.id, token, secret_key="another-key", actor="user:1",
+                          settlement_ids=county_sites)
     assert forged.value.field == "token"
     typed_phone = people["local"].phone[3:6] + " " + people["local"].phone[6:10] + "-" + people["local"].phone[10:]
-    by_phone = check_in_by_identity(session, fair.id, phone=typed_phone, actor="user:1")
+    by_phone = check_in_by_identity(session, fair.id, phone=typed_phone, actor="user:1",
+                                    settlement_ids=county_sites)
     assert by_phone.attendee.person_id == people["local"].id and by_phone.attendee.check_in_method == "phone"
-    by_id = check_in_by_identity(session, fair.id, id_number=people["far"].id_number.lower(), actor="user:1")
-    assert by_id.walk_in and by_id.attendee.person_id == people["far"].id
-    stranger = check_in_by_identity(session, fair.id, phone="13800138000", name="路人", actor="user:1")
+    by_id = check_in_by_identity(session, fair.id, id_number=people["opted_out"].id_number.lower(), actor="user:1",
+                                 settlement_ids=county_sites)
+    assert by_id.walk_in and by_id.attendee.person_id == people["opted_out"].id
+    with pytest.raises(WorkflowError, match="不在本招聘会范围内"):  # another county's worker
+        check_in_by_identity(session, fair.id, id_number=people["far"].id_number, actor="user:1",
+                             settlement_ids=county_sites | {people["far"].household.settlement_id})
+    stranger = check_in_by_identity(session, fair.id, phone="13800138000", name="路人", actor="user:1",
+                                    settlement_ids=county_sites)
     assert stranger.walk_in and stranger.attendee.person_id is None and stranger.attendee.visitor_name == "路人"
     event = session.scalars(select(LedgerEvent).where(LedgerEvent.kind == "fair_checked_in")
                             .order_by(LedgerEvent.seq.desc())).first()
     assert event.data["phone"] == "138****8000"  # masked in the ledger
     for typed, field in [({"phone": "12345"}, "phone"), ({"id_number": "520526198502301234"}, "id_number"), ({}, "phone")]:
         with pytest.raises(WorkflowError) as error:
-            check_in_by_identity(session, fair.id, actor="user:1", **typed)
+            check_in_by_identity(session, fair.id, actor="user:1", settlement_ids=county_sites, **typed)
         assert error.value.field == field
     report = fair_report(session, fair.id)
     assert (report.checked_in, report.walk_ins) == (4, 2)

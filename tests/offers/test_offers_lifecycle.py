@@ -8,7 +8,8 @@ from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import LedgerEvent, Message, Offer
 from jobmatch.services.offers.hiring import record_no_hire
-from jobmatch.services.offers.lifecycle import answer_offer, answer_offer_by_id, expire_offers, waiting_list
+from jobmatch.services.answers import answer
+from jobmatch.services.offers.lifecycle import answer_offer, expire_offers, waiting_list
 from jobmatch.services.offers.rounds import approve_round, propose_round
 from tests.factories import make_welding_site
 
@@ -83,13 +84,14 @@ def test_a_worker_without_sms_gets_the_offer_by_a_staff_visit(session):
     offer = session.scalar(select(Offer))
     assert offer.status == "sent" and offer.channel == "visit"
     assert session.scalar(select(Message).where(Message.kind == "job_offer")) is None
-    assert answer_offer_by_id(session, offer.id, True, actor="user:1", via="visit") == "confirm_accepted"
+    assert answer(session, f"offer:{offer.id}", offer.person_id, True, actor="user:1", via="visit") == "confirm_accepted"
     assert session.scalar(select(Message).where(Message.kind == "confirm_accepted")) is None
 
 
 def test_an_sms_answer_goes_through_the_reply_handler(session):
     vacancy, sent = _sent_round(session)
-    confirmation = answer_offer_by_id(session, sent[0].id, True, actor=f"person:{sent[0].person_id}", via="web")
+    confirmation = answer(session, f"offer:{sent[0].id}", sent[0].person_id, True,
+                          actor=f"person:{sent[0].person_id}", via="web")
     assert confirmation == "confirm_accepted"
     ask = session.scalar(select(Message).where(Message.subject == f"offer:{sent[0].id}", Message.kind == "job_offer"))
     assert ask.answered_at is not None

@@ -40,7 +40,8 @@ def test_training_subsidy_and_fair_columns_are_filled(app, session, client):
     fair = fairs.create_fair(session, name="月报测试招聘会", held_on=today, place="广场", county_id=county.id,
                              settlement_id=site.id, vacancy_ids=vacancy_ids, actor="test")
     for person in people[4:6]:
-        fair_check_in.check_in_by_identity(session, fair.id, actor="test", phone=person.phone)
+        fair_check_in.check_in_by_identity(session, fair.id, actor="test", settlement_ids=[site.id],
+                                           phone=person.phone)
     fair_report.record_outcome(session, fair.id, employer_id=employer.id, person_id=people[4].id, stage="offer",
                                actor="test")
     session.commit()

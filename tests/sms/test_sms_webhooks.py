@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from jobmatch.models import InboundMessage, LedgerEvent, Message, Person
-from jobmatch.services import answers as replies
-from jobmatch.services.sms.messaging import answer, open_asks, queue_message
+from jobmatch.services import answers
+from jobmatch.services.sms.messaging import open_asks, queue_message
 from jobmatch.services.sms.inbound import mark_read, unread_replies
 from jobmatch.tasks import InProcessQueue, dispatch_once
 from notifications.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
@@ -21,17 +21,16 @@ _sids = iter(range(1, 10**6))
 
 
 @pytest.fixture
-def answers():
-    """A reply handler for subject "testask:<id>" that records what it was told."""
+def testask_answers(monkeypatch):
+    """An answer handler for subject "testask:<id>" that records what it was told."""
     calls = []
 
     def handler(session, subject_id, person_id, accepted, *, actor, via):
         calls.append((subject_id, person_id, accepted, via))
         return "confirm_accepted" if accepted else "confirm_declined"
 
-    replies.register_reply_handler("testask", handler)
-    yield calls
-    replies._handlers.pop("testask", None)
+    monkeypatch.setitem(answers.ANSWER_HANDLERS, "testask", handler)
+    return calls
 
 
 def _signed_post(client, url, params, token=DEFAULT_AUTH_TOKEN):
@@ -59,7 +58,7 @@ def _count(session, model):
     return count
 
 
-def test_forged_webhooks_are_refused_and_change_nothing(twilio_app, answers):
+def test_forged_webhooks_are_refused_and_change_nothing(twilio_app, testask_answers):
     client, sessions = twilio_app.test_client(), twilio_app.extensions["jobmatch.sessionmaker"]
     with twilio_app.app_context(), sessions() as session:
         person = make_person(session)
@@ -73,11 +72,11 @@ def test_forged_webhooks_are_refused_and_change_nothing(twilio_app, answers):
         assert client.post("/sms/inbound", data=params, headers=other_url).status_code == 403
         status = {"MessageSid": "SM1", "MessageStatus": "delivered"}
         assert client.post("/sms/status", data=status).status_code == 403
-        assert _count(session, InboundMessage) == 0 and answers == []
+        assert _count(session, InboundMessage) == 0 and testask_answers == []
         assert _count(session, LedgerEvent) == 1  # only the sms_queued of the ask
 
 
-def test_a_reply_of_1_answers_the_latest_open_ask_once(twilio_app, answers):
+def test_a_reply_of_1_answers_the_latest_open_ask_once(twilio_app, testask_answers):
     client, sessions = twilio_app.test_client(), twilio_app.extensions["jobmatch.sessionmaker"]
     with twilio_app.app_context(), sessions() as session:
         person = make_person(session)
@@ -87,10 +86,10 @@ def test_a_reply_of_1_answers_the_latest_open_ask_once(twilio_app, answers):
         response = _reply(client, person, " 1 ", sid="SMDUP")
         assert response.status_code == 200 and "<Response>" in response.get_data(as_text=True)
         assert _reply(client, person, "1", sid="SMDUP").status_code == 200  # Twilio retried the webhook
-        assert answers == [(2, person.id, True, "sms")]
+        assert testask_answers == [(2, person.id, True, "sms")]
         assert _reply(client, person, "是").status_code == 200  # now answers ask 1
         assert _reply(client, person, "好").status_code == 200  # nothing left open: changes nothing
-        assert answers == [(2, person.id, True, "sms"), (1, person.id, True, "sms")]
+        assert testask_answers == [(2, person.id, True, "sms"), (1, person.id, True, "sms")]
         assert [m.subject for m in open_asks(session, person.id)] == []
         assert session.get(Message, latest.id, populate_existing=True).answer == "accept"
         assert unread_replies(session) == []
@@ -98,22 +97,22 @@ def test_a_reply_of_1_answers_the_latest_open_ask_once(twilio_app, answers):
         assert len(events) == 3 and all(person.phone not in str(e.data) for e in events)
 
 
-def test_2_declines_and_the_web_page_answers_the_same_asks(twilio_app, answers):
+def test_2_declines_and_the_web_page_answers_the_same_asks(twilio_app, testask_answers):
     client, sessions = twilio_app.test_client(), twilio_app.extensions["jobmatch.sessionmaker"]
     with twilio_app.app_context(), sessions() as session:
         person = make_person(session)
         first, second = _ask(session, person, 1), _ask(session, person, 2)
         session.commit()
         assert [m.id for m in open_asks(session, person.id)] == [second.id, first.id]
-        assert answer(session, person.id, second.id, accepted=True) == "confirm_accepted"
-        assert answer(session, person.id, second.id, accepted=False) == ""  # answered already
+        assert answers.answer_ask(session, person.id, second.id, accepted=True) == "confirm_accepted"
+        assert answers.answer_ask(session, person.id, second.id, accepted=False) == ""  # answered already
         session.commit()
         _reply(client, person, "不要")
-        assert answers == [(2, person.id, True, "web"), (1, person.id, False, "sms")]
+        assert testask_answers == [(2, person.id, True, "web"), (1, person.id, False, "sms")]
         assert not session.get(Person, person.id, populate_existing=True).sms_opt_out
 
 
-def test_td_stops_pushes_with_one_confirmation_and_subscribe_resumes(twilio_app, answers):
+def test_td_stops_pushes_with_one_confirmation_and_subscribe_resumes(twilio_app, testask_answers):
     client, sessions = twilio_app.test_client(), twilio_app.extensions["jobmatch.sessionmaker"]
     with twilio_app.app_context(), fixed_clock(shanghai(2026, 11, 25, 10)), sessions() as session:
         person = make_person(session)
@@ -176,7 +175,7 @@ def test_status_callbacks_record_delivery_and_settle_a_message_in_doubt(twilio_a
         assert kinds == ["sms_queued", "sms_sent", "sms_sent", "sms_delivered"]
 
 
-def test_webhooks_need_no_csrf_token(database_url, fake_twilio, answers):
+def test_webhooks_need_no_csrf_token(database_url, fake_twilio, testask_answers):
     app = make_test_app(database_url, WTF_CSRF_ENABLED=True, **twilio_config(fake_twilio))
     sessions = app.extensions["jobmatch.sessionmaker"]
     with app.app_context(), sessions() as session:
@@ -184,5 +183,5 @@ def test_webhooks_need_no_csrf_token(database_url, fake_twilio, answers):
         _ask(session, person, 7)
         session.commit()
         assert _reply(app.test_client(), person, "1").status_code == 200
-        assert answers == [(7, person.id, True, "sms")]
+        assert testask_answers == [(7, person.id, True, "sms")]
     app.extensions["jobmatch.engine"].dispose()

@@ -11,7 +11,8 @@ from jobmatch.models import (FairAttendee, Household, LedgerEvent, MatchRound, M
                              Settlement, User, Vacancy)
 from jobmatch.services.fairs import events as fairs
 from jobmatch.services.demo import DEMO_PASSWORD
-from jobmatch.services.offers.lifecycle import answer_offer_by_id, send_offers
+from jobmatch.services.answers import answer
+from jobmatch.services.offers.lifecycle import send_offers
 from jobmatch.services.offers.rounds import propose_round
 from jobmatch.services.households.zero_employment import refresh_and_flag
 from tests.web.conftest import page_has_no_horizontal_scroll
@@ -125,7 +126,7 @@ def test_employer_sees_the_accepted_worker_and_records_a_hire(browser, server, l
     session.add_all([match_round, offer])
     session.flush()
     send_offers(session, [offer.id], actor="test")
-    answer_offer_by_id(session, offer.id, True, actor=f"person:{person.id}", via="web")
+    answer(session, f"offer:{offer.id}", person.id, True, actor=f"person:{person.id}", via="web")
     session.commit()
     household_id, name, phone = person.household_id, person.name, person.phone
     assert session.get(Household, household_id).zero_employment
@@ -195,11 +196,15 @@ def test_staff_check_visitors_in_at_the_fair_door_on_a_phone(browser, server, li
         .order_by(Person.id)).all()
     invited = people[0]
     fairs.register(session, fair.id, invited.id, via="staff", actor="test")
-    walk_in = session.scalar(select(Person).where(Person.id.not_in([invited.id]), Person.phone != invited.phone)
-                             .order_by(Person.id.desc()).limit(1))
+    walk_in = session.scalar(select(Person).join(Household).where(
+        Household.settlement_id == site.id, Person.id.not_in([invited.id]), Person.phone != invited.phone)
+        .order_by(Person.id.desc()).limit(1))
+    elsewhere = session.scalar(select(Person).join(Household).where(Household.settlement_id != site.id)
+                               .order_by(Person.id).limit(1))
     session.commit()
     fair_id, phone, walk_in_id, walk_in_number, walk_in_name = (fair.id, invited.phone, walk_in.id,
                                                                 walk_in.id_number, walk_in.name)
+    elsewhere_number, elsewhere_name = elsewhere.id_number, elsewhere.name
     invited_name = invited.name
     session.close()
 
@@ -222,6 +227,11 @@ def test_staff_check_visitors_in_at_the_fair_door_on_a_phone(browser, server, li
     assert "已签到" in result and walk_in_name in result and "现场报名" in result
     screenshot(page, "fair-check-in-walk-in-360")
     assert page_has_no_horizontal_scroll(page)
+    page.fill("#id_number", elsewhere_number)  # another settlement's worker: not staff_a's to check in
+    page.click("form.stack button[type=submit]")
+    result = page.inner_text("#result")
+    assert "不在本招聘会范围内" in result and elsewhere_name not in page.content()
+    screenshot(page, "fair-check-in-out-of-scope-360")
     page.close()
     session = _db(live_app)
     rows = {a.person_id: a for a in session.scalars(select(FairAttendee).where(FairAttendee.fair_id == fair_id))}

@@ -14,7 +14,7 @@ from jobmatch import ledger
 from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Message, WelfareAppointment
 from jobmatch.services.welfare import posts as welfare
 from jobmatch.services.households.status import refresh_households
-from jobmatch.services.sms.messaging import answer
+from jobmatch.services.answers import answer_ask
 from jobmatch.services.welfare.roll import subsidy_roll, write_subsidy_roll
 from jobmatch.services.errors import WorkflowError
 from tests.factories import (frozen_clock, make_household, make_person, make_settlement, make_user,
@@ -140,7 +140,7 @@ def test_reply_1_to_a_freed_place_appoints_the_worker(session):
     appointment = welfare.appoint(session, post.id, zero_worker.id, actor="user:1")
     welfare.exit_post(session, appointment.id, reason="no_longer_needed", actor="user:1")
     ask = session.scalar(select(Message).where(Message.subject == f"welfare_post:{post.id}"))
-    assert answer(session, bound.id, ask.id, True) == "confirm_accepted"
+    assert answer_ask(session, bound.id, ask.id, True) == "confirm_accepted"
     assert [a.person_id for a in welfare.active_appointments(session, post.id)] == [bound.id]
     assert ledger.verify(session).ok
 

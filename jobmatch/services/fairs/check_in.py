@@ -5,6 +5,11 @@ fair and the attendee row, so a code cannot be forged or moved to another fair.
 Walk-ins are checked in too: a person found on the roster by normalised phone or ID
 number gets an attendee row without an invitation; someone not on the roster is
 recorded with what staff typed.
+
+Scope: staff check in only people they may see: of the fair's county (where its
+invitations go) and of the settlements the staff member keeps (``settlement_ids``, from
+jobmatch.access.visible_settlement_ids). Anyone else on the roster is refused with
+"不在本招聘会范围内": no attendee row, no ledger event, no name shown.
 """
 
 from dataclasses import dataclass
@@ -17,12 +22,13 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import local_today, utcnow
 from jobmatch.idnumber import check_id_number
-from jobmatch.models import Fair, FairAttendee, Person
+from jobmatch.models import Fair, FairAttendee, Household, Person, Settlement
 from jobmatch.privacy import mask_id_number, mask_phone
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
 from notifications.phones import InvalidPhone, normalise_phone
 
 TOKEN_SALT = "jobmatch.fair-check-in"
+OUT_OF_SCOPE = "不在本招聘会范围内"
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,9 @@ def check_in_qr_svg(secret_key: str, attendee: FairAttendee) -> str:
     return segno.make(check_in_token(secret_key, attendee), error="m").svg_inline(scale=6)
 
 
-def check_in_by_token(session: Session, fair_id: int, token: str, *, secret_key: str, actor: str) -> CheckIn:
-    """Check in the holder of a scanned QR code."""
+def check_in_by_token(session: Session, fair_id: int, token: str, *, secret_key: str, actor: str,
+                      settlement_ids) -> CheckIn:
+    """Check in the holder of a scanned QR code, if the staff member (``settlement_ids``) may see them."""
     fair = _fair_today(session, fair_id)
     try:
         token_fair_id, attendee_id = URLSafeSerializer(secret_key, salt=TOKEN_SALT).loads(token or "")
@@ -51,16 +58,19 @@ def check_in_by_token(session: Session, fair_id: int, token: str, *, secret_key:
         raise WorkflowError("token", "二维码无效，请改用手机号或身份证号签到") from None
     require(token_fair_id == fair.id, "token", "这是另一场招聘会的二维码")
     attendee = get_or_fail(session, FairAttendee, attendee_id, "token", "报名记录")
+    if attendee.person is not None:
+        _require_in_scope(attendee.person, _check_in_scope(session, fair, settlement_ids), "token")
     return _mark(session, attendee, "qr", actor, walk_in=False)
 
 
-def check_in_by_identity(session: Session, fair_id: int, *, actor: str, phone: str = "", id_number: str = "",
-                         name: str = "") -> CheckIn:
-    """Check in by a phone or ID number typed at the door; walk-ins are recorded too."""
+def check_in_by_identity(session: Session, fair_id: int, *, actor: str, settlement_ids, phone: str = "",
+                         id_number: str = "", name: str = "") -> CheckIn:
+    """Check in by a phone or ID number typed at the door; walk-ins are recorded too. Only people the
+    staff member (``settlement_ids``) may see are found; others are refused."""
     fair = _fair_today(session, fair_id)
     e164, id_text = _typed_phone(phone), _typed_id_number(id_number)
     require(bool(e164 or id_text), "phone", "请输入手机号或身份证号")
-    person = _find_person(session, e164, id_text)
+    person = _find_person(session, e164, id_text, _check_in_scope(session, fair, settlement_ids))
     method = "id_number" if id_text else "phone"
     if person is None:
         require(len((name or "").strip()) <= 40, "name", "姓名最多 40 字")
@@ -103,14 +113,31 @@ def _typed_id_number(id_number: str) -> str | None:
     return text
 
 
-def _find_person(session: Session, e164: str | None, id_text: str | None) -> Person | None:
+def _check_in_scope(session: Session, fair: Fair, settlement_ids) -> set[int]:
+    """Settlements whose people may be checked in: the fair's county's, that the staff member keeps."""
+    fair_county = set(session.scalars(select(Settlement.id).where(Settlement.county_id == fair.county_id)))
+    return fair_county & set(settlement_ids)
+
+
+def _require_in_scope(person: Person, scope: set[int], field: str) -> None:
+    require(person.household.settlement_id in scope, field, OUT_OF_SCOPE)
+
+
+def _find_person(session: Session, e164: str | None, id_text: str | None, scope: set[int]) -> Person | None:
+    """The roster's person typed at the door; None for someone not on the roster (a walk-in)."""
     if id_text:
         person = session.scalar(select(Person).where(Person.id_number == id_text))
         if person is not None:
+            _require_in_scope(person, scope, "id_number")
             return person
-    if e164:
-        return session.scalars(select(Person).where(Person.phone == e164).order_by(Person.id).limit(1)).first()
-    return None
+    if not e164:
+        return None
+    # A phone may be shared (a household, or a number passed on): the first one in scope is meant.
+    owners = session.execute(select(Person, Household.settlement_id).join(Household, Household.id == Person.household_id)
+                             .where(Person.phone == e164).order_by(Person.id)).all()
+    in_scope = [person for person, settlement_id in owners if settlement_id in scope]
+    require(bool(in_scope) or not owners, "phone", OUT_OF_SCOPE)
+    return in_scope[0] if in_scope else None
 
 
 def _mark(session: Session, attendee: FairAttendee, method: str, actor: str, *, walk_in: bool) -> CheckIn:

@@ -19,7 +19,6 @@ from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.models import (County, EmploymentSpell, Fair, FairAttendee, Household, Person, Settlement,
                              Vacancy)
-from jobmatch.services import answers as replies
 from jobmatch.services.sms.messaging import QueuedRow, queue_message, queue_messages_bulk, worker_page_url
 from jobmatch.services.errors import get_or_fail, require
 from notifications.rules import next_send_time
@@ -162,12 +161,13 @@ def _ledger_attendee(session: Session, kind: str, attendee: FairAttendee, actor:
 
 def answer_fair_invitation(session: Session, subject_id: int, person_id: int, accepted: bool, *,
                            actor: str, via: str) -> str:
-    """Reply handler for "fair_invitation:<fair id>": 1 registers, 2 declines. No confirmation SMS."""
+    """The answer to "fair_invitation:<fair id>" (jobmatch.services.answers): yes registers, no declines.
+    No confirmation SMS. A late "1" by SMS changes nothing; on the page it is refused with the reason."""
     fair = session.get(Fair, subject_id)
-    if fair is None or fair.held_on < local_today():
+    if via == "sms" and (fair is None or fair.held_on < local_today()):
         return ""
     channel = "sms" if via == "sms" else "web"
-    (register if accepted else decline)(session, fair.id, person_id, via=channel, actor=actor)
+    (register if accepted else decline)(session, subject_id, person_id, via=channel, actor=actor)
     return ""
 
 
@@ -223,5 +223,3 @@ def sites_due_fairs(session: Session, year: int | None = None) -> list[SiteFairN
             due.append(SiteFairNeed(site.id, site.name, site.county.name, size, held, FAIRS_PER_YEAR - held))
     return due
 
-
-replies.register_reply_handler("fair_invitation", answer_fair_invitation)

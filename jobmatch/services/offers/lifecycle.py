@@ -37,11 +37,9 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.config import current_config
-from jobmatch.models import EmploymentSpell, Household, Message, Offer, Person, Vacancy
+from jobmatch.models import EmploymentSpell, Household, Offer, Person, Vacancy
 from jobmatch.models.offers import CLAIMING_STATUSES, FILLING_STATUSES
 from jobmatch.services.sms.messaging import normalised_phone, queue_message
-from jobmatch.services import answers as replies
-from jobmatch.services.answers import register_reply_handler
 from jobmatch.services.errors import WorkflowError
 from notifications.kinds import MessageKind
 
@@ -331,34 +329,6 @@ def release_place(session: Session, vacancy: Vacancy, round_id: int, was: str, *
         fill_freed_place(session, vacancy, round_id, actor="system", settings=settings)
     elif was == "sent":
         send_replacement(session, vacancy, round_id, actor="system", settings=settings)
-
-
-
-def handle_offer_reply(session: Session, subject_id: int, person_id: int, accepted: bool, *,
-                       actor: str, via: str) -> str:
-    """Reply handler for subject "offer:<id>" (jobmatch.services.answers)."""
-    return answer_offer(session, subject_id, person_id, accepted, actor=actor, via=via)
-
-
-register_reply_handler("offer", handle_offer_reply)
-
-
-def open_ask_of(session: Session, offer_id: int) -> Message | None:
-    """The offer's SMS still waiting for an answer, if any."""
-    return session.scalars(select(Message).where(
-        Message.subject == f"offer:{offer_id}", Message.expects_reply.is_(True), Message.answered_at.is_(None))
-        .order_by(Message.id.desc()).limit(1)).first()
-
-
-def answer_offer_by_id(session: Session, offer_id: int, accepted: bool, *, actor: str, via: str) -> str:
-    """Answer an offer for its worker (their page, or staff at the door), closing its SMS ask too."""
-    offer = session.get(Offer, offer_id) if isinstance(offer_id, int) else None
-    if offer is None:
-        raise WorkflowError("offer_id", f"找不到这个岗位推荐（编号 {offer_id}）")
-    message = open_ask_of(session, offer_id)
-    if message is not None:
-        return replies.answer_message(session, message, accepted, actor=actor, via=via)
-    return answer_offer(session, offer_id, offer.person_id, accepted, actor=actor, via=via)
 
 
 # -- expiry ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
-from jobmatch.models import Fair, FairAttendee, Message, Offer, Person, TrainingCourse, TrainingEnrolment, Vacancy
+from jobmatch.models import Fair, FairAttendee, Offer, Person, TrainingCourse, TrainingEnrolment, Vacancy
 from matching.taxonomy import load_taxonomy
 
 # Offers a worker sees: sent to them, and what became of those.
@@ -89,14 +89,6 @@ def worker_fair(session: Session, person: Person, fair_id: int) -> Fair | None:
 def worker_attendee(session: Session, fair_id: int, person_id: int) -> FairAttendee | None:
     return session.scalar(select(FairAttendee).where(FairAttendee.fair_id == fair_id,
                                                      FairAttendee.person_id == person_id))
-
-
-def open_fair_ask(session: Session, fair_id: int, person_id: int) -> Message | None:
-    """The invitation or reminder SMS still waiting for this person's 1 or 2."""
-    return session.scalars(select(Message).where(
-        Message.person_id == person_id, Message.subject == f"fair_invitation:{fair_id}",
-        Message.expects_reply.is_(True), Message.answered_at.is_(None),
-        Message.status.not_in(("failed", "cancelled"))).order_by(Message.id.desc()).limit(1)).first()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.config import current_config
 from jobmatch.models import Household, InboundMessage, Message, Person
-from jobmatch.services import answers as replies
+from jobmatch.services import answers
 from jobmatch.services.sms.messaging import queue_message, set_opt_out, worker_page_url
 from jobmatch.services.sms.outbox import record_event
 from jobmatch.services.sms.delivery import record_sent
@@ -41,6 +41,7 @@ class InboundResult:
 def receive_reply(session: Session, *, from_phone: str, body: str, provider_sid: str,
                   to_phone: str = "") -> InboundResult:
     """Store an inbound SMS once and act on it; a repeated ``provider_sid`` changes nothing."""
+    ledger.lock_chain(session)  # before any write: one lock order with the page and staff (answers.py)
     earlier = session.scalars(select(InboundMessage).where(InboundMessage.provider_sid == provider_sid)).first()
     if earlier is not None:
         return InboundResult(earlier.id, earlier.kind, duplicate=True)
@@ -104,9 +105,9 @@ def _change_subscription(session: Session, inbound: InboundMessage, kind: ReplyK
 
 def _answer_latest_ask(session: Session, inbound: InboundMessage, kind: ReplyKind,
                        persons: list[Person]) -> InboundResult:
-    ask = replies.latest_open_ask(session, [p.id for p in persons], to_phone=inbound.from_phone)
+    ask = answers.latest_open_ask(session, [p.id for p in persons], to_phone=inbound.from_phone)
     if ask is None:
-        answered = replies.latest_answered_ask(session, [p.id for p in persons], to_phone=inbound.from_phone)
+        answered = answers.latest_answered_ask(session, [p.id for p in persons], to_phone=inbound.from_phone)
         if answered is not None:  # "1" again after answering: nothing changes, nothing to read
             inbound.message_id = answered.id
             return InboundResult(inbound.id, kind.value, answered_message_id=answered.id)
@@ -114,8 +115,8 @@ def _answer_latest_ask(session: Session, inbound: InboundMessage, kind: ReplyKin
         _send_help(session, persons[0], inbound)
         return InboundResult(inbound.id, kind.value, confirmation=MessageKind.HELP.value)
     inbound.message_id, inbound.person_id = ask.id, ask.person_id
-    confirmation = replies.answer_message(session, ask, kind is ReplyKind.ACCEPT,
-                                          actor=f"person:{ask.person_id}", via="sms")
+    confirmation = answers.answer(session, ask.subject, ask.person_id, kind is ReplyKind.ACCEPT,
+                                  actor=f"person:{ask.person_id}", via="sms", ask_id=ask.id)
     return InboundResult(inbound.id, kind.value, answered_message_id=ask.id, confirmation=confirmation)
 
 

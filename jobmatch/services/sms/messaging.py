@@ -21,7 +21,6 @@ from jobmatch.clock import utcnow
 from jobmatch.config import current_config
 from jobmatch.db import is_postgresql
 from jobmatch.models import Message, Person
-from jobmatch.services import answers as replies
 from notifications.kinds import MessageKind, as_kind
 from notifications.phones import InvalidPhone, mask_phone, normalise_phone
 from notifications.rules import in_quiet_hours, is_push, send_time_for
@@ -197,14 +196,6 @@ def open_asks(session: Session, person_id: int) -> list[Message]:
                               Message.status.not_in(("failed", "cancelled")))
         .order_by(Message.created_at.desc(), Message.id.desc())
     ))
-
-
-def answer(session: Session, person_id: int, message_id: int, accepted: bool, via: str = "web") -> str:
-    """Answer one open ask as the person; returns the handler's confirmation kind ("" if nothing changed)."""
-    message = session.get(Message, message_id)
-    if message is None or message.person_id != person_id or not message.expects_reply:
-        raise LookupError(f"message {message_id} is not an ask of person {person_id}")
-    return replies.answer_message(session, message, accepted, actor=f"person:{person_id}", via=via)
 
 
 def set_opt_out(session: Session, person_id: int, opted_out: bool, via: str) -> bool:

@@ -17,7 +17,6 @@ from jobmatch import ledger
 from jobmatch.clock import add_months, local_today
 from jobmatch.models import LedgerEvent, Person, Settlement, WelfareAppointment, WelfarePost
 from jobmatch.models.welfare import EXIT_REASONS
-from jobmatch.services import answers as replies
 from jobmatch.services.households.employment_changes import NewJob, end_spell, start_job
 from jobmatch.services.sms.messaging import queue_message, worker_page_url
 from jobmatch.services.welfare.ranking import WelfareCandidate, rank_candidates
@@ -161,7 +160,7 @@ def _held_before(session: Session, post_id: int) -> set[int]:
 
 def answer_welfare_offer(session: Session, subject_id: int, person_id: int, accepted: bool, *,
                          actor: str, via: str) -> str:
-    """Reply handler for "welfare_post:<id>": "1" takes the place if one is still free, "2" passes it on."""
+    """The answer to "welfare_post:<id>" (jobmatch.services.answers): "1" takes the place if one is still free, "2" passes it on."""
     post = session.get(WelfarePost, subject_id)
     if post is None or person_id not in _already_offered(session, subject_id):
         return ""
@@ -186,5 +185,3 @@ def _confirm(session: Session, person_id: int, kind: str, data: dict, actor: str
     queue_message(session, person_id=person_id, kind=kind, data=data, actor=actor)
     return kind
 
-
-replies.register_reply_handler("welfare_post", answer_welfare_offer)

@@ -127,9 +127,11 @@ def _check_in(session, fair_id: int, form):
     actor = f"user:{current_user.id}"
     if form.get("token", "").strip():
         return fair_check_in.check_in_by_token(session, fair_id, form["token"].strip(),
-                                               secret_key=current_app.secret_key, actor=actor)
-    return fair_check_in.check_in_by_identity(session, fair_id, actor=actor, phone=form.get("phone", ""),
-                                              id_number=form.get("id_number", ""), name=form.get("name", ""))
+                                               secret_key=current_app.secret_key, actor=actor,
+                                               settlement_ids=_visible(session))
+    return fair_check_in.check_in_by_identity(session, fair_id, actor=actor, settlement_ids=_visible(session),
+                                              phone=form.get("phone", ""), id_number=form.get("id_number", ""),
+                                              name=form.get("name", ""))
 
 
 @bp.get("/fairs/<id:fair_id>/report.xlsx")

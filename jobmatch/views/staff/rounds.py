@@ -11,7 +11,7 @@ from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Offer, Settlement
 from jobmatch.services.offers import queries as round_pages
-from jobmatch.services.offers.lifecycle import answer_offer_by_id
+from jobmatch.services import answers
 from jobmatch.services.offers.rounds import approve_round, load_scoring_model, propose_round
 from jobmatch.services.scope import round_offers_in_scope, round_scope_allowed, whole_county_ids
 from jobmatch.views.rounds import round_or_404
@@ -112,8 +112,8 @@ def answer_at_door(offer_id):
     if offer is None or offer.person.household.settlement_id not in visible:
         abort(404)
     accepted = request.form.get("answer") == "accept"
-    confirmation, error = commit_or_error(session, lambda: answer_offer_by_id(
-        session, offer.id, accepted, actor=f"user:{current_user.id}", via="visit"))
+    confirmation, error = commit_or_error(session, lambda: answers.answer(
+        session, f"offer:{offer.id}", offer.person_id, accepted, actor=f"user:{current_user.id}", via="visit"))
     if error:
         flash(error.message)
     else:

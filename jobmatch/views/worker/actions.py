@@ -8,12 +8,12 @@ from markupsafe import Markup
 
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
-from jobmatch.services.fairs import events as fairs
+from jobmatch.services import answers
 from jobmatch.services.sms import messaging
 from jobmatch.services.training import courses as training
 from jobmatch.services.people import worker_home as pages
 from jobmatch.services.fairs.check_in import check_in_qr_svg
-from jobmatch.services.offers.lifecycle import answer_offer_by_id, wage_text
+from jobmatch.services.offers.lifecycle import wage_text
 from jobmatch.views.worker import bp
 from jobmatch.views.transactions import commit_or_error
 
@@ -36,8 +36,8 @@ def offer(offer_id):
     found = pages.worker_offer(db, person_id, offer_id) or abort(404)
     if request.method == "POST":
         accepted = _answer_flag()
-        confirmation, error = commit_or_error(db, lambda: answer_offer_by_id(db, found.id, accepted,
-                                                                             actor=f"person:{person_id}", via="web"))
+        confirmation, error = commit_or_error(db, lambda: answers.answer(
+            db, f"offer:{found.id}", person_id, accepted, actor=f"person:{person_id}", via="web"))
         flash(error.message if error else CONFIRMATIONS.get(confirmation) or "您已经答复过了，不用再答复。")
         return redirect(url_for("worker.offer", offer_id=found.id))
     vacancy = found.vacancy
@@ -55,7 +55,8 @@ def fair(fair_id):
     if request.method == "POST":
         accepted = _answer_flag()
         actor = f"person:{person.id}"
-        _, error = commit_or_error(db, lambda: _answer_fair(db, found.id, person.id, accepted, actor))
+        _, error = commit_or_error(db, lambda: answers.answer(db, f"fair_invitation:{found.id}", person.id,
+                                                              accepted, actor=actor, via="web"))
         flash(error.message if error else
               "报名成功。当天请到门口出示下面的二维码签到。" if accepted else "好的，已记下您不参加。")
         return redirect(url_for("worker.fair", fair_id=found.id))
@@ -66,15 +67,6 @@ def fair(fair_id):
     employers = sorted({v.employer.name for v in found.vacancies})
     return render_template("worker/fair.html", fair=found, item=item, qr=qr, employers=employers,
                            vacancies=[v for v in found.vacancies if v.status == "open"])
-
-
-def _answer_fair(db, fair_id: int, person_id: int, accepted: bool, actor: str) -> None:
-    """Register or decline; answering the invitation SMS's ask closes it too."""
-    ask = pages.open_fair_ask(db, fair_id, person_id)
-    if ask is not None:
-        messaging.answer(db, person_id, ask.id, accepted, via="web")
-    else:
-        (fairs.register if accepted else fairs.decline)(db, fair_id, person_id, via="web", actor=actor)
 
 
 @bp.post("/training/<id:course_id>")
