@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Employer, User, Vacancy
+from jobmatch.services.errors import UserError
 from jobmatch.services.form_fields import FormErrors
 
 COMPANY_FIELDS = ("name", "kind", "contact_name", "contact_phone", "address", "lat", "lon")
@@ -17,11 +18,11 @@ VACANCY_FIELDS = ("title", "description", "kind", "openings", "wage_min", "wage_
                   "lat", "lon", "physical_demand", "hours", "dormitory", "skills")
 
 
-class EmployerFormError(ValueError):
-    """The values clash with what is stored (a taken name or username)."""
+class EmployerFormError(UserError):
+    """The values clash with what is stored (a taken name or username); ``errors`` per field."""
 
     def __init__(self, errors: FormErrors):
-        super().__init__("; ".join(errors.values()))
+        super().__init__("；".join(errors.values()), next(iter(errors), None))
         self.errors = errors
 
 
