@@ -47,8 +47,7 @@ def refuse_control_characters() -> None:
 
 def _input_strings():
     for values in (request.args, request.form):
-        for field, value in values.items(multi=True):
-            yield field, value
+        yield from values.items(multi=True)
     if request.is_json:
         yield from _json_strings("body", request.get_json(silent=True))
 
