@@ -126,3 +126,12 @@ def test_api_errors_stay_json(client, method, path, status):
     response = getattr(client, method)(path)
     assert response.status_code == status and response.is_json
     assert set(response.json["error"]) == {"code", "message"}
+
+
+def test_a_form_sent_without_its_csrf_token_says_to_reload_not_csrf(database_url):
+    app = make_test_app(database_url, WTF_CSRF_ENABLED=True)
+    response = app.test_client().post("/login", data={"username": "staff", "password": "x"})
+    assert response.status_code == 400
+    text = _page(response)
+    assert "页面停留太久已过期" in text and "CSRF" not in text
+    app.extensions["jobmatch.engine"].dispose()
