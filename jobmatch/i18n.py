@@ -36,12 +36,15 @@ def init_app(app) -> None:
 
 @pass_context
 def _gettext(context, message: str, /, **variables):
-    """Jinja's new-style ``_``, without formatting a string that has no variables: Markup's ``%``
-    cost more than the lookup, and no message without variables holds a ``%``."""
+    """Jinja's new-style ``_``. The text stays plain, so autoescape escapes it: ``_(message)``
+    also prints flashes and errors that quote names people typed. Only a template with
+    variables, a constant of the page, is marked safe, and ``%`` escapes what goes into it."""
     translated = _request_translations().ugettext(message)
+    if not variables:
+        return translated
     if context.eval_ctx.autoescape:
         translated = Markup(translated)
-    return translated % variables if variables else translated
+    return translated % variables
 
 
 def _request_translations():

@@ -1,13 +1,25 @@
-"""The error the workflow services raise for input a user can fix: Chinese message, field named."""
+"""The one error type for a person's mistake: a Chinese message they can act on, the field at
+fault when there is one, and the HTTP status the app-wide handler answers with."""
 
 
-class WorkflowError(ValueError):
-    """Bad input to a workflow service; nothing was written. ``field`` names the input at fault."""
+class UserError(ValueError):
+    """Input a person can fix; nothing was written. The handler in jobmatch.views.errors shows it."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None, status: int | None = None):
+        self.message = message
+        self.field = field
+        if status is not None:
+            self.status = status
+        super().__init__(f"{message}（{field}）" if field else message)
+
+
+class WorkflowError(UserError):
+    """Bad input to a workflow service. ``field`` names the input at fault."""
 
     def __init__(self, field: str, message: str):
-        self.field = field
-        self.message = message
-        super().__init__(f"{message}（{field}）")
+        super().__init__(message, field)
 
 
 def require(condition: bool, field: str, message: str) -> None:

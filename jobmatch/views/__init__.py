@@ -2,9 +2,10 @@
 
 
 def register_blueprints(app) -> None:
-    from jobmatch.views import api, auth, county, employer, filters, health, rounds, sms, staff, worker
+    from jobmatch.views import api, auth, county, employer, errors, filters, health, rounds, sms, staff, worker
 
     filters.register(app)
+    errors.init_app(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(health.bp)

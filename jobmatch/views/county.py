@@ -11,7 +11,7 @@ from jobmatch.db import get_session
 from jobmatch.models import County, Settlement
 from jobmatch.services.households import dashboard as day
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
-from jobmatch.services.reports.monthly import ReportError, employment_trend, monthly_report, parse_month
+from jobmatch.services.reports.monthly import employment_trend, monthly_report, parse_month
 from jobmatch.views.charts import horizontal_bars, monthly_columns
 
 bp = Blueprint("county", __name__, url_prefix="/county")
@@ -49,10 +49,7 @@ def overview():
 def report():
     session = get_session()
     county = _county(session)
-    try:
-        year, month = parse_month(request.args.get("month"))
-    except ReportError:
-        abort(400)
+    year, month = parse_month(request.args.get("month"))  # a ReportError is shown by jobmatch.views.errors
     buffer = io.BytesIO()
     write_report_xlsx(monthly_report(session, county, year, month), buffer)
     buffer.seek(0)

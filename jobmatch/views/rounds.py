@@ -19,20 +19,12 @@ from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import MatchRound, Offer
 from jobmatch.services import answers
-from jobmatch.services.offers.lifecycle import OfferStateError
 from jobmatch.services.offers.rounds import approve_round, load_scoring_model, propose_round
 from jobmatch.services.scope import person_in_scope, round_in_scope, round_offers_in_scope, round_scope_allowed
 from jobmatch.services.errors import WorkflowError
 
 bp = Blueprint("rounds", __name__)
 ROUND_ROLES = ("admin", "staff")
-
-
-@bp.errorhandler(WorkflowError)
-def _workflow_error(error: WorkflowError):
-    get_session().rollback()
-    status = 409 if isinstance(error, OfferStateError) else 400
-    return jsonify(error=error.message, field=error.field), status
 
 
 def _json_body() -> dict:

@@ -1,7 +1,7 @@
 """How a view runs a service call as the request's transaction.
 
 Service functions never commit (docs/CONTRACTS.md); the view owns the transaction.
-A step the service refuses (WorkflowError) must leave nothing half-written, so the
+A step the service refuses (a UserError) must leave nothing half-written, so the
 view rolls back and shows the error; otherwise it commits.
 """
 
@@ -10,16 +10,16 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from jobmatch.services.errors import WorkflowError
+from jobmatch.services.errors import UserError
 
 T = TypeVar("T")
 
 
-def commit_or_error(session: Session, call: Callable[[], T]) -> tuple[T | None, WorkflowError | None]:
+def commit_or_error(session: Session, call: Callable[[], T]) -> tuple[T | None, UserError | None]:
     """Run ``call``: commit and return (its result, None), or roll back and return (None, the error)."""
     try:
         result = call()
-    except WorkflowError as error:
+    except UserError as error:
         session.rollback()
         return None, error
     session.commit()

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import ApiToken, User
+from jobmatch.services.errors import UserError
 
 TOKEN_PREFIX = "jm_"
 
 
-class TokenError(ValueError):
-    pass
+class TokenError(UserError):
+    """No token for this user: unknown or switched off."""
 
 
 def digest(token: str) -> str:
@@ -26,9 +27,9 @@ def create_token(session: Session, username: str, *, actor: str) -> str:
     """A new token for the user; the caller shows it once and commits."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise TokenError(f"no user named {username!r}")
+        raise TokenError(f"没有用户名为“{username}”的用户。", "username")
     if not user.active:
-        raise TokenError(f"user {username!r} is switched off")
+        raise TokenError(f"用户“{username}”已停用。", "username")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, token_hash=digest(token), created_at=utcnow()))
     session.flush()

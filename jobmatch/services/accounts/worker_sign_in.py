@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Person, SignInCode, User
+from jobmatch.services.errors import UserError
 from notifications.phones import InvalidPhone, normalise_phone
 
 CODE_VALID_MINUTES = 10
 MAX_ATTEMPTS = 5
 
 
-class SignInError(ValueError):
+class SignInError(UserError):
     """A sign-in step that failed; the message is for the worker, in plain Chinese."""
 
 
@@ -37,7 +38,7 @@ def phone_or_error(raw: str) -> str:
     try:
         return normalise_phone(raw)
     except InvalidPhone:
-        raise SignInError("手机号不对，请再看一下。") from None
+        raise SignInError("手机号不对，请再看一下。", "phone") from None
 
 
 def hash_code(secret_key: str, phone: str, code: str) -> str:

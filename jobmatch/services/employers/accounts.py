@@ -10,17 +10,18 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Employer, User, Vacancy
+from jobmatch.services.errors import UserError
 
 COMPANY_FIELDS = ("name", "kind", "contact_name", "contact_phone", "address", "lat", "lon")
 VACANCY_FIELDS = ("title", "description", "kind", "openings", "wage_min", "wage_max", "age_min", "age_max",
                   "lat", "lon", "physical_demand", "hours", "dormitory", "skills")
 
 
-class EmployerFormError(ValueError):
-    """The values clash with what is stored (a taken name or username)."""
+class EmployerFormError(UserError):
+    """The values clash with what is stored (a taken name or username); ``errors`` per field."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
+        super().__init__("；".join(errors.values()), next(iter(errors), None))
         self.errors = errors
 
 

@@ -49,7 +49,9 @@ ANSWERABLE_NO = ("sent", "accepted", "waitlisted")
 
 
 class OfferStateError(WorkflowError):
-    """The offer is not in a state that allows this step."""
+    """The offer is not in a state that allows this step: a conflict, not bad input."""
+
+    status = 409
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 
 from jobmatch.clock import LOCAL_TZ, local_today
 from jobmatch.db import in_chunks
+from jobmatch.services.errors import UserError
 from jobmatch.models import (County, Employer, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
                              Person, Settlement, TrainingCourse, WelfareAppointment, WelfarePost)
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class ReportError(ValueError):
-    pass
+class ReportError(UserError):
+    """The report was asked for with a month it cannot read."""
 
 
 @dataclass
@@ -73,7 +74,7 @@ def parse_month(text: str | None) -> tuple[int, int]:
         return today.year, today.month
     match = _MONTH.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise ReportError("月份应写成 2026-11 这样。")
+        raise ReportError("月份应写成 2026-11 这样。", "month")
     return int(match.group(1)), int(match.group(2))
 
 

@@ -16,12 +16,13 @@ from jobmatch.clock import LOCAL_TZ, local_today
 from jobmatch.db import in_chunks
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.export import HouseholdSummary, roster_title, write_roster_xlsx
+from jobmatch.services.errors import UserError
 from jobmatch.vocabulary import HEAD_RELATION
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class ExportError(ValueError):
+class ExportError(UserError):
     """The export was asked for something that does not exist."""
 
 
@@ -55,7 +56,7 @@ def _month_end(month: str | None) -> tuple[date, int, int]:
         return today, today.year, today.month
     match = _MONTH.match(month)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ExportError(f"--month must look like 2026-11, not {month!r}")
+        raise ExportError(f"月份应写成 2026-11 这样，不是“{month}”。", "month")
     year, number = int(match.group(1)), int(match.group(2))
     end = date(year, number, calendar.monthrange(year, number)[1])
     return min(end, today), year, number
@@ -65,13 +66,13 @@ def _settlements_in_scope(session, county, settlement) -> list[Settlement]:
     query = select(Settlement).join(County).order_by(County.name, Settlement.name)
     if county:
         if session.scalar(select(County.id).where(County.name == county)) is None:
-            raise ExportError(f"no county named {county!r}")
+            raise ExportError(f"没有叫“{county}”的县。", "county")
         query = query.where(County.name == county)
     if settlement:
         query = query.where(Settlement.name == settlement)
     found = session.scalars(query).all()
     if settlement and not found:
-        raise ExportError(f"no settlement named {settlement!r}" + (f" in {county}" if county else ""))
+        raise ExportError(f"{county or ''}没有叫“{settlement}”的安置点。", "settlement")
     return found
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.config import current_config
+from jobmatch.control_chars import without_control_chars
 from jobmatch.models import Household, InboundMessage, Message, Person
 from jobmatch.services import answers
 from jobmatch.services.sms.messaging import queue_message, set_opt_out, worker_page_url
@@ -41,6 +42,8 @@ class InboundResult:
 def receive_reply(session: Session, *, from_phone: str, body: str, provider_sid: str,
                   to_phone: str = "") -> InboundResult:
     """Store an inbound SMS once and act on it; a repeated ``provider_sid`` changes nothing."""
+    # A phone can send a NUL, which PostgreSQL cannot store: the reply is kept without it.
+    from_phone, body, provider_sid, to_phone = map(without_control_chars, (from_phone, body, provider_sid, to_phone))
     ledger.lock_chain(session)  # before any write: one lock order with the page and staff (answers.py)
     earlier = session.scalars(select(InboundMessage).where(InboundMessage.provider_sid == provider_sid)).first()
     if earlier is not None:
@@ -187,6 +190,8 @@ def mark_read(session: Session, inbound_ids: list[int], *, actor: str, settlemen
 def record_status(session: Session, *, provider_message_id: str, status: str, error_code: str = "",
                   idempotency_key: str = "") -> bool:
     """Apply a provider status callback to its outbox row; False when no row matches."""
+    provider_message_id, status, error_code, idempotency_key = map(
+        without_control_chars, (provider_message_id, status, error_code, idempotency_key))
     message = _message_for_callback(session, provider_message_id, idempotency_key)
     if message is None:
         return False

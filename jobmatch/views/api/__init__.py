@@ -1,9 +1,9 @@
 """JSON API /api/v1: token-authenticated, read-only, scoped by settlement exactly like the web.
 
-Errors are JSON: {"error": {"code": ..., "message": ...}} with a 4xx status.
+Errors are JSON: {"error": {"code": ..., "message": ...}} with a 4xx status (jobmatch.views.errors).
 """
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, request
 from werkzeug.exceptions import HTTPException
 
 from jobmatch.db import get_session
@@ -52,25 +52,6 @@ def _reject_unknown_parameters() -> None:
     unknown = set(request.args) - query_parameters(request.url_rule.rule)
     if unknown:
         raise ApiError(400, "unknown_parameter", f"Unknown query parameter: {sorted(unknown)[0][:40]}.")
-
-
-def _error_code(exc: HTTPException) -> str:
-    return getattr(exc, "error_code", None) or (exc.name or "error").lower().replace(" ", "_")
-
-
-@bp.app_errorhandler(HTTPException)
-def json_errors_for_api(exc: HTTPException):
-    """JSON for /api/ paths; every other path keeps Flask's own error page."""
-    if not request.path.startswith("/api/"):
-        return exc
-    response = jsonify(error={"code": _error_code(exc), "message": exc.description or exc.name})
-    response.status_code = exc.code or 500
-    for name, value in exc.get_headers():
-        if name.lower() != "content-type":  # keeps Allow on 405
-            response.headers[name] = value
-    if exc.code == 401:
-        response.headers["WWW-Authenticate"] = "Bearer"
-    return response
 
 
 from jobmatch.views.api import resources  # noqa: E402,F401  (routes)

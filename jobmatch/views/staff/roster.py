@@ -13,7 +13,7 @@ from jobmatch.db import get_session
 from jobmatch.models import Settlement
 from jobmatch.roster.reading import RosterFileError
 from jobmatch.services.people.data_views import record_export
-from jobmatch.services.roster.exporting import ExportError, export_roster
+from jobmatch.services.roster.exporting import export_roster
 from jobmatch.services.roster.upload import upload_roster
 from jobmatch.views.staff import WRITER_ROLES, bp
 
@@ -60,11 +60,8 @@ def roster_export():
                                month=local_today().strftime("%Y-%m"))
     settlement = next((s for s in settlements if s.id == chosen), None) or abort(404)
     buffer = io.BytesIO()
-    try:
-        count = export_roster(session, buffer, county=settlement.county.name, settlement=settlement.name,
-                              month=request.args.get("month") or None)
-    except ExportError:
-        abort(400)
+    count = export_roster(session, buffer, county=settlement.county.name, settlement=settlement.name,
+                          month=request.args.get("month") or None)
     record_export(session, current_user, what="roster_export", subject=f"settlement:{settlement.id}", persons=count)
     session.commit()
     buffer.seek(0)

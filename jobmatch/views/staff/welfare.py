@@ -110,6 +110,6 @@ def welfare_roll(post_id):
     buffer = io.BytesIO()
     _, error = commit_or_error(session, lambda: write_subsidy_roll(session, post.id, month, buffer, user=current_user))
     if error:
-        abort(400)
+        raise error
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"{post.title}补贴花名册{month}.xlsx")

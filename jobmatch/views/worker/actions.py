@@ -13,10 +13,12 @@ from jobmatch.services.sms import messaging
 from jobmatch.services.training import courses as training
 from jobmatch.services.people import worker_home as pages
 from jobmatch.services.fairs.check_in import check_in_qr_svg
+from jobmatch.services.errors import UserError
 from jobmatch.services.offers.lifecycle import wage_text
 from jobmatch.views.worker import bp
 from jobmatch.views.transactions import commit_or_error
 
+NOT_YOUR_OFFER = "这条工作推荐不是发给{name}的，也可能已经撤回了。"
 CONFIRMATIONS = {"confirm_accepted": "您已接受这份工作。单位会打电话联系您，请留意来电。",
                  "confirm_waitlisted": "岗位暂时满了，您已在候补名单上，有空位会通知您。",
                  "confirm_declined": "好的，您没有接受这份工作。有合适的岗位会再告诉您。"}
@@ -25,7 +27,7 @@ CONFIRMATIONS = {"confirm_accepted": "您已接受这份工作。单位会打电
 def _answer_flag() -> bool:
     answer = request.form.get("answer")
     if answer not in ("accept", "decline"):
-        abort(400)
+        raise UserError("请选择“接受”或“不接受”。", "answer")
     return answer == "accept"
 
 
@@ -33,7 +35,8 @@ def _answer_flag() -> bool:
 @roles_required("worker")
 def offer(offer_id):
     db, person_id = get_session(), current_user.person_id
-    found = pages.worker_offer(db, person_id, offer_id) or abort(404)
+    found = pages.worker_offer(db, person_id, offer_id) or abort(404, NOT_YOUR_OFFER.format(
+        name=current_user.display_name or "您"))
     if request.method == "POST":
         accepted = _answer_flag()
         confirmation, error = commit_or_error(db, lambda: answers.answer(

@@ -39,7 +39,7 @@ def login():
             issued = worker_auth.issue_code(db, request.form.get("phone", ""), secret_key=current_app.secret_key)
         except worker_auth.SignInError as exc:
             db.rollback()
-            flash(str(exc))
+            flash(exc.message)
             return render_template("worker/login.html", phone=request.form.get("phone", "")), 400
         db.commit()
         session[PHONE_KEY] = issued.phone
@@ -63,7 +63,7 @@ def enter_code():
             user = worker_auth.check_code(db, phone, request.form.get("code", ""), secret_key=current_app.secret_key)
         except worker_auth.SignInError as exc:
             db.commit()  # the failed try counts
-            flash(str(exc))
+            flash(exc.message)
             return render_template("worker/code.html", masked_phone=mask_phone(phone)), 400
         db.commit()
         session.pop(PHONE_KEY, None)
