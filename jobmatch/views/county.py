@@ -7,11 +7,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from jobmatch.auth import roles_required
+from jobmatch.clock import Month, MonthError
 from jobmatch.db import get_session
 from jobmatch.models import County, Settlement
 from jobmatch.services.households import dashboard as day
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
-from jobmatch.services.reports.monthly import ReportError, employment_trend, monthly_report, parse_month
+from jobmatch.services.reports.monthly import employment_trend, monthly_report
 from jobmatch.views.charts import horizontal_bars, monthly_columns
 
 bp = Blueprint("county", __name__, url_prefix="/county")
@@ -50,11 +51,11 @@ def report():
     session = get_session()
     county = _county(session)
     try:
-        year, month = parse_month(request.args.get("month"))
-    except ReportError:
+        month = Month.parse(request.args["month"]) if request.args.get("month") else Month.current()
+    except MonthError:
         abort(400)
     buffer = io.BytesIO()
-    write_report_xlsx(monthly_report(session, county, year, month), buffer)
+    write_report_xlsx(monthly_report(session, county, month.year, month.number), buffer)
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True,
-                     download_name=f"{county.name}就业月报{year}-{month:02d}.xlsx")
+                     download_name=f"{county.name}就业月报{month}.xlsx")

@@ -7,8 +7,6 @@ because finance pays by them, so only staff of the post's site and admins may wr
 and every export is in the ledger.
 """
 
-import calendar
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,11 +18,10 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.access import visible_settlement_ids
-from jobmatch.clock import local_today
+from jobmatch.clock import Month, MonthError, local_today
 from jobmatch.models import User, WelfareAppointment, WelfarePost
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 ROLL_HEADERS = ("序号", "姓名", "身份证号", "户编号", "上岗日期", "退岗日期", "本月在岗天数", "本月天数", "月补贴标准（元）", "应发补贴（元）")
 _WIDTHS = (6, 10, 22, 12, 12, 12, 14, 10, 16, 16)
 
@@ -55,20 +52,21 @@ class SubsidyRoll:
         return sum((line.subsidy for line in self.lines), Decimal("0.00"))
 
 
-def parse_month(text: str) -> tuple[date, date]:
-    """``"2026-11"`` -> (first day, last day); WorkflowError for anything else or a future month."""
-    match = _MONTH.match((text or "").strip())
-    require(bool(match) and 1 <= int(match.group(2)) <= 12, "month", f"月份应写成 2026-11 这样，不是 {text!r}")
-    year, month = int(match.group(1)), int(match.group(2))
-    first = date(year, month, 1)
-    require(first <= local_today(), "month", "不能生成未来月份的补贴花名册")
-    return first, date(year, month, calendar.monthrange(year, month)[1])
+def roll_month(text: str) -> Month:
+    """``"2026-11"`` -> Month; WorkflowError for anything else or a future month."""
+    try:
+        month = Month.parse(text)
+    except MonthError as exc:
+        raise WorkflowError(exc.field, exc.message) from None
+    require(month.first_day <= local_today(), "month", "不能生成未来月份的补贴花名册")
+    return month
 
 
 def subsidy_roll(session: Session, post_id: int, month: str) -> SubsidyRoll:
     """Who was on the post in ``month``, how many days, and the pro-rated subsidy."""
     post = get_or_fail(session, WelfarePost, post_id, "post_id", "公益性岗位")
-    first, last = parse_month(month)
+    roll_period = roll_month(month)
+    first, last = roll_period.first_day, roll_period.last_day
     appointments = session.scalars(select(WelfareAppointment).where(
         WelfareAppointment.post_id == post.id, WelfareAppointment.started_on <= last,
         or_(WelfareAppointment.exited_on.is_(None), WelfareAppointment.exited_on >= first))
