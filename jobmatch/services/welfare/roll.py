@@ -12,7 +12,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
-from openpyxl.styles import Font
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,14 @@ from jobmatch.access import visible_settlement_ids
 from jobmatch.clock import Month, MonthError, local_today
 from jobmatch.models import User, WelfareAppointment, WelfarePost
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
+from jobmatch.spreadsheets import (
+    HEADER_FONT,
+    append_header,
+    append_row,
+    append_title,
+    make_cell,
+    set_column_widths,
+)
 
 ROLL_HEADERS = ("序号", "姓名", "身份证号", "户编号", "上岗日期", "退岗日期", "本月在岗天数", "本月天数", "月补贴标准（元）", "应发补贴（元）")
 _WIDTHS = (6, 10, 22, 12, 12, 12, 14, 10, 16, 16)
@@ -101,22 +108,17 @@ def write_roll_xlsx(roll: SubsidyRoll, target) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "补贴花名册"
-    sheet.append([f"{roll.settlement}{roll.post_title} {roll.year}年{roll.month}月公益性岗位补贴发放花名册"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(list(ROLL_HEADERS))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    append_title(sheet, f"{roll.settlement}{roll.post_title} {roll.year}年{roll.month}月公益性岗位补贴发放花名册")
+    append_header(sheet, ROLL_HEADERS)
     for number, line in enumerate(roll.lines, start=1):
-        sheet.append([number, line.name, line.id_number, line.household_no, line.started_on, line.exited_on,
-                      line.days_on_post, roll.days_in_month, roll.monthly_subsidy, line.subsidy])
-        row = sheet.max_row
-        sheet.cell(row, 3).number_format = sheet.cell(row, 4).number_format = "@"
-        for column in (5, 6):
-            sheet.cell(row, column).number_format = "yyyy-mm-dd"
-        sheet.cell(row, 10).number_format = "0.00"
-    sheet.append(["合计", f"{len(roll.lines)}人", "", "", "", "", "", "", "", roll.total])
-    sheet.cell(sheet.max_row, 10).number_format = "0.00"
-    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-    for index, width in enumerate(_WIDTHS, start=1):
-        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
+        append_row(sheet, [
+            number, line.name, make_cell(sheet, line.id_number, number_format="@"),
+            make_cell(sheet, line.household_no, number_format="@"),
+            make_cell(sheet, line.started_on, number_format="yyyy-mm-dd"),
+            make_cell(sheet, line.exited_on, number_format="yyyy-mm-dd"),
+            line.days_on_post, roll.days_in_month, roll.monthly_subsidy,
+            make_cell(sheet, line.subsidy, number_format="0.00")])
+    append_row(sheet, [make_cell(sheet, "合计", font=HEADER_FONT), f"{len(roll.lines)}人", "", "", "", "", "", "", "",
+                       make_cell(sheet, roll.total, number_format="0.00")])
+    set_column_widths(sheet, _WIDTHS)
     book.save(target)
