@@ -20,14 +20,7 @@ from jobmatch.access import visible_settlement_ids
 from jobmatch.clock import Month, MonthError, local_today
 from jobmatch.models import User, WelfareAppointment, WelfarePost
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
-from jobmatch.spreadsheets import (
-    HEADER_FONT,
-    append_header,
-    append_row,
-    append_title,
-    make_cell,
-    set_column_widths,
-)
+from jobmatch.spreadsheets import HEADER_FONT, append_header, append_row, append_title, make_cell, set_column_widths
 
 ROLL_HEADERS = ("序号", "姓名", "身份证号", "户编号", "上岗日期", "退岗日期", "本月在岗天数", "本月天数", "月补贴标准（元）", "应发补贴（元）")
 _WIDTHS = (6, 10, 22, 12, 12, 12, 14, 10, 16, 16)
