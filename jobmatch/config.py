@@ -69,6 +69,12 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "zh",
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        # An uploaded .xlsx roster is refused before it is parsed when it would unzip to more
+        # than this many MB, hold more cells, or any part compresses more than this ratio (a zip
+        # bomb). A 50,000-person roster exported here unzips to about 60 MB and 1.2 million cells.
+        "ROSTER_XLSX_MAX_UNZIPPED_MB": _int(env, "ROSTER_XLSX_MAX_UNZIPPED_MB", 200),
+        "ROSTER_XLSX_MAX_CELLS": _int(env, "ROSTER_XLSX_MAX_CELLS", 3_000_000),
+        "ROSTER_XLSX_MAX_RATIO": _int(env, "ROSTER_XLSX_MAX_RATIO", 100),
     }
 
 

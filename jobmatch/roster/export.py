@@ -7,13 +7,18 @@ from datetime import date
 from typing import BinaryIO
 
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from jobmatch.roster.columns import COLUMNS
 from jobmatch.roster.labels import field_value, person_cells
 from jobmatch.roster.records import HouseholdKey, PersonRecord, households_of
+from jobmatch.spreadsheets import (
+    append_header,
+    append_row,
+    append_title,
+    freeze_rows_above,
+    make_cell,
+    set_column_widths,
+)
 from jobmatch.vocabulary import HEAD_RELATION, YES_NO_LABELS
 
 ROSTER_SHEET = "就业台账"
@@ -28,8 +33,6 @@ _ROSTER_WIDTHS = {
     "employer": 24, "monthly_income": 11, "disability": 9, "monitoring": 14, "notes": 24,
 }  # fmt: skip
 _TEXT_KEYS = ("id_number", "phone", "household_no")
-_HEADER_FONT = Font(bold=True)
-_TITLE_FONT = Font(bold=True, size=14)
 
 
 @dataclass(frozen=True)
@@ -91,29 +94,28 @@ def write_roster_xlsx(
 
 
 def _write_persons(sheet, title: str, person_rows: Iterable[object]) -> None:
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _ROSTER_WIDTHS[column.key]
-    sheet.freeze_panes = "A3"
-    sheet.append([_styled(sheet, title, _TITLE_FONT)])
-    sheet.append([_styled(sheet, column.header, _HEADER_FONT) for column in COLUMNS])
+    set_column_widths(sheet, [_ROSTER_WIDTHS[column.key] for column in COLUMNS])
+    freeze_rows_above(sheet, 3)
+    append_title(sheet, title)
+    append_header(sheet, [column.header for column in COLUMNS])
     text_positions = [index for index, column in enumerate(COLUMNS) if column.key in _TEXT_KEYS]
     for person in person_rows:
         cells: list[object] = person_cells(person)
         for position in text_positions:
             # Marked as text so Excel keeps all 18 digits and a re-typed value stays text.
             cells[position] = _text_cell(sheet, cells[position])
-        sheet.append(cells)
+        append_row(sheet, cells)
 
 
 def _write_households(sheet, title: str, household_rows: Iterable[object]) -> None:
-    for index, width in enumerate(_HOUSEHOLD_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
-    sheet.append([_styled(sheet, f"{title} 户汇总", _TITLE_FONT)])
-    sheet.append([_styled(sheet, header, _HEADER_FONT) for header in HOUSEHOLD_HEADERS])
+    set_column_widths(sheet, _HOUSEHOLD_WIDTHS)
+    freeze_rows_above(sheet, 3)
+    append_title(sheet, f"{title} 户汇总")
+    append_header(sheet, HOUSEHOLD_HEADERS)
     for household in household_rows:
         follow_up = field_value(household, "last_follow_up")
-        sheet.append(
+        append_row(
+            sheet,
             [
                 _text_cell(sheet, str(field_value(household, "household_no") or "")),
                 field_value(household, "county") or "",
@@ -128,20 +130,9 @@ def _write_households(sheet, title: str, household_rows: Iterable[object]) -> No
         )
 
 
-def _styled(sheet, value: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = font
-    cell.alignment = Alignment(vertical="center")
-    return cell
+def _text_cell(sheet, value: object):
+    return make_cell(sheet, str(value), number_format="@")
 
 
-def _text_cell(sheet, value: object) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=str(value))
-    cell.number_format = "@"
-    return cell
-
-
-def _date_cell(sheet, value: date) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "yyyy-mm-dd"
-    return cell
+def _date_cell(sheet, value: date):
+    return make_cell(sheet, value, number_format="yyyy-mm-dd")

@@ -19,6 +19,7 @@ try:
 except ImportError:  # until python-calamine is in requirements.txt everywhere; openpyxl is slower
     python_calamine = None
 
+from jobmatch.config import current_config
 from jobmatch.roster.columns import (
     COLUMNS,
     HEADER_OF,
@@ -27,6 +28,7 @@ from jobmatch.roster.columns import (
     is_header_row,
     map_header_row,
 )
+from jobmatch.roster.xlsx_limits import XlsxLimits, XlsxTooLarge, check_xlsx_size
 
 _EXCEL_MAX_ROWS = 1_048_576
 _COLUMNS_READ = 64  # a roster has 21 columns; staff add a few of their own
@@ -52,10 +54,15 @@ class RosterTable:
     ids_with_lost_digits: frozenset[int] = field(default_factory=frozenset)
 
 
-def read_roster_table(source: Source, filename: str, sheet: str | None = None) -> RosterTable:
-    """Read a roster from a path or a binary file object; ``filename`` gives the format."""
+def read_roster_table(source: Source, filename: str, sheet: str | None = None,
+                      limits: XlsxLimits | None = None) -> RosterTable:
+    """Read a roster from a path or a binary file object; ``filename`` gives the format.
+
+    An .xlsx is refused unread when it unzips beyond ``limits`` (default: the app's settings).
+    """
     extension = os.path.splitext(filename or "")[1].lower()
     if extension == ".xlsx":
+        _refuse_oversized_xlsx(source, filename, limits or XlsxLimits.from_config(current_config()))
         return _read_xlsx(source, filename, sheet)
     if extension == ".csv":
         return _table_from_rows(_csv_rows(_read_bytes(source)), filename, None)
@@ -107,6 +114,15 @@ def _csv_rows(data: bytes) -> Iterator[list[object]]:
         yield from csv.reader(io.StringIO(text, newline=""))
     except csv.Error as exc:
         raise RosterFileError(f"CSV 文件格式有误：{exc}") from None
+
+
+def _refuse_oversized_xlsx(source: Source, filename: str, limits: XlsxLimits) -> None:
+    try:
+        check_xlsx_size(source, limits)
+    except XlsxTooLarge as exc:
+        raise RosterFileError(f"「{filename}」{exc}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+        raise RosterFileError(f"无法读取 Excel 文件「{filename}」：文件已损坏或不是 .xlsx 格式") from exc
 
 
 def _read_xlsx(source: Source, filename: str, sheet: str | None) -> RosterTable:

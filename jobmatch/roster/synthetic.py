@@ -6,7 +6,6 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 from itertools import accumulate
-from pathlib import Path
 
 
 from jobmatch import gazetteer

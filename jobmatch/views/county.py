@@ -7,11 +7,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from jobmatch.auth import roles_required
+from jobmatch.clock import Month
 from jobmatch.db import get_session
 from jobmatch.models import County, Settlement
 from jobmatch.services.households import dashboard as day
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
-from jobmatch.services.reports.monthly import employment_trend, monthly_report, parse_month
+from jobmatch.services.reports.monthly import employment_trend, monthly_report
 from jobmatch.views.charts import horizontal_bars, monthly_columns
 
 bp = Blueprint("county", __name__, url_prefix="/county")
@@ -49,9 +50,10 @@ def overview():
 def report():
     session = get_session()
     county = _county(session)
-    year, month = parse_month(request.args.get("month"))  # a ReportError is shown by jobmatch.views.errors
+    # A MonthError is a UserError: jobmatch.views.errors shows its message.
+    month = Month.parse(request.args["month"]) if request.args.get("month") else Month.current()
     buffer = io.BytesIO()
-    write_report_xlsx(monthly_report(session, county, year, month), buffer)
+    write_report_xlsx(monthly_report(session, county, month.year, month.number), buffer)
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True,
-                     download_name=f"{county.name}就业月报{year}-{month:02d}.xlsx")
+                     download_name=f"{county.name}就业月报{month}.xlsx")

@@ -8,7 +8,6 @@ and refreshes the household; a worker already in a job only gets the outcome rec
 from dataclasses import dataclass
 
 import openpyxl
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -16,8 +15,9 @@ from jobmatch import ledger
 from jobmatch.clock import local_today, utcnow
 from jobmatch.models import Employer, Fair, FairAttendee, FairOutcome, Person, Vacancy
 from jobmatch.models.fairs import OUTCOME_STAGES
-from jobmatch.services.households.employment_changes import NewJob, current_spell, start_job
 from jobmatch.services.errors import get_or_fail, require
+from jobmatch.services.households.employment_changes import NewJob, current_spell, start_job
+from jobmatch.spreadsheets import HEADER_FONT, append_header, append_row, append_title, make_cell, set_column_widths
 
 STAGE_LABELS = {"interview": "面试", "offer": "拟录用", "hire": "录用"}
 _SPELL_KIND_BY_EMPLOYER = {"workshop": "workshop", "public_works": "work_for_relief"}
@@ -117,19 +117,16 @@ def write_fair_report_xlsx(report: FairReport, target) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "招聘会情况"
-    sheet.append([f"{report.name}（{report.held_on}，{report.place}）情况统计"])
-    sheet["A1"].font = Font(bold=True, size=14)
+    append_title(sheet, f"{report.name}（{report.held_on}，{report.place}）情况统计")
     for label, value in (("邀请人数", report.invited), ("报名人数", report.registered), ("不参加", report.declined),
                          ("签到人数", report.checked_in), ("其中未邀请现场签到", report.walk_ins)):
-        sheet.append([label, value])
-    sheet.append([])
-    sheet.append(["用人单位", "岗位数", "招聘人数", "面试", "拟录用", "录用"])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+        append_row(sheet, [label, value])
+    append_row(sheet, [])
+    append_header(sheet, ["用人单位", "岗位数", "招聘人数", "面试", "拟录用", "录用"])
     for e in report.employers:
-        sheet.append([e.employer, e.vacancies, e.openings, e.interviews, e.offers, e.hires])
-    sheet.append(["合计", *(sum(getattr(e, f) for e in report.employers)
-                          for f in ("vacancies", "openings", "interviews", "offers", "hires"))])
-    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 36
+        append_row(sheet, [e.employer, e.vacancies, e.openings, e.interviews, e.offers, e.hires])
+    append_row(sheet, [make_cell(sheet, "合计", font=HEADER_FONT),
+                       *(sum(getattr(e, f) for e in report.employers)
+                         for f in ("vacancies", "openings", "interviews", "offers", "hires"))])
+    set_column_widths(sheet, [36])
     book.save(target)

@@ -13,13 +13,13 @@ a bad part writes nothing.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
-from jobmatch.clock import LOCAL_TZ, local_today, utcnow
+from jobmatch.clock import LOCAL_TZ, Month, local_today, utcnow
 from jobmatch.models import FollowUp, Household, Person, Settlement, User
 from jobmatch.services.households.employment_changes import NewJob, current_spell, end_spell, start_job, validate_new_job
 from jobmatch.services.households.status import note_follow_up
@@ -56,11 +56,8 @@ class StaffFollowUps:
 
 def month_starts(today: date | None = None) -> tuple[datetime, datetime]:
     """The first moments of this and last local month, as aware datetimes."""
-    today = today or local_today()
-    this_month = date(today.year, today.month, 1)
-    last_month = date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
-    return (datetime.combine(this_month, time(0), tzinfo=LOCAL_TZ),
-            datetime.combine(last_month, time(0), tzinfo=LOCAL_TZ))
+    this_month = Month.of(today or local_today())
+    return this_month.local_range()[0], this_month.previous().local_range()[0]
 
 
 def due_follow_ups(session: Session, settlement_ids) -> list[FollowUpDue]:

@@ -4,8 +4,6 @@ Employment on a day is read from employment spells (started on or before, not en
 then), so past months are reported as they were, not as they are now.
 """
 
-import calendar
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -13,18 +11,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from jobmatch.clock import LOCAL_TZ, local_today
+from jobmatch.clock import LOCAL_TZ, Month, local_today
 from jobmatch.db import in_chunks
-from jobmatch.services.errors import UserError
 from jobmatch.models import (County, Employer, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
                              Person, Settlement, TrainingCourse, WelfareAppointment, WelfarePost)
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-class ReportError(UserError):
-    """The report was asked for with a month it cannot read."""
-
 
 @dataclass
 class SettlementRow:
@@ -68,19 +58,10 @@ class MonthlyReport:
         return total
 
 
-def parse_month(text: str | None) -> tuple[int, int]:
-    today = local_today()
-    if not text:
-        return today.year, today.month
-    match = _MONTH.match(text)
-    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise ReportError("月份应写成 2026-11 这样。", "month")
-    return int(match.group(1)), int(match.group(2))
-
-
 def monthly_report(session: Session, county: County, year: int, month: int) -> MonthlyReport:
-    first = date(year, month, 1)
-    as_of = min(date(year, month, calendar.monthrange(year, month)[1]), local_today())
+    period = Month(year, month)
+    first, last = period.first_day, period.last_day
+    as_of = min(last, local_today())
     settlements = list(session.scalars(select(Settlement).where(Settlement.county_id == county.id)
                                        .order_by(Settlement.name)))
     rows = {s.id: SettlementRow(s.name) for s in settlements}
@@ -100,7 +81,6 @@ def monthly_report(session: Session, county: County, year: int, month: int) -> M
         rows[settlement_id].households, rows[settlement_id].zero_employment = households, int(zero or 0)
     for settlement_id, count in _followed_up(session, list(rows), first, as_of):
         rows[settlement_id].followed_up = count
-    last = date(year, month, calendar.monthrange(year, month)[1])
     fairs = list(session.scalars(select(Fair).where(Fair.county_id == county.id, Fair.held_on >= first,
                                                     Fair.held_on <= last).order_by(Fair.held_on)))
     return MonthlyReport(
@@ -128,11 +108,10 @@ def employment_trend(session: Session, settlement_ids: set[int], months: int = 1
     today = local_today()
     points = []
     for back in range(months - 1, -1, -1):
-        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
-        month += 1
-        day = min(date(year, month, calendar.monthrange(year, month)[1]), today)
+        month = Month.of(today).plus(-back)
+        day = min(month.last_day, today)
         employed = sum(1 for p in people if employment_on(spells.get(p.person_id, []), day))
-        points.append((f"{year}-{month:02d}", employed / len(people) if people else None))
+        points.append((str(month), employed / len(people) if people else None))
     return points
 
 

@@ -1,11 +1,11 @@
 """The county monthly report written as .xlsx in the layout county offices keep (one sheet per part)."""
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 
 from jobmatch.clock import LOCAL_TZ
 from jobmatch.services.reports.monthly import MonthlyReport
+from jobmatch.spreadsheets import HEADER_FONT, TITLE_FONT, set_column_widths, write_cell
 from jobmatch.vocabulary import EMPLOYMENT_LABELS, SPELL_KINDS
 
 _THIN = Side(style="thin", color="999999")
@@ -38,7 +38,7 @@ def _employment_sheet(sheet, report: MonthlyReport, period: str) -> None:
                   + [row.by_kind.get(k, 0) for k in SPELL_KINDS] + [row.zero_employment, row.followed_up])
         _row(sheet, 4 + offset, values, bold=row is rows[-1])
         sheet.cell(4 + offset, 5).number_format = "0.0%"
-    _widths(sheet, [22] + [12] * (len(headers) - 1))
+    set_column_widths(sheet, [22] + [12] * (len(headers) - 1))
 
 
 def _zero_employment_sheet(sheet, report, period) -> None:
@@ -50,8 +50,8 @@ def _zero_employment_sheet(sheet, report, period) -> None:
         _row(sheet, 3 + index, [index, household.settlement.name, household.household_no, household.labourers,
                                 since.astimezone(LOCAL_TZ).strftime("%Y-%m-%d") if since else ""])
     if not report.zero_employment_households:
-        sheet.cell(4, 1, "本月无零就业家庭")
-    _widths(sheet, [8, 22, 18, 12, 14])
+        write_cell(sheet, 4, 1, "本月无零就业家庭")
+    set_column_widths(sheet, [8, 22, 18, 12, 14])
 
 
 def _welfare_sheet(sheet, report, period) -> None:
@@ -65,7 +65,7 @@ def _welfare_sheet(sheet, report, period) -> None:
     _row(sheet, total_row, ["合计", "", sum(p["quota"] for p in report.welfare_posts),
                             sum(p["filled"] for p in report.welfare_posts), "",
                             sum(p["subsidy_total"] for p in report.welfare_posts)], bold=True)
-    _widths(sheet, [22, 26, 10, 10, 16, 18])
+    set_column_widths(sheet, [22, 26, 10, 10, 16, 18])
 
 
 def _fairs_sheet(sheet, report, period) -> None:
@@ -77,8 +77,8 @@ def _fairs_sheet(sheet, report, period) -> None:
         _row(sheet, 4 + index, [fair.held_on.isoformat(), fair.name, fair.place, len(fair.vacancies),
                                 counts["checked_in"], counts["agreed"]])
     if not report.fairs:
-        sheet.cell(4, 1, "本月无招聘会")
-    _widths(sheet, [12, 34, 26, 10, 10, 10])
+        write_cell(sheet, 4, 1, "本月无招聘会")
+    set_column_widths(sheet, [12, 34, 26, 10, 10, 10])
 
 
 def _training_sheet(sheet, report, period) -> None:
@@ -91,43 +91,33 @@ def _training_sheet(sheet, report, period) -> None:
                                 line["capacity"], *(line[k] for k in keys)])
     _row(sheet, 4 + len(report.training), ["合计", "", "", "", sum(t["capacity"] for t in report.training),
                                            *(sum(t[k] for t in report.training) for k in keys)], bold=True)
-    _widths(sheet, [28, 16, 12, 12, 8, 10, 10, 12, 10])
+    set_column_widths(sheet, [28, 16, 12, 12, 8, 10, 10, 12, 10])
 
 
 def _subsidy_sheet(sheet, report, period) -> None:
     headers = ["用人单位", "吸纳搬迁群众（人）", "符合补贴条件（人）", "补贴金额（元）", "待满六个月（人）", "不符合条件（人）"]
     _title(sheet, f"{report.county.name}企业吸纳就业补贴（{period}，截至{report.as_of:%Y-%m-%d}）", len(headers))
-    sheet.cell(2, 1, "每吸纳一名搬迁群众，签订一年以上劳动合同并缴纳社会保险、稳定就业满六个月，补贴1000元。")
+    write_cell(sheet, 2, 1, "每吸纳一名搬迁群众，签订一年以上劳动合同并缴纳社会保险、稳定就业满六个月，补贴1000元。")
     _header(sheet, 3, headers)
     keys = ("hires", "eligible", "amount", "pending", "not_eligible")
     for index, line in enumerate(report.hiring_subsidies):
         _row(sheet, 4 + index, [line["employer"], *(line[k] for k in keys)])
     _row(sheet, 4 + len(report.hiring_subsidies),
          ["合计", *(sum(line[k] for line in report.hiring_subsidies) for k in keys)], bold=True)
-    _widths(sheet, [34, 16, 16, 14, 16, 16])
+    set_column_widths(sheet, [34, 16, 16, 14, 16, 16])
 
 
 def _title(sheet, text, width) -> None:
-    sheet.cell(1, 1, text).font = Font(bold=True, size=14)
+    write_cell(sheet, 1, 1, text, font=TITLE_FONT, alignment=Alignment(horizontal="center"))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.cell(1, 1).alignment = Alignment(horizontal="center")
 
 
 def _header(sheet, row, headers) -> None:
     for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(row, column, text)
-        cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        write_cell(sheet, row, column, text, font=HEADER_FONT, fill=_HEADER_FILL, border=_BORDER,
+                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
 
 
 def _row(sheet, row, values, bold=False) -> None:
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row, column, value)
-        cell.border = _BORDER
-        if bold:
-            cell.font = Font(bold=True)
-
-
-def _widths(sheet, widths) -> None:
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        write_cell(sheet, row, column, value, border=_BORDER, font=HEADER_FONT if bold else None)

@@ -5,21 +5,17 @@ day of the month (today, for the current month), so last month's ledger can be
 printed again after people changed jobs.
 """
 
-import calendar
-import re
 from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from jobmatch.clock import LOCAL_TZ, local_today
+from jobmatch.clock import LOCAL_TZ, Month, MonthError, local_today
 from jobmatch.db import in_chunks
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.export import HouseholdSummary, roster_title, write_roster_xlsx
 from jobmatch.services.errors import UserError
 from jobmatch.vocabulary import HEAD_RELATION
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class ExportError(UserError):
@@ -29,7 +25,7 @@ class ExportError(UserError):
 def export_roster(session: Session, target, *, county: str | None = None, settlement: str | None = None,
                   month: str | None = None) -> int:
     """Write the roster for the scope to ``target`` (.xlsx path or file); returns the persons written."""
-    as_of, year, month_number = _month_end(month)
+    as_of, period = _month_end(month)
     settlements = _settlements_in_scope(session, county, settlement)
     households = session.scalars(
         select(Household).where(Household.settlement_id.in_([s.id for s in settlements]))
@@ -46,20 +42,20 @@ def export_roster(session: Session, target, *, county: str | None = None, settle
         household_rows.append(_household_row(household, people, county_name, settlement_name,
                                              household.last_follow_up_at))
     site = settlements[0].name if len(settlements) == 1 else (county or "全部安置点")
-    write_roster_xlsx(target, roster_title(site, year, month_number), person_rows, household_rows)
+    write_roster_xlsx(target, roster_title(site, period.year, period.number), person_rows, household_rows)
     return len(person_rows)
 
 
-def _month_end(month: str | None) -> tuple[date, int, int]:
+def _month_end(month: str | None) -> tuple[date, Month]:
+    """The day employment is read on (the month's last day, or today) and the month."""
     today = local_today()
     if not month:
-        return today, today.year, today.month
-    match = _MONTH.match(month)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ExportError(f"月份应写成 2026-11 这样，不是“{month}”。", "month")
-    year, number = int(match.group(1)), int(match.group(2))
-    end = date(year, number, calendar.monthrange(year, number)[1])
-    return min(end, today), year, number
+        return today, Month.of(today)
+    try:
+        period = Month.parse(month)
+    except MonthError as exc:
+        raise ExportError(exc.message, "month") from None
+    return min(period.last_day, today), period
 
 
 def _settlements_in_scope(session, county, settlement) -> list[Settlement]:

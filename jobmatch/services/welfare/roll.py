@@ -7,24 +7,21 @@ because finance pays by them, so only staff of the post's site and admins may wr
 and every export is in the ledger.
 """
 
-import calendar
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
-from openpyxl.styles import Font
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.access import visible_settlement_ids
-from jobmatch.clock import local_today
+from jobmatch.clock import Month, MonthError, local_today
 from jobmatch.models import User, WelfareAppointment, WelfarePost
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
+from jobmatch.spreadsheets import HEADER_FONT, append_header, append_row, append_title, make_cell, set_column_widths
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 ROLL_HEADERS = ("序号", "姓名", "身份证号", "户编号", "上岗日期", "退岗日期", "本月在岗天数", "本月天数", "月补贴标准（元）", "应发补贴（元）")
 _WIDTHS = (6, 10, 22, 12, 12, 12, 14, 10, 16, 16)
 
@@ -55,20 +52,21 @@ class SubsidyRoll:
         return sum((line.subsidy for line in self.lines), Decimal("0.00"))
 
 
-def parse_month(text: str) -> tuple[date, date]:
-    """``"2026-11"`` -> (first day, last day); WorkflowError for anything else or a future month."""
-    match = _MONTH.match((text or "").strip())
-    require(bool(match) and 1 <= int(match.group(2)) <= 12, "month", f"月份应写成 2026-11 这样，不是 {text!r}")
-    year, month = int(match.group(1)), int(match.group(2))
-    first = date(year, month, 1)
-    require(first <= local_today(), "month", "不能生成未来月份的补贴花名册")
-    return first, date(year, month, calendar.monthrange(year, month)[1])
+def roll_month(text: str) -> Month:
+    """``"2026-11"`` -> Month; WorkflowError for anything else or a future month."""
+    try:
+        month = Month.parse(text)
+    except MonthError as exc:
+        raise WorkflowError(exc.field, exc.message) from None
+    require(month.first_day <= local_today(), "month", "不能生成未来月份的补贴花名册")
+    return month
 
 
 def subsidy_roll(session: Session, post_id: int, month: str) -> SubsidyRoll:
     """Who was on the post in ``month``, how many days, and the pro-rated subsidy."""
     post = get_or_fail(session, WelfarePost, post_id, "post_id", "公益性岗位")
-    first, last = parse_month(month)
+    roll_period = roll_month(month)
+    first, last = roll_period.first_day, roll_period.last_day
     appointments = session.scalars(select(WelfareAppointment).where(
         WelfareAppointment.post_id == post.id, WelfareAppointment.started_on <= last,
         or_(WelfareAppointment.exited_on.is_(None), WelfareAppointment.exited_on >= first))
@@ -103,22 +101,17 @@ def write_roll_xlsx(roll: SubsidyRoll, target) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "补贴花名册"
-    sheet.append([f"{roll.settlement}{roll.post_title} {roll.year}年{roll.month}月公益性岗位补贴发放花名册"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(list(ROLL_HEADERS))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    append_title(sheet, f"{roll.settlement}{roll.post_title} {roll.year}年{roll.month}月公益性岗位补贴发放花名册")
+    append_header(sheet, ROLL_HEADERS)
     for number, line in enumerate(roll.lines, start=1):
-        sheet.append([number, line.name, line.id_number, line.household_no, line.started_on, line.exited_on,
-                      line.days_on_post, roll.days_in_month, roll.monthly_subsidy, line.subsidy])
-        row = sheet.max_row
-        sheet.cell(row, 3).number_format = sheet.cell(row, 4).number_format = "@"
-        for column in (5, 6):
-            sheet.cell(row, column).number_format = "yyyy-mm-dd"
-        sheet.cell(row, 10).number_format = "0.00"
-    sheet.append(["合计", f"{len(roll.lines)}人", "", "", "", "", "", "", "", roll.total])
-    sheet.cell(sheet.max_row, 10).number_format = "0.00"
-    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-    for index, width in enumerate(_WIDTHS, start=1):
-        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
+        append_row(sheet, [
+            number, line.name, make_cell(sheet, line.id_number, number_format="@"),
+            make_cell(sheet, line.household_no, number_format="@"),
+            make_cell(sheet, line.started_on, number_format="yyyy-mm-dd"),
+            make_cell(sheet, line.exited_on, number_format="yyyy-mm-dd"),
+            line.days_on_post, roll.days_in_month, roll.monthly_subsidy,
+            make_cell(sheet, line.subsidy, number_format="0.00")])
+    append_row(sheet, [make_cell(sheet, "合计", font=HEADER_FONT), f"{len(roll.lines)}人", "", "", "", "", "", "", "",
+                       make_cell(sheet, roll.total, number_format="0.00")])
+    set_column_widths(sheet, _WIDTHS)
     book.save(target)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
-from jobmatch.clock import local_today
+from jobmatch.clock import Month
 from jobmatch.db import get_session
 from jobmatch.models import Settlement
 from jobmatch.roster.reading import RosterFileError
@@ -57,7 +57,7 @@ def roster_export():
     chosen = request.args.get("settlement_id", type=int)
     if chosen is None:
         return render_template("staff/roster_export.html", settlements=settlements,
-                               month=local_today().strftime("%Y-%m"))
+                               month=str(Month.current()))
     settlement = next((s for s in settlements if s.id == chosen), None) or abort(404)
     buffer = io.BytesIO()
     count = export_roster(session, buffer, county=settlement.county.name, settlement=settlement.name,
@@ -65,5 +65,5 @@ def roster_export():
     record_export(session, current_user, what="roster_export", subject=f"settlement:{settlement.id}", persons=count)
     session.commit()
     buffer.seek(0)
-    month = request.args.get("month") or local_today().strftime("%Y-%m")
+    month = request.args.get("month") or str(Month.current())
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"{settlement.name}就业台账{month}.xlsx")

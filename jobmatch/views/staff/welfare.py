@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
-from jobmatch.clock import local_today
+from jobmatch.clock import Month
 from jobmatch.db import get_session
 from jobmatch.models import Settlement, WelfareAppointment, WelfarePost
 from jobmatch.services.welfare import posts as welfare
@@ -69,7 +69,7 @@ def welfare_post(post_id):
     return render_template("staff/welfare_post.html", post=post, places_left=welfare.places_left(session, post),
                            holders=welfare.active_appointments(session, post.id),
                            candidates=welfare.candidates_for_post(session, post.id)[:CANDIDATES_SHOWN],
-                           exit_reasons=welfare.EXIT_REASON_LABELS, month=local_today().strftime("%Y-%m"))
+                           exit_reasons=welfare.EXIT_REASON_LABELS, month=str(Month.current()))
 
 
 @bp.post("/welfare/<id:post_id>/appoint")
@@ -106,7 +106,7 @@ def exit_post(appointment_id):
 def welfare_roll(post_id):
     session = get_session()
     post = _post(session, post_id)
-    month = request.args.get("month") or local_today().strftime("%Y-%m")
+    month = request.args.get("month") or str(Month.current())
     buffer = io.BytesIO()
     _, error = commit_or_error(session, lambda: write_subsidy_roll(session, post.id, month, buffer, user=current_user))
     if error:
