@@ -70,7 +70,7 @@ def test_a_month_a_report_cannot_read_is_shown_to_the_officer_not_swallowed(sess
     login(client, "county")
     response = client.get("/county/report.xlsx?month=2026-13")
     assert response.status_code == 400
-    assert "月份应写成 2026-11 这样。" in _page(response)
+    assert "月份应写成 2026-11 这样，不是「2026-13」" in _page(response)
 
 
 def test_a_worker_answer_that_is_neither_yes_nor_no_says_what_to_choose(session, client):
