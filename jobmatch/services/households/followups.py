@@ -27,6 +27,7 @@ from jobmatch.services.households.problems import NewProblem, raise_problem, val
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.households.zero_employment import refresh_and_flag
 from jobmatch.vocabulary import HEAD_RELATION
+from jobmatch.models.problems import ProblemSource
 
 METHODS = {"phone": "电话", "visit": "入户"}
 SUMMARY_MAX_CHARS = 2000
@@ -136,7 +137,7 @@ def record_follow_up(session: Session, *, household_id: int, staff_user_id: int 
     for job in found_work:
         start_job(session, job, actor=actor, refresh=False)
     became_zero = refresh_and_flag(session, [household.id], actor=actor) if (found_work or lost_work) else []
-    raised = [raise_problem(session, household.id, p, source="follow_up", actor=actor, follow_up_id=follow_up.id)
+    raised = [raise_problem(session, household.id, p, source=ProblemSource.FOLLOW_UP, actor=actor, follow_up_id=follow_up.id)
               for p in problems]
     return FollowUpResult(follow_up, raised, bool(became_zero))
 
