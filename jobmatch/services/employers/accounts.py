@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Employer, User, Vacancy
-from jobmatch.services.errors import UserError
 from jobmatch.models.employers import VacancyStatus
+from jobmatch.services.errors import UserError
 
 COMPANY_FIELDS = ("name", "kind", "contact_name", "contact_phone", "address", "lat", "lon")
 VACANCY_FIELDS = ("title", "description", "kind", "openings", "wage_min", "wage_max", "age_min", "age_max",

@@ -19,9 +19,9 @@ from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.models import (County, EmploymentSpell, Fair, FairAttendee, Household, Person, Settlement,
                              Vacancy)
+from jobmatch.models.employers import VacancyStatus
 from jobmatch.services.sms.messaging import QueuedRow, queue_message, queue_messages_bulk, worker_page_url
 from jobmatch.services.errors import get_or_fail, require
-from jobmatch.models.employers import VacancyStatus
 from notifications.rules import next_send_time
 
 LARGE_SITE_PEOPLE = 800  # rule 3: sites of 800+ relocated people run a special employment action

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from jobmatch.clock import utcnow
 from jobmatch.models import Employer, Household, Person, Settlement, Vacancy
+from jobmatch.models.employers import VacancyStatus
 from jobmatch.services.households.followups import FollowUpDue, month_starts
 from jobmatch.vocabulary import HEAD_RELATION
-from jobmatch.models.employers import VacancyStatus
 
 _SITES = bindparam("settlement_ids", expanding=True)
 _THIS_MONTH, _LAST_MONTH = bindparam("this_month"), bindparam("last_month")

@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, Month, local_today, utcnow
 from jobmatch.models import FollowUp, Household, Person, Settlement, User
+from jobmatch.models.problems import ProblemSource
 from jobmatch.services.households.employment_changes import NewJob, current_spell, end_spell, start_job, validate_new_job
 from jobmatch.services.households.status import note_follow_up
 from jobmatch.services.households.problems import NewProblem, raise_problem, validate_new_problem
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.households.zero_employment import refresh_and_flag
 from jobmatch.vocabulary import HEAD_RELATION
-from jobmatch.models.problems import ProblemSource
 
 METHODS = {"phone": "电话", "visit": "入户"}
 SUMMARY_MAX_CHARS = 2000

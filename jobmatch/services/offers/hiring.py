@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import add_months, local_today, utcnow
 from jobmatch.models import County, EmploymentSpell, Household, Offer, Person, Vacancy
+from jobmatch.models.employment import SubsidyStatus
+from jobmatch.models.offers import EMPLOYER_VISIBLE_STATUSES, FILLING_STATUSES, OfferChannel, OfferStatus
 from jobmatch.privacy import mask_phone
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.offers.matching_input import vacancy_county
@@ -38,8 +40,6 @@ from jobmatch.services.offers.lifecycle import (ANSWERABLE_NO, OfferSettings, Of
                                       fill_freed_place, fresh_offer, lock_vacancies, offer_url,
                                       record_offer_event, release_place, transition_offer)
 from jobmatch.services.errors import WorkflowError, require
-from jobmatch.models.employment import SubsidyStatus
-from jobmatch.models.offers import EMPLOYER_VISIBLE_STATUSES, FILLING_STATUSES, OfferChannel, OfferStatus
 from matching.province import province_of
 from notifications.kinds import MessageKind
 

@@ -15,8 +15,8 @@ from jobmatch.clock import LOCAL_TZ, Month, local_today
 from jobmatch.db import in_chunks
 from jobmatch.models import (County, Employer, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
                              Person, Settlement, TrainingCourse, WelfareAppointment, WelfarePost)
-from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.employment import SubsidyStatus
+from jobmatch.models.fairs import OutcomeStage
 
 @dataclass
 class SettlementRow:

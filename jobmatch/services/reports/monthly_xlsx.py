@@ -4,10 +4,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, PatternFill, Side
 
 from jobmatch.clock import LOCAL_TZ
+from jobmatch.models.employment import SubsidyStatus
 from jobmatch.services.reports.monthly import MonthlyReport
 from jobmatch.spreadsheets import HEADER_FONT, TITLE_FONT, set_column_widths, write_cell
 from jobmatch.vocabulary import EMPLOYMENT_LABELS, SPELL_KINDS
-from jobmatch.models.employment import SubsidyStatus
 from jobmatch.vocabulary import county as county_words
 
 _THIN = Side(style="thin", color="999999")

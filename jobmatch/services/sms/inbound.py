@@ -19,11 +19,11 @@ from jobmatch.clock import utcnow
 from jobmatch.config import current_config
 from jobmatch.control_chars import without_control_chars
 from jobmatch.models import Household, InboundMessage, Message, Person
+from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, MessageStatus
 from jobmatch.services import answers
 from jobmatch.services.sms.messaging import queue_message, set_opt_out, worker_page_url
 from jobmatch.services.sms.outbox import record_event
 from jobmatch.services.sms.delivery import record_sent
-from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, MessageStatus
 from notifications.kinds import MessageKind
 from notifications.phones import InvalidPhone, mask_phone, national_digits, normalise_phone
 from notifications.providers import SendResult

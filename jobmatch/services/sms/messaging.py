@@ -21,8 +21,8 @@ from jobmatch.clock import utcnow
 from jobmatch.config import current_config
 from jobmatch.db import is_postgresql
 from jobmatch.models import Message, Person
-from jobmatch.models.messages import NEVER_SENT_STATUSES, WAITING_STATUSES, MessageStatus
 from jobmatch.models.ledger import EventKind
+from jobmatch.models.messages import NEVER_SENT_STATUSES, WAITING_STATUSES, MessageStatus
 from notifications.kinds import MessageKind, as_kind
 from notifications.phones import InvalidPhone, mask_phone, normalise_phone
 from notifications.rules import in_quiet_hours, is_push, send_time_for

@@ -3,8 +3,8 @@
 import re
 
 from jobmatch.db import MAX_ID
-from jobmatch.models.offers import OFFER_STATUSES
 from jobmatch.models.employers import VACANCY_STATUSES
+from jobmatch.models.offers import OFFER_STATUSES
 
 
 def _ref(name):

@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
 from jobmatch.db import MAX_ID, get_session
 from jobmatch.models import Household, LedgerEvent, Person, Settlement, Vacancy
+from jobmatch.models.employers import VACANCY_STATUSES
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.scope import household_in_scope, ledger_events_query, person_in_scope, settlement_in_scope
 from jobmatch.views.api import ApiError, bp, serializers
 from jobmatch.views.api.openapi import openapi_document
-from jobmatch.models.employers import VACANCY_STATUSES
 
 MAX_PER_PAGE = 200
 

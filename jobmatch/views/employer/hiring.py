@@ -8,6 +8,7 @@ from sqlalchemy import select
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Person
+from jobmatch.models.offers import FILLING_STATUSES
 from jobmatch.services.offers import hiring
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.offers.lifecycle import OfferStateError
@@ -15,7 +16,6 @@ from jobmatch.views.employer import bp
 from jobmatch.views.employer.forms import HireForm, InterviewForm
 from jobmatch.views.fields import first_errors
 from jobmatch.views.transactions import commit_or_error
-from jobmatch.models.offers import FILLING_STATUSES
 from jobmatch.vocabulary import employer as employer_words
 
 def _employer():

@@ -8,6 +8,9 @@ from markupsafe import Markup
 
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
+from jobmatch.models.employers import VacancyStatus
+from jobmatch.models.fairs import Attendance
+from jobmatch.models.messages import AskAnswer
 from jobmatch.services import answers
 from jobmatch.services.sms import messaging
 from jobmatch.services.training import courses as training
@@ -17,9 +20,6 @@ from jobmatch.services.errors import UserError
 from jobmatch.services.offers.lifecycle import wage_text
 from jobmatch.views.worker import bp
 from jobmatch.views.transactions import commit_or_error
-from jobmatch.models.employers import VacancyStatus
-from jobmatch.models.fairs import Attendance
-from jobmatch.models.messages import AskAnswer
 from jobmatch.vocabulary import worker as worker_words
 
 NOT_YOUR_OFFER = "这条工作推荐不是发给{name}的，也可能已经撤回了。"

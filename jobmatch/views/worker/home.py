@@ -6,6 +6,7 @@ from flask_login import current_user, login_user
 from jobmatch.auth import login_manager, roles_required
 from jobmatch.db import get_session
 from jobmatch.security import limiter
+from jobmatch.models.problems import ProblemCategory
 from jobmatch.services.people import profile as profile_service
 from jobmatch.services.accounts import worker_sign_in as worker_auth
 from jobmatch.services.people import worker_home as worker_pages
@@ -14,7 +15,6 @@ from jobmatch.views.worker import bp
 from jobmatch.views.worker.forms import ProfileForm
 from jobmatch.vocabulary import worker as worker_words
 from jobmatch.vocabulary.worker import MOBILITY_LABELS, PROBLEM_CATEGORY_LABELS
-from jobmatch.models.problems import ProblemCategory
 from notifications.phones import InvalidPhone, mask_phone, normalise_phone
 
 login_manager.blueprint_login_views["worker"] = "worker.login"
