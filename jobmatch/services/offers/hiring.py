@@ -40,6 +40,7 @@ from jobmatch.services.offers.lifecycle import (ANSWERABLE_NO, OfferSettings, Of
                                       fill_freed_place, fresh_offer, lock_vacancies, offer_url,
                                       record_offer_event, release_place, transition_offer)
 from jobmatch.services.errors import WorkflowError, require
+from jobmatch.vocabulary.staff import OFFER_STATUS_LABELS
 from matching.province import province_of
 from notifications.kinds import MessageKind
 
@@ -103,7 +104,7 @@ def _locked_offer(session: Session, offer_id: int, employer_id: int | None, stat
     lock_vacancies(session, [offer.vacancy_id])
     offer = fresh_offer(session, offer_id)
     if offer.status not in statuses:
-        raise OfferStateError("offer_id", f"只有已接受岗位的人才能{action}（现在的状态：{offer.status}）")
+        raise OfferStateError("offer_id", f"只有已接受岗位的人才能{action}（现在的状态：{OFFER_STATUS_LABELS[offer.status]}）")
     return offer
 
 
