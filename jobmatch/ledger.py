@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from jobmatch.clock import utcnow
 from jobmatch.db import is_postgresql
 from jobmatch.models import LedgerEvent
+from jobmatch.models.ledger import EventKind
 
 GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_KEY = 7_301_000  # any constant shared by all writers
@@ -59,6 +60,15 @@ def chain_hash(prev_hash: str, seq: int, occurred_at: datetime, actor: str, kind
     return hashlib.sha256(header.encode("utf-8")).hexdigest()
 
 
+def known_kind(kind: str) -> EventKind:
+    """``kind`` as an EventKind; raises ValueError for a kind the ledger does not know."""
+    try:
+        return EventKind(kind)
+    except ValueError:
+        raise ValueError(f"unknown ledger event kind {kind!r}: add it to jobmatch.models.ledger.EventKind "
+                         "and label it in jobmatch.vocabulary") from None
+
+
 def append(session: Session, kind: str, *, actor: str, data: dict | None = None,
            household_id: int | None = None, person_id: int | None = None, subject: str = "") -> dict:
     """Append one event; returns its row as a dict. The caller commits."""
@@ -69,17 +79,18 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
     """Append events in order with one round trip. The caller commits."""
     if not events:
         return []
+    kinds = [known_kind(new.kind).value for new in events]  # all checked before anything is written
     seq, prev_hash = _locked_head(session)
     occurred_at = utcnow()
     rows = []
-    for new in events:
+    for new, kind in zip(events, kinds):
         seq += 1
         data = json.loads(canonical_json(new.data))  # store exactly what was hashed
         digest = data_digest(data)
-        row_hash = chain_hash(prev_hash, seq, occurred_at, new.actor, new.kind,
+        row_hash = chain_hash(prev_hash, seq, occurred_at, new.actor, kind,
                               new.household_id, new.person_id, new.subject, digest)
         rows.append({
-            "seq": seq, "occurred_at": occurred_at, "actor": new.actor, "kind": new.kind,
+            "seq": seq, "occurred_at": occurred_at, "actor": new.actor, "kind": kind,
             "household_id": new.household_id, "person_id": new.person_id, "subject": new.subject,
             "data": data, "data_digest": digest, "prev_hash": prev_hash, "hash": row_hash,
         })
@@ -183,7 +194,7 @@ def _check_event(ev: LedgerEvent, expected_seq: int, prev_hash: str, unbacked: d
 
 # -- redaction (a person who leaves the programme; see services/privacy_requests.py) ------
 
-ANONYMISED_KIND = "person_anonymised"
+ANONYMISED_KIND = EventKind.PERSON_ANONYMISED
 
 
 def redacted_data(by_seq: int) -> dict:

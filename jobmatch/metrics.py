@@ -31,9 +31,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from jobmatch.clock import utcnow
+from jobmatch.models.messages import WAITING_STATUSES
 from jobmatch.models.types import as_utc
 
 log = logging.getLogger(__name__)
+
+_WAITING_SQL = ", ".join(f"'{status}'" for status in WAITING_STATUSES)  # constants, not input
 
 REQUEST_LATENCY = Histogram(
     "jobmatch_http_request_duration_seconds", "Time to answer an HTTP request, by endpoint and status.",
@@ -106,7 +109,7 @@ class StateCollector(Collector):
 
     def _outbox(self):
         count, oldest = self._query(
-            "SELECT COUNT(*), MIN(created_at) FROM messages WHERE status IN ('queued', 'held')")[0]
+            f"SELECT COUNT(*), MIN(created_at) FROM messages WHERE status IN ({_WAITING_SQL})")[0]
         yield GaugeMetricFamily("jobmatch_outbox_depth", "Messages waiting to be sent (queued or held).",
                                 value=count)
         yield GaugeMetricFamily("jobmatch_outbox_oldest_age_seconds", "Age of the oldest waiting message.",

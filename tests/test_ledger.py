@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from jobmatch import ledger
@@ -106,3 +107,12 @@ def test_lock_chain_is_the_public_lock_and_appends_after_it_still_chain(session)
     package = Path(ledger.__file__).parent
     private_use = [p.name for p in package.rglob("*.py") if p.name != "ledger.py" and "_locked_head" in p.read_text()]
     assert private_use == []
+
+
+def test_an_unknown_event_kind_is_refused_and_nothing_is_written(session):
+    ledger.append(session, "follow_up_recorded", actor="user:1", data={"n": 0})
+    with pytest.raises(ValueError, match="unknown ledger event kind 'offer_acepted'"):
+        ledger.append_many(session, [ledger.NewEvent("follow_up_recorded", "user:1"),
+                                     ledger.NewEvent("offer_acepted", "user:1")])
+    session.commit()
+    assert [e.kind for e in session.query(LedgerEvent).order_by(LedgerEvent.seq)] == ["follow_up_recorded"]

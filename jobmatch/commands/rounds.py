@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from jobmatch.models.offers import OfferStatus
 from jobmatch.services.errors import WorkflowError
 
 ACTOR_PROPOSE = "cli:round-propose"
@@ -60,7 +61,7 @@ def propose(settlement, county, vacancy_ids):
                f"{summary['workers']} workers, {summary['vacancies']} vacancies")
     for vacancy_id, reason in summary["excluded_vacancies"].items():
         click.echo(f"  vacancy {vacancy_id} left out: {reason}")
-    _print_offers(round_offers(session, match_round.id, ["proposed"]))
+    _print_offers(round_offers(session, match_round.id, [OfferStatus.PROPOSED]))
 
 
 @round_group.command("approve")

@@ -66,10 +66,11 @@ def sms():
 def sms_status():
     """How many messages are in each status."""
     from jobmatch.models import Message
+    from jobmatch.vocabulary.staff import MESSAGE_STATUS_LABELS
 
     counts = get_session().execute(select(Message.status, func.count()).group_by(Message.status)).all()
     for status, count in sorted(counts):
-        click.echo(f"{status:<10} {count}")
+        click.echo(f"{status:<10} {MESSAGE_STATUS_LABELS.get(status, ''):<6} {count}")
 
 
 @sms.command("unread")

@@ -208,12 +208,13 @@ def problems_group():
 @_workflow_command
 def problems_open():
     """Unresolved problems, overdue first."""
-    from jobmatch.services.households.problems import CATEGORY_LABELS, STAGE_LABELS, STAGE_NAMES, open_problems
+    from jobmatch.services.households.problems import open_problems
+    from jobmatch.vocabulary.staff import PROBLEM_CATEGORY_LABELS, PROBLEM_DEADLINE_LABELS, PROBLEM_STAGE_LABELS
 
     for status in open_problems(_session()):
-        overdue = "逾期：" + "、".join(STAGE_LABELS[s] for s in status.overdue) if status.overdue else "未逾期"
+        overdue = "逾期：" + "、".join(PROBLEM_DEADLINE_LABELS[s] for s in status.overdue) if status.overdue else "未逾期"
         click.echo(f"#{status.problem.id} {_local(status.problem.reported_at)} "
-                   f"{CATEGORY_LABELS[status.problem.category]} {STAGE_NAMES[status.stage]}，{overdue}")
+                   f"{PROBLEM_CATEGORY_LABELS[status.problem.category]} {PROBLEM_STAGE_LABELS[status.stage]}，{overdue}")
 
 
 COMMANDS = [welfare_group, fairs_group, followups_group, zero_employment_group, training_group, problems_group]

@@ -1,11 +1,20 @@
 """Employment spells: who worked where, from when to when, for how much."""
 
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
+
+
+class SubsidyStatus(StrEnum):
+    """A hire against the 1,000-yuan hiring subsidy (rule 7); computed, never stored."""
+
+    ELIGIBLE = "eligible"          # contract, insurance and six stable months: pay it
+    PENDING = "pending"            # contract and insurance, six months not yet reached
+    NOT_ELIGIBLE = "not_eligible"  # short contract, no insurance, or left before six months
 
 
 class EmploymentSpell(Base):

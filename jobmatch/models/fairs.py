@@ -1,6 +1,7 @@
 """Recruitment fairs (专场招聘会): the vacancies shown, who came, and what came of it."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, Date, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,8 +16,30 @@ fair_vacancies = Table(
     Column("vacancy_id", ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True),
 )
 
-CHECK_IN_METHODS = ("qr", "phone", "id_number")
-OUTCOME_STAGES = ("interview", "offer", "hire")
+
+class CheckInMethod(StrEnum):
+    QR = "qr"
+    PHONE = "phone"
+    ID_NUMBER = "id_number"
+
+
+class OutcomeStage(StrEnum):
+    INTERVIEW = "interview"
+    OFFER = "offer"
+    HIRE = "hire"
+
+
+class Attendance(StrEnum):
+    """Where a worker stands with a fair; derived from the FairAttendee's times."""
+
+    OPEN = "open"              # not invited: may still register
+    INVITED = "invited"
+    REGISTERED = "registered"
+    DECLINED = "declined"
+
+
+CHECK_IN_METHODS = tuple(CheckInMethod)
+OUTCOME_STAGES = tuple(OutcomeStage)
 
 
 class Fair(Base):
@@ -53,13 +76,21 @@ class FairAttendee(Base):
     declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    check_in_method: Mapped[str] = mapped_column(String(10), default="")  # one of CHECK_IN_METHODS
+    check_in_method: Mapped[str] = mapped_column(String(10), default="")  # a CheckInMethod once checked in
     visitor_name: Mapped[str] = mapped_column(String(40), default="")
     visitor_phone: Mapped[str | None] = mapped_column(String(20))
     visitor_id_number: Mapped[str | None] = mapped_column(String(18))
 
     fair: Mapped[Fair] = relationship(back_populates="attendees")
     person = relationship("Person")
+
+    @property
+    def attendance(self) -> Attendance:
+        if self.registered_at is not None:
+            return Attendance.REGISTERED
+        if self.declined_at is not None:
+            return Attendance.DECLINED
+        return Attendance.INVITED
 
 
 class FairOutcome(Base):
@@ -73,7 +104,7 @@ class FairOutcome(Base):
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancies.id"))
-    stage: Mapped[str] = mapped_column(String(10))  # one of OUTCOME_STAGES
+    stage: Mapped[str] = mapped_column(String(10))  # an OutcomeStage
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     employer = relationship("Employer")

@@ -6,12 +6,102 @@ row breaks the chain at that point.
 """
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
+
+
+class EventKind(StrEnum):
+    """Every kind of ledger event; jobmatch.ledger refuses any other."""
+
+    # households and persons (roster, follow-ups, privacy)
+    HOUSEHOLD_CREATED = "household_created"
+    PERSON_IMPORTED = "person_imported"
+    PROFILE_CHANGED = "profile_changed"
+    PERSON_MOVED = "person_moved"
+    EMPLOYMENT_STARTED = "employment_started"
+    EMPLOYMENT_ENDED = "employment_ended"
+    LEFT_JOB = "left_job"  # written by earlier versions; employment_ended now
+    HOUSEHOLD_BECAME_ZERO_EMPLOYMENT = "household_became_zero_employment"
+    HOUSEHOLD_LEFT_ZERO_EMPLOYMENT = "household_left_zero_employment"
+    ZERO_EMPLOYMENT_HELP_DUE = "zero_employment_help_due"
+    FOLLOW_UP_RECORDED = "follow_up_recorded"
+    DOOR_VISIT_RECORDED = "door_visit_recorded"
+    PERSON_ANONYMISED = "person_anonymised"
+    PERSONAL_DATA_VIEWED = "personal_data_viewed"
+    # matching rounds and offers
+    ROUND_PROPOSED = "round_proposed"
+    ROUND_APPROVED = "round_approved"
+    OFFER_PROPOSED = "offer_proposed"
+    OFFER_SKIPPED = "offer_skipped"
+    OFFER_SENT = "offer_sent"
+    OFFER_EXPIRED = "offer_expired"
+    OFFER_ACCEPTED = "offer_accepted"
+    OFFER_DECLINED = "offer_declined"
+    OFFER_WITHDRAWN = "offer_withdrawn"
+    WAITLISTED = "waitlisted"
+    INTERVIEW_RECORDED = "interview_recorded"
+    HIRED = "hired"
+    NOT_HIRED = "not_hired"
+    REMATCH_REQUESTED = "rematch_requested"
+    # employers and vacancies
+    EMPLOYER_SIGNED_UP = "employer_signed_up"
+    EMPLOYER_APPROVED = "employer_approved"
+    EMPLOYER_REJECTED = "employer_rejected"
+    EMPLOYER_CHANGED = "employer_changed"
+    VACANCY_POSTED = "vacancy_posted"
+    VACANCY_CHANGED = "vacancy_changed"
+    VACANCY_CLOSED = "vacancy_closed"
+    # public-welfare posts
+    WELFARE_POST_CREATED = "welfare_post_created"
+    WELFARE_POST_OFFERED = "welfare_post_offered"
+    WELFARE_POST_DECLINED = "welfare_post_declined"
+    WELFARE_POST_ASSIGNED = "welfare_post_assigned"
+    WELFARE_POST_EXITED = "welfare_post_exited"
+    WELFARE_ROLL_EXPORTED = "welfare_roll_exported"
+    # recruitment fairs
+    FAIR_CREATED = "fair_created"
+    FAIR_VACANCIES_ADDED = "fair_vacancies_added"
+    FAIR_INVITATIONS_SENT = "fair_invitations_sent"
+    FAIR_REGISTERED = "fair_registered"
+    FAIR_DECLINED = "fair_declined"
+    FAIR_REMINDERS_QUEUED = "fair_reminders_queued"
+    FAIR_CHECKED_IN = "fair_checked_in"
+    FAIR_INTERVIEW = "fair_interview"
+    FAIR_OFFER = "fair_offer"
+    FAIR_HIRE = "fair_hire"
+    # training
+    TRAINING_REQUESTED = "training_requested"
+    TRAINING_COURSE_CREATED = "training_course_created"
+    TRAINING_ENROLLED = "training_enrolled"
+    TRAINING_COMPLETED = "training_completed"
+    # problems (三个三)
+    PROBLEM_REPORTED = "problem_reported"
+    PROBLEM_ACKNOWLEDGED = "problem_acknowledged"
+    PROBLEM_ON_SITE = "problem_on_site"
+    PROBLEM_RESOLVED = "problem_resolved"
+    # SMS
+    SMS_QUEUED = "sms_queued"
+    SMS_QUEUED_BULK = "sms_queued_bulk"
+    SMS_HELD = "sms_held"
+    SMS_SENT = "sms_sent"
+    SMS_DELIVERED = "sms_delivered"
+    SMS_RETRY = "sms_retry"
+    SMS_FAILED = "sms_failed"
+    SMS_CANCELLED = "sms_cancelled"
+    SMS_PHONE_INVALID = "sms_phone_invalid"
+    SMS_RECEIVED = "sms_received"
+    SMS_ANSWERED = "sms_answered"
+    SMS_READ = "sms_read"
+    SMS_OPT_OUT = "sms_opt_out"
+    SMS_OPT_IN = "sms_opt_in"
+    # accounts
+    WORKER_SIGNED_IN = "worker_signed_in"
+    API_TOKEN_CREATED = "api_token_created"
 
 
 class LedgerEvent(Base):
@@ -22,7 +112,7 @@ class LedgerEvent(Base):
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(40))  # "user:3", "person:17", "system", "import"
-    kind: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)  # an EventKind
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     subject: Mapped[str] = mapped_column(String(40), default="")  # e.g. "offer:12"

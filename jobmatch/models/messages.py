@@ -6,6 +6,7 @@ it through its statuses. The body lives here and only here: never in the ledger 
 """
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -13,14 +14,35 @@ from sqlalchemy.orm import Mapped, mapped_column
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
 
-# queued: waiting for due_at; held: deferred by a rule (quiet hours, cap, duplicate text)
-# until due_at; dispatched: handed to the queue; sending: the provider is being called;
-# sent: the provider accepted it; delivered: the carrier confirmed it;
-# failed: it will not be sent (bad number, provider refusal, attempts used up);
-# cancelled: no longer wanted (the person opted out before it went).
-MESSAGE_STATUSES = ("queued", "held", "dispatched", "sending", "sent", "delivered", "failed", "cancelled")
-WAITING_STATUSES = ("queued", "held")
-FINAL_STATUSES = ("sent", "delivered", "failed", "cancelled")
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"          # waiting for due_at
+    HELD = "held"              # deferred by a rule (quiet hours, cap, duplicate text) until due_at
+    DISPATCHED = "dispatched"  # handed to the queue
+    SENDING = "sending"        # the provider is being called
+    SENT = "sent"              # the provider accepted it
+    DELIVERED = "delivered"    # the carrier confirmed it
+    FAILED = "failed"          # it will not be sent (bad number, provider refusal, attempts used up)
+    CANCELLED = "cancelled"    # no longer wanted (the person opted out before it went)
+
+
+class AskAnswer(StrEnum):
+    """How a person answered a message that asked them something."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+
+MESSAGE_STATUSES = tuple(MessageStatus)
+# Not yet handed to anyone: these may still be held, cancelled or answered before sending.
+WAITING_STATUSES = (MessageStatus.QUEUED, MessageStatus.HELD)
+# With the queue or the provider, under a lease.
+IN_FLIGHT_STATUSES = (MessageStatus.DISPATCHED, MessageStatus.SENDING)
+# The provider took it.
+GONE_OUT_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED)
+# It will never go out.
+NEVER_SENT_STATUSES = (MessageStatus.FAILED, MessageStatus.CANCELLED)
+FINAL_STATUSES = GONE_OUT_STATUSES + NEVER_SENT_STATUSES
 
 
 class Message(Base):
@@ -40,8 +62,8 @@ class Message(Base):
     subject: Mapped[str] = mapped_column(String(40), default="", index=True)  # e.g. "offer:12"
     expects_reply: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    answer: Mapped[str] = mapped_column(String(10), default="")  # accept | decline
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    answer: Mapped[str] = mapped_column(String(10), default="")  # an AskAnswer once answered
+    status: Mapped[str] = mapped_column(String(10), default=MessageStatus.QUEUED)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Until when the current holder (queue or sender) owns a dispatched/sending row.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ declined or expires). The waiting list of a vacancy is its offers in ``waitliste
 """
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (JSON, Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text,
                         UniqueConstraint, text)
@@ -15,25 +16,59 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
 
-ROUND_SCOPES = ("settlement", "county", "person")  # person: one worker re-matched (after training)
-OFFER_STATUSES = (
-    "reserve",     # ranked, not allocated: a later replacement
-    "proposed",    # allocated by the engine, waiting for staff approval
-    "sent",        # delivered (SMS or a staff visit), waiting for the worker's answer
-    "accepted",    # the worker said yes and holds one of the openings
-    "waitlisted",  # the worker said yes when the vacancy was full
-    "declined",
-    "expired",
-    "skipped",     # could not be sent (the worker found work or holds another live offer)
-    "hired",
-    "not_hired",
-    "withdrawn",   # the worker was hired elsewhere while this one was still live
-)
-# Offers that hold one of the vacancy's openings.
-FILLING_STATUSES = ("accepted", "hired")
+
+class RoundScope(StrEnum):
+    SETTLEMENT = "settlement"
+    COUNTY = "county"
+    PERSON = "person"  # one worker re-matched (after training)
+
+
+class RoundStatus(StrEnum):
+    """Derived from ``MatchRound.approved_at``: no column of its own."""
+
+    PROPOSED = "proposed"  # waiting for staff approval
+    APPROVED = "approved"
+
+
+class OfferStatus(StrEnum):
+    RESERVE = "reserve"        # ranked, not allocated: a later replacement
+    PROPOSED = "proposed"      # allocated by the engine, waiting for staff approval
+    SENT = "sent"              # delivered (SMS or a staff visit), waiting for the worker's answer
+    ACCEPTED = "accepted"      # the worker said yes and holds one of the openings
+    WAITLISTED = "waitlisted"  # the worker said yes when the vacancy was full
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    SKIPPED = "skipped"        # could not be sent (the worker found work or holds another live offer)
+    HIRED = "hired"
+    NOT_HIRED = "not_hired"
+    WITHDRAWN = "withdrawn"    # the worker was hired elsewhere while this one was still live
+
+
+class OfferChannel(StrEnum):
+    SMS = "sms"
+    VISIT = "visit"  # staff deliver it at the door (送岗位上门)
+
+
+ROUND_SCOPES = tuple(RoundScope)
+OFFER_STATUSES = tuple(OfferStatus)
+OFFER_CHANNELS = tuple(OfferChannel)
+# Offers that hold one of the vacancy's openings (and show the employer the worker's phone).
+FILLING_STATUSES = (OfferStatus.ACCEPTED, OfferStatus.HIRED)
 # Offers that claim an opening: filled, or sent and not yet answered.
-CLAIMING_STATUSES = ("sent", "accepted", "hired")
-OFFER_CHANNELS = ("sms", "visit")
+CLAIMING_STATUSES = (OfferStatus.SENT, OfferStatus.ACCEPTED, OfferStatus.HIRED)
+# Offers whose worker is waiting on them: an answer to give, or a place held.
+WAITING_STATUSES = (OfferStatus.SENT, OfferStatus.ACCEPTED)
+# Approved offers not yet sent.
+SENDABLE_STATUSES = (OfferStatus.PROPOSED, OfferStatus.RESERVE)
+# Where a "yes" and a "no" can still change something (a late yes is taken like any yes).
+ANSWERABLE_YES = (OfferStatus.SENT, OfferStatus.EXPIRED, OfferStatus.DECLINED)
+ANSWERABLE_NO = (OfferStatus.SENT, OfferStatus.ACCEPTED, OfferStatus.WAITLISTED)
+# Offers a worker sees: sent to them, and what became of those.
+WORKER_VISIBLE_STATUSES = (
+    OfferStatus.SENT, OfferStatus.ACCEPTED, OfferStatus.WAITLISTED, OfferStatus.HIRED, OfferStatus.DECLINED,
+    OfferStatus.EXPIRED, OfferStatus.NOT_HIRED, OfferStatus.WITHDRAWN)
+# Offers an employer sees: workers who said yes, and what the employer decided.
+EMPLOYER_VISIBLE_STATUSES = (OfferStatus.ACCEPTED, OfferStatus.WAITLISTED, OfferStatus.HIRED, OfferStatus.NOT_HIRED)
 
 match_round_vacancies = Table(
     "match_round_vacancies",
@@ -47,7 +82,7 @@ class MatchRound(Base):
     __tablename__ = "match_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(String(10))  # one of ROUND_SCOPES
+    scope: Mapped[str] = mapped_column(String(10))  # a RoundScope
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
     settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlements.id"), index=True)
     created_by: Mapped[str] = mapped_column(String(40))  # the ledger actor
@@ -59,6 +94,13 @@ class MatchRound(Base):
     vacancies = relationship("Vacancy", secondary=match_round_vacancies)
     offers: Mapped[list["Offer"]] = relationship(back_populates="round", order_by="Offer.id")
 
+    @property
+    def status(self) -> RoundStatus:
+        return RoundStatus.APPROVED if self.approved_at else RoundStatus.PROPOSED
+
+
+_ONE_SENT = f"status = '{OfferStatus.SENT}'"
+
 
 class Offer(Base):
     __tablename__ = "offers"
@@ -67,21 +109,21 @@ class Offer(Base):
         # A worker waits on at most one answer at a time: a bare "1" is never ambiguous,
         # and two approvers of overlapping rounds cannot send one worker two offers.
         Index("uq_offers_one_sent_per_person", "person_id", unique=True,
-              sqlite_where=text("status = 'sent'"), postgresql_where=text("status = 'sent'")),
+              sqlite_where=text(_ONE_SENT), postgresql_where=text(_ONE_SENT)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id", ondelete="CASCADE"), index=True)
     vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancies.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    status: Mapped[str] = mapped_column(String(10), index=True)  # one of OFFER_STATUSES
+    status: Mapped[str] = mapped_column(String(10), index=True)  # an OfferStatus
     rank: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     # Feature name -> value as the engine computed them: the learned model's inputs.
     features: Mapped[dict] = mapped_column(JSON, default=dict)
     distance_km: Mapped[float | None] = mapped_column(Float)
-    channel: Mapped[str] = mapped_column(String(6), default="")  # one of OFFER_CHANNELS once sent
+    channel: Mapped[str] = mapped_column(String(6), default="")  # an OfferChannel once sent
     automatic: Mapped[bool] = mapped_column(Boolean, default=False)  # sent as a replacement
     skip_reason: Mapped[str] = mapped_column(String(60), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

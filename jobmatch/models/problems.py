@@ -1,6 +1,7 @@
 """Problems workers raise, answered by the "三个三" rule: 3 minutes, 3 hours, 3 days."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,8 +9,32 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
 
-PROBLEM_CATEGORIES = ("wages", "job", "training", "living", "other")
-PROBLEM_SOURCES = ("worker", "follow_up", "staff")
+
+class ProblemStage(StrEnum):
+    """How far a problem has come on the 三个三 clock; derived from its times."""
+
+    REPORTED = "reported"
+    ACKNOWLEDGED = "acknowledged"  # within 3 minutes
+    ON_SITE = "on_site"            # within 3 hours
+    RESOLVED = "resolved"          # within 3 days
+
+
+class ProblemCategory(StrEnum):
+    WAGES = "wages"
+    JOB = "job"
+    TRAINING = "training"
+    LIVING = "living"
+    OTHER = "other"
+
+
+class ProblemSource(StrEnum):
+    WORKER = "worker"
+    FOLLOW_UP = "follow_up"
+    STAFF = "staff"
+
+
+PROBLEM_CATEGORIES = tuple(ProblemCategory)
+PROBLEM_SOURCES = tuple(ProblemSource)
 
 
 class Problem(Base):
@@ -19,8 +44,8 @@ class Problem(Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_ups.id"))
-    source: Mapped[str] = mapped_column(String(10))  # one of PROBLEM_SOURCES
-    category: Mapped[str] = mapped_column(String(10))  # one of PROBLEM_CATEGORIES
+    source: Mapped[str] = mapped_column(String(10))  # a ProblemSource
+    category: Mapped[str] = mapped_column(String(10))  # a ProblemCategory
     description: Mapped[str] = mapped_column(Text)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,12 +1,20 @@
 """Training (以岗定培): requests for training, courses, and who enrolled and finished."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
+
+
+class EnrolmentStatus(StrEnum):
+    """Derived from ``TrainingEnrolment.completed_at``: no column of its own."""
+
+    ENROLLED = "enrolled"
+    COMPLETED = "completed"
 
 
 class TrainingRequest(Base):
@@ -52,3 +60,7 @@ class TrainingEnrolment(Base):
 
     course: Mapped[TrainingCourse] = relationship(back_populates="enrolments")
     person = relationship("Person")
+
+    @property
+    def status(self) -> EnrolmentStatus:
+        return EnrolmentStatus.COMPLETED if self.completed_at else EnrolmentStatus.ENROLLED

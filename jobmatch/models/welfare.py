@@ -1,13 +1,28 @@
 """Public-welfare posts (公益性岗位) and the people appointed to them."""
 
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
 
-EXIT_REASONS = ("term_end", "no_longer_needed", "absence")
+
+class WelfarePostStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ExitReason(StrEnum):
+    """Orderly exit (有序退岗, rule 2)."""
+
+    TERM_END = "term_end"
+    NO_LONGER_NEEDED = "no_longer_needed"
+    ABSENCE = "absence"
+
+
+EXIT_REASONS = tuple(ExitReason)
 
 
 class WelfarePost(Base):
@@ -20,7 +35,7 @@ class WelfarePost(Base):
     quota: Mapped[int] = mapped_column(Integer)
     monthly_subsidy: Mapped[int] = mapped_column(Integer)
     term_months: Mapped[int] = mapped_column(Integer, default=12)
-    status: Mapped[str] = mapped_column(String(8), default="open")  # open | closed
+    status: Mapped[str] = mapped_column(String(8), default=WelfarePostStatus.OPEN)  # a WelfarePostStatus
 
     settlement = relationship("Settlement")
     appointments: Mapped[list["WelfareAppointment"]] = relationship(back_populates="post")
@@ -35,7 +50,7 @@ class WelfareAppointment(Base):
     started_on: Mapped[date] = mapped_column(Date)
     term_ends_on: Mapped[date] = mapped_column(Date)
     exited_on: Mapped[date | None] = mapped_column(Date)
-    exit_reason: Mapped[str] = mapped_column(String(20), default="")  # one of EXIT_REASONS
+    exit_reason: Mapped[str] = mapped_column(String(20), default="")  # an ExitReason once exited
     # The employment spell of kind "welfare_post" this appointment opened.
     spell_id: Mapped[int | None] = mapped_column(ForeignKey("employment_spells.id"))
 

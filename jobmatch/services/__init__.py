@@ -1,6 +1,7 @@
 """Workflows as functions that take a session and plain values. Callers commit.
 
-One package per area, each owning its queries, statuses and labels:
+One package per area, each owning its queries (statuses are enums beside the models,
+labels in jobmatch/vocabulary):
 offers/ (rounds, offers, hiring, matching input, the learned model), sms/, fairs/,
 welfare/, households/ (status, zero-employment, follow-ups, employment changes,
 problems, search, the day's dashboard), training/, roster/, reports/, people/,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
+from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, WAITING_STATUSES, AskAnswer, MessageStatus
 from jobmatch.services.fairs.events import answer_fair_invitation
 from jobmatch.services.offers.lifecycle import answer_offer
 from jobmatch.services.welfare.posts import answer_welfare_offer
@@ -103,9 +104,9 @@ def _open_ask(session: Session, subject: str, person_id: int, ask_id: int | None
 
 def _close_ask(ask: Message, accepted: bool) -> None:
     ask.answered_at = ask.updated_at = utcnow()
-    ask.answer = "accept" if accepted else "decline"
-    if ask.status in ("queued", "held"):
-        ask.status, ask.last_error = "cancelled", "answered_before_sending"
+    ask.answer = AskAnswer.ACCEPT if accepted else AskAnswer.DECLINE
+    if ask.status in WAITING_STATUSES:
+        ask.status, ask.last_error = MessageStatus.CANCELLED, "answered_before_sending"
 
 
 def _record_answered(session: Session, ask: Message, *, actor: str, via: str, confirmation: str) -> None:
@@ -122,7 +123,7 @@ def latest_open_ask(session: Session, person_ids: list[int], to_phone: str | Non
     """The newest unanswered ask to these persons (sent to ``to_phone`` when given)."""
     query = select(Message).where(
         Message.person_id.in_(person_ids), Message.expects_reply.is_(True),
-        Message.answered_at.is_(None), Message.status.in_(("sent", "delivered", "sending", "dispatched")),
+        Message.answered_at.is_(None), Message.status.in_(IN_FLIGHT_STATUSES + GONE_OUT_STATUSES),
     )
     if to_phone:
         query = query.where(Message.to_phone == to_phone)

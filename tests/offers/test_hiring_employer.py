@@ -55,7 +55,7 @@ def test_bad_hire_input_names_the_field_and_writes_nothing(session):
                     social_insurance=True, monthly_wage=4500, actor="user:5")
     assert error.value.field == "contract_months"
     assert session.scalar(select(EmploymentSpell)) is None
-    with pytest.raises(OfferStateError):  # waitlisted, not accepted
+    with pytest.raises(OfferStateError, match="现在的状态：候补"):  # waitlisted, not accepted: said in words
         record_hire(session, offers[1].id, start_date=date(2026, 12, 3), contract_months=12,
                     social_insurance=True, monthly_wage=4500, actor="user:5")
     with pytest.raises(WorkflowError) as error:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Employer, User, Vacancy
+from jobmatch.models.employers import VacancyStatus
 from jobmatch.services.errors import UserError
 
 COMPANY_FIELDS = ("name", "kind", "contact_name", "contact_phone", "address", "lat", "lon")
@@ -81,7 +82,7 @@ def update_company(session: Session, employer: Employer, values: dict, *, actor:
 
 
 def post_vacancy(session: Session, employer: Employer, values: dict, *, actor: str) -> Vacancy:
-    vacancy = Vacancy(employer_id=employer.id, county_id=employer.county_id, status="open", posted_at=utcnow(),
+    vacancy = Vacancy(employer_id=employer.id, county_id=employer.county_id, status=VacancyStatus.OPEN, posted_at=utcnow(),
                       **{f: values[f] for f in VACANCY_FIELDS})
     session.add(vacancy)
     session.flush()
@@ -98,9 +99,9 @@ def edit_vacancy(session: Session, vacancy: Vacancy, values: dict, *, actor: str
 
 
 def close_vacancy(session: Session, vacancy: Vacancy, *, actor: str) -> None:
-    if vacancy.status == "closed":
+    if vacancy.status == VacancyStatus.CLOSED:
         return
-    vacancy.status = "closed"
+    vacancy.status = VacancyStatus.CLOSED
     ledger.append(session, "vacancy_closed", actor=actor, subject=f"vacancy:{vacancy.id}",
                   data={"title": vacancy.title})
 

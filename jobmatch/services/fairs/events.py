@@ -19,6 +19,7 @@ from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.models import (County, EmploymentSpell, Fair, FairAttendee, Household, Person, Settlement,
                              Vacancy)
+from jobmatch.models.employers import VacancyStatus
 from jobmatch.services.sms.messaging import QueuedRow, queue_message, queue_messages_bulk, worker_page_url
 from jobmatch.services.errors import get_or_fail, require
 from notifications.rules import next_send_time
@@ -67,7 +68,7 @@ def _open_vacancies(session: Session, vacancy_ids) -> list[Vacancy]:
     found = {v.id: v for v in session.scalars(select(Vacancy).where(Vacancy.id.in_(ids)))} if ids else {}
     missing = [i for i in ids if i not in found]
     require(not missing, "vacancy_ids", f"找不到岗位：{'、'.join(map(str, missing))}")
-    closed = [i for i in ids if found[i].status != "open"]
+    closed = [i for i in ids if found[i].status != VacancyStatus.OPEN]
     require(not closed, "vacancy_ids", f"岗位已关闭：{'、'.join(map(str, closed))}")
     return [found[i] for i in ids]
 
@@ -166,8 +167,8 @@ def answer_fair_invitation(session: Session, subject_id: int, person_id: int, ac
     fair = session.get(Fair, subject_id)
     if via == "sms" and (fair is None or fair.held_on < local_today()):
         return ""
-    channel = "sms" if via == "sms" else "web"
-    (register if accepted else decline)(session, subject_id, person_id, via=channel, actor=actor)
+    registered_via = "sms" if via == "sms" else "web"
+    (register if accepted else decline)(session, subject_id, person_id, via=registered_via, actor=actor)
     return ""
 
 

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import local_today, utcnow
 from jobmatch.models import Employer, Fair, FairAttendee, FairOutcome, Person, Vacancy
-from jobmatch.models.fairs import OUTCOME_STAGES
+from jobmatch.models.fairs import OUTCOME_STAGES, OutcomeStage
+from jobmatch.models.ledger import EventKind
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.households.employment_changes import NewJob, current_spell, start_job
 from jobmatch.spreadsheets import HEADER_FONT, append_header, append_row, append_title, make_cell, set_column_widths
 
-STAGE_LABELS = {"interview": "面试", "offer": "拟录用", "hire": "录用"}
+OUTCOME_EVENTS = {OutcomeStage.INTERVIEW: EventKind.FAIR_INTERVIEW, OutcomeStage.OFFER: EventKind.FAIR_OFFER,
+                  OutcomeStage.HIRE: EventKind.FAIR_HIRE}
 _SPELL_KIND_BY_EMPLOYER = {"workshop": "workshop", "public_works": "work_for_relief"}
 
 
@@ -28,6 +30,7 @@ def record_outcome(session: Session, fair_id: int, *, employer_id: int, person_i
     """Record an interview, offer or hire at or after a fair; idempotent per (employer, person, stage)."""
     fair = get_or_fail(session, Fair, fair_id, "fair_id", "招聘会")
     require(stage in OUTCOME_STAGES, "stage", "结果应为面试、拟录用或录用")
+    stage = OutcomeStage(stage)
     require(fair.held_on <= local_today(), "fair_id", "招聘会还没举办，不能登记结果")
     employer = get_or_fail(session, Employer, employer_id, "employer_id", "用人单位")
     person = get_or_fail(session, Person, person_id, "person_id", "该人员")
@@ -44,10 +47,10 @@ def record_outcome(session: Session, fair_id: int, *, employer_id: int, person_i
                           vacancy_id=vacancy_id, recorded_at=utcnow())
     session.add(outcome)
     session.flush()
-    ledger.append(session, f"fair_{stage}", actor=actor, subject=f"fair:{fair.id}", person_id=person.id,
+    ledger.append(session, OUTCOME_EVENTS[stage], actor=actor, subject=f"fair:{fair.id}", person_id=person.id,
                   household_id=person.household_id,
                   data={"employer_id": employer.id, "vacancy_id": vacancy_id, "outcome_id": outcome.id})
-    if stage == "hire" and current_spell(session, person.id) is None:
+    if stage == OutcomeStage.HIRE and current_spell(session, person.id) is None:
         start_job(session, NewJob(person_id=person.id, kind=_spell_kind(employer, person),
                                   employer_name=employer.name, employer_id=employer.id, vacancy_id=vacancy_id,
                                   monthly_income=vacancy.wage_min if vacancy else None), actor=actor)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch.clock import utcnow
 from jobmatch.models import Employer, Household, Person, Settlement, Vacancy
+from jobmatch.models.employers import VacancyStatus
 from jobmatch.services.households.followups import FollowUpDue, month_starts
 from jobmatch.vocabulary import HEAD_RELATION
 
@@ -131,7 +132,7 @@ def _new_vacancies_statement():
     return (select(Vacancy.title, Employer.name.label("employer_name"), Vacancy.openings, Vacancy.wage_min,
                    Vacancy.wage_max, Vacancy.posted_at, func.count().over().label("total"))
             .join(Employer, Employer.id == Vacancy.employer_id)
-            .where(Vacancy.status == "open", Vacancy.posted_at >= bindparam("since", type_=Vacancy.posted_at.type),
+            .where(Vacancy.status == VacancyStatus.OPEN, Vacancy.posted_at >= bindparam("since", type_=Vacancy.posted_at.type),
                    Vacancy.county_id.in_(county_ids))
             .order_by(Vacancy.posted_at.desc(), Vacancy.id.desc()).limit(_LIMIT))
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, Month, local_today, utcnow
 from jobmatch.models import FollowUp, Household, Person, Settlement, User
+from jobmatch.models.problems import ProblemSource
 from jobmatch.services.households.employment_changes import NewJob, current_spell, end_spell, start_job, validate_new_job
 from jobmatch.services.households.status import note_follow_up
 from jobmatch.services.households.problems import NewProblem, raise_problem, validate_new_problem
@@ -136,7 +137,7 @@ def record_follow_up(session: Session, *, household_id: int, staff_user_id: int 
     for job in found_work:
         start_job(session, job, actor=actor, refresh=False)
     became_zero = refresh_and_flag(session, [household.id], actor=actor) if (found_work or lost_work) else []
-    raised = [raise_problem(session, household.id, p, source="follow_up", actor=actor, follow_up_id=follow_up.id)
+    raised = [raise_problem(session, household.id, p, source=ProblemSource.FOLLOW_UP, actor=actor, follow_up_id=follow_up.id)
               for p in problems]
     return FollowUpResult(follow_up, raised, bool(became_zero))
 

@@ -16,13 +16,12 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import FollowUp, Household, Person, Problem, User
-from jobmatch.models.problems import PROBLEM_CATEGORIES, PROBLEM_SOURCES
+from jobmatch.models.problems import PROBLEM_CATEGORIES, PROBLEM_SOURCES, ProblemCategory, ProblemSource, ProblemStage
 from jobmatch.services.errors import get_or_fail, require
+from jobmatch.vocabulary.staff import PROBLEM_CATEGORY_LABELS
 
-DEADLINES = {"acknowledged": timedelta(minutes=3), "on_site": timedelta(hours=3), "resolved": timedelta(days=3)}
-STAGE_LABELS = {"acknowledged": "3分钟内响应", "on_site": "3小时内到场", "resolved": "3天内解决"}
-STAGE_NAMES = {"reported": "待响应", "acknowledged": "已响应", "on_site": "已到场", "resolved": "已解决"}
-CATEGORY_LABELS = {"wages": "工资待遇", "job": "工作岗位", "training": "技能培训", "living": "生活困难", "other": "其他"}
+DEADLINES = {ProblemStage.ACKNOWLEDGED: timedelta(minutes=3), ProblemStage.ON_SITE: timedelta(hours=3),
+             ProblemStage.RESOLVED: timedelta(days=3)}
 DESCRIPTION_MAX_CHARS = 1000
 
 
@@ -31,14 +30,14 @@ class NewProblem:
     """A problem to record: what it is about, in the worker's words."""
 
     description: str
-    category: str = "other"
+    category: str = ProblemCategory.OTHER
     person_id: int | None = None
 
 
 @dataclass(frozen=True)
 class ProblemStatus:
     problem: Problem
-    stage: str  # reported | acknowledged | on_site | resolved
+    stage: ProblemStage
     due: dict[str, datetime]
     overdue: list[str]  # stages past their deadline and not done
     late: list[str]  # stages done after their deadline (or skipped)
@@ -49,7 +48,7 @@ def validate_new_problem(session: Session, household_id: int, new: NewProblem) -
     description = (new.description or "").strip()
     require(bool(description), "description", "请写清楚遇到了什么问题")
     require(len(description) <= DESCRIPTION_MAX_CHARS, "description", f"问题描述最多 {DESCRIPTION_MAX_CHARS} 字")
-    require(new.category in PROBLEM_CATEGORIES, "category", f"问题类别应为：{'、'.join(CATEGORY_LABELS.values())}")
+    require(new.category in PROBLEM_CATEGORIES, "category", f"问题类别应为：{'、'.join(PROBLEM_CATEGORY_LABELS.values())}")
     if new.person_id is not None:
         person = get_or_fail(session, Person, new.person_id, "person_id", "该人员")
         require(person.household_id == household_id, "person_id", f"{person.name}不是该户成员")
@@ -72,11 +71,11 @@ def raise_problem(session: Session, household_id: int, new: NewProblem, *, sourc
     return problem
 
 
-def report_problem(session: Session, person_id: int, description: str, *, category: str = "other") -> Problem:
+def report_problem(session: Session, person_id: int, description: str, *, category: str = ProblemCategory.OTHER) -> Problem:
     """The worker's page: a worker reports a problem in their own words."""
     person = get_or_fail(session, Person, person_id, "person_id", "该人员")
     return raise_problem(session, person.household_id, NewProblem(description, category, person.id),
-                         source="worker", actor=f"person:{person.id}")
+                         source=ProblemSource.WORKER, actor=f"person:{person.id}")
 
 
 def acknowledge(session: Session, problem_id: int, *, user_id: int, actor: str) -> Problem:
@@ -121,19 +120,21 @@ def _problem_for_staff(session: Session, problem_id: int, user_id: int) -> Probl
 def problem_status(problem: Problem, now: datetime | None = None) -> ProblemStatus:
     """Where a problem stands against the 三个三 deadlines."""
     now = now or utcnow()
-    done = {"acknowledged": problem.acknowledged_at, "on_site": problem.on_site_at, "resolved": problem.resolved_at}
+    done = {ProblemStage.ACKNOWLEDGED: problem.acknowledged_at, ProblemStage.ON_SITE: problem.on_site_at,
+            ProblemStage.RESOLVED: problem.resolved_at}
     due = {stage: problem.reported_at + limit for stage, limit in DEADLINES.items()}
     overdue, late = [], []
     for stage, deadline in due.items():
         finished_at = done[stage]
-        if finished_at is None and stage == "on_site" and problem.resolved_at is not None:
+        if finished_at is None and stage == ProblemStage.ON_SITE and problem.resolved_at is not None:
             late.append(stage)  # settled without a visit
         elif finished_at is None:
             if now > deadline:
                 overdue.append(stage)
         elif finished_at > deadline:
             late.append(stage)
-    stage = next((s for s in ("resolved", "on_site", "acknowledged") if done[s]), "reported")
+    stage = next((s for s in (ProblemStage.RESOLVED, ProblemStage.ON_SITE, ProblemStage.ACKNOWLEDGED) if done[s]),
+                 ProblemStage.REPORTED)
     return ProblemStatus(problem, stage, due, overdue, late)
 
 

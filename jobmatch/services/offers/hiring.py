@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import add_months, local_today, utcnow
 from jobmatch.models import County, EmploymentSpell, Household, Offer, Person, Vacancy
+from jobmatch.models.employment import SubsidyStatus
+from jobmatch.models.offers import EMPLOYER_VISIBLE_STATUSES, FILLING_STATUSES, OfferChannel, OfferStatus
 from jobmatch.privacy import mask_phone
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.offers.matching_input import vacancy_county
@@ -38,14 +40,13 @@ from jobmatch.services.offers.lifecycle import (ANSWERABLE_NO, OfferSettings, Of
                                       fill_freed_place, fresh_offer, lock_vacancies, offer_url,
                                       record_offer_event, release_place, transition_offer)
 from jobmatch.services.errors import WorkflowError, require
+from jobmatch.vocabulary.staff import OFFER_STATUS_LABELS
 from matching.province import province_of
 from notifications.kinds import MessageKind
 
 SUBSIDY_YUAN = 1000
 MIN_CONTRACT_MONTHS = 12
 STABLE_MONTHS = 6
-EMPLOYER_STATUSES = ("accepted", "waitlisted", "hired", "not_hired")
-PHONE_SHOWN_STATUSES = ("accepted", "hired")
 # Reasons (matching.reasons) about the fit of worker and job, safe to show an employer.
 EMPLOYER_REASON_PREFIXES = ("技能相符", "技能相近", "不要求技能", "持有相关证书", "离家", "包住宿", "工资",
                             "以工代赈", "零工")
@@ -68,7 +69,7 @@ class Candidate:
 
 
 def _phone_for_employer(person: Person, status: str) -> str:
-    if status in PHONE_SHOWN_STATUSES:
+    if status in FILLING_STATUSES:
         return person.phone or ""
     return mask_phone(normalised_phone(person.phone)[0])
 
@@ -82,7 +83,7 @@ def employer_candidates(session: Session, employer_id: int, *, vacancy_id: int |
     """Workers who said yes to the employer's vacancies, by vacancy and who answered first."""
     query = (
         select(Offer).join(Vacancy, Offer.vacancy_id == Vacancy.id)
-        .where(Vacancy.employer_id == employer_id, Offer.status.in_(EMPLOYER_STATUSES))
+        .where(Vacancy.employer_id == employer_id, Offer.status.in_(EMPLOYER_VISIBLE_STATUSES))
         .options(selectinload(Offer.person), selectinload(Offer.vacancy))
         .order_by(Offer.vacancy_id, Offer.responded_at, Offer.id))
     if vacancy_id is not None:
@@ -103,7 +104,7 @@ def _locked_offer(session: Session, offer_id: int, employer_id: int | None, stat
     lock_vacancies(session, [offer.vacancy_id])
     offer = fresh_offer(session, offer_id)
     if offer.status not in statuses:
-        raise OfferStateError("offer_id", f"只有已接受岗位的人才能{action}（现在的状态：{offer.status}）")
+        raise OfferStateError("offer_id", f"只有已接受岗位的人才能{action}（现在的状态：{OFFER_STATUS_LABELS[offer.status]}）")
     return offer
 
 
@@ -112,7 +113,7 @@ def record_interview(session: Session, offer_id: int, *, interview_on: date, not
     """Record that the worker was (or will be) interviewed."""
     require(isinstance(interview_on, date), "interview_on", "请填写面试日期")
     require(len(note or "") <= 2000, "note", "备注太长（最多 2000 字）")
-    offer = _locked_offer(session, offer_id, employer_id, ("accepted",), "记录面试")
+    offer = _locked_offer(session, offer_id, employer_id, (OfferStatus.ACCEPTED,), "记录面试")
     offer.interview_on, offer.interview_note = interview_on, note or ""
     record_offer_event(session, "interview_recorded", offer, actor, interview_on=interview_on, note=note or "")
     return offer
@@ -164,7 +165,7 @@ def record_hire(session: Session, offer_id: int, *, start_date: date, contract_m
                 settings: OfferSettings | None = None) -> EmploymentSpell:
     """Hire the worker: an employment spell, the offer hired, the household's status refreshed."""
     _validate_hire(start_date, contract_months, social_insurance, monthly_wage)
-    offer = _locked_offer(session, offer_id, employer_id, ("accepted",), "录用")
+    offer = _locked_offer(session, offer_id, employer_id, (OfferStatus.ACCEPTED,), "录用")
     vacancy, person = offer.vacancy, offer.person
     ended = _end_current_spells(session, person.id, start_date)
     spell = EmploymentSpell(
@@ -173,7 +174,7 @@ def record_hire(session: Session, offer_id: int, *, start_date: date, contract_m
         monthly_income=monthly_wage, contract_months=contract_months, social_insurance=social_insurance)
     session.add(spell)
     session.flush()
-    transition_offer(session, offer.id, ("accepted",), "hired", spell_id=spell.id, decided_at=utcnow())
+    transition_offer(session, offer.id, (OfferStatus.ACCEPTED,), OfferStatus.HIRED, spell_id=spell.id, decided_at=utcnow())
     offer = fresh_offer(session, offer.id)
     record_offer_event(session, "hired", offer, actor, spell_id=spell.id, spell_kind=spell.kind, start_date=start_date,
            contract_months=contract_months, social_insurance=social_insurance, monthly_wage=monthly_wage,
@@ -198,7 +199,7 @@ def withdraw_other_offers(session: Session, person_id: int, *, hired_offer_id: i
     withdrawn = []
     for offer_id, vacancy_id in live:
         was = fresh_offer(session, offer_id).status
-        if was not in ANSWERABLE_NO or not transition_offer(session, offer_id, (was,), "withdrawn",
+        if was not in ANSWERABLE_NO or not transition_offer(session, offer_id, (was,), OfferStatus.WITHDRAWN,
                                                            decided_at=utcnow(), outcome_note=reason):
             continue
         offer = fresh_offer(session, offer_id)
@@ -212,7 +213,7 @@ def withdraw_other_offers(session: Session, person_id: int, *, hired_offer_id: i
 def _queue_hire_notice(session: Session, offer: Offer, spell: EmploymentSpell, actor: str,
                        settings: OfferSettings) -> None:
     employer = offer.vacancy.employer
-    if offer.channel != "sms" or not employer.contact_phone:
+    if offer.channel != OfferChannel.SMS or not employer.contact_phone:
         return
     queue_message(session, person_id=offer.person_id, kind=MessageKind.HIRE_NOTICE, subject=f"offer:{offer.id}",
                   actor=actor, data={"employer": employer.name, "title": offer.vacancy.title,
@@ -226,8 +227,8 @@ def record_no_hire(session: Session, offer_id: int, *, reason: str, actor: str, 
     reason = (reason or "").strip()
     require(bool(reason), "reason", "请写明不录用的原因")
     require(len(reason) <= 200, "reason", "原因太长（最多 200 字）")
-    offer = _locked_offer(session, offer_id, employer_id, ("accepted",), "记录不录用")
-    transition_offer(session, offer.id, ("accepted",), "not_hired", outcome_note=reason, decided_at=utcnow())
+    offer = _locked_offer(session, offer_id, employer_id, (OfferStatus.ACCEPTED,), "记录不录用")
+    transition_offer(session, offer.id, (OfferStatus.ACCEPTED,), OfferStatus.NOT_HIRED, outcome_note=reason, decided_at=utcnow())
     offer = fresh_offer(session, offer.id)
     record_offer_event(session, "not_hired", offer, actor, reason=reason)
     fill_freed_place(session, offer.vacancy, offer.round_id, actor=actor, settings=settings or current_settings())
@@ -244,7 +245,7 @@ class SubsidyLine:
     person_id: int
     name: str
     started_on: date
-    status: str  # eligible | pending | not_eligible
+    status: SubsidyStatus
     amount: int = 0
     eligible_on: date | None = None
     reasons: list[str] = field(default_factory=list)
@@ -267,7 +268,7 @@ class SubsidyReport:
 def subsidy_line(spell: EmploymentSpell, today: date) -> SubsidyLine:
     """Rule 7 applied to one spell on ``today``."""
     stable_on = add_months(spell.started_on, STABLE_MONTHS)
-    line = SubsidyLine(spell.id, spell.person_id, spell.person.name, spell.started_on, "not_eligible",
+    line = SubsidyLine(spell.id, spell.person_id, spell.person.name, spell.started_on, SubsidyStatus.NOT_ELIGIBLE,
                        eligible_on=stable_on)
     if (spell.contract_months or 0) < MIN_CONTRACT_MONTHS:
         line.reasons.append(f"合同期不足一年（{spell.contract_months or 0} 个月）")
@@ -278,9 +279,9 @@ def subsidy_line(spell: EmploymentSpell, today: date) -> SubsidyLine:
     if line.reasons:
         line.eligible_on = None
     elif today >= stable_on:
-        line.status, line.amount = "eligible", SUBSIDY_YUAN
+        line.status, line.amount = SubsidyStatus.ELIGIBLE, SUBSIDY_YUAN
     else:
-        line.status = "pending"
+        line.status = SubsidyStatus.PENDING
     return line
 
 
@@ -293,6 +294,6 @@ def hiring_subsidies(session: Session, employer_id: int, *, today: date | None =
                              .order_by(EmploymentSpell.started_on, EmploymentSpell.id))
     for spell in spells:
         line = subsidy_line(spell, today)
-        {"eligible": report.eligible, "pending": report.pending, "not_eligible": report.not_eligible}[
-            line.status].append(line)
+        {SubsidyStatus.ELIGIBLE: report.eligible, SubsidyStatus.PENDING: report.pending,
+         SubsidyStatus.NOT_ELIGIBLE: report.not_eligible}[line.status].append(line)
     return report

@@ -38,14 +38,12 @@ from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.config import current_config
 from jobmatch.models import EmploymentSpell, Household, Offer, Person, Vacancy
-from jobmatch.models.offers import CLAIMING_STATUSES, FILLING_STATUSES
+from jobmatch.models.employers import VacancyStatus
+from jobmatch.models.offers import (ANSWERABLE_NO, ANSWERABLE_YES, CLAIMING_STATUSES, FILLING_STATUSES,
+                                    SENDABLE_STATUSES, OfferChannel, OfferStatus)
 from jobmatch.services.sms.messaging import normalised_phone, queue_message
 from jobmatch.services.errors import WorkflowError
 from notifications.kinds import MessageKind
-
-SENDABLE_STATUSES = ("proposed", "reserve")
-ANSWERABLE_YES = ("sent", "expired", "declined")
-ANSWERABLE_NO = ("sent", "accepted", "waitlisted")
 
 
 class OfferStateError(WorkflowError):
@@ -153,11 +151,11 @@ def offer_message_data(offer: Offer, settings: OfferSettings) -> dict:
 def delivery_channel(person: Person) -> str:
     """"sms" when a text can reach the person, else "visit" (staff deliver it)."""
     phone, _problem = normalised_phone(person.phone)
-    return "sms" if phone and not person.phone_invalid and not person.sms_opt_out else "visit"
+    return OfferChannel.SMS if phone and not person.phone_invalid and not person.sms_opt_out else OfferChannel.VISIT
 
 
 def _confirm(session: Session, offer: Offer, kind: MessageKind, actor: str, settings: OfferSettings) -> str:
-    if offer.channel == "sms":
+    if offer.channel == OfferChannel.SMS:
         data = offer_message_data(offer, settings)
         fields = {"title", "url"} if kind == MessageKind.CONFIRM_DECLINED else {"employer", "title", "url"}
         queue_message(session, person_id=offer.person_id, kind=kind, subject=f"offer:{offer.id}", actor=actor,
@@ -172,11 +170,11 @@ def _blocker(session: Session, offer: Offer) -> str:
     if session.scalar(select(EmploymentSpell.id).where(
             EmploymentSpell.person_id == offer.person_id, EmploymentSpell.ended_on.is_(None)).limit(1)):
         return "已就业"
-    if session.scalar(select(Offer.id).where(Offer.person_id == offer.person_id, Offer.status == "sent").limit(1)):
+    if session.scalar(select(Offer.id).where(Offer.person_id == offer.person_id, Offer.status == OfferStatus.SENT).limit(1)):
         return "正在等另一份岗位的答复"
     if session.scalar(select(Offer.id).where(
             Offer.person_id == offer.person_id, Offer.vacancy_id == offer.vacancy_id,
-            Offer.status.in_(("accepted", "waitlisted", "hired"))).limit(1)):
+            Offer.status.in_((OfferStatus.ACCEPTED, OfferStatus.WAITLISTED, OfferStatus.HIRED))).limit(1)):
         return "已接受或候补这个岗位"
     return ""
 
@@ -188,8 +186,8 @@ def send_one(session: Session, offer_id: int, *, actor: str, automatic: bool, se
         return "handled"
     reason = _blocker(session, offer)
     if reason:
-        if offer.status == "proposed":  # reserves stay in the list for a later replacement
-            transition_offer(session, offer.id, ("proposed",), "skipped", skip_reason=reason)
+        if offer.status == OfferStatus.PROPOSED:  # reserves stay in the list for a later replacement
+            transition_offer(session, offer.id, (OfferStatus.PROPOSED,), OfferStatus.SKIPPED, skip_reason=reason)
             record_offer_event(session, "offer_skipped", offer, actor, reason=reason)
         return reason
     now = utcnow()
@@ -198,13 +196,13 @@ def send_one(session: Session, offer_id: int, *, actor: str, automatic: bool, se
               "automatic": automatic}
     try:
         with session.begin_nested():
-            moved = transition_offer(session, offer.id, SENDABLE_STATUSES, "sent", **values)
+            moved = transition_offer(session, offer.id, SENDABLE_STATUSES, OfferStatus.SENT, **values)
     except IntegrityError:  # another transaction sent this person an offer first
         return "正在等另一份岗位的答复"
     if not moved:
         return "handled"
     offer = fresh_offer(session, offer.id)
-    if channel == "sms":
+    if channel == OfferChannel.SMS:
         queue_message(session, person_id=offer.person_id, kind=MessageKind.JOB_OFFER, expects_reply=True,
                       data=offer_message_data(offer, settings), subject=f"offer:{offer.id}", actor=actor)
     record_offer_event(session, "offer_sent", offer, actor, person_id=offer.person_id, score=offer.score, rank=offer.rank,
@@ -240,11 +238,11 @@ def offers_in_priority_order(session: Session, offer_ids) -> list[Offer]:
 def send_replacement(session: Session, vacancy: Vacancy, round_id: int, *, actor: str,
                      settings: OfferSettings) -> int | None:
     """Send the next reserve of the round for this vacancy when an opening is unclaimed."""
-    if count_offers(session, vacancy.id, CLAIMING_STATUSES) >= vacancy.openings or vacancy.status != "open":
+    if count_offers(session, vacancy.id, CLAIMING_STATUSES) >= vacancy.openings or vacancy.status != VacancyStatus.OPEN:
         return None
     reserves = session.scalars(
         select(Offer.id).join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
-        .where(Offer.vacancy_id == vacancy.id, Offer.round_id == round_id, Offer.status == "reserve")
+        .where(Offer.vacancy_id == vacancy.id, Offer.round_id == round_id, Offer.status == OfferStatus.RESERVE)
         .order_by(Household.zero_employment.desc(), Offer.rank, Offer.id)).all()
     for offer_id in reserves:
         if send_one(session, offer_id, actor=actor, automatic=True, settings=settings) == "sent":
@@ -258,7 +256,7 @@ def fill_freed_place(session: Session, vacancy: Vacancy, round_id: int, *, actor
     if count_offers(session, vacancy.id, FILLING_STATUSES) >= vacancy.openings:
         return None
     for offer in waiting_list(session, vacancy.id):
-        if transition_offer(session, offer.id, ("waitlisted",), "accepted"):
+        if transition_offer(session, offer.id, (OfferStatus.WAITLISTED,), OfferStatus.ACCEPTED):
             offer = fresh_offer(session, offer.id)
             record_offer_event(session, "offer_accepted", offer, actor, from_waiting_list=True)
             _confirm(session, offer, MessageKind.CONFIRM_ACCEPTED, actor, settings)
@@ -270,7 +268,7 @@ def waiting_list(session: Session, vacancy_id: int) -> list[Offer]:
     """Who said yes to a full vacancy: zero-employment households first, then who answered first."""
     return list(session.scalars(
         select(Offer).join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
-        .where(Offer.vacancy_id == vacancy_id, Offer.status == "waitlisted")
+        .where(Offer.vacancy_id == vacancy_id, Offer.status == OfferStatus.WAITLISTED)
         .order_by(Household.zero_employment.desc(), Offer.responded_at, Offer.id)
         .execution_options(populate_existing=True)))
 
@@ -297,7 +295,7 @@ def _take_yes(session, offer: Offer, vacancy: Vacancy, *, actor, via, settings) 
     was = offer.status
     full = count_offers(session, vacancy.id, FILLING_STATUSES) >= vacancy.openings
     now = utcnow()
-    if not transition_offer(session, offer.id, (was,), "waitlisted" if full else "accepted",
+    if not transition_offer(session, offer.id, (was,), OfferStatus.WAITLISTED if full else OfferStatus.ACCEPTED,
                        responded_at=now, responded_via=via):
         return ""
     offer = fresh_offer(session, offer.id)
@@ -306,7 +304,7 @@ def _take_yes(session, offer: Offer, vacancy: Vacancy, *, actor, via, settings) 
         record_offer_event(session, "waitlisted", offer, actor, via=via, position=position)
         confirmation = _confirm(session, offer, MessageKind.CONFIRM_WAITLISTED, actor, settings)
     else:
-        record_offer_event(session, "offer_accepted", offer, actor, via=via, late=was != "sent")
+        record_offer_event(session, "offer_accepted", offer, actor, via=via, late=was != OfferStatus.SENT)
         confirmation = _confirm(session, offer, MessageKind.CONFIRM_ACCEPTED, actor, settings)
     return confirmation
 
@@ -315,7 +313,7 @@ def _take_no(session, offer: Offer, vacancy: Vacancy, *, actor, via, settings) -
     if offer.status not in ANSWERABLE_NO:
         return ""
     was = offer.status
-    if not transition_offer(session, offer.id, (was,), "declined", responded_at=utcnow(), responded_via=via):
+    if not transition_offer(session, offer.id, (was,), OfferStatus.DECLINED, responded_at=utcnow(), responded_via=via):
         return ""
     offer = fresh_offer(session, offer.id)
     record_offer_event(session, "offer_declined", offer, actor, via=via, previous=was)
@@ -327,9 +325,9 @@ def _take_no(session, offer: Offer, vacancy: Vacancy, *, actor, via, settings) -
 def release_place(session: Session, vacancy: Vacancy, round_id: int, was: str, *, settings: OfferSettings) -> None:
     """An offer in ``was`` has ended (declined, withdrawn): a held place goes to the waiting list or
     the next candidate, an unanswered one to the next candidate; a waiting-list entry frees nothing."""
-    if was == "accepted":
+    if was == OfferStatus.ACCEPTED:
         fill_freed_place(session, vacancy, round_id, actor="system", settings=settings)
-    elif was == "sent":
+    elif was == OfferStatus.SENT:
         send_replacement(session, vacancy, round_id, actor="system", settings=settings)
 
 
@@ -341,13 +339,13 @@ def expire_offers(session: Session, *, actor: str = "system", now: datetime | No
     settings = settings or current_settings()
     now = now or utcnow()
     due = session.execute(select(Offer.id, Offer.vacancy_id).where(
-        Offer.status == "sent", Offer.expires_at <= now).order_by(Offer.vacancy_id, Offer.id)).all()
+        Offer.status == OfferStatus.SENT, Offer.expires_at <= now).order_by(Offer.vacancy_id, Offer.id)).all()
     if not due:
         return []
     vacancies = lock_vacancies(session, {vacancy_id for _id, vacancy_id in due})
     expired = []
     for offer_id, vacancy_id in due:
-        if not transition_offer(session, offer_id, ("sent",), "expired"):
+        if not transition_offer(session, offer_id, (OfferStatus.SENT,), OfferStatus.EXPIRED):
             continue  # answered meanwhile
         offer = fresh_offer(session, offer_id)
         record_offer_event(session, "offer_expired", offer, actor, expired_at=offer.expires_at)

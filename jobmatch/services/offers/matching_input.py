@@ -24,11 +24,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
 from jobmatch.models import County, EmploymentSpell, Employer, Household, Offer, Person, Vacancy
-from jobmatch.models.offers import CLAIMING_STATUSES
+from jobmatch.models.offers import CLAIMING_STATUSES, WAITING_STATUSES
 from matching import records
 
 OLDER_WORKER_AGE = {"female": 40, "male": 50}
-WAITING_STATUSES = ("sent", "accepted")
 
 
 @dataclass

@@ -8,13 +8,15 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.models import Household, MatchRound, Offer, Person, Settlement, Vacancy
+from jobmatch.models.employers import VacancyStatus
+from jobmatch.models.offers import OfferChannel, OfferStatus
 
 
 def vacancies_for_rounds(session: Session, settlement_ids) -> list[Vacancy]:
     """Open vacancies a round of these settlements can use: in their counties, or of no county."""
     counties = select(Settlement.county_id).where(Settlement.id.in_(list(settlement_ids)))
     return list(session.scalars(
-        select(Vacancy).where(Vacancy.status == "open", or_(Vacancy.county_id.in_(counties), Vacancy.county_id.is_(None)))
+        select(Vacancy).where(Vacancy.status == VacancyStatus.OPEN, or_(Vacancy.county_id.in_(counties), Vacancy.county_id.is_(None)))
         .options(selectinload(Vacancy.employer)).order_by(Vacancy.posted_at.desc(), Vacancy.id.desc()).limit(300)))
 
 
@@ -67,8 +69,8 @@ def _offers_waiting_statement():
                    Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at, func.count().over())
             .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
             .join(Vacancy, Vacancy.id == Offer.vacancy_id)
-            .where(Offer.status == "sent", Household.settlement_id.in_(bindparam("settlement_ids", expanding=True)))
-            .order_by((Offer.channel == "visit").desc(), Household.zero_employment.desc(), Offer.expires_at, Offer.id)
+            .where(Offer.status == OfferStatus.SENT, Household.settlement_id.in_(bindparam("settlement_ids", expanding=True)))
+            .order_by((Offer.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(), Offer.expires_at, Offer.id)
             .limit(bindparam("limit")))
 
 

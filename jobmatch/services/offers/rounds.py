@@ -30,7 +30,8 @@ from jobmatch.clock import utcnow
 from jobmatch.config import current_config
 from jobmatch.metrics import ROUND_DURATION
 from jobmatch.models import County, Employer, Household, MatchRound, Offer, Person, Settlement, Vacancy
-from jobmatch.models.offers import match_round_vacancies
+from jobmatch.models.employers import VacancyStatus
+from jobmatch.models.offers import OfferStatus, RoundScope, match_round_vacancies
 from jobmatch.services.offers.matching_input import EngineInput, build_engine_input, load_vacancies, vacancy_county
 from jobmatch.services.offers.lifecycle import OfferSettings, SendResult, send_offers
 from jobmatch.services.errors import WorkflowError, get_or_fail
@@ -88,7 +89,7 @@ def _scope_county_id(session: Session, county_id: int | None, settlement_id: int
 def _chosen_vacancies(session: Session, vacancy_ids, reach_county_id: int | None = None) -> list[Vacancy]:
     """The given vacancies (checked), else the open ones (in reach of ``reach_county_id`` when given)."""
     if vacancy_ids is None:
-        query = select(Vacancy.id).where(Vacancy.status == "open")
+        query = select(Vacancy.id).where(Vacancy.status == VacancyStatus.OPEN)
         if reach_county_id is not None:
             workplace_county = func.coalesce(Vacancy.county_id, select(Employer.county_id).where(
                 Employer.id == Vacancy.employer_id).scalar_subquery())
@@ -101,7 +102,7 @@ def _chosen_vacancies(session: Session, vacancy_ids, reach_county_id: int | None
     missing = sorted(set(ids) - {v.id for v in vacancies})
     if missing:
         raise WorkflowError("vacancy_ids", f"找不到岗位（编号 {', '.join(map(str, missing))}）")
-    closed = [v.id for v in vacancies if v.status != "open"]
+    closed = [v.id for v in vacancies if v.status != VacancyStatus.OPEN]
     if closed:
         raise WorkflowError("vacancy_ids", f"岗位已关闭（编号 {', '.join(map(str, closed))}）")
     return vacancies
@@ -115,7 +116,7 @@ def is_local_first(vacancy: Vacancy) -> bool:
 def _had_local_round(session: Session, vacancy_id: int, county_id: int) -> bool:
     return session.scalar(select(exists().where(
         match_round_vacancies.c.vacancy_id == vacancy_id, match_round_vacancies.c.round_id == MatchRound.id,
-        MatchRound.county_id == county_id, MatchRound.scope != "person")))
+        MatchRound.county_id == county_id, MatchRound.scope != RoundScope.PERSON)))
 
 
 def local_first_excluded(session: Session, vacancy: Vacancy, scope_county_id: int) -> bool:
@@ -164,7 +165,8 @@ def propose_round(session: Session, *, actor: str, county_id: int | None = None,
                      if v.id not in excluded and str(v.id) not in engine_input.vacancy_rows})
     pairs, candidate_count = run_engine(engine_input, top_k=top_k, min_score=min_score, model=model)
     now = utcnow()
-    scope = "person" if person_id is not None else "settlement" if settlement_id else "county"
+    scope = (RoundScope.PERSON if person_id is not None
+             else RoundScope.SETTLEMENT if settlement_id else RoundScope.COUNTY)
     match_round_row = MatchRound(scope=scope, county_id=scope_county_id, settlement_id=settlement_id,
                                  created_by=actor, created_at=now, vacancies=considered)
     session.add(match_round_row)
@@ -172,7 +174,8 @@ def propose_round(session: Session, *, actor: str, county_id: int | None = None,
     match_round_row.offers = offers
     match_round_row.summary = {
         "workers": len(engine_input.workers), "vacancies": len(considered), "candidate_pairs": candidate_count,
-        "proposed": sum(o.status == "proposed" for o in offers), "reserve": sum(o.status == "reserve" for o in offers),
+        "proposed": sum(o.status == OfferStatus.PROPOSED for o in offers),
+        "reserve": sum(o.status == OfferStatus.RESERVE for o in offers),
         "excluded_vacancies": {str(k): v for k, v in sorted(excluded.items())},
         "workers_without_location": engine_input.workers_without_location,
         **({"person_id": person_id} if person_id is not None else {}),
@@ -204,7 +207,7 @@ def _offers_of(pairs: list[RankedPair], engine_input: EngineInput, now) -> list[
     employed = {w.id for w in engine_input.workers if w.employed}
     return [
         Offer(vacancy_id=int(p.match.vacancy_id), person_id=int(p.match.worker_id),
-              status="proposed" if p.match.allocated else "reserve", rank=p.match.rank, score=p.match.score,
+              status=OfferStatus.PROPOSED if p.match.allocated else OfferStatus.RESERVE, rank=p.match.rank, score=p.match.score,
               reasons=list(p.match.reasons), features=p.features, distance_km=p.distance_km, created_at=now,
               channel="", automatic=False, skip_reason="", responded_via="", interview_note="", outcome_note="")
         for p in pairs if p.match.worker_id not in employed
@@ -220,9 +223,9 @@ def _ledger_proposal(session: Session, match_round_row: MatchRound, offers: list
         "settlement_id": match_round_row.settlement_id, "vacancy_ids": [v.id for v in match_round_row.vacancies],
         **summary}, household_id, person_id, f"round:{match_round_row.id}")]
     households = dict(session.execute(select(Person.id, Person.household_id).where(
-        Person.id.in_([o.person_id for o in offers if o.status == "proposed"]))).all())
+        Person.id.in_([o.person_id for o in offers if o.status == OfferStatus.PROPOSED]))).all())
     for offer in offers:
-        if offer.status == "proposed":
+        if offer.status == OfferStatus.PROPOSED:
             events.append(ledger.NewEvent("offer_proposed", actor, {
                 "offer_id": offer.id, "round_id": offer.round_id, "vacancy_id": offer.vacancy_id,
                 "score": offer.score, "rank": offer.rank}, households[offer.person_id], offer.person_id,
@@ -238,7 +241,7 @@ def approve_round(session: Session, round_id: int, *, actor: str, offer_ids=None
     (the approver's share of a county round)."""
     match_round_row = get_or_fail(session, MatchRound, round_id, "round_id", "匹配轮次")
     if offer_ids is None:
-        query = select(Offer.id).where(Offer.round_id == round_id, Offer.status == "proposed")
+        query = select(Offer.id).where(Offer.round_id == round_id, Offer.status == OfferStatus.PROPOSED)
         if settlement_ids is not None:
             query = (query.join(Person, Offer.person_id == Person.id)
                      .join(Household, Person.household_id == Household.id)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import InboundMessage, LedgerEvent, Message, Person
-from jobmatch.models.messages import WAITING_STATUSES
+from jobmatch.models.messages import WAITING_STATUSES, MessageStatus
 
 ANONYMISED_NAME = "已注销"
 PLACEHOLDER_PREFIX = "ANON"  # a real ID number is 17 digits and a check digit: no collision
@@ -139,7 +139,7 @@ def _clear_messages(session: Session, person_id: int) -> int:
     """Blank the texts and numbers of their messages; waiting ones are cancelled."""
     now = utcnow()
     session.execute(update(Message).where(Message.person_id == person_id, Message.status.in_(WAITING_STATUSES))
-                    .values(status="cancelled", updated_at=now))
+                    .values(status=MessageStatus.CANCELLED, updated_at=now))
     outbox = session.execute(update(Message).where(Message.person_id == person_id)
                              .values(body="", to_phone=None, updated_at=now))
     inbox = session.execute(update(InboundMessage).where(InboundMessage.person_id == person_id)

@@ -11,18 +11,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
 from jobmatch.models import Fair, FairAttendee, Offer, Person, TrainingCourse, TrainingEnrolment, Vacancy
+from jobmatch.models.fairs import Attendance
+from jobmatch.models.offers import ANSWERABLE_NO, ANSWERABLE_YES, WORKER_VISIBLE_STATUSES, OfferStatus
 from matching.taxonomy import load_taxonomy
 
-# Offers a worker sees: sent to them, and what became of those.
-WORKER_OFFER_STATUSES = ("sent", "accepted", "waitlisted", "hired", "declined", "expired", "not_hired", "withdrawn")
-OFFER_STATUS_TEXT = {
-    "sent": "等您答复", "accepted": "您已接受，单位会打电话联系您", "waitlisted": "您已报名，在候补名单上，有空位会通知您",
-    "hired": "已录用", "declined": "您没有接受", "expired": "已过答复期限", "not_hired": "单位这次没有录用",
-    "withdrawn": "您已在其他岗位录用，这份推荐已撤回",
-}
-# Which answers the page offers in each status (offers.ANSWERABLE_YES / ANSWERABLE_NO).
-CAN_ACCEPT = ("sent", "expired", "declined")
-CAN_DECLINE = ("sent", "accepted", "waitlisted")
+# Which answers the page offers in each status: those the offer lifecycle takes.
+CAN_ACCEPT = ANSWERABLE_YES
+CAN_DECLINE = ANSWERABLE_NO
 STAFF_ONLY_REASONS = ("零就业家庭优先",)
 
 
@@ -34,17 +29,17 @@ def worker_reasons(offer: Offer) -> list[str]:
 def worker_offers(session: Session, person_id: int, limit: int = 10) -> list[Offer]:
     """The worker's offers: those waiting for an answer first, then the newest."""
     offers = session.scalars(
-        select(Offer).where(Offer.person_id == person_id, Offer.status.in_(WORKER_OFFER_STATUSES))
+        select(Offer).where(Offer.person_id == person_id, Offer.status.in_(WORKER_VISIBLE_STATUSES))
         .options(selectinload(Offer.vacancy).selectinload(Vacancy.employer))
         .order_by(Offer.sent_at.desc(), Offer.id.desc()).limit(limit)).all()
-    return sorted(offers, key=lambda o: o.status != "sent")
+    return sorted(offers, key=lambda o: o.status != OfferStatus.SENT)
 
 
 def worker_offer(session: Session, person_id: int, offer_id: int) -> Offer | None:
     """An offer sent to the worker, or to a member of their household who shares their phone
     (the SMS went to that phone, and sign-in by that phone picks one member); else None."""
     offer = session.get(Offer, offer_id)
-    if offer is None or offer.status not in WORKER_OFFER_STATUSES:
+    if offer is None or offer.status not in WORKER_VISIBLE_STATUSES:
         return None
     if offer.person_id != person_id:
         me = session.get(Person, person_id)
@@ -60,16 +55,8 @@ class FairForWorker:
     attendee: FairAttendee | None
 
     @property
-    def state(self) -> str:
-        """registered | declined | invited | open."""
-        a = self.attendee
-        if a is None:
-            return "open"
-        if a.registered_at is not None:
-            return "registered"
-        if a.declined_at is not None:
-            return "declined"
-        return "invited"
+    def state(self) -> Attendance:
+        return Attendance.OPEN if self.attendee is None else self.attendee.attendance
 
 
 def worker_fairs(session: Session, person: Person) -> list[FairForWorker]:

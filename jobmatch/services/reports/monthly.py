@@ -15,6 +15,8 @@ from jobmatch.clock import LOCAL_TZ, Month, local_today
 from jobmatch.db import in_chunks
 from jobmatch.models import (County, Employer, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
                              Person, Settlement, TrainingCourse, WelfareAppointment, WelfarePost)
+from jobmatch.models.employment import SubsidyStatus
+from jobmatch.models.fairs import OutcomeStage
 
 @dataclass
 class SettlementRow:
@@ -165,7 +167,7 @@ def _fair_counts(session, fair_ids) -> dict[int, dict]:
             counts[fair_id]["checked_in"] = n
         for fair_id, n in session.execute(select(FairOutcome.fair_id, func.count(func.distinct(FairOutcome.person_id)))
                                           .where(FairOutcome.fair_id.in_(fair_ids),
-                                                 FairOutcome.stage.in_(("offer", "hire")))
+                                                 FairOutcome.stage.in_((OutcomeStage.OFFER, OutcomeStage.HIRE)))
                                           .group_by(FairOutcome.fair_id)):
             counts[fair_id]["agreed"] = n
     return counts
@@ -201,8 +203,8 @@ def _hiring_subsidies(session, county_id: int, as_of: date) -> list[dict]:
                              .order_by(Employer.name, EmploymentSpell.id)).all()
     for spell, employer_name in spells:
         line = subsidy_line(spell, as_of)
-        row = per_employer.setdefault(spell.employer_id, {"employer": employer_name, "hires": 0, "eligible": 0,
-                                                          "amount": 0, "pending": 0, "not_eligible": 0})
+        row = per_employer.setdefault(spell.employer_id, {"employer": employer_name, "hires": 0, "amount": 0,
+                                                          **{status: 0 for status in SubsidyStatus}})
         row["hires"] += 1
         row[line.status] += 1
         row["amount"] += line.amount

@@ -4,9 +4,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, PatternFill, Side
 
 from jobmatch.clock import LOCAL_TZ
+from jobmatch.models.employment import SubsidyStatus
 from jobmatch.services.reports.monthly import MonthlyReport
 from jobmatch.spreadsheets import HEADER_FONT, TITLE_FONT, set_column_widths, write_cell
 from jobmatch.vocabulary import EMPLOYMENT_LABELS, SPELL_KINDS
+from jobmatch.vocabulary import county as county_words
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -95,11 +97,13 @@ def _training_sheet(sheet, report, period) -> None:
 
 
 def _subsidy_sheet(sheet, report, period) -> None:
-    headers = ["用人单位", "吸纳搬迁群众（人）", "符合补贴条件（人）", "补贴金额（元）", "待满六个月（人）", "不符合条件（人）"]
+    labels = county_words.SUBSIDY_STATUS_LABELS
+    headers = ["用人单位", "吸纳搬迁群众（人）", f"{labels[SubsidyStatus.ELIGIBLE]}（人）", "补贴金额（元）",
+               f"{labels[SubsidyStatus.PENDING]}（人）", f"{labels[SubsidyStatus.NOT_ELIGIBLE]}（人）"]
     _title(sheet, f"{report.county.name}企业吸纳就业补贴（{period}，截至{report.as_of:%Y-%m-%d}）", len(headers))
     write_cell(sheet, 2, 1, "每吸纳一名搬迁群众，签订一年以上劳动合同并缴纳社会保险、稳定就业满六个月，补贴1000元。")
     _header(sheet, 3, headers)
-    keys = ("hires", "eligible", "amount", "pending", "not_eligible")
+    keys = ("hires", SubsidyStatus.ELIGIBLE, "amount", SubsidyStatus.PENDING, SubsidyStatus.NOT_ELIGIBLE)
     for index, line in enumerate(report.hiring_subsidies):
         _row(sheet, 4 + index, [line["employer"], *(line[k] for k in keys)])
     _row(sheet, 4 + len(report.hiring_subsidies),

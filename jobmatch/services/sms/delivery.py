@@ -8,6 +8,7 @@ transaction, and the answers are recorded every RECORD_EVERY sends.
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
+from jobmatch.models.messages import GONE_OUT_STATUSES, MessageStatus
 from jobmatch.services.sms.outbox import Claimed, OutboxSettings, claim_for_sending, record_event
 from notifications.outbox import retry_delay
 from notifications.providers import (
@@ -28,11 +30,19 @@ log = logging.getLogger(__name__)
 RECORD_EVERY = 10
 
 
+class AttemptStatus(StrEnum):
+    """What became of one attempt to send."""
+
+    UNSENT = "unsent"      # never tried: the lease ran too short
+    SENT = "sent"
+    RETRY = "retry"        # a temporary failure
+    REJECTED = "rejected"  # the provider refused it for good
+    UNKNOWN = "unknown"    # in doubt, and the provider cannot be asked
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one attempt: sent, retry, rejected or unknown."""
-
-    status: str
+    status: AttemptStatus
     result: SendResult | None = None
     error: ProviderError | None = None
 
@@ -59,7 +69,7 @@ def _attempt(sessions: sessionmaker, provider: SmsProvider, settings: OutboxSett
     # Past this point the dispatcher could hand the row out again while we still send.
     latest_start = message.lease_until - timedelta(seconds=2 * settings.provider_timeout_seconds + 1)
     if utcnow() > latest_start:
-        return Outcome("unsent")
+        return Outcome(AttemptStatus.UNSENT)
     return send_or_find(provider, message, settings, _known_ids(sessions, message))
 
 
@@ -85,16 +95,16 @@ def send_or_find(provider: SmsProvider, claimed: Claimed, settings: OutboxSettin
             earlier = provider.find_sent(claimed.idempotency_key, to_e164=claimed.to_phone, body=claimed.body,
                                          since=claimed.created_at, exclude_ids=known_ids)
             if earlier is not None:
-                return Outcome("sent", earlier)
+                return Outcome(AttemptStatus.SENT, earlier)
         result = provider.send(claimed.to_phone, claimed.body, idempotency_key=claimed.idempotency_key,
                                status_callback_url=status_callback_url(settings, claimed.idempotency_key))
     except LookupUnsupported as exc:
-        return Outcome("unknown", error=exc)
+        return Outcome(AttemptStatus.UNKNOWN, error=exc)
     except TemporaryProviderError as exc:
-        return Outcome("retry", error=exc)
+        return Outcome(AttemptStatus.RETRY, error=exc)
     except PermanentProviderError as exc:
-        return Outcome("rejected", error=exc)
-    return Outcome("sent", result)
+        return Outcome(AttemptStatus.REJECTED, error=exc)
+    return Outcome(AttemptStatus.SENT, result)
 
 
 def _known_ids(sessions: sessionmaker, claimed: Claimed) -> frozenset[str]:
@@ -113,50 +123,50 @@ def record_outcome(session: Session, settings: OutboxSettings, message_id: int, 
     """Write the provider's answer to the outbox row and the ledger."""
     message = session.scalars(select(Message).where(Message.id == message_id).with_for_update()).one()
     person = session.get(Person, message.person_id)
-    if message.status in ("sent", "delivered") and outcome.status != "sent":
+    if message.status in GONE_OUT_STATUSES and outcome.status != AttemptStatus.SENT:
         return  # a status callback showed it went after all
-    if outcome.status == "unsent":  # never tried: back in line, no attempt counted
+    if outcome.status == AttemptStatus.UNSENT:  # never tried: back in line, no attempt counted
         message.attempts = max(0, message.attempts - 1)
-        _finish(message, "queued", message.last_error)
-    elif outcome.status == "sent":
+        _finish(message, MessageStatus.QUEUED, message.last_error)
+    elif outcome.status == AttemptStatus.SENT:
         record_sent(session, message, person, outcome.result)
-    elif outcome.status == "retry":
+    elif outcome.status == AttemptStatus.RETRY:
         _record_retry(session, message, person, settings, outcome.error)
-    elif outcome.status == "rejected":
+    elif outcome.status == AttemptStatus.REJECTED:
         _record_rejection(session, message, person, outcome.error)
     else:
-        _finish(message, "failed", "outcome_unknown")
+        _finish(message, MessageStatus.FAILED, "outcome_unknown")
         record_event(session, message, person, "sms_failed", reason="outcome_unknown")
 
 
 def record_sent(session: Session, message: Message, person: Person | None, result: SendResult) -> None:
     """Mark ``message`` accepted by the provider (unless a callback already said more)."""
     message.provider_message_id = message.provider_message_id or result.provider_message_id
-    if message.status in ("sent", "delivered", "failed"):
+    if message.status in (*GONE_OUT_STATUSES, MessageStatus.FAILED):
         return  # a status callback got here first
     message.sent_at = utcnow()
-    _finish(message, "sent", "")
+    _finish(message, MessageStatus.SENT, "")
     record_event(session, message, person, "sms_sent", segments=message.segments, attempts=message.attempts)
 
 
 def _record_retry(session: Session, message: Message, person: Person, settings: OutboxSettings,
                   error: TemporaryProviderError) -> None:
     if message.attempts >= settings.max_attempts:
-        _finish(message, "failed", _short(f"attempts_exhausted: {error.reason}"))
+        _finish(message, MessageStatus.FAILED, _short(f"attempts_exhausted: {error.reason}"))
         record_event(session, message, person, "sms_failed", reason="attempts_exhausted",
                      code=error.code, attempts=message.attempts)
         return
     delay = retry_delay(message.attempts, settings.retry_base_seconds, settings.retry_max_seconds)
     message.in_doubt = message.in_doubt or error.maybe_sent
     message.due_at = utcnow() + delay
-    _finish(message, "queued", _short(error.reason))
+    _finish(message, MessageStatus.QUEUED, _short(error.reason))
     record_event(session, message, person, "sms_retry", code=error.code, attempts=message.attempts,
                  until=message.due_at, maybe_sent=error.maybe_sent or None)
 
 
 def _record_rejection(session: Session, message: Message, person: Person, error: PermanentProviderError) -> None:
     reason = "invalid_phone" if error.invalid_number else "rejected"
-    _finish(message, "failed", _short(f"{reason}: {error.reason}"))
+    _finish(message, MessageStatus.FAILED, _short(f"{reason}: {error.reason}"))
     if error.invalid_number and not person.phone_invalid:
         person.phone_invalid = True
         record_event(session, message, person, "sms_phone_invalid", code=error.code)
@@ -165,7 +175,7 @@ def _record_rejection(session: Session, message: Message, person: Person, error:
     record_event(session, message, person, "sms_failed", reason=reason, code=error.code)
 
 
-def _finish(message: Message, status: str, last_error: str) -> None:
+def _finish(message: Message, status: MessageStatus, last_error: str) -> None:
     message.status, message.last_error = status, last_error
     message.lease_until, message.updated_at = None, utcnow()
 

@@ -19,6 +19,7 @@ from jobmatch.clock import utcnow
 from jobmatch.config import current_config
 from jobmatch.control_chars import without_control_chars
 from jobmatch.models import Household, InboundMessage, Message, Person
+from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, MessageStatus
 from jobmatch.services import answers
 from jobmatch.services.sms.messaging import queue_message, set_opt_out, worker_page_url
 from jobmatch.services.sms.outbox import record_event
@@ -196,13 +197,13 @@ def record_status(session: Session, *, provider_message_id: str, status: str, er
     if message is None:
         return False
     person = session.get(Person, message.person_id)
-    if status in SENT | DELIVERED and message.status not in ("sent", "delivered"):
+    if status in SENT | DELIVERED and message.status not in GONE_OUT_STATUSES:
         record_sent(session, message, person, SendResult(provider_message_id, status))  # settles a row in doubt
-    if status in DELIVERED and message.status != "delivered":
-        message.status, message.updated_at = "delivered", utcnow()
+    if status in DELIVERED and message.status != MessageStatus.DELIVERED:
+        message.status, message.updated_at = MessageStatus.DELIVERED, utcnow()
         record_event(session, message, person, "sms_delivered")
-    elif status in FAILED and message.status in ("sent", "sending", "dispatched"):
-        message.status, message.updated_at = "failed", utcnow()
+    elif status in FAILED and message.status in (MessageStatus.SENT, *IN_FLIGHT_STATUSES):
+        message.status, message.updated_at = MessageStatus.FAILED, utcnow()
         message.last_error = f"carrier: {status} {error_code}".strip()
         if error_code in INVALID_NUMBER_ERRORS and person is not None:
             person.phone_invalid = True

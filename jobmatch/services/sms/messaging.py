@@ -21,6 +21,8 @@ from jobmatch.clock import utcnow
 from jobmatch.config import current_config
 from jobmatch.db import is_postgresql
 from jobmatch.models import Message, Person
+from jobmatch.models.ledger import EventKind
+from jobmatch.models.messages import NEVER_SENT_STATUSES, WAITING_STATUSES, MessageStatus
 from notifications.kinds import MessageKind, as_kind
 from notifications.phones import InvalidPhone, mask_phone, normalise_phone
 from notifications.rules import in_quiet_hours, is_push, send_time_for
@@ -132,18 +134,19 @@ def normalised_phone(raw: str | None) -> tuple[str | None, str]:
 
 def _initial_status(kind: str, person: Any, phone_problem: str, now: datetime) -> tuple[str, datetime, str]:
     if phone_problem:
-        return "failed", now, phone_problem
+        return MessageStatus.FAILED, now, phone_problem
     if person.phone_invalid:
-        return "failed", now, "invalid_phone: the provider rejected this person's number"
+        return MessageStatus.FAILED, now, "invalid_phone: the provider rejected this person's number"
     if person.sms_opt_out and is_push(kind):
-        return "cancelled", now, "opted_out"
+        return MessageStatus.CANCELLED, now, "opted_out"
     due_at = send_time_for(kind, now)
     if in_quiet_hours(now) and due_at > now:
-        return "held", due_at, "quiet_hours"
-    return "queued", due_at, ""
+        return MessageStatus.HELD, due_at, "quiet_hours"
+    return MessageStatus.QUEUED, due_at, ""
 
 
-_EVENT_FOR_STATUS = {"queued": "sms_queued", "held": "sms_held", "failed": "sms_failed", "cancelled": "sms_cancelled"}
+_EVENT_FOR_STATUS = {MessageStatus.QUEUED: EventKind.SMS_QUEUED, MessageStatus.HELD: EventKind.SMS_HELD,
+                     MessageStatus.FAILED: EventKind.SMS_FAILED, MessageStatus.CANCELLED: EventKind.SMS_CANCELLED}
 
 
 def _queued_events(ids: list[int], values: list[dict[str, Any]], persons: dict[int, Any],
@@ -153,10 +156,11 @@ def _queued_events(ids: list[int], values: list[dict[str, Any]], persons: dict[i
         return [_queued_event(ids[0], values[0], persons[values[0]["person_id"]], actor)]
     events, groups = [], {}
     for message_id, value in zip(ids, values):
-        if value["status"] in ("failed", "cancelled"):  # each one reported: staff fix the number
+        if value["status"] in NEVER_SENT_STATUSES:  # each one reported: staff fix the number
             events.append(_queued_event(message_id, value, persons[value["person_id"]], actor))
             continue
-        group = groups.setdefault((value["subject"], value["kind"]), {"queued": 0, "held": 0, "message_ids": []})
+        group = groups.setdefault((value["subject"], value["kind"]),
+                                  {MessageStatus.QUEUED: 0, MessageStatus.HELD: 0, "message_ids": []})
         group[value["status"]] += 1
         group["message_ids"].append(message_id)
     for (subject, kind), group in groups.items():
@@ -171,7 +175,7 @@ def _queued_event(message_id: int, value: dict[str, Any], person: Any, actor: st
             "segments": value["segments"]}
     if value["last_error"]:
         data["reason"] = value["last_error"].split(":", 1)[0]
-    if value["status"] == "held":
+    if value["status"] == MessageStatus.HELD:
         data["until"] = value["due_at"]
     return ledger.NewEvent(_EVENT_FOR_STATUS[value["status"]], actor, data, person.household_id,
                            person.id, value["subject"] or f"message:{message_id}")
@@ -193,7 +197,7 @@ def open_asks(session: Session, person_id: int) -> list[Message]:
     return list(session.scalars(
         select(Message).where(Message.person_id == person_id, Message.expects_reply.is_(True),
                               Message.answered_at.is_(None),
-                              Message.status.not_in(("failed", "cancelled")))
+                              Message.status.not_in(NEVER_SENT_STATUSES))
         .order_by(Message.created_at.desc(), Message.id.desc())
     ))
 
@@ -221,6 +225,6 @@ def _cancel_waiting_pushes(session: Session, person_id: int) -> int:
     return session.execute(
         update(Message)
         .where(Message.person_id == person_id, Message.kind.in_(pushes),
-               Message.status.in_(("queued", "held")))
-        .values(status="cancelled", last_error="opted_out", updated_at=utcnow())
+               Message.status.in_(WAITING_STATUSES))
+        .values(status=MessageStatus.CANCELLED, last_error="opted_out", updated_at=utcnow())
     ).rowcount

@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
+from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, WAITING_STATUSES, MessageStatus
 from notifications.kinds import PUSH_KINDS
 from notifications.outbox import Action, Decision, SendingFacts, decide
 from notifications.phones import mask_phone
@@ -93,15 +94,15 @@ def claim_due(session: Session, settings: OutboxSettings, limit: int) -> list[in
     """Mark up to ``limit`` due rows ``dispatched`` (stale sends also in doubt); returns their ids."""
     now = utcnow()
     due = or_(
-        and_(Message.status.in_(("queued", "held")), Message.due_at <= now),
-        and_(Message.status.in_(("dispatched", "sending")), Message.lease_until < now),
+        and_(Message.status.in_(WAITING_STATUSES), Message.due_at <= now),
+        and_(Message.status.in_(IN_FLIGHT_STATUSES), Message.lease_until < now),
     )
     rows = session.execute(
         select(Message.id, Message.status).where(due).order_by(Message.due_at, Message.id)
         .limit(limit).with_for_update(skip_locked=True)
     ).all()
     ids = [row.id for row in rows]
-    stale_sends = [row.id for row in rows if row.status == "sending"]
+    stale_sends = [row.id for row in rows if row.status == MessageStatus.SENDING]
     if stale_sends:
         session.execute(update(Message).where(Message.id.in_(stale_sends)).values(in_doubt=True))
         log.warning("%d SMS left in 'sending' past their lease: looking them up before resending",
@@ -109,14 +110,14 @@ def claim_due(session: Session, settings: OutboxSettings, limit: int) -> list[in
     if ids:
         lease = now + timedelta(seconds=settings.dispatch_lease_seconds)
         session.execute(update(Message).where(Message.id.in_(ids))
-                        .values(status="dispatched", lease_until=lease, updated_at=now))
+                        .values(status=MessageStatus.DISPATCHED, lease_until=lease, updated_at=now))
     return ids
 
 
 def release(session: Session, message_ids: list[int]) -> None:
     """Put dispatched rows back to ``queued`` (the queue refused them)."""
-    session.execute(update(Message).where(Message.id.in_(message_ids), Message.status == "dispatched")
-                    .values(status="queued", lease_until=None, updated_at=utcnow()))
+    session.execute(update(Message).where(Message.id.in_(message_ids), Message.status == MessageStatus.DISPATCHED)
+                    .values(status=MessageStatus.QUEUED, lease_until=None, updated_at=utcnow()))
 
 
 # -- step 2: claiming messages for sending --------------------------------------------------
@@ -145,7 +146,7 @@ class _Tallies:
 def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: list[int]) -> list[Claimed]:
     """Mark the still-dispatched messages ``sending`` where the rules let them go now."""
     messages = session.scalars(
-        select(Message).where(Message.id.in_(message_ids), Message.status == "dispatched")
+        select(Message).where(Message.id.in_(message_ids), Message.status == MessageStatus.DISPATCHED)
         .order_by(Message.id).with_for_update(skip_locked=True)  # locked: another job has it
     ).all()
     if not messages:
@@ -164,7 +165,7 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
         if decision.action is not Action.SEND:
             _apply_decision(session, message, person, decision, now)
             continue
-        message.status, message.attempts, message.updated_at = "sending", message.attempts + 1, now
+        message.status, message.attempts, message.updated_at = MessageStatus.SENDING, message.attempts + 1, now
         message.lease_until = lease_until
         _count_in(tallies, message, now)
         claimed.append(Claimed(message.id, message.to_phone, message.body, message.idempotency_key,
@@ -184,8 +185,8 @@ def _facts(message: Message, person: Person, settings: OutboxSettings, tallies: 
 
 def _tallies(session: Session, messages: list[Message], now: datetime) -> _Tallies:
     day_start, day_end = local_day_window(now)
-    in_flight = Message.status == "sending"
-    sent_today = and_(Message.status.in_(("sent", "delivered")), Message.sent_at >= day_start,
+    in_flight = Message.status == MessageStatus.SENDING
+    sent_today = and_(Message.status.in_(GONE_OUT_STATUSES), Message.sent_at >= day_start,
                       Message.sent_at < day_end)
     pushes = dict(session.execute(
         select(Message.person_id, func.count())
@@ -195,7 +196,7 @@ def _tallies(session: Session, messages: list[Message], now: datetime) -> _Talli
     ).all())
     identical: dict[tuple[str, str], list[datetime]] = {}
     bodies = {(m.to_phone, m.body) for m in messages if m.to_phone}
-    recent = or_(in_flight, and_(Message.status.in_(("sent", "delivered")), Message.sent_at >= now - DUPLICATE_WINDOW))
+    recent = or_(in_flight, and_(Message.status.in_(GONE_OUT_STATUSES), Message.sent_at >= now - DUPLICATE_WINDOW))
     for to_phone, body, sent_at in session.execute(
         select(Message.to_phone, Message.body, Message.sent_at)
         .where(Message.to_phone.in_({phone for phone, _ in bodies}), recent)
@@ -218,13 +219,13 @@ def _apply_decision(session: Session, message: Message, person: Person, decision
                     now: datetime) -> None:
     message.updated_at, message.lease_until, message.last_error = now, None, decision.reason
     if decision.action is Action.HOLD:
-        message.status, message.due_at = "held", decision.until
+        message.status, message.due_at = MessageStatus.HELD, decision.until
         record_event(session, message, person, "sms_held", reason=decision.reason, until=decision.until)
     elif decision.action is Action.CANCEL:
-        message.status = "cancelled"
+        message.status = MessageStatus.CANCELLED
         record_event(session, message, person, "sms_cancelled", reason=decision.reason)
     else:
-        message.status = "failed"
+        message.status = MessageStatus.FAILED
         record_event(session, message, person, "sms_failed", reason=decision.reason)
 
 

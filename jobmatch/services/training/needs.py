@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobmatch.models import Household, Person, TrainingCourse, TrainingEnrolment, TrainingRequest, Vacancy
+from jobmatch.models.employers import VacancyStatus
 from matching.taxonomy import load_taxonomy
 
 
@@ -89,7 +90,7 @@ class SkillDemand:
 def skill_demand(session: Session, county_id: int, top: int = 10) -> list[SkillDemand]:
     """Skills to train for in a county: vacancy openings minus local workers who have them."""
     openings: dict[str, int] = {}
-    for vacancy in session.scalars(select(Vacancy).where(Vacancy.status == "open", Vacancy.county_id == county_id)):
+    for vacancy in session.scalars(select(Vacancy).where(Vacancy.status == VacancyStatus.OPEN, Vacancy.county_id == county_id)):
         for code in _codes([*(vacancy.skills or []), vacancy.title]):
             openings[code] = openings.get(code, 0) + vacancy.openings
     workers: dict[str, int] = {}

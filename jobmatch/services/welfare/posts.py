@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import add_months, local_today
 from jobmatch.models import LedgerEvent, Person, Settlement, WelfareAppointment, WelfarePost
-from jobmatch.models.welfare import EXIT_REASONS
+from jobmatch.models.welfare import EXIT_REASONS, ExitReason, WelfarePostStatus
 from jobmatch.services.households.employment_changes import NewJob, end_spell, start_job
 from jobmatch.services.sms.messaging import queue_message, worker_page_url
 from jobmatch.services.welfare.ranking import WelfareCandidate, rank_candidates
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
+from jobmatch.vocabulary.staff import EXIT_REASON_LABELS
 
-EXIT_REASON_LABELS = {"term_end": "任期届满", "no_longer_needed": "家庭不再需要", "absence": "无故缺岗"}
 MAX_TERM_MONTHS = 36
 
 
@@ -44,7 +44,7 @@ def create_post(session: Session, *, settlement_id: int, title: str, quota: int,
     require(isinstance(term_months, int) and 1 <= term_months <= MAX_TERM_MONTHS, "term_months",
             f"任期应在 1 到 {MAX_TERM_MONTHS} 个月之间")
     post = WelfarePost(settlement_id=settlement_id, title=title, duties=(duties or "").strip(), quota=quota,
-                       monthly_subsidy=monthly_subsidy, term_months=term_months, status="open")
+                       monthly_subsidy=monthly_subsidy, term_months=term_months, status=WelfarePostStatus.OPEN)
     session.add(post)
     session.flush()
     ledger.append(session, "welfare_post_created", actor=actor, subject=f"welfare_post:{post.id}",
@@ -78,7 +78,7 @@ def appoint(session: Session, post_id: int, person_id: int, *, actor: str,
     """Appoint a person to a post within its quota; opens a "welfare_post" spell."""
     post = _locked_post(session, post_id)
     person = get_or_fail(session, Person, person_id, "person_id", "该人员")
-    require(post.status == "open", "post_id", "该岗位已关闭，不能再安排人员")
+    require(post.status == WelfarePostStatus.OPEN, "post_id", "该岗位已关闭，不能再安排人员")
     require(person.household.settlement_id == post.settlement_id, "person_id",
             f"{person.name}不住在该岗位所在的安置点")
     require(person.capacity != "none", "person_id", f"{person.name}无劳动能力，不能安排公益性岗位")
@@ -116,7 +116,7 @@ def exit_post(session: Session, appointment_id: int, *, reason: str, actor: str,
     require(exited_on >= appointment.started_on, "exited_on", "退岗日期不能早于上岗日期")
     require(exited_on <= local_today(), "exited_on", "退岗日期不能晚于今天")
     _locked_post(session, appointment.post_id)
-    appointment.exited_on, appointment.exit_reason = exited_on, reason
+    appointment.exited_on, appointment.exit_reason = exited_on, ExitReason(reason)
     if appointment.spell is not None and appointment.spell.ended_on is None:
         end_spell(session, appointment.spell, reason=f"公益性岗位退岗：{EXIT_REASON_LABELS[reason]}",
                   ended_on=exited_on, actor=actor)
@@ -131,7 +131,7 @@ def exit_post(session: Session, appointment_id: int, *, reason: str, actor: str,
 def offer_place_to_next(session: Session, post_id: int, *, actor: str) -> WelfareCandidate | None:
     """Offer a free place by SMS to the best candidate not yet offered this post; None if nobody is left."""
     post = get_or_fail(session, WelfarePost, post_id, "post_id", "公益性岗位")
-    if post.status != "open" or places_left(session, post) <= 0:
+    if post.status != WelfarePostStatus.OPEN or places_left(session, post) <= 0:
         return None
     excluded = _already_offered(session, post.id) | _held_before(session, post.id)
     candidates = rank_candidates(session, post, exclude_person_ids=excluded)

@@ -3,6 +3,7 @@
 import re
 
 from jobmatch.db import MAX_ID
+from jobmatch.models.employers import VACANCY_STATUSES
 from jobmatch.models.offers import OFFER_STATUSES
 
 
@@ -55,7 +56,7 @@ SCHEMAS = {
         "openings": {"type": "integer"}, "kind": {"type": "string"}, "physical_demand": {"type": "string"},
         "wage_min": _nullable("integer"), "wage_max": _nullable("integer"), "lat": {"type": "number"},
         "lon": {"type": "number"}, "dormitory": {"type": "boolean"}, "hours": {"type": "string"},
-        "status": {"type": "string", "enum": ["open", "closed"]}, "posted_at": {"type": "string", "format": "date-time"}}},
+        "status": {"type": "string", "enum": list(VACANCY_STATUSES)}, "posted_at": {"type": "string", "format": "date-time"}}},
     "Offer": {"type": "object", "required": ["id", "round_id", "vacancy_id", "person_id", "household_id", "status"],
               "properties": {
         "id": {"type": "integer"}, "round_id": {"type": "integer"}, "vacancy_id": {"type": "integer"},
@@ -117,7 +118,7 @@ def openapi_document() -> dict:
                               [_query("household_id", _ID)]),
             "/persons/{person_id}": _one("Person", "One person", "person_id"),
             "/vacancies": _list("Vacancy", "Vacancies", [
-                _query("status", {"type": "string", "enum": ["open", "closed"]})]),
+                _query("status", {"type": "string", "enum": list(VACANCY_STATUSES)})]),
             "/vacancies/{vacancy_id}": _one("Vacancy", "One vacancy", "vacancy_id"),
             "/offers": _list("Offer", "Job offers to workers of your settlements", [
                 _query("status", {"type": "string", "enum": list(OFFER_STATUSES)}), _query("round_id", _ID),

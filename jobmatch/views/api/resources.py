@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
 from jobmatch.db import MAX_ID, get_session
 from jobmatch.models import Household, LedgerEvent, Person, Settlement, Vacancy
+from jobmatch.models.employers import VACANCY_STATUSES
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.scope import household_in_scope, ledger_events_query, person_in_scope, settlement_in_scope
 from jobmatch.views.api import ApiError, bp, serializers
@@ -114,7 +115,7 @@ def vacancies():
     query = select(Vacancy).order_by(Vacancy.id)
     status = request.args.get("status")
     if status is not None:
-        if status not in ("open", "closed"):
+        if status not in VACANCY_STATUSES:
             raise ApiError(400, "bad_parameter", "status must be open or closed.")
         query = query.where(Vacancy.status == status)
     body, _rows = _page(query, serializers.vacancy)

@@ -12,11 +12,13 @@ from jobmatch.security import limiter
 from jobmatch.services.employers import accounts as employers
 from jobmatch.views.employer.forms import CompanyForm, SignUpForm, VacancyForm
 from jobmatch.views.fields import first_errors
-from jobmatch.vocabulary import DEMAND_LABELS, EMPLOYER_KIND_LABELS, HOURS_LABELS, VACANCY_KIND_LABELS
+from jobmatch.vocabulary.employer import (APPROVAL_LABELS, DEMAND_LABELS, EMPLOYER_KIND_LABELS, HOURS_LABELS,
+                                          VACANCY_KIND_LABELS, VACANCY_STATUS_LABELS)
 from notifications.phones import national_digits
 
 LABELS = {"employer_kinds": EMPLOYER_KIND_LABELS, "vacancy_kinds": VACANCY_KIND_LABELS,
-          "demands": DEMAND_LABELS, "hours": HOURS_LABELS}
+          "demands": DEMAND_LABELS, "hours": HOURS_LABELS, "vacancy_status_labels": VACANCY_STATUS_LABELS,
+          "approval_labels": APPROVAL_LABELS}
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -7,10 +7,10 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from jobmatch.db import MAX_ID
-from jobmatch.models.employers import EMPLOYER_KINDS
+from jobmatch.models.employers import EMPLOYER_KINDS, EmployerKind, VacancyKind
 from jobmatch.services.employers.accounts import COMPANY_FIELDS, VACANCY_FIELDS
 from jobmatch.views.fields import Choice, Day, Flag, Number, Phone, Text
-from jobmatch.vocabulary import DEMAND_LABELS, HOURS_LABELS, VACANCY_KIND_LABELS
+from jobmatch.vocabulary.employer import DEMAND_LABELS, HOURS_LABELS, VACANCY_KIND_LABELS
 
 # Mainland China, roughly: a coordinate outside it is a typo (lat and lon swapped, a lost digit).
 LAT_RANGE, LON_RANGE = (18.0, 54.0), (73.0, 135.5)
@@ -29,7 +29,7 @@ def _check_location(form) -> None:
 
 class CompanyForm(FlaskForm):
     name = Text("单位名称", max_length=120, required=True)
-    kind = Choice("单位类型", choices=EMPLOYER_KINDS, default="company")
+    kind = Choice("单位类型", choices=EMPLOYER_KINDS, default=EmployerKind.COMPANY)
     contact_name = Text("联系人", max_length=40, required=True)
     contact_phone = Phone("联系电话")
     address = Text("地址", max_length=200)
@@ -81,7 +81,7 @@ class SignUpForm(CompanyForm):
 class VacancyForm(FlaskForm):
     title = Text("岗位名称", max_length=80, required=True)
     description = Text("岗位说明", max_length=2000)
-    kind = Choice("岗位类型", choices=VACANCY_KIND_LABELS, default="regular")
+    kind = Choice("岗位类型", choices=VACANCY_KIND_LABELS, default=VacancyKind.REGULAR)
     openings = Number("招聘人数", low=1, high=10_000, required=True)
     wage_min = Number("最低月工资", low=WAGE_RANGE[0], high=WAGE_RANGE[1], required=True)
     wage_max = Number("最高月工资", low=WAGE_RANGE[0], high=WAGE_RANGE[1], required=True)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Person
+from jobmatch.models.offers import FILLING_STATUSES
 from jobmatch.services.offers import hiring
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.offers.lifecycle import OfferStateError
@@ -15,9 +16,7 @@ from jobmatch.views.employer import bp
 from jobmatch.views.employer.forms import HireForm, InterviewForm
 from jobmatch.views.fields import first_errors
 from jobmatch.views.transactions import commit_or_error
-
-STATUS_LABELS = {"accepted": "已接受，待面试/录用", "waitlisted": "候补", "hired": "已录用", "not_hired": "未录用"}
-
+from jobmatch.vocabulary import employer as employer_words
 
 def _employer():
     employer = current_user.employer
@@ -35,12 +34,12 @@ def candidates():
 def _candidates_page(employer, errors=None, failed_offer=None, status=200):
     session = get_session()
     found = hiring.employer_candidates(session, employer.id)
-    shown = [c.person_id for c in found if c.status in hiring.PHONE_SHOWN_STATUSES]
+    shown = [c.person_id for c in found if c.status in FILLING_STATUSES]
     if shown:  # a full phone left the service: ledgered
         persons = session.scalars(select(Person).where(Person.id.in_(shown))).all()
         record_unmasked_view(session, current_user, persons, where="employer.candidates", fields=("phone",))
         session.commit()
-    return render_template("employer/candidates.html", employer=employer, candidates=found, labels=STATUS_LABELS,
+    return render_template("employer/candidates.html", employer=employer, candidates=found, labels=employer_words.OFFER_STATUS_LABELS,
                            errors=errors or {}, failed_offer=failed_offer, form=request.form), status
 
 
@@ -95,6 +94,7 @@ def no_hire(offer_id):
 @roles_required("employer")
 def subsidies():
     employer = _employer()
-    return render_template("employer/subsidies.html", employer=employer,
+    labels = {str(status): label for status, label in employer_words.SUBSIDY_STATUS_LABELS.items()}
+    return render_template("employer/subsidies.html", employer=employer, labels=labels,
                            report=hiring.hiring_subsidies(get_session(), employer.id),
                            rule=(hiring.SUBSIDY_YUAN, hiring.MIN_CONTRACT_MONTHS, hiring.STABLE_MONTHS))

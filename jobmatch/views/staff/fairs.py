@@ -15,12 +15,13 @@ from jobmatch.models import Settlement
 from jobmatch.services.fairs import check_in as fair_check_in
 from jobmatch.services.fairs import queries as fair_pages
 from jobmatch.services.fairs import events as fair_service
-from jobmatch.services.fairs.report import STAGE_LABELS, fair_report, record_outcome, write_fair_report_xlsx
+from jobmatch.services.fairs.report import fair_report, record_outcome, write_fair_report_xlsx
 from jobmatch.services.offers.queries import vacancies_for_rounds
 from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import FairForm, FairInviteForm
 from jobmatch.views.transactions import commit_or_error
+from jobmatch.vocabulary import staff as staff_words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,7 +73,7 @@ def fair(fair_id):
     employers = {v.employer_id: v.employer.name for v in found.vacancies}
     attendees = fair_pages.attendees_in_scope(session, found.id, _visible(session))
     return render_template("staff/fair.html", fair=found, report=fair_report(session, found.id), employers=employers,
-                           attendees=attendees, stages=STAGE_LABELS, today=local_today(),
+                           attendees=attendees, stages=staff_words.OUTCOME_STAGE_LABELS, today=local_today(),
                            candidates=len(fair_service.invitation_candidates(session, found))
                            if found.held_on >= local_today() else 0)
 

@@ -20,6 +20,7 @@ from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import FollowUpForm, job_changes
 from jobmatch.views.transactions import commit_or_error
+from jobmatch.vocabulary import staff as staff_words
 
 
 @bp.get("/follow-ups")
@@ -69,7 +70,7 @@ def record_follow_up(household_id):
                       + ("该户已成为零就业家庭，请 3 天内联系、5 天内推荐岗位。" if result.became_zero_employment else ""))
                 return redirect(url_for("staff.follow_ups"))
     return render_template("staff/follow_up_form.html", household=household, methods=followups.METHODS,
-                           categories=problems.CATEGORY_LABELS, members=members,
+                           categories=staff_words.PROBLEM_CATEGORY_LABELS, members=members,
                            job_kinds=JOB_KIND_LABELS, errors=errors, form=request.form), 400 if errors else 200
 
 
@@ -79,8 +80,8 @@ def problems_page():
     session = get_session()
     return render_template("staff/problems.html",
                            statuses=problems.open_problems(session, visible_settlement_ids(session, current_user)),
-                           stage_names=problems.STAGE_NAMES, stage_labels=problems.STAGE_LABELS,
-                           categories=problems.CATEGORY_LABELS)
+                           stage_names=staff_words.PROBLEM_STAGE_LABELS, stage_labels=staff_words.PROBLEM_DEADLINE_LABELS,
+                           categories=staff_words.PROBLEM_CATEGORY_LABELS)
 
 
 

@@ -10,12 +10,14 @@ from wtforms import Form, StringField
 from wtforms.validators import ValidationError
 
 from jobmatch.clock import local_today
+from jobmatch.models.problems import ProblemCategory
 from jobmatch.services.households import followups, problems, zero_employment
 from jobmatch.services.households.employment_changes import NewJob
 from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, MemberJob
 from jobmatch.services.households.followups import JobLoss
 from jobmatch.services.welfare.posts import MAX_TERM_MONTHS
 from jobmatch.views.fields import Choice, Day, Number, Text
+from jobmatch.vocabulary import staff as staff_words
 
 MAX_MONTHLY_INCOME = 100_000
 
@@ -83,7 +85,7 @@ class FollowUpForm(FlaskForm):
     method = Choice("回访方式", choices=followups.METHODS)
     summary = Text("回访情况", max_length=followups.SUMMARY_MAX_CHARS)
     problem = Text("反映的问题", max_length=problems.DESCRIPTION_MAX_CHARS)
-    category = Choice("问题类别", choices=problems.CATEGORY_LABELS, default="other")
+    category = Choice("问题类别", choices=staff_words.PROBLEM_CATEGORY_LABELS, default=ProblemCategory.OTHER)
 
 
 class MemberJobForm(Form):

@@ -18,6 +18,7 @@ from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import WelfarePostForm
 from jobmatch.views.transactions import commit_or_error
+from jobmatch.vocabulary import staff as staff_words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CANDIDATES_SHOWN = 30
@@ -69,7 +70,7 @@ def welfare_post(post_id):
     return render_template("staff/welfare_post.html", post=post, places_left=welfare.places_left(session, post),
                            holders=welfare.active_appointments(session, post.id),
                            candidates=welfare.candidates_for_post(session, post.id)[:CANDIDATES_SHOWN],
-                           exit_reasons=welfare.EXIT_REASON_LABELS, month=str(Month.current()))
+                           exit_reasons=staff_words.EXIT_REASON_LABELS, month=str(Month.current()))
 
 
 @bp.post("/welfare/<id:post_id>/appoint")

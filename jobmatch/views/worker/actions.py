@@ -8,6 +8,9 @@ from markupsafe import Markup
 
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
+from jobmatch.models.employers import VacancyStatus
+from jobmatch.models.fairs import Attendance
+from jobmatch.models.messages import AskAnswer
 from jobmatch.services import answers
 from jobmatch.services.sms import messaging
 from jobmatch.services.training import courses as training
@@ -17,6 +20,7 @@ from jobmatch.services.errors import UserError
 from jobmatch.services.offers.lifecycle import wage_text
 from jobmatch.views.worker import bp
 from jobmatch.views.transactions import commit_or_error
+from jobmatch.vocabulary import worker as worker_words
 
 NOT_YOUR_OFFER = "这条工作推荐不是发给{name}的，也可能已经撤回了。"
 CONFIRMATIONS = {"confirm_accepted": "您已接受这份工作。单位会打电话联系您，请留意来电。",
@@ -26,9 +30,9 @@ CONFIRMATIONS = {"confirm_accepted": "您已接受这份工作。单位会打电
 
 def _answer_flag() -> bool:
     answer = request.form.get("answer")
-    if answer not in ("accept", "decline"):
+    if answer not in tuple(AskAnswer):
         raise UserError("请选择“接受”或“不接受”。", "answer")
-    return answer == "accept"
+    return answer == AskAnswer.ACCEPT
 
 
 @bp.route("/o/<id:offer_id>", methods=["GET", "POST"])
@@ -46,7 +50,7 @@ def offer(offer_id):
     vacancy = found.vacancy
     return render_template("worker/offer.html", offer=found, vacancy=vacancy, employer=vacancy.employer,
                            wage=wage_text(vacancy), reasons=pages.worker_reasons(found),
-                           status_text=pages.OFFER_STATUS_TEXT.get(found.status, ""),
+                           status_text=worker_words.OFFER_STATUS_LABELS.get(found.status, ""),
                            can_accept=found.status in pages.CAN_ACCEPT, can_decline=found.status in pages.CAN_DECLINE)
 
 
@@ -66,10 +70,10 @@ def fair(fair_id):
     attendee = pages.worker_attendee(db, found.id, person.id)
     item = pages.FairForWorker(found, attendee)
     qr = (Markup(check_in_qr_svg(current_app.secret_key, attendee))
-          if attendee is not None and item.state == "registered" else None)
+          if attendee is not None and item.state == Attendance.REGISTERED else None)
     employers = sorted({v.employer.name for v in found.vacancies})
     return render_template("worker/fair.html", fair=found, item=item, qr=qr, employers=employers,
-                           vacancies=[v for v in found.vacancies if v.status == "open"])
+                           vacancies=[v for v in found.vacancies if v.status == VacancyStatus.OPEN])
 
 
 @bp.post("/training/<id:course_id>")

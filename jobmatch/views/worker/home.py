@@ -6,13 +6,15 @@ from flask_login import current_user, login_user
 from jobmatch.auth import login_manager, roles_required
 from jobmatch.db import get_session
 from jobmatch.security import limiter
+from jobmatch.models.problems import ProblemCategory
 from jobmatch.services.people import profile as profile_service
 from jobmatch.services.accounts import worker_sign_in as worker_auth
 from jobmatch.services.people import worker_home as worker_pages
 from jobmatch.views.fields import first_errors
 from jobmatch.views.worker import bp
 from jobmatch.views.worker.forms import ProfileForm
-from jobmatch.vocabulary import MOBILITY_LABELS
+from jobmatch.vocabulary import worker as worker_words
+from jobmatch.vocabulary.worker import MOBILITY_LABELS, PROBLEM_CATEGORY_LABELS
 from notifications.phones import InvalidPhone, mask_phone, normalise_phone
 
 login_manager.blueprint_login_views["worker"] = "worker.login"
@@ -80,7 +82,8 @@ def home():
     sections = {"offers": worker_pages.worker_offers(db, person.id), "fairs": worker_pages.worker_fairs(db, person),
                 "training": worker_pages.worker_courses(db, person)}
     return render_template("worker/home.html", person=person, sections=sections,
-                           status_text=worker_pages.OFFER_STATUS_TEXT,
+                           status_text=worker_words.OFFER_STATUS_LABELS, fair_labels=worker_words.ATTENDANCE_LABELS,
+                           enrolment_labels=worker_words.ENROLMENT_STATUS_LABELS,
                            can_report_problem="worker.report_problem" in current_app.view_functions)
 
 
@@ -103,7 +106,6 @@ def profile():
 
 
 
-PROBLEM_CATEGORY_LABELS = {"wages": "工资", "job": "工作", "training": "培训", "living": "生活", "other": "其他"}
 
 
 @bp.route("/problem", methods=["GET", "POST"])
@@ -116,10 +118,10 @@ def report_problem():
     error = None
     if request.method == "POST":
         db = get_session()
-        category = request.form.get("category", "other")
+        category = request.form.get("category", ProblemCategory.OTHER)
         _, failure = commit_or_error(db, lambda: problems.report_problem(
             db, current_user.person_id, request.form.get("description", "").strip()[:1000],
-            category=category if category in PROBLEM_CATEGORY_LABELS else "other"))
+            category=category if category in PROBLEM_CATEGORY_LABELS else ProblemCategory.OTHER))
         if failure:
             error = failure.message
         else:

@@ -1,0 +1,11 @@
+"""What county officers read: the staff pages (read-only) and the monthly report."""
+
+from jobmatch.models.employment import SubsidyStatus
+from jobmatch.vocabulary import staff
+
+# Columns of the report's hiring-subsidy sheet (counts of hires in each status).
+SUBSIDY_STATUS_LABELS = {
+    SubsidyStatus.ELIGIBLE: "符合补贴条件", SubsidyStatus.PENDING: "待满六个月", SubsidyStatus.NOT_ELIGIBLE: "不符合条件",
+}
+
+LABELS = {**staff.LABELS, SubsidyStatus: SUBSIDY_STATUS_LABELS}

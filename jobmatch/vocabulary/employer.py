@@ -1,0 +1,35 @@
+"""What an employer reads on the portal (/e/): kinds, vacancy and candidate statuses, subsidies."""
+
+from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind, VacancyStatus
+from jobmatch.models.employment import SubsidyStatus
+from jobmatch.models.offers import OfferStatus
+
+EMPLOYER_KIND_LABELS = {
+    EmployerKind.COMPANY: "企业", EmployerKind.WORKSHOP: "帮扶车间", EmployerKind.COOPERATIVE: "合作社",
+    EmployerKind.LABOUR_SERVICE: "劳务公司", EmployerKind.PUBLIC_WORKS: "以工代赈项目",
+    EmployerKind.PUBLIC: "机关事业单位",
+}
+# The kinds an employer may post; public-welfare vacancies are created by staff.
+VACANCY_KIND_LABELS = {VacancyKind.REGULAR: "长期岗位", VacancyKind.GIG: "零工 / 短期", VacancyKind.RELIEF: "以工代赈"}
+DEMAND_LABELS = {"light": "轻体力", "medium": "中等体力", "heavy": "重体力"}
+HOURS_LABELS = {"any": "不限", "day": "白班", "shift": "倒班", "school_hours": "可接送孩子（上学时间上班）"}
+
+APPROVAL_LABELS = {EmployerApproval.PENDING: "等待审核", EmployerApproval.APPROVED: "已通过"}
+VACANCY_STATUS_LABELS = {VacancyStatus.OPEN: "招聘中", VacancyStatus.CLOSED: "已停止"}
+# The candidates an employer sees (offers.EMPLOYER_VISIBLE_STATUSES).
+OFFER_STATUS_LABELS = {
+    OfferStatus.ACCEPTED: "已接受，待面试/录用", OfferStatus.WAITLISTED: "候补", OfferStatus.HIRED: "已录用",
+    OfferStatus.NOT_HIRED: "未录用",
+}
+SUBSIDY_STATUS_LABELS = {
+    SubsidyStatus.ELIGIBLE: "可申请", SubsidyStatus.PENDING: "待满六个月", SubsidyStatus.NOT_ELIGIBLE: "不符合条件",
+}
+
+LABELS = {
+    EmployerKind: EMPLOYER_KIND_LABELS,
+    VacancyKind: VACANCY_KIND_LABELS,
+    EmployerApproval: APPROVAL_LABELS,  # a rejected employer's users are switched off: it reads nothing
+    VacancyStatus: VACANCY_STATUS_LABELS,
+    OfferStatus: OFFER_STATUS_LABELS,
+    SubsidyStatus: SUBSIDY_STATUS_LABELS,
+}

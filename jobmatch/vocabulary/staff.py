@@ -1,0 +1,103 @@
+"""What community staff read: ledger timelines, statuses on their pages, the CLI's words.
+
+Where two label sets used to disagree, the word kept is the one staff see elsewhere on the
+same pages (e.g. 匹配推荐 for rounds, 拟录用 for fair outcomes, 已响应 for problems).
+"""
+
+from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind
+from jobmatch.models.fairs import OutcomeStage
+from jobmatch.models.ledger import EventKind
+from jobmatch.models.messages import MessageStatus
+from jobmatch.models.offers import OfferChannel, OfferStatus, RoundStatus
+from jobmatch.models.problems import ProblemCategory, ProblemStage
+from jobmatch.models.welfare import ExitReason, WelfarePostStatus
+from jobmatch.vocabulary import employer
+from jobmatch.vocabulary.roster import CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
+
+__all__ = ["CAPACITY_LABELS", "EMPLOYMENT_LABELS", "MOBILITY_LABELS"]  # the roster's words, on the staff pages
+
+E = EventKind
+EVENT_LABELS = {
+    E.HOUSEHOLD_CREATED: "建档（户）", E.PERSON_IMPORTED: "导入台账", E.PROFILE_CHANGED: "信息变更",
+    E.PERSON_MOVED: "户籍变更", E.EMPLOYMENT_STARTED: "就业登记", E.EMPLOYMENT_ENDED: "离职登记", E.LEFT_JOB: "离职",
+    E.HOUSEHOLD_BECAME_ZERO_EMPLOYMENT: "列为零就业家庭", E.HOUSEHOLD_LEFT_ZERO_EMPLOYMENT: "退出零就业家庭",
+    E.ZERO_EMPLOYMENT_HELP_DUE: "零就业家庭待帮扶", E.FOLLOW_UP_RECORDED: "回访", E.DOOR_VISIT_RECORDED: "送岗位上门",
+    E.PERSON_ANONYMISED: "个人信息注销", E.PERSONAL_DATA_VIEWED: "查看个人信息",
+    E.ROUND_PROPOSED: "生成匹配推荐", E.ROUND_APPROVED: "批准匹配推荐", E.OFFER_PROPOSED: "拟推送岗位",
+    E.OFFER_SKIPPED: "未推送岗位", E.OFFER_SENT: "推送岗位", E.OFFER_EXPIRED: "岗位推送过期",
+    E.OFFER_ACCEPTED: "接受岗位", E.OFFER_DECLINED: "拒绝岗位", E.OFFER_WITHDRAWN: "岗位推荐已撤回",
+    E.WAITLISTED: "进入候补名单", E.INTERVIEW_RECORDED: "面试记录", E.HIRED: "录用", E.NOT_HIRED: "未录用",
+    E.REMATCH_REQUESTED: "重新匹配",
+    E.EMPLOYER_SIGNED_UP: "用人单位注册", E.EMPLOYER_APPROVED: "用人单位审核通过",
+    E.EMPLOYER_REJECTED: "用人单位审核未通过", E.EMPLOYER_CHANGED: "用人单位信息变更", E.VACANCY_POSTED: "发布岗位",
+    E.VACANCY_CHANGED: "修改岗位", E.VACANCY_CLOSED: "停止招聘",
+    E.WELFARE_POST_CREATED: "设立公益性岗位", E.WELFARE_POST_OFFERED: "推荐公益性岗位",
+    E.WELFARE_POST_DECLINED: "婉拒公益性岗位", E.WELFARE_POST_ASSIGNED: "安排公益性岗位",
+    E.WELFARE_POST_EXITED: "退出公益性岗位", E.WELFARE_ROLL_EXPORTED: "导出补贴发放表",
+    E.FAIR_CREATED: "创建招聘会", E.FAIR_VACANCIES_ADDED: "招聘会岗位", E.FAIR_INVITATIONS_SENT: "发出招聘会邀请",
+    E.FAIR_REGISTERED: "报名招聘会", E.FAIR_DECLINED: "不参加招聘会", E.FAIR_REMINDERS_QUEUED: "招聘会提醒",
+    E.FAIR_CHECKED_IN: "招聘会签到", E.FAIR_INTERVIEW: "招聘会面试", E.FAIR_OFFER: "招聘会拟录用",
+    E.FAIR_HIRE: "招聘会录用",
+    E.TRAINING_REQUESTED: "培训申请", E.TRAINING_COURSE_CREATED: "开设培训班", E.TRAINING_ENROLLED: "报名培训",
+    E.TRAINING_COMPLETED: "完成培训",
+    E.PROBLEM_REPORTED: "反映问题", E.PROBLEM_ACKNOWLEDGED: "问题已响应", E.PROBLEM_ON_SITE: "工作人员到场",
+    E.PROBLEM_RESOLVED: "问题已解决",
+    E.SMS_QUEUED: "短信待发送", E.SMS_QUEUED_BULK: "批量短信待发送", E.SMS_HELD: "短信延后发送",
+    E.SMS_SENT: "短信已发送", E.SMS_DELIVERED: "短信已送达", E.SMS_RETRY: "短信重试", E.SMS_FAILED: "短信发送失败",
+    E.SMS_CANCELLED: "短信已取消", E.SMS_PHONE_INVALID: "手机号无效", E.SMS_RECEIVED: "收到短信",
+    E.SMS_ANSWERED: "已回复", E.SMS_READ: "短信已阅", E.SMS_OPT_OUT: "退订短信", E.SMS_OPT_IN: "恢复接收短信",
+    E.WORKER_SIGNED_IN: "短信验证码登录", E.API_TOKEN_CREATED: "创建接口令牌",
+}
+
+ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
+OFFER_STATUS_LABELS = {
+    OfferStatus.RESERVE: "替补", OfferStatus.PROPOSED: "待批准", OfferStatus.SENT: "等答复",
+    OfferStatus.ACCEPTED: "已接受", OfferStatus.WAITLISTED: "候补", OfferStatus.DECLINED: "谢绝",
+    OfferStatus.EXPIRED: "过期未答复", OfferStatus.SKIPPED: "未发出", OfferStatus.HIRED: "已录用",
+    OfferStatus.NOT_HIRED: "未录用", OfferStatus.WITHDRAWN: "已撤回（另已录用）",
+}
+OFFER_CHANNEL_LABELS = {OfferChannel.SMS: "短信", OfferChannel.VISIT: "上门"}
+MESSAGE_STATUS_LABELS = {
+    MessageStatus.QUEUED: "待发送", MessageStatus.HELD: "延后发送", MessageStatus.DISPATCHED: "已排队",
+    MessageStatus.SENDING: "发送中", MessageStatus.SENT: "已发送", MessageStatus.DELIVERED: "已送达",
+    MessageStatus.FAILED: "发送失败", MessageStatus.CANCELLED: "已取消",
+}
+EMPLOYER_KIND_LABELS = employer.EMPLOYER_KIND_LABELS
+VACANCY_KIND_LABELS = {**employer.VACANCY_KIND_LABELS, VacancyKind.WELFARE: "公益性岗位"}
+APPROVAL_LABELS = {EmployerApproval.PENDING: "待审核", EmployerApproval.APPROVED: "已通过",
+                   EmployerApproval.REJECTED: "未通过"}
+WELFARE_POST_STATUS_LABELS = {WelfarePostStatus.OPEN: "开放", WelfarePostStatus.CLOSED: "已关闭"}
+EXIT_REASON_LABELS = {ExitReason.TERM_END: "任期届满", ExitReason.NO_LONGER_NEEDED: "家庭不再需要",
+                      ExitReason.ABSENCE: "无故缺岗"}
+OUTCOME_STAGE_LABELS = {OutcomeStage.INTERVIEW: "面试", OutcomeStage.OFFER: "拟录用", OutcomeStage.HIRE: "录用"}
+PROBLEM_STAGE_LABELS = {ProblemStage.REPORTED: "待响应", ProblemStage.ACKNOWLEDGED: "已响应",
+                        ProblemStage.ON_SITE: "已到场", ProblemStage.RESOLVED: "已解决"}
+# The 三个三 deadline of each stage after the report.
+PROBLEM_DEADLINE_LABELS = {ProblemStage.ACKNOWLEDGED: "3分钟内响应", ProblemStage.ON_SITE: "3小时内到场",
+                           ProblemStage.RESOLVED: "3天内解决"}
+PROBLEM_CATEGORY_LABELS = {
+    ProblemCategory.WAGES: "工资待遇", ProblemCategory.JOB: "工作岗位", ProblemCategory.TRAINING: "技能培训",
+    ProblemCategory.LIVING: "生活困难", ProblemCategory.OTHER: "其他",
+}
+
+
+def event_label(kind: str) -> str:
+    """The label of a ledger event kind; the code itself for a kind no longer known."""
+    return EVENT_LABELS.get(kind, kind)
+
+
+LABELS = {
+    EventKind: EVENT_LABELS,
+    RoundStatus: ROUND_STATUS_LABELS,
+    OfferStatus: OFFER_STATUS_LABELS,
+    OfferChannel: OFFER_CHANNEL_LABELS,
+    MessageStatus: MESSAGE_STATUS_LABELS,
+    EmployerKind: EMPLOYER_KIND_LABELS,
+    VacancyKind: VACANCY_KIND_LABELS,
+    EmployerApproval: APPROVAL_LABELS,
+    WelfarePostStatus: WELFARE_POST_STATUS_LABELS,
+    ExitReason: EXIT_REASON_LABELS,
+    OutcomeStage: OUTCOME_STAGE_LABELS,
+    ProblemStage: PROBLEM_STAGE_LABELS,
+    ProblemCategory: PROBLEM_CATEGORY_LABELS,
+}

@@ -1,0 +1,34 @@
+"""What a relocated worker reads on their own page (/w/): plain words, addressed to them."""
+
+from jobmatch.models.fairs import Attendance
+from jobmatch.models.offers import OfferStatus
+from jobmatch.models.problems import ProblemCategory
+from jobmatch.models.training import EnrolmentStatus
+from jobmatch.vocabulary.roster import MOBILITY_LABELS
+
+# The offers a worker sees (offers.WORKER_VISIBLE_STATUSES).
+OFFER_STATUS_LABELS = {
+    OfferStatus.SENT: "等您答复", OfferStatus.ACCEPTED: "您已接受，单位会打电话联系您",
+    OfferStatus.WAITLISTED: "您已报名，在候补名单上，有空位会通知您", OfferStatus.HIRED: "已录用",
+    OfferStatus.DECLINED: "您没有接受", OfferStatus.EXPIRED: "已过答复期限", OfferStatus.NOT_HIRED: "单位这次没有录用",
+    OfferStatus.WITHDRAWN: "您已在其他岗位录用，这份推荐已撤回",
+}
+# A fair on the worker's home page: where they stand, or what to do.
+ATTENDANCE_LABELS = {
+    Attendance.OPEN: "看看，报名 ›", Attendance.INVITED: "看看，报名 ›",
+    Attendance.REGISTERED: "已报名，点开看签到二维码", Attendance.DECLINED: "您说过不参加",
+}
+ENROLMENT_STATUS_LABELS = {EnrolmentStatus.ENROLLED: "已报名", EnrolmentStatus.COMPLETED: "已结业"}
+PROBLEM_CATEGORY_LABELS = {
+    ProblemCategory.WAGES: "工资", ProblemCategory.JOB: "工作", ProblemCategory.TRAINING: "培训",
+    ProblemCategory.LIVING: "生活", ProblemCategory.OTHER: "其他",
+}
+
+__all__ = ["MOBILITY_LABELS"]  # the worker's profile offers the roster's words
+
+LABELS = {
+    OfferStatus: OFFER_STATUS_LABELS,
+    Attendance: ATTENDANCE_LABELS,
+    EnrolmentStatus: ENROLMENT_STATUS_LABELS,
+    ProblemCategory: PROBLEM_CATEGORY_LABELS,
+}
