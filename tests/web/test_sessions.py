@@ -115,3 +115,16 @@ def test_a_workers_session_ends_when_staff_import_a_new_phone_number(app, sessio
 def _write(path, rows):
     with open(path, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
+
+
+def test_an_anonymised_worker_is_signed_out(app, session, client):
+    from jobmatch.services.people.privacy_requests import anonymise_person
+
+    load_small_demo(session)
+    worker = session.scalar(select(User).where(User.username == "worker"))
+    phone, id_number = worker.person.phone, worker.person.id_number
+    session.rollback()
+    _worker_signs_in(client, session, phone)
+    anonymise_person(session, id_number, reason="搬离安置点", actor="user:1")
+    session.commit()
+    assert client.get("/w/").status_code == 302
