@@ -35,7 +35,7 @@ from jobmatch.migrate import upgrade  # noqa: E402
 from jobmatch.models import County, Household, Message, Person, Settlement  # noqa: E402
 from jobmatch.services.sms.messaging import queue_messages_bulk  # noqa: E402
 from jobmatch.tasks import InProcessQueue, dispatch_once, run_dispatcher  # noqa: E402
-from notifications.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio  # noqa: E402
+from tests.support.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio  # noqa: E402
 
 PG_ADMIN_DSN = os.environ.get("JOBMATCH_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")

@@ -1,28 +1,41 @@
-"""Sign-in with Flask-Login, and the role checks every view uses."""
+"""Sign-in with Flask-Login, sessions that end, and the role checks every view uses."""
 
+from datetime import timedelta
 from functools import wraps
 
-from flask import abort
-from flask_login import LoginManager, current_user
-from sqlalchemy.orm import joinedload
+from flask import abort, current_app, session
+from flask_login import LoginManager, current_user, login_user
 
+from jobmatch.clock import utcnow
 from jobmatch.db import get_session
-from jobmatch.models import User
+from jobmatch.services.accounts import sessions
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录。"
+SIGNED_IN_AT = "signed_in_at"  # in the session cookie: when its holder signed in (seconds since the epoch)
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    # The staff's settlements come along: nearly every page scopes by them.
-    user = get_session().get(User, int(user_id), options=[joinedload(User.settlements)])
-    return user if user is not None and user.active else None
+def _load_user(session_token: str):
+    lifetimes = sessions.SessionLifetimes(current_app.config["SESSION_LIFETIME_HOURS"],
+                                          current_app.config["WORKER_SESSION_LIFETIME_HOURS"])
+    return sessions.signed_in_user(get_session(), session_token, session.get(SIGNED_IN_AT), lifetimes)
+
+
+def sign_in(user) -> None:
+    """Start a session for ``user``. A worker's outlives the browser (a basic phone closes it often);
+    everyone else's ends with it, and each ends at its lifetime or at sign-out anyway."""
+    login_user(user)
+    session[SIGNED_IN_AT] = utcnow().timestamp()
+    session.permanent = user.role == "worker"
 
 
 def init_app(app) -> None:
     login_manager.init_app(app)
+    # The cookie's own signed expiry (Flask checks it before we do) must never cut a session short.
+    app.permanent_session_lifetime = timedelta(hours=max(app.config["SESSION_LIFETIME_HOURS"],
+                                                         app.config["WORKER_SESSION_LIFETIME_HOURS"]))
 
 
 def roles_required(*roles):

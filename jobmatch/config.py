@@ -65,6 +65,10 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         # /metrics answers loopback callers not behind the proxy, or this bearer token.
         "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        # A signed-in session ends after this many hours (workers': WORKER_SESSION_LIFETIME_HOURS), at
+        # sign-out on every device, and at a new password or (workers) a new phone number.
+        "SESSION_LIFETIME_HOURS": _float(env, "SESSION_LIFETIME_HOURS", 12.0),
+        "WORKER_SESSION_LIFETIME_HOURS": _float(env, "WORKER_SESSION_LIFETIME_HOURS", 30 * 24.0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "zh",

@@ -26,7 +26,7 @@ from jobmatch.services.fairs.report import fair_report
 from jobmatch.services.households.followups import JobLoss, record_follow_up
 from jobmatch.services.offers.rounds import approve_round, propose_round
 from jobmatch.tasks import InProcessQueue, dispatch_once
-from notifications.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
+from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 from tests.conftest import make_test_app
 from tests.sms.test_sms_support import fake_twilio, fixed_clock, shanghai, twilio_config  # noqa: F401
 

@@ -1,6 +1,6 @@
 """User accounts and their roles."""
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,6 +28,9 @@ class User(Base):
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A session remembers the generation it was signed in under; bumping it ends them all
+    # (jobmatch.services.accounts.sessions).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     settlements = relationship("Settlement", secondary=staff_settlements)
     county = relationship("County")
@@ -35,7 +38,9 @@ class User(Base):
     person = relationship("Person")
 
     def set_password(self, password: str) -> None:
+        """Set a new password; every session signed in before it ends."""
         self.password_hash = generate_password_hash(password)
+        self.session_generation = (self.session_generation or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -54,4 +59,5 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # What the session cookie holds: a cookie of an older generation no longer signs anyone in.
+        return f"{self.id}:{self.session_generation or 0}"

@@ -1,12 +1,14 @@
 """Sign-in and sign-out with a username and password."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import select
 
+from jobmatch.auth import sign_in
 from jobmatch.db import get_session
 from jobmatch.models import User
 from jobmatch.security import limiter
+from jobmatch.services.accounts import sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -28,7 +30,7 @@ def login():
         username = request.form.get("username", "").strip()
         user = get_session().scalar(select(User).where(User.username == username))
         if user is not None and user.active and user.check_password(request.form.get("password", "")):
-            login_user(user)
+            sign_in(user)
             return redirect(url_for("auth.index"))
         flash("用户名或密码不对。")
     return render_template("login.html")
@@ -36,6 +38,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Sign out on every device: a copy of this session cookie opens nothing afterwards."""
+    if current_user.is_authenticated:
+        db = get_session()
+        sessions.end_sessions(db, [current_user.id])
+        db.commit()
     logout_user()
     return redirect(url_for("auth.login"))
 

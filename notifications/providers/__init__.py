@@ -20,9 +20,7 @@ __all__ = [
 ]
 
 PROVIDER_NAMES = ("console", "twilio")
-# The names jobmatch.config uses. TWILIO_FROM_NUMBER is accepted for TWILIO_FROM.
-TWILIO_REQUIRED_SETTINGS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM")
-_SETTING_ALIASES = {"TWILIO_FROM": "TWILIO_FROM_NUMBER"}
+TWILIO_REQUIRED_SETTINGS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM")  # as jobmatch.config names them
 
 
 def make_provider(name: str, settings: Mapping[str, Any]) -> SmsProvider:
@@ -38,25 +36,18 @@ def make_provider(name: str, settings: Mapping[str, Any]) -> SmsProvider:
 
 
 def _make_twilio(settings: Mapping[str, Any]) -> SmsProvider:
-    missing = [key for key in TWILIO_REQUIRED_SETTINGS if not _present(_setting(settings, key))]
+    missing = [key for key in TWILIO_REQUIRED_SETTINGS if not _present(settings.get(key))]
     if missing:
         raise ProviderConfigError(f"SMS provider 'twilio' needs setting {', '.join(missing)}")
     from notifications.providers.twilio_provider import DEFAULT_TIMEOUT_SECONDS, TwilioProvider
 
     return TwilioProvider(
-        account_sid=str(_setting(settings, "TWILIO_ACCOUNT_SID")).strip(),
-        auth_token=str(_setting(settings, "TWILIO_AUTH_TOKEN")).strip(),
-        from_number=str(_setting(settings, "TWILIO_FROM")).strip(),
+        account_sid=str(settings["TWILIO_ACCOUNT_SID"]).strip(),
+        auth_token=str(settings["TWILIO_AUTH_TOKEN"]).strip(),
+        from_number=str(settings["TWILIO_FROM"]).strip(),
         api_base=(str(settings.get("TWILIO_API_BASE") or "").strip() or None),
         timeout=_timeout(settings.get("TWILIO_TIMEOUT"), DEFAULT_TIMEOUT_SECONDS),
     )
-
-
-def _setting(settings: Mapping[str, Any], key: str) -> Any:
-    value = settings.get(key)
-    if not _present(value) and key in _SETTING_ALIASES:
-        value = settings.get(_SETTING_ALIASES[key])
-    return value
 
 
 def _present(value: Any) -> bool:

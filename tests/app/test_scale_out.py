@@ -83,6 +83,7 @@ def _wait_for(condition, timeout, what):
         time.sleep(0.1)
 
 
+@pytest.mark.slow
 def test_two_web_servers_and_two_workers_behave_as_one(pg_url, redis_url, queue_name, fake_twilio, clock_offset,
                                                        tmp_path):
     engine = make_engine(pg_url)

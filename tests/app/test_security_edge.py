@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from jobmatch.models import Employer, InboundMessage
-from notifications.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
+from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 from tests.conftest import make_test_app
 from tests.factories import make_person
 from tests.web.helpers import load_small_demo, login

@@ -2,7 +2,7 @@
 
 import pytest
 
-from notifications.fake_twilio import FakeTwilio
+from tests.support.fake_twilio import FakeTwilio
 
 
 @pytest.fixture(autouse=True)

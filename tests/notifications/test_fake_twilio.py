@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from twilio.request_validator import RequestValidator
 
-from notifications.fake_twilio import FakeTwilio, sign_twilio_request
+from tests.support.fake_twilio import FakeTwilio, sign_twilio_request
 from notifications.providers.twilio_provider import TwilioProvider
 
 PHONE = "+8613912343910"

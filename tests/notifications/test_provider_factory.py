@@ -61,12 +61,6 @@ def test_unknown_provider_lists_the_choices():
         make_provider("aliyun", {})
 
 
-def test_from_number_may_also_be_called_twilio_from_number():
-    settings = twilio_settings()
-    settings["TWILIO_FROM_NUMBER"] = settings.pop("TWILIO_FROM")
-    assert make_provider("twilio", settings).from_number == "+15005550006"
-
-
 def test_settings_shaped_like_the_app_config_work():
     settings = {"SMS_PROVIDER": "twilio", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t",
                 "TWILIO_FROM": "+15005550006", "TWILIO_API_BASE": None}

@@ -74,6 +74,7 @@ def _fire(requests_to_send):
         return list(pool.map(lambda call: call(), requests_to_send))
 
 
+@pytest.mark.slow
 def test_gunicorn_workers_never_exceed_openings_or_send_twice(pg_url, gunicorn_url):
     engine = make_engine(pg_url)
     with Session(engine, expire_on_commit=False) as session:

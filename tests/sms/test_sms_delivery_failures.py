@@ -120,6 +120,7 @@ def _assert_each_sent_once(app, fake, count):
     assert sids == {m.sid for m in fake.messages}
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_send_and_restarted_sends_every_message_exactly_once(pg_url, redis_url, queue_name,
                                                                                  fake_twilio, clock_offset):
     settings = _settings(pg_url, redis_url, queue_name, fake_twilio)
@@ -157,6 +158,7 @@ def test_with_redis_unreachable_the_dispatcher_keeps_messages_queued(pg_url, fak
     app.extensions["jobmatch.engine"].dispose()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server to start a private Redis")
 def test_messages_survive_redis_going_away_during_a_send(pg_url, fake_twilio, tmp_path, clock_offset):
     port = _free_port()

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from notifications.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
+from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 from tests.conftest import make_test_app
 from tests.sms.test_sms_support import fake_twilio, make_person, twilio_config  # noqa: F401  (fixtures)
 

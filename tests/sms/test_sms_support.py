@@ -14,7 +14,7 @@ import pytest
 from jobmatch.clock import FixedClock, use_clock
 from jobmatch.models import County, Household, Person, Settlement
 from notifications.clock import SystemClock
-from notifications.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio
+from tests.support.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio
 from tests.conftest import make_test_app
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

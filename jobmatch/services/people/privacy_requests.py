@@ -18,6 +18,7 @@ from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import InboundMessage, LedgerEvent, Message, Person
 from jobmatch.models.messages import WAITING_STATUSES, MessageStatus
+from jobmatch.services.accounts.sessions import end_worker_sessions
 
 ANONYMISED_NAME = "已注销"
 PLACEHOLDER_PREFIX = "ANON"  # a real ID number is 17 digits and a check digit: no collision
@@ -133,6 +134,7 @@ def _clear_person(session: Session, person: Person) -> None:
     person.notes = ""
     person.sms_opt_out = True  # nothing may be sent to a person who left
     session.flush()
+    end_worker_sessions(session, [person.id])
 
 
 def _clear_messages(session: Session, person_id: int) -> int:

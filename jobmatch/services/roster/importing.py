@@ -20,6 +20,7 @@ from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import read_roster_table
 from jobmatch.roster.records import PersonRecord, households_of
 from jobmatch.roster.validation import validate_roster
+from jobmatch.services.accounts.sessions import end_worker_sessions
 from jobmatch.services.households.status import refresh_households
 
 # Person columns that come straight from the roster, compared on re-import.
@@ -239,6 +240,8 @@ def _update_person(session, person: dict, record: PersonRecord, household_id: in
                                       household_id=household_id, person_id=person["id"],
                                       subject=f"person:{person['id']}"))
     session.execute(update(Person), [{"id": person["id"], **values}])
+    if "phone" in changes:
+        end_worker_sessions(session, [person["id"]])
     if changes:
         events.append(ledger.NewEvent("profile_changed", actor, changes, household_id=household_id,
                                       person_id=person["id"], subject=f"person:{person['id']}"))

@@ -1,10 +1,10 @@
 """Employer portal (/e/): sign-up, company profile, vacancies of the employer's own."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 
-from jobmatch.auth import roles_required
+from jobmatch.auth import roles_required, sign_in
 from jobmatch.db import get_session
 from jobmatch.models import County, Vacancy
 from jobmatch.views.employer import bp
@@ -38,7 +38,7 @@ def signup():
                 errors = exc.errors
             else:
                 db.commit()
-                login_user(user)
+                sign_in(user)
                 flash("注册成功。社区就业专干审核通过后，您就可以发布岗位。")
                 return redirect(url_for("employer.home"))
     return render_template("employer/signup.html", county_options={c.id: c.name for c in counties},

@@ -1,9 +1,9 @@
 """Worker pages (/w/): sign in with an SMS code, home, own profile. Plain forms, no JavaScript."""
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
-from jobmatch.auth import login_manager, roles_required
+from jobmatch.auth import login_manager, roles_required, sign_in
 from jobmatch.db import get_session
 from jobmatch.security import limiter
 from jobmatch.models.problems import ProblemCategory
@@ -69,7 +69,7 @@ def enter_code():
             return render_template("worker/code.html", masked_phone=mask_phone(phone)), 400
         db.commit()
         session.pop(PHONE_KEY, None)
-        login_user(user)
+        sign_in(user)
         target = session.pop(NEXT_KEY, "")
         return redirect(target if target.startswith("/w/") and not target.startswith("//") else url_for("worker.home"))
     return render_template("worker/code.html", masked_phone=mask_phone(phone))

@@ -1,0 +1,1 @@
+"""Test support code: fakes of the services jobmatch talks to, served on loopback."""
