@@ -57,8 +57,8 @@ def test_bad_timeout_is_refused(timeout):
 
 
 def test_unknown_provider_lists_the_choices():
-    with pytest.raises(ProviderConfigError, match="console, twilio"):
-        make_provider("aliyun", {})
+    with pytest.raises(ProviderConfigError, match="console, twilio, aliyun, tencent"):
+        make_provider("wechat", {})
 
 
 def test_from_number_may_also_be_called_twilio_from_number():
