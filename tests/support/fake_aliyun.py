@@ -37,6 +37,13 @@ class AliyunMessage:
     biz_id: str
     sent_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
+    @property
+    def sid(self) -> str:
+        """The id jobmatch records for this message (its OutId and the number)."""
+        from notifications.providers.aliyun_provider import provider_id
+
+        return provider_id(self.out_id, self.to)
+
 
 class FakeAliyun(LoopbackFake):
     def __init__(self, template_codes: set[str] | None = None, secrets: dict[str, str] | None = None):

@@ -70,8 +70,7 @@ class FakeTencent(LoopbackFake):
         with self.lock:
             self.pending_replies.append({"ExtendCode": "", "CountryCode": "86", "PhoneNumber": e164,
                                          "SubscriberNumber": e164[3:], "SignName": "安置点就业服务",
-                                         "ReplyContent": text, "ReplyTime": datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
-                                         "ReplyUnixTime": int(time.time())})
+                                         "ReplyContent": text, "ReplyTime": datetime.now().strftime("%Y-%m-%d %H:%M:%S")})
 
     # -- the wire ---------------------------------------------------------------------------
     def http_error_body(self, status: int) -> dict[str, Any]:
