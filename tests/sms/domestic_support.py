@@ -36,7 +36,7 @@ class Domestic:
 
 
 def provider_config(domestic: Domestic) -> dict:
-    common = {"SMS_PROVIDER": domestic.name, "SMS_CALLBACK_TOKEN": CALLBACK_TOKEN, "TWILIO_TIMEOUT": 2.0,
+    common = {"SMS_PROVIDER": domestic.name, "SMS_CALLBACK_TOKEN": CALLBACK_TOKEN, "TWILIO_TIMEOUT": 4.0,
               "SMS_RETRY_BASE_SECONDS": 0.0, "SMS_RETRY_MAX_SECONDS": 0.0}
     return dict(common, **credentials(domestic.name, domestic.fake.url))
 

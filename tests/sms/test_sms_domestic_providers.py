@@ -183,7 +183,7 @@ def test_a_reply_of_1_by_callback_accepts_the_offer_once(app, domestic):
 
 def test_a_timeout_is_resolved_by_the_receipt_look_up_without_a_second_send(app, domestic, clock):
     _queue_offers(app, 1)
-    domestic.fake.delay_next(1, 3.0)  # taken, then answered after the 2 s timeout
+    domestic.fake.delay_next(1, 5.0)  # taken, then answered after the 4 s timeout
     _dispatch(app)
     [message] = _messages(app)
     assert message.status == "queued" and message.in_doubt
@@ -283,7 +283,7 @@ def test_a_refused_send_goes_out_through_the_fallback_never_both(database_url, c
         assert aliyun.fake.messages == [] and len(tencent.fake.messages) == 3
         # A timeout Aliyun's records show unsent: the look-up proves it, the resend goes to Tencent.
         _queue_offers(app, 1)
-        _stall_next(aliyun.fake, 3.0)
+        _stall_next(aliyun.fake, 5.0)
         _dispatch(app)
         last = _messages(app)[-1]
         assert last.status == "queued" and last.in_doubt

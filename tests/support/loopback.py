@@ -98,6 +98,7 @@ class LoopbackFake:
 def _handler_for(fake: LoopbackFake) -> type:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # one answer, one segment: no delayed-ACK stalls
 
         def do_POST(self) -> None:
             self._serve()
