@@ -1,10 +1,13 @@
-"""SMS outbox benchmark: a 10,000-message fair invitation on PostgreSQL, sent to a fake Twilio.
+"""SMS outbox benchmark: a 10,000-message fair invitation on PostgreSQL, sent to a fake provider.
 
 Prints the time the approving request takes (it only writes 10,000 outbox rows, in one
 transaction) and the delivery rate with 1 and 4 `jobmatch worker` processes on RQ,
-beside a baseline that sends synchronously inside the request.
+beside a baseline that sends synchronously inside the request, one message per request
+to the provider. With ``--provider aliyun`` or ``tencent`` the workers use the
+provider's batch API (SendBatchSms, SendSms to up to 200 numbers) through the official
+SDK, against the fake servers of tests/support that check every request's signature.
 
-    .venv/bin/python bench/sms.py [--messages 10000] [--workers 1 4]
+    .venv/bin/python bench/sms.py [--provider twilio|aliyun|tencent] [--messages 10000] [--workers 1 4]
 
 Needs PostgreSQL (JOBMATCH_TEST_PG, an admin DSN) and Redis (BENCH_REDIS_URL, default
 redis://127.0.0.1:6379/14; jobs go to a queue of their own). The clock of this process
@@ -34,7 +37,7 @@ from jobmatch.clock import use_clock  # noqa: E402
 from jobmatch.migrate import upgrade  # noqa: E402
 from jobmatch.models import County, Household, Message, Person, Settlement  # noqa: E402
 from jobmatch.services.sms.messaging import queue_messages_bulk  # noqa: E402
-from jobmatch.tasks import InProcessQueue, dispatch_once, run_dispatcher  # noqa: E402
+from jobmatch.tasks import InProcessQueue, dispatch_once, run_dispatcher, sms_provider  # noqa: E402
 from tests.support.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio  # noqa: E402
 
 PG_ADMIN_DSN = os.environ.get("JOBMATCH_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
@@ -83,11 +86,26 @@ def database_url(name: str) -> str:
             f"{params.get('port', '5432')}/{name}")
 
 
-def settings(fake: FakeTwilio, queue: str) -> dict:
-    return {"SMS_PROVIDER": "twilio", "TWILIO_ACCOUNT_SID": DEFAULT_ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": DEFAULT_AUTH_TOKEN, "TWILIO_FROM": "+15005550006", "TWILIO_API_BASE": fake.url,
-            "REDIS_URL": REDIS_URL, "SMS_QUEUE": queue, "SMS_DISPATCH_INTERVAL": 0.1,
-            "PUBLIC_BASE_URL": "https://jobs.example.cn", "LOG_LEVEL": "WARNING"}
+def settings(provider: str, fake, queue: str) -> dict:
+    common = {"SMS_PROVIDER": provider, "REDIS_URL": REDIS_URL, "SMS_QUEUE": queue, "SMS_DISPATCH_INTERVAL": 0.1,
+              "PUBLIC_BASE_URL": "https://jobs.example.cn", "LOG_LEVEL": "WARNING"}
+    if provider == "twilio":
+        return dict(common, TWILIO_ACCOUNT_SID=DEFAULT_ACCOUNT_SID, TWILIO_AUTH_TOKEN=DEFAULT_AUTH_TOKEN,
+                    TWILIO_FROM="+15005550006", TWILIO_API_BASE=fake.url)
+    from tests.sms.domestic_support import credentials
+
+    # A job of 200 messages: one Tencent request, two Aliyun batches.
+    return dict(common, SMS_BATCH_SIZE=200, **credentials(provider, fake.url))
+
+
+def make_fake(provider: str):
+    if provider == "twilio":
+        return FakeTwilio()
+    from tests.sms.domestic_support import start
+
+    domestic = start(provider)
+    domestic.fake.stop()  # started again by the caller's ``with``
+    return domestic.fake
 
 
 def make_invitees(app, count: int, run: int) -> list[int]:
@@ -115,8 +133,13 @@ def approve_invitation(app, person_ids: list[int], send_now: bool) -> float:
             rows = [{"person_id": pid, "kind": "fair_invitation", "data": INVITATION,
                      "subject": "fair_invitation:1", "expects_reply": True} for pid in person_ids]
             queue_messages_bulk(session, rows, actor="user:1")
-        if send_now:  # the baseline: the request itself sends every message
-            dispatch_once(app, InProcessQueue(app))
+        if send_now:  # the baseline: the request itself sends every message, one by one
+            provider = sms_provider(app)
+            batch, provider.max_batch = provider.max_batch, 1
+            try:
+                dispatch_once(app, InProcessQueue(app))
+            finally:
+                provider.max_batch = batch
     return time.perf_counter() - started
 
 
@@ -138,7 +161,7 @@ def wait_for_workers(app, count: int) -> None:
     connection.close()
 
 
-def run_with_workers(app, env: dict, workers: int, person_ids: list[int], fake: FakeTwilio) -> tuple[float, float]:
+def run_with_workers(app, env: dict, workers: int, person_ids: list[int], fake) -> tuple[float, float]:
     """(request seconds, messages per second) with ``workers`` RQ worker processes."""
     processes = [subprocess.Popen(WORKER_COMMAND, env=env, cwd=REPO) for _ in range(workers)]
     wait_for_workers(app, workers)
@@ -162,6 +185,7 @@ def run_with_workers(app, env: dict, workers: int, person_ids: list[int], fake: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--provider", choices=["twilio", "aliyun", "tencent"], default="twilio")
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
     args = parser.parse_args()
@@ -171,15 +195,16 @@ def main() -> None:
     url = database_url(name)
     upgrade(url)
     try:
-        with FakeTwilio() as fake:
-            config = settings(fake, queue)
+        with make_fake(args.provider) as fake:
+            config = settings(args.provider, fake, queue)
             app = create_app(dict(config, DATABASE_URL=url, SECRET_KEY="bench", SMS_INPROCESS_DISPATCHER=False))
             env = dict(os.environ, **{k: str(v) for k, v in config.items()}, DATABASE_URL=url, SECRET_KEY="bench",
                        BENCH_CLOCK_OFFSET=str(offset.total_seconds()))
-            print(f"{args.messages} fair invitations, PostgreSQL, fake Twilio at {fake.url}")
+            print(f"{args.messages} fair invitations, PostgreSQL, fake {args.provider} at {fake.url}")
             baseline_seconds = approve_invitation(app, make_invitees(app, args.messages, 0), send_now=True)
             baseline_rate = args.messages / baseline_seconds
-            print(f"baseline, sent inside the request: request {baseline_seconds:.2f} s, {baseline_rate:.0f} messages/s")
+            print(f"baseline, sent one by one inside the request: request {baseline_seconds:.2f} s, "
+                  f"{baseline_rate:.0f} messages/s")
             for run, workers in enumerate(args.workers, start=1):
                 people = make_invitees(app, args.messages, run)
                 request_seconds, rate = run_with_workers(app, env, workers, people, fake)

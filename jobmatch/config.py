@@ -56,6 +56,26 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         # Without REDIS_URL the web process sends in a background thread (off for tests).
         "SMS_INPROCESS_DISPATCHER": env.get("SMS_INPROCESS_DISPATCHER", "1").lower() in ("1", "true", "yes"),
         "TWILIO_TIMEOUT": _float(env, "TWILIO_TIMEOUT", 10.0),
+        # Seconds per request to any SMS provider (TWILIO_TIMEOUT when unset).
+        "SMS_PROVIDER_TIMEOUT": _float(env, "SMS_PROVIDER_TIMEOUT", None),
+        # Aliyun / Tencent Cloud SMS (notifications/providers/): credentials, endpoints
+        # (tests point them at fakes on loopback), the template table, a second provider
+        # for failover, the secret in the callback URLs and the networks callbacks may
+        # come from, and whether replies and receipts come by callback or are pulled.
+        "SMS_FALLBACK_PROVIDER": env.get("SMS_FALLBACK_PROVIDER", ""),
+        "ALIYUN_ACCESS_KEY_ID": env.get("ALIYUN_ACCESS_KEY_ID", ""),
+        "ALIYUN_ACCESS_KEY_SECRET": env.get("ALIYUN_ACCESS_KEY_SECRET", ""),
+        "ALIYUN_SMS_ENDPOINT": env.get("ALIYUN_SMS_ENDPOINT", ""),
+        "TENCENT_SECRET_ID": env.get("TENCENT_SECRET_ID", ""),
+        "TENCENT_SECRET_KEY": env.get("TENCENT_SECRET_KEY", ""),
+        "TENCENT_SMS_APP_ID": env.get("TENCENT_SMS_APP_ID", ""),
+        "TENCENT_SMS_ENDPOINT": env.get("TENCENT_SMS_ENDPOINT", ""),
+        "TENCENT_SMS_REGION": env.get("TENCENT_SMS_REGION", "ap-guangzhou"),
+        "SMS_TEMPLATE_CODES_FILE": env.get("SMS_TEMPLATE_CODES_FILE", ""),
+        "SMS_CALLBACK_TOKEN": env.get("SMS_CALLBACK_TOKEN", ""),
+        "SMS_CALLBACK_NETWORKS": env.get("SMS_CALLBACK_NETWORKS", ""),
+        "SMS_INBOUND_MODE": (env.get("SMS_INBOUND_MODE") or "callback").strip().lower(),
+        "SMS_PULL_INTERVAL": _float(env, "SMS_PULL_INTERVAL", 30.0),
         "OFFER_EXPIRY_HOURS": _int(env, "OFFER_EXPIRY_HOURS", 48),
         "MATCH_MIN_SCORE": _float(env, "MATCH_MIN_SCORE", 0.3),
         "MATCH_MODEL_PATH": env.get("MATCH_MODEL_PATH") or str(instance_path / "match-model.pkl"),

@@ -10,6 +10,7 @@ that wakes when a transaction that queued messages commits. So ``make run`` need
 
 import logging
 import threading
+import time
 from typing import Protocol
 
 from flask import Flask
@@ -155,17 +156,32 @@ def run_dispatcher(app: Flask, stop: threading.Event, wake: threading.Event | No
     """Dispatch every SMS_DISPATCH_INTERVAL seconds (or when woken) until ``stop`` is set."""
     interval = app.config["SMS_DISPATCH_INTERVAL"]
     queue = make_queue(app)
+    next_pull = 0.0
     while not stop.is_set():
         try:
             dispatch_once(app, queue)
         except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the loop
             # Not log.exception: a database error quotes its parameters (phones, bodies).
             log.error("SMS dispatch pass failed (%s); trying again in %.0f s", type(exc).__name__, interval)
+        if app.config.get("SMS_INBOUND_MODE") == "pull" and time.monotonic() >= next_pull:
+            next_pull = time.monotonic() + app.config.get("SMS_PULL_INTERVAL", 30.0)
+            pull_once(app)
         if wake is None:
             stop.wait(interval)
         else:
             wake.wait(interval)
             wake.clear()
+
+
+def pull_once(app: Flask) -> int:
+    """Pull replies and receipts from the provider (SMS_INBOUND_MODE=pull); errors are logged, not raised."""
+    from jobmatch.services.sms.pull import pull_inbound
+
+    try:
+        return pull_inbound(app.extensions["jobmatch.sessionmaker"], sms_provider(app))
+    except Exception as exc:  # noqa: BLE001 - the provider or the database may be away for a while
+        log.error("SMS pull failed (%s); trying again later", type(exc).__name__)
+        return 0
 
 
 # -- the web process's background sender (no Redis) ------------------------------------------

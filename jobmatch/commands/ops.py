@@ -120,8 +120,8 @@ def check_redis(config, production: bool) -> Finding:
     return _ok("redis", "reachable")
 
 
-def check_sms(config, production: bool) -> Finding:
-    """The SMS provider is known and has its credentials."""
+def check_sms(config, production: bool, engine=None) -> Finding:
+    """The SMS provider is known and has its credentials, and no message kind is stopped."""
     from notifications.providers import ProviderConfigError, make_provider
 
     name = config.get("SMS_PROVIDER", "")
@@ -131,8 +131,33 @@ def check_sms(config, production: bool) -> Finding:
         return _fail("sms", str(exc), "set the missing settings in /etc/jobmatch/jobmatch.env")
     if production and name == "console":
         return _fail("sms", "SMS_PROVIDER=console only prints messages, nobody receives them",
-                     "set SMS_PROVIDER=twilio with TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM")
+                     "set SMS_PROVIDER=aliyun or tencent (or twilio) with its credentials (README: choosing a provider)")
+    domestic = {name, config.get("SMS_FALLBACK_PROVIDER") or ""} & {"aliyun", "tencent"}
+    if domestic and config.get("SMS_INBOUND_MODE") != "pull" and not config.get("SMS_CALLBACK_TOKEN"):
+        return _fail("sms", f"{'/'.join(sorted(domestic))} callbacks need SMS_CALLBACK_TOKEN, so replies and "
+                     "receipts would be lost", "set SMS_CALLBACK_TOKEN to a long random string and register the "
+                     "callback URLs (README), or set SMS_INBOUND_MODE=pull")
+    stops = _stopped_kinds(engine)
+    if stops:
+        listed = ", ".join(f"{stop.kind} ({stop.provider} {stop.code})" for stop in stops)
+        return _fail("sms", f"message kinds stopped because the provider refused their template or signature: "
+                     f"{listed}", "fix the template or signature at the provider (or SMS_TEMPLATE_CODES_FILE), "
+                     "then `jobmatch sms resume KIND`")
     return _ok("sms", f"provider {name} configured")
+
+
+def _stopped_kinds(engine) -> list:
+    from sqlalchemy.orm import Session
+
+    from jobmatch.services.sms.kind_stops import kind_stops
+
+    if engine is None:
+        return []
+    try:
+        with Session(engine) as session:
+            return kind_stops(session)
+    except Exception:  # noqa: BLE001 - the database and migrations checks say why
+        return []
 
 
 def check_clock(engine) -> Finding:
@@ -203,7 +228,7 @@ def run_checks(config, engine, production: bool = True) -> list[Finding]:
         lambda: check_database(config, engine, production),
         lambda: check_migrations(engine),
         lambda: check_redis(config, production),
-        lambda: check_sms(config, production),
+        lambda: check_sms(config, production, engine),
         lambda: check_clock(engine),
         check_time_zone,
         lambda: check_logging(config),

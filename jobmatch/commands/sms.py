@@ -122,4 +122,46 @@ def sms_phones():
     sys.exit(1 if bad else 0)
 
 
+@sms.command("pull")
+@with_appcontext
+def sms_pull():
+    """Pull replies and receipts from the provider once (for SMS_INBOUND_MODE=pull)."""
+    from jobmatch.services.sms.pull import pull_inbound
+    from jobmatch.tasks import sms_provider
+
+    app = current_app._get_current_object()
+    new = pull_inbound(app.extensions["jobmatch.sessionmaker"], sms_provider(app))
+    click.echo(f"pulled {new} new replies and receipts")
+
+
+@sms.command("stops")
+@with_appcontext
+def sms_stops():
+    """Message kinds stopped by a template or signature problem at the provider."""
+    from jobmatch.services.sms.kind_stops import kind_stops
+
+    stops = kind_stops(get_session())
+    for stop in stops:
+        click.echo(f"{stop.kind}: stopped {stop.stopped_at:%Y-%m-%d %H:%M} by {stop.provider} {stop.code} ({stop.reason})")
+    sys.exit(1 if stops else 0)
+
+
+@sms.command("resume")
+@click.argument("kind")
+@with_appcontext
+def sms_resume(kind):
+    """Let a stopped kind go again, once its template is approved at the provider."""
+    from jobmatch.services.errors import UserError
+    from jobmatch.services.sms.kind_stops import resume_kind
+
+    session = get_session()
+    try:
+        released = resume_kind(session, kind, actor="cli:sms resume")
+    except UserError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    session.commit()
+    click.echo(f"{kind}: resumed, {released} waiting messages due now")
+
+
 COMMANDS = [worker, dispatch, sms]

@@ -7,7 +7,7 @@ from jobmatch.models.fairs import Fair, FairAttendee, FairOutcome, fair_vacancie
 from jobmatch.models.followups import FollowUp
 from jobmatch.models.geography import County, Settlement
 from jobmatch.models.ledger import LedgerEvent
-from jobmatch.models.messages import InboundMessage, Message
+from jobmatch.models.messages import InboundMessage, Message, SmsKindStop
 from jobmatch.models.offers import MatchRound, Offer, match_round_vacancies
 from jobmatch.models.people import Household, Person
 from jobmatch.models.problems import Problem
@@ -20,7 +20,7 @@ from jobmatch.models.welfare import WelfareAppointment, WelfarePost
 __all__ = [
     "County", "Settlement", "Household", "Person", "EmploymentSpell", "Employer", "Vacancy",
     "User", "ROLES", "staff_settlements", "WelfarePost", "WelfareAppointment", "Fair",
-    "fair_vacancies", "FollowUp", "LedgerEvent", "Message", "InboundMessage",
+    "fair_vacancies", "FollowUp", "LedgerEvent", "Message", "InboundMessage", "SmsKindStop",
     "FairAttendee", "FairOutcome", "TrainingRequest", "TrainingCourse", "TrainingEnrolment", "Problem", "DoorVisit",
     "MatchRound", "Offer", "match_round_vacancies", "ApiToken", "SignInCode",
 ]

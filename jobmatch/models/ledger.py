@@ -91,6 +91,8 @@ class EventKind(StrEnum):
     SMS_SENT = "sms_sent"
     SMS_DELIVERED = "sms_delivered"
     SMS_RETRY = "sms_retry"
+    SMS_KIND_STOPPED = "sms_kind_stopped"
+    SMS_KIND_RESUMED = "sms_kind_resumed"
     SMS_FAILED = "sms_failed"
     SMS_CANCELLED = "sms_cancelled"
     SMS_PHONE_INVALID = "sms_phone_invalid"

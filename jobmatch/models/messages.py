@@ -8,7 +8,7 @@ it through its statuses. The body lives here and only here: never in the ledger 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobmatch.db import Base
@@ -76,6 +76,20 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The variables that went into the body: template providers send these, not the text.
+    template_variables: Mapped[dict | None] = mapped_column(JSON)
+
+
+class SmsKindStop(Base):
+    """A message kind the provider refused for its template or signature: none of it goes until resumed."""
+
+    __tablename__ = "sms_kind_stops"
+
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(200))
+    stopped_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class InboundMessage(Base):

@@ -1,4 +1,5 @@
-"""Twilio webhooks: replies (POST /sms/inbound) and status callbacks (POST /sms/status).
+"""SMS webhooks: Twilio's replies (POST /sms/inbound) and status callbacks (POST /sms/status),
+and Aliyun's and Tencent Cloud's callbacks (POST /sms/<provider>/<SMS_CALLBACK_TOKEN>/<kind>).
 
 Both answer 403 unless X-Twilio-Signature is Twilio's signature, with TWILIO_AUTH_TOKEN,
 of PUBLIC_BASE_URL + the path and query string (the URL Twilio was given, which is not
@@ -6,12 +7,17 @@ the one this process sees behind a proxy) and the form fields. CSRF does not app
 Twilio holds no session; the signature is the proof.
 """
 
-from flask import Blueprint, Response, abort, current_app, request
+import hmac
+import ipaddress
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from twilio.request_validator import RequestValidator
 
 from jobmatch.db import get_session
 from jobmatch.security import csrf
-from jobmatch.services.sms.inbound import receive_reply, record_status
+from jobmatch.services.sms.inbound import apply_inbound, receive_reply, record_status
+from notifications.callbacks import parse_callback
+from notifications.inbound import CallbackRejected
 from jobmatch.tasks import start_background_sender
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
@@ -59,3 +65,50 @@ def _require_twilio_signature() -> None:
     url = current_app.config["PUBLIC_BASE_URL"] + request.path + (f"?{query}" if query else "")
     if not RequestValidator(token).validate(url, request.form, signature):
         abort(403)
+
+
+# -- Aliyun and Tencent Cloud: unsigned JSON callbacks on a secret URL -----------------------
+
+@bp.post("/<provider>/<token>/<kind>")
+@csrf.exempt
+def provider_callback(provider, token, kind):
+    """Replies and receipts from Aliyun (report, reply) or Tencent Cloud (status, reply).
+
+    They carry no signature, so only the URL with SMS_CALLBACK_TOKEN is accepted (403
+    otherwise, before the body is read), and only from SMS_CALLBACK_NETWORKS when set.
+    """
+    _require_callback_token(token)
+    _require_callback_network()
+    try:
+        events, answer = parse_callback(provider, kind, request.get_data())
+    except LookupError:
+        abort(404)
+    except CallbackRejected as exc:
+        return jsonify(error=str(exc)), 400
+    session = get_session()
+    apply_inbound(session, events)
+    session.commit()
+    return jsonify(answer)
+
+
+def _require_callback_token(token: str) -> None:
+    expected = current_app.config.get("SMS_CALLBACK_TOKEN") or ""
+    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+        abort(403)
+
+
+def _require_callback_network() -> None:
+    networks = callback_networks(current_app.config.get("SMS_CALLBACK_NETWORKS") or "")
+    if not networks:
+        return
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        abort(403)
+    if not any(address in network for network in networks):
+        abort(403)
+
+
+def callback_networks(setting: str) -> list:
+    """SMS_CALLBACK_NETWORKS: comma-separated addresses or CIDR networks; empty allows any source."""
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in setting.split(",") if part.strip()]

@@ -44,6 +44,7 @@ EVENT_LABELS = {
     E.PROBLEM_RESOLVED: "问题已解决",
     E.SMS_QUEUED: "短信待发送", E.SMS_QUEUED_BULK: "批量短信待发送", E.SMS_HELD: "短信延后发送",
     E.SMS_SENT: "短信已发送", E.SMS_DELIVERED: "短信已送达", E.SMS_RETRY: "短信重试", E.SMS_FAILED: "短信发送失败",
+    E.SMS_KIND_STOPPED: "此类短信被停发", E.SMS_KIND_RESUMED: "此类短信恢复发送",
     E.SMS_CANCELLED: "短信已取消", E.SMS_PHONE_INVALID: "手机号无效", E.SMS_RECEIVED: "收到短信",
     E.SMS_ANSWERED: "已回复", E.SMS_READ: "短信已阅", E.SMS_OPT_OUT: "退订短信", E.SMS_OPT_IN: "恢复接收短信",
     E.WORKER_SIGNED_IN: "短信验证码登录", E.API_TOKEN_CREATED: "创建接口令牌",

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from notifications.clock import Clock, SystemClock
 from notifications.phones import mask_phone
-from notifications.providers.base import RecentSends, SendResult, SmsProvider, require_e164
+from notifications.providers.base import RecentSends, SendResult, SmsProvider, TemplateMessage, require_e164
 from notifications.segments import count_segments
 
 
@@ -48,6 +48,7 @@ class ConsoleProvider(SmsProvider):
         *,
         idempotency_key: str,
         status_callback_url: str | None = None,
+        template: TemplateMessage | None = None,
     ) -> SendResult:
         """Record and print the message; a repeated idempotency key returns the first result."""
         require_e164(to_e164)
@@ -66,7 +67,8 @@ class ConsoleProvider(SmsProvider):
         return result
 
     def find_sent(self, idempotency_key: str, *, to_e164: str, body: str, since: datetime,
-                  exclude_ids: frozenset[str] = frozenset()) -> SendResult | None:
+                  exclude_ids: frozenset[str] = frozenset(),
+                  template: TemplateMessage | None = None) -> SendResult | None:
         """The earlier result for ``idempotency_key`` in this process (the console keeps no more)."""
         return self._recent.get(idempotency_key)
 

@@ -27,6 +27,7 @@ from notifications.providers.base import (
     RecentSends,
     SendResult,
     SmsProvider,
+    TemplateMessage,
     TemporaryProviderError,
     require_e164,
 )
@@ -115,6 +116,7 @@ class TwilioProvider(SmsProvider):
         *,
         idempotency_key: str,
         status_callback_url: str | None = None,
+        template: TemplateMessage | None = None,
     ) -> SendResult:
         """Create the message at Twilio; maps every failure to a provider error."""
         require_e164(to_e164)
@@ -145,6 +147,7 @@ class TwilioProvider(SmsProvider):
         body: str,
         since: datetime,
         exclude_ids: frozenset[str] = frozenset(),
+        template: TemplateMessage | None = None,
     ) -> SendResult | None:
         """Look for an earlier send of ``body`` to ``to_e164`` among Twilio's messages since ``since``.
 

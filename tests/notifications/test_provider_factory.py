@@ -57,8 +57,8 @@ def test_bad_timeout_is_refused(timeout):
 
 
 def test_unknown_provider_lists_the_choices():
-    with pytest.raises(ProviderConfigError, match="console, twilio"):
-        make_provider("aliyun", {})
+    with pytest.raises(ProviderConfigError, match="console, twilio, aliyun, tencent"):
+        make_provider("wechat", {})
 
 
 def test_settings_shaped_like_the_app_config_work():

@@ -2,7 +2,9 @@
 
 See jobmatch.services.sms.outbox for the guarantees. ``deliver_batch`` is what a queue job
 runs: one transaction claims the batch, the provider is called outside any
-transaction, and the answers are recorded every RECORD_EVERY sends.
+transaction, and the answers are recorded every RECORD_EVERY sends. A provider with a
+batch API (``max_batch`` > 1) gets the messages not in doubt in one call; a message in
+doubt is always looked up and sent alone.
 """
 
 import logging
@@ -14,13 +16,18 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
 from jobmatch.models.messages import GONE_OUT_STATUSES, MessageStatus
 from jobmatch.services.sms.outbox import Claimed, OutboxSettings, claim_for_sending, record_event
 from notifications.outbox import retry_delay
+from notifications.phones import mask_phone
+from jobmatch.services.sms.kind_stops import stop_kind
+from jobmatch.services.sms.outbox import TEMPLATE_STOPPED
 from notifications.providers import (
-    LookupUnsupported, PermanentProviderError, ProviderError, SendResult, SmsProvider, TemporaryProviderError,
+    BatchItem, LookupUnsupported, PermanentProviderError, ProviderError, SendResult, SmsProvider, TemplateMessage,
+    TemporaryProviderError,
 )
 
 log = logging.getLogger(__name__)
@@ -54,10 +61,10 @@ def deliver_batch(sessions: sessionmaker, provider: SmsProvider, settings: Outbo
         claimed = claim_for_sending(session, settings, message_ids)
     counts: dict[str, int] = {"skipped": len(message_ids) - len(claimed)}
     unrecorded: list[tuple[Claimed, Outcome]] = []
-    for message in claimed:
-        outcome = _attempt(sessions, provider, settings, message)
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        unrecorded.append((message, outcome))
+    for group in _send_groups(claimed, getattr(provider, "max_batch", 1)):
+        for message, outcome in zip(group, _attempt(sessions, provider, settings, group)):
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            unrecorded.append((message, outcome))
         if len(unrecorded) >= RECORD_EVERY:
             _record_all(sessions, settings, unrecorded)
             unrecorded = []
@@ -65,19 +72,78 @@ def deliver_batch(sessions: sessionmaker, provider: SmsProvider, settings: Outbo
     return counts
 
 
-def _attempt(sessions: sessionmaker, provider: SmsProvider, settings: OutboxSettings, message: Claimed) -> Outcome:
-    # Past this point the dispatcher could hand the row out again while we still send.
-    latest_start = message.lease_until - timedelta(seconds=2 * settings.provider_timeout_seconds + 1)
+def _send_groups(claimed: list[Claimed], max_batch: int) -> list[list[Claimed]]:
+    if max_batch <= 1:
+        return [[message] for message in claimed]
+    fresh = [message for message in claimed if not message.in_doubt]
+    return ([[message] for message in claimed if message.in_doubt]
+            + [fresh[start:start + max_batch] for start in range(0, len(fresh), max_batch)])
+
+
+def _attempt(sessions: sessionmaker, provider: SmsProvider, settings: OutboxSettings,
+             group: list[Claimed]) -> list[Outcome]:
+    # Past this point the dispatcher could hand the rows out again while we still send.
+    latest_start = min(m.lease_until for m in group) - timedelta(seconds=2 * settings.provider_timeout_seconds + 1)
     if utcnow() > latest_start:
-        return Outcome(AttemptStatus.UNSENT)
-    return send_or_find(provider, message, settings, _known_ids(sessions, message))
+        return [Outcome(AttemptStatus.UNSENT)] * len(group)
+    if len(group) == 1:
+        return [send_or_find(provider, group[0], settings, _known_ids(sessions, group[0]))]
+    items = [BatchItem(m.to_phone, m.body, m.idempotency_key, template_message(m, settings),
+                       status_callback_url(settings, m.idempotency_key)) for m in group]
+    return [_outcome_of(result) for result in provider.send_batch(items)]
+
+
+def template_message(claimed: Claimed, settings: OutboxSettings) -> TemplateMessage | None:
+    """The message as its template and variables, for providers that send templates."""
+    if claimed.template_variables is None:
+        return None
+    return TemplateMessage(claimed.kind, dict(claimed.template_variables), settings.signature)
+
+
+def _outcome_of(result: SendResult | ProviderError) -> Outcome:
+    if isinstance(result, SendResult):
+        return Outcome(AttemptStatus.SENT, result)
+    if isinstance(result, LookupUnsupported):
+        return Outcome(AttemptStatus.UNKNOWN, error=result)
+    if isinstance(result, TemporaryProviderError):
+        return Outcome(AttemptStatus.RETRY, error=result)
+    return Outcome(AttemptStatus.REJECTED, error=result)
 
 
 def _record_all(sessions: sessionmaker, settings: OutboxSettings, outcomes: list[tuple[Claimed, Outcome]]) -> None:
     if outcomes:
         with sessions.begin() as session:
+            sent = [(message.id, outcome.result) for message, outcome in outcomes if outcome.status == AttemptStatus.SENT]
+            _record_sent_many(session, sent)
             for message, outcome in outcomes:
-                record_outcome(session, settings, message.id, outcome)
+                if outcome.status != AttemptStatus.SENT:
+                    record_outcome(session, settings, message.id, outcome)
+
+
+def _record_sent_many(session: Session, sent: list[tuple[int, SendResult]]) -> None:
+    # A batch send answers for a hundred messages at once: one locking read and one
+    # ledger append for all of them, the same effect as record_sent on each.
+    if not sent:
+        return
+    ledger.lock_chain(session)
+    messages = {m.id: m for m in session.scalars(
+        select(Message).where(Message.id.in_([message_id for message_id, _ in sent]))
+        .order_by(Message.id).with_for_update())}
+    households = dict(session.execute(select(Person.id, Person.household_id).where(
+        Person.id.in_({m.person_id for m in messages.values()}))).all())
+    now, events = utcnow(), []
+    for message_id, result in sent:
+        message = messages[message_id]
+        message.provider_message_id = message.provider_message_id or result.provider_message_id
+        if message.status in (*GONE_OUT_STATUSES, MessageStatus.FAILED):
+            continue  # a status callback got here first
+        message.sent_at = now
+        _finish(message, MessageStatus.SENT, "")
+        events.append(ledger.NewEvent(
+            "sms_sent", "system", {"message_id": message.id, "kind": message.kind, "to": mask_phone(message.to_phone),
+                                   "segments": message.segments, "attempts": message.attempts},
+            households.get(message.person_id), message.person_id, message.subject or f"message:{message.id}"))
+    ledger.append_many(session, events)
 
 
 def status_callback_url(settings: OutboxSettings, idempotency_key: str) -> str | None:
@@ -90,14 +156,16 @@ def status_callback_url(settings: OutboxSettings, idempotency_key: str) -> str |
 def send_or_find(provider: SmsProvider, claimed: Claimed, settings: OutboxSettings,
                  known_ids: frozenset[str] = frozenset()) -> Outcome:
     """Send the message, unless it is in doubt and the provider says it already has it."""
+    template = template_message(claimed, settings)
     try:
         if claimed.in_doubt:
             earlier = provider.find_sent(claimed.idempotency_key, to_e164=claimed.to_phone, body=claimed.body,
-                                         since=claimed.created_at, exclude_ids=known_ids)
+                                         since=claimed.created_at, exclude_ids=known_ids, template=template)
             if earlier is not None:
                 return Outcome(AttemptStatus.SENT, earlier)
         result = provider.send(claimed.to_phone, claimed.body, idempotency_key=claimed.idempotency_key,
-                               status_callback_url=status_callback_url(settings, claimed.idempotency_key))
+                               status_callback_url=status_callback_url(settings, claimed.idempotency_key),
+                               template=template)
     except LookupUnsupported as exc:
         return Outcome(AttemptStatus.UNKNOWN, error=exc)
     except TemporaryProviderError as exc:
@@ -132,6 +200,8 @@ def record_outcome(session: Session, settings: OutboxSettings, message_id: int, 
         record_sent(session, message, person, outcome.result)
     elif outcome.status == AttemptStatus.RETRY:
         _record_retry(session, message, person, settings, outcome.error)
+    elif outcome.status == AttemptStatus.REJECTED and outcome.error.template_problem:
+        _record_template_problem(session, message, person, settings, outcome.error)
     elif outcome.status == AttemptStatus.REJECTED:
         _record_rejection(session, message, person, outcome.error)
     else:
@@ -151,6 +221,9 @@ def record_sent(session: Session, message: Message, person: Person | None, resul
 
 def _record_retry(session: Session, message: Message, person: Person, settings: OutboxSettings,
                   error: TemporaryProviderError) -> None:
+    if error.retry_after_seconds is not None:
+        _record_wait(session, message, person, error)
+        return
     if message.attempts >= settings.max_attempts:
         _finish(message, MessageStatus.FAILED, _short(f"attempts_exhausted: {error.reason}"))
         record_event(session, message, person, "sms_failed", reason="attempts_exhausted",
@@ -162,6 +235,31 @@ def _record_retry(session: Session, message: Message, person: Person, settings: 
     _finish(message, MessageStatus.QUEUED, _short(error.reason))
     record_event(session, message, person, "sms_retry", code=error.code, attempts=message.attempts,
                  until=message.due_at, maybe_sent=error.maybe_sent or None)
+
+
+def _record_wait(session: Session, message: Message, person: Person, error: TemporaryProviderError) -> None:
+    # A limit that lifts at a known time (per-number frequency, the account's day): the
+    # message waits for it, and the try does not count against SMS_MAX_ATTEMPTS.
+    message.attempts = max(0, message.attempts - 1)
+    message.due_at = utcnow() + timedelta(seconds=error.retry_after_seconds)
+    _finish(message, MessageStatus.QUEUED, _short(error.reason))
+    record_event(session, message, person, "sms_retry", code=str(error.code or ""), until=message.due_at,
+                 reason="provider_limit")
+
+
+def _record_template_problem(session: Session, message: Message, person: Person, settings: OutboxSettings,
+                             error: PermanentProviderError) -> None:
+    # Every message of the kind would be refused alike: the kind stops, this one waits with it.
+    stop_kind(session, message.kind, provider=_provider_of(error), code=str(error.code or ""), reason=error.reason)
+    message.attempts = max(0, message.attempts - 1)
+    message.due_at = utcnow() + timedelta(seconds=settings.retry_max_seconds)
+    _finish(message, MessageStatus.HELD, TEMPLATE_STOPPED)
+    record_event(session, message, person, "sms_held", reason=TEMPLATE_STOPPED, code=str(error.code or ""),
+                 until=message.due_at)
+
+
+def _provider_of(error: ProviderError) -> str:
+    return error.reason.split(" ", 1)[0].lower()
 
 
 def _record_rejection(session: Session, message: Message, person: Person, error: PermanentProviderError) -> None:

@@ -7,6 +7,7 @@ else gets help and waits, unread, for staff. A reply repeated by the provider (s
 MessageSid) changes nothing.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,6 +25,7 @@ from jobmatch.services import answers
 from jobmatch.services.sms.messaging import queue_message, set_opt_out, worker_page_url
 from jobmatch.services.sms.outbox import record_event
 from jobmatch.services.sms.delivery import record_sent
+from notifications.inbound import InboundEvent, InboundReply
 from notifications.kinds import MessageKind
 from notifications.phones import InvalidPhone, mask_phone, national_digits, normalise_phone
 from notifications.providers import SendResult
@@ -188,8 +190,23 @@ def mark_read(session: Session, inbound_ids: list[int], *, actor: str, settlemen
 
 # -- status callbacks ----------------------------------------------------------------------
 
+def apply_inbound(session: Session, events: Iterable[InboundEvent]) -> int:
+    """Act on replies and receipts in the one inbound shape (any provider); returns how many were new."""
+    changed = 0
+    for event in events:
+        if isinstance(event, InboundReply):
+            result = receive_reply(session, from_phone=event.from_phone, body=event.body, provider_sid=event.event_id,
+                                   to_phone=event.to_phone)
+            changed += not result.duplicate
+        else:
+            changed += record_status(session, provider_message_id=event.provider_message_id,
+                                     status=event.status.value, error_code=event.error_code,
+                                     idempotency_key=event.idempotency_key, invalid_number=event.invalid_number)
+    return changed
+
+
 def record_status(session: Session, *, provider_message_id: str, status: str, error_code: str = "",
-                  idempotency_key: str = "") -> bool:
+                  idempotency_key: str = "", invalid_number: bool = False) -> bool:
     """Apply a provider status callback to its outbox row; False when no row matches."""
     provider_message_id, status, error_code, idempotency_key = map(
         without_control_chars, (provider_message_id, status, error_code, idempotency_key))
@@ -205,7 +222,7 @@ def record_status(session: Session, *, provider_message_id: str, status: str, er
     elif status in FAILED and message.status in (MessageStatus.SENT, *IN_FLIGHT_STATUSES):
         message.status, message.updated_at = MessageStatus.FAILED, utcnow()
         message.last_error = f"carrier: {status} {error_code}".strip()
-        if error_code in INVALID_NUMBER_ERRORS and person is not None:
+        if (invalid_number or error_code in INVALID_NUMBER_ERRORS) and person is not None:
             person.phone_invalid = True
         record_event(session, message, person, "sms_failed", reason=status, code=error_code)
     return True

@@ -26,7 +26,7 @@ from jobmatch.models.messages import NEVER_SENT_STATUSES, WAITING_STATUSES, Mess
 from notifications.kinds import MessageKind, as_kind
 from notifications.phones import InvalidPhone, mask_phone, normalise_phone
 from notifications.rules import in_quiet_hours, is_push, send_time_for
-from notifications.templates import RenderedMessage, render
+from notifications.templates import RenderedMessage, render, template_fields
 
 # Set on a session whose transaction queued messages; the in-process sender wakes on commit.
 QUEUED_FLAG = "jobmatch.sms_queued"
@@ -121,7 +121,22 @@ def _outbox_values(row: QueuedRow, person: Any, now: datetime, renderer: _Render
         "expects_reply": row.expects_reply, "answer": "", "status": status, "due_at": due_at,
         "in_doubt": False, "attempts": 0, "last_error": reason,
         "idempotency_key": uuid.uuid4().hex, "created_at": now, "updated_at": now,
+        "template_variables": template_variables(row.kind, row.data),
     }
+
+
+def template_variables(kind: str, data: dict[str, Any]) -> dict[str, str]:
+    """The variables that went into the text, in the order the template names them (Tencent's order)."""
+    named = template_fields(kind)
+    order = named + [name for name in data if name not in named]
+    return {name: _variable_text(data[name]) for name in order
+            if name in data and data[name] is not None and str(data[name]).strip()}
+
+
+def _variable_text(value: Any) -> str:
+    # As the text has it (notifications.templates): floats short, no second 【】.
+    text = " ".join((f"{value:g}" if isinstance(value, float) else str(value)).split())
+    return text.replace("【", "（").replace("】", "）")
 
 
 def normalised_phone(raw: str | None) -> tuple[str | None, str]:

@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.models import Message, Person
+from jobmatch.models import Message, Person, SmsKindStop
 from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, WAITING_STATUSES, MessageStatus
 from notifications.kinds import PUSH_KINDS
 from notifications.outbox import Action, Decision, SendingFacts, decide
@@ -54,6 +54,10 @@ from notifications.phones import mask_phone
 from notifications.rules import DUPLICATE_WINDOW, local_day_window
 
 log = logging.getLogger(__name__)
+
+# The reason a message waits while its kind is stopped (a template or signature problem).
+TEMPLATE_STOPPED = "template_stopped"
+
 
 @dataclass(frozen=True)
 class OutboxSettings:
@@ -68,6 +72,7 @@ class OutboxSettings:
     daily_cap: int = 3
     provider_timeout_seconds: float = 10.0
     status_callback_url: str | None = None
+    signature: str = "安置点就业服务"
 
     def __post_init__(self):
         if self.sending_lease_seconds <= 2 * self.provider_timeout_seconds + 1:
@@ -83,8 +88,10 @@ class OutboxSettings:
             retry_max_seconds=config["SMS_RETRY_MAX_SECONDS"],
             dispatch_lease_seconds=config["SMS_DISPATCH_LEASE_SECONDS"],
             sending_lease_seconds=config["SMS_SENDING_LEASE_SECONDS"],
-            daily_cap=config["SMS_DAILY_CAP"], provider_timeout_seconds=config["TWILIO_TIMEOUT"],
+            daily_cap=config["SMS_DAILY_CAP"],
+            provider_timeout_seconds=config.get("SMS_PROVIDER_TIMEOUT") or config["TWILIO_TIMEOUT"],
             status_callback_url=config["PUBLIC_BASE_URL"] + "/sms/status",
+            signature=config["SMS_SIGNATURE"],
         )
 
 
@@ -133,6 +140,8 @@ class Claimed:
     in_doubt: bool
     created_at: datetime
     lease_until: datetime
+    kind: str = ""
+    template_variables: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -158,10 +167,13 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
     now = utcnow()
     tallies = _tallies(session, messages, now)
     lease_until = now + timedelta(seconds=settings.sending_lease_seconds)
+    stopped = stopped_kinds(session)
     claimed = []
     for message in messages:
         person = persons[message.person_id]
         decision = decide(_facts(message, person, settings, tallies, now))
+        if decision.action is Action.SEND and message.kind in stopped:
+            decision = Decision(Action.HOLD, TEMPLATE_STOPPED, now + timedelta(seconds=settings.retry_max_seconds))
         if decision.action is not Action.SEND:
             _apply_decision(session, message, person, decision, now)
             continue
@@ -169,8 +181,14 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
         message.lease_until = lease_until
         _count_in(tallies, message, now)
         claimed.append(Claimed(message.id, message.to_phone, message.body, message.idempotency_key,
-                               message.in_doubt, message.created_at, lease_until))
+                               message.in_doubt, message.created_at, lease_until, message.kind,
+                               message.template_variables))
     return claimed
+
+
+def stopped_kinds(session: Session) -> set[str]:
+    """Message kinds stopped by a template or signature problem (see jobmatch.services.sms.kind_stops)."""
+    return set(session.scalars(select(SmsKindStop.kind)))
 
 
 def _facts(message: Message, person: Person, settings: OutboxSettings, tallies: _Tallies,

@@ -1,6 +1,7 @@
 """Texts the service could not act on (not a 1/2 answer, TD or help): staff read them and mark them read."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -10,6 +11,7 @@ from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Person
 from jobmatch.services.sms import inbound as sms_inbound
+from jobmatch.services.sms.kind_stops import kind_stops, resume_kind
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 
@@ -31,7 +33,19 @@ def unread_replies():
                              fields=("phone",))
         session.commit()
     return render_template("staff/unread_replies.html", replies=replies, persons=persons, unmasked=unmasked,
-                           total=sms_inbound.unread_count(session, scope))
+                           total=sms_inbound.unread_count(session, scope), stops=kind_stops(session))
+
+
+@bp.post("/sms/stops/resume")
+@roles_required(*WRITER_ROLES)
+def resume_sms_kind():
+    """Let a kind stopped by a template problem go again (staff fixed the template at the provider)."""
+    session = get_session()
+    kind = request.form.get("kind", "")
+    released = resume_kind(session, kind, actor=f"user:{current_user.id}")
+    session.commit()
+    flash(_("已恢复发送，%(count)s 条短信马上发出。", count=released))
+    return redirect(url_for("staff.unread_replies"))
 
 
 @bp.post("/sms/unread/read")
