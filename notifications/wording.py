@@ -3,7 +3,7 @@
 One function for the SMS and the worker's page, so both say the same thing.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from notifications.clock import require_aware
 from notifications.rules import LOCAL_ZONE
@@ -26,9 +26,11 @@ def deadline_text(moment: datetime, locale: str = "zh") -> str:
     return f"by {moment_text(moment, 'en')}" if locale == "en" else f"{moment_text(moment)}前"
 
 
-def day_text(moment: datetime, locale: str = "zh") -> str:
-    """The local day only: "12月3日 周四" / "Thu 3 Dec"."""
-    return moment_text(moment, locale).rsplit(",", 1)[0] if locale == "en" else moment_text(moment).rsplit(" ", 1)[0]
+def day_text(day: date, locale: str = "zh") -> str:
+    """A calendar day as words: "12月3日 周四" / "Thu 3 Dec"."""
+    if locale == "en":
+        return f"{_WEEKDAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]}"
+    return f"{day.month}月{day.day}日 {_WEEKDAYS_ZH[day.weekday()]}"
 
 
 def _clock_zh(local: datetime) -> str:

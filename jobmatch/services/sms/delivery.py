@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
+from jobmatch.services.answer_windows import message_settled
 from jobmatch.services.sms.outbox import Claimed, OutboxSettings, claim_for_sending, record_event
 from notifications.outbox import retry_delay
 from notifications.providers import (
@@ -127,6 +128,8 @@ def record_outcome(session: Session, settings: OutboxSettings, message_id: int, 
     else:
         _finish(message, "failed", "outcome_unknown")
         record_event(session, message, person, "sms_failed", reason="outcome_unknown")
+    if message.status == "failed":  # it will not arrive: the ask's window runs from now
+        message_settled(session, message, utcnow())
 
 
 def record_sent(session: Session, message: Message, person: Person | None, result: SendResult) -> None:
@@ -137,6 +140,8 @@ def record_sent(session: Session, message: Message, person: Person | None, resul
     message.sent_at = utcnow()
     _finish(message, "sent", "")
     record_event(session, message, person, "sms_sent", segments=message.segments, attempts=message.attempts)
+    # Without receipts this is the arrival; a delivery receipt later moves the window on.
+    message_settled(session, message, message.sent_at)
 
 
 def _record_retry(session: Session, message: Message, person: Person, settings: OutboxSettings,
