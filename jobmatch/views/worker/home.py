@@ -10,6 +10,7 @@ from jobmatch.services.people import profile as profile_service
 from jobmatch.services.accounts import worker_sign_in as worker_auth
 from jobmatch.services.people import worker_home as worker_pages
 from jobmatch.views.fields import first_errors
+from jobmatch.views.short_links import LINK_PERSON_KEY
 from jobmatch.views.worker import bp
 from jobmatch.views.worker.forms import ProfileForm
 from jobmatch.vocabulary import MOBILITY_LABELS
@@ -36,7 +37,8 @@ def login():
     if request.method == "POST":
         db = get_session()
         try:
-            issued = worker_auth.issue_code(db, request.form.get("phone", ""), secret_key=current_app.secret_key)
+            issued = worker_auth.issue_code(db, request.form.get("phone", ""), secret_key=current_app.secret_key,
+                                            prefer_person_id=session.get(LINK_PERSON_KEY))
         except worker_auth.SignInError as exc:
             db.rollback()
             flash(exc.message)
@@ -67,6 +69,7 @@ def enter_code():
             return render_template("worker/code.html", masked_phone=mask_phone(phone)), 400
         db.commit()
         session.pop(PHONE_KEY, None)
+        session.pop(LINK_PERSON_KEY, None)
         login_user(user)
         target = session.pop(NEXT_KEY, "")
         return redirect(target if target.startswith("/w/") and not target.startswith("//") else url_for("worker.home"))
