@@ -9,6 +9,7 @@ from jobmatch.security import limiter
 from jobmatch.services.people import profile as profile_service
 from jobmatch.services.accounts import worker_sign_in as worker_auth
 from jobmatch.services.people import worker_home as worker_pages
+from jobmatch.services.sms.messaging import contact_phone
 from jobmatch.views.fields import first_errors
 from jobmatch.views.short_links import LINK_PERSON_KEY
 from jobmatch.views.worker import bp
@@ -84,6 +85,7 @@ def home():
                 "training": worker_pages.worker_courses(db, person)}
     return render_template("worker/home.html", person=person, sections=sections,
                            status_text=worker_pages.OFFER_STATUS_TEXT,
+                           contact_phone=contact_phone(person.household.settlement),
                            can_report_problem="worker.report_problem" in current_app.view_functions)
 
 
