@@ -40,6 +40,9 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         "SMS_DAILY_CAP": _int(env, "SMS_DAILY_CAP", 3),
         # The number the help reply gives (12333: the national employment and social security hotline).
         "SMS_CONTACT_PHONE": env.get("SMS_CONTACT_PHONE") or "12333",
+        # The deployment's SMS template table (texts, variable limits, provider template codes);
+        # unset: notifications/sms_templates.toml.
+        "SMS_TEMPLATE_CODES_FILE": env.get("SMS_TEMPLATE_CODES_FILE") or None,
         # The SMS outbox (jobmatch.services.sms.outbox): how often the dispatcher looks for
         # due messages, how many message ids one queue job sends, how often a message is
         # tried, the first retry delay (doubling up to SMS_RETRY_MAX_SECONDS), how long a

@@ -48,11 +48,11 @@ def _where(line: str) -> str:
 
 def sms_template_fragments() -> list[str]:
     """The fixed wording of every Chinese SMS the service sends, between its fields."""
-    from notifications.templates import TEMPLATES
+    from notifications.template_table import load_table
 
     fragments = set()
-    for template in TEMPLATES["zh"].values():
-        for piece in re.split(r"【\{[a-z_]+\}】|\{[a-z_]+\}", template):
+    for template in load_table().templates.values():
+        for piece in re.split(r"\{[a-z_]+\}", template.texts["zh"]):
             piece = piece.strip("，。：、 ")
             if len(piece) >= MIN_TEMPLATE_FRAGMENT and re.search(r"[\u4e00-\u9fff]", piece):
                 fragments.add(piece)

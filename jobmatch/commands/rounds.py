@@ -84,7 +84,8 @@ def approve(round_id, approve_all, offer_ids):
         _fail(session, error)
     session.commit()
     click.echo(f"round {round_id}: sent {len(result.sent)}, skipped {len(result.skipped)}, "
-               f"already handled {len(result.already_handled)}")
+               f"already handled {len(result.already_handled)}; SMS now {result.sms_now}, "
+               f"waiting for 08:00 {result.sms_waiting}, by visit {result.visits}")
     for offer_id, reason in result.skipped.items():
         click.echo(f"  offer {offer_id} skipped: {reason}")
 

@@ -162,6 +162,28 @@ def sms_resume(kind):
         sys.exit(1)
     session.commit()
     click.echo(f"{kind}: resumed, {released} waiting messages due now")
+@sms.command("templates")
+@with_appcontext
+def sms_templates():
+    """Every template's exact text, variables and limits, ready to file for approval."""
+    from jobmatch.services.sms.messaging import template_table
+    from notifications.template_table import PROVIDER_VARIABLE_LIMITS
+    from notifications.templates import filing_text
+
+    config = current_app.config
+    table, site = template_table(config), config["PUBLIC_BASE_URL"]
+    click.echo(f"# template table: {table.path}")
+    click.echo(f"# signature: 【{config['SMS_SIGNATURE']}】 (a county may register its own); links: {site}/s/<code>")
+    for kind, template in table.templates.items():
+        click.echo(f"\n[{kind.value}]")
+        for provider in ("aliyun", "tencent"):
+            click.echo(f"  {provider:<8} code {template.codes.get(provider, '(none)')}: "
+                       f"{filing_text(template, provider, site=site)}")
+        click.echo(f"  english  {filing_text(template, 'plain', site=site, locale='en')}")
+        for number, variable in enumerate(template.variables, start=1):
+            limits = ", ".join(f"{p} {min(variable.max_chars, limit)}" for p, limit in PROVIDER_VARIABLE_LIMITS.items())
+            click.echo(f"  {{{number}}} {variable.name}: at most {variable.max_chars} characters ({limits}); "
+                       f"longer values: {variable.fit}")
 
 
 COMMANDS = [worker, dispatch, sms]

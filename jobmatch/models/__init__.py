@@ -11,6 +11,7 @@ from jobmatch.models.messages import InboundMessage, Message, SmsKindStop
 from jobmatch.models.offers import MatchRound, Offer, match_round_vacancies
 from jobmatch.models.people import Household, Person
 from jobmatch.models.problems import Problem
+from jobmatch.models.short_links import ShortLink
 from jobmatch.models.sign_in_codes import SignInCode
 from jobmatch.models.training import TrainingCourse, TrainingEnrolment, TrainingRequest
 from jobmatch.models.users import ROLES, User, staff_settlements
@@ -22,5 +23,5 @@ __all__ = [
     "User", "ROLES", "staff_settlements", "WelfarePost", "WelfareAppointment", "Fair",
     "fair_vacancies", "FollowUp", "LedgerEvent", "Message", "InboundMessage", "SmsKindStop",
     "FairAttendee", "FairOutcome", "TrainingRequest", "TrainingCourse", "TrainingEnrolment", "Problem", "DoorVisit",
-    "MatchRound", "Offer", "match_round_vacancies", "ApiToken", "SignInCode",
+    "MatchRound", "Offer", "match_round_vacancies", "ApiToken", "SignInCode", "ShortLink",
 ]

@@ -15,6 +15,8 @@ class County(Base):
     adcode: Mapped[str] = mapped_column(String(12), default="")
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # The county's own registered SMS signature (its 人社局 name); None: SMS_SIGNATURE.
+    sms_signature: Mapped[str | None] = mapped_column(String(12))
 
     settlements: Mapped[list["Settlement"]] = relationship(back_populates="county", order_by="Settlement.name")
 
@@ -31,5 +33,8 @@ class Settlement(Base):
     # "staff" when staff gave the location, "gazetteer" when it is the county's centre.
     location_source: Mapped[str] = mapped_column(String(12), default="gazetteer")
     relocated_people: Mapped[int | None] = mapped_column(Integer)
+    # The staff office's phone the help reply and the worker's page give (an office
+    # number, shown in full); None: SMS_CONTACT_PHONE (12333).
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
 
     county: Mapped[County] = relationship(back_populates="settlements")

@@ -104,6 +104,8 @@ class EventKind(StrEnum):
     # accounts
     WORKER_SIGNED_IN = "worker_signed_in"
     API_TOKEN_CREATED = "api_token_created"
+    SETTLEMENT_CONTACT_PHONE_SET = "settlement_contact_phone_set"
+    COUNTY_SMS_SIGNATURE_SET = "county_sms_signature_set"
 
 
 class LedgerEvent(Base):

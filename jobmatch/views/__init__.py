@@ -2,7 +2,7 @@
 
 
 def register_blueprints(app) -> None:
-    from jobmatch.views import api, auth, county, employer, errors, filters, health, rounds, sms, staff, worker
+    from jobmatch.views import api, auth, county, employer, errors, filters, health, rounds, short_links, sms, staff, worker
 
     filters.register(app)
     errors.init_app(app)
@@ -16,3 +16,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(rounds.bp)
     app.register_blueprint(sms.bp)
+    app.register_blueprint(short_links.bp)

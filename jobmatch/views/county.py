@@ -57,3 +57,26 @@ def report():
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True,
                      download_name=f"{county.name}就业月报{month}.xlsx")
+
+
+@bp.route("/signature", methods=["GET", "POST"])
+@roles_required(*COUNTY_ROLES)
+def signature():
+    """The county's own registered SMS signature (its 人社局 name) at the start of every SMS."""
+    from flask import current_app, flash, redirect, url_for
+
+    from jobmatch.services.sms.sender_settings import set_signature
+    from jobmatch.views.transactions import commit_or_error
+
+    session = get_session()
+    county = _county(session)
+    error = None
+    if request.method == "POST":
+        _, failure = commit_or_error(session, lambda: set_signature(
+            session, county.id, request.form.get("sms_signature", ""), actor=f"user:{current_user.id}"))
+        if failure is None:
+            flash("已保存短信签名。")
+            return redirect(url_for("county.signature", county_id=county.id))
+        error = failure.message
+    return render_template("county/signature.html", county=county, error=error,
+                           default=current_app.config["SMS_SIGNATURE"]), 400 if error else 200

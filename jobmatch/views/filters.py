@@ -36,7 +36,20 @@ def wage_range(vacancy) -> str:
     return f"{vacancy.wage_min or vacancy.wage_max} 元/月" if (vacancy.wage_min or vacancy.wage_max) else "面议"
 
 
+def answer_by(offer) -> str:
+    """An offer's answer deadline in plain words, the same words its SMS used."""
+    from flask_babel import get_locale
+
+    from jobmatch.services.offers.lifecycle import answer_deadline, current_settings
+    from notifications.wording import deadline_text
+
+    deadline = answer_deadline(offer, current_settings())
+    locale = get_locale()
+    return deadline_text(deadline, "en" if locale and locale.language == "en" else "zh") if deadline else ""
+
+
 FILTERS = {
+    "answer_by": answer_by,
     "localtime": localtime,
     "localdate": localdate,
     "mask_id": mask_id_number,

@@ -102,7 +102,9 @@ def approve(round_id: int):
                            settlement_ids=visible_settlement_ids(session, current_user))
     session.commit()
     return jsonify(sent=result.sent, skipped={str(k): v for k, v in result.skipped.items()},
-                   already_handled=result.already_handled)
+                   already_handled=result.already_handled, sms_now=result.sms_now, sms_waiting=result.sms_waiting,
+                   sms_waiting_until=result.sms_waiting_until.isoformat() if result.sms_waiting_until else None,
+                   visits=result.visits)
 
 
 @bp.post("/offers/<id:offer_id>/answer")

@@ -48,6 +48,7 @@ EVENT_LABELS = {
     E.SMS_CANCELLED: "短信已取消", E.SMS_PHONE_INVALID: "手机号无效", E.SMS_RECEIVED: "收到短信",
     E.SMS_ANSWERED: "已回复", E.SMS_READ: "短信已阅", E.SMS_OPT_OUT: "退订短信", E.SMS_OPT_IN: "恢复接收短信",
     E.WORKER_SIGNED_IN: "短信验证码登录", E.API_TOKEN_CREATED: "创建接口令牌",
+    E.SETTLEMENT_CONTACT_PHONE_SET: "设置安置点联系电话", E.COUNTY_SMS_SIGNATURE_SET: "设置县短信签名",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}

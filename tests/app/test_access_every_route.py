@@ -13,6 +13,7 @@ import shutil
 
 import pytest
 from openpyxl import load_workbook
+from jobmatch.services.sms.short_links import links_for
 from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
@@ -29,7 +30,7 @@ from jobmatch.privacy import mask_id_number
 from tests.conftest import make_test_app
 from tests.web.helpers import bearer, load_small_demo, login, token_for
 
-SCOPED_ARGUMENTS = {"household_id": "household_b", "person_id": "person_b", "settlement_id": "settlement_b",
+SCOPED_ARGUMENTS = {"code": "link_b", "household_id": "household_b", "person_id": "person_b", "settlement_id": "settlement_b",
                     "round_id": "round_b", "offer_id": "offer_b", "fair_id": "fair_b", "post_id": "post_b",
                     "course_id": "course_b"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,6 +76,7 @@ def _settlement_b_samples(session, demo) -> None:
                                   place="陕桥社区", capacity=10, actor="test").id
     person_b = session.get(Person, demo.person_b)
     receive_reply(session, from_phone=person_b.phone, body="陕桥的群众想问问工资", provider_sid="SM-B-UNREAD")
+    demo.link_b = links_for(session, [(person_b.id, f"offer:{demo.offer_b}")])[0]  # an SMS short link
     session.commit()
 
 

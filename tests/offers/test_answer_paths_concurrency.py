@@ -23,8 +23,7 @@ from tests.factories import make_household, make_person, make_sent_offers, make_
 
 ROUNDS = 20
 OTHER_WORKERS = 4
-OFFER_DATA = {"employer": "鑫达电子", "title": "电焊工", "wage": "月薪4000元", "place": "园区一号",
-              "reason": "技能相符", "url": "http://jobmatch.test/w/"}
+OFFER_DATA = {"employer": "鑫达电子", "title": "电焊工", "wage": "4000元", "deadline": "12月3日 周四 中午12点"}
 _sids = iter(range(1, 10**6))
 
 

@@ -12,6 +12,8 @@ from jobmatch.services.answers import answer
 from jobmatch.services.offers.lifecycle import answer_offer, expire_offers, waiting_list
 from jobmatch.services.offers.rounds import approve_round, propose_round
 from tests.factories import make_welding_site
+from tests.offers.sms_arrival import deliver_queued_sms
+from tests.sms.test_sms_support import fixed_clock, shanghai
 
 
 def _sent_round(session, workers=3, openings=2):
@@ -65,9 +67,12 @@ def test_no_sends_the_next_ranked_candidate_automatically(session):
 
 
 def test_overdue_offers_expire_and_are_replaced(session):
-    vacancy, sent = _sent_round(session, workers=3, openings=2)
-    assert expire_offers(session, now=utcnow() + timedelta(hours=47)) == []
-    expired = expire_offers(session, now=utcnow() + timedelta(hours=49))
+    with fixed_clock(shanghai(2026, 12, 1, 12, 0)):  # noon: the stated deadline is exactly 48 hours on
+        vacancy, sent = _sent_round(session, workers=3, openings=2)
+        deliver_queued_sms(session)
+    approved = shanghai(2026, 12, 1, 12, 0)
+    assert expire_offers(session, now=approved + timedelta(hours=47)) == []
+    expired = expire_offers(session, now=approved + timedelta(hours=49))
     assert sorted(expired) == sorted(o.id for o in sent)
     assert len(session.scalars(select(Offer).where(Offer.status == "sent")).all()) == 1
     assert len(_kinds(session, "offer_expired")) == 2

@@ -21,8 +21,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 TWILIO_FROM = "+15005550006"
 _numbers = itertools.count(1)
 
-OFFER_DATA = {"employer": "鑫达电子", "title": "普工", "wage": "月薪4000元", "place": "毕节",
-              "reason": "离家近", "url": "https://j.example/o/1"}
+OFFER_DATA = {"employer": "鑫达电子", "title": "普工", "wage": "4000元", "deadline": "12月3日 周四 中午12点",
+              "link": "offer:1"}
 
 
 def shanghai(year, month, day, hour, minute=0) -> datetime:

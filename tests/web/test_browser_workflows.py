@@ -50,12 +50,11 @@ def test_worker_accepts_an_offer_from_the_sms_link_on_a_phone(browser, server, l
                                                Offer.channel == "sms").order_by(Offer.id).limit(1))
     assert offer is not None, "the round sent no offer by SMS"
     person_id, phone, offer_id, reasons = offer.person_id, offer.person.phone, offer.id, offer.reasons
-    link = re.search(r"https?://\S+/w/o/\d+", _latest_body(session, person_id, "job_offer")).group()
+    link = re.search(r"https?://\S+/s/\w{6}", _latest_body(session, person_id, "job_offer")).group()
     session.close()
-    assert link.endswith(f"/w/o/{offer_id}")
 
     page = browser.new_page(**PHONE, java_script_enabled=False)
-    page.goto(server + link[link.index("/w/o/"):])  # the SMS link, on this test server
+    page.goto(server + link[link.index("/s/"):])  # the SMS short link, on this test server
     page.fill("#phone", phone[3:])
     page.click("form.stack button[type=submit]")
     session = _db(live_app)
@@ -172,7 +171,7 @@ def test_staff_preview_a_round_with_reasons_and_approve_it(browser, server, live
     assert all(rows.nth(i).locator("td.reasons").inner_text().strip() for i in range(rows.count()))
     screenshot(page, "staff-round-preview-1280")
     page.click("#approve button[type=submit]")
-    assert re.search(r"已发出 \d+ 份岗位推荐", page.inner_text(".flash"))
+    assert re.search(r"已批准 \d+ 份岗位推荐：\d+ 条短信现在发出", page.inner_text(".flash"))
     screenshot(page, "staff-round-approved-1280")
     page.goto(f"{server}/staff/")
     assert "等待答复的岗位推荐" in page.inner_text("main")

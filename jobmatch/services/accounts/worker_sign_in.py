@@ -46,10 +46,13 @@ def hash_code(secret_key: str, phone: str, code: str) -> str:
     return hmac.new(secret_key.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def issue_code(session: Session, raw_phone: str, *, secret_key: str) -> IssuedCode:
-    """Create a code for the worker with this phone and queue the SMS. The caller commits."""
+def issue_code(session: Session, raw_phone: str, *, secret_key: str, prefer_person_id: int | None = None) -> IssuedCode:
+    """Create a code for the worker with this phone and queue the SMS. The caller commits.
+
+    ``prefer_person_id``: the person an SMS link was for; on a phone the household shares,
+    the code signs in as them (only if this phone is theirs)."""
     phone = phone_or_error(raw_phone)
-    person = _person_with_phone(session, phone)
+    person = _person_with_phone(session, phone, prefer_person_id)
     if person is None:
         return IssuedCode(phone, None, None)
     now = utcnow()
@@ -95,11 +98,12 @@ def worker_user(session: Session, person_id: int) -> User:
     return user
 
 
-def _person_with_phone(session: Session, phone: str) -> Person | None:
-    # A household often gives one phone for several members: the head, or the first listed.
+def _person_with_phone(session: Session, phone: str, prefer_person_id: int | None = None) -> Person | None:
+    # A household often gives one phone for several members: the one a followed link was
+    # for, else the one who signed in before, the head, or the first listed.
     people = session.scalars(select(Person).where(Person.phone == phone).order_by(Person.id)).all()
     existing = {u.person_id for u in session.scalars(select(User).where(User.person_id.in_([p.id for p in people])))}
-    people.sort(key=lambda p: (p.id not in existing, p.relation != "户主", p.id))
+    people.sort(key=lambda p: (p.id != prefer_person_id, p.id not in existing, p.relation != "户主", p.id))
     return people[0] if people else None
 
 

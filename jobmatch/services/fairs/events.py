@@ -20,7 +20,8 @@ from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.models import (County, EmploymentSpell, Fair, FairAttendee, Household, Person, Settlement,
                              Vacancy)
 from jobmatch.models.employers import VacancyStatus
-from jobmatch.services.sms.messaging import QueuedRow, queue_message, queue_messages_bulk, worker_page_url
+from jobmatch.services.sms.messaging import QueuedRow, queue_message, queue_messages_bulk
+from notifications.wording import day_text
 from jobmatch.services.errors import get_or_fail, require
 from notifications.rules import next_send_time
 
@@ -109,8 +110,8 @@ def invite_workers(session: Session, fair_id: int, *, actor: str, limit: int | N
 def invitation_data(session: Session, fair: Fair) -> dict:
     """The template fields shared by a fair's invitation and reminder."""
     employers = {v.employer_id for v in fair.vacancies}
-    return {"fair_name": fair.name, "when": f"{fair.held_on.month}月{fair.held_on.day}日", "venue": fair.place,
-            "employer_count": len(employers), "url": worker_page_url()}
+    return {"fair_name": fair.name, "when": day_text(fair.held_on), "venue": fair.place,
+            "employer_count": len(employers), "link": f"fair:{fair.id}"}
 
 
 def register(session: Session, fair_id: int, person_id: int, *, via: str, actor: str) -> FairAttendee:

@@ -37,12 +37,13 @@ from jobmatch.services.households.status import refresh_households
 from jobmatch.services.offers.matching_input import vacancy_county
 from jobmatch.services.sms.messaging import normalised_phone, queue_message
 from jobmatch.services.offers.lifecycle import (ANSWERABLE_NO, OfferSettings, OfferStateError, current_settings,
-                                      fill_freed_place, fresh_offer, lock_vacancies, offer_url,
+                                      fill_freed_place, fresh_offer, lock_vacancies,
                                       record_offer_event, release_place, transition_offer)
 from jobmatch.services.errors import WorkflowError, require
 from jobmatch.vocabulary.staff import OFFER_STATUS_LABELS
 from matching.province import province_of
 from notifications.kinds import MessageKind
+from notifications.wording import day_text
 
 SUBSIDY_YUAN = 1000
 MIN_CONTRACT_MONTHS = 12
@@ -217,8 +218,8 @@ def _queue_hire_notice(session: Session, offer: Offer, spell: EmploymentSpell, a
         return
     queue_message(session, person_id=offer.person_id, kind=MessageKind.HIRE_NOTICE, subject=f"offer:{offer.id}",
                   actor=actor, data={"employer": employer.name, "title": offer.vacancy.title,
-                                     "start_date": f"{spell.started_on.month}月{spell.started_on.day}日",
-                                     "contact_phone": employer.contact_phone, "url": offer_url(settings, offer.id)})
+                                     "start_date": day_text(spell.started_on),
+                                     "contact_phone": employer.contact_phone, "link": f"offer:{offer.id}"})
 
 
 def record_no_hire(session: Session, offer_id: int, *, reason: str, actor: str, employer_id: int | None = None,

@@ -7,8 +7,13 @@ another vacancy). Decisions:
 - Delivery: an offer goes by SMS when the person has a usable phone and has not opted
   out; otherwise it is still sent, with channel "visit": staff deliver it at the door
   (送岗位上门) and record the answer with the same handler (via "visit").
-- Expiry: OFFER_EXPIRY_HOURS after sending; `jobmatch offers expire` (run every few
-  minutes by cron or the scheduler) expires the overdue ones.
+- Expiry: the answer window (OFFER_EXPIRY_HOURS) starts when the SMS reaches the worker:
+  delivered, or sent when the provider gives no receipts; an offer delivered at the door
+  starts it at once. The SMS states a deadline in plain words, computed when it is queued
+  (``promised_deadline``: the window from the first moment it may go, rounded up to noon
+  or 6 pm); the real end is never earlier than what the SMS said
+  (``start_answer_window``). `jobmatch offers expire` (run every few minutes) expires the
+  overdue ones; an SMS that never settles (cancelled, stuck) expires a day after its window.
 - A declined or expired offer is replaced by the next reserve of the same round for that
   vacancy (zero-employment households first, then rank), one for one, while the vacancy
   has openings not claimed by sent, accepted or hired offers.
@@ -28,22 +33,30 @@ A unique partial index allows one ``sent`` offer per person.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.config import current_config
-from jobmatch.models import EmploymentSpell, Household, Offer, Person, Vacancy
+from jobmatch.clock import LOCAL_TZ
+from jobmatch.models import EmploymentSpell, Household, Message, Offer, Person, Vacancy
 from jobmatch.models.employers import VacancyStatus
+from jobmatch.models.messages import NEVER_SENT_STATUSES, MessageStatus
 from jobmatch.models.offers import (ANSWERABLE_NO, ANSWERABLE_YES, CLAIMING_STATUSES, FILLING_STATUSES,
                                     SENDABLE_STATUSES, OfferChannel, OfferStatus)
 from jobmatch.services.sms.messaging import normalised_phone, queue_message
 from jobmatch.services.errors import WorkflowError
 from notifications.kinds import MessageKind
+from notifications.rules import send_time_for
+from notifications.wording import moment_text
+
+# An SMS offer whose text never settled (cancelled by an opt-out, stuck) still expires this
+# long after its window would have ended, so its place is not held for ever.
+UNSETTLED_GRACE_HOURS = 24
 
 
 class OfferStateError(WorkflowError):
@@ -68,11 +81,16 @@ def current_settings() -> OfferSettings:
 
 @dataclass
 class SendResult:
-    """Offers sent now, offers skipped (id → why), offers someone else had already handled."""
+    """Offers sent now, offers skipped (id → why), offers someone else had already handled,
+    and of the sent ones' SMS: how many go out now and how many wait for the end of quiet hours."""
 
     sent: list[int] = field(default_factory=list)
     skipped: dict[int, str] = field(default_factory=dict)
     already_handled: list[int] = field(default_factory=list)
+    sms_now: int = 0
+    sms_waiting: int = 0
+    sms_waiting_until: datetime | None = None
+    visits: int = 0
 
 
 # -- locks and counts ------------------------------------------------------------------------
@@ -118,11 +136,6 @@ def record_offer_event(session: Session, kind: str, offer: Offer, actor: str, **
 
 # -- SMS ----------------------------------------------------------------------------------------
 
-def offer_url(settings: OfferSettings, offer_id: int) -> str:
-    """The worker's page of an offer."""
-    return f"{settings.public_base_url}/w/o/{offer_id}"
-
-
 def wage_text(vacancy: Vacancy) -> str:
     """Pay as a worker reads it."""
     low, high = vacancy.wage_min, vacancy.wage_max
@@ -133,19 +146,58 @@ def wage_text(vacancy: Vacancy) -> str:
     return "工资面议"
 
 
+def wage_variable(vacancy: Vacancy) -> str:
+    """Pay as the SMS template's {wage} after 月薪: "4500-6000元", "4500元" or "面议"."""
+    low, high = vacancy.wage_min, vacancy.wage_max
+    if low and high and low != high:
+        return f"{low}-{high}元"
+    return f"{low or high}元" if low or high else "面议"
+
+
 def offer_message_data(offer: Offer, settings: OfferSettings) -> dict:
-    """Template fields of the job_offer SMS and its confirmations."""
-    vacancy, employer = offer.vacancy, offer.vacancy.employer
-    county = vacancy.county or employer.county
-    reasons = [r for r in offer.reasons or [] if r != "零就业家庭优先"]  # a reason for staff, not the worker
-    data = {
-        "title": vacancy.title, "employer": employer.name, "wage": wage_text(vacancy),
-        "place": employer.address or (county.name if county else "") or "详见链接",
-        "reason": reasons[0] if reasons else "适合您", "url": offer_url(settings, offer.id),
-    }
-    if offer.distance_km is not None:
-        data["distance_km"] = round(offer.distance_km, 1)
-    return data
+    """Template fields of the job_offer SMS and its confirmations; the link opens the offer."""
+    vacancy = offer.vacancy
+    return {"title": vacancy.title, "employer": vacancy.employer.name, "wage": wage_variable(vacancy),
+            "deadline": moment_text(promised_deadline(offer.sent_at or utcnow(), settings.expiry_hours)),
+            "link": f"offer:{offer.id}"}
+
+
+# The answer deadline a worker is told falls on one of these local times.
+_DEADLINE_TIMES = (time(12, 0), time(18, 0))
+
+
+def promised_deadline(queued_at: datetime, expiry_hours: int) -> datetime:
+    """The deadline an offer's SMS states: the window from the moment the SMS may first go
+    (after quiet hours), rounded up to the next noon or 6 pm local time."""
+    end = (send_time_for(MessageKind.JOB_OFFER, queued_at) + timedelta(hours=expiry_hours)).astimezone(LOCAL_TZ)
+    for day in (end.date(), end.date() + timedelta(days=1)):
+        for at in _DEADLINE_TIMES:
+            candidate = datetime.combine(day, at, tzinfo=LOCAL_TZ)
+            if candidate >= end:
+                return candidate
+    raise AssertionError("unreachable: a later noon always exists")
+
+
+def answer_deadline(offer: Offer, settings: OfferSettings) -> datetime | None:
+    """When the worker must answer by: the window's end once it started, else what the SMS said."""
+    if offer.expires_at is not None or offer.sent_at is None:
+        return offer.expires_at
+    return promised_deadline(offer.sent_at, settings.expiry_hours)
+
+
+def start_answer_window(session: Session, offer_id: int, arrived_at: datetime,
+                        settings: OfferSettings | None = None) -> None:
+    """The offer's SMS reached the worker (or settled) at ``arrived_at``: the answer window runs
+    from then, and never ends before the deadline the SMS stated. A later receipt moves it later."""
+    settings = settings or current_settings()
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.status != OfferStatus.SENT or offer.channel != OfferChannel.SMS or offer.sent_at is None:
+        return
+    end = max(promised_deadline(offer.sent_at, settings.expiry_hours), arrived_at + timedelta(hours=settings.expiry_hours))
+    if offer.expires_at is None or end > offer.expires_at:
+        session.execute(update(Offer).where(Offer.id == offer_id, Offer.status == OfferStatus.SENT)
+                        .values(expires_at=end).execution_options(synchronize_session=False))
+        session.expire(offer)
 
 
 def delivery_channel(person: Person) -> str:
@@ -157,7 +209,7 @@ def delivery_channel(person: Person) -> str:
 def _confirm(session: Session, offer: Offer, kind: MessageKind, actor: str, settings: OfferSettings) -> str:
     if offer.channel == OfferChannel.SMS:
         data = offer_message_data(offer, settings)
-        fields = {"title", "url"} if kind == MessageKind.CONFIRM_DECLINED else {"employer", "title", "url"}
+        fields = {"title", "link"} if kind == MessageKind.CONFIRM_DECLINED else {"employer", "title", "link"}
         queue_message(session, person_id=offer.person_id, kind=kind, subject=f"offer:{offer.id}", actor=actor,
                       data={name: data[name] for name in fields})
     return kind.value
@@ -192,8 +244,9 @@ def send_one(session: Session, offer_id: int, *, actor: str, automatic: bool, se
         return reason
     now = utcnow()
     channel = delivery_channel(offer.person)
-    values = {"sent_at": now, "expires_at": now + timedelta(hours=settings.expiry_hours), "channel": channel,
-              "automatic": automatic}
+    # By SMS the window starts when the text arrives (start_answer_window); at the door, now.
+    expires_at = None if channel == OfferChannel.SMS else now + timedelta(hours=settings.expiry_hours)
+    values = {"sent_at": now, "expires_at": expires_at, "channel": channel, "automatic": automatic}
     try:
         with session.begin_nested():
             moved = transition_offer(session, offer.id, SENDABLE_STATUSES, OfferStatus.SENT, **values)
@@ -224,7 +277,21 @@ def send_offers(session: Session, offer_ids, *, actor: str, settings: OfferSetti
             result.already_handled.append(offer.id)
         else:
             result.skipped[offer.id] = outcome
+    _count_sms_timing(session, result)
     return result
+
+
+def _count_sms_timing(session: Session, result: SendResult) -> None:
+    """How many of the sent offers' SMS go out now, how many wait for 08:00, how many go by visit."""
+    if not result.sent:
+        return
+    rows = session.execute(select(Message.status, Message.due_at).where(
+        Message.kind == MessageKind.JOB_OFFER.value,
+        Message.subject.in_([f"offer:{offer_id}" for offer_id in result.sent]))).all()
+    waiting = [due_at for status, due_at in rows if status == MessageStatus.HELD]
+    result.sms_waiting, result.sms_waiting_until = len(waiting), min(waiting, default=None)
+    result.sms_now = sum(1 for status, _ in rows if status not in (MessageStatus.HELD, *NEVER_SENT_STATUSES))
+    result.visits = len(result.sent) - len(rows)
 
 
 def offers_in_priority_order(session: Session, offer_ids) -> list[Offer]:
@@ -338,8 +405,11 @@ def expire_offers(session: Session, *, actor: str = "system", now: datetime | No
     """Expire sent offers past their time and send replacements; returns the expired ids."""
     settings = settings or current_settings()
     now = now or utcnow()
+    never_settled = now - timedelta(hours=settings.expiry_hours + UNSETTLED_GRACE_HOURS)
     due = session.execute(select(Offer.id, Offer.vacancy_id).where(
-        Offer.status == OfferStatus.SENT, Offer.expires_at <= now).order_by(Offer.vacancy_id, Offer.id)).all()
+        Offer.status == OfferStatus.SENT,
+        or_(Offer.expires_at <= now, and_(Offer.expires_at.is_(None), Offer.sent_at <= never_settled)))
+        .order_by(Offer.vacancy_id, Offer.id)).all()
     if not due:
         return []
     vacancies = lock_vacancies(session, {vacancy_id for _id, vacancy_id in due})

@@ -39,6 +39,7 @@ from matching.engine import DEFAULT_MIN_SCORE, DEFAULT_TOP_K, match_round, score
 from matching.features import FEATURE_NAMES
 from matching.model import ScoringModel, load_model
 from matching.records import Match
+from notifications.wording import moment_text
 
 LOCAL_FIRST_REASON = "以工代赈或政府投资项目：首轮只推荐给本县搬迁群众"
 NO_OPENINGS_REASON = "没有空余名额（已推送、已接受或已录用）"
@@ -260,6 +261,20 @@ def approve_round(session: Session, round_id: int, *, actor: str, offer_ids=None
         "round_id": round_id, "sent": result.sent, "skipped": {str(k): v for k, v in result.skipped.items()},
         "already_handled": result.already_handled})
     return result
+
+
+def approval_summary(result: SendResult) -> str:
+    """What the approver is told: offers sent, SMS going out now, SMS waiting for the end of quiet hours."""
+    parts = [f"已批准 {len(result.sent)} 份岗位推荐：{result.sms_now} 条短信现在发出"]
+    if result.sms_waiting:
+        parts.append(f"{result.sms_waiting} 条短信等到{moment_text(result.sms_waiting_until)}发出"
+                     f"（21:00–08:00 不发短信，答复期限从短信送达算起）")
+    if result.visits:
+        parts.append(f"{result.visits} 份需要上门送达（没有可用的手机号或已退订短信）")
+    message = "，".join(parts) + "。"
+    if result.skipped:
+        message += f"另有 {len(result.skipped)} 份没有发出（已就业或正在等另一份答复）。"
+    return message
 
 
 def round_offers(session: Session, round_id: int, statuses=None) -> list[Offer]:

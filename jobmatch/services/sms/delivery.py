@@ -20,8 +20,10 @@ from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
 from jobmatch.models.messages import GONE_OUT_STATUSES, MessageStatus
+from jobmatch.services.answer_windows import message_settled
 from jobmatch.services.sms.outbox import Claimed, OutboxSettings, claim_for_sending, record_event
 from notifications.outbox import retry_delay
+from notifications.templates import body_signature
 from notifications.phones import mask_phone
 from jobmatch.services.sms.kind_stops import stop_kind
 from jobmatch.services.sms.outbox import TEMPLATE_STOPPED
@@ -97,7 +99,9 @@ def template_message(claimed: Claimed, settings: OutboxSettings) -> TemplateMess
     """The message as its template and variables, for providers that send templates."""
     if claimed.template_variables is None:
         return None
-    return TemplateMessage(claimed.kind, dict(claimed.template_variables), settings.signature)
+    # Each county signs with its own name: the one the stored body starts with.
+    signature = body_signature(claimed.body) or settings.signature
+    return TemplateMessage(claimed.kind, dict(claimed.template_variables), signature)
 
 
 def _outcome_of(result: SendResult | ProviderError) -> Outcome:
@@ -207,6 +211,8 @@ def record_outcome(session: Session, settings: OutboxSettings, message_id: int, 
     else:
         _finish(message, MessageStatus.FAILED, "outcome_unknown")
         record_event(session, message, person, "sms_failed", reason="outcome_unknown")
+    if message.status == MessageStatus.FAILED:  # it will not arrive: the ask's window runs from now
+        message_settled(session, message, utcnow())
 
 
 def record_sent(session: Session, message: Message, person: Person | None, result: SendResult) -> None:
@@ -217,6 +223,8 @@ def record_sent(session: Session, message: Message, person: Person | None, resul
     message.sent_at = utcnow()
     _finish(message, MessageStatus.SENT, "")
     record_event(session, message, person, "sms_sent", segments=message.segments, attempts=message.attempts)
+    # Without receipts this is the arrival; a delivery receipt later moves the window on.
+    message_settled(session, message, message.sent_at)
 
 
 def _record_retry(session: Session, message: Message, person: Person, settings: OutboxSettings,

@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.config import current_config
 from jobmatch.control_chars import without_control_chars
 from jobmatch.models import Household, InboundMessage, Message, Person
 from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, MessageStatus
 from jobmatch.services import answers
-from jobmatch.services.sms.messaging import queue_message, set_opt_out, worker_page_url
+from jobmatch.services.sms.messaging import queue_message, set_opt_out
 from jobmatch.services.sms.outbox import record_event
 from jobmatch.services.sms.delivery import record_sent
+from jobmatch.services.answer_windows import message_settled
 from notifications.inbound import InboundEvent, InboundReply
 from notifications.kinds import MessageKind
 from notifications.phones import InvalidPhone, mask_phone, national_digits, normalise_phone
@@ -104,7 +104,7 @@ def _change_subscription(session: Session, inbound: InboundMessage, kind: ReplyK
     if not changed:
         return InboundResult(inbound.id, kind.value)  # said before: one confirmation is enough
     confirmation = MessageKind.OPT_OUT_CONFIRMATION if opted_out else MessageKind.OPT_IN_CONFIRMATION
-    queue_message(session, person_id=changed[0].id, kind=confirmation, data={"url": worker_page_url()}, actor=f"person:{changed[0].id}",
+    queue_message(session, person_id=changed[0].id, kind=confirmation, data={}, actor=f"person:{changed[0].id}",
                   subject=f"inbound:{inbound.id}")
     return InboundResult(inbound.id, kind.value, confirmation=confirmation.value)
 
@@ -127,8 +127,8 @@ def _answer_latest_ask(session: Session, inbound: InboundMessage, kind: ReplyKin
 
 
 def _send_help(session: Session, person: Person, inbound: InboundMessage) -> None:
-    data = {"url": worker_page_url(), "contact_phone": current_config()["SMS_CONTACT_PHONE"]}
-    queue_message(session, person_id=person.id, kind=MessageKind.HELP, data=data, actor=f"person:{person.id}",
+    # The phone is the person's settlement office (messaging fills it in), 12333 only as a fallback.
+    queue_message(session, person_id=person.id, kind=MessageKind.HELP, data={}, actor=f"person:{person.id}",
                   subject=f"inbound:{inbound.id}")
 
 
@@ -219,12 +219,14 @@ def record_status(session: Session, *, provider_message_id: str, status: str, er
     if status in DELIVERED and message.status != MessageStatus.DELIVERED:
         message.status, message.updated_at = MessageStatus.DELIVERED, utcnow()
         record_event(session, message, person, "sms_delivered")
+        message_settled(session, message, message.updated_at)
     elif status in FAILED and message.status in (MessageStatus.SENT, *IN_FLIGHT_STATUSES):
         message.status, message.updated_at = MessageStatus.FAILED, utcnow()
         message.last_error = f"carrier: {status} {error_code}".strip()
         if (invalid_number or error_code in INVALID_NUMBER_ERRORS) and person is not None:
             person.phone_invalid = True
         record_event(session, message, person, "sms_failed", reason=status, code=error_code)
+        message_settled(session, message, message.updated_at)
     return True
 
 

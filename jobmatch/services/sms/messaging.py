@@ -2,7 +2,9 @@
 
 ``queue_message`` writes the outbox row in the caller's transaction, so the text exists
 if and only if the offer, post or invitation it announces does. The body is rendered
-now (with SMS_SIGNATURE) and the phone normalised now; the rules that depend on the
+now (with the person's county signature, default SMS_SIGNATURE, and a new short link for
+the page it points to, ``data["link"]`` such as "offer:12", default the worker's home)
+and the phone normalised now; the rules that depend on the
 moment of sending (daily cap, duplicate text, opt-out) are applied again when it goes
 (jobmatch.services.sms.outbox).
 """
@@ -20,13 +22,15 @@ from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.config import current_config
 from jobmatch.db import is_postgresql
-from jobmatch.models import Message, Person
+from jobmatch.models import County, Household, Message, Person, Settlement
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import NEVER_SENT_STATUSES, WAITING_STATUSES, MessageStatus
+from jobmatch.services.sms.short_links import HOME, links_for
 from notifications.kinds import MessageKind, as_kind
 from notifications.phones import InvalidPhone, mask_phone, normalise_phone
 from notifications.rules import in_quiet_hours, is_push, send_time_for
-from notifications.templates import RenderedMessage, render, template_fields
+from notifications.template_table import TemplateTable, load_table
+from notifications.templates import SHORT_CODE, RenderedMessage, render
 
 # Set on a session whose transaction queued messages; the in-process sender wakes on commit.
 QUEUED_FLAG = "jobmatch.sms_queued"
@@ -62,8 +66,9 @@ def queue_messages_bulk(session: Session, rows: Iterable[QueuedRow | dict], *, a
     if not queued:
         return []
     persons = _persons_by_id(session, {row.person_id for row in queued})
-    now, renderer = utcnow(), _Renderer(_signature())
-    values = [_outbox_values(row, persons[row.person_id], now, renderer) for row in queued]
+    now, renderer = utcnow(), _Renderer(current_config())
+    codes = _short_codes(session, queued, renderer)
+    values = [_outbox_values(row, persons[row.person_id], now, renderer, code) for row, code in zip(queued, codes)]
     ids = _insert_messages(session, values)
     ledger.append_many(session, _queued_events(ids, values, persons, actor))
     session.info[QUEUED_FLAG] = True
@@ -71,18 +76,46 @@ def queue_messages_bulk(session: Session, rows: Iterable[QueuedRow | dict], *, a
 
 
 class _Renderer:
-    """Renders each (kind, data) once per bulk: a fair sends one text to thousands."""
+    """Renders each row with its person's county signature, settlement phone and short link."""
 
-    def __init__(self, signature: str):
-        self.signature = signature
-        self._done: dict[tuple[str, int], tuple[dict, RenderedMessage]] = {}
+    def __init__(self, config):
+        self.default_signature = config["SMS_SIGNATURE"]
+        self.fallback_phone = config["SMS_CONTACT_PHONE"]
+        self.site = config["PUBLIC_BASE_URL"]
+        self.providers = sending_providers(config)
+        self.table = template_table(config)
 
-    def __call__(self, kind: str, data: dict[str, Any]) -> RenderedMessage:
-        key = (kind, id(data))
-        cached = self._done.get(key)
-        if cached is None or cached[0] is not data:
-            cached = self._done[key] = (data, render(kind, self.signature, **data))
-        return cached[1]
+    def needs_link(self, kind: str) -> bool:
+        return SHORT_CODE in self.table[as_kind(kind)].names
+
+    def __call__(self, row: QueuedRow, person: Any, short_code: str | None) -> RenderedMessage:
+        data = {name: value for name, value in row.data.items() if name != "link"}
+        if short_code:
+            data[SHORT_CODE] = short_code
+        if "contact_phone" in self.table[as_kind(row.kind)].names and not data.get("contact_phone"):
+            data["contact_phone"] = person.contact_phone or self.fallback_phone
+        return render(row.kind, person.sms_signature or self.default_signature, site=self.site,
+                      providers=self.providers, table=self.table, **data)
+
+
+def sending_providers(config) -> tuple[str, ...]:
+    """The providers that may send a message (their variable limits apply to every text)."""
+    return tuple(name for name in (config["SMS_PROVIDER"], config.get("SMS_FALLBACK_PROVIDER")) if name)
+
+
+def template_table(config) -> TemplateTable:
+    """The deployment's template table (SMS_TEMPLATE_CODES_FILE), else the repository's."""
+    return load_table(config.get("SMS_TEMPLATE_CODES_FILE") or None)
+
+
+def _short_codes(session: Session, rows: list[QueuedRow], renderer: _Renderer) -> list[str | None]:
+    """A new short-link code for each row whose template has a link, None for the others."""
+    wanted = [i for i, row in enumerate(rows) if renderer.needs_link(row.kind)]
+    codes = links_for(session, [(rows[i].person_id, str(rows[i].data.get("link") or HOME)) for i in wanted])
+    by_row: list[str | None] = [None] * len(rows)
+    for i, code in zip(wanted, codes):
+        by_row[i] = code
+    return by_row
 
 
 def _insert_messages(session: Session, values: list[dict[str, Any]]) -> list[int]:
@@ -99,20 +132,25 @@ def _insert_messages(session: Session, values: list[dict[str, Any]]) -> list[int
 
 def _persons_by_id(session: Session, person_ids: set[int]) -> dict[int, Any]:
     # Plain rows, not ORM objects: a fair invites thousands at once.
-    columns = (Person.id, Person.household_id, Person.phone, Person.phone_invalid, Person.sms_opt_out)
+    columns = (Person.id, Person.household_id, Person.phone, Person.phone_invalid, Person.sms_opt_out,
+               Settlement.contact_phone, County.sms_signature)
     if is_postgresql(session):  # one array parameter instead of thousands
         wanted = Person.id == any_(bindparam("person_ids", sorted(person_ids), type_=postgresql.ARRAY(Integer)))
     else:
         wanted = Person.id.in_(person_ids)
-    persons = {p.id: p for p in session.execute(select(*columns).where(wanted))}
+    query = (select(*columns).outerjoin(Household, Household.id == Person.household_id)
+             .outerjoin(Settlement, Settlement.id == Household.settlement_id)
+             .outerjoin(County, County.id == Settlement.county_id).where(wanted))
+    persons = {p.id: p for p in session.execute(query)}
     unknown = person_ids - persons.keys()
     if unknown:
         raise ValueError(f"no person with id {sorted(unknown)[:5]}")
     return persons
 
 
-def _outbox_values(row: QueuedRow, person: Any, now: datetime, renderer: _Renderer) -> dict[str, Any]:
-    rendered = renderer(row.kind, row.data)
+def _outbox_values(row: QueuedRow, person: Any, now: datetime, renderer: _Renderer,
+                   short_code: str | None) -> dict[str, Any]:
+    rendered = renderer(row, person, short_code)
     to_phone, phone_problem = normalised_phone(person.phone)
     status, due_at, reason = _initial_status(row.kind, person, phone_problem, now)
     return {
@@ -121,22 +159,8 @@ def _outbox_values(row: QueuedRow, person: Any, now: datetime, renderer: _Render
         "expects_reply": row.expects_reply, "answer": "", "status": status, "due_at": due_at,
         "in_doubt": False, "attempts": 0, "last_error": reason,
         "idempotency_key": uuid.uuid4().hex, "created_at": now, "updated_at": now,
-        "template_variables": template_variables(row.kind, row.data),
+        "template_variables": dict(rendered.variables),
     }
-
-
-def template_variables(kind: str, data: dict[str, Any]) -> dict[str, str]:
-    """The variables that went into the text, in the order the template names them (Tencent's order)."""
-    named = template_fields(kind)
-    order = named + [name for name in data if name not in named]
-    return {name: _variable_text(data[name]) for name in order
-            if name in data and data[name] is not None and str(data[name]).strip()}
-
-
-def _variable_text(value: Any) -> str:
-    # As the text has it (notifications.templates): floats short, no second 【】.
-    text = " ".join((f"{value:g}" if isinstance(value, float) else str(value)).split())
-    return text.replace("【", "（").replace("】", "）")
 
 
 def normalised_phone(raw: str | None) -> tuple[str | None, str]:
@@ -196,13 +220,9 @@ def _queued_event(message_id: int, value: dict[str, Any], person: Any, actor: st
                            person.id, value["subject"] or f"message:{message_id}")
 
 
-def _signature() -> str:
-    return current_config()["SMS_SIGNATURE"]
-
-
-def worker_page_url() -> str:
-    """The worker's page, where every reply an SMS asks for can also be given."""
-    return f"{current_config()['PUBLIC_BASE_URL']}/w/"
+def contact_phone(settlement: Settlement | None) -> str:
+    """The phone a worker is told to call: their settlement's staff office, else SMS_CONTACT_PHONE."""
+    return (settlement.contact_phone if settlement is not None else None) or current_config()["SMS_CONTACT_PHONE"]
 
 
 # -- the worker's page ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ from jobmatch.clock import add_months, local_today
 from jobmatch.models import LedgerEvent, Person, Settlement, WelfareAppointment, WelfarePost
 from jobmatch.models.welfare import EXIT_REASONS, ExitReason, WelfarePostStatus
 from jobmatch.services.households.employment_changes import NewJob, end_spell, start_job
-from jobmatch.services.sms.messaging import queue_message, worker_page_url
+from jobmatch.services.sms.messaging import queue_message
 from jobmatch.services.welfare.ranking import WelfareCandidate, rank_candidates
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
 from jobmatch.vocabulary.staff import EXIT_REASON_LABELS
@@ -140,8 +140,8 @@ def offer_place_to_next(session: Session, post_id: int, *, actor: str) -> Welfar
     chosen = candidates[0]
     queue_message(session, person_id=chosen.person_id, kind="welfare_post", subject=f"welfare_post:{post.id}",
                   expects_reply=True, actor=actor,
-                  data={"title": post.title, "place": post.settlement.name, "wage": f"每月补贴{post.monthly_subsidy}元",
-                        "reason": f"优先原因：{chosen.reason}", "url": worker_page_url()})
+                  data={"title": post.title, "place": post.settlement.name, "wage": f"补贴{post.monthly_subsidy}元",
+                        "reason": f"优先原因：{chosen.reason}", "link": f"welfare_post:{post.id}"})
     ledger.append(session, "welfare_post_offered", actor=actor, household_id=chosen.household_id,
                   person_id=chosen.person_id, subject=f"welfare_post:{post.id}",
                   data={"points": chosen.points, "reason": chosen.reason})
@@ -165,7 +165,7 @@ def answer_welfare_offer(session: Session, subject_id: int, person_id: int, acce
     if post is None or person_id not in _already_offered(session, subject_id):
         return ""
     person = session.get(Person, person_id)
-    common = {"title": post.title, "url": worker_page_url()}
+    common = {"title": post.title, "link": f"welfare_post:{post.id}"}
     if not accepted:
         ledger.append(session, "welfare_post_declined", actor=actor, household_id=person.household_id,
                       person_id=person_id, subject=f"welfare_post:{post.id}", data={"via": via})

@@ -12,7 +12,7 @@ from jobmatch.db import get_session
 from jobmatch.models import Offer, Settlement
 from jobmatch.services.offers import queries as round_pages
 from jobmatch.services import answers
-from jobmatch.services.offers.rounds import approve_round, load_scoring_model, propose_round
+from jobmatch.services.offers.rounds import approve_round, approval_summary, load_scoring_model, propose_round
 from jobmatch.services.scope import round_offers_in_scope, round_scope_allowed, whole_county_ids
 from jobmatch.views.rounds import round_or_404
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
@@ -95,10 +95,7 @@ def approve_round_page(round_id):
     if error:
         flash(error.message)
         return redirect(url_for("staff.round_preview", round_id=round_id))
-    message = f"已发出 {len(result.sent)} 份岗位推荐。"
-    if result.skipped:
-        message += f"另有 {len(result.skipped)} 份没有发出（已就业或正在等另一份答复）。"
-    flash(message)
+    flash(approval_summary(result))
     return redirect(url_for("staff.round_preview", round_id=round_id))
 
 

@@ -10,7 +10,9 @@ from jobmatch.models.problems import ProblemCategory
 from jobmatch.services.people import profile as profile_service
 from jobmatch.services.accounts import worker_sign_in as worker_auth
 from jobmatch.services.people import worker_home as worker_pages
+from jobmatch.services.sms.messaging import contact_phone
 from jobmatch.views.fields import first_errors
+from jobmatch.views.short_links import LINK_PERSON_KEY
 from jobmatch.views.worker import bp
 from jobmatch.views.worker.forms import ProfileForm
 from jobmatch.vocabulary import worker as worker_words
@@ -38,7 +40,8 @@ def login():
     if request.method == "POST":
         db = get_session()
         try:
-            issued = worker_auth.issue_code(db, request.form.get("phone", ""), secret_key=current_app.secret_key)
+            issued = worker_auth.issue_code(db, request.form.get("phone", ""), secret_key=current_app.secret_key,
+                                            prefer_person_id=session.get(LINK_PERSON_KEY))
         except worker_auth.SignInError as exc:
             db.rollback()
             flash(exc.message)
@@ -69,6 +72,7 @@ def enter_code():
             return render_template("worker/code.html", masked_phone=mask_phone(phone)), 400
         db.commit()
         session.pop(PHONE_KEY, None)
+        session.pop(LINK_PERSON_KEY, None)
         sign_in(user)
         target = session.pop(NEXT_KEY, "")
         return redirect(target if target.startswith("/w/") and not target.startswith("//") else url_for("worker.home"))
@@ -84,6 +88,7 @@ def home():
     return render_template("worker/home.html", person=person, sections=sections,
                            status_text=worker_words.OFFER_STATUS_LABELS, fair_labels=worker_words.ATTENDANCE_LABELS,
                            enrolment_labels=worker_words.ENROLMENT_STATUS_LABELS,
+                           contact_phone=contact_phone(person.household.settlement),
                            can_report_problem="worker.report_problem" in current_app.view_functions)
 
 
