@@ -20,6 +20,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import random
 import resource
 import sys
@@ -230,6 +231,12 @@ def loop_features(worker, vacancy, wi, vi, distance, skills, need) -> list[float
     return [skill, certificate, near, wage, body, schedule, need, priority]
 
 
+def cpu_time() -> float:
+    """CPU seconds of this process and of its finished children (the allocation may run in one)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def best_time(run, repeats: int) -> float:
     timings = []
     for _ in range(repeats):
@@ -273,18 +280,18 @@ def main() -> int:
         write_jsonl(paths["workers"], worker_rows)
         write_jsonl(paths["vacancies"], vacancy_rows)
         _load_cached.cache_clear()  # each run loads the taxonomy afresh, as a new `match` command does
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started = time.perf_counter(), cpu_time()
         code = cli.main(["match", "--workers", str(paths["workers"]), "--vacancies", str(paths["vacancies"]), "--out", str(paths["matches"])])
-        wall_seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        wall_seconds, cpu_seconds = time.perf_counter() - started, cpu_time() - cpu_started
         peak_mib = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
         if code != 0:
             print("match failed", file=sys.stderr)
             return code
         matches = [json.loads(line) for line in paths["matches"].read_text(encoding="utf-8").splitlines()]
         _load_cached.cache_clear()
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started = time.perf_counter(), cpu_time()
         reference_match(str(paths["workers"]), str(paths["vacancies"]), str(folder) + "/reference.jsonl")
-        reference_wall, reference_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        reference_wall, reference_cpu = time.perf_counter() - started, cpu_time() - cpu_started
         reference = [json.loads(line) for line in Path(folder, "reference.jsonl").read_text(encoding="utf-8").splitlines()]
         workers, vacancies = read_workers(str(paths["workers"])), read_vacancies(str(paths["vacancies"]))
 
@@ -299,7 +306,7 @@ def main() -> int:
     print()
     print("matching benchmark ---------------------------------------------------------")
     print(f"case                 {len(workers):,} workers, {len(vacancies):,} vacancies, {openings:,} openings, 10 real counties")
-    print(f"full `match` run     {wall_seconds:.1f} s wall, {cpu_seconds:.1f} s CPU in this process (target ≤ 60 s)  ->  {'MET' if wall_seconds <= 60 else 'MISSED'}")
+    print(f"full `match` run     {wall_seconds:.1f} s wall, {cpu_seconds:.1f} s CPU with its second process (target ≤ 60 s)  ->  {'MET' if wall_seconds <= 60 else 'MISSED'}")
     ratio = wall_seconds / reference_wall
     print(
         f"vs OR-tools baseline {ratio:.2f}× the plain reference's {reference_wall:.1f} s wall ({cpu_seconds / reference_cpu:.2f}× its "
