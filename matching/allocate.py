@@ -5,21 +5,29 @@ one vacancy, maximising, in this order (lexicographically):
   1. zero-employment households covered (a household counts once, however many members get offers),
   2. households covered in which no worker is employed,
   3. the total score.
-The lexicographic order becomes one weighted objective: a household's coverage bonus is
-W1 (zero-employment) + W2 (no one employed), with W2 above any possible total score and W1
-above any possible sum of W2 bonuses, so no lower level can ever buy a higher one. The concave
-household benefit (only the first member offered counts) is represented exactly by turning
-the problem into a rectangular assignment (see _solve_component), solved exactly by scipy's
-LAPJVsp (min_weight_full_bipartite_matching), per connected component of the
-worker–vacancy–household graph. Tests check it against brute force on random small cases.
+
+How it is solved (matching/coverage.py holds the household side):
+- A min-cost flow (OR-tools SimpleMinCostFlow) with household nodes: source → household
+  (one arc carrying the coverage bonus for the first member, one free arc for the others) →
+  worker → vacancy (cost −score) → sink (capacity `openings`). The flow picks the best
+  allocation for the given bonuses, exactly (scores in units of 1e-9).
+- The bonuses start small (a household is worth one or two offers' score), which keeps the
+  solver's cost range small and the solve fast. Whether they were large enough is then
+  *checked*: households that can be covered form a matroid (a gammoid), so the
+  lexicographically best coverage (levels 1 and 2) is known from three maximum flows. An
+  allocation that reaches it and is score-optimal for its bonuses is optimal lexicographically
+  (any allocation with the same coverage has no higher score, and none has better coverage).
+- If the check fails, the bonuses grow and the flow is solved again; as a last resort the
+  assignment formulation below, whose weights dominate by construction, decides. Tests check
+  the result against brute force on random small cases.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+
+from matching.coverage import best_coverage
 
 
 @dataclass
@@ -45,11 +53,70 @@ def allocation_value(problem: AllocationProblem, chosen: np.ndarray) -> tuple[in
     )
 
 
+# Coverage bonuses tried in turn, in units of one pair's score: (no one employed, zero-employment).
+BONUS_STEPS = ((1.0, 2.0), (16.0, 48.0), (256.0, 1024.0))
+# Scores become integer costs in these units (the flow solver works on integers).
+SCORE_UNIT = 1e-9
+
+
 def allocate(problem: AllocationProblem) -> np.ndarray:
     """Boolean mask over the pairs: the lexicographically best allocation."""
+    if len(problem.edge_worker) == 0:
+        return np.zeros(0, dtype=bool)
+    target = best_coverage(problem)
+    for no_one_employed_bonus, zero_employment_bonus in BONUS_STEPS:
+        chosen = _solve_flow(problem, no_one_employed_bonus, zero_employment_bonus)
+        if chosen is not None and allocation_value(problem, chosen)[:2] == target:
+            return chosen
+    return _allocate_by_assignment(problem)
+
+
+def _solve_flow(problem: AllocationProblem, no_one_employed_bonus: float, zero_employment_bonus: float) -> np.ndarray | None:
+    """Score-optimal allocation for these household bonuses, or None when the costs overflow the solver."""
+    from ortools.graph.python import min_cost_flow
+
+    workers, worker_row = np.unique(problem.edge_worker, return_inverse=True)
+    vacancies, vacancy_row = np.unique(problem.edge_vacancy, return_inverse=True)
+    households, household_row = np.unique(problem.household[workers], return_inverse=True)
+    n_workers, n_vacancies, n_households = len(workers), len(vacancies), len(households)
+    source, sink, first_household = 0, 1, 2
+    first_worker = first_household + n_households
+    first_vacancy = first_worker + n_workers
+    bonus = (
+        problem.zero_employment_household[households] * zero_employment_bonus
+        + problem.no_one_employed_household[households] * no_one_employed_bonus
+    )
+    household_node = first_household + np.arange(n_households)
+    tails = np.concatenate([
+        np.full(2 * n_households, source), first_household + household_row, first_worker + worker_row,
+        first_vacancy + np.arange(n_vacancies), [source],
+    ])
+    heads = np.concatenate([
+        household_node, household_node, first_worker + np.arange(n_workers), first_vacancy + vacancy_row,
+        np.full(n_vacancies, sink), [sink],
+    ])
+    capacities = np.concatenate([
+        np.ones(n_households, np.int64), np.bincount(household_row) - 1, np.ones(n_workers + len(worker_row), np.int64),
+        problem.openings[vacancies].astype(np.int64), [n_workers],  # the last arc: workers left at home
+    ])
+    costs = np.concatenate([
+        -np.rint(bonus / SCORE_UNIT), np.zeros(n_households + n_workers), -np.rint(problem.edge_score / SCORE_UNIT),
+        np.zeros(n_vacancies + 1),
+    ]).astype(np.int64)
+    solver = min_cost_flow.SimpleMinCostFlow()
+    arcs = solver.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32), capacities, costs)
+    supplies = np.zeros(first_vacancy + n_vacancies, np.int64)
+    supplies[source], supplies[sink] = n_workers, -n_workers
+    solver.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
+    if solver.solve() != solver.OPTIMAL:
+        return None
+    first_pair_arc = 2 * n_households + n_workers
+    return solver.flows(arcs[first_pair_arc : first_pair_arc + len(worker_row)]) > 0
+
+
+def _allocate_by_assignment(problem: AllocationProblem) -> np.ndarray:
+    """The fallback: the assignment formulation with dominating weights, per connected component."""
     chosen = np.zeros(len(problem.edge_worker), dtype=bool)
-    if len(chosen) == 0:
-        return chosen
     for edges in _components(problem):
         chosen[edges] = _solve_component(problem, edges)
     return chosen
@@ -57,6 +124,9 @@ def allocate(problem: AllocationProblem) -> np.ndarray:
 
 def _components(problem: AllocationProblem) -> list[np.ndarray]:
     """Pair indices of each connected component (households join their members)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n_workers = len(problem.household)
     n_vacancies = len(problem.openings)
     n_households = len(problem.zero_employment_household)
@@ -81,6 +151,9 @@ def _solve_component(problem: AllocationProblem, edges: np.ndarray) -> np.ndarra
     worker either takes an opening or a stays-home slot of their household, so the bonus is
     lost exactly when every member stays home: the concave household benefit, exactly.
     """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     workers, worker_row = np.unique(problem.edge_worker[edges], return_inverse=True)
     vacancies, vacancy_row = np.unique(problem.edge_vacancy[edges], return_inverse=True)
     score = problem.edge_score[edges]

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from matching.allocate import AllocationProblem, allocate
+from matching.background import run_beside
 from matching.candidates import CandidatePairs, candidate_pairs
 from matching.columns import VacancyColumns, WorkerColumns
 from matching.features import pair_features
@@ -18,6 +19,8 @@ from matching.skills import SkillIndex, build_skill_index
 
 DEFAULT_TOP_K = 20
 DEFAULT_MIN_SCORE = 0.3
+# From this many allocatable pairs on, the allocation runs in a second process beside the ranking.
+PARALLEL_MIN_PAIRS = 100_000
 
 
 @dataclass
@@ -64,7 +67,12 @@ def score_pairs(
 
 def rank_within_vacancy(vacancy: np.ndarray, score: np.ndarray, worker: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(order, rank): pairs sorted by vacancy then best score first (ties by worker order); ranks from 1."""
-    order = np.lexsort((worker, -score, vacancy))
+    by_worker = np.lexsort((vacancy, worker)) if len(worker) and np.any(np.diff(worker) < 0) else np.arange(len(worker))
+    # Two stable sorts instead of one three-key lexsort: by score within worker order, then by
+    # vacancy, which numpy radix-sorts when it fits 16 bits.
+    by_score = by_worker[np.argsort(-score[by_worker], kind="stable")]
+    vacancy_key = vacancy[by_score].astype(np.uint16 if len(vacancy) and vacancy.max() < 2**16 else np.int64)
+    order = by_score[np.argsort(vacancy_key, kind="stable")]
     sorted_vacancy = vacancy[order]
     group_start = np.r_[0, np.flatnonzero(np.diff(sorted_vacancy)) + 1]
     group_sizes = np.diff(np.r_[group_start, len(order)])
@@ -74,8 +82,8 @@ def rank_within_vacancy(vacancy: np.ndarray, score: np.ndarray, worker: np.ndarr
     return order, rank
 
 
-def allocate_offers(scored: ScoredPairs, min_score: float) -> np.ndarray:
-    """Boolean mask over pairs: the offers of this round (employed workers and low scores never)."""
+def allocation_problem(scored: ScoredPairs, min_score: float) -> tuple[AllocationProblem, np.ndarray]:
+    """The allocation problem of a round and, per its pairs, their index among all pairs (employed workers and low scores never)."""
     w, v = scored.pairs.worker, scored.pairs.vacancy
     allocatable = np.flatnonzero((scored.score >= min_score) & ~scored.workers.employed[w])
     n_households = int(scored.workers.household.max()) + 1 if len(scored.workers.household) else 0
@@ -92,7 +100,13 @@ def allocate_offers(scored: ScoredPairs, min_score: float) -> np.ndarray:
         zero_employment_household=zero,
         no_one_employed_household=~someone_employed,
     )
-    allocated = np.zeros(len(w), dtype=bool)
+    return problem, allocatable
+
+
+def allocate_offers(scored: ScoredPairs, min_score: float) -> np.ndarray:
+    """Boolean mask over pairs: the offers of this round."""
+    problem, allocatable = allocation_problem(scored, min_score)
+    allocated = np.zeros(len(scored.pairs), dtype=bool)
     allocated[allocatable[allocate(problem)]] = True
     return allocated
 
@@ -106,16 +120,25 @@ def match_round(
     model: ScoringModel | None = None,
     taxonomy: Any = None,
 ) -> RoundResult:
-    """Run a round and return the matches with figures about it."""
+    """Run a round and return the matches with figures about it.
+
+    The allocation runs beside the ranking and the reasons of the top k (in a second process
+    when the round is large, see background.py); the reasons of allocated pairs below the top k
+    are written once it is known which they are.
+    """
     scored = score_pairs(workers, vacancies, model=model, taxonomy=taxonomy)
     pairs = scored.pairs
-    allocated = allocate_offers(scored, min_score)
-    order, rank = rank_within_vacancy(pairs.vacancy, scored.score, pairs.worker)
+    problem, allocatable = allocation_problem(scored, min_score)
+    with run_beside(allocate, problem, large=len(allocatable) >= PARALLEL_MIN_PAIRS) as pending:
+        order, rank = rank_within_vacancy(pairs.vacancy, scored.score, pairs.worker)
+        top = order[rank[order] <= top_k]
+        writer = ReasonWriter(scored.skills)
+        reasons = dict(zip(top.tolist(), _reasons(writer, workers, vacancies, scored, top)))
+    allocated = np.zeros(len(pairs), dtype=bool)
+    allocated[allocatable[pending.result()]] = True
+    below_top = np.flatnonzero(allocated & (rank > top_k))
+    reasons.update(zip(below_top.tolist(), _reasons(writer, workers, vacancies, scored, below_top)))
     written = order[(rank[order] <= top_k) | allocated[order]]
-    reasons = reasons_for_pairs(
-        ReasonWriter(scored.skills), workers, vacancies,
-        pairs.worker[written], pairs.vacancy[written], scored.features[written], pairs.distance_km[written],
-    )
     matches = [
         Match(
             vacancy_id=vacancies[pairs.vacancy[i]].id,
@@ -123,11 +146,16 @@ def match_round(
             rank=int(rank[i]),
             score=float(scored.score[i]),
             allocated=bool(allocated[i]),
-            reasons=pair_reasons,
+            reasons=reasons[i],
         )
-        for i, pair_reasons in zip(written.tolist(), reasons)
+        for i in written.tolist()
     ]
     return RoundResult(matches, len(pairs), int(allocated.sum()), scored.skills.unknown_terms)
+
+
+def _reasons(writer: ReasonWriter, workers, vacancies, scored: ScoredPairs, pairs: np.ndarray) -> list[list[str]]:
+    p = scored.pairs
+    return reasons_for_pairs(writer, workers, vacancies, p.worker[pairs], p.vacancy[pairs], scored.features[pairs], p.distance_km[pairs])
 
 
 def run_matching(

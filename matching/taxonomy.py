@@ -208,8 +208,8 @@ class Taxonomy:
 
     def _contained(self, term: str):
         """Longest alias made of whole jieba words of `term`."""
-        if len(term) < 2:
-            return None
+        if len(term) < 2 or not self._holds_some_alias(term):
+            return None  # such an alias would be a substring: no need to load jieba's dictionary
         words = self._tokenizer_instance().lcut(term, HMM=False)
         best = None  # (rank, code, alias length)
         for start in range(len(words)):
@@ -227,6 +227,9 @@ class Taxonomy:
         if best is None:
             return None
         return best[1], CONTAINS_BASE + CONTAINS_SPAN * best[2] / len(term), False
+
+    def _holds_some_alias(self, term: str) -> bool:
+        return any(alias in term for alias in self._index)
 
     def _typo_fixed(self, term: str):
         """Known misspelt words fixed, then alias or containment; single-character

@@ -107,3 +107,32 @@ def test_equals_brute_force_on_random_small_cases():
 def test_no_pairs_no_allocation():
     problem = problem_of(edges=[], openings=[1], household=[0])
     assert allocate(problem).tolist() == []
+
+
+def chain_problem(length):
+    """Worker 0 (zero-employment household) can only take v0, held by worker 1 at score 1.0.
+    Workers 1..length, each the only member of a household where no one is employed, hold
+    v0..v(length-1) and could each move one vacancy along at score 0.3 (v(length) is free).
+    The best allocation covers every household: everyone moves, losing 0.7 × length in score."""
+    edges = [(0, 0, 0.3)]
+    for worker in range(1, length + 1):
+        edges += [(worker, worker - 1, 1.0), (worker, worker, 0.3)]
+    return problem_of(edges, [1] * (length + 1), list(range(length + 1)), zero=[0])
+
+
+def test_coverage_wins_even_when_it_costs_more_score_than_the_first_bonuses():
+    problem = chain_problem(8)
+    chosen = allocate(problem)
+    assert allocation_value(problem, chosen)[:2] == brute_force_value(problem)[:2] == (1, 9)
+
+
+def test_the_assignment_fallback_decides_when_no_bonus_step_suffices(monkeypatch):
+    import matching.allocate as allocate_module
+
+    monkeypatch.setattr(allocate_module, "BONUS_STEPS", ((1.0, 2.0),))
+    problem = chain_problem(8)
+    assert allocation_value(problem, allocate(problem))[:2] == (1, 9)
+    for seed in range(40):
+        small = random_problem(random.Random(seed))
+        got, best = allocation_value(small, allocate(small)), brute_force_value(small)
+        assert got[:2] == best[:2] and abs(got[2] - best[2]) < 1e-6

@@ -1,0 +1,36 @@
+"""The allocation can run in a second process beside the ranking, with the same result."""
+import os
+
+import numpy as np
+import pytest
+
+from matching.background import run_beside
+
+
+def _pid_and_square(values):
+    return os.getpid(), values**2
+
+
+def test_a_large_job_runs_in_another_process_and_returns_its_result():
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the job runs inline")
+    with run_beside(_pid_and_square, np.arange(4), large=True) as pending:
+        pass
+    pid, squares = pending.result()
+    assert pid != os.getpid() and squares.tolist() == [0, 1, 4, 9]
+
+
+def test_a_small_job_runs_inline():
+    with run_beside(_pid_and_square, np.arange(3), large=False) as pending:
+        pid, squares = pending.result()
+    assert pid == os.getpid() and squares.tolist() == [0, 1, 4]
+
+
+def _fail(_):
+    raise ValueError("bad input")
+
+
+def test_an_error_in_the_other_process_reaches_the_caller():
+    with pytest.raises(ValueError, match="bad input"):
+        with run_beside(_fail, None, large=True) as pending:
+            pending.result()
