@@ -36,6 +36,12 @@ MONITORING_LABELS = {
     "hardship": "突发严重困难户",
 }
 MONITORING_FROM_LABEL = {v: k for k, v in MONITORING_LABELS.items()}
+MONITORING_ALERT_REASON_LABELS = {
+    "job_ended": "家庭成员失业",
+    "income_below_line": "人均收入低于监测线",
+    "zero_employment": "成为零就业家庭",
+}
+FOLLOW_UP_EMPLOYMENT_STATE_LABELS = {"employed": "稳定就业", "unstable": "就业不稳定", "unemployed": "未就业"}
 
 RELATIONS = ("户主", "配偶", "子女", "儿子", "女儿", "父母", "父亲", "母亲", "孙子女", "兄弟姐妹", "其他")
 HEAD_RELATION = "户主"
@@ -118,4 +124,8 @@ EVENT_LABELS = {
     "sms_delivered": "短信已送达",
     "sms_failed": "短信发送失败",
     "personal_data_viewed": "查看个人信息",
+    "monitoring_flagged": "标注防返贫监测",
+    "monitoring_unflagged": "解除防返贫监测",
+    "monitoring_alert_raised": "监测预警",
+    "monitoring_alert_closed": "监测预警已处理",
 }

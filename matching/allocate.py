@@ -3,11 +3,13 @@
 Choose pairs so that each vacancy gets at most `openings` workers and each worker at most
 one vacancy, maximising, in this order (lexicographically):
   1. zero-employment households covered (a household counts once, however many members get offers),
-  2. households covered in which no worker is employed,
-  3. the total score.
+  2. monitored households covered (poverty-relapse monitoring, 防返贫监测: right after zero-employment),
+  3. households covered in which no worker is employed,
+  4. the total score.
 The lexicographic order becomes one weighted objective: a household's coverage bonus is
-W1 (zero-employment) + W2 (no one employed), with W2 above any possible total score and W1
-above any possible sum of W2 bonuses, so no lower level can ever buy a higher one. The concave
+W1 (zero-employment) + W2 (monitored) + W3 (no one employed), with W3 above any possible total
+score, W2 above any possible sum of W3 bonuses and W1 above any possible sum of W2 and W3
+bonuses, so no lower level can ever buy a higher one. The concave
 household benefit (only the first member offered counts) is represented exactly by turning
 the problem into a rectangular assignment (see _solve_component), solved exactly by scipy's
 LAPJVsp (min_weight_full_bipartite_matching), per connected component of the
@@ -33,13 +35,19 @@ class AllocationProblem:
     household: np.ndarray  # household index per worker
     zero_employment_household: np.ndarray  # bool per household
     no_one_employed_household: np.ndarray  # bool per household
+    monitored_household: np.ndarray | None = None  # bool per household; None: none monitored
+
+    def __post_init__(self):
+        if self.monitored_household is None:
+            self.monitored_household = np.zeros(len(self.zero_employment_household), dtype=bool)
 
 
-def allocation_value(problem: AllocationProblem, chosen: np.ndarray) -> tuple[int, int, float]:
-    """(zero-employment households covered, no-one-employed households covered, total score)."""
+def allocation_value(problem: AllocationProblem, chosen: np.ndarray) -> tuple[int, int, int, float]:
+    """(zero-employment, monitored and no-one-employed households covered, total score)."""
     covered = np.unique(problem.household[problem.edge_worker[chosen]])
     return (
         int(problem.zero_employment_household[covered].sum()),
+        int(problem.monitored_household[covered].sum()),
         int(problem.no_one_employed_household[covered].sum()),
         float(problem.edge_score[chosen].sum()),
     )
@@ -120,12 +128,14 @@ def _stay_home_edges(problem: AllocationProblem, workers: np.ndarray, first_colu
     household = problem.household[workers]
     households, member_of = np.unique(household, return_inverse=True)
     zero = problem.zero_employment_household[households]
+    monitored = problem.monitored_household[households]
     none_employed = problem.no_one_employed_household[households]
-    # Lexicographic weights: any level-2 gain outweighs every score (≤ 1 per opening), and any
-    # level-1 gain outweighs every level-2 gain.
-    level_2 = float(first_column + 1)
-    level_1 = level_2 * (int(none_employed.sum()) + 1)
-    bonus = zero * level_1 + none_employed * level_2
+    # Lexicographic weights: any level-3 gain outweighs every score (≤ 1 per opening), any level-2
+    # gain every level-3 gain, and any level-1 gain every level-2 and level-3 gain together.
+    level_3 = float(first_column + 1)
+    level_2 = level_3 * (int(none_employed.sum()) + 1)
+    level_1 = level_2 * (int(monitored.sum()) + 1)
+    bonus = zero * level_1 + monitored * level_2 + none_employed * level_3
 
     members = np.bincount(member_of)
     first_home_slot = first_column + np.cumsum(members) - members
