@@ -153,3 +153,30 @@ def test_the_flag_on_a_past_day_is_read_from_the_ledger(session, clock):
     november_end = datetime(2026, 12, 1, tzinfo=SHANGHAI)
     assert monitoring.monitored_on(session, [site.id], november_end) == {early.id: "unstable"}
     assert monitoring.monitored_on(session, [site.id], clock.now() + timedelta(seconds=1)) == {late.id: "marginal"}
+
+
+def test_monitored_households_rank_right_after_zero_employment_in_rounds_fairs_and_training(session):
+    from jobmatch.services.fairs.events import create_fair, invitation_candidates
+    from jobmatch.services.offers.rounds import propose_round
+    from jobmatch.services.training.needs import training_needs
+    from tests.factories import make_spell, make_welding_site
+
+    site, vacancy, [zero, watched, plain] = make_welding_site(session, workers=3, openings=2)
+    for person in (watched, plain):
+        household = session.get(Household, person.household_id)
+        make_spell(session, make_person(session, household, relation="配偶", skills=[]))
+        refresh_households(session, [household.id], actor="test")
+    plain.certificates = ["焊工证"]  # the better score: still after the monitored household
+    monitoring.flag_household(session, watched.household_id, "unstable", reason="务工收入不稳", actor="user:1")
+    for person in (zero, watched, plain):
+        person.training_wishes = ["电焊"]
+    match_round = propose_round(session, settlement_id=site.id, vacancy_ids=[vacancy.id], actor="user:1")
+    proposed = {o.person_id: o for o in match_round.offers if o.status == "proposed"}
+    assert set(proposed) == {zero.id, watched.id}
+    assert "防返贫监测户优先" in proposed[watched.id].reasons
+    fair = create_fair(session, name="专场招聘会", held_on=MORNING.date() + timedelta(days=3), place="广场",
+                       county_id=site.county_id, settlement_id=site.id, actor="user:1")
+    invited = [p.id for p in invitation_candidates(session, fair)]
+    assert invited.index(zero.id) < invited.index(watched.id) < invited.index(plain.id)
+    needs = [n.person_id for n in training_needs(session, [site.id])]
+    assert needs == [zero.id, watched.id, plain.id]
