@@ -140,7 +140,8 @@ def test_a_monitored_households_follow_up_must_record_state_needs_and_training_w
                              monitoring=notes)
         assert error.value.field == field
     assert session.scalars(select(FollowUp)).all() == []
-    record_follow_up(session, household_id=plain.id, staff_user_id=None, method="phone", actor="user:1")
+    record_follow_up(session, household_id=plain.id, staff_user_id=None, method="phone", actor="user:1",
+                     summary="电话联系上了")
 
 
 def test_the_flag_on_a_past_day_is_read_from_the_ledger(session, clock):

@@ -136,6 +136,8 @@ def record_follow_up(session: Session, *, household_id: int, staff_user_id: int 
     contacted_at = contacted_at or utcnow()
     _validate_contact(session, staff_user_id, method, summary, contacted_at)
     monitoring = _validated_monitoring_notes(household, monitoring)
+    require(bool((summary or "").strip() or found_work or lost_work or problems or monitoring.employment_state),
+            "summary", "请写明回访情况：联系上了吗，家里就业怎么样")
     losses = _validate_changes(session, household, found_work, lost_work, problems)
     follow_up = FollowUp(household_id=household.id, staff_user_id=staff_user_id, contacted_at=contacted_at,
                          method=method, summary=(summary or "").strip(), employment_state=monitoring.employment_state,
