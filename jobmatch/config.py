@@ -81,6 +81,10 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         "SMS_PULL_INTERVAL": _float(env, "SMS_PULL_INTERVAL", 30.0),
         "OFFER_EXPIRY_HOURS": _int(env, "OFFER_EXPIRY_HOURS", 48),
         "MATCH_MIN_SCORE": _float(env, "MATCH_MIN_SCORE", 0.3),
+        # Poverty-relapse monitoring: a monitored household whose yearly income per member (its
+        # current jobs' monthly income x 12 / members) falls below this line raises an alert.
+        # Set it to the province's yearly monitoring line (防返贫监测范围) in yuan.
+        "MONITORING_INCOME_LINE": _int(env, "MONITORING_INCOME_LINE", 7300),
         "MATCH_MODEL_PATH": env.get("MATCH_MODEL_PATH") or str(instance_path / "match-model.pkl"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # Also write the JSON log lines to this file (the test run scans it for personal data).

@@ -41,6 +41,7 @@ class AllocationProblem:
     household: np.ndarray  # household index per worker
     zero_employment_household: np.ndarray  # bool per household
     no_one_employed_household: np.ndarray  # bool per household
+    monitored_household: np.ndarray | None = None  # bool per household (防返贫监测)
 
 
 def allocation_value(problem: AllocationProblem, chosen: np.ndarray) -> tuple[int, int, float]:

@@ -72,6 +72,7 @@ class WorkerColumns:
     age: np.ndarray  # NaN when unknown
     wage_expectation: np.ndarray  # NaN when unknown
     zero_employment: np.ndarray  # bool: the household is flagged zero-employment
+    monitored: np.ndarray  # bool: the household is under poverty-relapse monitoring
     welfare_eligible: np.ndarray
     employed: np.ndarray
     has_certificate: np.ndarray
@@ -85,7 +86,7 @@ class WorkerColumns:
         f = _fields(
             workers,
             "household_id lat lon max_commute_km capacity mobility available_hours age wage_expectation "
-            "zero_employment_household welfare_eligible employed certificates county",
+            "zero_employment_household monitored_household welfare_eligible employed certificates county",
         )
         household = _first_seen_ids(f["household_id"])
         employed = np.array(f["employed"], dtype=bool)
@@ -95,6 +96,8 @@ class WorkerColumns:
         n_households = int(household.max()) + 1 if len(household) else 0
         zero_by_household = np.zeros(n_households, dtype=bool)
         zero_by_household[household[np.array(f["zero_employment_household"], dtype=bool)]] = True
+        monitored_by_household = np.zeros(n_households, dtype=bool)
+        monitored_by_household[household[np.array(f["monitored_household"], dtype=bool)]] = True
         employed_by_household = np.zeros(n_households, dtype=bool)
         employed_by_household[household[employed]] = True
         return cls(
@@ -108,6 +111,7 @@ class WorkerColumns:
             age=_floats(f["age"]),
             wage_expectation=_floats(f["wage_expectation"]),
             zero_employment=zero_by_household[household],
+            monitored=monitored_by_household[household],
             welfare_eligible=np.array(f["welfare_eligible"], dtype=bool),
             employed=employed,
             has_certificate=np.fromiter(map(bool, f["certificates"]), dtype=bool, count=len(workers)),

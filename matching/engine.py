@@ -89,6 +89,8 @@ def allocation_problem(scored: ScoredPairs, min_score: float) -> tuple[Allocatio
     n_households = int(scored.workers.household.max()) + 1 if len(scored.workers.household) else 0
     zero = np.zeros(n_households, dtype=bool)
     zero[scored.workers.household[scored.workers.zero_employment]] = True
+    monitored = np.zeros(n_households, dtype=bool)
+    monitored[scored.workers.household[scored.workers.monitored]] = True
     someone_employed = np.zeros(n_households, dtype=bool)
     someone_employed[scored.workers.household[scored.workers.employed]] = True
     problem = AllocationProblem(
@@ -99,6 +101,7 @@ def allocation_problem(scored: ScoredPairs, min_score: float) -> tuple[Allocatio
         household=scored.workers.household,
         zero_employment_household=zero,
         no_one_employed_household=~someone_employed,
+        monitored_household=monitored,
     )
     return problem, allocatable
 

@@ -46,6 +46,7 @@ WORKER_KEYS = (
     Key("age", "integer"),
     Key("wage_expectation", "integer"),
     Key("zero_employment_household", "bool"),
+    Key("monitored_household", "bool"),
     Key("welfare_eligible", "bool"),
     Key("available_hours", "enum", choices=WORKER_HOURS),
     Key("employed", "bool"),

@@ -56,6 +56,8 @@ class ReasonWriter:
         found: list[str] = []
         if worker.zero_employment_household:
             found.append("零就业家庭优先")
+        elif worker.monitored_household:
+            found.append("防返贫监测户优先")
         skill = self.skill_reason(worker, vacancy_index, bool(self.skills.vacancy_requires_skills[vacancy_index]))
         if skill:
             found.append(skill)

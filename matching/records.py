@@ -31,6 +31,7 @@ class Worker:
     age: int | None = None
     wage_expectation: int | None = None
     zero_employment_household: bool = False
+    monitored_household: bool = False  # poverty-relapse monitoring (防返贫监测)
     welfare_eligible: bool = False
     available_hours: str = "any"
     employed: bool = False

@@ -8,8 +8,9 @@ from jobmatch.models.followups import FollowUp
 from jobmatch.models.geography import County, Settlement
 from jobmatch.models.ledger import LedgerEvent
 from jobmatch.models.messages import InboundMessage, Message, SmsKindStop
+from jobmatch.models.monitoring import AlertReason, MonitoringAlert
 from jobmatch.models.offers import MatchRound, Offer, match_round_vacancies
-from jobmatch.models.people import Household, Person
+from jobmatch.models.people import Household, MonitoringCategory, Person
 from jobmatch.models.problems import Problem
 from jobmatch.models.short_links import ShortLink
 from jobmatch.models.sign_in_codes import SignInCode
@@ -23,5 +24,6 @@ __all__ = [
     "User", "ROLES", "staff_settlements", "WelfarePost", "WelfareAppointment", "Fair",
     "fair_vacancies", "FollowUp", "LedgerEvent", "Message", "InboundMessage", "SmsKindStop",
     "FairAttendee", "FairOutcome", "TrainingRequest", "TrainingCourse", "TrainingEnrolment", "Problem", "DoorVisit",
-    "MatchRound", "Offer", "match_round_vacancies", "ApiToken", "SignInCode", "ShortLink",
+    "MatchRound", "Offer", "MonitoringAlert", "AlertReason", "MonitoringCategory", "match_round_vacancies", "ApiToken",
+    "SignInCode", "ShortLink",
 ]

@@ -1,12 +1,21 @@
 """Monthly follow-ups (每月回访): staff contacting each household."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
+
+
+class EmploymentState(StrEnum):
+    """The household's employment as the staff member found it (seed 003's dynamic monitoring)."""
+
+    EMPLOYED = "employed"  # working, steadily
+    UNSTABLE = "unstable"  # working, but the job or the income is at risk
+    UNEMPLOYED = "unemployed"  # nobody who wants work has it
 
 
 class FollowUp(Base):
@@ -20,5 +29,9 @@ class FollowUp(Base):
     contacted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     method: Mapped[str] = mapped_column(String(10))  # phone | visit
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Recorded at every follow-up of a monitored household ("" when not asked).
+    employment_state: Mapped[str] = mapped_column(String(12), default="")  # an EmploymentState
+    needs: Mapped[str] = mapped_column(Text, default="")
+    training_wish: Mapped[str] = mapped_column(Text, default="")
 
     household = relationship("Household")

@@ -105,6 +105,10 @@ class EventKind(StrEnum):
     WORKER_SIGNED_IN = "worker_signed_in"
     API_TOKEN_CREATED = "api_token_created"
     SETTLEMENT_CONTACT_PHONE_SET = "settlement_contact_phone_set"
+    MONITORING_FLAGGED = "monitoring_flagged"
+    MONITORING_UNFLAGGED = "monitoring_unflagged"
+    MONITORING_ALERT_RAISED = "monitoring_alert_raised"
+    MONITORING_ALERT_CLOSED = "monitoring_alert_closed"
     COUNTY_SMS_SIGNATURE_SET = "county_sms_signature_set"
 
 

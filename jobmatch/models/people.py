@@ -1,12 +1,22 @@
 """Households and persons: the worker profiles of the employment ledger."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
+
+
+class MonitoringCategory(StrEnum):
+    """Poverty-relapse monitoring (防返贫监测): the household's flag, as the roster column 监测对象 says it."""
+
+    NONE = "none"
+    UNSTABLE = "unstable"  # 脱贫不稳定户
+    MARGINAL = "marginal"  # 边缘易致贫户
+    HARDSHIP = "hardship"  # 突发严重困难户
 
 
 class Household(Base):
@@ -32,6 +42,9 @@ class Household(Base):
     zero_employment_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Kept by jobmatch.services.households.status.note_follow_up and nothing else.
     last_follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept by jobmatch.services.households.monitoring and nothing else (a MonitoringCategory).
+    monitoring: Mapped[str] = mapped_column(String(10), default=MonitoringCategory.NONE, index=True)
+    monitoring_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     settlement = relationship("Settlement")
     county = relationship("County")

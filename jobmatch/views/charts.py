@@ -3,6 +3,7 @@
 from markupsafe import Markup, escape
 
 BAR_COLOUR, WARN_COLOUR, GRID_COLOUR = "#0b6e4f", "#b42318", "#d9e2ec"
+NO_DATA = "无数据"
 
 
 def horizontal_bars(bars: list[tuple[str, float | None]], *, title: str, warn_below: float = 0.9) -> Markup:
@@ -26,10 +27,11 @@ def horizontal_bars(bars: list[tuple[str, float | None]], *, title: str, warn_be
     return Markup("".join(parts))
 
 
-def monthly_columns(points: list[tuple[str, float | None]], *, title: str) -> Markup:
-    """One column per month (label "2026-05"), values 0..1, with a 0-100% axis."""
+def monthly_columns(points: list[tuple[str, float | None]], *, title: str, series: str = "就业率") -> Markup:
+    """One column per month (label "2026-05"), values 0..1, with a 0-100% axis and a legend;
+    a month without data (None) says so instead of drawing 0 %."""
     left, top, plot_height, column_step = 40, 10, 160, 44
-    width, height = left + column_step * max(len(points), 1) + 10, top + plot_height + 40
+    width, height = left + column_step * max(len(points), 1) + 10, top + plot_height + 62
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
              f'preserveAspectRatio="xMinYMin meet" aria-label="{escape(title)}"><title>{escape(title)}</title>']
     for tick in (0, 0.5, 1):
@@ -42,8 +44,15 @@ def monthly_columns(points: list[tuple[str, float | None]], *, title: str) -> Ma
             bar = plot_height * min(value, 1)
             parts.append(f'<rect x="{x}" y="{top + plot_height - bar:.1f}" width="28" height="{bar:.1f}" '
                          f'fill="{BAR_COLOUR}"><title>{escape(label)}: {100 * value:.1f}%</title></rect>')
+        else:
+            parts.append(f'<text x="{x + 14}" y="{top + plot_height - 6}" text-anchor="middle" font-size="10" '
+                         f'fill="#555">{NO_DATA}</text>')
         parts.append(f'<text x="{x + 14}" y="{top + plot_height + 16}" text-anchor="middle" font-size="11">'
                      f'{escape(label[5:])}月</text>')
+    legend_y = top + plot_height + 40
+    parts.append(f'<rect x="{left}" y="{legend_y}" width="12" height="12" fill="{BAR_COLOUR}"/>'
+                 f'<text x="{left + 16}" y="{legend_y + 11}" font-size="11">{escape(series)}（月末）</text>'
+                 f'<text x="{left + 110}" y="{legend_y + 11}" font-size="11" fill="#555">{NO_DATA}：该月尚未建档</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -11,6 +11,7 @@ from jobmatch.clock import Month
 from jobmatch.db import get_session
 from jobmatch.models import County, Settlement
 from jobmatch.services.households import dashboard as day
+from jobmatch.services.households import monitoring, monitoring_alerts
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
 from jobmatch.services.reports.monthly import employment_trend, monthly_report
 from jobmatch.views.charts import horizontal_bars, monthly_columns
@@ -42,7 +43,10 @@ def overview():
         "county/overview.html", county=county, totals=totals,
         rate_chart=horizontal_bars([(t.settlement.name, t.employment_rate) for t in totals], title="各安置点就业率"),
         trend_chart=monthly_columns(employment_trend(session, settlement_ids), title="近12个月就业率"),
-        zero_households=day.zero_employment_summary(session, settlement_ids, limit=ZERO_HOUSEHOLDS_SHOWN))
+        zero_households=day.zero_employment_summary(session, settlement_ids, limit=ZERO_HOUSEHOLDS_SHOWN),
+        last_full_month=str(Month.current().previous()),
+        monitored=monitoring.monitored_count(session, settlement_ids),
+        monitoring_alerts=len(monitoring_alerts.open_alerts(session, settlement_ids)))
 
 
 @bp.get("/report.xlsx")
@@ -50,10 +54,12 @@ def overview():
 def report():
     session = get_session()
     county = _county(session)
-    # A MonthError is a UserError: jobmatch.views.errors shows its message.
-    month = Month.parse(request.args["month"]) if request.args.get("month") else Month.current()
+    # A MonthError is a UserError: jobmatch.views.errors shows its message. By default the last
+    # full month: the current one is still partial.
+    month = Month.parse(request.args["month"]) if request.args.get("month") else Month.current().previous()
     buffer = io.BytesIO()
-    write_report_xlsx(monthly_report(session, county, month.year, month.number), buffer)
+    write_report_xlsx(monthly_report(session, county, month.year, month.number), buffer,
+                      filed_by=current_user.display_name or current_user.username)
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True,
                      download_name=f"{county.name}就业月报{month}.xlsx")

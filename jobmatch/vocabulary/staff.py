@@ -6,8 +6,10 @@ same pages (e.g. 匹配推荐 for rounds, 拟录用 for fair outcomes, 已响应
 
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind
 from jobmatch.models.fairs import OutcomeStage
+from jobmatch.models.followups import EmploymentState
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
+from jobmatch.models.monitoring import AlertReason
 from jobmatch.models.offers import OfferChannel, OfferStatus, RoundStatus
 from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.welfare import ExitReason, WelfarePostStatus
@@ -48,7 +50,9 @@ EVENT_LABELS = {
     E.SMS_CANCELLED: "短信已取消", E.SMS_PHONE_INVALID: "手机号无效", E.SMS_RECEIVED: "收到短信",
     E.SMS_ANSWERED: "已回复", E.SMS_READ: "短信已阅", E.SMS_OPT_OUT: "退订短信", E.SMS_OPT_IN: "恢复接收短信",
     E.WORKER_SIGNED_IN: "短信验证码登录", E.API_TOKEN_CREATED: "创建接口令牌",
-    E.SETTLEMENT_CONTACT_PHONE_SET: "设置安置点联系电话", E.COUNTY_SMS_SIGNATURE_SET: "设置县短信签名",
+    E.SETTLEMENT_CONTACT_PHONE_SET: "设置安置点联系电话",
+    E.MONITORING_FLAGGED: "标注防返贫监测", E.MONITORING_UNFLAGGED: "解除防返贫监测",
+    E.MONITORING_ALERT_RAISED: "监测预警", E.MONITORING_ALERT_CLOSED: "监测预警已处理", E.COUNTY_SMS_SIGNATURE_SET: "设置县短信签名",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -88,8 +92,19 @@ def event_label(kind: str) -> str:
     return EVENT_LABELS.get(kind, kind)
 
 
+MONITORING_ALERT_REASON_LABELS = {
+    AlertReason.JOB_ENDED: "家庭成员失业",
+    AlertReason.INCOME_BELOW_LINE: "人均收入低于监测线",
+    AlertReason.ZERO_EMPLOYMENT: "成为零就业家庭",
+}
+FOLLOW_UP_EMPLOYMENT_STATE_LABELS = {EmploymentState.EMPLOYED: "稳定就业", EmploymentState.UNSTABLE: "就业不稳定",
+                                     EmploymentState.UNEMPLOYED: "未就业"}
+
+
 LABELS = {
     EventKind: EVENT_LABELS,
+    AlertReason: MONITORING_ALERT_REASON_LABELS,
+    EmploymentState: FOLLOW_UP_EMPLOYMENT_STATE_LABELS,
     RoundStatus: ROUND_STATUS_LABELS,
     OfferStatus: OFFER_STATUS_LABELS,
     OfferChannel: OFFER_CHANNEL_LABELS,

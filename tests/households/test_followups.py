@@ -110,11 +110,38 @@ def test_the_stored_last_follow_up_only_moves_forward(session):
     refresh_households(session, [household.id], actor="test")
     later, earlier = datetime(2026, 11, 18, 9, tzinfo=SHANGHAI), datetime(2026, 11, 2, 9, tzinfo=SHANGHAI)
     record_follow_up(session, household_id=household.id, staff_user_id=None, method="phone", actor="test",
-                     contacted_at=later)
+                     contacted_at=later, summary="电话联系上了")
     record_follow_up(session, household_id=household.id, staff_user_id=None, method="visit", actor="test",
-                     contacted_at=earlier)
+                     contacted_at=earlier, summary="入户走访")
     assert session.get(Household, household.id).last_follow_up_at == later
     assert stale_households(session) == []
     session.add(FollowUp(household_id=household.id, contacted_at=NOON, method="phone"))  # not noted: stale
     session.flush()
     assert stale_households(session) == [household.id]
+
+
+def test_an_empty_follow_up_is_refused_and_clears_nothing(session):
+    household = make_household(session, make_settlement(session))
+    make_person(session, household)
+    with pytest.raises(WorkflowError, match="请写明回访情况") as error:
+        record_follow_up(session, household_id=household.id, staff_user_id=None, method="phone", actor="test",
+                         summary="   ")
+    assert error.value.field == "summary"
+    assert session.get(Household, household.id).last_follow_up_at is None
+    assert session.scalar(select(func.count()).select_from(FollowUp)) == 0
+
+
+def test_a_door_visit_is_the_months_contact(session):
+    from jobmatch.services.households.zero_employment import record_door_visit
+    from tests.factories import make_vacancy
+
+    site = make_settlement(session)
+    household = make_household(session, site)
+    make_person(session, household)
+    refresh_households(session, [household.id], actor="test")
+    record_door_visit(session, household_id=household.id, staff_user_id=None, actor="user:1",
+                      vacancy_id=make_vacancy(session, title="保洁员").id, note="户主愿意去")
+    assert session.get(Household, household.id).last_follow_up_at == NOON
+    [follow_up] = session.scalars(select(FollowUp)).all()
+    assert (follow_up.method, follow_up.summary) == ("visit", "送岗位上门：保洁员。户主愿意去")
+    assert stale_households(session) == []

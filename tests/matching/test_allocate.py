@@ -7,7 +7,7 @@ import numpy as np
 from matching.allocate import AllocationProblem, allocate, allocation_value
 
 
-def problem_of(edges, openings, household, zero=(), employed_households=()):
+def problem_of(edges, openings, household, zero=(), employed_households=(), monitored=()):
     """edges: (worker, vacancy, score) triples; households numbered 0..max(household)."""
     n_households = max(household) + 1
     return AllocationProblem(
@@ -18,6 +18,7 @@ def problem_of(edges, openings, household, zero=(), employed_households=()):
         household=np.array(household, dtype=np.int64),
         zero_employment_household=np.isin(np.arange(n_households), zero),
         no_one_employed_household=~np.isin(np.arange(n_households), employed_households),
+        monitored_household=np.isin(np.arange(n_households), monitored),
     )
 
 
@@ -28,7 +29,7 @@ def is_feasible(problem, chosen):
 
 
 def brute_force_value(problem):
-    """Best (zero covered, no-one-employed covered, score) over every feasible allocation."""
+    """Best (zero, monitored, no-one-employed covered, score) over every feasible allocation."""
     n_workers = len(problem.household)
     options = [[None] + [e for e in range(len(problem.edge_worker)) if problem.edge_worker[e] == w] for w in range(n_workers)]
     best = None
@@ -38,7 +39,7 @@ def brute_force_value(problem):
         if not is_feasible(problem, chosen):
             continue
         value = allocation_value(problem, chosen)
-        if best is None or (value[0], value[1], value[2] - 1e-9) > best:
+        if best is None or (*value[:3], value[3] - 1e-9) > best:
             best = value
     return best
 
@@ -63,8 +64,20 @@ def test_greedy_by_score_covers_fewer_households_than_possible():
         zero=[0, 1],
     )
     chosen = allocate(problem)
-    assert allocation_value(problem, chosen)[:2] == (2, 3 - 1)
+    assert allocation_value(problem, chosen)[:3] == (2, 0, 3 - 1)
     assert chosen.tolist() == [False, True, True, False]
+
+
+def test_a_monitored_household_comes_right_after_zero_employment():
+    # One opening each: the zero-employment household (0) beats the monitored one (1), and the
+    # monitored household beats a better-scoring household where no one works either (2).
+    problem = problem_of(
+        edges=[(0, 0, 0.4), (1, 0, 0.5), (1, 1, 0.5), (2, 1, 0.99)],
+        openings=[1, 1], household=[0, 1, 2], zero=[0], monitored=[1],
+    )
+    chosen = allocate(problem)
+    assert chosen.tolist() == [True, False, True, False]
+    assert allocation_value(problem, chosen)[:3] == (1, 1, 2)
 
 
 def test_one_household_counts_once():
@@ -89,8 +102,9 @@ def random_problem(rng):
     ]
     zero = [h for h in range(n_households) if rng.random() < 0.4]
     employed = [h for h in range(n_households) if h not in zero and rng.random() < 0.4]
+    monitored = [h for h in range(n_households) if rng.random() < 0.3]
     openings = [rng.randint(1, 2) for _ in range(n_vacancies)]
-    return problem_of(edges, openings, household, zero, employed)
+    return problem_of(edges, openings, household, zero, employed, monitored)
 
 
 def test_equals_brute_force_on_random_small_cases():
@@ -100,8 +114,8 @@ def test_equals_brute_force_on_random_small_cases():
         chosen = allocate(problem)
         assert is_feasible(problem, chosen)
         got, best = allocation_value(problem, chosen), brute_force_value(problem)
-        assert got[:2] == best[:2]
-        assert abs(got[2] - best[2]) < 1e-6
+        assert got[:3] == best[:3]
+        assert abs(got[3] - best[3]) < 1e-6
 
 
 def test_no_pairs_no_allocation():

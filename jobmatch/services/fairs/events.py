@@ -3,6 +3,7 @@
 Who is invited (a documented rule, simpler than a matching round): members of households
 in the fair's county who have labour capacity, want work, hold no current job and have
 a phone that is neither invalid nor opted out; zero-employment households first, then
+monitored households (防返贫监测), then
 people of the fair's own site, then by person id. Registration is a "1" to the
 invitation (SMS or the worker's page) or staff registering someone; a "2" declines.
 Reminders go to the registered the day before at 10:00 local time (the outbox holds
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
-from jobmatch.models import (County, EmploymentSpell, Fair, FairAttendee, Household, Person, Settlement,
+from jobmatch.models import (County, EmploymentSpell, Fair, FairAttendee, Household, MonitoringCategory, Person, Settlement,
                              Vacancy)
 from jobmatch.models.employers import VacancyStatus
 from jobmatch.services.sms.messaging import QueuedRow, queue_message, queue_messages_bulk
@@ -80,13 +81,14 @@ def invitation_candidates(session: Session, fair: Fair) -> list[Person]:
     already = select(FairAttendee.person_id).where(FairAttendee.fair_id == fair.id,
                                                    FairAttendee.person_id.is_not(None))
     rows = session.execute(
-        select(Person, Household.zero_employment, Household.settlement_id)
+        select(Person, Household.zero_employment, Household.settlement_id, Household.monitoring)
         .join(Household, Household.id == Person.household_id)
         .where(Household.county_id == fair.county_id, Person.capacity != "none", Person.wants_work.is_(True),
                Person.phone.is_not(None), Person.phone_invalid.is_(False), Person.sms_opt_out.is_(False),
                Person.id.not_in(employed), Person.id.not_in(already))).all()
-    rows.sort(key=lambda r: (not r[1], r[2] != fair.settlement_id, r[0].id))
-    return [person for person, _, _ in rows]
+    # Zero-employment households first, then monitored ones (防返贫监测), then the fair's own site.
+    rows.sort(key=lambda r: (not r[1], r[3] == MonitoringCategory.NONE, r[2] != fair.settlement_id, r[0].id))
+    return [row[0] for row in rows]
 
 
 def invite_workers(session: Session, fair_id: int, *, actor: str, limit: int | None = None) -> list[FairAttendee]:

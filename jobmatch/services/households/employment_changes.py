@@ -15,6 +15,7 @@ from jobmatch import ledger
 from jobmatch.clock import local_today
 from jobmatch.models import EmploymentSpell, Person
 from jobmatch.services.errors import get_or_fail, require
+from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jobs_ended
 from jobmatch.services.households.zero_employment import refresh_and_flag
 from jobmatch.vocabulary import SPELL_KINDS
 
@@ -77,7 +78,8 @@ def current_spell(session: Session, person_id: int) -> EmploymentSpell | None:
 
 def end_spell(session: Session, spell: EmploymentSpell, *, reason: str, actor: str,
               ended_on: date | None = None, refresh: bool = True) -> list[int]:
-    """Close a spell; ledger it and refresh the household. Returns households that became zero-employment."""
+    """Close a spell; ledger it, refresh the household and alert its staff if it is monitored.
+    Returns households that became zero-employment. With ``refresh=False`` the caller does both."""
     ended_on = ended_on or local_today()
     require(spell.ended_on is None, "spell_id", "该就业记录已经结束")
     require(ended_on >= spell.started_on, "ended_on", "离职日期不能早于上岗日期")
@@ -88,4 +90,8 @@ def end_spell(session: Session, spell: EmploymentSpell, *, reason: str, actor: s
                   person_id=person.id, subject=f"spell:{spell.id}",
                   data={"spell_id": spell.id, "kind": spell.kind, "employer_name": spell.employer_name,
                         "monthly_income": spell.monthly_income, "on": ended_on, "reason": reason[:120]})
-    return refresh_and_flag(session, [person.household_id], actor=actor) if refresh else []
+    if not refresh:
+        return []
+    became_zero = refresh_and_flag(session, [person.household_id], actor=actor)
+    alert_on_jobs_ended(session, [JobEnded(person.household_id, spell.monthly_income)], actor=actor)
+    return became_zero

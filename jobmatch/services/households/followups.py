@@ -20,17 +20,20 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, Month, local_today, utcnow
-from jobmatch.models import FollowUp, Household, Person, Settlement, User
+from jobmatch.models import FollowUp, Household, MonitoringCategory, Person, Settlement, User
+from jobmatch.models.followups import EmploymentState
 from jobmatch.models.problems import ProblemSource
 from jobmatch.services.households.employment_changes import NewJob, current_spell, end_spell, start_job, validate_new_job
+from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jobs_ended
 from jobmatch.services.households.status import note_follow_up
 from jobmatch.services.households.problems import NewProblem, raise_problem, validate_new_problem
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.households.zero_employment import refresh_and_flag
-from jobmatch.vocabulary import HEAD_RELATION
+from jobmatch.vocabulary import FOLLOW_UP_EMPLOYMENT_STATE_LABELS, HEAD_RELATION
 
 METHODS = {"phone": "电话", "visit": "入户"}
 SUMMARY_MAX_CHARS = 2000
+NOTES_MAX_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -115,29 +118,47 @@ class FollowUpResult:
     became_zero_employment: bool
 
 
+@dataclass(frozen=True)
+class MonitoringNotes:
+    """What the follow-up of a monitored household records (seed 003's dynamic monitoring)."""
+
+    employment_state: str = ""  # an EmploymentState
+    needs: str = ""
+    training_wish: str = ""
+
+
 def record_follow_up(session: Session, *, household_id: int, staff_user_id: int | None, method: str, actor: str,
                      summary: str = "", contacted_at: datetime | None = None, found_work: list[NewJob] = (),
-                     lost_work: list[JobLoss] = (), problems: list[NewProblem] = ()) -> FollowUpResult:
-    """Record a phone call or visit, with the jobs found or lost and the problems raised."""
+                     lost_work: list[JobLoss] = (), problems: list[NewProblem] = (),
+                     monitoring: MonitoringNotes = MonitoringNotes()) -> FollowUpResult:
+    """Record a phone call or visit, with the jobs found or lost and the problems raised; a monitored
+    household's follow-up also records its employment state, needs and training wish."""
     household = get_or_fail(session, Household, household_id, "household_id", "该户")
     contacted_at = contacted_at or utcnow()
     _validate_contact(session, staff_user_id, method, summary, contacted_at)
+    monitoring = _validated_monitoring_notes(household, monitoring)
+    require(bool((summary or "").strip() or found_work or lost_work or problems or monitoring.employment_state),
+            "summary", "请写明回访情况：联系上了吗，家里就业怎么样")
     losses = _validate_changes(session, household, found_work, lost_work, problems)
     follow_up = FollowUp(household_id=household.id, staff_user_id=staff_user_id, contacted_at=contacted_at,
-                         method=method, summary=(summary or "").strip())
+                         method=method, summary=(summary or "").strip(), employment_state=monitoring.employment_state,
+                         needs=monitoring.needs, training_wish=monitoring.training_wish)
     session.add(follow_up)
     session.flush()
     note_follow_up(session, household.id, contacted_at)
     ledger.append(session, "follow_up_recorded", actor=actor, household_id=household.id,
                   subject=f"household:{household.id}",
                   data={"follow_up_id": follow_up.id, "method": method, "contacted_at": contacted_at,
-                        "found_work": len(found_work), "lost_work": len(lost_work), "problems": len(problems)})
+                        "found_work": len(found_work), "lost_work": len(lost_work), "problems": len(problems),
+                        "employment_state": monitoring.employment_state})
     for spell, loss in losses:
         end_spell(session, spell, reason=loss.reason, ended_on=loss.ended_on, actor=actor, refresh=False)
     for job in found_work:
         start_job(session, job, actor=actor, refresh=False)
     became_zero = refresh_and_flag(session, [household.id], actor=actor) if (found_work or lost_work) else []
-    raised = [raise_problem(session, household.id, p, source=ProblemSource.FOLLOW_UP, actor=actor, follow_up_id=follow_up.id)
+    alert_on_jobs_ended(session, [JobEnded(household.id, spell.monthly_income) for spell, _ in losses], actor=actor)
+    raised = [raise_problem(session, household.id, p, source=ProblemSource.FOLLOW_UP, actor=actor,
+                            follow_up_id=follow_up.id)
               for p in problems]
     return FollowUpResult(follow_up, raised, bool(became_zero))
 
@@ -149,6 +170,19 @@ def _validate_contact(session: Session, staff_user_id, method: str, summary: str
     require(len((summary or "").strip()) <= SUMMARY_MAX_CHARS, "summary", f"回访情况最多 {SUMMARY_MAX_CHARS} 字")
     require(contacted_at.tzinfo is not None, "contacted_at", "回访时间缺少时区")
     require(contacted_at <= utcnow(), "contacted_at", "回访时间不能晚于现在")
+
+
+def _validated_monitoring_notes(household: Household, notes: MonitoringNotes) -> MonitoringNotes:
+    notes = MonitoringNotes(notes.employment_state or "", (notes.needs or "").strip(), (notes.training_wish or "").strip())
+    require(notes.employment_state in ("", *EmploymentState), "employment_state",
+            f"就业状态应为：{'、'.join(FOLLOW_UP_EMPLOYMENT_STATE_LABELS.values())}")
+    for field_name, label in (("needs", "帮扶需求"), ("training_wish", "培训意愿")):
+        require(len(getattr(notes, field_name)) <= NOTES_MAX_CHARS, field_name, f"{label}最多 {NOTES_MAX_CHARS} 字")
+    if household.monitoring != MonitoringCategory.NONE:
+        require(bool(notes.employment_state), "employment_state", "防返贫监测户的回访请登记就业状态")
+        require(bool(notes.needs), "needs", "防返贫监测户的回访请登记帮扶需求（没有请写“无”）")
+        require(bool(notes.training_wish), "training_wish", "防返贫监测户的回访请登记培训意愿（没有请写“无”）")
+    return notes
 
 
 def _validate_changes(session: Session, household: Household, found_work, lost_work, problems) -> list:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.db import in_chunks
-from jobmatch.models import EmploymentSpell, FollowUp, Household, Person
+from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, Person
 from jobmatch.models.types import as_utc
 
 
@@ -103,9 +103,34 @@ def _expire_loaded(session: Session, household_ids: set[int]) -> None:
 
 
 def _flag_change_event(household_id: int, status: HouseholdStatus, actor: str) -> ledger.NewEvent:
-    kind = "household_became_zero_employment" if status.zero_employment else "household_left_zero_employment"
+    kind = BECAME_ZERO if status.zero_employment else LEFT_ZERO
     return ledger.NewEvent(kind, actor, {"labourers": status.labourers, "employed": status.employed},
                            household_id=household_id, subject=f"household:{household_id}")
+
+
+BECAME_ZERO, LEFT_ZERO = "household_became_zero_employment", "household_left_zero_employment"
+
+
+def zero_employment_on(session: Session, settlement_ids, moment: datetime) -> dict[int, datetime | None]:
+    """Household id -> listed since, for the households of these settlements that were zero-employment
+    at ``moment``, read from the flag's ledger events (a household flagged before any such event
+    counts as it is now)."""
+    households = {h.id: h for h in session.execute(
+        select(Household.id, Household.zero_employment, Household.zero_employment_since)
+        .where(Household.settlement_id.in_(list(settlement_ids))))}
+    with_events: set[int] = set()
+    latest_before: dict[int, tuple[int, str, datetime]] = {}
+    for chunk in in_chunks(list(households)):
+        for household_id, seq, kind, occurred_at in session.execute(
+                select(LedgerEvent.household_id, LedgerEvent.seq, LedgerEvent.kind, LedgerEvent.occurred_at)
+                .where(LedgerEvent.kind.in_((BECAME_ZERO, LEFT_ZERO)), LedgerEvent.household_id.in_(chunk))):
+            with_events.add(household_id)
+            known = latest_before.get(household_id)
+            if as_utc(occurred_at) < moment and (known is None or seq > known[0]):
+                latest_before[household_id] = (seq, kind, as_utc(occurred_at))
+    listed = {h.id: h.zero_employment_since for h in households.values() if h.id not in with_events and h.zero_employment}
+    listed.update((household_id, at) for household_id, (_, kind, at) in latest_before.items() if kind == BECAME_ZERO)
+    return listed
 
 
 def note_follow_up(session: Session, household_id: int, contacted_at: datetime) -> None:

@@ -18,7 +18,7 @@ from jobmatch.clock import utcnow
 from jobmatch.db import in_chunks
 from jobmatch.models import DoorVisit, FollowUp, Household, LedgerEvent, Person, Settlement, User, Vacancy
 from jobmatch.models.types import as_utc
-from jobmatch.services.households.status import refresh_households
+from jobmatch.services.households.status import note_follow_up, refresh_households
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.vocabulary import HEAD_RELATION
 
@@ -157,11 +157,21 @@ def record_door_visit(session: Session, *, household_id: int, staff_user_id: int
     visit = DoorVisit(household_id=household_id, staff_user_id=staff_user_id, visited_at=visited_at,
                       vacancy_id=vacancy_id, note=note)
     session.add(visit)
+    # A visit to the door is the month's contact too (rule 6): it is the household's follow-up.
+    vacancy = session.get(Vacancy, vacancy_id) if vacancy_id is not None else None
+    session.add(FollowUp(household_id=household_id, staff_user_id=staff_user_id, contacted_at=visited_at,
+                         method="visit", summary=_door_visit_summary(vacancy, note)))
     session.flush()
+    note_follow_up(session, household_id, visited_at)
     ledger.append(session, "door_visit_recorded", actor=actor, household_id=household_id,
                   subject=f"household:{household_id}",
                   data={"visit_id": visit.id, "vacancy_id": vacancy_id, "visited_at": visited_at})
     return visit
+
+
+def _door_visit_summary(vacancy: Vacancy | None, note: str) -> str:
+    brought = f"送岗位上门：{vacancy.title}" if vacancy is not None else "上门走访"
+    return f"{brought}。{note}" if note else brought
 
 
 def flag_new_zero_employment(session: Session, household_ids, *, actor: str) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
-from jobmatch.models import County, EmploymentSpell, Employer, Household, Offer, Person, Vacancy
+from jobmatch.models import County, EmploymentSpell, Employer, Household, MonitoringCategory, Offer, Person, Vacancy
 from jobmatch.models.offers import CLAIMING_STATUSES, WAITING_STATUSES
 from matching import records
 
@@ -90,6 +90,7 @@ def worker_record(person: Person, *, employed: bool, today: date) -> records.Wor
         capacity=person.capacity, mobility=mobility, max_commute_km=person.max_commute_km,
         county=county_text(county), age=age, wage_expectation=person.wage_expectation,
         zero_employment_household=household.zero_employment,
+        monitored_household=household.monitoring != MonitoringCategory.NONE,
         welfare_eligible=is_welfare_eligible(person, age), employed=employed,
     )
 
@@ -97,13 +98,14 @@ def worker_record(person: Person, *, employed: bool, today: date) -> records.Wor
 def scope_persons(session: Session, *, county_id: int, settlement_id: int | None,
                   person_id: int | None = None) -> list[Person]:
     """Members with labour capacity of the households in the scope (only ``person_id`` when given),
-    zero-employment households first."""
+    zero-employment households first, then monitored ones."""
     query = (
         select(Person).join(Household, Person.household_id == Household.id)
         .where(Household.county_id == county_id, Person.capacity != "none")
         .options(selectinload(Person.household).selectinload(Household.settlement),
                  selectinload(Person.household).selectinload(Household.county))
-        .order_by(Household.zero_employment.desc(), Person.id)
+        .order_by(Household.zero_employment.desc(), (Household.monitoring != MonitoringCategory.NONE).desc(),
+                  Person.id)
     )
     if settlement_id is not None:
         query = query.where(Household.settlement_id == settlement_id)

@@ -1,22 +1,29 @@
 """The county's monthly report (月报) and the employment-rate trend, computed from the ledger tables.
 
-Employment on a day is read from employment spells (started on or before, not ended by
-then), so past months are reported as they were, not as they are now.
+Every figure of a month is as of that month's end (or today, for the current month):
+employment is read from employment spells (started on or before, not ended by then), the
+zero-employment list and the monitored households from the ledger's flag events before the
+end of the month, follow-ups from their dates. Past months are reported as they were, not as
+they are now.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jobmatch.clock import LOCAL_TZ, Month, local_today
+from jobmatch.clock import LOCAL_TZ, Month, local_today, utcnow
 from jobmatch.db import in_chunks
 from jobmatch.models import (County, Employer, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
-                             Person, Settlement, TrainingCourse, WelfareAppointment, WelfarePost)
+                             LedgerEvent, MonitoringAlert, Person, Settlement, TrainingCourse, WelfareAppointment,
+                             WelfarePost)
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.fairs import OutcomeStage
+from jobmatch.models.types import as_utc
+from jobmatch.services.households.monitoring import monitored_on
+from jobmatch.services.households.status import zero_employment_on
 
 @dataclass
 class SettlementRow:
@@ -27,6 +34,8 @@ class SettlementRow:
     by_kind: Counter = field(default_factory=Counter)
     zero_employment: int = 0
     followed_up: int = 0
+    monitored: int = 0
+    monitored_followed_up: int = 0
 
     @property
     def rate(self) -> float | None:
@@ -40,12 +49,13 @@ class MonthlyReport:
     month: int
     as_of: date
     settlements: list[SettlementRow]
-    zero_employment_households: list[Household]
+    zero_employment_households: list["ZeroEmploymentAsOf"]
     welfare_posts: list[dict]
     fairs: list[Fair]
     fair_counts: dict = field(default_factory=dict)  # fair id -> {"checked_in": n, "agreed": n}
     training: list[dict] = field(default_factory=list)
     hiring_subsidies: list[dict] = field(default_factory=list)
+    monitored_households: list["MonitoredAsOf"] = field(default_factory=list)
 
     @property
     def total(self) -> SettlementRow:
@@ -57,13 +67,43 @@ class MonthlyReport:
             total.by_kind.update(row.by_kind)
             total.zero_employment += row.zero_employment
             total.followed_up += row.followed_up
+            total.monitored += row.monitored
+            total.monitored_followed_up += row.monitored_followed_up
         return total
+
+
+@dataclass(frozen=True)
+class ZeroEmploymentAsOf:
+    """A household on the zero-employment list at the report's moment, listed since ``since``."""
+
+    settlement: str
+    household_no: str
+    labourers: int
+    since: datetime | None
+
+
+@dataclass(frozen=True)
+class MonitoredAsOf:
+    """A household under monitoring at the report's moment."""
+
+    settlement: str
+    household_no: str
+    category: str
+    followed_up: bool  # a follow-up in the month
+    alerts: int  # alerts raised in the month
+
+
+def report_moment(period: Month) -> tuple[date, datetime]:
+    """The report's day and the moment its figures are taken: the month's end, or now for the current month."""
+    as_of = min(period.last_day, local_today())
+    moment = period.local_range()[1] if as_of == period.last_day else utcnow()
+    return as_of, moment
 
 
 def monthly_report(session: Session, county: County, year: int, month: int) -> MonthlyReport:
     period = Month(year, month)
     first, last = period.first_day, period.last_day
-    as_of = min(last, local_today())
+    as_of, moment = report_moment(period)
     settlements = list(session.scalars(select(Settlement).where(Settlement.county_id == county.id)
                                        .order_by(Settlement.name)))
     rows = {s.id: SettlementRow(s.name) for s in settlements}
@@ -76,25 +116,74 @@ def monthly_report(session: Session, county: County, year: int, month: int) -> M
         if kind:
             row.employed += 1
             row.by_kind[kind] += 1
-    for settlement_id, households, zero in session.execute(
-            select(Household.settlement_id, func.count(Household.id),
-                   func.sum(case((Household.zero_employment, 1), else_=0)))
+    for settlement_id, households in session.execute(
+            select(Household.settlement_id, func.count(Household.id))
             .where(Household.settlement_id.in_(rows)).group_by(Household.settlement_id)):
-        rows[settlement_id].households, rows[settlement_id].zero_employment = households, int(zero or 0)
+        rows[settlement_id].households = households
     for settlement_id, count in _followed_up(session, list(rows), first, as_of):
         rows[settlement_id].followed_up = count
+    zero_households = _zero_employment_as_of(session, rows, moment)
+    monitored = _monitored_as_of(session, rows, period, moment)
     fairs = list(session.scalars(select(Fair).where(Fair.county_id == county.id, Fair.held_on >= first,
                                                     Fair.held_on <= last).order_by(Fair.held_on)))
     return MonthlyReport(
         county=county, year=year, month=month, as_of=as_of, settlements=list(rows.values()),
-        zero_employment_households=list(session.scalars(
-            select(Household).where(Household.settlement_id.in_(rows), Household.zero_employment)
-            .order_by(Household.settlement_id, Household.household_no))),
+        zero_employment_households=zero_households, monitored_households=monitored,
         welfare_posts=_welfare_posts(session, list(rows), as_of),
         fairs=fairs, fair_counts=_fair_counts(session, [f.id for f in fairs]),
         training=_training(session, county.id, first, last),
         hiring_subsidies=_hiring_subsidies(session, county.id, as_of),
     )
+
+
+def _zero_employment_as_of(session, rows: dict, moment: datetime) -> list[ZeroEmploymentAsOf]:
+    """The zero-employment list at ``moment`` (counted into ``rows``), from the flag's ledger events."""
+    listed = zero_employment_on(session, list(rows), moment)
+    households = _households(session, list(listed))
+    lines = []
+    for household_id, since in listed.items():
+        household = households[household_id]
+        rows[household.settlement_id].zero_employment += 1
+        lines.append(ZeroEmploymentAsOf(rows[household.settlement_id].name, household.household_no,
+                                        household.labourers, since))
+    lines.sort(key=lambda z: (z.settlement, z.household_no))
+    return lines
+
+
+def _monitored_as_of(session, rows: dict, period: Month, moment: datetime) -> list[MonitoredAsOf]:
+    """The monitored households at ``moment`` (counted into ``rows``), with the month's follow-ups and alerts."""
+    monitored = monitored_on(session, list(rows), moment)
+    households = _households(session, list(monitored))
+    start = period.local_range()[0]
+    followed = set(_ids_with(session, FollowUp.household_id, FollowUp.contacted_at, list(monitored), start, moment))
+    alerts = Counter(_ids_with(session, MonitoringAlert.household_id, MonitoringAlert.raised_at, list(monitored),
+                               start, moment))
+    lines = []
+    for household_id, category in monitored.items():
+        household = households[household_id]
+        row = rows[household.settlement_id]
+        row.monitored += 1
+        row.monitored_followed_up += household_id in followed
+        lines.append(MonitoredAsOf(row.name, household.household_no, category, household_id in followed,
+                                   alerts[household_id]))
+    lines.sort(key=lambda m: (m.settlement, m.household_no))
+    return lines
+
+
+def _households(session, household_ids) -> dict[int, Household]:
+    found = {}
+    for chunk in in_chunks(household_ids):
+        found.update((h.id, h) for h in session.scalars(select(Household).where(Household.id.in_(chunk))))
+    return found
+
+
+def _ids_with(session, id_column, time_column, household_ids, start: datetime, end: datetime) -> list[int]:
+    """``id_column`` of the rows of these households with ``time_column`` in [start, end), once per row."""
+    found = []
+    for chunk in in_chunks(household_ids):
+        found += session.scalars(select(id_column).where(id_column.in_(chunk), time_column >= start,
+                                                         time_column < end)).all()
+    return found
 
 
 def employment_on(spells, day: date) -> str | None:
@@ -104,17 +193,28 @@ def employment_on(spells, day: date) -> str | None:
 
 
 def employment_trend(session: Session, settlement_ids: set[int], months: int = 12) -> list[tuple[str, float | None]]:
-    """Employment rate at the end of each of the last ``months`` months, oldest first."""
+    """Employment rate at the end of each of the last ``months`` months, oldest first; None for a month
+    that ended before the ledger held anything of these settlements (no data, not 0 %)."""
     people = _labourers(session, list(settlement_ids))
     spells = _spells_by_person(session, [p.person_id for p in people])
-    today = local_today()
+    first_record = _first_record_at(session, settlement_ids)
     points = []
     for back in range(months - 1, -1, -1):
-        month = Month.of(today).plus(-back)
-        day = min(month.last_day, today)
+        month = Month.current().plus(-back)
+        day, moment = report_moment(month)
+        if first_record is None or moment <= first_record or not people:
+            points.append((str(month), None))
+            continue
         employed = sum(1 for p in people if employment_on(spells.get(p.person_id, []), day))
-        points.append((str(month), employed / len(people) if people else None))
+        points.append((str(month), employed / len(people)))
     return points
+
+
+def _first_record_at(session, settlement_ids) -> datetime | None:
+    """When the ledger first recorded anything of these settlements' households (their import)."""
+    first = session.scalar(select(func.min(LedgerEvent.occurred_at)).join(Household, Household.id == LedgerEvent.household_id)
+                           .where(Household.settlement_id.in_(list(settlement_ids))))
+    return as_utc(first)
 
 
 def _labourers(session, settlement_ids):

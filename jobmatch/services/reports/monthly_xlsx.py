@@ -3,11 +3,11 @@
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, PatternFill, Side
 
-from jobmatch.clock import LOCAL_TZ
+from jobmatch.clock import LOCAL_TZ, local_today
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.services.reports.monthly import MonthlyReport
 from jobmatch.spreadsheets import HEADER_FONT, TITLE_FONT, set_column_widths, write_cell
-from jobmatch.vocabulary import EMPLOYMENT_LABELS, SPELL_KINDS
+from jobmatch.vocabulary import EMPLOYMENT_LABELS, MONITORING_LABELS, SPELL_KINDS
 from jobmatch.vocabulary import county as county_words
 
 _THIN = Side(style="thin", color="999999")
@@ -15,7 +15,9 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def write_report_xlsx(report: MonthlyReport, target) -> None:
+def write_report_xlsx(report: MonthlyReport, target, *, filed_by: str = "") -> None:
+    """The report as .xlsx: one sheet per part, each ending with the lines a county office signs
+    (填报单位, 填报人, 审核人, 填报日期) and set up to print on A4 landscape with its header rows repeated."""
     workbook = Workbook()
     period = f"{report.year}年{report.month}月"
     _employment_sheet(workbook.active, report, period)
@@ -24,20 +26,26 @@ def write_report_xlsx(report: MonthlyReport, target) -> None:
     _fairs_sheet(workbook.create_sheet("招聘会"), report, period)
     _training_sheet(workbook.create_sheet("培训"), report, period)
     _subsidy_sheet(workbook.create_sheet("就业补贴"), report, period)
+    _monitoring_sheet(workbook.create_sheet("防返贫监测"), report, period)
+    for sheet in workbook.worksheets:
+        _filing_lines(sheet, report, filed_by)
+        _print_setup(sheet)
     workbook.save(target)
 
 
 def _employment_sheet(sheet, report: MonthlyReport, period: str) -> None:
     sheet.title = "就业情况"
     headers = (["安置点", "户数", "劳动力人数", "已就业人数", "就业率"]
-               + [EMPLOYMENT_LABELS[k] for k in SPELL_KINDS] + ["零就业家庭户数", "本月回访户数"])
+               + [EMPLOYMENT_LABELS[k] for k in SPELL_KINDS]
+               + ["零就业家庭户数", "本月回访户数", "防返贫监测户数", "其中本月已回访"])
     _title(sheet, f"{report.county.name}易地扶贫搬迁安置点就业情况月报（{period}，截至{report.as_of:%Y-%m-%d}）",
            len(headers))
     _header(sheet, 3, headers)
     rows = report.settlements + [report.total]
     for offset, row in enumerate(rows):
         values = ([row.name, row.households, row.labourers, row.employed, row.rate]
-                  + [row.by_kind.get(k, 0) for k in SPELL_KINDS] + [row.zero_employment, row.followed_up])
+                  + [row.by_kind.get(k, 0) for k in SPELL_KINDS]
+                  + [row.zero_employment, row.followed_up, row.monitored, row.monitored_followed_up])
         _row(sheet, 4 + offset, values, bold=row is rows[-1])
         sheet.cell(4 + offset, 5).number_format = "0.0%"
     set_column_widths(sheet, [22] + [12] * (len(headers) - 1))
@@ -45,11 +53,11 @@ def _employment_sheet(sheet, report: MonthlyReport, period: str) -> None:
 
 def _zero_employment_sheet(sheet, report, period) -> None:
     headers = ["序号", "安置点", "户编号", "劳动力人数", "列入日期"]
-    _title(sheet, f"{report.county.name}零就业家庭名单（{period}）", len(headers))
+    _title(sheet, f"{report.county.name}零就业家庭名单（{period}，截至{report.as_of:%Y-%m-%d}）", len(headers))
     _header(sheet, 3, headers)
     for index, household in enumerate(report.zero_employment_households, start=1):
-        since = household.zero_employment_since
-        _row(sheet, 3 + index, [index, household.settlement.name, household.household_no, household.labourers,
+        since = household.since
+        _row(sheet, 3 + index, [index, household.settlement, household.household_no, household.labourers,
                                 since.astimezone(LOCAL_TZ).strftime("%Y-%m-%d") if since else ""])
     if not report.zero_employment_households:
         write_cell(sheet, 4, 1, "本月无零就业家庭")
@@ -109,6 +117,37 @@ def _subsidy_sheet(sheet, report, period) -> None:
     _row(sheet, 4 + len(report.hiring_subsidies),
          ["合计", *(sum(line[k] for line in report.hiring_subsidies) for k in keys)], bold=True)
     set_column_widths(sheet, [34, 16, 16, 14, 16, 16])
+
+
+def _monitoring_sheet(sheet, report, period) -> None:
+    headers = ["序号", "安置点", "户编号", "监测类型", "本月回访", "本月预警次数"]
+    _title(sheet, f"{report.county.name}防返贫监测户（{period}，截至{report.as_of:%Y-%m-%d}）", len(headers))
+    write_cell(sheet, 2, 1, "监测户每月回访，登记就业状态、帮扶需求和培训意愿；家庭成员失业、收入低于监测线或成为零就业家庭时当天预警。")
+    _header(sheet, 3, headers)
+    for index, line in enumerate(report.monitored_households, start=1):
+        _row(sheet, 3 + index, [index, line.settlement, line.household_no, MONITORING_LABELS[line.category],
+                                "是" if line.followed_up else "否", line.alerts])
+    lines = report.monitored_households
+    _row(sheet, 4 + len(lines), ["合计", "", f"{len(lines)}户", "", sum(m.followed_up for m in lines),
+                                 sum(m.alerts for m in lines)], bold=True)
+    set_column_widths(sheet, [8, 22, 18, 16, 10, 14])
+
+
+def _filing_lines(sheet, report, filed_by: str) -> None:
+    """填报单位, 填报人, 审核人 and 填报日期 two rows below the table (审核人 left blank to sign)."""
+    row = sheet.max_row + 2
+    write_cell(sheet, row, 1, f"填报单位：{report.county.name}人力资源和社会保障局")
+    write_cell(sheet, row + 1, 1, f"填报人：{filed_by}")
+    write_cell(sheet, row + 1, 3, "审核人：")
+    write_cell(sheet, row + 1, 5, f"填报日期：{local_today():%Y年%m月%d日}")
+
+
+def _print_setup(sheet) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:3"  # the title and the header row on every page
 
 
 def _title(sheet, text, width) -> None:

@@ -21,6 +21,8 @@ from jobmatch.roster.reading import read_roster_table
 from jobmatch.roster.records import PersonRecord, households_of
 from jobmatch.roster.validation import validate_roster
 from jobmatch.services.accounts.sessions import end_worker_sessions
+from jobmatch.services.households.monitoring import sync_from_roster
+from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jobs_ended
 from jobmatch.services.households.status import refresh_households
 
 # Person columns that come straight from the roster, compared on re-import.
@@ -123,6 +125,9 @@ def _apply(session: Session, records: list[PersonRecord], report: ImportReport, 
     touched |= employment_touched
     ledger.append_many(session, events)
     refresh_households(session, touched, actor=actor)
+    sync_from_roster(session, touched, actor=actor)
+    alert_on_jobs_ended(session, [JobEnded(e.household_id, e.data.get("monthly_income")) for e in events
+                                  if e.kind == "employment_ended"], actor=actor)
 
 
 def _ensure_places(session: Session, records: list[PersonRecord]) -> dict[tuple[str, str], int]:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobmatch.models import Household, Person, TrainingCourse, TrainingEnrolment, TrainingRequest, Vacancy
+from jobmatch.models import (Household, MonitoringCategory, Person, TrainingCourse, TrainingEnrolment, TrainingRequest,
+                             Vacancy)
 from jobmatch.models.employers import VacancyStatus
 from matching.taxonomy import load_taxonomy
 
@@ -35,6 +36,7 @@ class TrainingNeed:
     occupations: list[str]
     enrolled: list[str] = field(default_factory=list)
     completed: list[str] = field(default_factory=list)
+    monitored: bool = False  # poverty-relapse monitoring: ranked right after zero-employment
 
 
 def _codes(texts) -> list[str]:
@@ -43,7 +45,7 @@ def _codes(texts) -> list[str]:
 
 
 def training_needs(session: Session, settlement_ids=None) -> list[TrainingNeed]:
-    """Everyone who wished for or requested training, zero-employment households first."""
+    """Everyone who wished for or requested training, zero-employment households first, then monitored ones."""
     requests: dict[int, list[TrainingRequest]] = {}
     for request in session.scalars(select(TrainingRequest).order_by(TrainingRequest.id)):
         requests.setdefault(request.person_id, []).append(request)
@@ -59,8 +61,9 @@ def training_needs(session: Session, settlement_ids=None) -> list[TrainingNeed]:
         enrolled, completed = courses.get(person.id, ([], []))
         needs.append(TrainingNeed(person.id, household.id, household.household_no, person.name,
                                   household.zero_employment, list(dict.fromkeys(wishes)),
-                                  [taxonomy.by_code(code).name for code in _codes(wishes)], enrolled, completed))
-    needs.sort(key=lambda n: (not n.zero_employment, n.household_no, n.person_id))
+                                  [taxonomy.by_code(code).name for code in _codes(wishes)], enrolled, completed,
+                                  monitored=household.monitoring != MonitoringCategory.NONE))
+    needs.sort(key=lambda n: (not n.zero_employment, not n.monitored, n.household_no, n.person_id))
     return needs
 
 

@@ -8,5 +8,5 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 STAFF_ROLES = ("admin", "staff", "county_officer")
 WRITER_ROLES = ("admin", "staff")
 
-from jobmatch.views.staff import (contact, dashboard, door_visits, employers, fairs, followups, people, roster, rounds,  # noqa: E402,F401
-                                  sms_replies, training, welfare)  # (routes)
+from jobmatch.views.staff import (contact, dashboard, door_visits, employers, fairs, followups, monitoring,  # noqa: E402,F401
+                                  people, roster, rounds, sms_replies, training, welfare)  # (routes)

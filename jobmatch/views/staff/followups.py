@@ -20,6 +20,7 @@ from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import FollowUpForm, job_changes
 from jobmatch.views.transactions import commit_or_error
+from jobmatch.vocabulary import FOLLOW_UP_EMPLOYMENT_STATE_LABELS, MONITORING_LABELS
 from jobmatch.vocabulary import staff as staff_words
 
 
@@ -62,7 +63,8 @@ def record_follow_up(household_id):
                 session, household_id=household.id, staff_user_id=current_user.id, method=form.method.data,
                 actor=f"user:{current_user.id}", summary=form.summary.data, contacted_at=utcnow(),
                 found_work=found_work, lost_work=lost_work,
-                problems=[NewProblem(problem_text, category)] if problem_text else []))
+                problems=[NewProblem(problem_text, category)] if problem_text else [],
+                monitoring=form.monitoring_notes()))
             if error:
                 errors[error.field] = error.message
             else:
@@ -71,6 +73,7 @@ def record_follow_up(household_id):
                 return redirect(url_for("staff.follow_ups"))
     return render_template("staff/follow_up_form.html", household=household, methods=followups.METHODS,
                            categories=staff_words.PROBLEM_CATEGORY_LABELS, members=members,
+                           employment_states=FOLLOW_UP_EMPLOYMENT_STATE_LABELS, monitoring_labels=MONITORING_LABELS,
                            job_kinds=JOB_KIND_LABELS, errors=errors, form=request.form), 400 if errors else 200
 
 

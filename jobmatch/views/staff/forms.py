@@ -11,12 +11,13 @@ from wtforms.validators import ValidationError
 
 from jobmatch.clock import local_today
 from jobmatch.models.problems import ProblemCategory
-from jobmatch.services.households import followups, problems, zero_employment
+from jobmatch.services.households import followups, monitoring, monitoring_alerts, problems, zero_employment
 from jobmatch.services.households.employment_changes import NewJob
 from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, MemberJob
 from jobmatch.services.households.followups import JobLoss
 from jobmatch.services.welfare.posts import MAX_TERM_MONTHS
 from jobmatch.views.fields import Choice, Day, Number, Text
+from jobmatch.vocabulary import MONITORING_LABELS
 from jobmatch.vocabulary import staff as staff_words
 
 MAX_MONTHLY_INCOME = 100_000
@@ -86,6 +87,28 @@ class FollowUpForm(FlaskForm):
     summary = Text("回访情况", max_length=followups.SUMMARY_MAX_CHARS)
     problem = Text("反映的问题", max_length=problems.DESCRIPTION_MAX_CHARS)
     category = Choice("问题类别", choices=staff_words.PROBLEM_CATEGORY_LABELS, default=ProblemCategory.OTHER)
+    # A monitored household's follow-up (the service says they are required there).
+    employment_state = StringField(default="")
+    needs = Text("帮扶需求", max_length=followups.NOTES_MAX_CHARS)
+    training_wish = Text("培训意愿", max_length=followups.NOTES_MAX_CHARS)
+
+    def monitoring_notes(self) -> followups.MonitoringNotes:
+        return followups.MonitoringNotes(self.employment_state.data or "", self.needs.data or "",
+                                         self.training_wish.data or "")
+
+
+MONITORING_CHOICES = {**{str(c): MONITORING_LABELS[c] for c in monitoring.URGENCY}, "none": "解除监测"}
+
+
+class MonitoringFlagForm(FlaskForm):
+    """Flag a household for poverty-relapse monitoring (a category) or end it ("none"), with a reason."""
+
+    category = Choice("监测类型", choices=MONITORING_CHOICES)
+    reason = Text("原因", max_length=monitoring.REASON_MAX_CHARS, required=True)
+
+
+class AlertCloseForm(FlaskForm):
+    note = Text("帮扶措施", max_length=monitoring_alerts.NOTE_MAX_CHARS, required=True)
 
 
 class MemberJobForm(Form):

@@ -12,6 +12,8 @@ from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.scope import household_in_scope, person_in_scope
 from jobmatch.services.households.search import search as search_people
 from jobmatch.views.staff import STAFF_ROLES, bp
+from jobmatch.views.staff.forms import MONITORING_CHOICES
+from jobmatch.vocabulary import MONITORING_LABELS
 
 TIMELINE_LENGTH = 200
 
@@ -33,7 +35,8 @@ def household(household_id):
                              .order_by(LedgerEvent.seq.desc()).limit(TIMELINE_LENGTH)).all()
     unmasked = _record_if_unmasked(session, household.members, "staff.household")
     return render_template("staff/household.html", household=household, events=events, unmasked=unmasked,
-                           last_follow_up=household.last_follow_up_at)
+                           last_follow_up=household.last_follow_up_at, monitoring_labels=MONITORING_LABELS,
+                           monitoring_choices=MONITORING_CHOICES)
 
 
 @bp.get("/persons/<id:person_id>")
