@@ -81,3 +81,7 @@ def test_scope_pages_and_errors(app, session, client):
     assert events and all(e["household_id"] == demo.household_a for e in events)
     assert all(demo.person_b_id_number not in str(e["data"]) for e in events)
     assert client.get("/api/v1/vacancies?status=open", headers=headers).json["total"] > 0
+    unknown_kind = client.get("/api/v1/ledger-events?kind=sms%00sent", headers=headers)
+    assert unknown_kind.status_code == 400 and "kind" in unknown_kind.json["error"]["message"]
+    only_offers = client.get("/api/v1/ledger-events?kind=offer_sent", headers=headers)
+    assert only_offers.status_code == 200 and all(e["kind"] == "offer_sent" for e in only_offers.json["items"])

@@ -4,6 +4,7 @@ import re
 
 from jobmatch.db import MAX_ID
 from jobmatch.models.employers import VACANCY_STATUSES
+from jobmatch.models.ledger import EventKind
 from jobmatch.models.offers import OFFER_STATUSES
 
 
@@ -128,7 +129,7 @@ def openapi_document() -> dict:
             "/fairs/{fair_id}": _one("Fair", "One recruitment fair", "fair_id"),
             "/ledger-events": _list("LedgerEvent", "Ledger events about households you may see, newest first", [
                 _query("household_id", _ID), _query("person_id", _ID),
-                _query("kind", {"type": "string", "maxLength": 40})]),
+                _query("kind", {"type": "string", "enum": [kind.value for kind in EventKind]})]),
         },
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": SCHEMAS},
     }

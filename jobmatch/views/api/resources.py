@@ -7,10 +7,13 @@ from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
 from jobmatch.db import MAX_ID, get_session
 from jobmatch.models import Household, LedgerEvent, Person, Settlement, Vacancy
 from jobmatch.models.employers import VACANCY_STATUSES
+from jobmatch.models.ledger import EventKind
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.scope import household_in_scope, ledger_events_query, person_in_scope, settlement_in_scope
 from jobmatch.views.api import ApiError, bp, serializers
 from jobmatch.views.api.openapi import openapi_document
+
+EVENT_KIND_VALUES = frozenset(kind.value for kind in EventKind)
 
 MAX_PER_PAGE = 200
 
@@ -137,8 +140,8 @@ def ledger_events():
             query = query.where(column == value)
     kind = request.args.get("kind")
     if kind is not None:
-        if len(kind) > 40:
-            raise ApiError(400, "bad_parameter", "kind is at most 40 characters.")
+        if kind not in EVENT_KIND_VALUES:
+            raise ApiError(400, "bad_parameter", "kind is not one of the ledger's event kinds (see the OpenAPI document).")
         query = query.where(LedgerEvent.kind == kind)
     body, _rows = _page(query, serializers.ledger_event)
     return jsonify(body)
