@@ -12,15 +12,17 @@ from jobmatch.models.offers import MatchRound, Offer, match_round_vacancies
 from jobmatch.models.people import Household, Person
 from jobmatch.models.problems import Problem
 from jobmatch.models.sign_in_codes import SignInCode
+from jobmatch.models.startups import Business, SupportApplication
 from jobmatch.models.training import TrainingCourse, TrainingEnrolment, TrainingRequest
 from jobmatch.models.users import ROLES, User, staff_settlements
 from jobmatch.models.visits import DoorVisit
-from jobmatch.models.welfare import WelfareAppointment, WelfarePost
+from jobmatch.models.welfare import WelfareAppointment, WelfareAttendance, WelfareNeedReview, WelfarePost
 
 __all__ = [
     "County", "Settlement", "Household", "Person", "EmploymentSpell", "Employer", "Vacancy",
     "User", "ROLES", "staff_settlements", "WelfarePost", "WelfareAppointment", "Fair",
     "fair_vacancies", "FollowUp", "LedgerEvent", "Message", "InboundMessage",
     "FairAttendee", "FairOutcome", "TrainingRequest", "TrainingCourse", "TrainingEnrolment", "Problem", "DoorVisit",
-    "MatchRound", "Offer", "match_round_vacancies", "ApiToken", "SignInCode",
+    "MatchRound", "Offer", "match_round_vacancies", "ApiToken", "SignInCode", "WelfareAttendance",
+    "WelfareNeedReview", "Business", "SupportApplication",
 ]

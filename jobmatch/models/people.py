@@ -1,12 +1,23 @@
 """Households and persons: the worker profiles of the employment ledger."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
+
+
+class CannotLeaveReason(StrEnum):
+    """Why a person cannot leave the settlement (roster column 不能离开安置点原因)."""
+
+    CARING_ELDERS = "caring_elders"
+    CARING_CHILDREN = "caring_children"
+    CARING_SICK = "caring_sick"
+    OWN_DISABILITY = "own_disability"
+    OTHER = "other"
 
 
 class Household(Base):
@@ -62,7 +73,9 @@ class Person(Base):
     monitoring: Mapped[str] = mapped_column(String(10), default="none")
     notes: Mapped[str] = mapped_column(Text, default="")
     sms_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Rule 2's first priority group; set only with a reason (jobmatch.services.people.site_bound).
     cannot_leave_site: Mapped[bool] = mapped_column(Boolean, default=False)
+    cannot_leave_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")  # a CannotLeaveReason
 
     household: Mapped[Household] = relationship(back_populates="members")
     spells: Mapped[list["EmploymentSpell"]] = relationship(back_populates="person", order_by="EmploymentSpell.started_on")
