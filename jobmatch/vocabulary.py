@@ -37,6 +37,29 @@ MONITORING_LABELS = {
 }
 MONITORING_FROM_LABEL = {v: k for k, v in MONITORING_LABELS.items()}
 
+# Why a person cannot leave the settlement (roster column 不能离开安置点原因; empty: can leave).
+CANNOT_LEAVE_REASON_LABELS = {"caring_elders": "照料老人", "caring_children": "照料子女", "caring_sick": "照料病残家人",
+                              "own_disability": "本人残疾或患病", "other": "其他"}
+CANNOT_LEAVE_REASON_FROM_LABEL = {v: k for k, v in CANNOT_LEAVE_REASON_LABELS.items()}
+
+# Public-welfare posts: the priority grounds of the ranking, appointment states, exit reasons.
+WELFARE_PRIORITY_LABELS = {"zero_employment": "零就业家庭", "cannot_leave_site": "不能离开安置点",
+                           "weak": "弱劳力", "half": "半劳力", "disability": "残疾",
+                           "disabled_family": "残疾人家庭成员", "left_behind_woman": "留守妇女",
+                           "monitored": "防返贫监测户", "older": "年龄较大"}
+WELFARE_APPOINTMENT_STATUS_LABELS = {"offered": "已推送，等本人答复", "active": "在岗", "declined": "本人未接受",
+                                     "exited": "已退岗"}
+WELFARE_EXIT_REASON_LABELS = {"term_end": "任期届满", "no_longer_needed": "家庭不再需要", "absence": "无故缺岗"}
+WELFARE_REVIEW_STATUS_LABELS = {"open": "待复核", "kept": "复核后继续在岗", "exited": "复核后退岗"}
+
+# Subsidies (rule 7 and rule 2) as finance and staff read them.
+SUBSIDY_KIND_LABELS = {"welfare_post": "公益性岗位补贴", "hiring": "吸纳就业一次性岗位补贴",
+                       "startup": "一次性创业补贴", "incubator_rent": "创业孵化基地费用补贴"}
+HIRING_SUBSIDY_STATUS_LABELS = {"pending": "待满六个月", "payable": "可发放", "refused": "不予补贴"}
+BUSINESS_KIND_LABELS = {"micro_enterprise": "小微企业", "cooperative": "农民专业合作社", "self_employed": "个体经营"}
+SUPPORT_APPLICATION_KIND_LABELS = {"startup_loan": "创业担保贷款（含贴息）", "incubator_rent": "孵化基地费用补贴"}
+SUPPORT_APPLICATION_STATUS_LABELS = {"applied": "已申请", "approved": "已批准", "refused": "未批准"}
+
 RELATIONS = ("户主", "配偶", "子女", "儿子", "女儿", "父母", "父亲", "母亲", "孙子女", "兄弟姐妹", "其他")
 HEAD_RELATION = "户主"
 
@@ -82,6 +105,17 @@ EVENT_LABELS = {
     "welfare_post_created": "设立公益性岗位",
     "welfare_post_offered": "推荐公益性岗位",
     "welfare_post_declined": "婉拒公益性岗位",
+    "welfare_post_settings_changed": "修改公益性岗位",
+    "welfare_attendance_recorded": "登记公益性岗位出勤",
+    "welfare_need_flagged": "公益性岗位需复核",
+    "welfare_need_reviewed": "公益性岗位复核",
+    "cannot_leave_site_set": "登记不能离开安置点",
+    "employer_policy_flags_set": "设置单位政策属性",
+    "business_recorded": "登记创业",
+    "business_updated": "创业情况变更",
+    "support_application_recorded": "创业扶持申请",
+    "support_application_decided": "创业扶持审批",
+    "subsidy_list_exported": "导出补贴发放表",
     "welfare_roll_exported": "导出补贴发放表",
     "fair_created": "创建招聘会",
     "fair_vacancies_added": "招聘会岗位",

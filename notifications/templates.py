@@ -29,6 +29,8 @@ _ZH: dict[MessageKind, str] = {
     "{reason}。回1接受 回2不要 回0帮助 或点 {url} 回TD退订",
     K.WELFARE_POST: "【{signature}】公益性岗位：{title}，{place}，{wage}。"
     "{reason}。回1接受 回2不要 回0帮助 或点 {url} 回TD退订",
+    K.WELFARE_TERM_END: "【{signature}】您的公益性岗位{title}任期到{end_date}届满，补贴发到届满前一天。"
+    "有合适的工作会再告诉您。详情：{url}",
     K.FAIR_INVITATION: "【{signature}】请来参加{fair_name}：{when}，在{venue}，"
     "{employer_count}家单位招人。回1参加 回2不去 回0帮助 或点 {url} 回TD退订",
     K.FAIR_REMINDER: "【{signature}】提醒：{fair_name}{when}在{venue}举行，请带身份证。"
@@ -56,6 +58,8 @@ _EN: dict[MessageKind, str] = {
     "{reason}. Reply 1 yes, 2 no, 0 help, TD to stop, or {url}",
     K.WELFARE_POST: "【{signature}】Public post: {title}, {place}, {wage}. "
     "{reason}. Reply 1 yes, 2 no, 0 help, TD to stop, or open {url}",
+    K.WELFARE_TERM_END: "【{signature}】Your public post {title} ends on {end_date}; "
+    "the subsidy is paid up to the day before. We will tell you about other jobs. {url}",
     K.FAIR_INVITATION: "【{signature}】Job fair: {fair_name}, {when}, at {venue}, "
     "{employer_count} employers. Reply 1 to come, 2 not, 0 help, TD to stop, "
     "or open {url}",

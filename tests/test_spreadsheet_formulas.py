@@ -65,7 +65,7 @@ def test_fair_report_writes_an_employer_named_like_a_formula_as_text(tmp_path):
 
 
 def test_welfare_roll_writes_formula_looking_names_as_text(tmp_path):
-    line = RollLine(LINK, "520526198102270011", "+H001", date(2026, 11, 1), None, 30, Decimal("1500.00"))
+    line = RollLine(LINK, "520526198102270011", "+H001", date(2026, 11, 1), None, 30, 0, 30, Decimal("1500.00"))
     roll = SubsidyRoll("-保洁岗", "@安置点", 2026, 11, 30, 1500, [line])
     path = tmp_path / "roll.xlsx"
     write_roll_xlsx(roll, path)

@@ -25,7 +25,7 @@ from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
 from jobmatch.services.fairs.events import answer_fair_invitation
 from jobmatch.services.offers.lifecycle import answer_offer
-from jobmatch.services.welfare.posts import answer_welfare_offer
+from jobmatch.services.welfare.appointments import answer_welfare_offer
 
 
 class AnswerHandler(Protocol):

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from jobmatch.clock import LOCAL_TZ, Month, local_today
 from jobmatch.db import in_chunks
+from jobmatch.services.subsidies.welfare_pay import PAID_STATUSES, welfare_pay_lines
+from jobmatch.services.subsidies.welfare_pay import total as welfare_total
 from jobmatch.models import (County, Employer, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
                              Person, Settlement, TrainingCourse, WelfareAppointment, WelfarePost)
 
@@ -88,7 +90,7 @@ def monthly_report(session: Session, county: County, year: int, month: int) -> M
         zero_employment_households=list(session.scalars(
             select(Household).where(Household.settlement_id.in_(rows), Household.zero_employment)
             .order_by(Household.settlement_id, Household.household_no))),
-        welfare_posts=_welfare_posts(session, list(rows), as_of),
+        welfare_posts=_welfare_posts(session, list(rows), period, as_of),
         fairs=fairs, fair_counts=_fair_counts(session, [f.id for f in fairs]),
         training=_training(session, county.id, first, last),
         hiring_subsidies=_hiring_subsidies(session, county.id, as_of),
@@ -141,18 +143,22 @@ def _followed_up(session, settlement_ids, first: date, last: date):
         .group_by(Household.settlement_id)).all()
 
 
-def _welfare_posts(session, settlement_ids, as_of: date) -> list[dict]:
+def _welfare_posts(session, settlement_ids, period: Month, as_of: date) -> list[dict]:
+    """Per post: places, holders on the report's day, and the month's subsidy (the roll's figure)."""
+    paid = defaultdict(list)
+    for line in welfare_pay_lines(session, period, settlement_ids=settlement_ids):
+        paid[line.post_id].append(line)
     posts = []
     for post in session.scalars(select(WelfarePost).where(WelfarePost.settlement_id.in_(settlement_ids))
                                 .order_by(WelfarePost.settlement_id, WelfarePost.id)):
         filled = session.scalar(select(func.count(WelfareAppointment.id)).where(
-            WelfareAppointment.post_id == post.id, WelfareAppointment.started_on <= as_of,
+            WelfareAppointment.post_id == post.id, WelfareAppointment.status.in_(PAID_STATUSES),
+            WelfareAppointment.started_on <= as_of, WelfareAppointment.term_ends_on > as_of,
             (WelfareAppointment.exited_on.is_(None)) | (WelfareAppointment.exited_on > as_of)))
         posts.append({"settlement": post.settlement.name, "title": post.title, "quota": post.quota,
-                      "filled": filled, "monthly_subsidy": post.monthly_subsidy,
-                      "subsidy_total": filled * post.monthly_subsidy})
+                      "filled": filled, "monthly_subsidy": post.monthly_subsidy, "paid_people": len(paid[post.id]),
+                      "subsidy_total": welfare_total(paid[post.id])})
     return posts
-
 
 
 def _fair_counts(session, fair_ids) -> dict[int, dict]:
