@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from jobmatch.clock import LOCAL_TZ, Month, local_today
 from jobmatch.db import in_chunks
+from jobmatch.services.subsidies.hiring import hiring_subsidy_lines
 from jobmatch.services.subsidies.welfare_pay import PAID_STATUSES, welfare_pay_lines
 from jobmatch.services.subsidies.welfare_pay import total as welfare_total
-from jobmatch.models import (County, Employer, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
+from jobmatch.models import (County, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
                              Person, Settlement, TrainingCourse, WelfareAppointment, WelfarePost)
 
 @dataclass
@@ -198,18 +199,12 @@ def _training(session, county_id: int, first: date, last: date) -> list[dict]:
 
 
 def _hiring_subsidies(session, county_id: int, as_of: date) -> list[dict]:
-    """Rule 7 per employer of the county, as of the report's day: eligible (and amount), pending, not eligible."""
-    from jobmatch.services.offers.hiring import subsidy_line
-
+    """Rule 7 per employer of the county, as of the report's day: payable (and amount), pending, refused."""
     per_employer: dict[int, dict] = {}
-    spells = session.execute(select(EmploymentSpell, Employer.name).join(Employer, Employer.id == EmploymentSpell.employer_id)
-                             .where(Employer.county_id == county_id, EmploymentSpell.started_on <= as_of)
-                             .order_by(Employer.name, EmploymentSpell.id)).all()
-    for spell, employer_name in spells:
-        line = subsidy_line(spell, as_of)
-        row = per_employer.setdefault(spell.employer_id, {"employer": employer_name, "hires": 0, "eligible": 0,
-                                                          "amount": 0, "pending": 0, "not_eligible": 0})
+    for line in hiring_subsidy_lines(session, county_id=county_id, today=as_of):
+        row = per_employer.setdefault(line.employer_id, {"employer": line.employer_name, "hires": 0, "eligible": 0,
+                                                         "amount": 0, "pending": 0, "not_eligible": 0})
         row["hires"] += 1
-        row[line.status] += 1
+        row[{"payable": "eligible", "pending": "pending", "refused": "not_eligible"}[line.status]] += 1
         row["amount"] += line.amount
     return list(per_employer.values())

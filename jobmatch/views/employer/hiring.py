@@ -11,6 +11,7 @@ from jobmatch.models import Person
 from jobmatch.services.offers import hiring
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.offers.lifecycle import OfferStateError
+from jobmatch.services.subsidies import hiring as hiring_subsidy
 from jobmatch.views.employer import bp
 from jobmatch.views.employer.forms import HireForm, InterviewForm
 from jobmatch.views.fields import first_errors
@@ -96,5 +97,6 @@ def no_hire(offer_id):
 def subsidies():
     employer = _employer()
     return render_template("employer/subsidies.html", employer=employer,
-                           report=hiring.hiring_subsidies(get_session(), employer.id),
-                           rule=(hiring.SUBSIDY_YUAN, hiring.MIN_CONTRACT_MONTHS, hiring.STABLE_MONTHS))
+                           report=hiring_subsidy.hiring_subsidies(get_session(), employer.id),
+                           rule=(hiring_subsidy.SUBSIDY_YUAN, hiring_subsidy.MIN_CONTRACT_MONTHS,
+                                 hiring_subsidy.STABLE_MONTHS))
