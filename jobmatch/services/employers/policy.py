@@ -30,6 +30,8 @@ def set_employer_policy(session: Session, employer_id: int, *, government_funded
     if entrepreneur_settlement_id is not None:
         settlement = get_or_fail(session, Settlement, entrepreneur_settlement_id, "entrepreneur_settlement_id",
                                  "安置点")
+        require(employer.kind != "public", "entrepreneur_settlement_id",
+                "机关事业单位不是创业主体，不能认定为在安置区自主创业的创业主体")
         require(employer.county_id is None or settlement.county_id == employer.county_id,
                 "entrepreneur_settlement_id", "安置点不在该单位所在的县")
     return _apply(session, employer, values, f"employer:{employer.id}", actor)

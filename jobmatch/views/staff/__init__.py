@@ -9,4 +9,4 @@ STAFF_ROLES = ("admin", "staff", "county_officer")
 WRITER_ROLES = ("admin", "staff")
 
 from jobmatch.views.staff import (dashboard, door_visits, employers, fairs, followups, people, roster, rounds,  # noqa: E402,F401
-                                  sms_replies, training, welfare)  # (routes)
+                                  sms_replies, subsidies, training, welfare)  # (routes)
