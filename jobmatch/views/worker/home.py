@@ -78,9 +78,11 @@ def enter_code():
 def home():
     db, person = get_session(), current_user.person
     sections = {"offers": worker_pages.worker_offers(db, person.id), "fairs": worker_pages.worker_fairs(db, person),
-                "training": worker_pages.worker_courses(db, person)}
+                "training": worker_pages.worker_courses(db, person),
+                "welfare": worker_pages.worker_welfare_places(db, person.id)}
     return render_template("worker/home.html", person=person, sections=sections,
                            status_text=worker_pages.OFFER_STATUS_TEXT,
+                           welfare_status_text=worker_pages.WELFARE_STATUS_TEXT,
                            can_report_problem="worker.report_problem" in current_app.view_functions)
 
 
