@@ -20,7 +20,7 @@ from jobmatch.services.answers import answer_ask
 from jobmatch.services.employers.policy import set_employer_policy
 from jobmatch.services.errors import WorkflowError
 from jobmatch.services.households.status import refresh_households
-from jobmatch.services.offers.hiring import employer_candidates
+from jobmatch.services.offers.hiring import employer_candidates, employer_withdrawn
 from jobmatch.services.offers.rounds import propose_round
 from jobmatch.services.people.site_bound import set_cannot_leave_site
 from jobmatch.services.reports.monthly import monthly_report
@@ -288,7 +288,7 @@ def test_an_appointment_is_offered_and_counts_only_once_accepted_withdrawing_oth
     """Defects: appointed with one click, no SMS, nothing on their page, still "accepted" for another job."""
     settlement, vacancy, (worker,) = make_welding_site(session, workers=1)
     [job_offer] = make_sent_offers(session, vacancy, [worker])
-    job_offer.status = "accepted"
+    job_offer.status, job_offer.responded_at = "accepted", job_offer.sent_at
     session.flush()
     post = make_welfare_post(session, settlement, quota=1)
     appointment = appoint(session, post.id, worker.id, actor="user:1")
@@ -309,6 +309,8 @@ def test_an_appointment_is_offered_and_counts_only_once_accepted_withdrawing_oth
     assert appointment.status == "active" and appointment.started_on == date(2026, 11, 20)
     assert session.get(Offer, job_offer.id).status == "withdrawn"
     assert employer_candidates(session, vacancy.employer_id) == []  # no longer "已接受，待面试/录用"
+    [told] = employer_withdrawn(session, vacancy.employer_id)  # the employer's page says why
+    assert (told.name, told.reason) == (worker.name, "已安排公益性岗位")
     withdrawn = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "offer_withdrawn"))
     assert withdrawn.data["reason"] == "已安排公益性岗位"
     assert not worker.household.zero_employment

@@ -89,6 +89,26 @@ def employer_candidates(session: Session, employer_id: int, *, vacancy_id: int |
     ]
 
 
+@dataclass(frozen=True)
+class WithdrawnCandidate:
+    """A worker who had accepted the employer's vacancy and was placed elsewhere: the employer is told why."""
+
+    vacancy_title: str
+    name: str
+    reason: str
+    withdrawn_at: object
+
+
+def employer_withdrawn(session: Session, employer_id: int, limit: int = 20) -> list[WithdrawnCandidate]:
+    """Offers of the employer's vacancies withdrawn after the worker had said yes (newest first)."""
+    rows = session.scalars(
+        select(Offer).join(Vacancy, Offer.vacancy_id == Vacancy.id)
+        .where(Vacancy.employer_id == employer_id, Offer.status == "withdrawn", Offer.responded_at.is_not(None))
+        .options(selectinload(Offer.person), selectinload(Offer.vacancy))
+        .order_by(Offer.decided_at.desc(), Offer.id.desc()).limit(limit))
+    return [WithdrawnCandidate(o.vacancy.title, o.person.name, o.outcome_note, o.decided_at) for o in rows]
+
+
 def _locked_offer(session: Session, offer_id: int, employer_id: int | None, statuses: tuple, action: str) -> Offer:
     """The offer, fresh, with its vacancy locked; checks the employer and the status."""
     offer = session.get(Offer, offer_id) if isinstance(offer_id, int) else None

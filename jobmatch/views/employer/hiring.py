@@ -42,6 +42,7 @@ def _candidates_page(employer, errors=None, failed_offer=None, status=200):
         record_unmasked_view(session, current_user, persons, where="employer.candidates", fields=("phone",))
         session.commit()
     return render_template("employer/candidates.html", employer=employer, candidates=found, labels=STATUS_LABELS,
+                           withdrawn=hiring.employer_withdrawn(session, employer.id),
                            errors=errors or {}, failed_offer=failed_offer, form=request.form), status
 
 
