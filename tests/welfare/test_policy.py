@@ -190,7 +190,7 @@ def test_choosing_anyone_but_the_best_ranked_needs_a_reason_kept_in_the_ledger_a
     add_user(session, "zhuangan", "staff", settlements=[site])
     session.commit()
     login(client, "zhuangan")
-    page = client.get(f"/staff/welfare/{post.id}").get_data(as_text=True)
+    page = client.get(f"/staff/welfare/{post_id}").get_data(as_text=True)
     assert "零就业户本人已外出务工，电话确认" in page and "非第一顺位" in page
 
 
@@ -426,3 +426,38 @@ def test_the_finance_export_masks_ids_per_role_and_leaves_bank_and_signature_emp
         assert rows[1] == ("序号", "补贴类别", "领取人（单位）", "涉及人员", "身份证号", "银行卡号（财务填写）", "金额（元）",
                            "事由", "领取人签字")
         assert rows[2][4] == expected_id and rows[2][5] is None and rows[2][8] is None and rows[2][6] == 1500
+
+
+def test_staff_pages_show_the_subsidy_list_start_ups_and_policy_flags(session, client):
+    site = make_settlement(session)
+    worker = zero_employment_person(session, site, name="页面工人")
+    post = make_welfare_post(session, site, quota=1, monthly_subsidy=1500)
+    with on(at(2026, 11, 2)):
+        offer_and_accept(session, post.id, worker.id)
+    employer = make_employer(session, site.county, name="页面车间", kind="workshop")
+    add_user(session, "pages", "staff", settlements=[site])
+    add_user(session, "pages_county", "county_officer", county_id=site.county_id)
+    session.commit()
+    post_id, id_number = post.id, worker.id_number
+    session.rollback()
+    login(client, "pages")
+    listed = client.get("/staff/subsidies?month=2026-11")
+    assert listed.status_code == 200 and "页面工人" in listed.get_data(as_text=True) and "1450.00" in listed.get_data(as_text=True)
+    recorded = client.post("/staff/startups", data={"id_number": id_number, "name": "页面小店",
+                                                     "kind": "self_employed", "started_on": "2026-05-01",
+                                                     "jobs_created": "1"})
+    assert recorded.status_code == 302 and "页面小店" in client.get("/staff/subsidies").get_data(as_text=True)
+    assert "页面车间" in client.get("/staff/employers/policy").get_data(as_text=True)
+    assert client.post(f"/staff/employers/{employer.id}/policy",
+                       data={"work_for_relief": "1", "entrepreneur_settlement_id": str(site.id)}).status_code == 302
+    session.expire_all()
+    assert (employer.work_for_relief, employer.entrepreneur_settlement_id) == (True, site.id)
+    session.rollback()  # SQLite: end the read before the export writes its ledger event
+    xlsx = client.get("/staff/subsidies/list.xlsx?month=2026-11")
+    assert xlsx.status_code == 200 and xlsx.mimetype.endswith("sheet")
+    page = client.get(f"/staff/welfare/{post_id}").get_data(as_text=True)
+    assert "29/29" in page and "1450.00" in page  # days present / on post, and this month's pay (to the month's end)
+    client.post("/logout")
+    login(client, "pages_county")
+    county_view = client.get("/staff/subsidies?month=2026-11").get_data(as_text=True)
+    assert id_number not in county_view and id_number[-4:] in county_view
