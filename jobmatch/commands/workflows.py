@@ -65,18 +65,22 @@ def welfare_roll(post_id, month, out_path, username):
 @click.option("--month", default=None, help="YYYY-MM for the need check (default: this month)")
 @_workflow_command
 def welfare_check(month):
-    """Daily: vacate posts whose term has ended (worker told, place offered on); flag households that may no
-    longer need their post for staff review (rule 2's orderly exit)."""
+    """Daily: pass on places not answered within OFFER_EXPIRY_HOURS, vacate posts whose term has ended
+    (worker told, place offered on), flag households that may no longer need their post (rule 2)."""
     from jobmatch.clock import Month
     from jobmatch.services.subsidies.monthly_list import list_month
     from jobmatch.services.welfare.exits import vacate_ended_terms
     from jobmatch.services.welfare.needs import check_household_needs
 
+    from jobmatch.config import current_config
+    from jobmatch.services.welfare.appointments import expire_unanswered
+
     session = _session()
+    expired = expire_unanswered(session, hours=int(current_config()["OFFER_EXPIRY_HOURS"]), actor="cli:welfare check")
     vacated = vacate_ended_terms(session, actor="cli:welfare check")
     period = list_month(month) if month else Month.current()
     flagged = check_household_needs(session, period, actor="cli:welfare check")
-    click.echo(f"terms ended {len(vacated)}, places offered on {sum(r.next_candidate is not None for r in vacated)}, "
+    click.echo(f"unanswered offers passed on {len(expired)}, terms ended {len(vacated)}, places offered on {sum(r.next_candidate is not None for r in vacated)}, "
                f"households flagged for review {len(flagged)}")
 
 

@@ -461,3 +461,18 @@ def test_staff_pages_show_the_subsidy_list_start_ups_and_policy_flags(session, c
     login(client, "pages_county")
     county_view = client.get("/staff/subsidies?month=2026-11").get_data(as_text=True)
     assert id_number not in county_view and id_number[-4:] in county_view
+
+
+def test_the_daily_check_passes_on_unanswered_offers_and_ended_terms(session, cli):
+    site = make_settlement(session)
+    silent = zero_employment_person(session, site, name="不回复", birth_date=date(1970, 1, 1))
+    waiting = zero_employment_person(session, site, name="下一位")
+    post = make_welfare_post(session, site, quota=1)
+    with on(at(2026, 11, 17)):
+        appoint(session, post.id, silent.id, actor="user:1")
+    session.commit()
+    result = cli("welfare", "check")
+    assert result.exit_code == 0, result.output
+    assert "unanswered offers passed on 1, terms ended 0" in result.output
+    statuses = dict(session.execute(select(WelfareAppointment.person_id, WelfareAppointment.status)).all())
+    assert statuses == {silent.id: "declined", waiting.id: "offered"}

@@ -9,8 +9,11 @@
   it before (the place rotates, 轮岗).
 - Accepting withdraws the worker's other open job offers (each place passes on as after
   a "no"); the employer's candidate list shows the offer withdrawn and why.
-- "2" passes the place to the next ranked candidate.
+- "2" passes the place to the next ranked candidate; so does no answer within
+  ``OFFER_EXPIRY_HOURS`` (``expire_unanswered``, run by `jobmatch welfare check`).
 """
+
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -118,6 +121,28 @@ def offer_place_to_next(session: Session, post_id: int, *, actor: str) -> Welfar
         return None
     offer_place(session, post, chosen, actor=actor, best=chosen, rank=1)
     return chosen
+
+
+def expire_unanswered(session: Session, *, hours: int, actor: str = "system") -> list[WelfareAppointment]:
+    """Offers not answered within ``hours``: the place passes to the next ranked candidate."""
+    cutoff = utcnow() - timedelta(hours=hours)
+    stale = session.scalars(select(WelfareAppointment.id).where(
+        WelfareAppointment.status == AppointmentStatus.OFFERED, WelfareAppointment.offered_at < cutoff)
+        .order_by(WelfareAppointment.id)).all()
+    expired = []
+    for appointment_id in stale:
+        appointment = session.get(WelfareAppointment, appointment_id)
+        locked_post(session, appointment.post_id)
+        session.refresh(appointment)
+        if appointment.status != AppointmentStatus.OFFERED:
+            continue
+        appointment.status = AppointmentStatus.DECLINED
+        ledger.append(session, "welfare_post_declined", actor=actor, household_id=appointment.person.household_id,
+                      person_id=appointment.person_id, subject=f"welfare_post:{appointment.post_id}",
+                      data={"appointment_id": appointment.id, "reason": f"{hours}小时未答复"})
+        offer_place_to_next(session, appointment.post_id, actor=actor)
+        expired.append(appointment)
+    return expired
 
 
 def open_offer(session: Session, post_id: int, person_id: int) -> WelfareAppointment | None:
