@@ -188,6 +188,7 @@ def test_choosing_anyone_but_the_best_ranked_needs_a_reason_kept_in_the_ledger_a
     assert offered.data["override_reason"] == chosen.override_reason and offered.data["best_person_id"] == zero.id
     make_user(session, "staff", settlements=[site], username="zhuan")
     add_user(session, "zhuangan", "staff", settlements=[site])
+    post_id = post.id
     session.commit()
     login(client, "zhuangan")
     page = client.get(f"/staff/welfare/{post_id}").get_data(as_text=True)
