@@ -86,6 +86,10 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         # Set it to the province's yearly monitoring line (防返贫监测范围) in yuan.
         "MONITORING_INCOME_LINE": _int(env, "MONITORING_INCOME_LINE", 7300),
         "MATCH_MODEL_PATH": env.get("MATCH_MODEL_PATH") or str(instance_path / "match-model.pkl"),
+        # Rule 2's "the household no longer needs it": another member earns at least this (yuan a month).
+        "WELFARE_NEED_INCOME_LINE": _int(env, "WELFARE_NEED_INCOME_LINE", 3000),
+        # Rule 7 (seed 001): the one-time start-up subsidy; the seed leaves the figure to the county.
+        "STARTUP_SUBSIDY_YUAN": _int(env, "STARTUP_SUBSIDY_YUAN", 5000),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # Also write the JSON log lines to this file (the test run scans it for personal data).
         "JOBMATCH_LOG_FILE": env.get("JOBMATCH_LOG_FILE") or None,

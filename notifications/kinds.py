@@ -6,6 +6,7 @@ from enum import StrEnum
 class MessageKind(StrEnum):
     JOB_OFFER = "job_offer"
     WELFARE_POST = "welfare_post"
+    WELFARE_TERM_END = "welfare_term_end"
     FAIR_INVITATION = "fair_invitation"
     FAIR_REMINDER = "fair_reminder"
     CONFIRM_ACCEPTED = "confirm_accepted"

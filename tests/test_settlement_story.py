@@ -21,6 +21,8 @@ from jobmatch.services.fairs import events as fairs
 from jobmatch.services.offers import hiring
 from jobmatch.services.training import courses as training
 from jobmatch.services.welfare import posts as welfare
+from jobmatch.services.welfare.appointments import appoint
+from jobmatch.services.welfare.exits import exit_post
 from jobmatch.services.fairs.check_in import check_in_by_identity
 from jobmatch.services.fairs.report import fair_report
 from jobmatch.services.households.followups import JobLoss, record_follow_up
@@ -99,18 +101,22 @@ def test_a_settlement_month_from_roster_to_follow_up(story_app, fake_twilio, tmp
                                social_insurance=True, monthly_wage=5200, actor="user:2")
         expect_statuses(cli, sessions, tmp_path, zero={"H003"}, employed={"H001": 1})
 
-        # 5. The welfare post goes to Wu (weak labour, cannot leave the site); she is absent and exits.
+        # 5. The welfare post is offered to Wu (weak labour, cannot leave the site); she answers "1" by SMS,
+        #    then she is absent and exits.
         with sessions.begin() as session:
             post = welfare.create_post(session, settlement_id=_site_id(session), title="保洁员（公益性岗位）",
                                        quota=1, monthly_subsidy=1500, actor="user:1")
             post_id = post.id
             ranked = welfare.candidates_for_post(session, post_id)
             assert ranked[0].name == "吴婆" and "弱劳力" in ranked[0].reason
-            appointment_id = welfare.appoint(session, post_id, ranked[0].person_id, actor="user:1").id
+            appointment_id = appoint(session, post_id, ranked[0].person_id, actor="user:1").id
+            wu_id = ranked[0].person_id
+        deliver(app)
+        assert reply(client, _phone_of(sessions, wu_id), "1").status_code == 200
         expect_statuses(cli, sessions, tmp_path, zero=set(), employed={"H003": 1})
         clock.advance(days=10)
         with sessions.begin() as session:
-            exit_result = welfare.exit_post(session, appointment_id, reason="absence", actor="user:1")
+            exit_result = exit_post(session, appointment_id, reason="absence", actor="user:1")
             assert exit_result.next_candidate is not None  # the freed place is offered on
         expect_statuses(cli, sessions, tmp_path, zero={"H003"})
         expect_ledger(sessions, "welfare_post_exited")

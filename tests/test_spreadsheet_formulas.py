@@ -65,7 +65,7 @@ def test_fair_report_writes_an_employer_named_like_a_formula_as_text(tmp_path):
 
 
 def test_welfare_roll_writes_formula_looking_names_as_text(tmp_path):
-    line = RollLine(LINK, "520526198102270011", "+H001", date(2026, 11, 1), None, 30, Decimal("1500.00"))
+    line = RollLine(LINK, "520526198102270011", "+H001", date(2026, 11, 1), None, 30, 0, 30, Decimal("1500.00"))
     roll = SubsidyRoll("-保洁岗", "@安置点", 2026, 11, 30, 1500, [line])
     path = tmp_path / "roll.xlsx"
     write_roll_xlsx(roll, path)
@@ -79,8 +79,8 @@ def test_county_report_writes_formula_looking_names_as_text(tmp_path):
         zero_employment_households=[], fairs=[],
         welfare_posts=[{"settlement": "+1", "title": "@SUM(A1)", "quota": 1, "filled": 1,
                         "monthly_subsidy": 1500, "subsidy_total": 1500}],
-        hiring_subsidies=[{"employer": "-2+3", "hires": 1, "eligible": 0, "amount": 0, "pending": 1,
-                           "not_eligible": 0}])
+        hiring_subsidies=[{"employer": "-2+3", "hires": 1, "payable": 0, "amount": 0, "pending": 1,
+                           "refused": 0}])
     path = tmp_path / "report.xlsx"
     write_report_xlsx(report, path)
     assert_all_text(cells_holding(path, FORMULA_LOOKING), 4)

@@ -61,6 +61,29 @@ def welfare_roll(post_id, month, out_path, username):
     click.echo(f"wrote {len(roll.lines)} people, total {roll.total} yuan, to {out_path}")
 
 
+@welfare_group.command("check")
+@click.option("--month", default=None, help="YYYY-MM for the need check (default: this month)")
+@_workflow_command
+def welfare_check(month):
+    """Daily: pass on places not answered within OFFER_EXPIRY_HOURS, vacate posts whose term has ended
+    (worker told, place offered on), flag households that may no longer need their post (rule 2)."""
+    from jobmatch.clock import Month
+    from jobmatch.services.subsidies.monthly_list import list_month
+    from jobmatch.services.welfare.exits import vacate_ended_terms
+    from jobmatch.services.welfare.needs import check_household_needs
+
+    from jobmatch.config import current_config
+    from jobmatch.services.welfare.appointments import expire_unanswered
+
+    session = _session()
+    expired = expire_unanswered(session, hours=int(current_config()["OFFER_EXPIRY_HOURS"]), actor="cli:welfare check")
+    vacated = vacate_ended_terms(session, actor="cli:welfare check")
+    period = list_month(month) if month else Month.current()
+    flagged = check_household_needs(session, period, actor="cli:welfare check")
+    click.echo(f"unanswered offers passed on {len(expired)}, terms ended {len(vacated)}, places offered on {sum(r.next_candidate is not None for r in vacated)}, "
+               f"households flagged for review {len(flagged)}")
+
+
 @welfare_group.command("candidates")
 @click.argument("post_id", type=int)
 @click.option("--top", default=20, show_default=True)
@@ -71,6 +94,29 @@ def welfare_candidates(post_id, top):
 
     for rank, c in enumerate(candidates_for_post(_session(), post_id)[:top], start=1):
         click.echo(f"{rank:>3}  {c.name}  {c.age}岁  {c.points}分  {c.reason}")
+
+
+@click.group("subsidies")
+def subsidies_group():
+    """The monthly subsidy list of every kind (补贴发放表)."""
+
+
+@subsidies_group.command("list")
+@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="FILE.xlsx")
+@click.option("--user", "username", required=True, help="who exports it (ID numbers masked unless their role needs them)")
+@_workflow_command
+def subsidies_list(month, out_path, username):
+    """Write the month's subsidy list for finance: welfare posts, hiring, start-up and incubator subsidies."""
+    from sqlalchemy import select
+
+    from jobmatch.models import User
+    from jobmatch.services.subsidies.monthly_list import total, write_subsidy_list
+
+    session = _session()
+    user = session.scalar(select(User).where(User.username == username))
+    lines = write_subsidy_list(session, month, out_path, user=user)
+    click.echo(f"wrote {len(lines)} lines, total {total(lines)} yuan, to {out_path}")
 
 
 # -- fairs ------------------------------------------------------------------------------
@@ -217,4 +263,4 @@ def problems_open():
                    f"{PROBLEM_CATEGORY_LABELS[status.problem.category]} {PROBLEM_STAGE_LABELS[status.stage]}，{overdue}")
 
 
-COMMANDS = [welfare_group, fairs_group, followups_group, zero_employment_group, training_group, problems_group]
+COMMANDS = [welfare_group, subsidies_group, fairs_group, followups_group, zero_employment_group, training_group, problems_group]

@@ -14,10 +14,11 @@ from jobmatch.models.people import Household, MonitoringCategory, Person
 from jobmatch.models.problems import Problem
 from jobmatch.models.short_links import ShortLink
 from jobmatch.models.sign_in_codes import SignInCode
+from jobmatch.models.startups import Business, SupportApplication
 from jobmatch.models.training import TrainingCourse, TrainingEnrolment, TrainingRequest
 from jobmatch.models.users import ROLES, User, staff_settlements
 from jobmatch.models.visits import DoorVisit
-from jobmatch.models.welfare import WelfareAppointment, WelfarePost
+from jobmatch.models.welfare import WelfareAppointment, WelfareAttendance, WelfareNeedReview, WelfarePost
 
 __all__ = [
     "County", "Settlement", "Household", "Person", "EmploymentSpell", "Employer", "Vacancy",
@@ -25,5 +26,5 @@ __all__ = [
     "fair_vacancies", "FollowUp", "LedgerEvent", "Message", "InboundMessage", "SmsKindStop",
     "FairAttendee", "FairOutcome", "TrainingRequest", "TrainingCourse", "TrainingEnrolment", "Problem", "DoorVisit",
     "MatchRound", "Offer", "MonitoringAlert", "AlertReason", "MonitoringCategory", "match_round_vacancies", "ApiToken",
-    "SignInCode", "ShortLink",
+    "SignInCode", "ShortLink", "WelfareAttendance", "WelfareNeedReview", "Business", "SupportApplication",
 ]

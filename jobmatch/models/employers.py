@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
@@ -56,8 +56,14 @@ class Employer(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Rule 9, set by staff: every vacancy of such an employer hires local relocated workers first.
+    government_funded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    work_for_relief: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Rule 7 (seed 001): an entrepreneurial entity set up in the settlement area, set by staff with the site.
+    entrepreneur_settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlements.id"))
 
     county = relationship("County")
+    entrepreneur_settlement = relationship("Settlement")
     vacancies: Mapped[list["Vacancy"]] = relationship(back_populates="employer")
     users = relationship("User", viewonly=True)
 
@@ -91,6 +97,7 @@ class Vacancy(Base):
     hours: Mapped[str] = mapped_column(String(14), default="any")  # any | day | shift | school_hours
     # Rule 9: work-for-relief and government-funded projects hire local relocated workers first.
     government_funded: Mapped[bool] = mapped_column(Boolean, default=False)
+    work_for_relief: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(8), default=VacancyStatus.OPEN, index=True)  # a VacancyStatus
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

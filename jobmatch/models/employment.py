@@ -12,9 +12,9 @@ from jobmatch.db import Base
 class SubsidyStatus(StrEnum):
     """A hire against the 1,000-yuan hiring subsidy (rule 7); computed, never stored."""
 
-    ELIGIBLE = "eligible"          # contract, insurance and six stable months: pay it
-    PENDING = "pending"            # contract and insurance, six months not yet reached
-    NOT_ELIGIBLE = "not_eligible"  # short contract, no insurance, or left before six months
+    PENDING = "pending"    # contract and insurance, six months not yet reached
+    PAYABLE = "payable"    # seed 001's conditions all met: pay it, once per worker and employer
+    REFUSED = "refused"    # not an eligible employer, a re-hire, short contract, no insurance, or left early
 
 
 class EmploymentSpell(Base):

@@ -19,6 +19,16 @@ class MonitoringCategory(StrEnum):
     HARDSHIP = "hardship"  # 突发严重困难户
 
 
+class CannotLeaveReason(StrEnum):
+    """Why a person cannot leave the settlement (roster column 不能离开安置点原因)."""
+
+    CARING_ELDERS = "caring_elders"
+    CARING_CHILDREN = "caring_children"
+    CARING_SICK = "caring_sick"
+    OWN_DISABILITY = "own_disability"
+    OTHER = "other"
+
+
 class Household(Base):
     __tablename__ = "households"
     __table_args__ = (
@@ -75,7 +85,9 @@ class Person(Base):
     monitoring: Mapped[str] = mapped_column(String(10), default="none")
     notes: Mapped[str] = mapped_column(Text, default="")
     sms_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Rule 2's first priority group; set only with a reason (jobmatch.services.people.site_bound).
     cannot_leave_site: Mapped[bool] = mapped_column(Boolean, default=False)
+    cannot_leave_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")  # a CannotLeaveReason
 
     household: Mapped[Household] = relationship(back_populates="members")
     spells: Mapped[list["EmploymentSpell"]] = relationship(back_populates="person", order_by="EmploymentSpell.started_on")

@@ -41,6 +41,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("月收入(元)", "monthly_income", Required.NEVER),
     Column("残疾等级", "disability", Required.NEVER),
     Column("监测对象", "monitoring", Required.NEVER),
+    # Optional (roster.md): files without it stay valid and leave the recorded reasons unchanged.
+    Column("不能离开安置点原因", "cannot_leave_reason", Required.NEVER),
     Column("备注", "notes", Required.NEVER),
 )
 

@@ -30,7 +30,8 @@ _ROSTER_WIDTHS = {
     "household_no": 12, "county": 24, "settlement": 22, "name": 10, "id_number": 21, "relation": 11,
     "phone": 14, "capacity": 11, "wants_work": 9, "mobility": 13, "max_commute_km": 14, "skills": 24,
     "certificates": 18, "training_wish": 18, "wage_expectation": 13, "employment_status": 13,
-    "employer": 24, "monthly_income": 11, "disability": 9, "monitoring": 14, "notes": 24,
+    "employer": 24, "monthly_income": 11, "disability": 9, "monitoring": 14,
+    "cannot_leave_reason": 16, "notes": 24,
 }  # fmt: skip
 _TEXT_KEYS = ("id_number", "phone", "household_no")
 

@@ -9,6 +9,7 @@ from jobmatch.vocabulary import (
     EMPLOYMENT_LABELS,
     MOBILITY_LABELS,
     MONITORING_LABELS,
+    CANNOT_LEAVE_REASON_LABELS,
     YES_NO_LABELS,
 )
 from notifications.phones import national_digits
@@ -24,6 +25,7 @@ _LABELS_OF_KEY = {
     "employment_status": EMPLOYMENT_LABELS,
     "disability": DISABILITY_LABELS,
     "monitoring": MONITORING_LABELS,
+    "cannot_leave_reason": CANNOT_LEAVE_REASON_LABELS,
 }
 _LIST_KEYS = frozenset({"skills", "certificates", "training_wish"})
 _NUMBER_KEYS = frozenset({"max_commute_km", "wage_expectation", "monthly_income"})

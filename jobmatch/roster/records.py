@@ -37,6 +37,8 @@ class PersonRecord:
     notes: str | None
     gender: str
     birth_date: date
+    # A CannotLeaveReason code, "" when the cell is empty (can leave), None when the file has no such column.
+    cannot_leave_reason: str | None = None
     row: int = field(default=0, compare=False)
 
     @property

@@ -166,6 +166,7 @@ class _RosterGenerator:
             monthly_income=None,
             disability=disability,
             monitoring=monitoring,
+            cannot_leave_reason="",
             notes=self._notes(age, capacity),
             gender="male" if male else "female",
             birth_date=born,

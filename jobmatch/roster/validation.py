@@ -24,6 +24,7 @@ from jobmatch.vocabulary import (
     EMPLOYMENT_FROM_LABEL,
     MOBILITY_FROM_LABEL,
     MONITORING_FROM_LABEL,
+    CANNOT_LEAVE_REASON_FROM_LABEL,
     RELATIONS,
     YES_NO_FROM_LABEL,
 )
@@ -143,6 +144,9 @@ def _parse_row(
         monitoring=report.parse("monitoring", text["monitoring"], parse_label, MONITORING_FROM_LABEL, "监测对象")
         or "none",
         notes=text["notes"] or None,
+        cannot_leave_reason=(report.parse("cannot_leave_reason", text["cannot_leave_reason"], parse_label,
+                                          CANNOT_LEAVE_REASON_FROM_LABEL, "不能离开安置点原因") or "")
+        if "cannot_leave_reason" in values else None,
     )
     if problems or id_number is None:
         return None

@@ -26,7 +26,7 @@ from jobmatch.models import Message, Person
 from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, WAITING_STATUSES, AskAnswer, MessageStatus
 from jobmatch.services.fairs.events import answer_fair_invitation
 from jobmatch.services.offers.lifecycle import answer_offer
-from jobmatch.services.welfare.posts import answer_welfare_offer
+from jobmatch.services.welfare.appointments import answer_welfare_offer
 
 
 class AnswerHandler(Protocol):

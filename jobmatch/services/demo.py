@@ -88,6 +88,7 @@ def load_demo(session: Session, households: int = 150, seed: int = 7) -> list[tu
     county = session.scalar(select(County).where(County.name == COUNTY))
     settlements = _place_settlements(session, county)
     employers = _employers_and_vacancies(session, county)
+    _policy_flags(employers, settlements["五里岗安置点"])
     _welfare_posts(session, settlements)
     _fair(session, county, settlements["五里岗安置点"], employers)
     _follow_ups(session, rng)
@@ -128,6 +129,15 @@ def _place_settlements(session, county) -> dict[str, Settlement]:
         settlement.location_source = "staff"
         settlements[settlement.name] = settlement
     return settlements
+
+
+def _policy_flags(employers, workshop_site) -> None:
+    """The workshops were set up in the settlement (seed 001's hiring subsidy); public works are 以工代赈 (rule 9)."""
+    for employer in employers:
+        if employer.kind == "workshop":
+            employer.entrepreneur_settlement_id = workshop_site.id
+        if employer.kind == "public_works":
+            employer.work_for_relief = True
 
 
 def _employers_and_vacancies(session, county) -> list[Employer]:

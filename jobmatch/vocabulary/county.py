@@ -5,7 +5,7 @@ from jobmatch.vocabulary import staff
 
 # Columns of the report's hiring-subsidy sheet (counts of hires in each status).
 SUBSIDY_STATUS_LABELS = {
-    SubsidyStatus.ELIGIBLE: "符合补贴条件", SubsidyStatus.PENDING: "待满六个月", SubsidyStatus.NOT_ELIGIBLE: "不符合条件",
+    SubsidyStatus.PAYABLE: "可发放", SubsidyStatus.PENDING: "待满六个月", SubsidyStatus.REFUSED: "不予补贴",
 }
 
 LABELS = {**staff.LABELS, SubsidyStatus: SUBSIDY_STATUS_LABELS}

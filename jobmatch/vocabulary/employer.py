@@ -22,7 +22,7 @@ OFFER_STATUS_LABELS = {
     OfferStatus.NOT_HIRED: "未录用",
 }
 SUBSIDY_STATUS_LABELS = {
-    SubsidyStatus.ELIGIBLE: "可申请", SubsidyStatus.PENDING: "待满六个月", SubsidyStatus.NOT_ELIGIBLE: "不符合条件",
+    SubsidyStatus.PAYABLE: "可发放", SubsidyStatus.PENDING: "待满六个月", SubsidyStatus.REFUSED: "不予补贴",
 }
 
 LABELS = {

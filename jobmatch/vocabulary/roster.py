@@ -37,6 +37,12 @@ MONITORING_LABELS = {
 }
 MONITORING_FROM_LABEL = {v: k for k, v in MONITORING_LABELS.items()}
 
+# Why a person cannot leave the settlement (roster column 不能离开安置点原因; empty: can leave).
+# Keys are models.people.CannotLeaveReason values (plain strings here: the models import this module).
+CANNOT_LEAVE_REASON_LABELS = {"caring_elders": "照料老人", "caring_children": "照料子女", "caring_sick": "照料病残家人",
+                              "own_disability": "本人残疾或患病", "other": "其他"}
+CANNOT_LEAVE_REASON_FROM_LABEL = {v: k for k, v in CANNOT_LEAVE_REASON_LABELS.items()}
+
 RELATIONS = ("户主", "配偶", "子女", "儿子", "女儿", "父母", "父亲", "母亲", "孙子女", "兄弟姐妹", "其他")
 HEAD_RELATION = "户主"
 

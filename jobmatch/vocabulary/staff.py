@@ -12,9 +12,11 @@ from jobmatch.models.messages import MessageStatus
 from jobmatch.models.monitoring import AlertReason
 from jobmatch.models.offers import OfferChannel, OfferStatus, RoundStatus
 from jobmatch.models.problems import ProblemCategory, ProblemStage
-from jobmatch.models.welfare import ExitReason, WelfarePostStatus
+from jobmatch.models.people import CannotLeaveReason
+from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
+from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
 from jobmatch.vocabulary import employer
-from jobmatch.vocabulary.roster import CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
+from jobmatch.vocabulary.roster import CANNOT_LEAVE_REASON_LABELS, CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
 
 __all__ = ["CAPACITY_LABELS", "EMPLOYMENT_LABELS", "MOBILITY_LABELS"]  # the roster's words, on the staff pages
 
@@ -51,6 +53,17 @@ EVENT_LABELS = {
     E.SMS_ANSWERED: "已回复", E.SMS_READ: "短信已阅", E.SMS_OPT_OUT: "退订短信", E.SMS_OPT_IN: "恢复接收短信",
     E.WORKER_SIGNED_IN: "短信验证码登录", E.API_TOKEN_CREATED: "创建接口令牌",
     E.SETTLEMENT_CONTACT_PHONE_SET: "设置安置点联系电话",
+    E.WELFARE_POST_SETTINGS_CHANGED: "修改公益性岗位",
+    E.WELFARE_ATTENDANCE_RECORDED: "登记公益性岗位出勤",
+    E.WELFARE_NEED_FLAGGED: "公益性岗位需复核",
+    E.WELFARE_NEED_REVIEWED: "公益性岗位复核",
+    E.CANNOT_LEAVE_SITE_SET: "登记不能离开安置点",
+    E.EMPLOYER_POLICY_FLAGS_SET: "设置单位政策属性",
+    E.BUSINESS_RECORDED: "登记创业",
+    E.BUSINESS_UPDATED: "创业情况变更",
+    E.SUPPORT_APPLICATION_RECORDED: "创业扶持申请",
+    E.SUPPORT_APPLICATION_DECIDED: "创业扶持审批",
+    E.SUBSIDY_LIST_EXPORTED: "导出补贴发放表",
     E.MONITORING_FLAGGED: "标注防返贫监测", E.MONITORING_UNFLAGGED: "解除防返贫监测",
     E.MONITORING_ALERT_RAISED: "监测预警", E.MONITORING_ALERT_CLOSED: "监测预警已处理", E.COUNTY_SMS_SIGNATURE_SET: "设置县短信签名",
 }
@@ -101,8 +114,38 @@ FOLLOW_UP_EMPLOYMENT_STATE_LABELS = {EmploymentState.EMPLOYED: "稳定就业", E
                                      EmploymentState.UNEMPLOYED: "未就业"}
 
 
+# Public-welfare posts: the priority grounds of the ranking (welfare.ranking.PriorityGround),
+# appointment states, exit reasons, monthly need reviews.
+WELFARE_PRIORITY_LABELS = {"zero_employment": "零就业家庭", "cannot_leave_site": "不能离开安置点",
+                           "weak": "弱劳力", "half": "半劳力", "disability": "残疾",
+                           "disabled_family": "残疾人家庭成员", "left_behind_woman": "留守妇女",
+                           "monitored": "防返贫监测户", "older": "年龄较大"}
+WELFARE_APPOINTMENT_STATUS_LABELS = {AppointmentStatus.OFFERED: "已推送，等本人答复", AppointmentStatus.ACTIVE: "在岗",
+                                     AppointmentStatus.DECLINED: "本人未接受", AppointmentStatus.EXITED: "已退岗"}
+WELFARE_EXIT_REASON_LABELS = EXIT_REASON_LABELS
+WELFARE_REVIEW_STATUS_LABELS = {ReviewStatus.OPEN: "待复核", ReviewStatus.KEPT: "复核后继续在岗",
+                                ReviewStatus.EXITED: "复核后退岗"}
+
+# Subsidies (rule 7 and rule 2) as finance and staff read them.
+SUBSIDY_KIND_LABELS = {"welfare_post": "公益性岗位补贴", "hiring": "吸纳就业一次性岗位补贴",
+                       "startup": "一次性创业补贴", "incubator_rent": "创业孵化基地费用补贴"}
+HIRING_SUBSIDY_STATUS_LABELS = {"pending": "待满六个月", "payable": "可发放", "refused": "不予补贴"}
+BUSINESS_KIND_LABELS = {BusinessKind.MICRO_ENTERPRISE: "小微企业", BusinessKind.COOPERATIVE: "农民专业合作社",
+                        BusinessKind.SELF_EMPLOYED: "个体经营"}
+SUPPORT_APPLICATION_KIND_LABELS = {ApplicationKind.STARTUP_LOAN: "创业担保贷款（含贴息）",
+                                   ApplicationKind.INCUBATOR_RENT: "孵化基地费用补贴"}
+SUPPORT_APPLICATION_STATUS_LABELS = {ApplicationStatus.APPLIED: "已申请", ApplicationStatus.APPROVED: "已批准",
+                                     ApplicationStatus.REFUSED: "未批准"}
+
+
 LABELS = {
     EventKind: EVENT_LABELS,
+    AppointmentStatus: WELFARE_APPOINTMENT_STATUS_LABELS,
+    ReviewStatus: WELFARE_REVIEW_STATUS_LABELS,
+    BusinessKind: BUSINESS_KIND_LABELS,
+    ApplicationKind: SUPPORT_APPLICATION_KIND_LABELS,
+    ApplicationStatus: SUPPORT_APPLICATION_STATUS_LABELS,
+    CannotLeaveReason: CANNOT_LEAVE_REASON_LABELS,
     AlertReason: MONITORING_ALERT_REASON_LABELS,
     EmploymentState: FOLLOW_UP_EMPLOYMENT_STATE_LABELS,
     RoundStatus: ROUND_STATUS_LABELS,

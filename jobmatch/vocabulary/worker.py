@@ -1,5 +1,6 @@
 """What a relocated worker reads on their own page (/w/): plain words, addressed to them."""
 
+from jobmatch.models.welfare import AppointmentStatus
 from jobmatch.models.fairs import Attendance
 from jobmatch.models.offers import OfferStatus
 from jobmatch.models.problems import ProblemCategory
@@ -25,8 +26,13 @@ PROBLEM_CATEGORY_LABELS = {
 }
 
 __all__ = ["MOBILITY_LABELS"]  # the worker's profile offers the roster's words
+WELFARE_APPOINTMENT_STATUS_LABELS = {
+    AppointmentStatus.OFFERED: "等您答复：回1接受 回2不要，或点下面的按钮", AppointmentStatus.ACTIVE: "在岗",
+    AppointmentStatus.DECLINED: "您没有接受", AppointmentStatus.EXITED: "已离岗",
+}
 
 LABELS = {
+    AppointmentStatus: WELFARE_APPOINTMENT_STATUS_LABELS,
     OfferStatus: OFFER_STATUS_LABELS,
     Attendance: ATTENDANCE_LABELS,
     EnrolmentStatus: ENROLMENT_STATUS_LABELS,

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from jobmatch import ledger
 from jobmatch.clock import add_months
 from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Message, Offer
-from jobmatch.services.offers.hiring import (employer_candidates, hiring_subsidies, record_hire,
+from jobmatch.services.subsidies.hiring import hiring_subsidies
+from jobmatch.services.offers.hiring import (employer_candidates, record_hire,
                                       record_interview, record_no_hire, spell_kind_for)
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.offers.lifecycle import OfferStateError, answer_offer
@@ -78,8 +79,9 @@ def test_spell_kind_follows_the_vacancy_and_the_place(session):
 
 
 def test_hiring_subsidy_lists_eligible_pending_and_not_eligible(session):
-    employer = make_employer(session)
-    household = make_household(session, make_settlement(session))
+    site = make_settlement(session)
+    employer = make_employer(session, entrepreneur_settlement_id=site.id)  # seed 001: set up in the settlement area
+    household = make_household(session, site)
     stable = dict(employer_id=employer.id, contract_months=12, social_insurance=True)
     make_spell(session, make_person(session, household), started_on=date(2026, 1, 10), **stable)
     make_spell(session, make_person(session, household), started_on=date(2026, 8, 31), **stable)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from jobmatch.models import Offer
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.offers.matching_input import build_engine_input, is_welfare_eligible
-from jobmatch.services.offers.rounds import LOCAL_FIRST_REASON, approve_round, propose_round, round_offers
+from jobmatch.services.offers.rounds import approve_round, propose_round, round_offers
 from tests.factories import (make_county, make_employer, make_household, make_person, make_settlement,
                                       make_spell, make_vacancy, make_welding_site)
 
@@ -28,7 +28,8 @@ def test_relief_vacancy_waits_for_a_round_in_its_own_county(session):
     relief = make_vacancy(session, make_employer(session, other_county), title="道路施工普工", kind="relief",
                           county_id=other_county.id, openings=3)
     elsewhere = propose_round(session, settlement_id=settlement.id, vacancy_ids=[relief.id], actor="user:1")
-    assert elsewhere.summary["excluded_vacancies"] == {str(relief.id): LOCAL_FIRST_REASON}
+    assert elsewhere.summary["excluded_vacancies"] == {
+        str(relief.id): "以工代赈岗位：首轮只推荐给本县搬迁群众，外县群众暂不推送"}
     assert elsewhere.offers == []
     local_settlement = make_settlement(session, other_county)
     make_person(session, make_household(session, local_settlement))
@@ -61,5 +62,12 @@ def test_engine_input_describes_workers_as_the_engine_expects(session):
     workers = {w.id: w for w in engine_input.workers}
     assert str(not_looking.id) not in workers
     assert workers[str(older.id)].mobility == "site" and workers[str(older.id)].welfare_eligible
-    assert is_welfare_eligible(older, 46) and not is_welfare_eligible(persons[0], 40)
+    assert is_welfare_eligible(older, 46)
+    # Rule 2 lists zero-employment households among the priority groups (the welder's household is one).
+    assert persons[0].household.zero_employment and is_welfare_eligible(persons[0], 40)
+    employed_home = make_household(session, settlement)
+    make_spell(session, make_person(session, employed_home, relation="配偶"))
+    ordinary = make_person(session, employed_home)
+    refresh_households(session, [employed_home.id], actor="test")
+    assert not is_welfare_eligible(ordinary, 40)
     assert engine_input.vacancies[0].openings == vacancy.openings

@@ -39,6 +39,7 @@ def person(seq: int = 1, **overrides: str) -> dict[str, str]:
         "monthly_income": "3200",
         "disability": "无",
         "monitoring": "无",
+        "cannot_leave_reason": "",
         "notes": "",
     }
     row.update(overrides)

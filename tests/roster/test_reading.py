@@ -159,5 +159,5 @@ def test_a_csv_in_no_known_encoding_is_refused(tmp_path):
 def test_a_column_named_twice_is_refused(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text(",".join(HEADERS + ["手机号"]) + "\n", encoding="utf-8")
-    with pytest.raises(RosterFileError, match="「手机号」出现了多次（第 G、V 列）"):
+    with pytest.raises(RosterFileError, match="「手机号」出现了多次（第 G、W 列）"):
         read_roster_table(path, "r.csv")

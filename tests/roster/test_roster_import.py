@@ -196,7 +196,8 @@ def test_export_reimports_unchanged_and_keeps_layout(cli, session, tmp_path):
     book = openpyxl.load_workbook(path)
     persons, totals = book.worksheets
     assert "就业台账" in persons["A1"].value
-    assert [c.value for c in persons[2]] == _sample_rows()[0]  # same columns, same order
+    header = _sample_rows()[0]  # same columns, same order, plus the optional 不能离开安置点原因 before 备注
+    assert [c.value for c in persons[2]] == header[:-1] + ["不能离开安置点原因", header[-1]]
     assert totals.max_row >= 8
     out = cli("roster", "import", str(path))
     assert "created 0, updated 0, unchanged 32" in out.output

@@ -1,6 +1,7 @@
 """Public-welfare posts: ranking with reasons, appointment within the quota, exit, the subsidy roll."""
 
 import threading
+from contextlib import contextmanager
 import time
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,8 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from jobmatch import ledger
+from jobmatch.clock import FixedClock, use_clock
 from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Message, WelfareAppointment
 from jobmatch.services.welfare import posts as welfare
+from jobmatch.services.welfare.appointments import appoint
+from jobmatch.services.welfare.exits import exit_post
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.answers import answer_ask
 from jobmatch.services.welfare.roll import subsidy_roll, write_subsidy_roll
@@ -21,6 +25,24 @@ from tests.factories import (frozen_clock, make_household, make_person, make_set
                                       make_welfare_post)
 
 NOON = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@contextmanager
+def on(moment):
+    """The clock at ``moment`` inside the block, back at NOON after it."""
+    with frozen_clock(moment):
+        yield
+    use_clock(FixedClock(NOON))
+
+
+def appoint_accepted(session, post_id, person_id, *, override_reason="", actor="user:1"):
+    """Offer the place and let the worker reply "1" (the appointment counts only then)."""
+    appointment = appoint(session, post_id, person_id, actor=actor, override_reason=override_reason)
+    ask = session.scalar(select(Message).where(Message.person_id == person_id, Message.expects_reply,
+                                               Message.subject == f"welfare_post:{post_id}").order_by(Message.id.desc()))
+    assert answer_ask(session, person_id, ask.id, True) == "confirm_accepted"
+    session.refresh(appointment)
+    return appointment
 
 
 @pytest.fixture(autouse=True)
@@ -54,23 +76,23 @@ def test_candidates_ranked_zero_employment_first_with_reasons(session):
     assert [c.name for c in ranked] == ["张零", "李弱", "王普"]
     assert ranked[0].name == "张零" and ranked[0].zero_employment and "零就业家庭" in ranked[0].reason
     second = ranked[1]
-    assert second.name == "李弱" and second.points == 30 + 25 + 10
-    assert second.reason == "不能离开安置点，弱劳力，年龄较大（51岁）"
+    assert second.name == "李弱" and second.points == 30 + 25 + 15 + 10
+    assert second.reason == "不能离开安置点，弱劳力，留守妇女，年龄较大（51岁）"
     assert "王在岗" not in [c.name for c in ranked]  # employed people are not candidates
 
 
 def test_appoint_within_quota_opens_a_spell_and_clears_zero_employment(session):
     site, zero_worker, bound, ordinary = _site_with_people(session)
     post = make_welfare_post(session, site, quota=2)
-    appointment = welfare.appoint(session, post.id, zero_worker.id, actor="user:1")
+    appointment = appoint_accepted(session, post.id, zero_worker.id)
     assert appointment.term_ends_on == date(2027, 11, 20)
     spell = session.get(EmploymentSpell, appointment.spell_id)
     assert (spell.kind, spell.monthly_income, spell.ended_on) == ("welfare_post", 1500, None)
     assert session.get(Household, zero_worker.household_id).zero_employment is False
-    welfare.appoint(session, post.id, bound.id, actor="user:1")
+    appoint_accepted(session, post.id, bound.id)
     spells_before = session.scalar(select(func.count()).select_from(EmploymentSpell))
     with pytest.raises(WorkflowError, match="名额已满") as full:
-        welfare.appoint(session, post.id, ordinary.id, actor="user:1")
+        appoint(session, post.id, ordinary.id, actor="user:1")
     assert full.value.field == "post_id"
     assert session.scalar(select(func.count()).select_from(EmploymentSpell)) == spells_before
     kinds = session.scalars(select(LedgerEvent.kind).where(LedgerEvent.subject == f"welfare_post:{post.id}")).all()
@@ -92,7 +114,7 @@ def test_appoint_refuses_bad_inputs_and_writes_nothing(session):
     events_before = session.scalar(select(func.count()).select_from(LedgerEvent))
     for post_id, person, field, message in cases:
         with pytest.raises(WorkflowError, match=message) as error:
-            welfare.appoint(session, post_id, person.id, actor="user:1")
+            appoint(session, post_id, person.id, actor="user:1")
         assert error.value.field == field
     assert session.scalar(select(func.count()).select_from(LedgerEvent)) == events_before
     assert session.scalar(select(func.count()).select_from(WelfareAppointment)) == 0
@@ -114,11 +136,12 @@ def test_create_post_validates_each_field(session):
 def test_exit_frees_the_place_flags_the_household_and_offers_it_to_the_next(session):
     site, zero_worker, bound, ordinary = _site_with_people(session)
     post = make_welfare_post(session, site, quota=1)
-    appointment = welfare.appoint(session, post.id, zero_worker.id, actor="user:1", started_on=date(2026, 11, 1))
+    with on(datetime(2026, 11, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        appointment = appoint_accepted(session, post.id, zero_worker.id)
     with pytest.raises(WorkflowError) as bad_reason:
-        welfare.exit_post(session, appointment.id, reason="bored", actor="user:1")
+        exit_post(session, appointment.id, reason="bored", actor="user:1")
     assert bad_reason.value.field == "reason"
-    result = welfare.exit_post(session, appointment.id, reason="absence", actor="user:1")
+    result = exit_post(session, appointment.id, reason="absence", actor="user:1")
     assert result.appointment.exited_on == date(2026, 11, 20)
     assert session.get(EmploymentSpell, appointment.spell_id).ended_on == date(2026, 11, 20)
     household = session.get(Household, zero_worker.household_id)
@@ -127,19 +150,21 @@ def test_exit_frees_the_place_flags_the_household_and_offers_it_to_the_next(sess
                                                        LedgerEvent.household_id == household.id))
     assert flagged.data["contact_due"].startswith("2026-11-23")
     assert result.next_candidate.name == "李弱"  # the one who left is not offered the place again at once
-    message = session.scalar(select(Message).where(Message.subject == f"welfare_post:{post.id}"))
+    message = session.scalar(select(Message).where(Message.subject == f"welfare_post:{post.id}",
+                                                   Message.person_id == bound.id))
     assert message.person_id == bound.id and message.kind == "welfare_post" and message.expects_reply
     assert "公益性岗位" in message.body
     with pytest.raises(WorkflowError, match="已经退岗"):
-        welfare.exit_post(session, appointment.id, reason="absence", actor="user:1")
+        exit_post(session, appointment.id, reason="absence", actor="user:1")
 
 
 def test_reply_1_to_a_freed_place_appoints_the_worker(session):
     site, zero_worker, bound, ordinary = _site_with_people(session)
     post = make_welfare_post(session, site, quota=1)
-    appointment = welfare.appoint(session, post.id, zero_worker.id, actor="user:1")
-    welfare.exit_post(session, appointment.id, reason="no_longer_needed", actor="user:1")
-    ask = session.scalar(select(Message).where(Message.subject == f"welfare_post:{post.id}"))
+    appointment = appoint_accepted(session, post.id, zero_worker.id)
+    exit_post(session, appointment.id, reason="no_longer_needed", actor="user:1")
+    ask = session.scalar(select(Message).where(Message.subject == f"welfare_post:{post.id}",
+                                               Message.person_id == bound.id))
     assert answer_ask(session, bound.id, ask.id, True) == "confirm_accepted"
     assert [a.person_id for a in welfare.active_appointments(session, post.id)] == [bound.id]
     assert ledger.verify(session).ok
@@ -150,12 +175,12 @@ def test_last_place_taken_once_when_two_staff_appoint_at_the_same_time(app, sess
     post = make_welfare_post(session, site, quota=1)
     session.commit()
     other = app.extensions["jobmatch.sessionmaker"]()
-    welfare.appoint(session, post.id, zero_worker.id, actor="user:1")  # holds the post row until commit
+    appoint(session, post.id, zero_worker.id, actor="user:1")  # holds the post row until commit
     outcome = {}
 
     def second_staff():
         try:
-            welfare.appoint(other, post.id, bound.id, actor="user:2")
+            appoint(other, post.id, bound.id, actor="user:2", override_reason="同时操作")
             outcome["result"] = "appointed"
         except WorkflowError as exc:
             outcome["result"] = exc.message
@@ -175,11 +200,11 @@ def test_last_place_taken_once_when_two_staff_appoint_at_the_same_time(app, sess
 def test_subsidy_roll_pro_rates_days_on_post(session, tmp_path):
     site, zero_worker, bound, ordinary = _site_with_people(session)
     post = make_welfare_post(session, site, quota=3, monthly_subsidy=1500)
-    with frozen_clock(datetime(2026, 10, 5, 9, tzinfo=ZoneInfo("Asia/Shanghai"))):
-        first = welfare.appoint(session, post.id, zero_worker.id, actor="user:1", started_on=date(2026, 10, 1))
-        welfare.appoint(session, post.id, bound.id, actor="user:1", started_on=date(2026, 10, 5))
-    welfare.exit_post(session, first.id, reason="term_end", exited_on=date(2026, 11, 10), actor="user:1",
-                      offer_next=False)
+    with on(datetime(2026, 10, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        first = appoint_accepted(session, post.id, zero_worker.id)
+    with on(datetime(2026, 10, 5, 9, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        appoint_accepted(session, post.id, bound.id)
+    exit_post(session, first.id, reason="absence", exited_on=date(2026, 11, 11), actor="user:1", offer_next=False)
     roll = subsidy_roll(session, post.id, "2026-11")
     assert [(line.name, line.days_on_post, line.subsidy) for line in roll.lines] == [
         ("张零", 10, Decimal("500.00")), ("李弱", 30, Decimal("1500.00"))]
@@ -193,6 +218,7 @@ def test_subsidy_roll_pro_rates_days_on_post(session, tmp_path):
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
     assert rows[1][:3] == ("序号", "姓名", "身份证号")
     assert rows[2][2] == zero_worker.id_number and rows[2][6] == 10  # full ID: finance pays by it
+    assert rows[1][5] == "离岗日期" and rows[2][5].date() == date(2026, 11, 11)  # the first day off the post
     assert rows[-1][0] == "合计" and rows[-1][-1] == 2000
     exported = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "welfare_roll_exported"))
     assert exported.actor == f"user:{staff.id}" and zero_worker.id_number not in str(exported.data)
@@ -215,7 +241,8 @@ def test_subsidy_roll_refused_to_others_and_for_bad_months(session, tmp_path):
 def test_roll_command_writes_the_file_or_says_why_not(cli, session, tmp_path):
     site, zero_worker, bound, ordinary = _site_with_people(session)
     post = make_welfare_post(session, site)
-    welfare.appoint(session, post.id, zero_worker.id, actor="user:1", started_on=date(2026, 11, 1))
+    with on(datetime(2026, 11, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        appoint_accepted(session, post.id, zero_worker.id)
     make_user(session, "staff", settlements=[site], username="yangmei")
     make_user(session, "county_officer", username="officer")
     session.commit()

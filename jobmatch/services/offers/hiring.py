@@ -16,21 +16,17 @@ Decisions:
 - A hire withdraws the worker's other live offers (sent, accepted, waitlisted): each
   frees its place as a "no" would (offers.release_place), with an ``offer_withdrawn``
   event and no SMS (the hire notice is the news).
-- Hiring subsidy (rule 7): 1,000 yuan per relocated worker hired on a contract of 12
-  months or more with social insurance, whose spell lasted six months (still open six
-  months after the start, or ended on or after that day). Every spell with the employer
-  counts, however it was recorded.
+- Hiring subsidy (rule 7): jobmatch.services.subsidies.hiring.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from jobmatch.clock import add_months, local_today, utcnow
+from jobmatch.clock import utcnow
 from jobmatch.models import County, EmploymentSpell, Household, Offer, Person, Vacancy
-from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.offers import EMPLOYER_VISIBLE_STATUSES, FILLING_STATUSES, OfferChannel, OfferStatus
 from jobmatch.privacy import mask_phone
 from jobmatch.services.households.status import refresh_households
@@ -45,9 +41,6 @@ from matching.province import province_of
 from notifications.kinds import MessageKind
 from notifications.wording import day_text
 
-SUBSIDY_YUAN = 1000
-MIN_CONTRACT_MONTHS = 12
-STABLE_MONTHS = 6
 # Reasons (matching.reasons) about the fit of worker and job, safe to show an employer.
 EMPLOYER_REASON_PREFIXES = ("技能相符", "技能相近", "不要求技能", "持有相关证书", "离家", "包住宿", "工资",
                             "以工代赈", "零工")
@@ -95,6 +88,26 @@ def employer_candidates(session: Session, employer_id: int, *, vacancy_id: int |
                   offer.interview_on)
         for offer in session.scalars(query)
     ]
+
+
+@dataclass(frozen=True)
+class WithdrawnCandidate:
+    """A worker who had accepted the employer's vacancy and was placed elsewhere: the employer is told why."""
+
+    vacancy_title: str
+    name: str
+    reason: str
+    withdrawn_at: object
+
+
+def employer_withdrawn(session: Session, employer_id: int, limit: int = 20) -> list[WithdrawnCandidate]:
+    """Offers of the employer's vacancies withdrawn after the worker had said yes (newest first)."""
+    rows = session.scalars(
+        select(Offer).join(Vacancy, Offer.vacancy_id == Vacancy.id)
+        .where(Vacancy.employer_id == employer_id, Offer.status == OfferStatus.WITHDRAWN, Offer.responded_at.is_not(None))
+        .options(selectinload(Offer.person), selectinload(Offer.vacancy))
+        .order_by(Offer.decided_at.desc(), Offer.id.desc()).limit(limit))
+    return [WithdrawnCandidate(o.vacancy.title, o.person.name, o.outcome_note, o.decided_at) for o in rows]
 
 
 def _locked_offer(session: Session, offer_id: int, employer_id: int | None, statuses: tuple, action: str) -> Offer:
@@ -236,65 +249,3 @@ def record_no_hire(session: Session, offer_id: int, *, reason: str, actor: str, 
     return offer
 
 
-# -- hiring subsidy (rule 7) ------------------------------------------------------------------
-
-@dataclass
-class SubsidyLine:
-    """One hire and what it means for the subsidy."""
-
-    spell_id: int
-    person_id: int
-    name: str
-    started_on: date
-    status: SubsidyStatus
-    amount: int = 0
-    eligible_on: date | None = None
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class SubsidyReport:
-    """An employer's hires sorted into eligible now, pending, not eligible."""
-
-    employer_id: int
-    eligible: list[SubsidyLine] = field(default_factory=list)
-    pending: list[SubsidyLine] = field(default_factory=list)
-    not_eligible: list[SubsidyLine] = field(default_factory=list)
-
-    @property
-    def eligible_total(self) -> int:
-        return sum(line.amount for line in self.eligible)
-
-
-def subsidy_line(spell: EmploymentSpell, today: date) -> SubsidyLine:
-    """Rule 7 applied to one spell on ``today``."""
-    stable_on = add_months(spell.started_on, STABLE_MONTHS)
-    line = SubsidyLine(spell.id, spell.person_id, spell.person.name, spell.started_on, SubsidyStatus.NOT_ELIGIBLE,
-                       eligible_on=stable_on)
-    if (spell.contract_months or 0) < MIN_CONTRACT_MONTHS:
-        line.reasons.append(f"合同期不足一年（{spell.contract_months or 0} 个月）")
-    if not spell.social_insurance:
-        line.reasons.append("未缴纳社会保险")
-    if spell.ended_on is not None and spell.ended_on < stable_on:
-        line.reasons.append(f"未干满六个月（{spell.ended_on.isoformat()} 离职）")
-    if line.reasons:
-        line.eligible_on = None
-    elif today >= stable_on:
-        line.status, line.amount = SubsidyStatus.ELIGIBLE, SUBSIDY_YUAN
-    else:
-        line.status = SubsidyStatus.PENDING
-    return line
-
-
-def hiring_subsidies(session: Session, employer_id: int, *, today: date | None = None) -> SubsidyReport:
-    """Rule 7 for every worker the employer hired: eligible now, pending (with the date), not eligible (why)."""
-    today = today or local_today()
-    report = SubsidyReport(employer_id)
-    spells = session.scalars(select(EmploymentSpell).where(EmploymentSpell.employer_id == employer_id)
-                             .options(selectinload(EmploymentSpell.person))
-                             .order_by(EmploymentSpell.started_on, EmploymentSpell.id))
-    for spell in spells:
-        line = subsidy_line(spell, today)
-        {SubsidyStatus.ELIGIBLE: report.eligible, SubsidyStatus.PENDING: report.pending,
-         SubsidyStatus.NOT_ELIGIBLE: report.not_eligible}[line.status].append(line)
-    return report

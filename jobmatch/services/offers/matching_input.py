@@ -7,8 +7,9 @@ Decisions (the engine's data model is /work/shared/formats/matching-io.md):
 - Workers who wait on an answer (a ``sent`` offer) or hold a place (``accepted``) are
   left out: one live offer per worker.
 - Home is the settlement's location, else the county's; a worker with neither is left out.
-- ``welfare_eligible`` (rule 2): cannot leave the site, half or weak labour, a disability,
-  or older — women from 40 and men from 50 (the "4050" group of 就业困难人员).
+- ``welfare_eligible`` (rule 2): a zero-employment household, cannot leave the site, half or
+  weak labour, a disability, or older — women from 40 and men from 50 (the "4050" group of
+  就业困难人员).
 - ``cannot_leave_site`` means mobility "site" whatever the roster says.
 - Workers who opted out of SMS or have no valid phone are matched like everyone else;
   their offers are delivered by a staff visit (see jobmatch.services.offers.lifecycle).
@@ -56,9 +57,11 @@ def county_text(county: County | None) -> str:
 
 
 def is_welfare_eligible(person: Person, age: int | None) -> bool:
-    """Rule 2's priority groups: cannot leave the site, half/weak labour, disabled, older."""
+    """Rule 2's priority groups: zero-employment household, cannot leave the site, half/weak labour,
+    disabled, older."""
     older = age is not None and age >= OLDER_WORKER_AGE.get(person.gender, 50)
-    return person.cannot_leave_site or person.capacity in ("half", "weak") or person.disability != "none" or older
+    return (bool(person.household.zero_employment) or person.cannot_leave_site or person.capacity in ("half", "weak")
+            or person.disability != "none" or older)
 
 
 def employed_person_ids(session: Session, person_ids) -> set[int]:

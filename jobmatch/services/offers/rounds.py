@@ -6,7 +6,8 @@ jobmatch.services.offers.lifecycle). Zero-employment households come first: the 
 allocation covers them first, and every list here is sorted by them.
 
 Rule 9 (work-for-relief and government-funded projects hire local relocated workers
-first): such a vacancy (kind "relief" or government_funded) is left out of rounds
+first): such a vacancy (kind "relief", flagged government_funded or work_for_relief, or
+any vacancy of an employer so flagged or of kind public_works) is left out of rounds
 scoped outside its county until a round scoped to its own county (or a settlement in
 it) has included it. A round's workers all live in its scope, so that first round
 offers the vacancy to local relocated workers only. A vacancy whose county is unknown
@@ -41,7 +42,6 @@ from matching.model import ScoringModel, load_model
 from matching.records import Match
 from notifications.wording import moment_text
 
-LOCAL_FIRST_REASON = "以工代赈或政府投资项目：首轮只推荐给本县搬迁群众"
 NO_OPENINGS_REASON = "没有空余名额（已推送、已接受或已录用）"
 
 
@@ -109,9 +109,28 @@ def _chosen_vacancies(session: Session, vacancy_ids, reach_county_id: int | None
     return vacancies
 
 
+def local_first_grounds(vacancy: Vacancy) -> list[str]:
+    """Why rule 9 applies to the vacancy (empty: it does not), in plain words."""
+    employer = vacancy.employer
+    grounds = []
+    if vacancy.kind == "relief" or vacancy.work_for_relief:
+        grounds.append("以工代赈岗位")
+    if vacancy.government_funded:
+        grounds.append("政府投资项目岗位")
+    if employer is not None and (employer.work_for_relief or employer.kind == "public_works"):
+        grounds.append("以工代赈单位")
+    if employer is not None and employer.government_funded:
+        grounds.append("政府投资单位")
+    return grounds
+
+
 def is_local_first(vacancy: Vacancy) -> bool:
-    """Rule 9: work-for-relief or government-funded."""
-    return vacancy.kind == "relief" or bool(vacancy.government_funded)
+    """Rule 9: work-for-relief or government-funded, by the vacancy or by its employer."""
+    return bool(local_first_grounds(vacancy))
+
+
+def local_first_reason(vacancy: Vacancy) -> str:
+    return f"{'、'.join(local_first_grounds(vacancy))}：首轮只推荐给本县搬迁群众，外县群众暂不推送"
 
 
 def _had_local_round(session: Session, vacancy_id: int, county_id: int) -> bool:
@@ -158,7 +177,7 @@ def propose_round(session: Session, *, actor: str, county_id: int | None = None,
     the vacancies (when None: all open ones, or for a person round those in reach)."""
     scope_county_id = _scope_county_id(session, county_id, settlement_id)
     chosen = _chosen_vacancies(session, vacancy_ids, scope_county_id if person_id is not None else None)
-    excluded = {v.id: LOCAL_FIRST_REASON for v in chosen if local_first_excluded(session, v, scope_county_id)}
+    excluded = {v.id: local_first_reason(v) for v in chosen if local_first_excluded(session, v, scope_county_id)}
     engine_input = build_engine_input(session, county_id=scope_county_id, settlement_id=settlement_id,
                                       vacancies=[v for v in chosen if v.id not in excluded], person_id=person_id)
     considered = list(engine_input.vacancy_rows.values())

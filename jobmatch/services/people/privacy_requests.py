@@ -25,7 +25,7 @@ PLACEHOLDER_PREFIX = "ANON"  # a real ID number is 17 digits and a check digit: 
 PROFILE_FIELDS = (
     "id", "id_number", "name", "gender", "birth_date", "relation", "phone", "capacity", "wants_work",
     "mobility", "max_commute_km", "skills", "certificates", "training_wishes", "wage_expectation",
-    "disability", "monitoring", "notes", "sms_opt_out", "cannot_leave_site",
+    "disability", "monitoring", "notes", "sms_opt_out", "cannot_leave_site", "cannot_leave_reason",
 )
 SPELL_FIELDS = ("kind", "employer_name", "started_on", "ended_on", "end_reason", "monthly_income",
                 "contract_months", "social_insurance")

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
-from jobmatch.models import Fair, FairAttendee, Offer, Person, TrainingCourse, TrainingEnrolment, Vacancy
+from jobmatch.models import (Fair, FairAttendee, Offer, Person, TrainingCourse, TrainingEnrolment, Vacancy,
+                             WelfareAppointment)
 from jobmatch.models.fairs import Attendance
 from jobmatch.models.offers import ANSWERABLE_NO, ANSWERABLE_YES, WORKER_VISIBLE_STATUSES, OfferStatus
+from jobmatch.models.welfare import AppointmentStatus
 from matching.taxonomy import load_taxonomy
 
 # Which answers the page offers in each status: those the offer lifecycle takes.
@@ -24,6 +26,15 @@ STAFF_ONLY_REASONS = ("零就业家庭优先",)
 def worker_reasons(offer: Offer) -> list[str]:
     """The reasons a worker reads (reasons meant for staff left out)."""
     return [r for r in offer.reasons or [] if r not in STAFF_ONLY_REASONS]
+
+
+
+def worker_welfare_places(session: Session, person_id: int, limit: int = 5) -> list[WelfareAppointment]:
+    """Public-welfare places offered to or held by the worker: open offers first, then the newest."""
+    places = session.scalars(select(WelfareAppointment).where(WelfareAppointment.person_id == person_id)
+                             .options(selectinload(WelfareAppointment.post))
+                             .order_by(WelfareAppointment.id.desc()).limit(limit)).all()
+    return sorted(places, key=lambda a: a.status != AppointmentStatus.OFFERED)
 
 
 def worker_offers(session: Session, person_id: int, limit: int = 10) -> list[Offer]:

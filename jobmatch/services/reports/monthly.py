@@ -24,6 +24,9 @@ from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.types import as_utc
 from jobmatch.services.households.monitoring import monitored_on
 from jobmatch.services.households.status import zero_employment_on
+from jobmatch.services.subsidies.hiring import hiring_subsidy_lines
+from jobmatch.services.subsidies.welfare_pay import PAID_STATUSES, welfare_pay_lines
+from jobmatch.services.subsidies.welfare_pay import total as welfare_total
 
 @dataclass
 class SettlementRow:
@@ -129,7 +132,7 @@ def monthly_report(session: Session, county: County, year: int, month: int) -> M
     return MonthlyReport(
         county=county, year=year, month=month, as_of=as_of, settlements=list(rows.values()),
         zero_employment_households=zero_households, monitored_households=monitored,
-        welfare_posts=_welfare_posts(session, list(rows), as_of),
+        welfare_posts=_welfare_posts(session, list(rows), period, as_of),
         fairs=fairs, fair_counts=_fair_counts(session, [f.id for f in fairs]),
         training=_training(session, county.id, first, last),
         hiring_subsidies=_hiring_subsidies(session, county.id, as_of),
@@ -243,18 +246,22 @@ def _followed_up(session, settlement_ids, first: date, last: date):
         .group_by(Household.settlement_id)).all()
 
 
-def _welfare_posts(session, settlement_ids, as_of: date) -> list[dict]:
+def _welfare_posts(session, settlement_ids, period: Month, as_of: date) -> list[dict]:
+    """Per post: places, holders on the report's day, and the month's subsidy (the roll's figure)."""
+    paid = defaultdict(list)
+    for line in welfare_pay_lines(session, period, settlement_ids=settlement_ids):
+        paid[line.post_id].append(line)
     posts = []
     for post in session.scalars(select(WelfarePost).where(WelfarePost.settlement_id.in_(settlement_ids))
                                 .order_by(WelfarePost.settlement_id, WelfarePost.id)):
         filled = session.scalar(select(func.count(WelfareAppointment.id)).where(
-            WelfareAppointment.post_id == post.id, WelfareAppointment.started_on <= as_of,
+            WelfareAppointment.post_id == post.id, WelfareAppointment.status.in_(PAID_STATUSES),
+            WelfareAppointment.started_on <= as_of, WelfareAppointment.term_ends_on > as_of,
             (WelfareAppointment.exited_on.is_(None)) | (WelfareAppointment.exited_on > as_of)))
         posts.append({"settlement": post.settlement.name, "title": post.title, "quota": post.quota,
-                      "filled": filled, "monthly_subsidy": post.monthly_subsidy,
-                      "subsidy_total": filled * post.monthly_subsidy})
+                      "filled": filled, "monthly_subsidy": post.monthly_subsidy, "paid_people": len(paid[post.id]),
+                      "subsidy_total": welfare_total(paid[post.id])})
     return posts
-
 
 
 def _fair_counts(session, fair_ids) -> dict[int, dict]:
@@ -294,17 +301,11 @@ def _training(session, county_id: int, first: date, last: date) -> list[dict]:
 
 
 def _hiring_subsidies(session, county_id: int, as_of: date) -> list[dict]:
-    """Rule 7 per employer of the county, as of the report's day: eligible (and amount), pending, not eligible."""
-    from jobmatch.services.offers.hiring import subsidy_line
-
+    """Rule 7 per employer of the county, as of the report's day: payable (and amount), pending, refused."""
     per_employer: dict[int, dict] = {}
-    spells = session.execute(select(EmploymentSpell, Employer.name).join(Employer, Employer.id == EmploymentSpell.employer_id)
-                             .where(Employer.county_id == county_id, EmploymentSpell.started_on <= as_of)
-                             .order_by(Employer.name, EmploymentSpell.id)).all()
-    for spell, employer_name in spells:
-        line = subsidy_line(spell, as_of)
-        row = per_employer.setdefault(spell.employer_id, {"employer": employer_name, "hires": 0, "amount": 0,
-                                                          **{status: 0 for status in SubsidyStatus}})
+    for line in hiring_subsidy_lines(session, county_id=county_id, today=as_of):
+        row = per_employer.setdefault(line.employer_id, {"employer": line.employer_name, "hires": 0, "amount": 0,
+                                                         **{status: 0 for status in SubsidyStatus}})
         row["hires"] += 1
         row[line.status] += 1
         row["amount"] += line.amount

@@ -106,12 +106,12 @@ def _training_sheet(sheet, report, period) -> None:
 
 def _subsidy_sheet(sheet, report, period) -> None:
     labels = county_words.SUBSIDY_STATUS_LABELS
-    headers = ["用人单位", "吸纳搬迁群众（人）", f"{labels[SubsidyStatus.ELIGIBLE]}（人）", "补贴金额（元）",
-               f"{labels[SubsidyStatus.PENDING]}（人）", f"{labels[SubsidyStatus.NOT_ELIGIBLE]}（人）"]
+    headers = ["用人单位", "吸纳搬迁群众（人）", f"{labels[SubsidyStatus.PAYABLE]}（人）", "补贴金额（元）",
+               f"{labels[SubsidyStatus.PENDING]}（人）", f"{labels[SubsidyStatus.REFUSED]}（人）"]
     _title(sheet, f"{report.county.name}企业吸纳就业补贴（{period}，截至{report.as_of:%Y-%m-%d}）", len(headers))
     write_cell(sheet, 2, 1, "每吸纳一名搬迁群众，签订一年以上劳动合同并缴纳社会保险、稳定就业满六个月，补贴1000元。")
     _header(sheet, 3, headers)
-    keys = ("hires", SubsidyStatus.ELIGIBLE, "amount", SubsidyStatus.PENDING, SubsidyStatus.NOT_ELIGIBLE)
+    keys = ("hires", SubsidyStatus.PAYABLE, "amount", SubsidyStatus.PENDING, SubsidyStatus.REFUSED)
     for index, line in enumerate(report.hiring_subsidies):
         _row(sheet, 4 + index, [line["employer"], *(line[k] for k in keys)])
     _row(sheet, 4 + len(report.hiring_subsidies),

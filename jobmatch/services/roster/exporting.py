@@ -108,6 +108,7 @@ def _person_row(person: Person, household: Household, county: str, settlement: s
         "wage_expectation": person.wage_expectation, "employment_status": status, "employer_name": employer,
         "monthly_income": income, "disability": person.disability, "monitoring": person.monitoring,
         "notes": person.notes, "gender": person.gender, "birth_date": person.birth_date,
+        "cannot_leave_reason": person.cannot_leave_reason,
     }
 
 

@@ -32,6 +32,8 @@ PROFILE_FIELDS = (
     "gender", "birth_date",
 )
 LIST_FIELDS = ("skills", "certificates", "training_wishes")
+# Compared only when the file has the column 不能离开安置点原因 (roster.md: without it, unchanged).
+SITE_BOUND_FIELDS = ("cannot_leave_reason", "cannot_leave_site")
 END_REASON = "台账更新"
 
 
@@ -199,7 +201,8 @@ def _ensure_households(session, households, settlement_ids, actor):
 
 
 def _load_persons(session: Session, id_numbers: list[str]) -> dict[str, dict]:
-    columns = [Person.id, Person.id_number, Person.household_id] + [getattr(Person, f) for f in PROFILE_FIELDS]
+    columns = [Person.id, Person.id_number, Person.household_id] + [
+        getattr(Person, f) for f in PROFILE_FIELDS + SITE_BOUND_FIELDS]
     found = {}
     for chunk in in_chunks(id_numbers):
         for row in session.execute(select(*columns).where(Person.id_number.in_(chunk))):
@@ -212,6 +215,9 @@ def _profile_of(record: PersonRecord) -> dict:
     for name in LIST_FIELDS:
         profile[name] = list(profile[name])
     profile["notes"] = profile["notes"] or ""
+    if record.cannot_leave_reason is not None:
+        profile["cannot_leave_reason"] = record.cannot_leave_reason
+        profile["cannot_leave_site"] = bool(record.cannot_leave_reason)
     return profile
 
 
@@ -234,7 +240,8 @@ def _insert_persons(session, records, household_ids, actor, events) -> dict[str,
 def _update_person(session, person: dict, record: PersonRecord, household_id: int, actor, events) -> bool:
     """Write the fields that changed and one event naming them; False when nothing changed."""
     profile = _profile_of(record)
-    changes = {f: [person[f], profile[f]] for f in PROFILE_FIELDS if person[f] != profile[f]}
+    changes = {f: [person[f], profile[f]] for f in PROFILE_FIELDS + SITE_BOUND_FIELDS
+               if f in profile and person[f] != profile[f]}
     moved = person["household_id"] != household_id
     if not changes and not moved:
         return False

@@ -1,28 +1,54 @@
-"""Who comes first for a public-welfare post (rule 2): a points scheme with a reason in plain words.
+"""Who comes first for a public-welfare post: one ranking over rule 2's priority groups and
+those seeds 002 and 003 add, with the reason in plain words.
 
-Points (the sum is the rank; zero-employment households still come first, rule 1):
-    零就业家庭 (zero-employment household)       40
-    不能离开安置点 (cannot leave the site)         30
-    弱劳力 (weak labour) 25, 半劳力 (half labour)  20
-    残疾 (any disability grade)                   20
-    年龄较大 (women from 40, men from 50: "4050")  10
-Candidates: members of a household at the post's site, aged 16 to 65, with labour
-capacity, who want work and hold no current job. Ties go to the older person, then
-the lower person id, so the order is stable.
+Points per ground (the sum ranks; zero-employment households still come first, rule 1):
+    零就业家庭 (zero-employment household)                         40
+    不能离开安置点 (cannot leave the site; a reason is recorded)    30
+    弱劳力 (weak labour) 25, 半劳力 (half labour)                  20
+    残疾 (the person has a disability)                            20
+    残疾人家庭成员 (a member of the household has a disability)     15
+    留守妇女 (a woman whose household's other earner works away)    15
+    防返贫监测户 (household under poverty-relapse monitoring)        15
+    年龄较大 (women from 40, men from 50: "4050")                   10
+Order: zero-employment households first, then points, then the older person, then the
+lower person id, so the order is stable. Candidates: members of a household at the
+post's site with labour capacity who want work, hold no job and no other welfare place
+(held or offered), and whose age is within the post's range (16–65 unless staff widen it).
 """
 
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
-from jobmatch.models import EmploymentSpell, Household, Person, WelfarePost
+from jobmatch.models import EmploymentSpell, Household, Person, WelfareAppointment, WelfarePost
+from jobmatch.models.welfare import PLACE_HOLDING
 from jobmatch.services.offers.matching_input import OLDER_WORKER_AGE, age_on
-from jobmatch.vocabulary import DISABILITY_LABELS
+from jobmatch.vocabulary import DISABILITY_LABELS, WELFARE_PRIORITY_LABELS
 
-POINTS = {"zero_employment": 40, "cannot_leave_site": 30, "weak": 25, "half": 20, "disability": 20, "older": 10}
-MIN_AGE, MAX_AGE = 16, 65
+AWAY_SPELL_KINDS = ("within_province", "outside_province")
+
+
+class PriorityGround(StrEnum):
+    ZERO_EMPLOYMENT = "zero_employment"
+    CANNOT_LEAVE_SITE = "cannot_leave_site"
+    WEAK = "weak"
+    HALF = "half"
+    DISABILITY = "disability"
+    DISABLED_FAMILY = "disabled_family"
+    LEFT_BEHIND_WOMAN = "left_behind_woman"
+    MONITORED = "monitored"
+    OLDER = "older"
+
+
+POINTS = {PriorityGround.ZERO_EMPLOYMENT: 40, PriorityGround.CANNOT_LEAVE_SITE: 30, PriorityGround.WEAK: 25,
+          PriorityGround.HALF: 20, PriorityGround.DISABILITY: 20, PriorityGround.DISABLED_FAMILY: 15,
+          PriorityGround.LEFT_BEHIND_WOMAN: 15, PriorityGround.MONITORED: 15, PriorityGround.OLDER: 10}
+# Grounds that belong to the household rather than the person (the monthly need check re-reads them).
+HOUSEHOLD_GROUNDS = (PriorityGround.ZERO_EMPLOYMENT, PriorityGround.MONITORED)
 
 
 @dataclass(frozen=True)
@@ -36,40 +62,95 @@ class WelfareCandidate:
     points: int
     zero_employment: bool
     reason: str
+    grounds: tuple[str, ...] = ()
 
 
-def score_candidate(person: Person, age: int, zero_employment: bool) -> tuple[int, list[str]]:
-    """Points and the plain-Chinese reasons for one person."""
-    parts: list[tuple[int, str]] = []
-    if zero_employment:
-        parts.append((POINTS["zero_employment"], "零就业家庭"))
+@dataclass(frozen=True)
+class HouseholdFacts:
+    """What the ranking needs to know about the rest of a person's household."""
+
+    zero_employment: bool
+    monitored: bool
+    member_disabled: bool  # someone other than the person
+    member_working_away: bool  # someone other than the person, employed outside the county
+
+
+def priority_grounds(person: Person, age: int, facts: HouseholdFacts) -> list[tuple[PriorityGround, str]]:
+    """The person's grounds, each with its plain-Chinese text, in the order of the points table."""
+    grounds: list[tuple[PriorityGround, str]] = []
+    label = WELFARE_PRIORITY_LABELS
+    if facts.zero_employment:
+        grounds.append((PriorityGround.ZERO_EMPLOYMENT, label["zero_employment"]))
     if person.cannot_leave_site:
-        parts.append((POINTS["cannot_leave_site"], "不能离开安置点"))
+        grounds.append((PriorityGround.CANNOT_LEAVE_SITE, label["cannot_leave_site"]))
     if person.capacity == "weak":
-        parts.append((POINTS["weak"], "弱劳力"))
+        grounds.append((PriorityGround.WEAK, label["weak"]))
     elif person.capacity == "half":
-        parts.append((POINTS["half"], "半劳力"))
+        grounds.append((PriorityGround.HALF, label["half"]))
     if person.disability != "none":
-        parts.append((POINTS["disability"], f"残疾（{DISABILITY_LABELS.get(person.disability, person.disability)}）"))
+        grade = DISABILITY_LABELS.get(person.disability, person.disability)
+        grounds.append((PriorityGround.DISABILITY, f"{label['disability']}（{grade}）"))
+    elif facts.member_disabled:
+        grounds.append((PriorityGround.DISABLED_FAMILY, label["disabled_family"]))
+    if person.gender == "female" and facts.member_working_away:
+        grounds.append((PriorityGround.LEFT_BEHIND_WOMAN, label["left_behind_woman"]))
+    if facts.monitored:
+        grounds.append((PriorityGround.MONITORED, label["monitored"]))
     if age >= OLDER_WORKER_AGE.get(person.gender, 50):
-        parts.append((POINTS["older"], f"年龄较大（{age}岁）"))
-    return sum(p for p, _ in parts), [text for _, text in parts]
+        grounds.append((PriorityGround.OLDER, f"{label['older']}（{age}岁）"))
+    return grounds
 
 
-def rank_candidates(session: Session, post: WelfarePost, *, exclude_person_ids=()) -> list[WelfareCandidate]:
+def score_candidate(person: Person, age: int, facts: HouseholdFacts) -> tuple[int, list[str], list[str]]:
+    """Points, the plain-Chinese reasons and the ground codes for one person."""
+    grounds = priority_grounds(person, age, facts)
+    return (sum(POINTS[g] for g, _ in grounds), [text for _, text in grounds], [g.value for g, _ in grounds])
+
+
+def household_facts(household: Household, person_id: int, employed_kinds: dict[int, str]) -> HouseholdFacts:
+    """``employed_kinds``: person id -> kind of their current spell, for the household's members."""
+    others = [m for m in household.members if m.id != person_id]
+    return HouseholdFacts(
+        zero_employment=bool(household.zero_employment),
+        monitored=any(m.monitoring != "none" for m in household.members),
+        member_disabled=any(m.disability != "none" for m in others),
+        member_working_away=any(employed_kinds.get(m.id) in AWAY_SPELL_KINDS for m in others))
+
+
+def _current_spell_kinds(session: Session, person_ids) -> dict[int, str]:
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    return dict(session.execute(select(EmploymentSpell.person_id, EmploymentSpell.kind).where(
+        EmploymentSpell.ended_on.is_(None), EmploymentSpell.person_id.in_(ids))).all())
+
+
+def welfare_place_holders(session: Session) -> select:
+    """Persons who hold or were offered a welfare place that is still open."""
+    return select(WelfareAppointment.person_id).where(WelfareAppointment.status.in_(PLACE_HOLDING))
+
+
+def rank_candidates(session: Session, post: WelfarePost, *, exclude_person_ids=(),
+                    today: date | None = None) -> list[WelfareCandidate]:
     """Everyone who may take ``post``, best first."""
     employed = select(EmploymentSpell.person_id).where(EmploymentSpell.ended_on.is_(None))
-    rows = session.execute(
-        select(Person, Household.zero_employment).join(Household, Household.id == Person.household_id)
+    persons = session.scalars(
+        select(Person).join(Household, Household.id == Person.household_id)
         .where(Household.settlement_id == post.settlement_id, Person.capacity != "none",
-               Person.wants_work.is_(True), Person.id.not_in(employed))).all()
-    today, excluded, candidates = local_today(), set(exclude_person_ids), []
-    for person, zero in rows:
+               Person.wants_work.is_(True), Person.id.not_in(employed),
+               Person.id.not_in(welfare_place_holders(session)))
+        .options(selectinload(Person.household).selectinload(Household.members))).all()
+    member_ids = {m.id for p in persons for m in p.household.members}
+    kinds = _current_spell_kinds(session, member_ids)
+    today, excluded, candidates = today or local_today(), set(exclude_person_ids), []
+    for person in persons:
         age = age_on(person.birth_date, today)
-        if person.id in excluded or age is None or not MIN_AGE <= age <= MAX_AGE:
+        if person.id in excluded or age is None or not post.age_min <= age <= post.age_max:
             continue
-        points, reasons = score_candidate(person, age, bool(zero))
-        candidates.append(WelfareCandidate(person.id, person.household_id, person.name, age, points, bool(zero),
-                                           "，".join(reasons) or "符合条件，无优先情形"))
+        facts = household_facts(person.household, person.id, kinds)
+        points, reasons, codes = score_candidate(person, age, facts)
+        candidates.append(WelfareCandidate(person.id, person.household_id, person.name, age, points,
+                                           facts.zero_employment, "，".join(reasons) or "符合条件，无优先情形",
+                                           tuple(codes)))
     candidates.sort(key=lambda c: (not c.zero_employment, -c.points, -c.age, c.person_id))
     return candidates

@@ -1,29 +1,29 @@
 """The monthly subsidy roll (在岗领补) of a public-welfare post, for the finance office.
 
-Days on post are the calendar days of the month between the start and the exit day
-(both counted); the subsidy is the monthly subsidy times days on post over days in
-the month, rounded half up to the fen. The roll carries full names and ID numbers,
+The days and amounts come from jobmatch.services.subsidies.welfare_pay, the one
+computation every page and export uses. The roll carries full names and ID numbers,
 because finance pays by them, so only staff of the post's site and admins may write it,
 and every export is in the ledger.
 """
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import openpyxl
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.access import visible_settlement_ids
 from jobmatch.clock import Month, MonthError, local_today
-from jobmatch.models import User, WelfareAppointment, WelfarePost
+from jobmatch.models import User, WelfarePost
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
+from jobmatch.services.subsidies.welfare_pay import welfare_pay_lines
 from jobmatch.spreadsheets import HEADER_FONT, append_header, append_row, append_title, make_cell, set_column_widths
 
-ROLL_HEADERS = ("序号", "姓名", "身份证号", "户编号", "上岗日期", "退岗日期", "本月在岗天数", "本月天数", "月补贴标准（元）", "应发补贴（元）")
-_WIDTHS = (6, 10, 22, 12, 12, 12, 14, 10, 16, 16)
+ROLL_HEADERS = ("序号", "姓名", "身份证号", "户编号", "上岗日期", "离岗日期", "本月在岗天数", "缺勤天数", "出勤天数",
+                "本月天数", "月补贴标准（元）", "应发补贴（元）")
+_WIDTHS = (6, 10, 22, 12, 12, 12, 14, 10, 10, 10, 16, 16)
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,10 @@ class RollLine:
     id_number: str
     household_no: str
     started_on: date
-    exited_on: date | None
+    exited_on: date | None  # the first day off the post, when in or before the month
     days_on_post: int
+    days_absent: int
+    days_present: int
     subsidy: Decimal
 
 
@@ -63,23 +65,13 @@ def roll_month(text: str) -> Month:
 
 
 def subsidy_roll(session: Session, post_id: int, month: str) -> SubsidyRoll:
-    """Who was on the post in ``month``, how many days, and the pro-rated subsidy."""
+    """Who was on the post in ``month``, days on post and present, and the pro-rated subsidy."""
     post = get_or_fail(session, WelfarePost, post_id, "post_id", "公益性岗位")
-    roll_period = roll_month(month)
-    first, last = roll_period.first_day, roll_period.last_day
-    appointments = session.scalars(select(WelfareAppointment).where(
-        WelfareAppointment.post_id == post.id, WelfareAppointment.started_on <= last,
-        or_(WelfareAppointment.exited_on.is_(None), WelfareAppointment.exited_on >= first))
-        .order_by(WelfareAppointment.started_on, WelfareAppointment.id)).all()
-    days_in_month = last.day
-    lines = []
-    for appointment in appointments:
-        days = (min(last, appointment.exited_on or last) - max(first, appointment.started_on)).days + 1
-        subsidy = (Decimal(post.monthly_subsidy) * days / days_in_month).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        person = appointment.person
-        lines.append(RollLine(person.name, person.id_number, person.household.household_no,
-                              appointment.started_on, appointment.exited_on, days, subsidy))
-    return SubsidyRoll(post.title, post.settlement.name, first.year, first.month, days_in_month,
+    period = roll_month(month)
+    lines = [RollLine(line.person.name, line.person.id_number, line.person.household.household_no, line.started_on,
+                      line.paid_until, line.pay.days_on_post, line.pay.days_absent, line.pay.days_present, line.amount)
+             for line in welfare_pay_lines(session, period, post_ids=[post.id])]
+    return SubsidyRoll(post.title, post.settlement.name, period.year, period.number, period.last_day.day,
                        post.monthly_subsidy, lines)
 
 
@@ -109,9 +101,9 @@ def write_roll_xlsx(roll: SubsidyRoll, target) -> None:
             make_cell(sheet, line.household_no, number_format="@"),
             make_cell(sheet, line.started_on, number_format="yyyy-mm-dd"),
             make_cell(sheet, line.exited_on, number_format="yyyy-mm-dd"),
-            line.days_on_post, roll.days_in_month, roll.monthly_subsidy,
+            line.days_on_post, line.days_absent, line.days_present, roll.days_in_month, roll.monthly_subsidy,
             make_cell(sheet, line.subsidy, number_format="0.00")])
-    append_row(sheet, [make_cell(sheet, "合计", font=HEADER_FONT), f"{len(roll.lines)}人", "", "", "", "", "", "", "",
+    append_row(sheet, [make_cell(sheet, "合计", font=HEADER_FONT), f"{len(roll.lines)}人", *[""] * 9,
                        make_cell(sheet, roll.total, number_format="0.00")])
     set_column_widths(sheet, _WIDTHS)
     book.save(target)

@@ -1,4 +1,5 @@
-"""JSON API /api/v1: token-authenticated, read-only, scoped by settlement exactly like the web.
+"""JSON API /api/v1: token-authenticated, scoped by settlement exactly like the web; reads, and the
+few writes policy needs (who cannot leave the site, employer and vacancy policy flags).
 
 Errors are JSON: {"error": {"code": ..., "message": ...}} with a 4xx status (jobmatch.views.errors).
 """
@@ -56,3 +57,4 @@ def _reject_unknown_parameters() -> None:
 
 from jobmatch.views.api import resources  # noqa: E402,F401  (routes)
 from jobmatch.views.api import workflows  # noqa: E402,F401  (offer and fair routes)
+from jobmatch.views.api import policy  # noqa: E402,F401  (rules 2, 7 and 9: writes; the subsidy list)

@@ -50,7 +50,18 @@ SCHEMAS = {
         "id_masked": {"type": "boolean"}, "capacity": {"type": "string", "enum": ["full", "half", "weak", "none"]},
         "wants_work": _nullable("boolean"), "mobility": _nullable("string"), "max_commute_km": _nullable("number"),
         "skills": {"type": "array", "items": {"type": "string"}}, "wage_expectation": _nullable("integer"),
-        "employment": {"type": "string"}}},
+        "employment": {"type": "string"}, "cannot_leave_site": {"type": "boolean"},
+        "cannot_leave_reason": _nullable("string", enum=["caring_elders", "caring_children", "caring_sick",
+                                                         "own_disability", "other", None])}},
+    "Policy": {"type": "object", "required": ["id", "government_funded", "work_for_relief"], "properties": {
+        "id": {"type": "integer"}, "government_funded": {"type": "boolean"}, "work_for_relief": {"type": "boolean"},
+        "entrepreneur_settlement_id": _nullable("integer")}},
+    "SubsidyList": {"type": "object", "required": ["month", "items", "total"], "properties": {
+        "month": {"type": "string"}, "total": {"type": "string"}, "items": {"type": "array", "items": {
+            "type": "object", "required": ["kind", "payee", "person_id", "amount", "reason"], "properties": {
+                "kind": {"type": "string", "enum": ["welfare_post", "hiring", "startup", "incubator_rent"]},
+                "payee": {"type": "string"}, "person_id": {"type": "integer"}, "name": {"type": "string"},
+                "id_number": {"type": "string"}, "amount": {"type": "string"}, "reason": {"type": "string"}}}}}},
     "Vacancy": {"type": "object", "required": ["id", "employer_id", "title", "openings", "status"], "properties": {
         "id": {"type": "integer"}, "employer_id": {"type": "integer"}, "employer_name": {"type": "string"},
         "title": {"type": "string"}, "skills": {"type": "array", "items": {"type": "string"}},
@@ -102,6 +113,21 @@ def _query(name, schema):
     return {"name": name, "in": "query", "schema": schema}
 
 
+def _put(item, summary, id_name, body):
+    return {"put": {"summary": summary,
+                    "parameters": [{"name": id_name, "in": "path", "required": True, "schema": _ID}],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                    "responses": {"200": {"description": item, "content": {"application/json": {"schema": _ref(item)}}},
+                                  **_ERROR_RESPONSES, **_NOT_FOUND}}}
+
+
+_FLAGS = {"type": "object", "required": ["government_funded", "work_for_relief"], "additionalProperties": False,
+          "properties": {"government_funded": {"type": "boolean"}, "work_for_relief": {"type": "boolean"},
+                         "entrepreneur_settlement_id": _nullable("integer", minimum=1, maximum=MAX_ID)}}
+_VACANCY_FLAGS = {**_FLAGS, "properties": {k: v for k, v in _FLAGS["properties"].items()
+                                           if k != "entrepreneur_settlement_id"}}
+
+
 def openapi_document() -> dict:
     return {
         "openapi": "3.0.3",
@@ -118,6 +144,19 @@ def openapi_document() -> dict:
             "/persons": _list("Person", "Persons (phones and ID numbers masked unless your role needs them)",
                               [_query("household_id", _ID)]),
             "/persons/{person_id}": _one("Person", "One person", "person_id"),
+            "/persons/{person_id}/cannot-leave-site": _put(
+                "Person", "Record why the person cannot leave the site (\"\" when they can); staff and admins",
+                "person_id", {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
+                    "reason": {"type": "string", "enum": ["", "caring_elders", "caring_children", "caring_sick",
+                                                          "own_disability", "other"]}}}),
+            "/employers/{employer_id}/policy": _put(
+                "Policy", "Rule 9 flags and the seed-001 entrepreneur settlement of an employer", "employer_id", _FLAGS),
+            "/vacancies/{vacancy_id}/policy": _put("Policy", "Rule 9 flags of one vacancy", "vacancy_id", _VACANCY_FLAGS),
+            "/subsidies": {"get": {"summary": "The monthly subsidy list (every kind) of your settlements",
+                                   "parameters": [{"name": "month", "in": "query", "required": True,
+                                                   "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}}],
+                                   "responses": {"200": {"description": "The list", "content": {"application/json": {
+                                       "schema": _ref("SubsidyList")}}}, **_ERROR_RESPONSES}}},
             "/vacancies": _list("Vacancy", "Vacancies", [
                 _query("status", {"type": "string", "enum": list(VACANCY_STATUSES)})]),
             "/vacancies/{vacancy_id}": _one("Vacancy", "One vacancy", "vacancy_id"),

@@ -31,6 +31,7 @@ def person(p, *, unmasked: bool) -> dict:
         "id_masked": not unmasked, "capacity": p.capacity, "wants_work": p.wants_work, "mobility": p.mobility,
         "max_commute_km": p.max_commute_km, "skills": list(p.skills or []), "wage_expectation": p.wage_expectation,
         "employment": current[-1].kind if current else "unemployed",
+        "cannot_leave_site": p.cannot_leave_site, "cannot_leave_reason": p.cannot_leave_reason or None,
     }
 
 

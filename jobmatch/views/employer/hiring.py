@@ -8,10 +8,12 @@ from sqlalchemy import select
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Person
+from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.offers import FILLING_STATUSES
 from jobmatch.services.offers import hiring
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.offers.lifecycle import OfferStateError
+from jobmatch.services.subsidies import hiring as hiring_subsidy
 from jobmatch.views.employer import bp
 from jobmatch.views.employer.forms import HireForm, InterviewForm
 from jobmatch.views.fields import first_errors
@@ -39,7 +41,9 @@ def _candidates_page(employer, errors=None, failed_offer=None, status=200):
         persons = session.scalars(select(Person).where(Person.id.in_(shown))).all()
         record_unmasked_view(session, current_user, persons, where="employer.candidates", fields=("phone",))
         session.commit()
-    return render_template("employer/candidates.html", employer=employer, candidates=found, labels=employer_words.OFFER_STATUS_LABELS,
+    return render_template("employer/candidates.html", employer=employer, candidates=found,
+                           labels=employer_words.OFFER_STATUS_LABELS,
+                           withdrawn=hiring.employer_withdrawn(session, employer.id),
                            errors=errors or {}, failed_offer=failed_offer, form=request.form), status
 
 
@@ -94,7 +98,10 @@ def no_hire(offer_id):
 @roles_required("employer")
 def subsidies():
     employer = _employer()
-    labels = {str(status): label for status, label in employer_words.SUBSIDY_STATUS_LABELS.items()}
+    words = employer_words.SUBSIDY_STATUS_LABELS
+    labels = {"eligible": words[SubsidyStatus.PAYABLE], "pending": words[SubsidyStatus.PENDING],
+              "not_eligible": words[SubsidyStatus.REFUSED]}
     return render_template("employer/subsidies.html", employer=employer, labels=labels,
-                           report=hiring.hiring_subsidies(get_session(), employer.id),
-                           rule=(hiring.SUBSIDY_YUAN, hiring.MIN_CONTRACT_MONTHS, hiring.STABLE_MONTHS))
+                           report=hiring_subsidy.hiring_subsidies(get_session(), employer.id),
+                           rule=(hiring_subsidy.SUBSIDY_YUAN, hiring_subsidy.MIN_CONTRACT_MONTHS,
+                                 hiring_subsidy.STABLE_MONTHS))

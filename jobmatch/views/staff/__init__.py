@@ -9,4 +9,4 @@ STAFF_ROLES = ("admin", "staff", "county_officer")
 WRITER_ROLES = ("admin", "staff")
 
 from jobmatch.views.staff import (contact, dashboard, door_visits, employers, fairs, followups, monitoring,  # noqa: E402,F401
-                                  people, roster, rounds, sms_replies, training, welfare)  # (routes)
+                                  people, roster, rounds, sms_replies, subsidies, training, welfare)  # (routes)

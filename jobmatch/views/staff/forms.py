@@ -49,6 +49,8 @@ class WelfarePostForm(_SettlementForm):
     quota = Number("名额", low=1, high=500, required=True)
     monthly_subsidy = Number("月补贴（元）", low=1, high=10_000, required=True)
     term_months = Number("任期（月）", low=1, high=MAX_TERM_MONTHS, required=True)
+    age_min = Number("最低年龄（不填为16）", low=16, high=80)
+    age_max = Number("最高年龄（不填为65）", low=16, high=80)
 
 
 class CourseForm(_SettlementForm):

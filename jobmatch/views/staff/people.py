@@ -1,6 +1,6 @@
 """Search, a household and a person with their ledger timeline. Unmasked views go to the ledger."""
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,9 +11,11 @@ from jobmatch.models import LedgerEvent
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.scope import household_in_scope, person_in_scope
 from jobmatch.services.households.search import search as search_people
-from jobmatch.views.staff import STAFF_ROLES, bp
+from jobmatch.services.people.site_bound import set_cannot_leave_site
+from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import MONITORING_CHOICES
-from jobmatch.vocabulary import MONITORING_LABELS
+from jobmatch.views.transactions import commit_or_error
+from jobmatch.vocabulary import CANNOT_LEAVE_REASON_LABELS, MONITORING_LABELS
 
 TIMELINE_LENGTH = 200
 
@@ -47,7 +49,19 @@ def person(person_id):
     events = session.scalars(select(LedgerEvent).where(LedgerEvent.person_id == person_id)
                              .order_by(LedgerEvent.seq.desc()).limit(TIMELINE_LENGTH)).all()
     unmasked = _record_if_unmasked(session, [person], "staff.person")
-    return render_template("staff/person.html", person=person, events=events, unmasked=unmasked)
+    return render_template("staff/person.html", person=person, events=events, unmasked=unmasked,
+                           cannot_leave_reasons=CANNOT_LEAVE_REASON_LABELS)
+
+
+@bp.post("/persons/<id:person_id>/cannot-leave-site")
+@roles_required(*WRITER_ROLES)
+def cannot_leave_site(person_id):
+    session = get_session()
+    person = person_in_scope(session, current_user, person_id) or abort(404)
+    _, error = commit_or_error(session, lambda: set_cannot_leave_site(
+        session, person.id, request.form.get("cannot_leave_reason", ""), actor=f"user:{current_user.id}"))
+    flash(error.message if error else "已保存“不能离开安置点原因”。")
+    return redirect(url_for("staff.person", person_id=person.id))
 
 
 def _record_if_unmasked(session, persons, where: str) -> bool:

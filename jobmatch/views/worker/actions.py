@@ -54,6 +54,22 @@ def offer(offer_id):
                            can_accept=found.status in pages.CAN_ACCEPT, can_decline=found.status in pages.CAN_DECLINE)
 
 
+WELFARE_CONFIRMATIONS = {"confirm_accepted": "您已接受这个公益性岗位，工作人员会联系您安排上岗。",
+                         "confirm_declined": "好的，您没有接受这个公益性岗位。"}
+
+
+@bp.post("/welfare/<id:post_id>")
+@roles_required("worker")
+def welfare_answer(post_id):
+    """The worker's "1"/"2" to a public-welfare place offered to them (the same path as the SMS)."""
+    db, person_id = get_session(), current_user.person_id
+    accepted = _answer_flag()
+    confirmation, error = commit_or_error(db, lambda: answers.answer(
+        db, f"welfare_post:{post_id}", person_id, accepted, actor=f"person:{person_id}", via="web"))
+    flash(error.message if error else WELFARE_CONFIRMATIONS.get(confirmation) or "您已经答复过了，不用再答复。")
+    return redirect(url_for("worker.home"))
+
+
 @bp.route("/fairs/<id:fair_id>", methods=["GET", "POST"])
 @roles_required("worker")
 def fair(fair_id):
