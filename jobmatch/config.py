@@ -1,85 +1,168 @@
-"""Configuration, read from environment variables (all documented in README.md)."""
+"""The deployment's settings: one frozen ``Settings``, read from the environment once.
 
-import os
-import secrets
+``create_app`` builds it (``Settings.from_env``) and keeps it in ``app.extensions``; the CLI,
+the RQ worker and the dispatcher run inside that app. Code reads it with ``settings_of(app)``
+or ``current_settings()`` and passes values on; nothing else reads ``os.environ``. Every
+field is an environment variable of the same name in capitals, listed in README.md.
+"""
+
+import dataclasses
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = REPO_ROOT / "instance"
 LOCAL_TIMEZONE = "Asia/Shanghai"
+SETTINGS_KEY = "jobmatch.settings"
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
-def _int(env, name, default):
-    value = env.get(name)
-    return int(value) if value not in (None, "") else default
+def _at_least(minimum, *, above: bool = False) -> dict:
+    return {"minimum": minimum, "above": above}
 
 
-def _float(env, name, default):
-    value = env.get(name)
-    return float(value) if value not in (None, "") else default
+@dataclass(frozen=True)
+class Settings:
+    """Every deployment setting, typed, with its default written here and nowhere else."""
+
+    database_url: str = f"sqlite:///{INSTANCE_PATH / 'jobmatch.sqlite'}"
+    redis_url: str | None = None
+    # Seconds between tries to reach Redis again (doubling from 1 s) in the worker and dispatcher.
+    redis_retry_max_seconds: float = field(default=30.0, metadata=_at_least(1))
+    # Proxies in front of the app that append to X-Forwarded-For (1 behind the documented nginx).
+    trusted_proxy_hops: int = field(default=0, metadata=_at_least(0))
+    sms_provider: str = field(default="console", metadata={"choices": ("console", "twilio")})
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from: str = ""
+    twilio_api_base: str | None = None
+    twilio_timeout: float = field(default=10.0, metadata=_at_least(0, above=True))
+    public_base_url: str = "http://127.0.0.1:5000"
+    # Empty: a random key per process (development only; `jobmatch doctor` fails it in production).
+    secret_key: str = ""
+    sms_signature: str = "安置点就业服务"
+    sms_daily_cap: int = field(default=3, metadata=_at_least(1))
+    # 12333: the national employment and social security hotline.
+    sms_contact_phone: str = "12333"
+    sms_dispatch_interval: float = field(default=2.0, metadata=_at_least(0, above=True))
+    sms_batch_size: int = field(default=50, metadata=_at_least(1))
+    sms_max_attempts: int = field(default=8, metadata=_at_least(1))
+    sms_retry_base_seconds: float = field(default=30.0, metadata=_at_least(0, above=True))
+    sms_retry_max_seconds: float = field(default=3600.0, metadata=_at_least(0, above=True))
+    sms_dispatch_lease_seconds: float = field(default=300.0, metadata=_at_least(0, above=True))
+    sms_sending_lease_seconds: float = field(default=120.0, metadata=_at_least(0, above=True))
+    sms_queue: str = "sms"
+    sms_inprocess_dispatcher: bool = True
+    offer_expiry_hours: int = field(default=48, metadata=_at_least(1))
+    match_min_score: float = field(default=0.3, metadata=_at_least(0))
+    match_model_path: str = str(INSTANCE_PATH / "match-model.pkl")
+    log_level: str = field(default="INFO", metadata={"choices": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")})
+    jobmatch_log_file: str | None = None
+    metrics_token: str | None = None
+    prometheus_multiproc_dir: str | None = None
+    session_cookie_secure: bool = False
+    roster_xlsx_max_unzipped_mb: int = field(default=200, metadata=_at_least(1))
+    roster_xlsx_max_cells: int = field(default=3_000_000, metadata=_at_least(1))
+    roster_xlsx_max_ratio: int = field(default=100, metadata=_at_least(1))
+
+    def __post_init__(self):
+        object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))
+        object.__setattr__(self, "log_level", self.log_level.upper())
+        object.__setattr__(self, "sms_provider", self.sms_provider.strip().lower())
+        for spec in dataclasses.fields(self):
+            _check_value(spec, getattr(self, spec.name))
+        if self.sms_sending_lease_seconds <= 2 * self.twilio_timeout + 1:
+            raise SettingsError("SMS_SENDING_LEASE_SECONDS",
+                                f"必须大于 2 × TWILIO_TIMEOUT + 1 = {2 * self.twilio_timeout + 1:g} 秒"
+                                "，否则发送还没开始租约就过期了")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "Settings":
+        """Parse the environment; SettingsError names the first variable that is wrong and why."""
+        values = {}
+        for spec in dataclasses.fields(cls):
+            raw = environ.get(env_name(spec.name))
+            if raw is not None and raw.strip() != "":
+                values[spec.name] = _parse(spec, raw.strip())
+        return cls(**values)
+
+    def replace(self, **changes) -> "Settings":
+        """A copy with some fields changed (tests, and overrides given to ``create_app``)."""
+        return dataclasses.replace(self, **changes)
+
+    def twilio_settings(self) -> dict:
+        """What ``notifications.providers.make_provider`` reads."""
+        return {"TWILIO_ACCOUNT_SID": self.twilio_account_sid, "TWILIO_AUTH_TOKEN": self.twilio_auth_token,
+                "TWILIO_FROM": self.twilio_from, "TWILIO_API_BASE": self.twilio_api_base,
+                "TWILIO_TIMEOUT": self.twilio_timeout}
 
 
-def config_from_env(env=None, instance_path: Path | None = None) -> dict:
-    """Return the Flask config mapping for the given environment."""
-    env = os.environ if env is None else env
-    instance_path = instance_path or REPO_ROOT / "instance"
-    default_db = f"sqlite:///{instance_path / 'jobmatch.sqlite'}"
-    return {
-        "DATABASE_URL": env.get("DATABASE_URL") or default_db,
-        "REDIS_URL": env.get("REDIS_URL") or None,
-        "SMS_PROVIDER": env.get("SMS_PROVIDER", "console"),
-        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID", ""),
-        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN", ""),
-        "TWILIO_FROM": env.get("TWILIO_FROM", ""),
-        "TWILIO_API_BASE": env.get("TWILIO_API_BASE") or None,
-        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
-        # A random key keeps a fresh checkout working; production must set its own
-        # (sessions would not survive a restart or be shared between processes).
-        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_hex(32),
-        "SECRET_KEY_FROM_ENV": bool(env.get("SECRET_KEY")),
-        "SMS_SIGNATURE": env.get("SMS_SIGNATURE", "安置点就业服务"),
-        "SMS_DAILY_CAP": _int(env, "SMS_DAILY_CAP", 3),
-        # The number the help reply gives (12333: the national employment and social security hotline).
-        "SMS_CONTACT_PHONE": env.get("SMS_CONTACT_PHONE") or "12333",
-        # The SMS outbox (jobmatch.services.sms.outbox): how often the dispatcher looks for
-        # due messages, how many message ids one queue job sends, how often a message is
-        # tried, the first retry delay (doubling up to SMS_RETRY_MAX_SECONDS), how long a
-        # dispatched message may wait in the queue and a send may take before another
-        # process takes it over (must exceed TWILIO_TIMEOUT), and the RQ queue's name.
-        "SMS_DISPATCH_INTERVAL": _float(env, "SMS_DISPATCH_INTERVAL", 2.0),
-        "SMS_BATCH_SIZE": _int(env, "SMS_BATCH_SIZE", 50),
-        "SMS_MAX_ATTEMPTS": _int(env, "SMS_MAX_ATTEMPTS", 8),
-        "SMS_RETRY_BASE_SECONDS": _float(env, "SMS_RETRY_BASE_SECONDS", 30.0),
-        "SMS_RETRY_MAX_SECONDS": _float(env, "SMS_RETRY_MAX_SECONDS", 3600.0),
-        "SMS_DISPATCH_LEASE_SECONDS": _float(env, "SMS_DISPATCH_LEASE_SECONDS", 300.0),
-        "SMS_SENDING_LEASE_SECONDS": _float(env, "SMS_SENDING_LEASE_SECONDS", 120.0),
-        "SMS_QUEUE": env.get("SMS_QUEUE") or "sms",
-        # Without REDIS_URL the web process sends in a background thread (off for tests).
-        "SMS_INPROCESS_DISPATCHER": env.get("SMS_INPROCESS_DISPATCHER", "1").lower() in ("1", "true", "yes"),
-        "TWILIO_TIMEOUT": _float(env, "TWILIO_TIMEOUT", 10.0),
-        "OFFER_EXPIRY_HOURS": _int(env, "OFFER_EXPIRY_HOURS", 48),
-        "MATCH_MIN_SCORE": _float(env, "MATCH_MIN_SCORE", 0.3),
-        "MATCH_MODEL_PATH": env.get("MATCH_MODEL_PATH") or str(instance_path / "match-model.pkl"),
-        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
-        # Also write the JSON log lines to this file (the test run scans it for personal data).
-        "JOBMATCH_LOG_FILE": env.get("JOBMATCH_LOG_FILE") or None,
-        # /metrics answers loopback callers not behind the proxy, or this bearer token.
-        "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
-        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "BABEL_DEFAULT_LOCALE": "zh",
-        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
-        # An uploaded .xlsx roster is refused before it is parsed when it would unzip to more
-        # than this many MB, hold more cells, or any part compresses more than this ratio (a zip
-        # bomb). A 50,000-person roster exported here unzips to about 60 MB and 1.2 million cells.
-        "ROSTER_XLSX_MAX_UNZIPPED_MB": _int(env, "ROSTER_XLSX_MAX_UNZIPPED_MB", 200),
-        "ROSTER_XLSX_MAX_CELLS": _int(env, "ROSTER_XLSX_MAX_CELLS", 3_000_000),
-        "ROSTER_XLSX_MAX_RATIO": _int(env, "ROSTER_XLSX_MAX_RATIO", 100),
-    }
+class SettingsError(ValueError):
+    """An environment variable with a value the service cannot use."""
+
+    def __init__(self, variable: str, problem: str):
+        super().__init__(f"设置 {variable} 有误：{problem}")
+        self.variable = variable
 
 
-def current_config():
-    """The running app's settings; outside an app (a script, a bare service call), the environment's."""
+def env_name(field_name: str) -> str:
+    return field_name.upper()
+
+
+def setting_names() -> list[str]:
+    """Every setting's environment variable, in the order of the dataclass."""
+    return [env_name(spec.name) for spec in dataclasses.fields(Settings)]
+
+
+def _field_type(spec: dataclasses.Field) -> type:
+    hint = typing.get_type_hints(Settings)[spec.name]
+    return next(arg for arg in typing.get_args(hint) if arg is not type(None)) if typing.get_args(hint) else hint
+
+
+def _parse(spec: dataclasses.Field, raw: str):
+    kind, name = _field_type(spec), env_name(spec.name)
+    if kind is bool:
+        if raw.lower() not in _TRUE + _FALSE:
+            raise SettingsError(name, f"“{raw}”不是开关，请写 1 或 0")
+        return raw.lower() in _TRUE
+    if kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            wanted = "整数" if kind is int else "数字"
+            raise SettingsError(name, f"“{raw}”不是{wanted}") from None
+    return raw
+
+
+def _check_value(spec: dataclasses.Field, value) -> None:
+    name, choices, minimum = env_name(spec.name), spec.metadata.get("choices"), spec.metadata.get("minimum")
+    if choices and value not in choices:
+        raise SettingsError(name, f"“{value}”不是可选的值（{'、'.join(choices)}）")
+    if minimum is not None and value is not None:
+        above = spec.metadata["above"]
+        if value < minimum or (above and value == minimum):
+            raise SettingsError(name, f"{value} 太小，必须{'大于' if above else '不小于'} {minimum}")
+
+
+# -- the running app's settings --------------------------------------------------------------
+
+def settings_of(app) -> Settings:
+    """The settings ``app`` was built with."""
+    return app.extensions[SETTINGS_KEY]
+
+
+def current_settings() -> Settings:
+    """The settings of the app handling this request, command or job (an app context is required)."""
     from flask import current_app, has_app_context
 
-    return current_app.config if has_app_context() else config_from_env()
+    if not has_app_context():
+        raise RuntimeError("current_settings() needs an app context; pass the settings in instead")
+    return settings_of(current_app)
+
+
+def use_settings(app, settings: Settings) -> None:
+    """Make ``app`` run with ``settings`` from now on (tests that change one setting)."""
+    app.extensions[SETTINGS_KEY] = settings

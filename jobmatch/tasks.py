@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from jobmatch.config import settings_of
 from jobmatch.services.sms.messaging import QUEUED_FLAG
 from jobmatch.services.sms.outbox import OutboxSettings, claim_due, release
 from jobmatch.services.sms.delivery import deliver_batch
@@ -75,14 +76,15 @@ def deliver_messages(message_ids: list[int]) -> dict[str, int]:
 def deliver_with(app: Flask, message_ids: list[int]) -> dict[str, int]:
     """Send these outbox messages with ``app``'s database and provider."""
     return deliver_batch(app.extensions["jobmatch.sessionmaker"], sms_provider(app),
-                         OutboxSettings.from_config(app.config), message_ids)
+                         OutboxSettings.from_settings(settings_of(app)), message_ids)
 
 
 def sms_provider(app: Flask) -> SmsProvider:
     """The app's SMS provider, made once (SMS_PROVIDER and its settings)."""
     provider = app.extensions.get(_PROVIDER_KEY)
     if provider is None:
-        provider = app.extensions[_PROVIDER_KEY] = make_provider(app.config["SMS_PROVIDER"], app.config)
+        settings = settings_of(app)
+        provider = app.extensions[_PROVIDER_KEY] = make_provider(settings.sms_provider, settings.twilio_settings())
     return provider
 
 
@@ -95,9 +97,10 @@ class RQQueue:
         import redis
         from rq import Queue
 
-        connection = redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
-        self.queue = Queue(app.config["SMS_QUEUE"], connection=connection)
-        self.job_timeout = int(app.config["SMS_BATCH_SIZE"] * (app.config["TWILIO_TIMEOUT"] + 1) + 60)
+        settings = settings_of(app)
+        connection = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        self.queue = Queue(settings.sms_queue, connection=connection)
+        self.job_timeout = int(settings.sms_batch_size * (settings.twilio_timeout + 1) + 60)
 
     def enqueue_delivery(self, message_ids: list[int]) -> None:
         """Put one delivery job on the queue; QueueUnavailable if Redis does not answer."""
@@ -122,7 +125,7 @@ class InProcessQueue:
 
 def make_queue(app: Flask) -> JobQueue:
     """RQ when REDIS_URL is set, else the in-process queue."""
-    return RQQueue(app) if app.config.get("REDIS_URL") else InProcessQueue(app)
+    return RQQueue(app) if settings_of(app).redis_url else InProcessQueue(app)
 
 
 # -- the dispatcher --------------------------------------------------------------------------
@@ -130,7 +133,7 @@ def make_queue(app: Flask) -> JobQueue:
 def dispatch_once(app: Flask, queue: JobQueue | None = None) -> int:
     """Hand every due message to the queue, in batches; returns how many were handed over."""
     queue = queue or make_queue(app)
-    settings = OutboxSettings.from_config(app.config)
+    settings = OutboxSettings.from_settings(settings_of(app))
     sessions = app.extensions["jobmatch.sessionmaker"]
     limit, handed_over = settings.batch_size * _BATCHES_PER_CLAIM, 0
     while True:
@@ -153,7 +156,7 @@ def dispatch_once(app: Flask, queue: JobQueue | None = None) -> int:
 
 def run_dispatcher(app: Flask, stop: threading.Event, wake: threading.Event | None = None) -> None:
     """Dispatch every SMS_DISPATCH_INTERVAL seconds (or when woken) until ``stop`` is set."""
-    interval = app.config["SMS_DISPATCH_INTERVAL"]
+    interval = settings_of(app).sms_dispatch_interval
     queue = make_queue(app)
     while not stop.is_set():
         try:
@@ -186,7 +189,8 @@ def _forget_queued(session: Session) -> None:
 
 def start_background_sender(app: Flask) -> threading.Thread | None:
     """Start the in-process dispatcher thread once per app (no REDIS_URL, not testing)."""
-    if app.config.get("REDIS_URL") or app.testing or not app.config["SMS_INPROCESS_DISPATCHER"]:
+    settings = settings_of(app)
+    if settings.redis_url or app.testing or not settings.sms_inprocess_dispatcher:
         return None
     with _app_lock:
         running = app.extensions.get(_SENDER_KEY)
@@ -215,8 +219,9 @@ def run_rq_worker(app: Flask, burst: bool = False) -> None:
     from rq import Queue, SimpleWorker
 
     use_worker_app(app)
-    connection = redis.Redis.from_url(app.config["REDIS_URL"])
-    queue = Queue(app.config["SMS_QUEUE"], connection=connection)
+    settings = settings_of(app)
+    connection = redis.Redis.from_url(settings.redis_url)
+    queue = Queue(settings.sms_queue, connection=connection)
     # SimpleWorker runs jobs in this process, so the app and its connection pool are
     # built once rather than in a forked child per job.
     SimpleWorker([queue], connection=connection).work(burst=burst, logging_level="WARNING")

@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from notifications.phones import mask_phone
 
@@ -26,7 +27,7 @@ def worker(burst):
     from jobmatch.tasks import dispatch_once, run_dispatcher, run_rq_worker
 
     app = current_app._get_current_object()
-    if app.config.get("REDIS_URL"):
+    if settings_of(app).redis_url:
         run_rq_worker(app, burst=burst)
     elif burst:
         click.echo(f"sent {dispatch_once(app)} messages in-process (no REDIS_URL)")

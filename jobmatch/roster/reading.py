@@ -19,7 +19,7 @@ try:
 except ImportError:  # until python-calamine is in requirements.txt everywhere; openpyxl is slower
     python_calamine = None
 
-from jobmatch.config import current_config
+from jobmatch.config import current_settings
 from jobmatch.roster.columns import (
     COLUMNS,
     HEADER_OF,
@@ -62,7 +62,7 @@ def read_roster_table(source: Source, filename: str, sheet: str | None = None,
     """
     extension = os.path.splitext(filename or "")[1].lower()
     if extension == ".xlsx":
-        _refuse_oversized_xlsx(source, filename, limits or XlsxLimits.from_config(current_config()))
+        _refuse_oversized_xlsx(source, filename, limits or XlsxLimits.from_settings(current_settings()))
         return _read_xlsx(source, filename, sheet)
     if extension == ".csv":
         return _table_from_rows(_csv_rows(_read_bytes(source)), filename, None)

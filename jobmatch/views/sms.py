@@ -9,6 +9,7 @@ Twilio holds no session; the signature is the proof.
 from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
+from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from jobmatch.security import csrf
 from jobmatch.services.sms.inbound import receive_reply, record_status
@@ -51,11 +52,12 @@ def status():
 
 
 def _require_twilio_signature() -> None:
-    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    settings = settings_of(current_app)
+    token = settings.twilio_auth_token
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature or not request.form.get("MessageSid"):
         abort(403)
     query = request.query_string.decode("latin-1")
-    url = current_app.config["PUBLIC_BASE_URL"] + request.path + (f"?{query}" if query else "")
+    url = settings.public_base_url + request.path + (f"?{query}" if query else "")
     if not RequestValidator(token).validate(url, request.form, signature):
         abort(403)

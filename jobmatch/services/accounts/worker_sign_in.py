@@ -1,7 +1,6 @@
 """Worker sign-in by a one-time SMS code: 6 digits, valid 10 minutes, hashed at rest, 5 tries.
 
-The code goes out through the SMS outbox (``jobmatch.services.sms.messaging.queue_message``)
-when that module is installed; until then the console provider prints it in development.
+The code goes out through the SMS outbox (``jobmatch.services.sms.messaging.queue_message``).
 """
 
 import hashlib
@@ -104,18 +103,7 @@ def _person_with_phone(session: Session, phone: str) -> Person | None:
 
 
 def _send_code(session: Session, person: Person, code: str) -> None:
+    from jobmatch.services.sms.messaging import queue_message
+
     data = {"code": code, "minutes": CODE_VALID_MINUTES}
-    try:
-        from jobmatch.services.sms.messaging import queue_message
-    except ImportError:
-        _print_on_console(person, code)
-        return
     queue_message(session, person_id=person.id, kind="sign_in_code", data=data, actor=f"person:{person.id}")
-
-
-def _print_on_console(person: Person, code: str) -> None:
-    """Before the SMS outbox exists: development prints the code like the console provider."""
-    from flask import current_app
-    if current_app.config.get("SMS_PROVIDER") != "console":
-        raise SignInError("短信服务暂时不能用，请联系社区就业专干。")
-    print(f"[console SMS] to {person.phone}: 您的登录验证码：{code}，{CODE_VALID_MINUTES}分钟内有效。", flush=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.config import current_config
+from jobmatch.config import current_settings
 from jobmatch.control_chars import without_control_chars
 from jobmatch.models import Household, InboundMessage, Message, Person
 from jobmatch.services import answers
@@ -124,7 +124,7 @@ def _answer_latest_ask(session: Session, inbound: InboundMessage, kind: ReplyKin
 
 
 def _send_help(session: Session, person: Person, inbound: InboundMessage) -> None:
-    data = {"url": worker_page_url(), "contact_phone": current_config()["SMS_CONTACT_PHONE"]}
+    data = {"url": worker_page_url(), "contact_phone": current_settings().sms_contact_phone}
     queue_message(session, person_id=person.id, kind=MessageKind.HELP, data=data, actor=f"person:{person.id}",
                   subject=f"inbound:{inbound.id}")
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.config import current_config
+from jobmatch.config import current_settings
 from jobmatch.db import is_postgresql
 from jobmatch.models import Message, Person
 from notifications.kinds import MessageKind, as_kind
@@ -178,12 +178,12 @@ def _queued_event(message_id: int, value: dict[str, Any], person: Any, actor: st
 
 
 def _signature() -> str:
-    return current_config()["SMS_SIGNATURE"]
+    return current_settings().sms_signature
 
 
 def worker_page_url() -> str:
     """The worker's page, where every reply an SMS asks for can also be given."""
-    return f"{current_config()['PUBLIC_BASE_URL']}/w/"
+    return f"{current_settings().public_base_url}/w/"
 
 
 # -- the worker's page ---------------------------------------------------------------------
