@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from jobmatch.config import INSTANCE_PATH, REPO_ROOT, SETTINGS_KEY, Settings
+from jobmatch.config import INSTANCE_PATH, REPO_ROOT, Settings, install_settings
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | None = None) -> Flask:
@@ -28,7 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
         template_folder=str(REPO_ROOT / "templates"),
         static_folder=str(REPO_ROOT / "static"),
     )
-    app.extensions[SETTINGS_KEY] = settings
+    install_settings(app, settings)
     app.config.update(_flask_config(settings))
     app.config.update(flask_overrides)
     INSTANCE_PATH.mkdir(parents=True, exist_ok=True)

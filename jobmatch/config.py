@@ -44,14 +44,14 @@ class Settings:
     # Empty: a random key per process (development only; `jobmatch doctor` fails it in production).
     secret_key: str = ""
     sms_signature: str = "安置点就业服务"
-    sms_daily_cap: int = field(default=3, metadata=_at_least(1))
+    sms_daily_cap: int = field(default=3, metadata=_at_least(0))
     # 12333: the national employment and social security hotline.
     sms_contact_phone: str = "12333"
     sms_dispatch_interval: float = field(default=2.0, metadata=_at_least(0, above=True))
     sms_batch_size: int = field(default=50, metadata=_at_least(1))
     sms_max_attempts: int = field(default=8, metadata=_at_least(1))
-    sms_retry_base_seconds: float = field(default=30.0, metadata=_at_least(0, above=True))
-    sms_retry_max_seconds: float = field(default=3600.0, metadata=_at_least(0, above=True))
+    sms_retry_base_seconds: float = field(default=30.0, metadata=_at_least(0))
+    sms_retry_max_seconds: float = field(default=3600.0, metadata=_at_least(0))
     sms_dispatch_lease_seconds: float = field(default=300.0, metadata=_at_least(0, above=True))
     sms_sending_lease_seconds: float = field(default=120.0, metadata=_at_least(0, above=True))
     sms_queue: str = "sms"
@@ -154,13 +154,29 @@ def settings_of(app) -> Settings:
     return app.extensions[SETTINGS_KEY]
 
 
+_process_app = None  # the app this process built last: one per process outside the tests
+
+
 def current_settings() -> Settings:
-    """The settings of the app handling this request, command or job (an app context is required)."""
+    """The settings of the app handling this request, command or job.
+
+    Outside an app context (a thread a job started, a test calling a service), those of the app
+    this process built; never the environment's.
+    """
     from flask import current_app, has_app_context
 
-    if not has_app_context():
-        raise RuntimeError("current_settings() needs an app context; pass the settings in instead")
-    return settings_of(current_app)
+    if has_app_context():
+        return settings_of(current_app)
+    if _process_app is None:
+        raise RuntimeError("no app has been created in this process; pass the settings in instead")
+    return settings_of(_process_app)
+
+
+def install_settings(app, settings: Settings) -> None:
+    """Give ``app`` its settings; it becomes the process's app for ``current_settings()``."""
+    global _process_app
+    app.extensions[SETTINGS_KEY] = settings
+    _process_app = app
 
 
 def use_settings(app, settings: Settings) -> None:

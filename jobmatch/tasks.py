@@ -6,10 +6,15 @@ on the first job, never at import. With REDIS_URL the dispatcher enqueues jobs o
 own process (``InProcessQueue``): ``jobmatch worker``/``jobmatch dispatch`` then send
 themselves, and the web process sends from a background thread (``start_background_sender``)
 that wakes when a transaction that queued messages commits. So ``make run`` needs no Redis.
+
+When Redis goes away, the RQ worker and the dispatcher stay up and try again after 1, 2, 4 ...
+seconds, at most REDIS_RETRY_MAX_SECONDS apart; the messages wait in the outbox meanwhile.
 """
 
 import logging
 import threading
+import time
+from dataclasses import dataclass
 from typing import Protocol
 
 from flask import Flask
@@ -17,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from jobmatch.backoff import Backoff
 from jobmatch.config import settings_of
 from jobmatch.services.sms.messaging import QUEUED_FLAG
 from jobmatch.services.sms.outbox import OutboxSettings, claim_due, release
@@ -130,9 +136,18 @@ def make_queue(app: Flask) -> JobQueue:
 
 # -- the dispatcher --------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class DispatchPass:
+    handed_over: int
+    queue_available: bool = True
+
+
 def dispatch_once(app: Flask, queue: JobQueue | None = None) -> int:
     """Hand every due message to the queue, in batches; returns how many were handed over."""
-    queue = queue or make_queue(app)
+    return _dispatch_pass(app, queue or make_queue(app)).handed_over
+
+
+def _dispatch_pass(app: Flask, queue: JobQueue) -> DispatchPass:
     settings = OutboxSettings.from_settings(settings_of(app))
     sessions = app.extensions["jobmatch.sessionmaker"]
     limit, handed_over = settings.batch_size * _BATCHES_PER_CLAIM, 0
@@ -148,26 +163,34 @@ def dispatch_once(app: Flask, queue: JobQueue | None = None) -> int:
                     release(session, message_ids[start:])
                 log.warning("SMS queue unavailable (%s); %d messages wait in the outbox",
                             exc, len(message_ids) - start)
-                return handed_over
+                return DispatchPass(handed_over, queue_available=False)
             handed_over += len(batch)
         if len(message_ids) < limit:
-            return handed_over
+            return DispatchPass(handed_over)
 
 
 def run_dispatcher(app: Flask, stop: threading.Event, wake: threading.Event | None = None) -> None:
-    """Dispatch every SMS_DISPATCH_INTERVAL seconds (or when woken) until ``stop`` is set."""
-    interval = settings_of(app).sms_dispatch_interval
+    """Dispatch every SMS_DISPATCH_INTERVAL seconds (or when woken) until ``stop`` is set.
+
+    While the queue (Redis) is unavailable, the passes back off up to REDIS_RETRY_MAX_SECONDS apart.
+    """
+    settings = settings_of(app)
+    interval, backoff = settings.sms_dispatch_interval, Backoff(settings.redis_retry_max_seconds)
     queue = make_queue(app)
     while not stop.is_set():
+        wait = interval
         try:
-            dispatch_once(app, queue)
+            if _dispatch_pass(app, queue).queue_available:
+                backoff.reset()
+            else:
+                wait = max(interval, backoff.next_delay())
         except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the loop
             # Not log.exception: a database error quotes its parameters (phones, bodies).
             log.error("SMS dispatch pass failed (%s); trying again in %.0f s", type(exc).__name__, interval)
         if wake is None:
-            stop.wait(interval)
+            stop.wait(wait)
         else:
-            wake.wait(interval)
+            wake.wait(wait)
             wake.clear()
 
 
@@ -214,15 +237,50 @@ def stop_background_sender(app: Flask) -> None:
 
 
 def run_rq_worker(app: Flask, burst: bool = False) -> None:
-    """Run an RQ worker on SMS_QUEUE; its jobs use ``app``."""
+    """Run an RQ worker on SMS_QUEUE until SIGTERM/SIGINT (or, with ``burst``, an empty queue).
+
+    RQ's own loop ends when Redis goes away; this one starts it again with backoff.
+    """
     import redis
-    from rq import Queue, SimpleWorker
 
     use_worker_app(app)
     settings = settings_of(app)
-    connection = redis.Redis.from_url(settings.redis_url)
-    queue = Queue(settings.sms_queue, connection=connection)
-    # SimpleWorker runs jobs in this process, so the app and its connection pool are
-    # built once rather than in a forked child per job.
-    SimpleWorker([queue], connection=connection).work(burst=burst, logging_level="WARNING")
+    backoff, stop = Backoff(settings.redis_retry_max_seconds), threading.Event()
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            _work(settings, burst, stop)
+            if burst:
+                return
+            problem = "the worker loop ended"
+        except redis.exceptions.RedisError as exc:
+            problem = type(exc).__name__
+        if stop.is_set():
+            return
+        if time.monotonic() - started > settings.redis_retry_max_seconds:
+            backoff.reset()  # it ran a good while: this is a new outage
+        delay = backoff.next_delay()
+        log.warning("SMS worker lost Redis (%s); connecting again in %.0f s", problem, delay)
+        stop.wait(delay)
+
+
+def _work(settings, burst: bool, stop: threading.Event) -> None:
+    import redis
+    from rq import Queue, SimpleWorker
+
+    class SmsWorker(SimpleWorker):
+        """Remembers a stop request (SIGTERM/SIGINT) beyond its own loop."""
+
+        def request_stop(self, signum, frame):
+            stop.set()
+            super().request_stop(signum, frame)
+
+    connection = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5)
+    try:
+        queue = Queue(settings.sms_queue, connection=connection)
+        # SimpleWorker runs jobs in this process, so the app and its connection pool are
+        # built once rather than in a forked child per job.
+        SmsWorker([queue], connection=connection).work(burst=burst, logging_level="WARNING")
+    finally:
+        connection.close()
 
