@@ -34,6 +34,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from jobmatch import create_app  # noqa: E402
 from jobmatch.clock import use_clock  # noqa: E402
+from jobmatch.config import settings_of  # noqa: E402
 from jobmatch.migrate import upgrade  # noqa: E402
 from jobmatch.models import County, Household, Message, Person, Settlement  # noqa: E402
 from jobmatch.services.sms.messaging import queue_messages_bulk  # noqa: E402
@@ -153,8 +154,9 @@ def wait_for_workers(app, count: int) -> None:
     import redis
     from rq import Queue, Worker
 
-    connection = redis.Redis.from_url(app.config["REDIS_URL"])
-    queue = Queue(app.config["SMS_QUEUE"], connection=connection)
+    settings = settings_of(app)
+    connection = redis.Redis.from_url(settings.redis_url)
+    queue = Queue(settings.sms_queue, connection=connection)
     while Worker.count(queue=queue) < count:
         time.sleep(0.1)
     time.sleep(0.5)

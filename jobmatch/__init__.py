@@ -1,28 +1,37 @@
 """jobmatch: employment service for relocated households.
 
-``create_app`` builds the Flask application: configuration from the environment, the
-database, sign-in, translations, CSRF protection, rate limits and one blueprint per area.
+``create_app`` builds the Flask application: the settings (read from the environment once),
+the database, sign-in, translations, CSRF protection, rate limits and one blueprint per area.
 """
 
-from pathlib import Path
+import dataclasses
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
-from jobmatch.config import REPO_ROOT, config_from_env
+from jobmatch.config import INSTANCE_PATH, REPO_ROOT, Settings, install_settings
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Create the application; ``config`` overrides what the environment says."""
+def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | None = None) -> Flask:
+    """Create the application with ``settings`` (default: the environment's).
+
+    ``config`` overrides: a key naming a setting (``"SMS_DAILY_CAP"``) changes that setting,
+    any other key (``"TESTING"``, ``"WTF_CSRF_ENABLED"``) goes to Flask's own config.
+    """
+    settings, flask_overrides = _with_overrides(settings or Settings.from_env(os.environ), config or {})
     app = Flask(
         __name__,
-        instance_path=str(REPO_ROOT / "instance"),
+        instance_path=str(INSTANCE_PATH),
         template_folder=str(REPO_ROOT / "templates"),
         static_folder=str(REPO_ROOT / "static"),
     )
-    app.config.update(config_from_env(instance_path=Path(app.instance_path)))
-    if config:
-        app.config.update(config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    install_settings(app, settings)
+    app.config.update(_flask_config(settings))
+    app.config.update(flask_overrides)
+    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
 
     from jobmatch import auth, db, i18n, logs, metrics, routing, security
     from jobmatch.views import register_blueprints
@@ -36,3 +45,23 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     metrics.init_app(app)
     return app
+
+
+def _with_overrides(settings: Settings, config: Mapping[str, Any]) -> tuple[Settings, dict]:
+    names = {spec.name for spec in dataclasses.fields(Settings)}
+    changes = {key.lower(): value for key, value in config.items() if key.lower() in names}
+    flask_keys = {key: value for key, value in config.items() if key.lower() not in names}
+    return (settings.replace(**changes) if changes else settings), flask_keys
+
+
+def _flask_config(settings: Settings) -> dict:
+    """Flask's own keys, filled from the settings."""
+    return {
+        # A random key keeps a fresh checkout working; production sets its own (`jobmatch doctor`).
+        "SECRET_KEY": settings.secret_key or secrets.token_hex(32),
+        "SESSION_COOKIE_SECURE": settings.session_cookie_secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    }

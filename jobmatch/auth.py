@@ -9,6 +9,7 @@ from flask_login import LoginManager, current_user, login_user
 from jobmatch.clock import utcnow
 from jobmatch.db import get_session
 from jobmatch.services.accounts import sessions
+from jobmatch.config import settings_of
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -18,8 +19,8 @@ SIGNED_IN_AT = "signed_in_at"  # in the session cookie: when its holder signed i
 
 @login_manager.user_loader
 def _load_user(session_token: str):
-    lifetimes = sessions.SessionLifetimes(current_app.config["SESSION_LIFETIME_HOURS"],
-                                          current_app.config["WORKER_SESSION_LIFETIME_HOURS"])
+    settings = settings_of(current_app)
+    lifetimes = sessions.SessionLifetimes(settings.session_lifetime_hours, settings.worker_session_lifetime_hours)
     return sessions.signed_in_user(get_session(), session_token, session.get(SIGNED_IN_AT), lifetimes)
 
 
@@ -34,8 +35,9 @@ def sign_in(user) -> None:
 def init_app(app) -> None:
     login_manager.init_app(app)
     # The cookie's own signed expiry (Flask checks it before we do) must never cut a session short.
-    app.permanent_session_lifetime = timedelta(hours=max(app.config["SESSION_LIFETIME_HOURS"],
-                                                         app.config["WORKER_SESSION_LIFETIME_HOURS"]))
+    settings = settings_of(app)
+    app.permanent_session_lifetime = timedelta(hours=max(settings.session_lifetime_hours,
+                                                         settings.worker_session_lifetime_hours))
 
 
 def roles_required(*roles):

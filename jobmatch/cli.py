@@ -7,9 +7,19 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask import current_app
 
 from jobmatch import create_app
+from jobmatch.config import SettingsError, settings_of
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=True)
+def app_from_environment():
+    """The app with the environment's settings; a wrong setting is named and the command exits 2."""
+    try:
+        return create_app()
+    except SettingsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.group(cls=FlaskGroup, create_app=app_from_environment, add_default_commands=True)
 def main():
     """jobmatch — employment service for relocated households (易地搬迁就业服务)."""
 
@@ -27,7 +37,7 @@ def db():
 def db_upgrade(revision):
     """Apply migrations up to REVISION."""
     from jobmatch import migrate
-    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    migrate.upgrade(settings_of(current_app).database_url, revision)
     click.echo(f"database at revision {revision}")
 
 
@@ -37,7 +47,7 @@ def db_upgrade(revision):
 def db_downgrade(revision):
     """Revert migrations down to REVISION ('base' for an empty database)."""
     from jobmatch import migrate
-    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    migrate.downgrade(settings_of(current_app).database_url, revision)
     click.echo(f"database at revision {revision}")
 
 

@@ -1,120 +1,225 @@
-"""Configuration, read from environment variables (all documented in README.md)."""
+"""The deployment's settings: one frozen ``Settings``, read from the environment once.
 
-import os
-import secrets
+``create_app`` builds it (``Settings.from_env``) and keeps it in ``app.extensions``; the CLI,
+the RQ worker and the dispatcher run inside that app. Code reads it with ``settings_of(app)``
+or ``current_settings()`` and passes values on; nothing else reads ``os.environ``. Every
+field is an environment variable of the same name in capitals, listed in README.md.
+"""
+
+import dataclasses
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = REPO_ROOT / "instance"
 LOCAL_TIMEZONE = "Asia/Shanghai"
+SETTINGS_KEY = "jobmatch.settings"
+PROVIDER_CHOICES = ("console", "twilio", "aliyun", "tencent")
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
-def _int(env, name, default):
-    value = env.get(name)
-    return int(value) if value not in (None, "") else default
+def _at_least(minimum, *, above: bool = False) -> dict:
+    return {"minimum": minimum, "above": above}
 
 
-def _float(env, name, default):
-    value = env.get(name)
-    return float(value) if value not in (None, "") else default
+@dataclass(frozen=True)
+class Settings:
+    """Every deployment setting, typed, with its default written here and nowhere else."""
+
+    database_url: str = f"sqlite:///{INSTANCE_PATH / 'jobmatch.sqlite'}"
+    redis_url: str | None = None
+    # Seconds between tries to reach Redis again (doubling from 1 s) in the worker and dispatcher.
+    redis_retry_max_seconds: float = field(default=30.0, metadata=_at_least(1))
+    # Proxies in front of the app that append to X-Forwarded-For (1 behind the documented nginx).
+    trusted_proxy_hops: int = field(default=0, metadata=_at_least(0))
+    sms_provider: str = field(default="console", metadata={"choices": PROVIDER_CHOICES})
+    # A second provider for what the first refused before taking it (failover); empty: none.
+    sms_fallback_provider: str = field(default="", metadata={"choices": ("", *PROVIDER_CHOICES)})
+    # Seconds per request to any SMS provider (TWILIO_TIMEOUT when unset).
+    sms_provider_timeout: float | None = None
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from: str = ""
+    twilio_api_base: str | None = None
+    twilio_timeout: float = field(default=10.0, metadata=_at_least(0, above=True))
+    # Aliyun / Tencent Cloud SMS: credentials and endpoints (tests point them at fakes on loopback).
+    aliyun_access_key_id: str = ""
+    aliyun_access_key_secret: str = ""
+    aliyun_sms_endpoint: str = ""
+    tencent_secret_id: str = ""
+    tencent_secret_key: str = ""
+    tencent_sms_app_id: str = ""
+    tencent_sms_endpoint: str = ""
+    tencent_sms_region: str = "ap-guangzhou"
+    # The deployment's SMS template table (texts, variable limits, provider template codes);
+    # unset: notifications/sms_templates.toml.
+    sms_template_codes_file: str | None = None
+    # The secret in the callback URLs, the networks callbacks may come from (comma-separated
+    # CIDRs; empty: any), and whether replies and receipts arrive by callback or are pulled.
+    sms_callback_token: str = ""
+    sms_callback_networks: str = ""
+    sms_inbound_mode: str = field(default="callback", metadata={"choices": ("callback", "pull")})
+    sms_pull_interval: float = field(default=30.0, metadata=_at_least(0, above=True))
+    public_base_url: str = "http://127.0.0.1:5000"
+    # Empty: a random key per process (development only; `jobmatch doctor` fails it in production).
+    secret_key: str = ""
+    sms_signature: str = "安置点就业服务"
+    sms_daily_cap: int = field(default=3, metadata=_at_least(0))
+    # 12333: the national employment and social security hotline.
+    sms_contact_phone: str = "12333"
+    sms_dispatch_interval: float = field(default=2.0, metadata=_at_least(0, above=True))
+    sms_batch_size: int = field(default=50, metadata=_at_least(1))
+    sms_max_attempts: int = field(default=8, metadata=_at_least(1))
+    sms_retry_base_seconds: float = field(default=30.0, metadata=_at_least(0))
+    sms_retry_max_seconds: float = field(default=3600.0, metadata=_at_least(0))
+    sms_dispatch_lease_seconds: float = field(default=300.0, metadata=_at_least(0, above=True))
+    sms_sending_lease_seconds: float = field(default=120.0, metadata=_at_least(0, above=True))
+    sms_queue: str = "sms"
+    sms_inprocess_dispatcher: bool = True
+    offer_expiry_hours: int = field(default=48, metadata=_at_least(1))
+    match_min_score: float = field(default=0.3, metadata=_at_least(0))
+    match_model_path: str = str(INSTANCE_PATH / "match-model.pkl")
+    # Poverty-relapse monitoring: a monitored household whose yearly income per member falls below
+    # this line (yuan; the province's 防返贫监测 line) raises an alert.
+    monitoring_income_line: int = field(default=7300, metadata=_at_least(0))
+    # Rule 2's "the household no longer needs it": another member earns at least this (yuan a month).
+    welfare_need_income_line: int = field(default=3000, metadata=_at_least(0))
+    # Rule 7 (seed 001): the one-time start-up subsidy; the seed leaves the figure to the county.
+    startup_subsidy_yuan: int = field(default=5000, metadata=_at_least(0))
+    log_level: str = field(default="INFO", metadata={"choices": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")})
+    jobmatch_log_file: str | None = None
+    metrics_token: str | None = None
+    prometheus_multiproc_dir: str | None = None
+    session_cookie_secure: bool = False
+    # A signed-in session ends this many hours after sign-in (workers': the second), at sign-out on
+    # every device, and at a new password or (workers) a new phone number.
+    session_lifetime_hours: float = field(default=12.0, metadata=_at_least(0, above=True))
+    worker_session_lifetime_hours: float = field(default=720.0, metadata=_at_least(0, above=True))
+    roster_xlsx_max_unzipped_mb: int = field(default=200, metadata=_at_least(1))
+    roster_xlsx_max_cells: int = field(default=3_000_000, metadata=_at_least(1))
+    roster_xlsx_max_ratio: int = field(default=100, metadata=_at_least(1))
+
+    def __post_init__(self):
+        object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))
+        object.__setattr__(self, "log_level", self.log_level.upper())
+        object.__setattr__(self, "sms_provider", self.sms_provider.strip().lower())
+        for spec in dataclasses.fields(self):
+            _check_value(spec, getattr(self, spec.name))
+        if self.sms_sending_lease_seconds <= 2 * self.twilio_timeout + 1:
+            raise SettingsError("SMS_SENDING_LEASE_SECONDS",
+                                f"必须大于 2 × TWILIO_TIMEOUT + 1 = {2 * self.twilio_timeout + 1:g} 秒"
+                                "，否则发送还没开始租约就过期了")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "Settings":
+        """Parse the environment; SettingsError names the first variable that is wrong and why."""
+        values = {}
+        for spec in dataclasses.fields(cls):
+            raw = environ.get(env_name(spec.name))
+            if raw is not None and raw.strip() != "":
+                values[spec.name] = _parse(spec, raw.strip())
+        return cls(**values)
+
+    def replace(self, **changes) -> "Settings":
+        """A copy with some fields changed (tests, and overrides given to ``create_app``)."""
+        return dataclasses.replace(self, **changes)
+
+    def provider_settings(self) -> dict:
+        """What ``notifications.providers.make_provider`` reads (it never imports jobmatch)."""
+        return {env_name(name): getattr(self, name) for name in _PROVIDER_FIELDS}
 
 
-def config_from_env(env=None, instance_path: Path | None = None) -> dict:
-    """Return the Flask config mapping for the given environment."""
-    env = os.environ if env is None else env
-    instance_path = instance_path or REPO_ROOT / "instance"
-    default_db = f"sqlite:///{instance_path / 'jobmatch.sqlite'}"
-    return {
-        "DATABASE_URL": env.get("DATABASE_URL") or default_db,
-        "REDIS_URL": env.get("REDIS_URL") or None,
-        "SMS_PROVIDER": env.get("SMS_PROVIDER", "console"),
-        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID", ""),
-        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN", ""),
-        "TWILIO_FROM": env.get("TWILIO_FROM", ""),
-        "TWILIO_API_BASE": env.get("TWILIO_API_BASE") or None,
-        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
-        # A random key keeps a fresh checkout working; production must set its own
-        # (sessions would not survive a restart or be shared between processes).
-        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_hex(32),
-        "SECRET_KEY_FROM_ENV": bool(env.get("SECRET_KEY")),
-        "SMS_SIGNATURE": env.get("SMS_SIGNATURE", "安置点就业服务"),
-        "SMS_DAILY_CAP": _int(env, "SMS_DAILY_CAP", 3),
-        # The number the help reply gives (12333: the national employment and social security hotline).
-        "SMS_CONTACT_PHONE": env.get("SMS_CONTACT_PHONE") or "12333",
-        # The deployment's SMS template table (texts, variable limits, provider template codes);
-        # unset: notifications/sms_templates.toml.
-        "SMS_TEMPLATE_CODES_FILE": env.get("SMS_TEMPLATE_CODES_FILE") or None,
-        # The SMS outbox (jobmatch.services.sms.outbox): how often the dispatcher looks for
-        # due messages, how many message ids one queue job sends, how often a message is
-        # tried, the first retry delay (doubling up to SMS_RETRY_MAX_SECONDS), how long a
-        # dispatched message may wait in the queue and a send may take before another
-        # process takes it over (must exceed TWILIO_TIMEOUT), and the RQ queue's name.
-        "SMS_DISPATCH_INTERVAL": _float(env, "SMS_DISPATCH_INTERVAL", 2.0),
-        "SMS_BATCH_SIZE": _int(env, "SMS_BATCH_SIZE", 50),
-        "SMS_MAX_ATTEMPTS": _int(env, "SMS_MAX_ATTEMPTS", 8),
-        "SMS_RETRY_BASE_SECONDS": _float(env, "SMS_RETRY_BASE_SECONDS", 30.0),
-        "SMS_RETRY_MAX_SECONDS": _float(env, "SMS_RETRY_MAX_SECONDS", 3600.0),
-        "SMS_DISPATCH_LEASE_SECONDS": _float(env, "SMS_DISPATCH_LEASE_SECONDS", 300.0),
-        "SMS_SENDING_LEASE_SECONDS": _float(env, "SMS_SENDING_LEASE_SECONDS", 120.0),
-        "SMS_QUEUE": env.get("SMS_QUEUE") or "sms",
-        # Without REDIS_URL the web process sends in a background thread (off for tests).
-        "SMS_INPROCESS_DISPATCHER": env.get("SMS_INPROCESS_DISPATCHER", "1").lower() in ("1", "true", "yes"),
-        "TWILIO_TIMEOUT": _float(env, "TWILIO_TIMEOUT", 10.0),
-        # Seconds per request to any SMS provider (TWILIO_TIMEOUT when unset).
-        "SMS_PROVIDER_TIMEOUT": _float(env, "SMS_PROVIDER_TIMEOUT", None),
-        # Aliyun / Tencent Cloud SMS (notifications/providers/): credentials, endpoints
-        # (tests point them at fakes on loopback), the template table, a second provider
-        # for failover, the secret in the callback URLs and the networks callbacks may
-        # come from, and whether replies and receipts come by callback or are pulled.
-        "SMS_FALLBACK_PROVIDER": env.get("SMS_FALLBACK_PROVIDER", ""),
-        "ALIYUN_ACCESS_KEY_ID": env.get("ALIYUN_ACCESS_KEY_ID", ""),
-        "ALIYUN_ACCESS_KEY_SECRET": env.get("ALIYUN_ACCESS_KEY_SECRET", ""),
-        "ALIYUN_SMS_ENDPOINT": env.get("ALIYUN_SMS_ENDPOINT", ""),
-        "TENCENT_SECRET_ID": env.get("TENCENT_SECRET_ID", ""),
-        "TENCENT_SECRET_KEY": env.get("TENCENT_SECRET_KEY", ""),
-        "TENCENT_SMS_APP_ID": env.get("TENCENT_SMS_APP_ID", ""),
-        "TENCENT_SMS_ENDPOINT": env.get("TENCENT_SMS_ENDPOINT", ""),
-        "TENCENT_SMS_REGION": env.get("TENCENT_SMS_REGION", "ap-guangzhou"),
-        "SMS_TEMPLATE_CODES_FILE": env.get("SMS_TEMPLATE_CODES_FILE", ""),
-        "SMS_CALLBACK_TOKEN": env.get("SMS_CALLBACK_TOKEN", ""),
-        "SMS_CALLBACK_NETWORKS": env.get("SMS_CALLBACK_NETWORKS", ""),
-        "SMS_INBOUND_MODE": (env.get("SMS_INBOUND_MODE") or "callback").strip().lower(),
-        "SMS_PULL_INTERVAL": _float(env, "SMS_PULL_INTERVAL", 30.0),
-        "OFFER_EXPIRY_HOURS": _int(env, "OFFER_EXPIRY_HOURS", 48),
-        "MATCH_MIN_SCORE": _float(env, "MATCH_MIN_SCORE", 0.3),
-        # Poverty-relapse monitoring: a monitored household whose yearly income per member (its
-        # current jobs' monthly income x 12 / members) falls below this line raises an alert.
-        # Set it to the province's yearly monitoring line (防返贫监测范围) in yuan.
-        "MONITORING_INCOME_LINE": _int(env, "MONITORING_INCOME_LINE", 7300),
-        "MATCH_MODEL_PATH": env.get("MATCH_MODEL_PATH") or str(instance_path / "match-model.pkl"),
-        # Rule 2's "the household no longer needs it": another member earns at least this (yuan a month).
-        "WELFARE_NEED_INCOME_LINE": _int(env, "WELFARE_NEED_INCOME_LINE", 3000),
-        # Rule 7 (seed 001): the one-time start-up subsidy; the seed leaves the figure to the county.
-        "STARTUP_SUBSIDY_YUAN": _int(env, "STARTUP_SUBSIDY_YUAN", 5000),
-        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
-        # Also write the JSON log lines to this file (the test run scans it for personal data).
-        "JOBMATCH_LOG_FILE": env.get("JOBMATCH_LOG_FILE") or None,
-        # /metrics answers loopback callers not behind the proxy, or this bearer token.
-        "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
-        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
-        # A signed-in session ends after this many hours (workers': WORKER_SESSION_LIFETIME_HOURS), at
-        # sign-out on every device, and at a new password or (workers) a new phone number.
-        "SESSION_LIFETIME_HOURS": _float(env, "SESSION_LIFETIME_HOURS", 12.0),
-        "WORKER_SESSION_LIFETIME_HOURS": _float(env, "WORKER_SESSION_LIFETIME_HOURS", 30 * 24.0),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "BABEL_DEFAULT_LOCALE": "zh",
-        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
-        # An uploaded .xlsx roster is refused before it is parsed when it would unzip to more
-        # than this many MB, hold more cells, or any part compresses more than this ratio (a zip
-        # bomb). A 50,000-person roster exported here unzips to about 60 MB and 1.2 million cells.
-        "ROSTER_XLSX_MAX_UNZIPPED_MB": _int(env, "ROSTER_XLSX_MAX_UNZIPPED_MB", 200),
-        "ROSTER_XLSX_MAX_CELLS": _int(env, "ROSTER_XLSX_MAX_CELLS", 3_000_000),
-        "ROSTER_XLSX_MAX_RATIO": _int(env, "ROSTER_XLSX_MAX_RATIO", 100),
-    }
+
+class SettingsError(ValueError):
+    """An environment variable with a value the service cannot use."""
+
+    def __init__(self, variable: str, problem: str):
+        super().__init__(f"设置 {variable} 有误：{problem}")
+        self.variable = variable
 
 
-def current_config():
-    """The running app's settings; outside an app (a script, a bare service call), the environment's."""
+def env_name(field_name: str) -> str:
+    return field_name.upper()
+
+
+def setting_names() -> list[str]:
+    """Every setting's environment variable, in the order of the dataclass."""
+    return [env_name(spec.name) for spec in dataclasses.fields(Settings)]
+
+
+def _field_type(spec: dataclasses.Field) -> type:
+    hint = typing.get_type_hints(Settings)[spec.name]
+    return next(arg for arg in typing.get_args(hint) if arg is not type(None)) if typing.get_args(hint) else hint
+
+
+def _parse(spec: dataclasses.Field, raw: str):
+    kind, name = _field_type(spec), env_name(spec.name)
+    if kind is bool:
+        if raw.lower() not in _TRUE + _FALSE:
+            raise SettingsError(name, f"“{raw}”不是开关，请写 1 或 0")
+        return raw.lower() in _TRUE
+    if kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            wanted = "整数" if kind is int else "数字"
+            raise SettingsError(name, f"“{raw}”不是{wanted}") from None
+    return raw
+
+
+def _check_value(spec: dataclasses.Field, value) -> None:
+    name, choices, minimum = env_name(spec.name), spec.metadata.get("choices"), spec.metadata.get("minimum")
+    if choices and value not in choices:
+        raise SettingsError(name, f"“{value}”不是可选的值（{'、'.join(choices)}）")
+    if minimum is not None and value is not None:
+        above = spec.metadata["above"]
+        if value < minimum or (above and value == minimum):
+            raise SettingsError(name, f"{value} 太小，必须{'大于' if above else '不小于'} {minimum}")
+
+
+# -- the running app's settings --------------------------------------------------------------
+
+def settings_of(app) -> Settings:
+    """The settings ``app`` was built with."""
+    return app.extensions[SETTINGS_KEY]
+
+
+_process_app = None  # the app this process built last: one per process outside the tests
+
+
+def current_settings() -> Settings:
+    """The settings of the app handling this request, command or job.
+
+    Outside an app context (a thread a job started, a test calling a service), those of the app
+    this process built; never the environment's.
+    """
     from flask import current_app, has_app_context
 
-    return current_app.config if has_app_context() else config_from_env()
+    if has_app_context():
+        return settings_of(current_app)
+    if _process_app is None:
+        raise RuntimeError("no app has been created in this process; pass the settings in instead")
+    return settings_of(_process_app)
+
+
+def install_settings(app, settings: Settings) -> None:
+    """Give ``app`` its settings; it becomes the process's app for ``current_settings()``."""
+    global _process_app
+    app.extensions[SETTINGS_KEY] = settings
+    _process_app = app
+
+
+def use_settings(app, settings: Settings) -> None:
+    """Make ``app`` run with ``settings`` from now on (tests that change one setting)."""
+    app.extensions[SETTINGS_KEY] = settings
+
+
+_PROVIDER_FIELDS = (
+    "twilio_account_sid", "twilio_auth_token", "twilio_from", "twilio_api_base", "twilio_timeout",
+    "sms_provider_timeout", "aliyun_access_key_id", "aliyun_access_key_secret", "aliyun_sms_endpoint",
+    "tencent_secret_id", "tencent_secret_key", "tencent_sms_app_id", "tencent_sms_endpoint", "tencent_sms_region",
+    "sms_template_codes_file",
+)

@@ -13,6 +13,8 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from jobmatch.config import settings_of
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -79,7 +81,7 @@ def is_postgresql(session_or_engine) -> bool:
 
 def init_app(app) -> None:
     """Create the engine and the session factory; close the request session afterwards."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(settings_of(app).database_url)
     app.extensions["jobmatch.engine"] = engine
     app.extensions["jobmatch.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_request_session)

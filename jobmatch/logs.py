@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
+from jobmatch.config import settings_of
 from jobmatch.privacy import mask_id_number
 
 # Our own packages: they log at LOG_LEVEL, everything else at INFO or above.
@@ -246,6 +247,7 @@ def _loggable_path() -> str:
 
 def init_app(app: Flask) -> None:
     """JSON logs at LOG_LEVEL (to stderr and JOBMATCH_LOG_FILE); a request ID on every request."""
-    configure(app.config.get("LOG_LEVEL", "INFO"), app.config.get("JOBMATCH_LOG_FILE"))
+    settings = settings_of(app)
+    configure(settings.log_level, settings.jobmatch_log_file)
     app.before_request(_start_request)
     app.after_request(_finish_request)

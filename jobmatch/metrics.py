@@ -12,7 +12,6 @@ Only loopback callers that did not come through the proxy, or callers with
 import hmac
 import ipaddress
 import logging
-import os
 import time
 from collections.abc import Iterator
 
@@ -31,6 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from jobmatch.clock import utcnow
+from jobmatch.config import settings_of
 from jobmatch.models.messages import WAITING_STATUSES
 from jobmatch.models.types import as_utc
 
@@ -55,11 +55,12 @@ bp = Blueprint("metrics", __name__)
 def _registry(app: Flask) -> CollectorRegistry:
     """A registry for one scrape: this process's (or all workers') metrics plus live state."""
     registry = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    settings = settings_of(app)
+    if settings.prometheus_multiproc_dir:
         multiprocess.MultiProcessCollector(registry)
     else:
         registry.register(_ProcessMetrics())
-    registry.register(StateCollector(app.extensions["jobmatch.engine"], app.config.get("REDIS_URL")))
+    registry.register(StateCollector(app.extensions["jobmatch.engine"], settings.redis_url))
     return registry
 
 
@@ -156,7 +157,7 @@ def _is_loopback(address: str | None) -> bool:
 
 
 def _may_read_metrics() -> bool:
-    token = current_app.config.get("METRICS_TOKEN")
+    token = settings_of(current_app).metrics_token
     supplied = request.headers.get("Authorization", "")
     if token and hmac.compare_digest(supplied.encode(), f"Bearer {token}".encode()):
         return True

@@ -1,11 +1,19 @@
-"""The app's edge: CSRF protection on forms, rate limits on sign-in, input free of control
-characters, and the security headers every response carries."""
+"""The app's edge: the real client address behind the proxy, CSRF protection on forms, rate
+limits on sign-in, input free of control characters, and the security headers every response carries.
+
+Rate limits key on the client's address (``request.remote_addr``), which ``ProxyFix`` takes from
+the last ``TRUSTED_PROXY_HOPS`` entries of X-Forwarded-For, so behind nginx one client's failures
+never count against another's. They are shared between processes in Redis; when Redis does not
+answer they fall back to memory, per process, so sign-in keeps working.
+"""
 
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from jobmatch.config import settings_of
 from jobmatch.control_chars import has_control_chars, without_control_chars
 from jobmatch.services.errors import UserError
 
@@ -26,10 +34,20 @@ RAW_INPUT_BLUEPRINTS = ("sms",)
 CONTROL_CHAR_MESSAGE = "“{field}”里有看不见的控制字符，请删掉后重新输入。"
 
 
+# Redis for the limits answers within this or the sign-in waits no longer before using memory.
+LIMIT_STORAGE_TIMEOUT_SECONDS = 1
+
+
 def init_app(app) -> None:
+    settings = settings_of(app)
+    if settings.trusted_proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=0, x_host=0,
+                                x_port=0, x_prefix=0)
     csrf.init_app(app)
-    # Limits are shared between processes through Redis when there is one.
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", settings.redis_url or "memory://")
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": LIMIT_STORAGE_TIMEOUT_SECONDS,
+                                                        "socket_timeout": LIMIT_STORAGE_TIMEOUT_SECONDS})
     limiter.init_app(app)
     app.before_request(refuse_control_characters)
     app.after_request(add_security_headers)

@@ -6,11 +6,15 @@ on the first job, never at import. With REDIS_URL the dispatcher enqueues jobs o
 own process (``InProcessQueue``): ``jobmatch worker``/``jobmatch dispatch`` then send
 themselves, and the web process sends from a background thread (``start_background_sender``)
 that wakes when a transaction that queued messages commits. So ``make run`` needs no Redis.
+
+When Redis goes away, the RQ worker and the dispatcher stay up and try again after 1, 2, 4 ...
+seconds, at most REDIS_RETRY_MAX_SECONDS apart; the messages wait in the outbox meanwhile.
 """
 
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from typing import Protocol
 
 from flask import Flask
@@ -18,6 +22,8 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from jobmatch.backoff import Backoff
+from jobmatch.config import settings_of
 from jobmatch.services.sms.messaging import QUEUED_FLAG
 from jobmatch.services.sms.outbox import OutboxSettings, claim_due, release
 from jobmatch.services.sms.delivery import deliver_batch
@@ -76,14 +82,15 @@ def deliver_messages(message_ids: list[int]) -> dict[str, int]:
 def deliver_with(app: Flask, message_ids: list[int]) -> dict[str, int]:
     """Send these outbox messages with ``app``'s database and provider."""
     return deliver_batch(app.extensions["jobmatch.sessionmaker"], sms_provider(app),
-                         OutboxSettings.from_config(app.config), message_ids)
+                         OutboxSettings.from_settings(settings_of(app)), message_ids)
 
 
 def sms_provider(app: Flask) -> SmsProvider:
     """The app's SMS provider, made once (SMS_PROVIDER and its settings)."""
     provider = app.extensions.get(_PROVIDER_KEY)
     if provider is None:
-        provider = app.extensions[_PROVIDER_KEY] = make_provider(app.config["SMS_PROVIDER"], app.config)
+        settings = settings_of(app)
+        provider = app.extensions[_PROVIDER_KEY] = make_provider(settings.sms_provider, settings.provider_settings())
     return provider
 
 
@@ -96,9 +103,10 @@ class RQQueue:
         import redis
         from rq import Queue
 
-        connection = redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
-        self.queue = Queue(app.config["SMS_QUEUE"], connection=connection)
-        self.job_timeout = int(app.config["SMS_BATCH_SIZE"] * (app.config["TWILIO_TIMEOUT"] + 1) + 60)
+        settings = settings_of(app)
+        connection = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        self.queue = Queue(settings.sms_queue, connection=connection)
+        self.job_timeout = int(settings.sms_batch_size * (settings.twilio_timeout + 1) + 60)
 
     def enqueue_delivery(self, message_ids: list[int]) -> None:
         """Put one delivery job on the queue; QueueUnavailable if Redis does not answer."""
@@ -123,15 +131,24 @@ class InProcessQueue:
 
 def make_queue(app: Flask) -> JobQueue:
     """RQ when REDIS_URL is set, else the in-process queue."""
-    return RQQueue(app) if app.config.get("REDIS_URL") else InProcessQueue(app)
+    return RQQueue(app) if settings_of(app).redis_url else InProcessQueue(app)
 
 
 # -- the dispatcher --------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class DispatchPass:
+    handed_over: int
+    queue_available: bool = True
+
+
 def dispatch_once(app: Flask, queue: JobQueue | None = None) -> int:
     """Hand every due message to the queue, in batches; returns how many were handed over."""
-    queue = queue or make_queue(app)
-    settings = OutboxSettings.from_config(app.config)
+    return _dispatch_pass(app, queue or make_queue(app)).handed_over
+
+
+def _dispatch_pass(app: Flask, queue: JobQueue) -> DispatchPass:
+    settings = OutboxSettings.from_settings(settings_of(app))
     sessions = app.extensions["jobmatch.sessionmaker"]
     limit, handed_over = settings.batch_size * _BATCHES_PER_CLAIM, 0
     while True:
@@ -146,30 +163,38 @@ def dispatch_once(app: Flask, queue: JobQueue | None = None) -> int:
                     release(session, message_ids[start:])
                 log.warning("SMS queue unavailable (%s); %d messages wait in the outbox",
                             exc, len(message_ids) - start)
-                return handed_over
+                return DispatchPass(handed_over, queue_available=False)
             handed_over += len(batch)
         if len(message_ids) < limit:
-            return handed_over
+            return DispatchPass(handed_over)
 
 
 def run_dispatcher(app: Flask, stop: threading.Event, wake: threading.Event | None = None) -> None:
-    """Dispatch every SMS_DISPATCH_INTERVAL seconds (or when woken) until ``stop`` is set."""
-    interval = app.config["SMS_DISPATCH_INTERVAL"]
+    """Dispatch every SMS_DISPATCH_INTERVAL seconds (or when woken) until ``stop`` is set.
+
+    While the queue (Redis) is unavailable, the passes back off up to REDIS_RETRY_MAX_SECONDS apart.
+    """
+    settings = settings_of(app)
+    interval, backoff = settings.sms_dispatch_interval, Backoff(settings.redis_retry_max_seconds)
     queue = make_queue(app)
     next_pull = 0.0
     while not stop.is_set():
+        wait = interval
         try:
-            dispatch_once(app, queue)
+            if _dispatch_pass(app, queue).queue_available:
+                backoff.reset()
+            else:
+                wait = max(interval, backoff.next_delay())
         except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the loop
             # Not log.exception: a database error quotes its parameters (phones, bodies).
             log.error("SMS dispatch pass failed (%s); trying again in %.0f s", type(exc).__name__, interval)
-        if app.config.get("SMS_INBOUND_MODE") == "pull" and time.monotonic() >= next_pull:
-            next_pull = time.monotonic() + app.config.get("SMS_PULL_INTERVAL", 30.0)
+        if settings.sms_inbound_mode == "pull" and time.monotonic() >= next_pull:
+            next_pull = time.monotonic() + settings.sms_pull_interval
             pull_once(app)
         if wake is None:
-            stop.wait(interval)
+            stop.wait(wait)
         else:
-            wake.wait(interval)
+            wake.wait(wait)
             wake.clear()
 
 
@@ -202,7 +227,8 @@ def _forget_queued(session: Session) -> None:
 
 def start_background_sender(app: Flask) -> threading.Thread | None:
     """Start the in-process dispatcher thread once per app (no REDIS_URL, not testing)."""
-    if app.config.get("REDIS_URL") or app.testing or not app.config["SMS_INPROCESS_DISPATCHER"]:
+    settings = settings_of(app)
+    if settings.redis_url or app.testing or not settings.sms_inprocess_dispatcher:
         return None
     with _app_lock:
         running = app.extensions.get(_SENDER_KEY)
@@ -226,14 +252,50 @@ def stop_background_sender(app: Flask) -> None:
 
 
 def run_rq_worker(app: Flask, burst: bool = False) -> None:
-    """Run an RQ worker on SMS_QUEUE; its jobs use ``app``."""
+    """Run an RQ worker on SMS_QUEUE until SIGTERM/SIGINT (or, with ``burst``, an empty queue).
+
+    RQ's own loop ends when Redis goes away; this one starts it again with backoff.
+    """
+    import redis
+
+    use_worker_app(app)
+    settings = settings_of(app)
+    backoff, stop = Backoff(settings.redis_retry_max_seconds), threading.Event()
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            _work(settings, burst, stop)
+            if burst:
+                return
+            problem = "the worker loop ended"
+        except redis.exceptions.RedisError as exc:
+            problem = type(exc).__name__
+        if stop.is_set():
+            return
+        if time.monotonic() - started > settings.redis_retry_max_seconds:
+            backoff.reset()  # it ran a good while: this is a new outage
+        delay = backoff.next_delay()
+        log.warning("SMS worker lost Redis (%s); connecting again in %.0f s", problem, delay)
+        stop.wait(delay)
+
+
+def _work(settings, burst: bool, stop: threading.Event) -> None:
     import redis
     from rq import Queue, SimpleWorker
 
-    use_worker_app(app)
-    connection = redis.Redis.from_url(app.config["REDIS_URL"])
-    queue = Queue(app.config["SMS_QUEUE"], connection=connection)
-    # SimpleWorker runs jobs in this process, so the app and its connection pool are
-    # built once rather than in a forked child per job.
-    SimpleWorker([queue], connection=connection).work(burst=burst, logging_level="WARNING")
+    class SmsWorker(SimpleWorker):
+        """Remembers a stop request (SIGTERM/SIGINT) beyond its own loop."""
+
+        def request_stop(self, signum, frame):
+            stop.set()
+            super().request_stop(signum, frame)
+
+    connection = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5)
+    try:
+        queue = Queue(settings.sms_queue, connection=connection)
+        # SimpleWorker runs jobs in this process, so the app and its connection pool are
+        # built once rather than in a forked child per job.
+        SmsWorker([queue], connection=connection).work(burst=burst, logging_level="WARNING")
+    finally:
+        connection.close()
 

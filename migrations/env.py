@@ -1,10 +1,12 @@
 """Alembic environment: the URL comes from the caller (jobmatch db upgrade) or DATABASE_URL."""
 
+import os
+
 from alembic import context
 from sqlalchemy import pool
 
 import jobmatch.models  # noqa: F401  (registers every table on Base.metadata)
-from jobmatch.config import config_from_env
+from jobmatch.config import Settings
 from jobmatch.db import Base, make_engine
 
 config = context.config
@@ -12,7 +14,7 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return config.get_main_option("sqlalchemy.url") or config_from_env()["DATABASE_URL"]
+    return config.get_main_option("sqlalchemy.url") or Settings.from_env(os.environ).database_url
 
 
 def run_migrations_offline() -> None:

@@ -6,6 +6,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from jobmatch.config import settings_of
+
 
 @click.group("model")
 def model_group():
@@ -20,7 +22,7 @@ def train(min_examples):
     from jobmatch.db import get_session
     from jobmatch.services.offers.model_training import train_from_ledger
 
-    result = train_from_ledger(get_session(), current_app.config["MATCH_MODEL_PATH"], min_examples=min_examples)
+    result = train_from_ledger(get_session(), settings_of(current_app).match_model_path, min_examples=min_examples)
     click.echo(result.message)
 
 

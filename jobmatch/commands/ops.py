@@ -5,7 +5,6 @@ one line per check: what is wrong and how to fix it. It exits 1 if anything is w
 """
 
 import json
-import logging
 import os
 import sys
 import time
@@ -19,6 +18,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import text
+
+from jobmatch.config import Settings, settings_of
 
 MAX_CLOCK_SKEW_SECONDS = 30
 LOCAL_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
@@ -42,25 +43,25 @@ def _fail(check: str, wrong: str, fix: str) -> Finding:
     return Finding(check, False, f"{wrong} — {fix}")
 
 
-# -- the checks; each takes the Flask config (and the engine) and returns one Finding -------
+# -- the checks; each takes the settings (and the engine) and returns one Finding ----------
 
-def check_secret_key(config, production: bool) -> Finding:
+def check_secret_key(settings: Settings, production: bool) -> Finding:
     """SECRET_KEY comes from the environment and is long enough."""
-    if not config.get("SECRET_KEY_FROM_ENV"):
+    if not settings.secret_key:
         if not production:
             return _ok("secret key", "random per process (fine for development)")
         return _fail("secret key", "SECRET_KEY is not set, so each process makes up its own and sign-ins break",
                      "set SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))') "
                      "in /etc/jobmatch/jobmatch.env")
-    if len(str(config["SECRET_KEY"])) < 32:
+    if len(settings.secret_key) < 32:
         return _fail("secret key", "SECRET_KEY is shorter than 32 characters",
                      "use python3 -c 'import secrets; print(secrets.token_hex(32))'")
     return _ok("secret key", "set from the environment")
 
 
-def check_public_base_url(config, production: bool) -> Finding:
+def check_public_base_url(settings: Settings, production: bool) -> Finding:
     """PUBLIC_BASE_URL is the https address people and Twilio reach."""
-    url = urlsplit(config.get("PUBLIC_BASE_URL", ""))
+    url = urlsplit(settings.public_base_url)
     if not production:
         return _ok("public URL", f"{url.scheme}://{url.hostname} (not checked in development)")
     if url.scheme != "https":
@@ -69,12 +70,12 @@ def check_public_base_url(config, production: bool) -> Finding:
     if url.hostname in LOCAL_LOOPBACK_HOSTS:
         return _fail("public URL", "PUBLIC_BASE_URL points at this machine, not at a public name",
                      "set PUBLIC_BASE_URL to the https address workers open on their phones")
-    if not config.get("SESSION_COOKIE_SECURE"):
+    if not settings.session_cookie_secure:
         return _fail("public URL", "sign-in cookies may travel over plain HTTP", "set SESSION_COOKIE_SECURE=1")
     return _ok("public URL", f"https://{url.hostname}")
 
 
-def check_database(config, engine, production: bool) -> Finding:
+def check_database(engine, production: bool) -> Finding:
     """The database answers (and is PostgreSQL in production)."""
     try:
         with engine.connect() as connection:
@@ -103,9 +104,9 @@ def check_migrations(engine) -> Finding:
     return _ok("migrations", f"at head ({head})")
 
 
-def check_redis(config, production: bool) -> Finding:
+def check_redis(settings: Settings, production: bool) -> Finding:
     """Redis answers when REDIS_URL is set (and is set in production)."""
-    url = config.get("REDIS_URL")
+    url = settings.redis_url
     if not url:
         if production:
             return _fail("redis", "REDIS_URL is not set, so no SMS worker can run and rate limits are per process",
@@ -120,20 +121,20 @@ def check_redis(config, production: bool) -> Finding:
     return _ok("redis", "reachable")
 
 
-def check_sms(config, production: bool, engine=None) -> Finding:
+def check_sms(settings: Settings, production: bool, engine=None) -> Finding:
     """The SMS provider is known and has its credentials, and no message kind is stopped."""
     from notifications.providers import ProviderConfigError, make_provider
 
-    name = config.get("SMS_PROVIDER", "")
+    name = settings.sms_provider
     try:
-        make_provider(name, config)
+        make_provider(name, settings.provider_settings())
     except ProviderConfigError as exc:
         return _fail("sms", str(exc), "set the missing settings in /etc/jobmatch/jobmatch.env")
     if production and name == "console":
         return _fail("sms", "SMS_PROVIDER=console only prints messages, nobody receives them",
                      "set SMS_PROVIDER=aliyun or tencent (or twilio) with its credentials (README: choosing a provider)")
-    domestic = {name, config.get("SMS_FALLBACK_PROVIDER") or ""} & {"aliyun", "tencent"}
-    if domestic and config.get("SMS_INBOUND_MODE") != "pull" and not config.get("SMS_CALLBACK_TOKEN"):
+    domestic = {name, settings.sms_fallback_provider} & {"aliyun", "tencent"}
+    if domestic and settings.sms_inbound_mode != "pull" and not settings.sms_callback_token:
         return _fail("sms", f"{'/'.join(sorted(domestic))} callbacks need SMS_CALLBACK_TOKEN, so replies and "
                      "receipts would be lost", "set SMS_CALLBACK_TOKEN to a long random string and register the "
                      "callback URLs (README), or set SMS_INBOUND_MODE=pull")
@@ -197,21 +198,18 @@ def check_time_zone() -> Finding:
     return _ok("time zone", f"{LOCAL_TIMEZONE} is UTC+08:00")
 
 
-def check_logging(config) -> Finding:
-    """LOG_LEVEL is a level name and JOBMATCH_LOG_FILE, if set, can be written."""
-    level = str(config.get("LOG_LEVEL", "INFO")).upper()
-    if not isinstance(logging.getLevelName(level), int):
-        return _fail("logging", f"LOG_LEVEL={level} is not a level", "use DEBUG, INFO, WARNING or ERROR")
-    log_file = config.get("JOBMATCH_LOG_FILE")
+def check_logging(settings: Settings) -> Finding:
+    """JOBMATCH_LOG_FILE, if set, can be written (LOG_LEVEL is checked when the settings are read)."""
+    level, log_file = settings.log_level, settings.jobmatch_log_file
     if log_file and not os.access(Path(log_file).parent, os.W_OK):
         return _fail("logging", f"cannot write to the directory of JOBMATCH_LOG_FILE={log_file}",
                      "create it and give the jobmatch user write access")
     return _ok("logging", f"level {level}" + (f", also to {log_file}" if log_file else ""))
 
 
-def check_metrics_dir() -> Finding:
+def check_metrics_dir(settings: Settings) -> Finding:
     """PROMETHEUS_MULTIPROC_DIR, if set, is a writable directory."""
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    directory = settings.prometheus_multiproc_dir
     if not directory:
         return _ok("metrics", "single-process mode (set PROMETHEUS_MULTIPROC_DIR under gunicorn)")
     if not (os.path.isdir(directory) and os.access(directory, os.W_OK)):
@@ -220,19 +218,19 @@ def check_metrics_dir() -> Finding:
     return _ok("metrics", f"multiprocess mode in {directory}")
 
 
-def run_checks(config, engine, production: bool = True) -> list[Finding]:
+def run_checks(settings: Settings, engine, production: bool = True) -> list[Finding]:
     """Every check, in the order an operator would fix them."""
     checks: list[Callable[[], Finding]] = [
-        lambda: check_secret_key(config, production),
-        lambda: check_public_base_url(config, production),
-        lambda: check_database(config, engine, production),
+        lambda: check_secret_key(settings, production),
+        lambda: check_public_base_url(settings, production),
+        lambda: check_database(engine, production),
         lambda: check_migrations(engine),
-        lambda: check_redis(config, production),
-        lambda: check_sms(config, production, engine),
+        lambda: check_redis(settings, production),
+        lambda: check_sms(settings, production, engine),
         lambda: check_clock(engine),
         check_time_zone,
-        lambda: check_logging(config),
-        check_metrics_dir,
+        lambda: check_logging(settings),
+        lambda: check_metrics_dir(settings),
     ]
     return [check() for check in checks]
 
@@ -247,7 +245,7 @@ def _first_line(exc: Exception) -> str:
 @with_appcontext
 def doctor(development):
     """Check the configuration and every service; one line per problem with its fix."""
-    findings = run_checks(current_app.config, current_app.extensions["jobmatch.engine"], not development)
+    findings = run_checks(settings_of(current_app), current_app.extensions["jobmatch.engine"], not development)
     for finding in findings:
         click.echo(finding.line())
     failed = [f for f in findings if not f.ok]

@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from jobmatch.models.offers import OfferStatus
+from jobmatch.config import settings_of
 from jobmatch.services.errors import WorkflowError
 
 ACTOR_PROPOSE = "cli:round-propose"
@@ -51,8 +52,8 @@ def propose(settlement, county, vacancy_ids):
     try:
         scope = resolve_scope(session, settlement=settlement, county=county)
         match_round = propose_round(session, actor=ACTOR_PROPOSE, vacancy_ids=list(vacancy_ids) or None,
-                                    min_score=current_app.config["MATCH_MIN_SCORE"],
-                                    model=load_scoring_model(current_app.config.get("MATCH_MODEL_PATH")), **scope)
+                                    min_score=settings_of(current_app).match_min_score,
+                                    model=load_scoring_model(settings_of(current_app).match_model_path), **scope)
     except WorkflowError as error:
         _fail(session, error)
     session.commit()

@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from notifications.phones import mask_phone
 
@@ -26,7 +27,7 @@ def worker(burst):
     from jobmatch.tasks import dispatch_once, run_dispatcher, run_rq_worker
 
     app = current_app._get_current_object()
-    if app.config.get("REDIS_URL"):
+    if settings_of(app).redis_url:
         run_rq_worker(app, burst=burst)
     elif burst:
         click.echo(f"sent {dispatch_once(app)} messages in-process (no REDIS_URL)")
@@ -162,6 +163,8 @@ def sms_resume(kind):
         sys.exit(1)
     session.commit()
     click.echo(f"{kind}: resumed, {released} waiting messages due now")
+
+
 @sms.command("templates")
 @with_appcontext
 def sms_templates():
@@ -170,10 +173,10 @@ def sms_templates():
     from notifications.template_table import PROVIDER_VARIABLE_LIMITS
     from notifications.templates import filing_text
 
-    config = current_app.config
-    table, site = template_table(config), config["PUBLIC_BASE_URL"]
+    settings = settings_of(current_app)
+    table, site = template_table(settings), settings.public_base_url
     click.echo(f"# template table: {table.path}")
-    click.echo(f"# signature: 【{config['SMS_SIGNATURE']}】 (a county may register its own); links: {site}/s/<code>")
+    click.echo(f"# signature: 【{settings.sms_signature}】 (a county may register its own); links: {site}/s/<code>")
     for kind, template in table.templates.items():
         click.echo(f"\n[{kind.value}]")
         for provider in ("aliyun", "tencent"):

@@ -72,11 +72,11 @@ def welfare_check(month):
     from jobmatch.services.welfare.exits import vacate_ended_terms
     from jobmatch.services.welfare.needs import check_household_needs
 
-    from jobmatch.config import current_config
+    from jobmatch.config import current_settings
     from jobmatch.services.welfare.appointments import expire_unanswered
 
     session = _session()
-    expired = expire_unanswered(session, hours=int(current_config()["OFFER_EXPIRY_HOURS"]), actor="cli:welfare check")
+    expired = expire_unanswered(session, hours=current_settings().offer_expiry_hours, actor="cli:welfare check")
     vacated = vacate_ended_terms(session, actor="cli:welfare check")
     period = list_month(month) if month else Month.current()
     flagged = check_household_needs(session, period, actor="cli:welfare check")

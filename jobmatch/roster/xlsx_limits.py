@@ -11,6 +11,8 @@ size and the checksum fails) without ever holding more than a chunk in memory.
 import zipfile
 from dataclasses import dataclass
 
+from jobmatch.config import Settings
+
 _MIB = 1024 * 1024
 _CHUNK = _MIB
 # Members smaller than this may compress as well as they like (an empty styles.xml does).
@@ -24,15 +26,15 @@ _CELL_START = b"<c"
 class XlsxLimits:
     """How large an uploaded .xlsx may be once unzipped (defaults fit a 50,000-person county roster)."""
 
-    max_unzipped_mb: int = 200
-    max_cells: int = 3_000_000
-    max_ratio: int = 100
+    max_unzipped_mb: int = Settings.roster_xlsx_max_unzipped_mb
+    max_cells: int = Settings.roster_xlsx_max_cells
+    max_ratio: int = Settings.roster_xlsx_max_ratio
 
     @classmethod
-    def from_config(cls, config) -> "XlsxLimits":
-        return cls(max_unzipped_mb=config.get("ROSTER_XLSX_MAX_UNZIPPED_MB", cls.max_unzipped_mb),
-                   max_cells=config.get("ROSTER_XLSX_MAX_CELLS", cls.max_cells),
-                   max_ratio=config.get("ROSTER_XLSX_MAX_RATIO", cls.max_ratio))
+    def from_settings(cls, settings) -> "XlsxLimits":
+        """The ROSTER_XLSX_MAX_* settings (a ``jobmatch.config.Settings``)."""
+        return cls(max_unzipped_mb=settings.roster_xlsx_max_unzipped_mb, max_cells=settings.roster_xlsx_max_cells,
+                   max_ratio=settings.roster_xlsx_max_ratio)
 
 
 class XlsxTooLarge(ValueError):

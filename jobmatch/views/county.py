@@ -15,6 +15,7 @@ from jobmatch.services.households import monitoring, monitoring_alerts
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
 from jobmatch.services.reports.monthly import employment_trend, monthly_report
 from jobmatch.views.charts import horizontal_bars, monthly_columns
+from jobmatch.config import settings_of
 
 bp = Blueprint("county", __name__, url_prefix="/county")
 COUNTY_ROLES = ("county_officer", "admin")
@@ -85,4 +86,4 @@ def signature():
             return redirect(url_for("county.signature", county_id=county.id))
         error = failure.message
     return render_template("county/signature.html", county=county, error=error,
-                           default=current_app.config["SMS_SIGNATURE"]), 400 if error else 200
+                           default=settings_of(current_app).sms_signature), 400 if error else 200

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from jobmatch.config import settings_of
+
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ def healthz():
 @bp.get("/readyz")
 def readyz():
     """Database, migrations and Redis checked; 503 and the failed names when not ready."""
-    checks = readiness_checks(current_app.extensions["jobmatch.engine"], current_app.config.get("REDIS_URL"))
+    checks = readiness_checks(current_app.extensions["jobmatch.engine"], settings_of(current_app).redis_url)
     failed = [name for name, result in checks.items() if result not in (OK, "not configured")]
     body = {"status": "not ready" if failed else "ready", "checks": checks, "failed": failed}
     return jsonify(body), 503 if failed else 200

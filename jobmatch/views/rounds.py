@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
+from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from jobmatch.models import MatchRound, Offer
 from jobmatch.services import answers
@@ -74,8 +75,8 @@ def propose():
         abort(404)
     match_round = propose_round(
         session, actor=f"user:{current_user.id}", county_id=county_id, settlement_id=settlement_id,
-        vacancy_ids=_int_list_or_none(body, "vacancy_ids"), min_score=current_app.config["MATCH_MIN_SCORE"],
-        model=load_scoring_model(current_app.config.get("MATCH_MODEL_PATH")))
+        vacancy_ids=_int_list_or_none(body, "vacancy_ids"), min_score=settings_of(current_app).match_min_score,
+        model=load_scoring_model(settings_of(current_app).match_model_path))
     session.commit()
     return jsonify(round_id=match_round.id, summary=match_round.summary), 201
 

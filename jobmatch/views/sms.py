@@ -13,6 +13,7 @@ import ipaddress
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from twilio.request_validator import RequestValidator
 
+from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from jobmatch.security import csrf
 from jobmatch.services.sms.inbound import apply_inbound, receive_reply, record_status
@@ -57,12 +58,13 @@ def status():
 
 
 def _require_twilio_signature() -> None:
-    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    settings = settings_of(current_app)
+    token = settings.twilio_auth_token
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature or not request.form.get("MessageSid"):
         abort(403)
     query = request.query_string.decode("latin-1")
-    url = current_app.config["PUBLIC_BASE_URL"] + request.path + (f"?{query}" if query else "")
+    url = settings.public_base_url + request.path + (f"?{query}" if query else "")
     if not RequestValidator(token).validate(url, request.form, signature):
         abort(403)
 
@@ -92,13 +94,13 @@ def provider_callback(provider, token, kind):
 
 
 def _require_callback_token(token: str) -> None:
-    expected = current_app.config.get("SMS_CALLBACK_TOKEN") or ""
+    expected = settings_of(current_app).sms_callback_token
     if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
         abort(403)
 
 
 def _require_callback_network() -> None:
-    networks = callback_networks(current_app.config.get("SMS_CALLBACK_NETWORKS") or "")
+    networks = callback_networks(settings_of(current_app).sms_callback_networks)
     if not networks:
         return
     try:

@@ -1,6 +1,7 @@
 """The application factory, sign-in and the staff pages of the demo."""
 
 from jobmatch import create_app
+from jobmatch.config import settings_of
 from jobmatch.services.demo import DEMO_PASSWORD, load_demo
 
 
@@ -8,16 +9,16 @@ def test_config_comes_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite'}")
     monkeypatch.setenv("SMS_SIGNATURE", "威宁就业")
     monkeypatch.setenv("SMS_PROVIDER", "twilio")
-    app = create_app()
-    assert app.config["DATABASE_URL"].endswith("x.sqlite")
-    assert app.config["SMS_SIGNATURE"] == "威宁就业" and app.config["SMS_PROVIDER"] == "twilio"
+    settings = settings_of(create_app())
+    assert settings.database_url.endswith("x.sqlite")
+    assert settings.sms_signature == "威宁就业" and settings.sms_provider == "twilio"
     assert create_app({"TESTING": True}).testing
 
 
 def test_default_database_is_sqlite_under_instance(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    app = create_app()
-    assert app.config["DATABASE_URL"].startswith("sqlite:///") and "/instance/" in app.config["DATABASE_URL"]
+    database_url = settings_of(create_app()).database_url
+    assert database_url.startswith("sqlite:///") and "/instance/" in database_url
 
 
 def _login(client, username):

@@ -7,12 +7,13 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 from jobmatch.commands import ops
+from jobmatch.config import Settings
 from tests import services
 from tests.conftest import make_test_app
 from tests.app.test_health import closed_port
 
 GOOD = {
-    "SECRET_KEY": "k" * 64, "SECRET_KEY_FROM_ENV": True, "PUBLIC_BASE_URL": "https://jobs.weining.example.cn",
+    "SECRET_KEY": "k" * 64, "PUBLIC_BASE_URL": "https://jobs.weining.example.cn",
     "SESSION_COOKIE_SECURE": True, "SMS_PROVIDER": "twilio", "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
     "TWILIO_AUTH_TOKEN": "t" * 32, "TWILIO_FROM": "+15005550006", "LOG_LEVEL": "INFO",
 }
@@ -55,8 +56,8 @@ def test_production_setup_passes(doctor, pg_url, redis_url):
 def test_broken_settings_each_get_one_line_with_a_fix(doctor, tmp_path):
     code, lines, summary = doctor(
         f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/jobmatch",
-        SECRET_KEY_FROM_ENV=False, PUBLIC_BASE_URL="http://127.0.0.1:5000",
-        REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0", TWILIO_AUTH_TOKEN="", LOG_LEVEL="LOUD",
+        SECRET_KEY="", PUBLIC_BASE_URL="http://127.0.0.1:5000",
+        REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0", TWILIO_AUTH_TOKEN="",
         JOBMATCH_LOG_FILE=str(tmp_path / "missing-dir" / "x.log"),
     )
     assert code == 1
@@ -67,12 +68,12 @@ def test_broken_settings_each_get_one_line_with_a_fix(doctor, tmp_path):
         assert " — " in lines[name], lines[name]  # what is wrong — how to fix it
     assert "SECRET_KEY" in lines["secret key"] and "https" in lines["public URL"]
     assert "TWILIO_AUTH_TOKEN" in lines["sms"] and "DATABASE_URL" in lines["database"]
-    assert "redis-cli ping" in lines["redis"] and "LOG_LEVEL" in lines["logging"]
+    assert "redis-cli ping" in lines["redis"] and "JOBMATCH_LOG_FILE" in lines["logging"]
 
 
 def test_unmigrated_database_and_development_mode(doctor, tmp_path):
     code, lines, _ = doctor(f"sqlite:///{tmp_path / 'new.sqlite'}", "--development",
-                            SECRET_KEY_FROM_ENV=False, SMS_PROVIDER="console", PUBLIC_BASE_URL="http://127.0.0.1")
+                            SECRET_KEY="", SMS_PROVIDER="console", PUBLIC_BASE_URL="http://127.0.0.1")
     assert code == 1 and [n for n, line in lines.items() if line.startswith("FAIL")] == ["migrations"]
     assert "jobmatch db upgrade" in lines["migrations"]
 
@@ -105,8 +106,6 @@ def test_clock_skew_and_missing_time_zone_data(pg_url, monkeypatch):
     engine.dispose()
 
 
-def test_metrics_dir_must_be_writable(monkeypatch, tmp_path):
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "absent"))
-    assert not ops.check_metrics_dir().ok
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
-    assert ops.check_metrics_dir().ok
+def test_metrics_dir_must_be_writable(tmp_path):
+    assert not ops.check_metrics_dir(Settings(prometheus_multiproc_dir=str(tmp_path / "absent"))).ok
+    assert ops.check_metrics_dir(Settings(prometheus_multiproc_dir=str(tmp_path))).ok

@@ -14,6 +14,7 @@ from jobmatch.services.households.employment_changes import end_spell
 from jobmatch.services.households.followups import JobLoss, MonitoringNotes, record_follow_up
 from jobmatch.services.households.monitoring_alerts import close_alert, open_alerts
 from jobmatch.services.households.status import refresh_households
+from jobmatch.config import settings_of, use_settings
 from tests.factories import frozen_clock, make_household, make_person, make_settlement, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -93,7 +94,7 @@ def test_a_job_lost_in_a_monitored_household_alerts_its_staff_the_same_day(sessi
     site = make_settlement(session)
     household, [father, son] = _working_household(session, site, "H-1", incomes=(2600, 500), members=4)
     plain, [neighbour] = _working_household(session, site, "H-2", monitoring_flag="none")
-    app.config["MONITORING_INCOME_LINE"] = 7300
+    use_settings(app, settings_of(app).replace(monitoring_income_line=7300))
     with app.app_context():
         end_spell(session, father.spells[0], reason="砖厂停工", actor="user:1")  # 3100 -> 500 a month, 4 people
         end_spell(session, neighbour.spells[0], reason="合同到期", actor="user:1")

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from jobmatch import ledger
 from jobmatch.clock import FixedClock, SystemClock, use_clock
 from jobmatch.services.offers.model_training import train_from_ledger, training_examples
+from jobmatch.config import settings_of, use_settings
 from jobmatch.services.offers.rounds import load_scoring_model
 from matching.features import FEATURE_NAMES
 from matching.model import LearnedModel
@@ -61,7 +62,7 @@ def test_train_keeps_default_until_enough_history(session, tmp_path):
 def test_train_and_evaluate_from_cli(session, cli, app, tmp_path):
     _offer_history(session, 300)
     session.rollback()
-    app.config["MATCH_MODEL_PATH"] = str(tmp_path / "model.pkl")
+    use_settings(app, settings_of(app).replace(match_model_path=str(tmp_path / "model.pkl")))
     out = cli("model", "train")
     assert out.exit_code == 0 and "trained on 300 labelled offers" in out.output
     assert isinstance(load_scoring_model(str(tmp_path / "model.pkl")), LearnedModel)

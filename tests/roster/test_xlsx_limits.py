@@ -12,6 +12,8 @@ import pytest
 from jobmatch.roster.export import roster_title, summarise_households, write_roster_xlsx
 from jobmatch.roster.reading import RosterFileError, read_roster_table
 from jobmatch.roster.synthetic import generate_roster
+from jobmatch.services.roster.importing import import_roster
+from jobmatch.config import settings_of, use_settings
 from jobmatch.roster.xlsx_limits import XlsxLimits
 from tests.web.helpers import add_user
 
@@ -76,10 +78,10 @@ def test_cells_are_counted_before_parsing(tmp_path):
         read_roster_table(path, "台账.xlsx", limits=XlsxLimits(max_cells=cells // 2))
 
 
-def test_limits_come_from_the_settings(app, tmp_path):
+def test_limits_come_from_the_settings(app, session, tmp_path):
     records = generate_roster("凤凰县", ["凤凰新城安置点"], 5, seed=3)
     path = tmp_path / "台账.xlsx"
     write_roster_xlsx(path, roster_title("凤凰新城安置点", 2026, 11), records, summarise_households(records))
-    app.config["ROSTER_XLSX_MAX_CELLS"] = 10
-    with app.app_context(), pytest.raises(RosterFileError, match="单元格过多（超过 10 个）"):
-        read_roster_table(path, "台账.xlsx")
+    use_settings(app, settings_of(app).replace(roster_xlsx_max_cells=10))
+    with pytest.raises(RosterFileError, match="单元格过多（超过 10 个）"):
+        import_roster(session, path.open("rb"), filename="台账.xlsx", actor="cli:roster-import")

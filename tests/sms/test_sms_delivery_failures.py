@@ -29,6 +29,7 @@ from tests.sms.test_sms_support import (  # noqa: F401  (fake_twilio: a fixture)
 )
 
 REPO = Path(__file__).resolve().parents[2]
+DISPATCH_COMMAND = [*WORKER_COMMAND[:2], WORKER_COMMAND[2].replace("['worker']", "['dispatch']")]
 LEASES = {"TWILIO_TIMEOUT": 1.0, "SMS_SENDING_LEASE_SECONDS": 4.0, "SMS_DISPATCH_LEASE_SECONDS": 3.0, "SMS_DISPATCH_INTERVAL": 0.2,
           "SMS_BATCH_SIZE": 25}
 
@@ -72,8 +73,8 @@ def _worker_env(settings, database_url, clock_offset):
     return env
 
 
-def _start_worker(env):
-    return subprocess.Popen(WORKER_COMMAND, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _start_worker(env, command=WORKER_COMMAND):
+    return subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @contextmanager
@@ -185,6 +186,33 @@ def test_messages_survive_redis_going_away_during_a_send(pg_url, fake_twilio, tm
     finally:
         _stop(worker)
         _stop(redis_server)
+        app.extensions["jobmatch.engine"].dispose()
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server to start a private Redis")
+def test_the_worker_and_the_dispatcher_ride_out_a_redis_outage(pg_url, fake_twilio, tmp_path, clock_offset):
+    port = _free_port()
+    settings = dict(_settings(pg_url, f"redis://127.0.0.1:{port}/0", "sms", fake_twilio), REDIS_RETRY_MAX_SECONDS=1)
+    app = make_test_app(pg_url, **settings)
+    env = _worker_env(settings, pg_url, clock_offset)
+    _queue_offers(app, 200)
+    fake_twilio.delay_responses(0.01)
+    redis_server = _start_redis(port, tmp_path)
+    worker, dispatcher = _start_worker(env), _start_worker(env, DISPATCH_COMMAND)
+    try:
+        _wait_for(lambda: len(fake_twilio.messages) >= 30, 60, "the first 30 sends")
+        _stop(redis_server)  # mid-send: the worker cannot record the job it is finishing
+        time.sleep(4)  # longer than the 3-second blip that used to end the worker
+        assert worker.poll() is None and dispatcher.poll() is None
+        _queue_offers(app, 20)  # queued while Redis is away
+        fake_twilio.delay_responses(0)
+        redis_server = _start_redis(port, tmp_path)
+        _wait_for(lambda: _count_sent(app) == 220, 90, "every message, the 20 queued during the outage too")
+        assert worker.poll() is None and dispatcher.poll() is None  # nobody restarted them
+        _assert_each_sent_once(app, fake_twilio, 220)
+    finally:
+        for process in (worker, dispatcher, redis_server):
+            _stop(process)
         app.extensions["jobmatch.engine"].dispose()
 
 

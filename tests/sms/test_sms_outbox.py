@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from jobmatch.models import LedgerEvent, Message, Person
 from jobmatch.services.sms.messaging import queue_message, queue_messages_bulk
+from jobmatch.config import settings_of, use_settings
 from jobmatch.services.sms.outbox import OutboxSettings, claim_due, claim_for_sending
 from jobmatch.tasks import InProcessQueue, deliver_with, dispatch_once
 from tests.sms.test_sms_support import (  # noqa: F401  (fixtures)
@@ -149,7 +150,7 @@ def test_quiet_hours_hold_messages_until_eight(twilio_app, fake_twilio):
 
 def test_a_message_dispatched_before_nine_but_sent_after_is_held(twilio_app, fake_twilio):
     sessions = twilio_app.extensions["jobmatch.sessionmaker"]
-    settings = OutboxSettings.from_config(twilio_app.config)
+    settings = OutboxSettings.from_settings(settings_of(twilio_app))
     with twilio_app.app_context(), fixed_clock(shanghai(2026, 11, 25, 20, 59)) as clock, sessions() as session:
         message = _queue_offer(session, make_person(session))
         session.commit()
@@ -196,7 +197,7 @@ def test_the_same_text_goes_to_one_number_at_most_twice_a_day(twilio_app, fake_t
 
 def test_a_job_that_died_after_the_provider_took_the_message_does_not_send_it_again(twilio_app, fake_twilio):
     sessions = twilio_app.extensions["jobmatch.sessionmaker"]
-    settings = OutboxSettings.from_config(twilio_app.config)
+    settings = OutboxSettings.from_settings(settings_of(twilio_app))
     with twilio_app.app_context(), fixed_clock(WORKDAY_MORNING) as clock, sessions() as session:
         person = make_person(session)
         sent_before_crash, never_sent = _queue_offer(session, person), _queue_offer(session, person, title="保安")
@@ -224,7 +225,7 @@ def test_a_provider_that_cannot_look_up_marks_an_in_doubt_message_failed(databas
 
     app = make_test_app(database_url)  # the console provider keeps no record across processes
     sessions = app.extensions["jobmatch.sessionmaker"]
-    settings = OutboxSettings.from_config(app.config)
+    settings = OutboxSettings.from_settings(settings_of(app))
     with app.app_context(), fixed_clock(WORKDAY_MORNING) as clock, sessions() as session:
         message = _queue_offer(session, make_person(session))
         session.commit()
@@ -259,7 +260,8 @@ def test_bulk_queuing_writes_a_row_each_and_one_event_per_subject(twilio_app):
 
 def _fresh_provider(app):
     from notifications.providers import make_provider
-    return make_provider(app.config["SMS_PROVIDER"], app.config)
+    settings = settings_of(app)
+    return make_provider(settings.sms_provider, settings.provider_settings())
 
 
 class _NoLookupProvider:
@@ -285,7 +287,7 @@ def test_dispatchers_running_at_once_hand_out_each_message_once(twilio_app):
         ids = queue_messages_bulk(session, rows, actor="system")
         session.commit()
         handed_out, lock = [], threading.Lock()
-        twilio_app.config["SMS_BATCH_SIZE"] = 2  # many small claims, so the four interleave
+        use_settings(twilio_app, settings_of(twilio_app).replace(sms_batch_size=2))  # many small claims, so the four interleave
 
         class RecordingQueue:
             def enqueue_delivery(self, message_ids):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
-from jobmatch.config import current_config
+from jobmatch.config import current_settings
 from jobmatch.models import AlertReason, EmploymentSpell, Household, MonitoringAlert, Person, Settlement, User
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.households.monitoring import is_monitored
@@ -75,7 +75,7 @@ def _fell_below_income_line(session: Session, household: Household, lost_incomes
     now = yearly_income_per_member(session, household.id)
     if now is None or any(income is None for income in lost_incomes):
         return False
-    line = current_config()["MONITORING_INCOME_LINE"]
+    line = current_settings().monitoring_income_line
     member_count = len(household.members)
     before = now + 12 * sum(lost_incomes) / member_count
     return now < line <= before

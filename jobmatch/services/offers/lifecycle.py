@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.config import current_config
+from jobmatch.config import Settings, current_settings as current_app_settings
 from jobmatch.clock import LOCAL_TZ
 from jobmatch.models import EmploymentSpell, Household, Message, Offer, Person, Vacancy
 from jobmatch.models.employers import VacancyStatus
@@ -69,14 +69,17 @@ class OfferStateError(WorkflowError):
 class OfferSettings:
     """What sending needs from the configuration."""
 
-    public_base_url: str = "http://127.0.0.1:5000"
-    expiry_hours: int = 48
+    public_base_url: str
+    expiry_hours: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "OfferSettings":
+        return cls(settings.public_base_url, settings.offer_expiry_hours)
 
 
 def current_settings() -> OfferSettings:
-    """Settings of the running app, else of the environment."""
-    config = current_config()
-    return OfferSettings(config["PUBLIC_BASE_URL"].rstrip("/"), int(config["OFFER_EXPIRY_HOURS"]))
+    """The offer settings of the running app."""
+    return OfferSettings.from_settings(current_app_settings())
 
 
 @dataclass

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.config import current_config
+from jobmatch.config import current_settings
 from jobmatch.metrics import ROUND_DURATION
 from jobmatch.models import County, Employer, Household, MatchRound, Offer, Person, Settlement, Vacancy
 from jobmatch.models.employers import VacancyStatus
@@ -217,9 +217,9 @@ def rematch_person(session: Session, person_id: int, *, actor: str, min_score: f
 
 
 def configured_matching() -> tuple[float, ScoringModel | None]:
-    """The minimum score and learned model of the running app, else of the environment."""
-    config = current_config()
-    return float(config["MATCH_MIN_SCORE"]), load_scoring_model(config.get("MATCH_MODEL_PATH"))
+    """The minimum score and learned model of the running app."""
+    settings = current_settings()
+    return settings.match_min_score, load_scoring_model(settings.match_model_path)
 
 
 def _offers_of(pairs: list[RankedPair], engine_input: EngineInput, now) -> list[Offer]:

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from jobmatch import gazetteer, ledger
 from jobmatch.clock import local_today
+from jobmatch.config import current_settings
 from jobmatch.db import in_chunks
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import read_roster_table
 from jobmatch.roster.records import PersonRecord, households_of
 from jobmatch.roster.validation import validate_roster
+from jobmatch.roster.xlsx_limits import XlsxLimits
 from jobmatch.services.accounts.sessions import end_worker_sessions
 from jobmatch.services.households.monitoring import sync_from_roster
 from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jobs_ended
@@ -61,7 +63,7 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
 
     Raises ``jobmatch.roster.reading.RosterFileError`` when the file cannot be read at all.
     """
-    table = read_roster_table(source, filename, sheet)
+    table = read_roster_table(source, filename, sheet, limits=configured_xlsx_limits())
     validation = validate_roster(table)
     records = validation.records
     county_problems, unknown_county_households = _unknown_counties(session, records)
@@ -348,3 +350,8 @@ def _spell_event(kind, spell, actor, household_id, person_id, on: date) -> ledge
         data["reason"] = END_REASON
     return ledger.NewEvent(kind, actor, data, household_id=household_id, person_id=person_id,
                            subject=f"spell:{spell['id']}")
+
+
+def configured_xlsx_limits() -> XlsxLimits:
+    """How large an uploaded .xlsx may unzip to (ROSTER_XLSX_MAX_*)."""
+    return XlsxLimits.from_settings(current_settings())

@@ -15,7 +15,7 @@ from jobmatch.models import County, Household, Person, Settlement, User
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import read_roster_table
 from jobmatch.roster.validation import validate_roster
-from jobmatch.services.roster.importing import ImportReport, import_roster
+from jobmatch.services.roster.importing import ImportReport, configured_xlsx_limits, import_roster
 
 
 def upload_roster(session: Session, data: bytes, filename: str, *, user: User, settlement_ids: set[int],
@@ -30,7 +30,7 @@ def upload_roster(session: Session, data: bytes, filename: str, *, user: User, s
 
 
 def _out_of_scope(session: Session, data: bytes, filename: str, settlement_ids: set[int]) -> list[RosterProblem]:
-    records = validate_roster(read_roster_table(io.BytesIO(data), filename)).records
+    records = validate_roster(read_roster_table(io.BytesIO(data), filename, limits=configured_xlsx_limits())).records
     allowed = {(county, name) for county, name in session.execute(
         select(County.name, Settlement.name).join(Settlement.county).where(Settlement.id.in_(settlement_ids)))}
     elsewhere = _people_living_elsewhere(session, [r.id_number for r in records], settlement_ids)

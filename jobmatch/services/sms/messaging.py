@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.config import current_config
+from jobmatch.config import Settings, current_settings
 from jobmatch.db import is_postgresql
 from jobmatch.models import County, Household, Message, Person, Settlement
 from jobmatch.models.ledger import EventKind
@@ -66,7 +66,7 @@ def queue_messages_bulk(session: Session, rows: Iterable[QueuedRow | dict], *, a
     if not queued:
         return []
     persons = _persons_by_id(session, {row.person_id for row in queued})
-    now, renderer = utcnow(), _Renderer(current_config())
+    now, renderer = utcnow(), _Renderer(current_settings())
     codes = _short_codes(session, queued, renderer)
     values = [_outbox_values(row, persons[row.person_id], now, renderer, code) for row, code in zip(queued, codes)]
     ids = _insert_messages(session, values)
@@ -78,12 +78,12 @@ def queue_messages_bulk(session: Session, rows: Iterable[QueuedRow | dict], *, a
 class _Renderer:
     """Renders each row with its person's county signature, settlement phone and short link."""
 
-    def __init__(self, config):
-        self.default_signature = config["SMS_SIGNATURE"]
-        self.fallback_phone = config["SMS_CONTACT_PHONE"]
-        self.site = config["PUBLIC_BASE_URL"]
-        self.providers = sending_providers(config)
-        self.table = template_table(config)
+    def __init__(self, settings: Settings):
+        self.default_signature = settings.sms_signature
+        self.fallback_phone = settings.sms_contact_phone
+        self.site = settings.public_base_url
+        self.providers = sending_providers(settings)
+        self.table = template_table(settings)
 
     def needs_link(self, kind: str) -> bool:
         return SHORT_CODE in self.table[as_kind(kind)].names
@@ -98,14 +98,14 @@ class _Renderer:
                       providers=self.providers, table=self.table, **data)
 
 
-def sending_providers(config) -> tuple[str, ...]:
+def sending_providers(settings: Settings) -> tuple[str, ...]:
     """The providers that may send a message (their variable limits apply to every text)."""
-    return tuple(name for name in (config["SMS_PROVIDER"], config.get("SMS_FALLBACK_PROVIDER")) if name)
+    return tuple(name for name in (settings.sms_provider, settings.sms_fallback_provider) if name)
 
 
-def template_table(config) -> TemplateTable:
+def template_table(settings: Settings) -> TemplateTable:
     """The deployment's template table (SMS_TEMPLATE_CODES_FILE), else the repository's."""
-    return load_table(config.get("SMS_TEMPLATE_CODES_FILE") or None)
+    return load_table(settings.sms_template_codes_file or None)
 
 
 def _short_codes(session: Session, rows: list[QueuedRow], renderer: _Renderer) -> list[str | None]:
@@ -222,7 +222,7 @@ def _queued_event(message_id: int, value: dict[str, Any], person: Any, actor: st
 
 def contact_phone(settlement: Settlement | None) -> str:
     """The phone a worker is told to call: their settlement's staff office, else SMS_CONTACT_PHONE."""
-    return (settlement.contact_phone if settlement is not None else None) or current_config()["SMS_CONTACT_PHONE"]
+    return (settlement.contact_phone if settlement is not None else None) or current_settings().sms_contact_phone
 
 
 # -- the worker's page ---------------------------------------------------------------------

@@ -39,13 +39,14 @@ The console provider only remembers its own process: after a crash it prints aga
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
+from jobmatch.config import Settings
 from jobmatch.models import Message, Person, SmsKindStop
 from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, WAITING_STATUSES, MessageStatus
 from notifications.kinds import PUSH_KINDS
@@ -61,16 +62,16 @@ TEMPLATE_STOPPED = "template_stopped"
 
 @dataclass(frozen=True)
 class OutboxSettings:
-    """The outbox's part of the app config (see jobmatch.config)."""
+    """The outbox's part of the settings (see jobmatch.config)."""
 
-    batch_size: int = 50
-    max_attempts: int = 8
-    retry_base_seconds: float = 30.0
-    retry_max_seconds: float = 3600.0
-    dispatch_lease_seconds: float = 300.0
-    sending_lease_seconds: float = 120.0
-    daily_cap: int = 3
-    provider_timeout_seconds: float = 10.0
+    batch_size: int
+    max_attempts: int
+    retry_base_seconds: float
+    retry_max_seconds: float
+    dispatch_lease_seconds: float
+    sending_lease_seconds: float
+    daily_cap: int
+    provider_timeout_seconds: float
     status_callback_url: str | None = None
     signature: str = "安置点就业服务"
 
@@ -80,18 +81,15 @@ class OutboxSettings:
                              "or no send could ever start within its lease")
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "OutboxSettings":
-        """Read the SMS_* settings of a Flask config."""
+    def from_settings(cls, settings: Settings) -> "OutboxSettings":
+        """The SMS_* settings."""
         return cls(
-            batch_size=config["SMS_BATCH_SIZE"], max_attempts=config["SMS_MAX_ATTEMPTS"],
-            retry_base_seconds=config["SMS_RETRY_BASE_SECONDS"],
-            retry_max_seconds=config["SMS_RETRY_MAX_SECONDS"],
-            dispatch_lease_seconds=config["SMS_DISPATCH_LEASE_SECONDS"],
-            sending_lease_seconds=config["SMS_SENDING_LEASE_SECONDS"],
-            daily_cap=config["SMS_DAILY_CAP"],
-            provider_timeout_seconds=config.get("SMS_PROVIDER_TIMEOUT") or config["TWILIO_TIMEOUT"],
-            status_callback_url=config["PUBLIC_BASE_URL"] + "/sms/status",
-            signature=config["SMS_SIGNATURE"],
+            batch_size=settings.sms_batch_size, max_attempts=settings.sms_max_attempts,
+            retry_base_seconds=settings.sms_retry_base_seconds, retry_max_seconds=settings.sms_retry_max_seconds,
+            dispatch_lease_seconds=settings.sms_dispatch_lease_seconds,
+            sending_lease_seconds=settings.sms_sending_lease_seconds, daily_cap=settings.sms_daily_cap,
+            provider_timeout_seconds=settings.sms_provider_timeout or settings.twilio_timeout,
+            status_callback_url=settings.public_base_url + "/sms/status", signature=settings.sms_signature,
         )
 
 

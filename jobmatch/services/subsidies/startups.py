@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from jobmatch import ledger
 from jobmatch.clock import Month, add_months, local_today, utcnow
-from jobmatch.config import current_config
+from jobmatch.config import current_settings
 from jobmatch.models import Business, Household, Person, SupportApplication
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
@@ -39,7 +39,7 @@ StartupStatus = SubsidyStatus
 
 
 def startup_subsidy_yuan() -> int:
-    return int(current_config()["STARTUP_SUBSIDY_YUAN"])
+    return current_settings().startup_subsidy_yuan
 
 
 def record_business(session: Session, person_id: int, *, name: str, kind: str, started_on: date, jobs_created: int,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from jobmatch import ledger
 from jobmatch.clock import Month, utcnow
-from jobmatch.config import current_config
+from jobmatch.config import current_settings
 from jobmatch.models import EmploymentSpell, Person, WelfareAppointment, WelfareNeedReview
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus
 from jobmatch.services.errors import get_or_fail, require
@@ -23,7 +23,7 @@ from jobmatch.services.welfare.ranking import HOUSEHOLD_GROUNDS
 
 
 def need_income_line() -> int:
-    return int(current_config()["WELFARE_NEED_INCOME_LINE"])
+    return current_settings().welfare_need_income_line
 
 
 def no_longer_needed_reason(session: Session, appointment: WelfareAppointment, income_line: int) -> str:

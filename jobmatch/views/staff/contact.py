@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
-from jobmatch.config import current_config
+from jobmatch.config import current_settings
 from jobmatch.db import get_session
 from jobmatch.models import Settlement
 from jobmatch.services.sms.sender_settings import set_contact_phone
@@ -32,4 +32,4 @@ def contact_phones():
         error = (settlement_id, failure.message)
     settlements = session.scalars(select(Settlement).where(Settlement.id.in_(visible)).order_by(Settlement.name)).all()
     return render_template("staff/contact_phones.html", settlements=settlements, error=error,
-                           fallback=current_config()["SMS_CONTACT_PHONE"]), 400 if error else 200
+                           fallback=current_settings().sms_contact_phone), 400 if error else 200

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
+from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from jobmatch.models import Offer, Settlement
 from jobmatch.services.offers import queries as round_pages
@@ -58,8 +59,8 @@ def rounds():
     vacancy_ids = _ints(request.form.getlist("vacancy_ids"))
     match_round, error = commit_or_error(session, lambda: propose_round(
         session, actor=f"user:{current_user.id}", **scope, vacancy_ids=vacancy_ids or None,
-        min_score=current_app.config["MATCH_MIN_SCORE"],
-        model=load_scoring_model(current_app.config.get("MATCH_MODEL_PATH"))))
+        min_score=settings_of(current_app).match_min_score,
+        model=load_scoring_model(settings_of(current_app).match_model_path)))
     if error:
         return _form_page(session, error.message, 400)
     return redirect(url_for("staff.round_preview", round_id=match_round.id))

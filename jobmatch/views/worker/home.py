@@ -24,17 +24,27 @@ PHONE_KEY = "worker_sign_in_phone"
 NEXT_KEY = "worker_next"  # the page a link sent the worker to (an offer from an SMS), opened after sign-in
 
 
-def _phone_of_request() -> str:
-    """The rate-limit key: one budget per phone number, however it is spelled."""
-    raw = request.form.get("phone") or session.get(PHONE_KEY) or ""
+def _phone_key(raw: str) -> str:
+    """One rate-limit budget per phone number, however it is spelled."""
     try:
         return "phone:" + normalise_phone(raw)
     except InvalidPhone:
-        return "phone:" + raw.strip()[:20]
+        return "phone:" + raw.strip()[:20]  # nothing is sent to it; the per-client limit applies too
+
+
+def _requested_phone() -> str:
+    """A code request counts against the number it asks a code for."""
+    return _phone_key(request.form.get("phone", ""))
+
+
+def _phone_signing_in() -> str:
+    """A code counts against the number the server sent it to (kept in the signed session), never
+    against a number the form names, so changing the form does not buy more guesses."""
+    return _phone_key(session.get(PHONE_KEY, ""))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("5 per 10 minutes", key_func=_phone_of_request, methods=["POST"])
+@limiter.limit("5 per 10 minutes", key_func=_requested_phone, methods=["POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def login():
     if request.method == "POST":
@@ -56,7 +66,7 @@ def login():
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit("10 per 10 minutes", key_func=_phone_of_request, methods=["POST"])
+@limiter.limit("10 per 10 minutes", key_func=_phone_signing_in, methods=["POST"])
 @limiter.limit("30 per hour", methods=["POST"])
 def enter_code():
     phone = session.get(PHONE_KEY)
