@@ -37,6 +37,7 @@ The console provider only remembers its own process: after a crash it prints aga
 """
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
