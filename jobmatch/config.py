@@ -38,6 +38,8 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         "SECRET_KEY_FROM_ENV": bool(env.get("SECRET_KEY")),
         "SMS_SIGNATURE": env.get("SMS_SIGNATURE", "安置点就业服务"),
         "SMS_DAILY_CAP": _int(env, "SMS_DAILY_CAP", 3),
+        # When the 三个三 clock's 3 minutes and 3 hours run (local time; the 3 days run always).
+        "PROBLEM_WORKING_HOURS": env.get("PROBLEM_WORKING_HOURS") or "08:00-21:00",
         # The number the help reply gives (12333: the national employment and social security hotline).
         "SMS_CONTACT_PHONE": env.get("SMS_CONTACT_PHONE") or "12333",
         # The deployment's SMS template table (texts, variable limits, provider template codes);

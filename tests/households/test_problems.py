@@ -85,3 +85,37 @@ def test_out_of_order_and_bad_inputs_are_refused(session, clock):
     with pytest.raises(WorkflowError) as error:
         problems.resolve(session, problem.id, resolution="", user_id=staff.id, actor="user:1")
     assert error.value.field == "resolution"
+
+
+def test_the_minutes_and_hours_run_in_working_hours_and_the_days_on_the_calendar(session, clock):
+    shanghai = ZoneInfo("Asia/Shanghai")
+    household = make_household(session, make_settlement(session))
+    clock.set(datetime(2026, 11, 20, 20, 0, tzinfo=shanghai))  # one working hour left today
+    evening = problems.raise_problem(session, household.id, problems.NewProblem("停水了"), source="staff", actor="user:1")
+    due = problems.problem_status(evening).due
+    assert due == {"acknowledged": datetime(2026, 11, 20, 20, 3, tzinfo=shanghai),
+                   "on_site": datetime(2026, 11, 21, 10, 0, tzinfo=shanghai),  # 1 hour tonight, 2 tomorrow
+                   "resolved": datetime(2026, 11, 23, 20, 0, tzinfo=shanghai)}
+    clock.set(datetime(2026, 11, 20, 22, 30, tzinfo=shanghai))
+    night = problems.raise_problem(session, household.id, problems.NewProblem("工资没到"), source="staff", actor="user:1")
+    clock.set(datetime(2026, 11, 21, 7, 59, tzinfo=shanghai))
+    assert problems.problem_status(night).overdue == []  # nobody is expected to answer in the night
+    clock.set(datetime(2026, 11, 21, 8, 4, tzinfo=shanghai))
+    assert problems.problem_status(night).overdue == ["acknowledged"]
+
+
+def test_working_hours_are_configurable(app, session, clock):
+    from jobmatch.services.households.working_hours import WorkingHours
+    shanghai = ZoneInfo("Asia/Shanghai")
+    household = make_household(session, make_settlement(session))
+    clock.set(datetime(2026, 11, 20, 18, 30, tzinfo=shanghai))
+    problem = problems.raise_problem(session, household.id, problems.NewProblem("停电"), source="staff", actor="user:1")
+    with app.app_context():
+        app.config["PROBLEM_WORKING_HOURS"] = "09:00-18:00"
+        try:
+            assert problems.problem_status(problem).due["acknowledged"] == datetime(2026, 11, 21, 9, 3, tzinfo=shanghai)
+        finally:
+            app.config["PROBLEM_WORKING_HOURS"] = "08:00-21:00"
+    for bad in ("21:00-08:00", "八点到九点", ""):
+        with pytest.raises(ValueError):
+            WorkingHours.parse(bad)
