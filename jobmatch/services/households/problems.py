@@ -159,6 +159,27 @@ def open_problems(session: Session, settlement_ids=None) -> list[ProblemStatus]:
     return statuses
 
 
+@dataclass(frozen=True)
+class OpenProblemsTile:
+    """The dashboard tile: how many problems are open and how long the oldest has waited."""
+
+    open: int
+    overdue: int
+    oldest_age: timedelta | None
+
+
+def open_problems_tile(session: Session, settlement_ids) -> OpenProblemsTile:
+    statuses = open_problems(session, settlement_ids)
+    oldest = min((s.problem.reported_at for s in statuses), default=None)
+    return OpenProblemsTile(len(statuses), sum(bool(s.overdue) for s in statuses),
+                            utcnow() - oldest if oldest else None)
+
+
+def escalated_problems(session: Session, settlement_ids) -> list[ProblemStatus]:
+    """Open problems past their 3 days: the county page lists them (rule 8's escalation)."""
+    return [s for s in open_problems(session, settlement_ids) if ProblemStage.RESOLVED in s.overdue]
+
+
 def problems_of_person(session: Session, person_id: int) -> list[ProblemStatus]:
     """What a worker reported, newest first (the worker's page)."""
     problems = session.scalars(select(Problem).where(Problem.person_id == person_id)
