@@ -119,3 +119,40 @@ def test_working_hours_are_configurable(app, session, clock):
     for bad in ("21:00-08:00", "八点到九点", ""):
         with pytest.raises(ValueError):
             WorkingHours.parse(bad)
+
+
+def test_staff_answer_a_problem_by_sms_and_that_is_the_3_minute_answer(session, clock):
+    from jobmatch.models import Message
+    from jobmatch.services.households.worker_answers import answer_problem
+    site = make_settlement(session)
+    worker = make_person(session, make_household(session, site), phone="13800138000")
+    staff = make_user(session, "staff", settlements=[site])
+    problem = problems.report_problem(session, worker.id, "工资拖欠两个月", category="wages")
+    with pytest.raises(WorkflowError) as error:
+        answer_problem(session, problem.id, "字" * 36, user_id=staff.id, actor="user:1")
+    assert error.value.field == "answer" and problem.acknowledged_at is None
+    clock.set(REPORTED + timedelta(minutes=2))
+    message = answer_problem(session, problem.id, "已联系老板，明天发工资。", user_id=staff.id, actor=f"user:{staff.id}")
+    assert message.kind == "staff_answer" and message.person_id == worker.id
+    assert "已联系老板，明天发工资。" in message.body and message.body.startswith("【")
+    assert problems.problem_status(problem).stage == "acknowledged"
+    kinds = session.scalars(select(LedgerEvent.kind).where(LedgerEvent.subject == f"problem:{problem.id}")).all()
+    assert "worker_answered" in kinds and "problem_acknowledged" in kinds
+    assert session.scalars(select(Message).where(Message.person_id == worker.id)).all() == [message]
+
+
+def test_no_free_answer_goes_through_tencent_cloud(app, session, clock):
+    from jobmatch.services.households.worker_answers import answer_problem
+    site = make_settlement(session)
+    worker = make_person(session, make_household(session, site), phone="13800138000")
+    staff = make_user(session, "staff", settlements=[site])
+    problem = problems.report_problem(session, worker.id, "想换工作", category="job")
+    saved = app.config["SMS_PROVIDER"]
+    with app.app_context():
+        app.config["SMS_PROVIDER"] = "tencent"
+        try:
+            with pytest.raises(WorkflowError) as error:
+                answer_problem(session, problem.id, "明天来登记。", user_id=staff.id, actor="user:1")
+        finally:
+            app.config["SMS_PROVIDER"] = saved
+    assert "腾讯云" in error.value.message and problem.acknowledged_at is None
