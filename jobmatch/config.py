@@ -94,6 +94,8 @@ class Settings:
     metrics_token: str | None = None
     prometheus_multiproc_dir: str | None = None
     session_cookie_secure: bool = False
+    # The hours (local time, HH:MM-HH:MM) in which the 3-minute and 3-hour clocks of rule 8 (三个三) run.
+    problem_working_hours: str = "08:00-21:00"
     # A signed-in session ends this many hours after sign-in (workers': the second), at sign-out on
     # every device, and at a new password or (workers) a new phone number.
     session_lifetime_hours: float = field(default=12.0, metadata=_at_least(0, above=True))

@@ -18,6 +18,7 @@ class MessageKind(StrEnum):
     OPT_OUT_CONFIRMATION = "opt_out_confirmation"
     OPT_IN_CONFIRMATION = "opt_in_confirmation"
     SIGN_IN_CODE = "sign_in_code"
+    STAFF_ANSWER = "staff_answer"  # staff answer a worker's problem or text (rule 8)
 
 
 # Messages the service starts on its own. They count against the daily cap and must

@@ -84,6 +84,7 @@ class EventKind(StrEnum):
     PROBLEM_ACKNOWLEDGED = "problem_acknowledged"
     PROBLEM_ON_SITE = "problem_on_site"
     PROBLEM_RESOLVED = "problem_resolved"
+    WORKER_ANSWERED = "worker_answered"
     # SMS
     SMS_QUEUED = "sms_queued"
     SMS_QUEUED_BULK = "sms_queued_bulk"

@@ -55,6 +55,8 @@ class Household(Base):
     # Kept by jobmatch.services.households.monitoring and nothing else (a MonitoringCategory).
     monitoring: Mapped[str] = mapped_column(String(10), default=MonitoringCategory.NONE, index=True)
     monitoring_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a roster import first creates the household: its follow-up clock starts there (rule 6).
+    listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     settlement = relationship("Settlement")
     county = relationship("County")

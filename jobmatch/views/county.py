@@ -7,11 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from jobmatch.auth import roles_required
-from jobmatch.clock import Month
+from jobmatch.clock import Month, utcnow
 from jobmatch.db import get_session
 from jobmatch.models import County, Settlement
 from jobmatch.services.households import dashboard as day
-from jobmatch.services.households import monitoring, monitoring_alerts
+from jobmatch.services.households import monitoring, monitoring_alerts, problems
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
 from jobmatch.services.reports.monthly import employment_trend, monthly_report
 from jobmatch.views.charts import horizontal_bars, monthly_columns
@@ -47,7 +47,8 @@ def overview():
         zero_households=day.zero_employment_summary(session, settlement_ids, limit=ZERO_HOUSEHOLDS_SHOWN),
         last_full_month=str(Month.current().previous()),
         monitored=monitoring.monitored_count(session, settlement_ids),
-        monitoring_alerts=len(monitoring_alerts.open_alerts(session, settlement_ids)))
+        monitoring_alerts=len(monitoring_alerts.open_alerts(session, settlement_ids)),
+        escalated=problems.escalated_problems(session, settlement_ids), now=utcnow())
 
 
 @bp.get("/report.xlsx")

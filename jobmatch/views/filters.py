@@ -22,6 +22,17 @@ def localdate(value) -> str:
     return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d") if value else ""
 
 
+def waited(age) -> str:
+    """A waiting time in plain words: 2天3小时, 3小时5分钟, 4分钟."""
+    if age is None:
+        return "—"
+    minutes = max(0, int(age.total_seconds() // 60))
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days}天{hours}小时"
+    return f"{hours}小时{minutes}分钟" if hours else f"{minutes}分钟"
+
+
 def employment_label(person) -> str:
     current = [s for s in person.spells if s.ended_on is None]
     return EMPLOYMENT_LABELS[current[-1].kind] if current else EMPLOYMENT_LABELS["unemployed"]
@@ -61,6 +72,7 @@ FILTERS = {
     "event_label": staff.event_label,
     "mobility_label": lambda code: MOBILITY_LABELS.get(code, code or ""),
     "percent": percent,
+    "waited": waited,
     "wage_range": wage_range,
     "offer_status": lambda code: staff.OFFER_STATUS_LABELS.get(code, code),
     "offer_channel": lambda code: staff.OFFER_CHANNEL_LABELS.get(code, ""),

@@ -45,7 +45,7 @@ EVENT_LABELS = {
     E.TRAINING_REQUESTED: "培训申请", E.TRAINING_COURSE_CREATED: "开设培训班", E.TRAINING_ENROLLED: "报名培训",
     E.TRAINING_COMPLETED: "完成培训",
     E.PROBLEM_REPORTED: "反映问题", E.PROBLEM_ACKNOWLEDGED: "问题已响应", E.PROBLEM_ON_SITE: "工作人员到场",
-    E.PROBLEM_RESOLVED: "问题已解决",
+    E.PROBLEM_RESOLVED: "问题已解决", E.WORKER_ANSWERED: "工作人员短信答复",
     E.SMS_QUEUED: "短信待发送", E.SMS_QUEUED_BULK: "批量短信待发送", E.SMS_HELD: "短信延后发送",
     E.SMS_SENT: "短信已发送", E.SMS_DELIVERED: "短信已送达", E.SMS_RETRY: "短信重试", E.SMS_FAILED: "短信发送失败",
     E.SMS_KIND_STOPPED: "此类短信被停发", E.SMS_KIND_RESUMED: "此类短信恢复发送",

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, Problem
+from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, Problem, Settlement
+from jobmatch.roster.synthetic import generate_roster
+from jobmatch.services.roster.importing import apply_records
 from jobmatch.services.households.employment_changes import NewJob
 from jobmatch.services.households.followups import JobLoss, follow_ups_due_by_staff, record_follow_up
 from jobmatch.services.households.status import note_follow_up, refresh_households, stale_households
@@ -145,3 +147,18 @@ def test_a_door_visit_is_the_months_contact(session):
     [follow_up] = session.scalars(select(FollowUp)).all()
     assert (follow_up.method, follow_up.summary) == ("visit", "送岗位上门：保洁员。户主愿意去")
     assert stale_households(session) == []
+
+
+def test_a_household_imported_this_month_is_due_but_not_overdue_until_its_first_full_month_ends(session):
+    records = generate_roster("威宁彝族回族苗族自治县", ["五里岗安置点"], households=6, seed=14)
+    apply_records(session, records, actor="import")
+    site = session.scalars(select(Settlement).where(Settlement.name == "五里岗安置点")).one()
+    make_user(session, "staff", settlements=[site], username="newsite")
+    [imported] = follow_ups_due_by_staff(session, "newsite")
+    assert len(imported.households) == 6 and imported.overdue == 0
+    with frozen_clock(datetime(2026, 12, 31, 20, 0, tzinfo=SHANGHAI)):  # its first full month, December
+        [december] = follow_ups_due_by_staff(session, "newsite")
+    assert len(december.households) == 6 and december.overdue == 0
+    with frozen_clock(datetime(2027, 1, 1, 9, 0, tzinfo=SHANGHAI)):  # December ended with no call
+        [january] = follow_ups_due_by_staff(session, "newsite")
+    assert january.overdue == 6

@@ -85,3 +85,76 @@ def test_out_of_order_and_bad_inputs_are_refused(session, clock):
     with pytest.raises(WorkflowError) as error:
         problems.resolve(session, problem.id, resolution="", user_id=staff.id, actor="user:1")
     assert error.value.field == "resolution"
+
+
+def test_the_minutes_and_hours_run_in_working_hours_and_the_days_on_the_calendar(session, clock):
+    shanghai = ZoneInfo("Asia/Shanghai")
+    household = make_household(session, make_settlement(session))
+    clock.set(datetime(2026, 11, 20, 20, 0, tzinfo=shanghai))  # one working hour left today
+    evening = problems.raise_problem(session, household.id, problems.NewProblem("停水了"), source="staff", actor="user:1")
+    due = problems.problem_status(evening).due
+    assert due == {"acknowledged": datetime(2026, 11, 20, 20, 3, tzinfo=shanghai),
+                   "on_site": datetime(2026, 11, 21, 10, 0, tzinfo=shanghai),  # 1 hour tonight, 2 tomorrow
+                   "resolved": datetime(2026, 11, 23, 20, 0, tzinfo=shanghai)}
+    clock.set(datetime(2026, 11, 20, 22, 30, tzinfo=shanghai))
+    night = problems.raise_problem(session, household.id, problems.NewProblem("工资没到"), source="staff", actor="user:1")
+    clock.set(datetime(2026, 11, 21, 7, 59, tzinfo=shanghai))
+    assert problems.problem_status(night).overdue == []  # nobody is expected to answer in the night
+    clock.set(datetime(2026, 11, 21, 8, 4, tzinfo=shanghai))
+    assert problems.problem_status(night).overdue == ["acknowledged"]
+
+
+def test_working_hours_are_configurable(app, session, clock):
+    from jobmatch.services.households.working_hours import WorkingHours
+    shanghai = ZoneInfo("Asia/Shanghai")
+    household = make_household(session, make_settlement(session))
+    clock.set(datetime(2026, 11, 20, 18, 30, tzinfo=shanghai))
+    problem = problems.raise_problem(session, household.id, problems.NewProblem("停电"), source="staff", actor="user:1")
+    from jobmatch.config import settings_of, use_settings
+    before = settings_of(app)
+    use_settings(app, before.replace(problem_working_hours="09:00-18:00"))
+    try:
+        with app.app_context():
+            assert problems.problem_status(problem).due["acknowledged"] == datetime(2026, 11, 21, 9, 3, tzinfo=shanghai)
+    finally:
+        use_settings(app, before)
+    for bad in ("21:00-08:00", "八点到九点", ""):
+        with pytest.raises(ValueError):
+            WorkingHours.parse(bad)
+
+
+def test_staff_answer_a_problem_by_sms_and_that_is_the_3_minute_answer(session, clock):
+    from jobmatch.models import Message
+    from jobmatch.services.households.worker_answers import answer_problem
+    site = make_settlement(session)
+    worker = make_person(session, make_household(session, site), phone="13800138000")
+    staff = make_user(session, "staff", settlements=[site])
+    problem = problems.report_problem(session, worker.id, "工资拖欠两个月", category="wages")
+    with pytest.raises(WorkflowError) as error:
+        answer_problem(session, problem.id, "字" * 36, user_id=staff.id, actor="user:1")
+    assert error.value.field == "answer" and problem.acknowledged_at is None
+    clock.set(REPORTED + timedelta(minutes=2))
+    message = answer_problem(session, problem.id, "已联系老板，明天发工资。", user_id=staff.id, actor=f"user:{staff.id}")
+    assert message.kind == "staff_answer" and message.person_id == worker.id
+    assert "已联系老板，明天发工资。" in message.body and message.body.startswith("【")
+    assert problems.problem_status(problem).stage == "acknowledged"
+    kinds = session.scalars(select(LedgerEvent.kind).where(LedgerEvent.subject == f"problem:{problem.id}")).all()
+    assert "worker_answered" in kinds and "problem_acknowledged" in kinds
+    assert session.scalars(select(Message).where(Message.person_id == worker.id)).all() == [message]
+
+
+def test_no_free_answer_goes_through_tencent_cloud(app, session, clock):
+    from jobmatch.services.households.worker_answers import answer_problem
+    site = make_settlement(session)
+    worker = make_person(session, make_household(session, site), phone="13800138000")
+    staff = make_user(session, "staff", settlements=[site])
+    problem = problems.report_problem(session, worker.id, "想换工作", category="job")
+    from jobmatch.config import settings_of, use_settings
+    saved = settings_of(app)
+    use_settings(app, saved.replace(sms_provider="tencent"))
+    try:
+        with app.app_context(), pytest.raises(WorkflowError) as error:
+            answer_problem(session, problem.id, "明天来登记。", user_id=staff.id, actor="user:1")
+    finally:
+        use_settings(app, saved)
+    assert "腾讯云" in error.value.message and problem.acknowledged_at is None

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from jobmatch.clock import utcnow
 from jobmatch.models import Employer, Household, Person, Settlement, Vacancy
 from jobmatch.models.employers import VacancyStatus
-from jobmatch.services.households.followups import FollowUpDue, month_starts
+from jobmatch.services.households.followups import FollowUpDue, is_overdue, month_starts, overdue_condition
 from jobmatch.vocabulary import HEAD_RELATION
 
 _SITES = bindparam("settlement_ids", expanding=True)
@@ -80,7 +80,7 @@ def _months() -> dict:
 # -- the statements -------------------------------------------------------------------------
 
 _due = Household.last_follow_up_at.is_(None) | (Household.last_follow_up_at < _THIS_MONTH)
-_overdue = Household.last_follow_up_at.is_(None) | (Household.last_follow_up_at < _LAST_MONTH)
+_overdue = overdue_condition(_LAST_MONTH)
 _zero = Household.zero_employment.is_(True)
 
 
@@ -118,7 +118,7 @@ def _due_lines_statement():
     head_name = (select(Person.name).where(Person.household_id == Household.id)
                  .order_by(Person.relation != HEAD_RELATION, Person.id).limit(1).scalar_subquery())
     return (select(Household.id, Household.household_no, Settlement.name, head_name, Household.zero_employment,
-                   Household.last_follow_up_at)
+                   Household.last_follow_up_at, Household.listed_at)
             .join(Settlement, Settlement.id == Household.settlement_id)
             .where(Household.settlement_id.in_(_SITES), _due)
             .order_by(Household.zero_employment.desc(), _overdue.desc(),
@@ -175,7 +175,7 @@ def follow_ups_due_summary(session: Session, settlement_ids: set[int], limit: in
         total = session.scalar(_count_statement("due"), parameters) or 0
     rows = session.execute(_due_lines_statement(), {**parameters, "limit": limit}).all() if total else []
     last_month = months["last_month"]
-    lines = [FollowUpDue(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[5] is None or r[5] < last_month) for r in rows]
+    lines = [FollowUpDue(r[0], r[1], r[2], r[3] or "", r[4], r[5], is_overdue(r[5], r[6], last_month)) for r in rows]
     return Bounded(total, lines)
 
 

@@ -3,7 +3,9 @@
 The rule, in local (Asia/Shanghai) calendar months: a household is **due** when its
 last follow-up is before the first day of this month (or it has none); it is
 **overdue** when it also had none in the previous calendar month, i.e. its last
-follow-up is before the first day of last month (or it has none). A staff member
+follow-up is before the first day of last month (or it has none). A household a roster
+import created counts its listing as its start: imported this month it is due, and not
+overdue until its first full month ends. A staff member
 answers for the households of the settlements assigned to them (User.settlements);
 a household of a site with two staff members is due for both.
 
@@ -15,7 +17,7 @@ a bad part writes nothing.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
@@ -64,18 +66,30 @@ def month_starts(today: date | None = None) -> tuple[datetime, datetime]:
     return this_month.local_range()[0], this_month.previous().local_range()[0]
 
 
+def is_overdue(last_follow_up_at: datetime | None, listed_at: datetime | None, last_month: datetime) -> bool:
+    """No follow-up (nor listing, for an imported household) since the first day of last month."""
+    started = last_follow_up_at or listed_at
+    return started is None or started < last_month
+
+
+def overdue_condition(last_month):
+    """``is_overdue`` as SQL, for statements that sort or count by it."""
+    started = func.coalesce(Household.last_follow_up_at, Household.listed_at)
+    return started.is_(None) | (started < last_month)
+
+
 def due_follow_ups(session: Session, settlement_ids) -> list[FollowUpDue]:
     """Households of these settlements due a follow-up: zero-employment first, then overdue, then longest waiting."""
     this_month, last_month = month_starts()
     rows = session.execute(
         select(Household.id, Household.household_no, Settlement.name, Household.zero_employment,
-               Household.last_follow_up_at)
+               Household.last_follow_up_at, Household.listed_at)
         .join(Settlement, Settlement.id == Household.settlement_id)
         .where(Household.settlement_id.in_(list(settlement_ids)),
                Household.last_follow_up_at.is_(None) | (Household.last_follow_up_at < this_month))).all()
     heads = _head_names(session, [r.id for r in rows])
     due = [FollowUpDue(r.id, r.household_no, r.name, heads.get(r.id, ""), r.zero_employment, r.last_follow_up_at,
-                       r.last_follow_up_at is None or r.last_follow_up_at < last_month) for r in rows]
+                       is_overdue(r.last_follow_up_at, r.listed_at, last_month)) for r in rows]
     oldest = datetime.min.replace(tzinfo=LOCAL_TZ)
     due.sort(key=lambda d: (not d.zero_employment, not d.overdue, d.last_contacted_at or oldest, d.household_no))
     return due

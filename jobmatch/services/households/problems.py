@@ -1,7 +1,8 @@
 """Problems workers raise, handled by the "三个三" rule (rule 8).
 
 Each problem is acknowledged within 3 minutes, someone is on site within 3 hours and
-it is resolved within 3 days, all counted from when it was reported. Every stage keeps
+it is resolved within 3 days, all counted from when it was reported; the minutes and
+hours count working hours only (jobmatch.services.households.working_hours). Every stage keeps
 its time; a stage not done by its deadline is overdue, one done after it is late.
 Stages go in order, except that a problem settled on the phone may be resolved
 without an on-site visit (the missing visit then shows as late, not overdue).
@@ -18,10 +19,12 @@ from jobmatch.clock import utcnow
 from jobmatch.models import FollowUp, Household, Person, Problem, User
 from jobmatch.models.problems import PROBLEM_CATEGORIES, PROBLEM_SOURCES, ProblemCategory, ProblemSource, ProblemStage
 from jobmatch.services.errors import get_or_fail, require
+from jobmatch.services.households.working_hours import WorkingHours, working_hours
 from jobmatch.vocabulary.staff import PROBLEM_CATEGORY_LABELS
 
 DEADLINES = {ProblemStage.ACKNOWLEDGED: timedelta(minutes=3), ProblemStage.ON_SITE: timedelta(hours=3),
              ProblemStage.RESOLVED: timedelta(days=3)}
+IN_WORKING_HOURS = {ProblemStage.ACKNOWLEDGED, ProblemStage.ON_SITE}
 DESCRIPTION_MAX_CHARS = 1000
 
 
@@ -117,12 +120,19 @@ def _problem_for_staff(session: Session, problem_id: int, user_id: int) -> Probl
     return problem
 
 
-def problem_status(problem: Problem, now: datetime | None = None) -> ProblemStatus:
+def problem_deadlines(reported_at: datetime, hours: WorkingHours | None = None) -> dict[str, datetime]:
+    """When each stage is due: the minutes and hours in working hours, the days on the calendar."""
+    hours = hours or working_hours()
+    return {stage: hours.add(reported_at, limit) if stage in IN_WORKING_HOURS else reported_at + limit
+            for stage, limit in DEADLINES.items()}
+
+
+def problem_status(problem: Problem, now: datetime | None = None, hours: WorkingHours | None = None) -> ProblemStatus:
     """Where a problem stands against the 三个三 deadlines."""
     now = now or utcnow()
     done = {ProblemStage.ACKNOWLEDGED: problem.acknowledged_at, ProblemStage.ON_SITE: problem.on_site_at,
             ProblemStage.RESOLVED: problem.resolved_at}
-    due = {stage: problem.reported_at + limit for stage, limit in DEADLINES.items()}
+    due = problem_deadlines(problem.reported_at, hours)
     overdue, late = [], []
     for stage, deadline in due.items():
         finished_at = done[stage]
@@ -143,9 +153,31 @@ def open_problems(session: Session, settlement_ids=None) -> list[ProblemStatus]:
     query = select(Problem).join(Household, Household.id == Problem.household_id).where(Problem.resolved_at.is_(None))
     if settlement_ids is not None:
         query = query.where(Household.settlement_id.in_(list(settlement_ids)))
-    statuses = [problem_status(p) for p in session.scalars(query)]
+    hours = working_hours()
+    statuses = [problem_status(p, hours=hours) for p in session.scalars(query)]
     statuses.sort(key=lambda s: (-len(s.overdue), s.problem.reported_at, s.problem.id))
     return statuses
+
+
+@dataclass(frozen=True)
+class OpenProblemsTile:
+    """The dashboard tile: how many problems are open and how long the oldest has waited."""
+
+    open: int
+    overdue: int
+    oldest_age: timedelta | None
+
+
+def open_problems_tile(session: Session, settlement_ids) -> OpenProblemsTile:
+    statuses = open_problems(session, settlement_ids)
+    oldest = min((s.problem.reported_at for s in statuses), default=None)
+    return OpenProblemsTile(len(statuses), sum(bool(s.overdue) for s in statuses),
+                            utcnow() - oldest if oldest else None)
+
+
+def escalated_problems(session: Session, settlement_ids) -> list[ProblemStatus]:
+    """Open problems past their 3 days: the county page lists them (rule 8's escalation)."""
+    return [s for s in open_problems(session, settlement_ids) if ProblemStage.RESOLVED in s.overdue]
 
 
 def problems_of_person(session: Session, person_id: int) -> list[ProblemStatus]:

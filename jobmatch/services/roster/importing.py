@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from jobmatch import gazetteer, ledger
-from jobmatch.clock import local_today
+from jobmatch.clock import local_today, utcnow
 from jobmatch.config import current_settings
 from jobmatch.db import in_chunks
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
@@ -172,12 +172,14 @@ def _ensure_households(session, households, settlement_ids, actor):
                                .where(Household.county_id.in_({county_ids[k[0]] for k in households}))):
         existing[(row.county_id, row.household_no)] = row
     ids, events, new_rows, new_keys, moves = {}, [], [], [], []
+    listed_at = utcnow()
     for key, members in households.items():
         county_id = county_ids[key[0]]
         settlement_id = settlement_ids[(key[0], members[0].settlement)]
         found = existing.get((county_id, key[1]))
         if found is None:
-            new_rows.append({"county_id": county_id, "settlement_id": settlement_id, "household_no": key[1]})
+            new_rows.append({"county_id": county_id, "settlement_id": settlement_id, "household_no": key[1],
+                             "listed_at": listed_at})
             new_keys.append(key)
             continue
         ids[key] = found.id

@@ -7,7 +7,7 @@ from jobmatch.access import inbound_text_scope, visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.services.households import dashboard as day
-from jobmatch.services.households import monitoring, monitoring_alerts
+from jobmatch.services.households import monitoring, monitoring_alerts, problems
 from jobmatch.services.sms.inbound import unread_count
 from jobmatch.services.offers.queries import offers_waiting
 from jobmatch.views.charts import horizontal_bars
@@ -27,4 +27,5 @@ def dashboard():
                            new_vacancies=overview.new_vacancies, waiting_total=waiting_total, waiting=waiting,
                            unread_texts=unread_count(session, inbound_text_scope(session, current_user)),
                            monitored=monitoring.monitored_count(session, settlement_ids),
-                           monitoring_alerts=len(monitoring_alerts.open_alerts(session, settlement_ids)))
+                           monitoring_alerts=len(monitoring_alerts.open_alerts(session, settlement_ids)),
+                           problems=problems.open_problems_tile(session, settlement_ids))

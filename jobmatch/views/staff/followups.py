@@ -11,7 +11,7 @@ from jobmatch.clock import utcnow
 from jobmatch.db import get_session
 from jobmatch.models import Household, Problem
 from jobmatch.services.households import followups
-from jobmatch.services.households import problems
+from jobmatch.services.households import problems, worker_answers
 from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, member_jobs
 from jobmatch.services.households.problems import NewProblem
 from jobmatch.services.scope import household_in_scope
@@ -103,6 +103,20 @@ def problem_step(problem_id, step):
     }
     _, error = commit_or_error(session, steps[step])
     flash(error.message if error else {"acknowledge": "已响应。", "on_site": "已登记到场。", "resolve": "已解决。"}[step])
+    return redirect(url_for("staff.problems") + f"#problem-{problem.id}")
+
+
+@bp.post("/problems/<id:problem_id>/answer")
+@roles_required(*WRITER_ROLES)
+def answer_problem(problem_id):
+    """Answer the worker by SMS: the problem counts as answered."""
+    session = get_session()
+    problem = session.get(Problem, problem_id)
+    if problem is None or household_in_scope(session, current_user, problem.household_id) is None:
+        abort(404)
+    _, error = commit_or_error(session, lambda: worker_answers.answer_problem(
+        session, problem.id, request.form.get("answer", ""), user_id=current_user.id, actor=f"user:{current_user.id}"))
+    flash(error.message if error else "答复短信已发出，问题已响应。")
     return redirect(url_for("staff.problems") + f"#problem-{problem.id}")
 
 

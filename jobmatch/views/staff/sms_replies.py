@@ -1,6 +1,7 @@
-"""Texts the service could not act on (not a 1/2 answer, TD or help): staff read them and mark them read."""
+"""Texts the service could not act on (not a 1/2 answer, TD or help): staff read them, mark them read
+or answer them by SMS."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,11 +10,13 @@ from sqlalchemy.orm import joinedload
 from jobmatch.access import inbound_text_scope, sees_unmasked_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
-from jobmatch.models import Person
+from jobmatch.models import InboundMessage, Person
+from jobmatch.services.households import worker_answers
 from jobmatch.services.sms import inbound as sms_inbound
 from jobmatch.services.sms.kind_stops import kind_stops, resume_kind
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.transactions import commit_or_error
 
 REPLIES_SHOWN = 200
 
@@ -57,4 +60,18 @@ def mark_replies_read():
                                     settlement_ids=inbound_text_scope(session, current_user)) if ids else 0
     session.commit()
     flash(f"已将 {changed} 条短信标为已读。" if changed else "没有需要标为已读的短信。")
+    return redirect(url_for("staff.unread_replies"))
+
+
+@bp.post("/sms/unread/<id:inbound_id>/answer")
+@roles_required(*WRITER_ROLES)
+def answer_reply(inbound_id):
+    """Text the worker back; their text is then read."""
+    session = get_session()
+    if session.get(InboundMessage, inbound_id) is None:
+        abort(404)
+    _, error = commit_or_error(session, lambda: worker_answers.answer_text(
+        session, inbound_id, request.form.get("answer", ""), actor=f"user:{current_user.id}",
+        settlement_ids=inbound_text_scope(session, current_user)))
+    flash(error.message if error else "答复短信已发出，这条短信已标为已读。")
     return redirect(url_for("staff.unread_replies"))
