@@ -81,6 +81,9 @@ def config_from_env(env=None, instance_path: Path | None = None) -> dict:
         "SMS_PULL_INTERVAL": _float(env, "SMS_PULL_INTERVAL", 30.0),
         "OFFER_EXPIRY_HOURS": _int(env, "OFFER_EXPIRY_HOURS", 48),
         "MATCH_MIN_SCORE": _float(env, "MATCH_MIN_SCORE", 0.3),
+        # A worker who declined (or let lapse) an offer is not offered that vacancy again, nor
+        # another of the same employer and trade for this many days (unless staff choose to).
+        "REOFFER_AFTER_DAYS": _int(env, "REOFFER_AFTER_DAYS", 30),
         # Poverty-relapse monitoring: a monitored household whose yearly income per member (its
         # current jobs' monthly income x 12 / members) falls below this line raises an alert.
         # Set it to the province's yearly monitoring line (防返贫监测范围) in yuan.
