@@ -151,8 +151,8 @@ def demo(households, seed):
         session.rollback()
         click.echo(f"{exc}.")
     click.echo("Sign in at http://127.0.0.1:5000 with:")
-    for role, username, password in demo_logins():
-        click.echo(f"  {role:<16} {username:<14} {password}")
+    for role, username, password in demo_logins(session):
+        click.echo(f"  {role:<18} {username:<14} {password}")
 
 
 # -- matching ---------------------------------------------------------------------------

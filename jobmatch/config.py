@@ -80,6 +80,9 @@ class Settings:
     sms_queue: str = "sms"
     sms_inprocess_dispatcher: bool = True
     offer_expiry_hours: int = field(default=48, metadata=_at_least(1))
+    # A declined or expired offer: the same employer's vacancies of the same trade are not offered
+    # to that person for this many days (the same vacancy never again), unless staff choose to.
+    reoffer_after_days: int = field(default=30, metadata=_at_least(0))
     match_min_score: float = field(default=0.3, metadata=_at_least(0))
     match_model_path: str = str(INSTANCE_PATH / "match-model.pkl")
     # Poverty-relapse monitoring: a monitored household whose yearly income per member falls below

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 import numpy as np
 
@@ -53,13 +53,28 @@ def _taxonomy_or_default(taxonomy: Any) -> Any:
     return load_taxonomy()
 
 
+def without_pairs(pairs: CandidatePairs, workers: Sequence[Worker], vacancies: Sequence[Vacancy],
+                  excluded: Collection[tuple[str, str]]) -> CandidatePairs:
+    """The candidate pairs minus the given (worker id, vacancy id) pairs."""
+    if not excluded or not len(pairs):
+        return pairs
+    worker_index = {worker.id: i for i, worker in enumerate(workers)}
+    vacancy_index = {vacancy.id: i for i, vacancy in enumerate(vacancies)}
+    codes = [worker_index[w] * len(vacancies) + vacancy_index[v] for w, v in excluded
+             if w in worker_index and v in vacancy_index]
+    keep = ~np.isin(pairs.worker.astype(np.int64) * len(vacancies) + pairs.vacancy, np.asarray(codes, dtype=np.int64))
+    return CandidatePairs(pairs.worker[keep], pairs.vacancy[keep], pairs.distance_km[keep])
+
+
 def score_pairs(
-    workers: Sequence[Worker], vacancies: Sequence[Vacancy], *, model: ScoringModel | None = None, taxonomy: Any = None
+    workers: Sequence[Worker], vacancies: Sequence[Vacancy], *, model: ScoringModel | None = None, taxonomy: Any = None,
+    excluded_pairs: Collection[tuple[str, str]] = (),
 ) -> ScoredPairs:
-    """All pairs that pass the hard rules, with features and scores."""
+    """All pairs that pass the hard rules (except ``excluded_pairs``: (worker id, vacancy id)), with features
+    and scores."""
     worker_columns, vacancy_columns = WorkerColumns.of(workers), VacancyColumns.of(vacancies)
     skills = build_skill_index(workers, vacancies, _taxonomy_or_default(taxonomy))
-    pairs = candidate_pairs(worker_columns, vacancy_columns, skills)
+    pairs = without_pairs(candidate_pairs(worker_columns, vacancy_columns, skills), workers, vacancies, excluded_pairs)
     features = pair_features(worker_columns, vacancy_columns, skills, pairs)
     score = np.clip((model or default_model()).score(features), 0.0, 1.0)
     return ScoredPairs(pairs, features, score, skills, worker_columns, vacancy_columns)
@@ -122,14 +137,16 @@ def match_round(
     min_score: float = DEFAULT_MIN_SCORE,
     model: ScoringModel | None = None,
     taxonomy: Any = None,
+    excluded_pairs: Collection[tuple[str, str]] = (),
 ) -> RoundResult:
-    """Run a round and return the matches with figures about it.
+    """Run a round and return the matches with figures about it; ``excluded_pairs`` ((worker id,
+    vacancy id)) are never ranked nor allocated (offers refused before).
 
     The allocation runs beside the ranking and the reasons of the top k (in a second process
     when the round is large, see background.py); the reasons of allocated pairs below the top k
     are written once it is known which they are.
     """
-    scored = score_pairs(workers, vacancies, model=model, taxonomy=taxonomy)
+    scored = score_pairs(workers, vacancies, model=model, taxonomy=taxonomy, excluded_pairs=excluded_pairs)
     pairs = scored.pairs
     problem, allocatable = allocation_problem(scored, min_score)
     with run_beside(allocate, problem, large=len(allocatable) >= PARALLEL_MIN_PAIRS) as pending:

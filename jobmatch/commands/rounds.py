@@ -42,8 +42,9 @@ def round_group():
 @click.option("--settlement", default=None, help="Settlement name (安置点).")
 @click.option("--county", default=None, help="County name (县).")
 @click.option("--vacancy", "vacancy_ids", multiple=True, type=int, help="Vacancy id; repeat. Default: every open one.")
+@click.option("--reoffer-refused", is_flag=True, help="Also offer jobs the worker declined or let expire.")
 @with_appcontext
-def propose(settlement, county, vacancy_ids):
+def propose(settlement, county, vacancy_ids, reoffer_refused):
     """Propose offers for the workers of a settlement or a county."""
     from jobmatch.db import get_session
     from jobmatch.services.offers.rounds import load_scoring_model, propose_round, resolve_scope, round_offers
@@ -53,7 +54,8 @@ def propose(settlement, county, vacancy_ids):
         scope = resolve_scope(session, settlement=settlement, county=county)
         match_round = propose_round(session, actor=ACTOR_PROPOSE, vacancy_ids=list(vacancy_ids) or None,
                                     min_score=settings_of(current_app).match_min_score,
-                                    model=load_scoring_model(settings_of(current_app).match_model_path), **scope)
+                                    model=load_scoring_model(settings_of(current_app).match_model_path),
+                                    reoffer_refused=reoffer_refused, **scope)
     except WorkflowError as error:
         _fail(session, error)
     session.commit()

@@ -58,6 +58,8 @@ FILLING_STATUSES = (OfferStatus.ACCEPTED, OfferStatus.HIRED)
 CLAIMING_STATUSES = (OfferStatus.SENT, OfferStatus.ACCEPTED, OfferStatus.HIRED)
 # Offers whose worker is waiting on them: an answer to give, or a place held.
 WAITING_STATUSES = (OfferStatus.SENT, OfferStatus.ACCEPTED)
+# Offers the worker turned down or let lapse: not made again (jobmatch.services.offers.reoffer).
+REFUSED_STATUSES = (OfferStatus.DECLINED, OfferStatus.EXPIRED)
 # Approved offers not yet sent.
 SENDABLE_STATUSES = (OfferStatus.PROPOSED, OfferStatus.RESERVE)
 # Where a "yes" and a "no" can still change something (a late yes is taken like any yes).

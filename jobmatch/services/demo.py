@@ -14,6 +14,8 @@ from jobmatch.models import (County, Employer, Fair, FollowUp, Household, Person
                              Vacancy, WelfarePost)
 from jobmatch.roster.synthetic import generate_roster
 from jobmatch.services.households.status import note_follow_ups
+from jobmatch.services.offers.matching_input import employed_person_ids
+from jobmatch.services.offers.rounds import approve_round, propose_round
 from jobmatch.services.roster.importing import apply_records
 
 COUNTY = "威宁彝族回族苗族自治县"
@@ -116,10 +118,14 @@ def _course_and_problems(session, county) -> None:
         problems.report_problem(session, person.id, text, category=category)
 
 
-def demo_logins() -> list[tuple[str, str, str]]:
+def demo_logins(session: Session) -> list[tuple[str, str, str]]:
+    """(role, sign-in, password) of every demo user; the worker signs in with a phone and an SMS code."""
+    worker = session.scalar(select(User).where(User.username == "worker"))
+    phone = worker.person.phone if worker is not None and worker.person is not None else ""
     return [("admin", "admin", DEMO_PASSWORD), ("staff", "staff", DEMO_PASSWORD),
             ("county officer", "county", DEMO_PASSWORD), ("employer", "employer", DEMO_PASSWORD),
-            ("worker", "worker", DEMO_PASSWORD)]
+            ("worker (/w/login)", phone, "SMS code (printed by the console SMS provider)"),
+            ("worker (/login)", "worker", DEMO_PASSWORD)]
 
 
 def _place_settlements(session, county) -> dict[str, Settlement]:
@@ -187,8 +193,7 @@ def _follow_ups(session, rng) -> None:
 
 
 def _logins(session, county, settlements, employers) -> list[tuple[str, str, str]]:
-    worker = session.scalar(select(Person).where(Person.phone.is_not(None), Person.capacity == "full")
-                            .order_by(Person.id).limit(1))
+    worker = _demo_worker(session, settlements["五里岗安置点"])
     users = [
         User(username="admin", role="admin", display_name="系统管理员"),
         User(username="staff", role="staff", display_name="五里岗就业专干 杨梅",
@@ -201,4 +206,26 @@ def _logins(session, county, settlements, employers) -> list[tuple[str, str, str
         user.set_password(DEMO_PASSWORD)
         session.add(user)
     session.flush()
-    return demo_logins()
+    _open_offer(session, worker)
+    return demo_logins(session)
+
+
+def _demo_worker(session, settlement) -> Person:
+    """A member who wants work, has none and has a phone (this site's first), so a newcomer sees an
+    offer as them; in a roster too small for one, the first member with a phone."""
+    candidates = session.scalars(
+        select(Person).join(Household, Person.household_id == Household.id)
+        .where(Person.phone.is_not(None), Person.capacity != "none")
+        .order_by((Household.settlement_id == settlement.id).desc(), Person.id)).all()
+    employed = employed_person_ids(session, [p.id for p in candidates])
+    looking = [p for p in candidates if p.wants_work and not p.sms_opt_out and p.id not in employed]
+    return (looking or candidates)[0]
+
+
+def _open_offer(session, worker: Person) -> None:
+    """A person round for the demo worker, its best offer approved and sent (an open offer)."""
+    match_round = propose_round(session, actor="demo", settlement_id=worker.household.settlement_id,
+                                person_id=worker.id)
+    best = max(match_round.offers, key=lambda offer: offer.score, default=None)
+    if best is not None:  # none for an employed worker of a tiny roster
+        approve_round(session, match_round.id, actor="demo", offer_ids=[best.id])

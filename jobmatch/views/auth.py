@@ -18,8 +18,9 @@ HOME_BY_ROLE = {"admin": "staff.dashboard", "staff": "staff.dashboard", "county_
 
 @bp.get("/")
 def index():
+    """The front door: a way in for workers, employers and staff; signed in, one's home page."""
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
+        return render_template("front_door.html")
     return redirect(url_for(HOME_BY_ROLE.get(current_user.role, "auth.signed_in")))
 
 

@@ -86,3 +86,12 @@ def test_far_dormitory_job_says_so():
     worker = make_worker(mobility="any")
     vacancy = make_vacancy(lat=km_north(250), dormitory=True)
     assert "包住宿，离家 250 公里" in reasons_of(worker, vacancy)
+
+
+def test_an_excluded_pair_is_neither_ranked_nor_allocated_and_the_opening_goes_to_the_next():
+    from matching.engine import match_round
+
+    near, far = make_worker(lat=km_north(1)), make_worker(lat=km_north(5))
+    vacancy = make_vacancy(lat=SITE_LAT, openings=1)
+    result = match_round([near, far], [vacancy], taxonomy=StandInTaxonomy(), excluded_pairs={(near.id, vacancy.id)})
+    assert [(m.worker_id, m.rank, m.allocated) for m in result.matches] == [(far.id, 1, True)]

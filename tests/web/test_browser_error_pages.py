@@ -5,7 +5,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
-from jobmatch.models import Employer, Person, User
+from jobmatch.models import Employer, Offer, Person, User
+from jobmatch.models.offers import OfferStatus
 from jobmatch.services.demo import DEMO_PASSWORD
 from tests.factories import make_sent_offers, make_vacancy
 from tests.web.conftest import page_has_no_horizontal_scroll
@@ -44,11 +45,12 @@ def _offers(app) -> tuple[int, int]:
     """An offer sent to the signed-in demo worker and one sent to a person of another household."""
     session = _db(app)
     me = session.scalar(select(User).where(User.username == "worker")).person
+    mine = session.scalar(select(Offer.id).where(Offer.person_id == me.id, Offer.status == OfferStatus.SENT))
     other = session.scalar(select(Person).where(Person.household_id != me.household_id).limit(1))
     employer = session.scalar(select(Employer).where(Employer.approved).limit(1))
-    mine, theirs = make_sent_offers(session, make_vacancy(session, employer), [me, other])
+    [theirs] = make_sent_offers(session, make_vacancy(session, employer), [other])
     session.commit()
-    ids = mine.id, theirs.id
+    ids = mine, theirs.id  # mine: the demo worker's open offer
     session.close()
     return ids
 

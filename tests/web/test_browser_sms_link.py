@@ -3,9 +3,10 @@ deadline in words and the settlement office's phone; axe-core finds no serious f
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from jobmatch.models import User, Vacancy
+from jobmatch.models import Offer, User, Vacancy
+from jobmatch.models.offers import OfferStatus
 from jobmatch.services.offers.lifecycle import answer_deadline, current_settings, offer_message_data
 from jobmatch.services.sms.messaging import queue_message
 from jobmatch.services.sms.sender_settings import set_contact_phone
@@ -25,6 +26,9 @@ def _offer_by_sms(app):
     person = session.scalar(select(User).where(User.username == "worker")).person
     set_contact_phone(session, person.household.settlement_id, "0857-6221234", actor="test")
     vacancy = session.scalar(select(Vacancy).where(Vacancy.status == "open").order_by(Vacancy.id).limit(1))
+    # The demo worker's open offer out of the way: this one is followed from its own SMS.
+    session.execute(update(Offer).where(Offer.person_id == person.id, Offer.status == OfferStatus.SENT)
+                    .values(status=OfferStatus.WITHDRAWN))
     [offer] = make_sent_offers(session, vacancy, [person])
     offer.expires_at = None  # the window starts when the SMS arrives
     with app.app_context():

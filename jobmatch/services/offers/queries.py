@@ -42,6 +42,15 @@ def offers_with_people(session: Session, round_id: int, statuses, settlement_ids
         .order_by(Household.zero_employment.desc(), Offer.vacancy_id, Offer.rank, Offer.id)))
 
 
+def excluded_vacancies(session: Session, match_round: MatchRound) -> list[tuple[Vacancy | None, str, str]]:
+    """The vacancies the round left out, as (vacancy or None when deleted, the id, why), by id."""
+    reasons = match_round.summary.get("excluded_vacancies") or {}
+    ids = [int(i) for i in reasons]
+    found = {v.id: v for v in session.scalars(select(Vacancy).where(Vacancy.id.in_(ids))
+                                             .options(selectinload(Vacancy.employer)))} if ids else {}
+    return [(found.get(int(i)), i, why) for i, why in sorted(reasons.items(), key=lambda item: int(item[0]))]
+
+
 def status_counts(session: Session, round_id: int) -> dict[str, int]:
     return dict(session.execute(select(Offer.status, func.count()).where(Offer.round_id == round_id)
                                 .group_by(Offer.status)).all())

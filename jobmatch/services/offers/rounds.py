@@ -34,6 +34,7 @@ from jobmatch.models import County, Employer, Household, MatchRound, Offer, Pers
 from jobmatch.models.employers import VacancyStatus
 from jobmatch.models.offers import OfferStatus, RoundScope, match_round_vacancies
 from jobmatch.services.offers.matching_input import EngineInput, build_engine_input, load_vacancies, vacancy_county
+from jobmatch.services.offers.reoffer import REFUSED_BEFORE_REASON, RefusedPairs, refused_pairs
 from jobmatch.services.offers.lifecycle import OfferSettings, SendResult, send_offers
 from jobmatch.services.errors import WorkflowError, get_or_fail
 from matching.engine import DEFAULT_MIN_SCORE, DEFAULT_TOP_K, match_round, score_pairs
@@ -147,16 +148,17 @@ def local_first_excluded(session: Session, vacancy: Vacancy, scope_county_id: in
     return not _had_local_round(session, vacancy.id, county.id)
 
 
-def run_engine(engine_input: EngineInput, *, top_k: int, min_score: float,
-               model: ScoringModel | None) -> tuple[list[RankedPair], int]:
+def run_engine(engine_input: EngineInput, *, top_k: int, min_score: float, model: ScoringModel | None,
+               excluded_pairs=()) -> tuple[list[RankedPair], int]:
     """The engine's ranked pairs with their features, and the number of candidate pairs."""
     if not engine_input.workers or not engine_input.vacancies:
         return [], 0
     workers, vacancies = engine_input.workers, engine_input.vacancies
-    result = match_round(workers, vacancies, top_k=top_k, min_score=min_score, model=model)
+    result = match_round(workers, vacancies, top_k=top_k, min_score=min_score, model=model,
+                         excluded_pairs=excluded_pairs)
     # run_matching returns no features; they are recomputed for the ledger (the learned
     # model is trained from offer_sent events). Scoring is vectorised, so this is cheap.
-    scored = score_pairs(workers, vacancies, model=model)
+    scored = score_pairs(workers, vacancies, model=model, excluded_pairs=excluded_pairs)
     index = {(workers[w].id, vacancies[v].id): i
              for i, (w, v) in enumerate(zip(scored.pairs.worker.tolist(), scored.pairs.vacancy.tolist()))}
     pairs = []
@@ -172,9 +174,13 @@ def run_engine(engine_input: EngineInput, *, top_k: int, min_score: float,
 @ROUND_DURATION.time()
 def propose_round(session: Session, *, actor: str, county_id: int | None = None, settlement_id: int | None = None,
                   person_id: int | None = None, vacancy_ids=None, min_score: float = DEFAULT_MIN_SCORE,
-                  top_k: int = DEFAULT_TOP_K, model: ScoringModel | None = None) -> MatchRound:
+                  top_k: int = DEFAULT_TOP_K, model: ScoringModel | None = None,
+                  reoffer_refused: bool = False) -> MatchRound:
     """Run the engine on the scope's workers (only ``person_id``'s when given: a person round) and
-    the vacancies (when None: all open ones, or for a person round those in reach)."""
+    the vacancies (when None: all open ones, or for a person round those in reach).
+
+    Offers the worker refused before are not made again (see reoffer.py) unless staff choose
+    ``reoffer_refused``."""
     scope_county_id = _scope_county_id(session, county_id, settlement_id)
     chosen = _chosen_vacancies(session, vacancy_ids, scope_county_id if person_id is not None else None)
     excluded = {v.id: local_first_reason(v) for v in chosen if local_first_excluded(session, v, scope_county_id)}
@@ -183,8 +189,12 @@ def propose_round(session: Session, *, actor: str, county_id: int | None = None,
     considered = list(engine_input.vacancy_rows.values())
     excluded.update({v.id: NO_OPENINGS_REASON for v in chosen
                      if v.id not in excluded and str(v.id) not in engine_input.vacancy_rows})
-    pairs, candidate_count = run_engine(engine_input, top_k=top_k, min_score=min_score, model=model)
     now = utcnow()
+    refused = _refused_pairs(session, engine_input, now) if not reoffer_refused else RefusedPairs()
+    excluded.update({int(v): REFUSED_BEFORE_REASON for v in refused.vacancies_refused_by_all(
+        [w.id for w in engine_input.workers if not w.employed], engine_input.vacancy_rows)})
+    pairs, candidate_count = run_engine(engine_input, top_k=top_k, min_score=min_score, model=model,
+                                        excluded_pairs=refused.pairs)
     scope = (RoundScope.PERSON if person_id is not None
              else RoundScope.SETTLEMENT if settlement_id else RoundScope.COUNTY)
     match_round_row = MatchRound(scope=scope, county_id=scope_county_id, settlement_id=settlement_id,
@@ -198,11 +208,17 @@ def propose_round(session: Session, *, actor: str, county_id: int | None = None,
         "reserve": sum(o.status == OfferStatus.RESERVE for o in offers),
         "excluded_vacancies": {str(k): v for k, v in sorted(excluded.items())},
         "workers_without_location": engine_input.workers_without_location,
+        "refused_before": len(refused.pairs), "reoffer_refused": reoffer_refused,
         **({"person_id": person_id} if person_id is not None else {}),
     }
     session.flush()
     _ledger_proposal(session, match_round_row, offers, actor)
     return match_round_row
+
+
+def _refused_pairs(session: Session, engine_input: EngineInput, now) -> RefusedPairs:
+    return refused_pairs(session, person_ids=engine_input.persons, vacancies=list(engine_input.vacancy_rows.values()),
+                         now=now, reoffer_after_days=current_settings().reoffer_after_days)
 
 
 def rematch_person(session: Session, person_id: int, *, actor: str, min_score: float | None = None,

@@ -59,7 +59,7 @@ def rounds():
     vacancy_ids = _ints(request.form.getlist("vacancy_ids"))
     match_round, error = commit_or_error(session, lambda: propose_round(
         session, actor=f"user:{current_user.id}", **scope, vacancy_ids=vacancy_ids or None,
-        min_score=settings_of(current_app).match_min_score,
+        min_score=settings_of(current_app).match_min_score, reoffer_refused=request.form.get("reoffer_refused") == "1",
         model=load_scoring_model(settings_of(current_app).match_model_path)))
     if error:
         return _form_page(session, error.message, 400)
@@ -73,6 +73,7 @@ def round_preview(round_id):
     match_round = round_or_404(session, round_id)
     # a county round's other sites stay hidden
     return render_template("staff/round.html", round=match_round,
+                           excluded=round_pages.excluded_vacancies(session, match_round),
                            proposed=round_offers_in_scope(session, current_user, round_id, ("proposed",)),
                            others=round_offers_in_scope(
                                session, current_user, round_id, ("sent", "accepted", "waitlisted", "hired", "declined",
