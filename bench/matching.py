@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
+from matching_reference import reference_match  # noqa: E402
 
 from matching import cli  # noqa: E402
 from matching.candidates import PROVINCE_RADIUS_KM, candidate_pairs  # noqa: E402
@@ -42,7 +43,6 @@ from matching.model import DEFAULT_BIAS, DEFAULT_WEIGHTS, default_model  # noqa:
 from matching.province import _adcode_table_path, province_of  # noqa: E402
 from matching.skills import build_skill_index  # noqa: E402
 from matching.taxonomy import _load_cached, load_taxonomy  # noqa: E402
-from matching_reference import reference_match  # noqa: E402
 
 PROVINCES = ("52", "43", "36", "42", "51")  # Guizhou, Hunan, Jiangxi, Hubei, Sichuan
 COUNTIES_PER_PROVINCE = 2

@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -59,7 +59,7 @@ class ShiftedClock:
         self.offset = offset
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
+        return datetime.now(UTC) + self.offset
 
 
 def office_hours_offset() -> timedelta:

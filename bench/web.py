@@ -36,12 +36,12 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from jobmatch import create_app  # noqa: E402
 from jobmatch.clock import utcnow  # noqa: E402
 from jobmatch.migrate import upgrade  # noqa: E402
-from jobmatch.models import (County, FollowUp, Household, Offer, Person, Settlement, User)  # noqa: E402
+from jobmatch.models import County, FollowUp, Household, Offer, Person, Settlement, User  # noqa: E402
 from jobmatch.roster.synthetic import generate_roster  # noqa: E402
 from jobmatch.services import demo  # noqa: E402
 from jobmatch.services.households.status import note_follow_ups  # noqa: E402
-from jobmatch.services.roster.importing import apply_records  # noqa: E402
 from jobmatch.services.offers.rounds import approve_round, propose_round  # noqa: E402
+from jobmatch.services.roster.importing import apply_records  # noqa: E402
 from tests import services  # noqa: E402
 
 SETTLEMENTS = list(demo.SETTLEMENTS)

@@ -7,9 +7,9 @@ from flask import abort, current_app, session
 from flask_login import LoginManager, current_user, login_user
 
 from jobmatch.clock import utcnow
+from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from jobmatch.services.accounts import sessions
-from jobmatch.config import settings_of
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

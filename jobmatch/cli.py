@@ -3,8 +3,8 @@
 import sys
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
 from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
 
 from jobmatch import create_app
 from jobmatch.config import SettingsError, settings_of

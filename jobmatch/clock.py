@@ -7,7 +7,7 @@ parse "2026-11" and to step between months.
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from jobmatch.config import LOCAL_TIMEZONE
@@ -26,7 +26,7 @@ def use_clock(clock) -> None:
 
 
 def utcnow() -> datetime:
-    return _clock.now().astimezone(timezone.utc)
+    return _clock.now().astimezone(UTC)
 
 
 def local_now() -> datetime:

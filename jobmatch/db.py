@@ -8,7 +8,7 @@ zero-setup database is a single file shared by the dev server and the CLI).
 
 from contextlib import contextmanager
 
-from flask import g, current_app
+from flask import current_app, g
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from jobmatch.backoff import Backoff
 from jobmatch.config import settings_of
+from jobmatch.services.sms.delivery import deliver_batch
 from jobmatch.services.sms.messaging import QUEUED_FLAG
 from jobmatch.services.sms.outbox import OutboxSettings, claim_due, release
-from jobmatch.services.sms.delivery import deliver_batch
 from notifications.providers import SmsProvider, make_provider
 
 log = logging.getLogger(__name__)

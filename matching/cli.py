@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from matching.engine import DEFAULT_MIN_SCORE, DEFAULT_TOP_K, match_round
 from matching.errors import MatchingInputError

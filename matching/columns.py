@@ -1,9 +1,9 @@
 """Workers and vacancies as numpy columns, so hard rules and features run on whole arrays."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Sequence
 
 import numpy as np
 
@@ -12,9 +12,9 @@ from matching.province import province_of
 from matching.records import (
     CAPACITIES,
     DEFAULT_MAX_COMMUTE_KM,
-    SITE_MAX_COMMUTE_KM,
     MOBILITIES,
     PHYSICAL_DEMANDS,
+    SITE_MAX_COMMUTE_KM,
     VACANCY_HOURS,
     VACANCY_KINDS,
     WORKER_HOURS,
@@ -81,7 +81,7 @@ class WorkerColumns:
     province: np.ndarray  # province number (first two adcode digits), 0 unknown
 
     @classmethod
-    def of(cls, workers: Sequence[Worker]) -> "WorkerColumns":
+    def of(cls, workers: Sequence[Worker]) -> WorkerColumns:
         """Columns of a list of workers."""
         f = _fields(
             workers,
@@ -140,7 +140,7 @@ class VacancyColumns:
     province: np.ndarray  # province number, 0 unknown
 
     @classmethod
-    def of(cls, vacancies: Sequence[Vacancy]) -> "VacancyColumns":
+    def of(cls, vacancies: Sequence[Vacancy]) -> VacancyColumns:
         """Columns of a list of vacancies."""
         f = _fields(vacancies, "lat lon openings kind physical_demand hours wage_min wage_max age_min age_max dormitory county")
         lat, lon = _floats(f["lat"]), _floats(f["lon"])

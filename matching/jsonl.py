@@ -5,8 +5,9 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from matching.errors import MatchingInputError
 from matching.records import (

@@ -1,7 +1,7 @@
 """Short plain-Chinese reasons a worker understands, for each pair written to matches.jsonl."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

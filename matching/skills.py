@@ -7,8 +7,9 @@ similarity (rapidfuzz), is never an error, and is counted in `unknown_terms`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process

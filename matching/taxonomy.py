@@ -23,9 +23,9 @@ import functools
 import json
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from rapidfuzz import fuzz, process
 

@@ -1,7 +1,7 @@
 """Where the current time comes from, so rules and senders can be tested at any instant."""
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -16,7 +16,7 @@ class SystemClock:
 
     def now(self) -> datetime:
         """The current instant as an aware UTC datetime."""
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FixedClock:

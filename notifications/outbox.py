@@ -20,8 +20,14 @@ from enum import StrEnum
 
 from notifications.kinds import MessageKind
 from notifications.rules import (
-    DUPLICATE_WINDOW, cap_allows, duplicate_text_allowed, in_quiet_hours, is_push, local_day_window,
-    next_send_time, send_time_for,
+    DUPLICATE_WINDOW,
+    cap_allows,
+    duplicate_text_allowed,
+    in_quiet_hours,
+    is_push,
+    local_day_window,
+    next_send_time,
+    send_time_for,
 )
 
 

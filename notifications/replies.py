@@ -50,7 +50,7 @@ _ANSWER_WORDS: dict[ReplyKind, frozenset[str]] = {
 }
 _OPT_OUT_WORDS = ("td", "t", "退订", "stop", "unsubscribe")
 _OPT_OUT_PATTERN = re.compile(
-    "(?:%s)+" % "|".join(re.escape(word) for word in sorted(_OPT_OUT_WORDS, key=len, reverse=True))
+    "(?:{})+".format("|".join(re.escape(word) for word in sorted(_OPT_OUT_WORDS, key=len, reverse=True)))
 )
 _FILLER_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "谢了", "thanks", "thx", "嗯"})
 _REPLY_PREFIXES = ("回复", "回")

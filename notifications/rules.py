@@ -3,7 +3,7 @@
 All functions are pure; the outbox supplies the counts and the current time.
 """
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from notifications.clock import Clock, FixedClock, SystemClock, require_aware
@@ -34,16 +34,16 @@ def in_quiet_hours(moment: datetime) -> bool:
 def next_send_time(now_utc: datetime) -> datetime:
     """``now_utc`` if sending is allowed now, else the next 08:00 Asia/Shanghai (aware UTC)."""
     if not in_quiet_hours(now_utc):
-        return now_utc.astimezone(timezone.utc)
+        return now_utc.astimezone(UTC)
     local = now_utc.astimezone(LOCAL_ZONE)
     day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
-    return datetime.combine(day, QUIET_END, tzinfo=LOCAL_ZONE).astimezone(timezone.utc)
+    return datetime.combine(day, QUIET_END, tzinfo=LOCAL_ZONE).astimezone(UTC)
 
 
 def send_time_for(kind: "MessageKind | str", now_utc: datetime) -> datetime:
     """When ``kind`` may go: sign-in codes at once, everything else after quiet hours."""
     if as_kind(kind) in URGENT_KINDS:
-        return require_aware(now_utc).astimezone(timezone.utc)
+        return require_aware(now_utc).astimezone(UTC)
     return next_send_time(now_utc)
 
 
@@ -52,7 +52,7 @@ def local_day_window(moment: datetime) -> tuple[datetime, datetime]:
     local_day = require_aware(moment).astimezone(LOCAL_ZONE).date()
     start = datetime.combine(local_day, time(0, 0), tzinfo=LOCAL_ZONE)
     end = datetime.combine(local_day + timedelta(days=1), time(0, 0), tzinfo=LOCAL_ZONE)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def cap_allows(pushes_sent_today: int, cap: int = DEFAULT_DAILY_PUSH_CAP) -> bool:
@@ -76,4 +76,4 @@ def duplicate_text_allowed(previous_identical_sends_24h: int) -> bool:
 
 def duplicate_window_start(now_utc: datetime) -> datetime:
     """Start of the rolling 24 h window in which identical sends are counted (aware UTC)."""
-    return require_aware(now_utc).astimezone(timezone.utc) - DUPLICATE_WINDOW
+    return require_aware(now_utc).astimezone(UTC) - DUPLICATE_WINDOW

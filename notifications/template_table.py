@@ -8,10 +8,10 @@ a length and a fitting rule, in the order the Chinese text uses them.
 
 import string
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 from notifications.kinds import MessageKind
 

@@ -13,13 +13,20 @@ exactly what console and Twilio send as text.
 """
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from notifications.kinds import MessageKind, as_kind
 from notifications.segments import SegmentCount, count_segments
 from notifications.template_table import (
-    LOCALES, PROVIDER_VARIABLE_LIMITS, SITE, Template, TemplateTable, Variable, load_table,
+    LOCALES,
+    PROVIDER_VARIABLE_LIMITS,
+    SITE,
+    Template,
+    TemplateTable,
+    Variable,
+    load_table,
 )
 
 DEFAULT_LOCALE = "zh"

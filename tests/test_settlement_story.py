@@ -15,22 +15,21 @@ from sqlalchemy import func, select
 
 from jobmatch import ledger
 from jobmatch.idnumber import make_id_number
-from jobmatch.models import (Employer, FairAttendee, Household, LedgerEvent, Message, Offer, Person, Settlement,
-                             Vacancy)
+from jobmatch.models import Employer, Household, LedgerEvent, Message, Offer, Person, Settlement, Vacancy
 from jobmatch.services.fairs import events as fairs
+from jobmatch.services.fairs.check_in import check_in_by_identity
+from jobmatch.services.fairs.report import fair_report
+from jobmatch.services.households.followups import JobLoss, record_follow_up
 from jobmatch.services.offers import hiring
+from jobmatch.services.offers.rounds import approve_round, propose_round
 from jobmatch.services.training import courses as training
 from jobmatch.services.welfare import posts as welfare
 from jobmatch.services.welfare.appointments import appoint
 from jobmatch.services.welfare.exits import exit_post
-from jobmatch.services.fairs.check_in import check_in_by_identity
-from jobmatch.services.fairs.report import fair_report
-from jobmatch.services.households.followups import JobLoss, record_follow_up
-from jobmatch.services.offers.rounds import approve_round, propose_round
 from jobmatch.tasks import InProcessQueue, dispatch_once
-from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 from tests.conftest import make_test_app
 from tests.sms.test_sms_support import fake_twilio, fixed_clock, shanghai, twilio_config  # noqa: F401
+from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 
 COUNTY, SITE = "威宁彝族回族苗族自治县", "五里岗安置点"
 HEADER = ["户编号", "县区", "安置点", "姓名", "身份证号", "与户主关系", "手机号", "劳动能力", "就业意愿", "外出意愿",
@@ -79,7 +78,7 @@ def test_a_settlement_month_from_roster_to_follow_up(story_app, fake_twilio, tmp
         with sessions() as session:
             offer = session.scalars(select(Offer).where(Offer.round_id == round_id, Offer.status == "sent")).one()
             welder = session.get(Person, offer.person_id)
-            welder_phone, welder_id, offer_id = welder.phone, welder.id, offer.id
+            welder_phone, _welder_id, offer_id = welder.phone, welder.id, offer.id
             assert welder.household.household_no == "H001"
             assert "技能相符" in " ".join(offer.reasons)
         assert [m.to for m in fake_twilio.messages] == [welder_phone]

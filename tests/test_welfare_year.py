@@ -35,8 +35,15 @@ from jobmatch.services.welfare.needs import check_household_needs, decide_review
 from jobmatch.services.welfare.roll import subsidy_roll
 from jobmatch.tasks import InProcessQueue, dispatch_once
 from notifications.clock import SystemClock
-from tests.factories import (make_employer, make_household, make_person, make_settlement, make_spell, make_user,
-                             make_welfare_post)
+from tests.factories import (
+    make_employer,
+    make_household,
+    make_person,
+    make_settlement,
+    make_spell,
+    make_user,
+    make_welfare_post,
+)
 from tests.web.helpers import add_user, bearer, token_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

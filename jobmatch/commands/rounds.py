@@ -11,8 +11,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from jobmatch.models.offers import OfferStatus
 from jobmatch.config import settings_of
+from jobmatch.models.offers import OfferStatus
 from jobmatch.services.errors import WorkflowError
 
 ACTOR_PROPOSE = "cli:round-propose"

@@ -68,12 +68,11 @@ def welfare_check(month):
     """Daily: pass on places not answered within OFFER_EXPIRY_HOURS, vacate posts whose term has ended
     (worker told, place offered on), flag households that may no longer need their post (rule 2)."""
     from jobmatch.clock import Month
+    from jobmatch.config import current_settings
     from jobmatch.services.subsidies.monthly_list import list_month
+    from jobmatch.services.welfare.appointments import expire_unanswered
     from jobmatch.services.welfare.exits import vacate_ended_terms
     from jobmatch.services.welfare.needs import check_household_needs
-
-    from jobmatch.config import current_settings
-    from jobmatch.services.welfare.appointments import expire_unanswered
 
     session = _session()
     expired = expire_unanswered(session, hours=current_settings().offer_expiry_hours, actor="cli:welfare check")
@@ -235,8 +234,8 @@ def training_demand(county, top):
     from sqlalchemy import select
 
     from jobmatch.models import County
-    from jobmatch.services.training.needs import skill_demand
     from jobmatch.services.errors import WorkflowError
+    from jobmatch.services.training.needs import skill_demand
 
     county_id = _session().scalar(select(County.id).where(County.name == county))
     if county_id is None:

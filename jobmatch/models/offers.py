@@ -9,8 +9,21 @@ declined or expires). The waiting list of a vacancy is its offers in ``waitliste
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import (JSON, Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base

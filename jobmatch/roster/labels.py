@@ -4,12 +4,12 @@ from collections.abc import Mapping
 
 from jobmatch.roster.columns import KEYS
 from jobmatch.vocabulary import (
+    CANNOT_LEAVE_REASON_LABELS,
     CAPACITY_LABELS,
     DISABILITY_LABELS,
     EMPLOYMENT_LABELS,
     MOBILITY_LABELS,
     MONITORING_LABELS,
-    CANNOT_LEAVE_REASON_LABELS,
     YES_NO_LABELS,
 )
 from notifications.phones import national_digits

@@ -54,14 +54,14 @@ class RosterTable:
 
 
 def read_roster_table(source: Source, filename: str, sheet: str | None = None,
-                      limits: XlsxLimits = XlsxLimits()) -> RosterTable:
+                      limits: XlsxLimits | None = None) -> RosterTable:
     """Read a roster from a path or a binary file object; ``filename`` gives the format.
 
     An .xlsx is refused unread when it unzips beyond ``limits`` (the services pass the app's settings).
     """
     extension = os.path.splitext(filename or "")[1].lower()
     if extension == ".xlsx":
-        _refuse_oversized_xlsx(source, filename, limits)
+        _refuse_oversized_xlsx(source, filename, limits or XlsxLimits())
         return _read_xlsx(source, filename, sheet)
     if extension == ".csv":
         return _table_from_rows(_csv_rows(_read_bytes(source)), filename, None)

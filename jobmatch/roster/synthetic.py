@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 from itertools import accumulate
 
-
 from jobmatch import gazetteer
 from jobmatch.idnumber import make_id_number
 from jobmatch.roster import synthetic_words as words

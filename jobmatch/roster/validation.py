@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from jobmatch import idnumber
 from jobmatch.roster.columns import COLUMNS, HEADER_OF, KEYS, Required
+from jobmatch.roster.consistency import cross_row_problems
 from jobmatch.roster.fields import (
     CellError,
     parse_kilometres,
@@ -14,17 +15,16 @@ from jobmatch.roster.fields import (
     parse_phone,
     parse_yuan,
 )
-from jobmatch.roster.consistency import cross_row_problems
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import RosterTable
 from jobmatch.roster.records import HouseholdKey, PersonRecord
 from jobmatch.vocabulary import (
+    CANNOT_LEAVE_REASON_FROM_LABEL,
     CAPACITY_FROM_LABEL,
     DISABILITY_FROM_LABEL,
     EMPLOYMENT_FROM_LABEL,
     MOBILITY_FROM_LABEL,
     MONITORING_FROM_LABEL,
-    CANNOT_LEAVE_REASON_FROM_LABEL,
     RELATIONS,
     YES_NO_FROM_LABEL,
 )

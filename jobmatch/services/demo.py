@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import local_today, utcnow
-from jobmatch.models import (County, Employer, Fair, FollowUp, Household, Person, Settlement, User,
-                             Vacancy, WelfarePost)
+from jobmatch.models import County, Employer, Fair, FollowUp, Household, Person, Settlement, User, Vacancy, WelfarePost
 from jobmatch.roster.synthetic import generate_roster
 from jobmatch.services.households.status import note_follow_ups
 from jobmatch.services.offers.matching_input import employed_person_ids

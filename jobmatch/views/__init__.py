@@ -2,7 +2,20 @@
 
 
 def register_blueprints(app) -> None:
-    from jobmatch.views import api, auth, county, employer, errors, filters, health, rounds, short_links, sms, staff, worker
+    from jobmatch.views import (
+        api,
+        auth,
+        county,
+        employer,
+        errors,
+        filters,
+        health,
+        rounds,
+        short_links,
+        sms,
+        staff,
+        worker,
+    )
 
     filters.register(app)
     errors.init_app(app)

@@ -8,14 +8,14 @@ from sqlalchemy import select
 
 from jobmatch.auth import roles_required
 from jobmatch.clock import Month, utcnow
+from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from jobmatch.models import County, Settlement
 from jobmatch.services.households import dashboard as day
 from jobmatch.services.households import monitoring, monitoring_alerts, problems
-from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
 from jobmatch.services.reports.monthly import employment_trend, monthly_report
+from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
 from jobmatch.views.charts import horizontal_bars, monthly_columns
-from jobmatch.config import settings_of
 
 bp = Blueprint("county", __name__, url_prefix="/county")
 COUNTY_ROLES = ("county_officer", "admin")

@@ -20,9 +20,9 @@ from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from jobmatch.models import MatchRound, Offer
 from jobmatch.services import answers
+from jobmatch.services.errors import WorkflowError
 from jobmatch.services.offers.rounds import approve_round, load_scoring_model, propose_round
 from jobmatch.services.scope import person_in_scope, round_in_scope, round_offers_in_scope, round_scope_allowed
-from jobmatch.services.errors import WorkflowError
 
 bp = Blueprint("rounds", __name__)
 ROUND_ROLES = ("admin", "staff")

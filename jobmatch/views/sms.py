@@ -17,9 +17,9 @@ from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from jobmatch.security import csrf
 from jobmatch.services.sms.inbound import apply_inbound, receive_reply, record_status
+from jobmatch.tasks import start_background_sender
 from notifications.callbacks import parse_callback
 from notifications.inbound import CallbackRejected
-from jobmatch.tasks import start_background_sender
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 

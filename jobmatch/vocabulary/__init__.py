@@ -12,16 +12,38 @@ msgids: pages pass them through ``_()``. The roster names are re-exported here f
 roster reader and writer.
 """
 
-from jobmatch.vocabulary.roster import (CANNOT_LEAVE_REASON_FROM_LABEL, CANNOT_LEAVE_REASON_LABELS, CAPACITY_FROM_LABEL, CAPACITY_LABELS, DISABILITY_FROM_LABEL,
-                                        DISABILITY_LABELS, EMPLOYMENT_FROM_LABEL, EMPLOYMENT_LABELS,
-                                        HEAD_RELATION, MOBILITY_FROM_LABEL, MOBILITY_LABELS,
-                                        MONITORING_FROM_LABEL, MONITORING_LABELS, RELATIONS, SPELL_KINDS,
-                                        YES_NO_FROM_LABEL, YES_NO_LABELS)
-from jobmatch.vocabulary.staff import (BUSINESS_KIND_LABELS, FOLLOW_UP_EMPLOYMENT_STATE_LABELS,
-                                       HIRING_SUBSIDY_STATUS_LABELS, MONITORING_ALERT_REASON_LABELS,
-                                       SUBSIDY_KIND_LABELS, SUPPORT_APPLICATION_KIND_LABELS,
-                                       SUPPORT_APPLICATION_STATUS_LABELS, WELFARE_APPOINTMENT_STATUS_LABELS,
-                                       WELFARE_EXIT_REASON_LABELS, WELFARE_PRIORITY_LABELS, WELFARE_REVIEW_STATUS_LABELS)
+from jobmatch.vocabulary.roster import (
+                                        CANNOT_LEAVE_REASON_FROM_LABEL,
+                                        CANNOT_LEAVE_REASON_LABELS,
+                                        CAPACITY_FROM_LABEL,
+                                        CAPACITY_LABELS,
+                                        DISABILITY_FROM_LABEL,
+                                        DISABILITY_LABELS,
+                                        EMPLOYMENT_FROM_LABEL,
+                                        EMPLOYMENT_LABELS,
+                                        HEAD_RELATION,
+                                        MOBILITY_FROM_LABEL,
+                                        MOBILITY_LABELS,
+                                        MONITORING_FROM_LABEL,
+                                        MONITORING_LABELS,
+                                        RELATIONS,
+                                        SPELL_KINDS,
+                                        YES_NO_FROM_LABEL,
+                                        YES_NO_LABELS,
+)
+from jobmatch.vocabulary.staff import (
+                                        BUSINESS_KIND_LABELS,
+                                        FOLLOW_UP_EMPLOYMENT_STATE_LABELS,
+                                        HIRING_SUBSIDY_STATUS_LABELS,
+                                        MONITORING_ALERT_REASON_LABELS,
+                                        SUBSIDY_KIND_LABELS,
+                                        SUPPORT_APPLICATION_KIND_LABELS,
+                                        SUPPORT_APPLICATION_STATUS_LABELS,
+                                        WELFARE_APPOINTMENT_STATUS_LABELS,
+                                        WELFARE_EXIT_REASON_LABELS,
+                                        WELFARE_PRIORITY_LABELS,
+                                        WELFARE_REVIEW_STATUS_LABELS,
+)
 
 __all__ = [
     "CAPACITY_FROM_LABEL", "CAPACITY_LABELS", "DISABILITY_FROM_LABEL", "DISABILITY_LABELS",

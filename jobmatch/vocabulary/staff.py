@@ -11,8 +11,8 @@ from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
 from jobmatch.models.monitoring import AlertReason
 from jobmatch.models.offers import OfferChannel, OfferStatus, RoundStatus
-from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.people import CannotLeaveReason
+from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
 from jobmatch.vocabulary import employer

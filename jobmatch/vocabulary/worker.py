@@ -1,10 +1,10 @@
 """What a relocated worker reads on their own page (/w/): plain words, addressed to them."""
 
-from jobmatch.models.welfare import AppointmentStatus
 from jobmatch.models.fairs import Attendance
 from jobmatch.models.offers import OfferStatus
 from jobmatch.models.problems import ProblemCategory
 from jobmatch.models.training import EnrolmentStatus
+from jobmatch.models.welfare import AppointmentStatus
 from jobmatch.vocabulary.roster import MOBILITY_LABELS
 
 # The offers a worker sees (offers.WORKER_VISIBLE_STATUSES).

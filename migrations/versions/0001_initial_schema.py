@@ -1,13 +1,13 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25
 """
-from alembic import op
 import sqlalchemy as sa
-import jobmatch.models.types
+from alembic import op
 
+import jobmatch.models.types
 
 revision = '0001'
 down_revision = None

@@ -4,10 +4,10 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-25
 """
-from alembic import op
 import sqlalchemy as sa
-import jobmatch.models.types
+from alembic import op
 
+import jobmatch.models.types
 
 revision = '0002'
 down_revision = '0001'

@@ -13,7 +13,6 @@ names the guard.
 """
 from alembic import op
 
-
 revision = '0005'
 down_revision = '0004'
 branch_labels = None

@@ -4,10 +4,10 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-26
 """
-from alembic import op
 import sqlalchemy as sa
-import jobmatch.models.types
+from alembic import op
 
+import jobmatch.models.types
 
 revision = '0006'
 down_revision = '0005'

@@ -6,7 +6,6 @@ Create Date: 2026-11-26
 """
 from alembic import op
 
-
 revision = '0008'
 down_revision = '0006'
 branch_labels = None

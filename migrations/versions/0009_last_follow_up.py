@@ -4,10 +4,10 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-27
 """
-from alembic import op
 import sqlalchemy as sa
-import jobmatch.models.types
+from alembic import op
 
+import jobmatch.models.types
 
 revision = '0009'
 down_revision = '0008'

@@ -4,10 +4,10 @@ Revision ID: 0011_sms_transport
 Revises: 0009 (to be re-chained onto 0010_session_generation when merged)
 Create Date: 2026-12-01
 """
-from alembic import op
 import sqlalchemy as sa
-import jobmatch.models.types
+from alembic import op
 
+import jobmatch.models.types
 
 revision = '0011_sms_transport'
 down_revision = "0010_session_generation"

@@ -4,10 +4,10 @@ Revision ID: 0012_sms_content
 Revises: 0011_sms_transport
 Create Date: 2026-11-28
 """
-from alembic import op
 import sqlalchemy as sa
-import jobmatch.models.types
+from alembic import op
 
+import jobmatch.models.types
 
 revision = '0012_sms_content'
 down_revision = '0011_sms_transport'

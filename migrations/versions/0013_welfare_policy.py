@@ -5,10 +5,10 @@ Revision ID: 0013_welfare_policy
 Revises: 0009 (0012_sms_content once the parallel branches are merged)
 Create Date: 2026-12-01 03:19:44.704115
 """
-from alembic import op
 import sqlalchemy as sa
-import jobmatch.models.types
+from alembic import op
 
+import jobmatch.models.types
 
 revision = '0013_welfare_policy'
 down_revision = '0014_nobody_falls_through'  # merged after 0014

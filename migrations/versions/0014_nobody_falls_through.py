@@ -4,10 +4,10 @@ Revision ID: 0014_nobody_falls_through
 Revises: 0009 (to become 0013_welfare_policy when that branch is merged)
 Create Date: 2026-12-02
 """
-from alembic import op
 import sqlalchemy as sa
-import jobmatch.models.types
+from alembic import op
 
+import jobmatch.models.types
 
 revision = '0014_nobody_falls_through'
 down_revision = '0012_sms_content'

@@ -4,10 +4,10 @@ Revision ID: 0015_three_threes
 Revises: 0014_nobody_falls_through
 Create Date: 2026-12-01
 """
-from alembic import op
 import sqlalchemy as sa
-import jobmatch.models.types
+from alembic import op
 
+import jobmatch.models.types
 
 revision = '0015_three_threes'
 down_revision = '0013_welfare_policy'

@@ -24,8 +24,15 @@ from darabonba.runtime import RuntimeOptions
 from notifications.inbound import DeliveryReceipt, InboundEvent, InboundReply, ReceiptStatus
 from notifications.phones import national_digits
 from notifications.providers.base import (
-    AwaitingReceipt, BatchItem, PermanentProviderError, ProviderError, SendResult, SmsProvider, TemplateMessage,
-    TemporaryProviderError, require_e164,
+    AwaitingReceipt,
+    BatchItem,
+    PermanentProviderError,
+    ProviderError,
+    SendResult,
+    SmsProvider,
+    TemplateMessage,
+    TemporaryProviderError,
+    require_e164,
 )
 from notifications.providers.domestic import DAY, HOUR, MINUTE, grouped, phone_digest, split_endpoint, transport_error
 from notifications.providers.template_codes import template_code

@@ -10,7 +10,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from notifications.providers.base import (
-    AwaitingReceipt, BatchItem, ProviderError, SendResult, SmsProvider, TemplateMessage, TemporaryProviderError,
+    AwaitingReceipt,
+    BatchItem,
+    ProviderError,
+    SendResult,
+    SmsProvider,
+    TemplateMessage,
+    TemporaryProviderError,
 )
 
 

@@ -11,7 +11,7 @@ Tencent gives each number.
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
@@ -22,8 +22,15 @@ from tencentcloud.sms.v20210111.sms_client import SmsClient
 
 from notifications.inbound import DeliveryReceipt, InboundEvent, InboundReply, ReceiptStatus, event_id
 from notifications.providers.base import (
-    AwaitingReceipt, BatchItem, PermanentProviderError, ProviderError, SendResult, SmsProvider, TemplateMessage,
-    TemporaryProviderError, require_e164,
+    AwaitingReceipt,
+    BatchItem,
+    PermanentProviderError,
+    ProviderError,
+    SendResult,
+    SmsProvider,
+    TemplateMessage,
+    TemporaryProviderError,
+    require_e164,
 )
 from notifications.providers.domestic import DAY, HOUR, grouped, split_endpoint, transport_error
 from notifications.providers.template_codes import template_code
@@ -131,7 +138,7 @@ class TencentProvider(SmsProvider):
         while True:
             request = sms_models.PullSmsSendStatusByPhoneNumberRequest()
             request.BeginTime = int((since - LOOKUP_MARGIN).timestamp())
-            request.EndTime = int(datetime.now(timezone.utc).timestamp()) + 60
+            request.EndTime = int(datetime.now(UTC).timestamp()) + 60
             request.Offset, request.Limit = offset, PULL_LIMIT
             request.PhoneNumber, request.SmsSdkAppId = to_e164, self.sdk_app_id
             try:

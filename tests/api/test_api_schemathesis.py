@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 import schemathesis
+from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
-from hypothesis import HealthCheck, settings
 
 from tests.conftest import make_test_app
 from tests.web.helpers import bearer, load_small_demo, token_for

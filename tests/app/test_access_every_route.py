@@ -13,20 +13,20 @@ import shutil
 
 import pytest
 from openpyxl import load_workbook
-from jobmatch.services.sms.short_links import links_for
 from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
 from jobmatch import create_app
-from jobmatch.db import MAX_ID
-from jobmatch.routing import IdConverter
 from jobmatch.clock import local_today
+from jobmatch.db import MAX_ID
 from jobmatch.models import Offer, Person, Settlement, Vacancy, WelfarePost
+from jobmatch.privacy import mask_id_number
+from jobmatch.routing import IdConverter
 from jobmatch.services.fairs.events import create_fair
 from jobmatch.services.offers.rounds import propose_round
 from jobmatch.services.sms.inbound import receive_reply
+from jobmatch.services.sms.short_links import links_for
 from jobmatch.services.training.courses import create_course
-from jobmatch.privacy import mask_id_number
 from tests.conftest import make_test_app
 from tests.web.helpers import bearer, load_small_demo, login, token_for
 

@@ -43,6 +43,7 @@ def test_wrong_password_is_refused(app, session, client):
 
 def test_household_page_masks_ids_for_county_officer(app, session, client):
     from sqlalchemy import select
+
     from jobmatch.models import Household
     load_demo(session, households=5, seed=1)
     session.commit()

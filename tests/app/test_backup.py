@@ -60,6 +60,7 @@ def test_dump_restore_and_verify(two_databases, tmp_path):
     app = make_test_app(target)
     from click.testing import CliRunner
     from flask.cli import ScriptInfo
+
     from jobmatch.cli import main
     out = CliRunner().invoke(main, ["ledger", "verify"], obj=ScriptInfo(create_app=lambda: app))
     assert out.exit_code == 0, out.output

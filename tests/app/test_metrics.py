@@ -13,8 +13,8 @@ from jobmatch.models import Message
 from jobmatch.services.demo import load_demo
 from jobmatch.services.offers.rounds import propose_round
 from tests import services
-from tests.conftest import make_test_app
 from tests.app.test_health import closed_port
+from tests.conftest import make_test_app
 
 LOCAL = {"REMOTE_ADDR": "127.0.0.1"}
 

@@ -1,5 +1,7 @@
 """Migrations: upgrade, downgrade and upgrade again on the real PostgreSQL; the schema matches the models."""
 
+from datetime import UTC
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -45,14 +47,14 @@ def test_sqlite_schema_matches_models(tmp_path):
 
 
 def test_0009_backfills_each_households_last_follow_up(database_url):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sqlalchemy.orm import Session
 
     from jobmatch.models import FollowUp, Household
     from tests.factories import make_household
 
-    early, late = (datetime(2026, 10, day, 8, 30, tzinfo=timezone.utc) for day in (3, 28))
+    early, late = (datetime(2026, 10, day, 8, 30, tzinfo=UTC) for day in (3, 28))
     engine = make_engine(database_url)
     with Session(engine) as session:
         followed, never = make_household(session), make_household(session)

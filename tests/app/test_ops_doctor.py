@@ -9,8 +9,8 @@ from flask.cli import ScriptInfo
 from jobmatch.commands import ops
 from jobmatch.config import Settings
 from tests import services
-from tests.conftest import make_test_app
 from tests.app.test_health import closed_port
+from tests.conftest import make_test_app
 
 GOOD = {
     "SECRET_KEY": "k" * 64, "PUBLIC_BASE_URL": "https://jobs.weining.example.cn",

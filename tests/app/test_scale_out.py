@@ -27,7 +27,9 @@ from jobmatch.services.offers.rounds import propose_round
 from tests.factories import make_sent_offers, make_user, make_vacancy, make_welding_site
 from tests.offers.test_offers_gunicorn import _free_port, _wait_until_up
 from tests.sms.test_sms_delivery_failures import (  # noqa: F401  (fixtures)
-    clock_offset, queue_name, redis_url,
+    clock_offset,
+    queue_name,
+    redis_url,
 )
 from tests.sms.test_sms_support import fake_twilio, twilio_config  # noqa: F401  (fixture)
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from jobmatch.models import Employer, InboundMessage
-from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 from tests.conftest import make_test_app
 from tests.factories import make_person
+from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 from tests.web.helpers import load_small_demo, login
 
 TAG = "<img src=x onerror=alert(document.domain)>"

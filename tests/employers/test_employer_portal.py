@@ -3,7 +3,6 @@
 from sqlalchemy import select
 
 from jobmatch.models import Employer, LedgerEvent, User, Vacancy
-from jobmatch.services.demo import DEMO_PASSWORD
 from tests.web.helpers import load_small_demo, login
 
 VACANCY = {"title": "熨烫工", "kind": "regular", "openings": "2", "wage_min": "3000", "wage_max": "4000",

@@ -1,6 +1,6 @@
 """Recruitment fairs: set up, invite, register by reply or web, remind, check in at the door, report."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -9,15 +9,21 @@ from sqlalchemy import func, select
 
 from jobmatch import ledger
 from jobmatch.models import EmploymentSpell, FairAttendee, Household, LedgerEvent, Message, Settlement
-from jobmatch.services.fairs import events as fairs
-from jobmatch.services.fairs.check_in import (check_in_by_identity, check_in_by_token, check_in_qr_svg,
-                                             check_in_token)
-from jobmatch.services.fairs.report import fair_report, record_outcome, write_fair_report_xlsx
-from jobmatch.services.households.status import refresh_households
 from jobmatch.services.answers import answer_ask
 from jobmatch.services.errors import WorkflowError
-from tests.factories import (frozen_clock, make_county, make_employer, make_household, make_person,
-                                      make_settlement, make_vacancy)
+from jobmatch.services.fairs import events as fairs
+from jobmatch.services.fairs.check_in import check_in_by_identity, check_in_by_token, check_in_qr_svg, check_in_token
+from jobmatch.services.fairs.report import fair_report, record_outcome, write_fair_report_xlsx
+from jobmatch.services.households.status import refresh_households
+from tests.factories import (
+    frozen_clock,
+    make_county,
+    make_employer,
+    make_household,
+    make_person,
+    make_settlement,
+    make_vacancy,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOON = datetime(2026, 11, 20, 12, 0, tzinfo=SHANGHAI)
@@ -103,7 +109,7 @@ def test_reminders_wait_until_the_day_before_and_go_once(session, county_with_fa
     fairs.register(session, fair.id, people["zero"].id, via="staff", actor="user:1")
     assert fairs.queue_reminders(session, fair.id, actor="user:1") == 1
     reminder = session.scalar(select(Message).where(Message.kind == "fair_reminder"))
-    assert reminder.due_at == datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI).astimezone(timezone.utc)
+    assert reminder.due_at == datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI).astimezone(UTC)
     assert "请带身份证" in reminder.body
     assert fairs.queue_reminders(session, fair.id, actor="user:1") == 0
 

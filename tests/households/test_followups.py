@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, Problem, Settlement
 from jobmatch.roster.synthetic import generate_roster
-from jobmatch.services.roster.importing import apply_records
+from jobmatch.services.errors import WorkflowError
 from jobmatch.services.households.employment_changes import NewJob
 from jobmatch.services.households.followups import JobLoss, follow_ups_due_by_staff, record_follow_up
-from jobmatch.services.households.status import note_follow_up, refresh_households, stale_households
 from jobmatch.services.households.problems import NewProblem
-from jobmatch.services.errors import WorkflowError
+from jobmatch.services.households.status import note_follow_up, refresh_households, stale_households
+from jobmatch.services.roster.importing import apply_records
 from tests.factories import frozen_clock, make_household, make_person, make_settlement, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from jobmatch.config import settings_of, use_settings
 from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, MonitoringAlert, Person
 from jobmatch.services.errors import UserError
 from jobmatch.services.households import monitoring
@@ -14,7 +15,6 @@ from jobmatch.services.households.employment_changes import end_spell
 from jobmatch.services.households.followups import JobLoss, MonitoringNotes, record_follow_up
 from jobmatch.services.households.monitoring_alerts import close_alert, open_alerts
 from jobmatch.services.households.status import refresh_households
-from jobmatch.config import settings_of, use_settings
 from tests.factories import frozen_clock, make_household, make_person, make_settlement, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -33,7 +33,7 @@ def _working_household(session, site, number, *, monitoring_flag="unstable", inc
                            spells=[EmploymentSpell(kind="within_county", employer_name="砖厂", monthly_income=income,
                                                    started_on=date(2025, 1, 1))])
                for i, income in enumerate(incomes)]
-    for extra in range(members - len(incomes)):
+    for _extra in range(members - len(incomes)):
         make_person(session, household, relation="子女", capacity="none", wants_work=False, monitoring=monitoring_flag)
     refresh_households(session, [household.id], actor="system")
     monitoring.sync_from_roster(session, [household.id], actor="system")

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from jobmatch.models import LedgerEvent
-from jobmatch.services.households import problems
 from jobmatch.services.errors import WorkflowError
+from jobmatch.services.households import problems
 from tests.factories import frozen_clock, make_household, make_person, make_settlement, make_user
 
 REPORTED = datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

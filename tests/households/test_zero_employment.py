@@ -7,11 +7,10 @@ import pytest
 
 from jobmatch import ledger
 from jobmatch.models import EmploymentSpell, Household
+from jobmatch.services.errors import WorkflowError
 from jobmatch.services.households.employment_changes import end_spell
 from jobmatch.services.households.zero_employment import record_door_visit, zero_employment_households
-from jobmatch.services.errors import WorkflowError
-from tests.factories import (frozen_clock, make_household, make_person, make_settlement, make_user,
-                                      make_vacancy)
+from tests.factories import frozen_clock, make_household, make_person, make_settlement, make_user, make_vacancy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LOST_JOB_AT = datetime(2026, 11, 10, 9, 0, tzinfo=SHANGHAI)
@@ -36,7 +35,7 @@ def test_deadlines_offers_and_visits_of_the_listed_households(session, clock):
     site = make_settlement(session)
     staff = make_user(session, "staff", settlements=[site])
     helped = _household_losing_its_job(session, site, "H-HELPED")
-    forgotten = _household_losing_its_job(session, site, "H-FORGOTTEN")
+    _household_losing_its_job(session, site, "H-FORGOTTEN")
     assert helped.zero_employment and helped.zero_employment_since == LOST_JOB_AT
     clock.set(LOST_JOB_AT + timedelta(days=2))
     record_door_visit(session, household_id=helped.id, staff_user_id=staff.id, vacancy_id=make_vacancy(session).id,

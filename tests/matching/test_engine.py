@@ -1,7 +1,8 @@
 """A round's ranking, top-k cut, allocation and reasons, as a staff member would read them."""
 from matching_factories import SITE_LAT, make_vacancy, make_worker
-from matching.engine import run_matching
 from stand_in_taxonomy import StandInTaxonomy
+
+from matching.engine import run_matching
 
 
 def km_north(km):

@@ -1,9 +1,9 @@
 """A pair that breaks a hard rule of matching-io.md is never written, whatever its score."""
 import pytest
-
 from matching_factories import SITE_LAT, SITE_LON, make_vacancy, make_worker
-from matching.engine import run_matching
 from stand_in_taxonomy import StandInTaxonomy
+
+from matching.engine import run_matching
 
 KM_PER_DEGREE_LAT = 111.2
 

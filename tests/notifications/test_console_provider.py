@@ -1,12 +1,12 @@
 import io
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from notifications.clock import FixedClock
-from notifications.providers import ConsoleProvider, PermanentProviderError, SmsProvider
 from notifications.phones import mask_phone as masked_phone
+from notifications.providers import ConsoleProvider, PermanentProviderError, SmsProvider
 
 PHONE = "+8613912343910"
 BODY = "【威宁县就业服务】您的登录验证码：482913，10分钟内有效。"
@@ -29,7 +29,7 @@ def test_prints_to_stdout_by_default(capsys):
 
 
 def test_keeps_sent_messages_for_inspection():
-    clock = FixedClock(datetime(2025, 3, 10, 1, 0, tzinfo=timezone.utc))
+    clock = FixedClock(datetime(2025, 3, 10, 1, 0, tzinfo=UTC))
     provider = ConsoleProvider(stream=io.StringIO(), clock=clock)
     provider.send(PHONE, BODY, idempotency_key="k1", status_callback_url="https://x.test/cb")
     [message] = provider.sent

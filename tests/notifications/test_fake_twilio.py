@@ -3,18 +3,18 @@
 import base64
 import json
 import threading
-from concurrent.futures import ThreadPoolExecutor
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from twilio.request_validator import RequestValidator
 
-from tests.support.fake_twilio import FakeTwilio, sign_twilio_request
 from notifications.providers.twilio_provider import TwilioProvider
+from tests.support.fake_twilio import FakeTwilio, sign_twilio_request
 
 PHONE = "+8613912343910"
 
@@ -104,7 +104,7 @@ def test_stop_is_quick_even_while_a_response_is_delayed():
 
 def test_url_needs_a_started_server():
     with pytest.raises(RuntimeError):
-        FakeTwilio().url
+        _ = FakeTwilio().url
 
 
 class _CallbackSink:

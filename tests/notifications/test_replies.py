@@ -3,7 +3,7 @@ import pytest
 from notifications.replies import ReplyKind, classify_reply, normalise_reply
 
 A, D, H = ReplyKind.ACCEPT, ReplyKind.DECLINE, ReplyKind.HELP
-OUT, IN, O = ReplyKind.OPT_OUT, ReplyKind.OPT_IN, ReplyKind.OTHER
+OUT, IN, O = ReplyKind.OPT_OUT, ReplyKind.OPT_IN, ReplyKind.OTHER  # noqa: E741  (a table of one-letter columns)
 
 TABLE = [
     # accept

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,7 +26,7 @@ def shanghai(year, month, day, hour, minute=0, second=0):
 
 
 def utc(moment):
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 @pytest.mark.parametrize(
@@ -56,8 +56,8 @@ def test_next_send_time_returns_now_itself_when_allowed():
 
 def test_quiet_hours_are_shanghai_time_whatever_the_input_zone():
     # 14:00 UTC is 22:00 in Shanghai.
-    assert in_quiet_hours(datetime(2025, 3, 10, 14, 0, tzinfo=timezone.utc))
-    assert not in_quiet_hours(datetime(2025, 3, 10, 0, 0, tzinfo=timezone.utc))  # 08:00
+    assert in_quiet_hours(datetime(2025, 3, 10, 14, 0, tzinfo=UTC))
+    assert not in_quiet_hours(datetime(2025, 3, 10, 0, 0, tzinfo=UTC))  # 08:00
 
 
 def test_naive_datetimes_are_refused():
@@ -84,8 +84,8 @@ def test_local_day_window_is_the_shanghai_calendar_day(moment):
     start, end = local_day_window(utc(moment))
     assert start == shanghai(2025, 3, 10, 0, 0)
     assert end == shanghai(2025, 3, 11, 0, 0)
-    assert start.tzinfo == timezone.utc and end.tzinfo == timezone.utc
-    assert start == datetime(2025, 3, 9, 16, 0, tzinfo=timezone.utc)
+    assert start.tzinfo == UTC and end.tzinfo == UTC
+    assert start == datetime(2025, 3, 9, 16, 0, tzinfo=UTC)
 
 
 def test_local_day_window_is_half_open():
@@ -137,7 +137,7 @@ def test_same_text_at_most_twice_in_24_hours(previous, allowed):
 
 
 def test_duplicate_window_is_the_last_24_hours():
-    now = datetime(2025, 3, 10, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
     assert duplicate_window_start(now) == now - timedelta(hours=24)
 
 

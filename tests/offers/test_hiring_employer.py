@@ -8,14 +8,29 @@ from sqlalchemy import select
 from jobmatch import ledger
 from jobmatch.clock import add_months
 from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Message, Offer
-from jobmatch.services.subsidies.hiring import hiring_subsidies
-from jobmatch.services.offers.hiring import (employer_candidates, record_hire,
-                                      record_interview, record_no_hire, spell_kind_for)
-from jobmatch.services.households.status import refresh_households
-from jobmatch.services.offers.lifecycle import OfferStateError, answer_offer
 from jobmatch.services.errors import WorkflowError
-from tests.factories import (make_county, make_employer, make_household, make_person, make_sent_offers,
-                                      make_settlement, make_spell, make_user, make_vacancy, make_welding_site)
+from jobmatch.services.households.status import refresh_households
+from jobmatch.services.offers.hiring import (
+    employer_candidates,
+    record_hire,
+    record_interview,
+    record_no_hire,
+    spell_kind_for,
+)
+from jobmatch.services.offers.lifecycle import OfferStateError, answer_offer
+from jobmatch.services.subsidies.hiring import hiring_subsidies
+from tests.factories import (
+    make_county,
+    make_employer,
+    make_household,
+    make_person,
+    make_sent_offers,
+    make_settlement,
+    make_spell,
+    make_user,
+    make_vacancy,
+    make_welding_site,
+)
 
 
 def _accepted(session, openings=1, workers=2):

@@ -1,12 +1,12 @@
 """The scoring model learns from offer outcomes written to the ledger."""
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from jobmatch import ledger
 from jobmatch.clock import FixedClock, SystemClock, use_clock
-from jobmatch.services.offers.model_training import train_from_ledger, training_examples
 from jobmatch.config import settings_of, use_settings
+from jobmatch.services.offers.model_training import train_from_ledger, training_examples
 from jobmatch.services.offers.rounds import load_scoring_model
 from matching.features import FEATURE_NAMES
 from matching.model import LearnedModel
@@ -15,7 +15,7 @@ from matching.model import LearnedModel
 def _offer_history(session, offers: int, seed: int = 3):
     """Offers whose acceptance depends on distance and wage fit, as workers' answers would."""
     rng = random.Random(seed)
-    clock = FixedClock(datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc))
+    clock = FixedClock(datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
     use_clock(clock)
     try:
         for offer_id in range(1, offers + 1):

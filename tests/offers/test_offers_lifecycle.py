@@ -5,10 +5,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from jobmatch import ledger
-from jobmatch.clock import utcnow
 from jobmatch.models import LedgerEvent, Message, Offer
-from jobmatch.services.offers.hiring import record_no_hire
 from jobmatch.services.answers import answer
+from jobmatch.services.offers.hiring import record_no_hire
 from jobmatch.services.offers.lifecycle import answer_offer, expire_offers, waiting_list
 from jobmatch.services.offers.rounds import approve_round, propose_round
 from tests.factories import make_welding_site

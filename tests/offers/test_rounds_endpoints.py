@@ -4,8 +4,16 @@ from sqlalchemy import select
 
 from jobmatch.models import Offer
 from jobmatch.services.offers.rounds import propose_round
-from tests.factories import (make_county, make_employer, make_household, make_person, make_settlement,
-                                      make_user, make_vacancy, make_welding_site)
+from tests.factories import (
+    make_county,
+    make_employer,
+    make_household,
+    make_person,
+    make_settlement,
+    make_user,
+    make_vacancy,
+    make_welding_site,
+)
 
 
 def _signed_in_staff(session, client, settlement):

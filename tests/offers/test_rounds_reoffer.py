@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 from jobmatch.clock import utcnow
+from jobmatch.config import settings_of
 from jobmatch.models.offers import OfferStatus
 from jobmatch.services.offers.lifecycle import answer_offer, expire_offers
 from jobmatch.services.offers.reoffer import REFUSED_BEFORE_REASON
 from jobmatch.services.offers.rounds import approve_round, propose_round
-from jobmatch.config import settings_of
 from tests.factories import make_household, make_person, make_user, make_vacancy, make_welding_site
 
 

@@ -8,8 +8,16 @@ from jobmatch.models import Offer
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.offers.matching_input import build_engine_input, is_welfare_eligible
 from jobmatch.services.offers.rounds import approve_round, propose_round, round_offers
-from tests.factories import (make_county, make_employer, make_household, make_person, make_settlement,
-                                      make_spell, make_vacancy, make_welding_site)
+from tests.factories import (
+    make_county,
+    make_employer,
+    make_household,
+    make_person,
+    make_settlement,
+    make_spell,
+    make_vacancy,
+    make_welding_site,
+)
 
 
 def test_zero_employment_households_get_the_offer_first(session):

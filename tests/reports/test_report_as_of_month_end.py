@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from jobmatch.models import EmploymentSpell, Household, LedgerEvent
+from jobmatch.models import EmploymentSpell, LedgerEvent
 from jobmatch.services.households import monitoring
 from jobmatch.services.households.employment_changes import end_spell
 from jobmatch.services.households.followups import MonitoringNotes, record_follow_up
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.reports.monthly import monthly_report
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
-from tests.factories import frozen_clock, make_household, make_person, make_settlement, make_user
+from tests.factories import frozen_clock, make_household, make_person, make_settlement
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOVEMBER = datetime(2026, 11, 10, 9, 0, tzinfo=SHANGHAI)

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from jobmatch.clock import local_today
-from jobmatch.models import County, EmploymentSpell, Person
+from jobmatch.models import County
 from jobmatch.services.reports.monthly import employment_on, monthly_report
 from tests.web.helpers import load_small_demo, login
 

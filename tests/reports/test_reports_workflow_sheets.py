@@ -6,13 +6,12 @@ from datetime import timedelta
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from jobmatch.clock import local_today
+from jobmatch.clock import add_months, local_today
 from jobmatch.models import County, Employer, EmploymentSpell, Household, Person, Settlement
 from jobmatch.services.fairs import check_in as fair_check_in
-from jobmatch.services.fairs import report as fair_report
 from jobmatch.services.fairs import events as fairs
+from jobmatch.services.fairs import report as fair_report
 from jobmatch.services.training import courses as training
-from jobmatch.clock import add_months
 from tests.web.helpers import SITE_A, load_small_demo, login
 
 

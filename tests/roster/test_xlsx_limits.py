@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from jobmatch.config import settings_of, use_settings
 from jobmatch.roster.export import roster_title, summarise_households, write_roster_xlsx
 from jobmatch.roster.reading import RosterFileError, read_roster_table
 from jobmatch.roster.synthetic import generate_roster
-from jobmatch.services.roster.importing import import_roster
-from jobmatch.config import settings_of, use_settings
 from jobmatch.roster.xlsx_limits import XlsxLimits
+from jobmatch.services.roster.importing import import_roster
 from tests.web.helpers import add_user
 
 from .bombs import write_bomb

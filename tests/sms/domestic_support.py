@@ -1,7 +1,8 @@
 """Shared by the tests of the Aliyun and Tencent Cloud providers: the fakes and an app that sends to them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from notifications.providers.aliyun_provider import provider_id as aliyun_provider_id
 from notifications.providers.template_codes import load_template_codes

@@ -25,7 +25,12 @@ from jobmatch.tasks import RQQueue, dispatch_once, run_dispatcher
 from tests import services
 from tests.conftest import make_test_app
 from tests.sms.test_sms_support import (  # noqa: F401  (fake_twilio: a fixture)
-    OFFER_DATA, WORKER_COMMAND, fake_twilio, make_people, office_hours, twilio_config,
+    OFFER_DATA,
+    WORKER_COMMAND,
+    fake_twilio,
+    make_people,
+    office_hours,
+    twilio_config,
 )
 
 REPO = Path(__file__).resolve().parents[2]

@@ -15,10 +15,21 @@ from jobmatch.models import Message
 from tests.conftest import make_test_app
 from tests.sms.domestic_support import start
 from tests.sms.test_sms_delivery_failures import (  # noqa: F401  (fixtures)
-    LEASES, _assert_each_sent_once, _count_sent, _dispatcher, _free_port, _queue_offers, _start_redis,
-    _start_worker, _stop, _wait_for, _worker_env, clock_offset, queue_name, redis_url,
+    LEASES,
+    _assert_each_sent_once,
+    _count_sent,
+    _dispatcher,
+    _free_port,
+    _queue_offers,
+    _start_redis,
+    _start_worker,
+    _stop,
+    _wait_for,
+    _worker_env,
+    clock_offset,
+    queue_name,
+    redis_url,
 )
-
 
 
 @pytest.fixture(params=["aliyun", "tencent"])

@@ -16,8 +16,7 @@ from jobmatch.tasks import InProcessQueue, dispatch_once
 from tests.conftest import make_test_app
 from tests.factories import make_sent_offers, make_welding_site
 from tests.sms.domestic_support import CALLBACK_TOKEN, credentials, start, template_code
-from tests.sms.test_sms_support import OFFER_DATA, make_people, make_person, office_hours
-from tests.support.fake_tencent import FakeTencent
+from tests.sms.test_sms_support import OFFER_DATA, make_people, office_hours
 
 PROVIDERS = ["aliyun", "tencent"]
 

@@ -12,7 +12,12 @@ from jobmatch.services.sms.messaging import queue_message
 from jobmatch.tasks import stop_background_sender
 from tests.conftest import make_test_app
 from tests.sms.test_sms_support import (  # noqa: F401  (fake_twilio: a fixture)
-    OFFER_DATA, fake_twilio, make_person, office_hours, twilio_app, twilio_config,
+    OFFER_DATA,
+    fake_twilio,
+    make_person,
+    office_hours,
+    twilio_app,
+    twilio_config,
 )
 
 

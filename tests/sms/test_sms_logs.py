@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 from tests.conftest import make_test_app
 from tests.sms.test_sms_support import fake_twilio, make_person, twilio_config  # noqa: F401  (fixtures)
+from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 
 BODY = "孩子生病了，这周去不了工地，下周可以"
 

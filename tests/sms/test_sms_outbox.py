@@ -2,13 +2,18 @@
 
 from sqlalchemy import select
 
+from jobmatch.config import settings_of, use_settings
 from jobmatch.models import LedgerEvent, Message, Person
 from jobmatch.services.sms.messaging import queue_message, queue_messages_bulk
-from jobmatch.config import settings_of, use_settings
 from jobmatch.services.sms.outbox import OutboxSettings, claim_due, claim_for_sending
 from jobmatch.tasks import InProcessQueue, deliver_with, dispatch_once
 from tests.sms.test_sms_support import (  # noqa: F401  (fixtures)
-    OFFER_DATA, fake_twilio, fixed_clock, make_person, shanghai, twilio_app,
+    OFFER_DATA,
+    fake_twilio,
+    fixed_clock,
+    make_person,
+    shanghai,
+    twilio_app,
 )
 
 WORKDAY_MORNING = shanghai(2026, 11, 25, 10)

@@ -6,7 +6,7 @@ Imported as ``tests.sms.test_sms_support``; it holds no tests of its own.
 import itertools
 import sys
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,8 +14,8 @@ import pytest
 from jobmatch.clock import FixedClock, use_clock
 from jobmatch.models import County, Household, Person, Settlement
 from notifications.clock import SystemClock
-from tests.support.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio
 from tests.conftest import make_test_app
+from tests.support.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TWILIO_FROM = "+15005550006"
@@ -47,7 +47,7 @@ class ShiftedClock:
         self.offset = timedelta(seconds=offset_seconds)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
+        return datetime.now(UTC) + self.offset
 
 
 def office_hours_offset() -> float:

@@ -7,14 +7,20 @@ from sqlalchemy import func, select
 
 from jobmatch.models import InboundMessage, LedgerEvent, Message, Person
 from jobmatch.services import answers
-from jobmatch.services.sms.messaging import open_asks, queue_message
 from jobmatch.services.sms.inbound import mark_read, unread_replies
+from jobmatch.services.sms.messaging import open_asks, queue_message
 from jobmatch.tasks import InProcessQueue, dispatch_once
-from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 from tests.conftest import make_test_app
 from tests.sms.test_sms_support import (  # noqa: F401  (fixtures)
-    OFFER_DATA, fake_twilio, fixed_clock, make_person, shanghai, twilio_app, twilio_config,
+    OFFER_DATA,
+    fake_twilio,
+    fixed_clock,
+    make_person,
+    shanghai,
+    twilio_app,
+    twilio_config,
 )
+from tests.support.fake_twilio import DEFAULT_AUTH_TOKEN, sign_twilio_request
 
 BASE = "http://jobmatch.test"
 _sids = iter(range(1, 10**6))

@@ -14,7 +14,7 @@ import itertools
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, quote
 from zoneinfo import ZoneInfo
@@ -35,7 +35,7 @@ class AliyunMessage:
     params: dict[str, str]
     out_id: str
     biz_id: str
-    sent_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    sent_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def sid(self) -> str:
@@ -111,8 +111,8 @@ class FakeAliyun(LoopbackFake):
                 self.refused_signatures += 1
             return 400, _error("SignatureDoesNotMatch", "Specified signature is not matched with our calculation.")
         sent_at = datetime.strptime(request.headers.get("x-acs-date", ""), "%Y-%m-%dT%H:%M:%SZ").replace(
-            tzinfo=timezone.utc)
-        if abs(datetime.now(timezone.utc) - sent_at) > MAX_CLOCK_SKEW:
+            tzinfo=UTC)
+        if abs(datetime.now(UTC) - sent_at) > MAX_CLOCK_SKEW:
             return 400, _error("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.")
         return None
 

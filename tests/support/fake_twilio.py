@@ -13,12 +13,11 @@ import json
 import re
 import secrets
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -44,7 +43,7 @@ class ReceivedMessage:
     body: str
     status_callback: str | None
     form: dict[str, str] = field(repr=False)
-    received_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass
@@ -339,7 +338,7 @@ def _parse_twilio_date(raw: str | None) -> datetime | None:
     if not raw:
         return None
     moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _message_payload(received: ReceivedMessage, listed: bool = False) -> dict[str, Any]:

@@ -7,12 +7,19 @@ import pytest
 from sqlalchemy import func, select
 
 from jobmatch.models import LedgerEvent, MatchRound, TrainingEnrolment
-from jobmatch.services.training import courses as training
-from jobmatch.services.offers.rounds import approve_round, propose_round
-from jobmatch.services.training.needs import skill_demand, trained_households, training_needs
 from jobmatch.services.errors import WorkflowError
-from tests.factories import (frozen_clock, make_county, make_employer, make_household, make_person,
-                                      make_settlement, make_vacancy)
+from jobmatch.services.offers.rounds import approve_round, propose_round
+from jobmatch.services.training import courses as training
+from jobmatch.services.training.needs import skill_demand, trained_households, training_needs
+from tests.factories import (
+    frozen_clock,
+    make_county,
+    make_employer,
+    make_household,
+    make_person,
+    make_settlement,
+    make_vacancy,
+)
 
 NOON = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 TODAY = NOON.date()

@@ -7,14 +7,24 @@ import re
 from sqlalchemy import func, select
 
 from jobmatch.clock import local_today, utcnow
-from jobmatch.models import (FairAttendee, Household, LedgerEvent, MatchRound, Message, Offer, Person,
-                             Settlement, User, Vacancy)
-from jobmatch.services.fairs import events as fairs
-from jobmatch.services.demo import DEMO_PASSWORD
+from jobmatch.models import (
+    FairAttendee,
+    Household,
+    LedgerEvent,
+    MatchRound,
+    Message,
+    Offer,
+    Person,
+    Settlement,
+    User,
+    Vacancy,
+)
 from jobmatch.services.answers import answer
+from jobmatch.services.demo import DEMO_PASSWORD
+from jobmatch.services.fairs import events as fairs
+from jobmatch.services.households.zero_employment import refresh_and_flag
 from jobmatch.services.offers.lifecycle import send_offers
 from jobmatch.services.offers.rounds import propose_round
-from jobmatch.services.households.zero_employment import refresh_and_flag
 from tests.web.conftest import page_has_no_horizontal_scroll
 from tests.web.helpers import SITE_A
 

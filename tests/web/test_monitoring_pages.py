@@ -4,7 +4,7 @@ asks for its employment state, needs and training wish."""
 
 from sqlalchemy import select
 
-from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, Person
+from jobmatch.models import FollowUp, Household, LedgerEvent
 from jobmatch.services.households.employment_changes import current_spell, end_spell
 from jobmatch.services.households.status import refresh_households
 from tests.factories import make_spell

@@ -77,7 +77,7 @@ def test_follow_up_form_records_jobs_found_and_lost_with_errors_by_the_field(app
     make_spell(session, leaver, started_on=date(2025, 3, 1), employer_name="县城超市")
     refresh_households(session, [household.id], actor="test")
     session.commit()
-    leaver_id, finder_id = leaver.id, (finder.id if finder else None)
+    leaver_id, _finder_id = leaver.id, (finder.id if finder else None)
     session.rollback()
     login(client, "staff_a")
     url = f"/staff/households/{demo.household_a}/follow-up"

@@ -5,8 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from jobmatch.clock import FixedClock, use_clock, utcnow
-from jobmatch.clock import SystemClock
+from jobmatch.clock import FixedClock, SystemClock, use_clock, utcnow
 from jobmatch.models import LedgerEvent, Message, SignInCode, User
 from tests.conftest import make_test_app
 from tests.web.helpers import load_small_demo, login

@@ -26,17 +26,32 @@ from jobmatch.services.people.site_bound import set_cannot_leave_site
 from jobmatch.services.reports.monthly import monthly_report
 from jobmatch.services.subsidies.hiring import hiring_subsidies
 from jobmatch.services.subsidies.monthly_list import monthly_subsidy_list, write_subsidy_list
-from jobmatch.services.subsidies.startups import (incubator_amount, record_application, record_business,
-                                                  startup_subsidy_lines)
+from jobmatch.services.subsidies.startups import (
+    incubator_amount,
+    record_application,
+    record_business,
+    startup_subsidy_lines,
+)
 from jobmatch.services.welfare import posts
 from jobmatch.services.welfare.appointments import appoint
 from jobmatch.services.welfare.attendance import record_attendance
 from jobmatch.services.welfare.exits import vacate_ended_terms
 from jobmatch.services.welfare.needs import check_household_needs, decide_review
 from jobmatch.services.welfare.roll import subsidy_roll
-from tests.factories import (frozen_clock, make_county, make_employer, make_household, make_person,
-                             make_sent_offers, make_settlement, make_spell, make_user, make_vacancy,
-                             make_welding_site, make_welfare_post)
+from tests.factories import (
+    frozen_clock,
+    make_county,
+    make_employer,
+    make_household,
+    make_person,
+    make_sent_offers,
+    make_settlement,
+    make_spell,
+    make_user,
+    make_vacancy,
+    make_welding_site,
+    make_welfare_post,
+)
 from tests.web.helpers import add_user, bearer, login, token_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -199,7 +214,7 @@ def test_people_who_cannot_leave_family_of_the_disabled_and_left_behind_women_ra
     site = make_settlement(session)
     employed_home = make_household(session, site)
     make_spell(session, make_person(session, employed_home, name="在外打工", relation="配偶"), kind="outside_province")
-    left_behind = make_person(session, employed_home, name="留守", gender="female", birth_date=date(1992, 1, 1))
+    make_person(session, employed_home, name="留守", gender="female", birth_date=date(1992, 1, 1))
     carer_home = make_household(session, site)
     make_spell(session, make_person(session, carer_home, relation="户主"))
     make_person(session, carer_home, name="残疾儿子", relation="子女", capacity="none", disability="2", wants_work=False)

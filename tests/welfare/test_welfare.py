@@ -1,8 +1,8 @@
 """Public-welfare posts: ranking with reasons, appointment within the quota, exit, the subsidy roll."""
 
 import threading
-from contextlib import contextmanager
 import time
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -14,15 +14,14 @@ from sqlalchemy import func, select
 from jobmatch import ledger
 from jobmatch.clock import FixedClock, use_clock
 from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Message, WelfareAppointment
+from jobmatch.services.answers import answer_ask
+from jobmatch.services.errors import WorkflowError
+from jobmatch.services.households.status import refresh_households
 from jobmatch.services.welfare import posts as welfare
 from jobmatch.services.welfare.appointments import appoint
 from jobmatch.services.welfare.exits import exit_post
-from jobmatch.services.households.status import refresh_households
-from jobmatch.services.answers import answer_ask
 from jobmatch.services.welfare.roll import subsidy_roll, write_subsidy_roll
-from jobmatch.services.errors import WorkflowError
-from tests.factories import (frozen_clock, make_household, make_person, make_settlement, make_user,
-                                      make_welfare_post)
+from tests.factories import frozen_clock, make_household, make_person, make_settlement, make_user, make_welfare_post
 
 NOON = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

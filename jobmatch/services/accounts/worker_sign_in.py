@@ -108,7 +108,6 @@ def _person_with_phone(session: Session, phone: str, prefer_person_id: int | Non
 
 
 def _send_code(session: Session, person: Person, code: str) -> None:
-    from jobmatch.services.sms.messaging import queue_message
 
     data = {"code": code, "minutes": CODE_VALID_MINUTES}
     queue_message(session, person_id=person.id, kind="sign_in_code", data=data, actor=f"person:{person.id}")

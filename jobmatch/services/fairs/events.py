@@ -18,13 +18,22 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
-from jobmatch.models import (County, EmploymentSpell, Fair, FairAttendee, Household, MonitoringCategory, Person, Settlement,
-                             Vacancy)
+from jobmatch.models import (
+    County,
+    EmploymentSpell,
+    Fair,
+    FairAttendee,
+    Household,
+    MonitoringCategory,
+    Person,
+    Settlement,
+    Vacancy,
+)
 from jobmatch.models.employers import VacancyStatus
-from jobmatch.services.sms.messaging import QueuedRow, queue_message, queue_messages_bulk
-from notifications.wording import day_text
 from jobmatch.services.errors import get_or_fail, require
+from jobmatch.services.sms.messaging import QueuedRow, queue_message, queue_messages_bulk
 from notifications.rules import next_send_time
+from notifications.wording import day_text
 
 LARGE_SITE_PEOPLE = 800  # rule 3: sites of 800+ relocated people run a special employment action
 FAIRS_PER_YEAR = 2  # rule 4

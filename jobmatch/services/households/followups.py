@@ -25,11 +25,17 @@ from jobmatch.clock import LOCAL_TZ, Month, local_today, utcnow
 from jobmatch.models import FollowUp, Household, MonitoringCategory, Person, Settlement, User
 from jobmatch.models.followups import EmploymentState
 from jobmatch.models.problems import ProblemSource
-from jobmatch.services.households.employment_changes import NewJob, current_spell, end_spell, start_job, validate_new_job
-from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jobs_ended
-from jobmatch.services.households.status import note_follow_up
-from jobmatch.services.households.problems import NewProblem, raise_problem, validate_new_problem
 from jobmatch.services.errors import get_or_fail, require
+from jobmatch.services.households.employment_changes import (
+    NewJob,
+    current_spell,
+    end_spell,
+    start_job,
+    validate_new_job,
+)
+from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jobs_ended
+from jobmatch.services.households.problems import NewProblem, raise_problem, validate_new_problem
+from jobmatch.services.households.status import note_follow_up
 from jobmatch.services.households.zero_employment import refresh_and_flag
 from jobmatch.vocabulary import FOLLOW_UP_EMPLOYMENT_STATE_LABELS, HEAD_RELATION
 

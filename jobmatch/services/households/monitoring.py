@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from jobmatch import ledger
 from jobmatch.clock import Month, utcnow
 from jobmatch.db import in_chunks
-from jobmatch.models import FollowUp, Household, LedgerEvent, MonitoringAlert, MonitoringCategory, Person, Settlement
+from jobmatch.models import Household, LedgerEvent, MonitoringAlert, MonitoringCategory, Person, Settlement
 from jobmatch.models.types import as_utc
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.vocabulary import HEAD_RELATION, MONITORING_LABELS

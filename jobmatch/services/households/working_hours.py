@@ -5,7 +5,6 @@ is due an answer at 08:03, not at 23:03. The 3 days are calendar days."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-
 from jobmatch.clock import LOCAL_TZ
 from jobmatch.config import current_settings
 

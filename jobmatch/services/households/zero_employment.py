@@ -18,8 +18,8 @@ from jobmatch.clock import utcnow
 from jobmatch.db import in_chunks
 from jobmatch.models import DoorVisit, FollowUp, Household, LedgerEvent, Person, Settlement, User, Vacancy
 from jobmatch.models.types import as_utc
-from jobmatch.services.households.status import note_follow_up, refresh_households
 from jobmatch.services.errors import get_or_fail, require
+from jobmatch.services.households.status import note_follow_up, refresh_households
 from jobmatch.vocabulary import HEAD_RELATION
 
 CONTACT_WITHIN = timedelta(days=3)

@@ -29,13 +29,22 @@ from jobmatch.clock import utcnow
 from jobmatch.models import County, EmploymentSpell, Household, Offer, Person, Vacancy
 from jobmatch.models.offers import EMPLOYER_VISIBLE_STATUSES, FILLING_STATUSES, OfferChannel, OfferStatus
 from jobmatch.privacy import mask_phone
+from jobmatch.services.errors import WorkflowError, require
 from jobmatch.services.households.status import refresh_households
+from jobmatch.services.offers.lifecycle import (
+    ANSWERABLE_NO,
+    OfferSettings,
+    OfferStateError,
+    current_settings,
+    fill_freed_place,
+    fresh_offer,
+    lock_vacancies,
+    record_offer_event,
+    release_place,
+    transition_offer,
+)
 from jobmatch.services.offers.matching_input import vacancy_county
 from jobmatch.services.sms.messaging import normalised_phone, queue_message
-from jobmatch.services.offers.lifecycle import (ANSWERABLE_NO, OfferSettings, OfferStateError, current_settings,
-                                      fill_freed_place, fresh_offer, lock_vacancies,
-                                      record_offer_event, release_place, transition_offer)
-from jobmatch.services.errors import WorkflowError, require
 from jobmatch.vocabulary.staff import OFFER_STATUS_LABELS
 from matching.province import province_of
 from notifications.kinds import MessageKind

@@ -40,16 +40,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
-from jobmatch.clock import utcnow
-from jobmatch.config import Settings, current_settings as current_app_settings
-from jobmatch.clock import LOCAL_TZ
+from jobmatch.clock import LOCAL_TZ, utcnow
+from jobmatch.config import Settings
+from jobmatch.config import current_settings as current_app_settings
 from jobmatch.models import EmploymentSpell, Household, Message, Offer, Person, Vacancy
 from jobmatch.models.employers import VacancyStatus
 from jobmatch.models.messages import NEVER_SENT_STATUSES, MessageStatus
-from jobmatch.models.offers import (ANSWERABLE_NO, ANSWERABLE_YES, CLAIMING_STATUSES, FILLING_STATUSES,
-                                    SENDABLE_STATUSES, OfferChannel, OfferStatus)
-from jobmatch.services.sms.messaging import normalised_phone, queue_message
+from jobmatch.models.offers import (
+    ANSWERABLE_NO,
+    ANSWERABLE_YES,
+    CLAIMING_STATUSES,
+    FILLING_STATUSES,
+    SENDABLE_STATUSES,
+    OfferChannel,
+    OfferStatus,
+)
 from jobmatch.services.errors import WorkflowError
+from jobmatch.services.sms.messaging import normalised_phone, queue_message
 from notifications.kinds import MessageKind
 from notifications.rules import send_time_for
 from notifications.wording import moment_text

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
-from jobmatch.models import County, EmploymentSpell, Employer, Household, MonitoringCategory, Offer, Person, Vacancy
+from jobmatch.models import County, Employer, EmploymentSpell, Household, MonitoringCategory, Offer, Person, Vacancy
 from jobmatch.models.offers import CLAIMING_STATUSES, WAITING_STATUSES
 from matching import records
 

@@ -33,10 +33,10 @@ from jobmatch.metrics import ROUND_DURATION
 from jobmatch.models import County, Employer, Household, MatchRound, Offer, Person, Settlement, Vacancy
 from jobmatch.models.employers import VacancyStatus
 from jobmatch.models.offers import OfferStatus, RoundScope, match_round_vacancies
+from jobmatch.services.errors import WorkflowError, get_or_fail
+from jobmatch.services.offers.lifecycle import OfferSettings, SendResult, send_offers
 from jobmatch.services.offers.matching_input import EngineInput, build_engine_input, load_vacancies, vacancy_county
 from jobmatch.services.offers.reoffer import REFUSED_BEFORE_REASON, RefusedPairs, refused_pairs
-from jobmatch.services.offers.lifecycle import OfferSettings, SendResult, send_offers
-from jobmatch.services.errors import WorkflowError, get_or_fail
 from matching.engine import DEFAULT_MIN_SCORE, DEFAULT_TOP_K, match_round, score_pairs
 from matching.features import FEATURE_NAMES
 from matching.model import ScoringModel, load_model

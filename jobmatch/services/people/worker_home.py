@@ -10,8 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
-from jobmatch.models import (Fair, FairAttendee, Offer, Person, TrainingCourse, TrainingEnrolment, Vacancy,
-                             WelfareAppointment)
+from jobmatch.models import (
+    Fair,
+    FairAttendee,
+    Offer,
+    Person,
+    TrainingCourse,
+    TrainingEnrolment,
+    Vacancy,
+    WelfareAppointment,
+)
 from jobmatch.models.fairs import Attendance
 from jobmatch.models.offers import ANSWERABLE_NO, ANSWERABLE_YES, WORKER_VISIBLE_STATUSES, OfferStatus
 from jobmatch.models.welfare import AppointmentStatus

@@ -16,9 +16,22 @@ from sqlalchemy.orm import Session
 
 from jobmatch.clock import LOCAL_TZ, Month, local_today, utcnow
 from jobmatch.db import in_chunks
-from jobmatch.models import (County, Employer, EmploymentSpell, Fair, FairAttendee, FairOutcome, FollowUp, Household,
-                             LedgerEvent, MonitoringAlert, Person, Settlement, TrainingCourse, WelfareAppointment,
-                             WelfarePost)
+from jobmatch.models import (
+    County,
+    EmploymentSpell,
+    Fair,
+    FairAttendee,
+    FairOutcome,
+    FollowUp,
+    Household,
+    LedgerEvent,
+    MonitoringAlert,
+    Person,
+    Settlement,
+    TrainingCourse,
+    WelfareAppointment,
+    WelfarePost,
+)
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.types import as_utc
@@ -27,6 +40,7 @@ from jobmatch.services.households.status import zero_employment_on
 from jobmatch.services.subsidies.hiring import hiring_subsidy_lines
 from jobmatch.services.subsidies.welfare_pay import PAID_STATUSES, welfare_pay_lines
 from jobmatch.services.subsidies.welfare_pay import total as welfare_total
+
 
 @dataclass
 class SettlementRow:

@@ -21,16 +21,21 @@ from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
 from jobmatch.models.messages import GONE_OUT_STATUSES, MessageStatus
 from jobmatch.services.answer_windows import message_settled
-from jobmatch.services.sms.outbox import Claimed, OutboxSettings, claim_for_sending, record_event
-from notifications.outbox import retry_delay
-from notifications.templates import body_signature
-from notifications.phones import mask_phone
 from jobmatch.services.sms.kind_stops import stop_kind
-from jobmatch.services.sms.outbox import TEMPLATE_STOPPED
+from jobmatch.services.sms.outbox import TEMPLATE_STOPPED, Claimed, OutboxSettings, claim_for_sending, record_event
+from notifications.outbox import retry_delay
+from notifications.phones import mask_phone
 from notifications.providers import (
-    BatchItem, LookupUnsupported, PermanentProviderError, ProviderError, SendResult, SmsProvider, TemplateMessage,
+    BatchItem,
+    LookupUnsupported,
+    PermanentProviderError,
+    ProviderError,
+    SendResult,
+    SmsProvider,
+    TemplateMessage,
     TemporaryProviderError,
 )
+from notifications.templates import body_signature
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from jobmatch.control_chars import without_control_chars
 from jobmatch.models import Household, InboundMessage, Message, Person
 from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, MessageStatus
 from jobmatch.services import answers
+from jobmatch.services.answer_windows import message_settled
+from jobmatch.services.sms.delivery import record_sent
 from jobmatch.services.sms.messaging import queue_message, set_opt_out
 from jobmatch.services.sms.outbox import record_event
-from jobmatch.services.sms.delivery import record_sent
-from jobmatch.services.answer_windows import message_settled
 from notifications.inbound import InboundEvent, InboundReply
 from notifications.kinds import MessageKind
 from notifications.phones import InvalidPhone, mask_phone, national_digits, normalise_phone

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.models.messages import MessageStatus
 from jobmatch.models import Message, SmsKindStop
+from jobmatch.models.messages import MessageStatus
 from jobmatch.services.errors import UserError
 from jobmatch.services.sms.outbox import TEMPLATE_STOPPED
 from notifications.kinds import MessageKind

@@ -10,9 +10,10 @@ moment of sending (daily cap, duplicate text, opt-out) are applied again when it
 """
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Integer, any_, bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql

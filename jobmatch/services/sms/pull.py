@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from jobmatch.clock import utcnow
-from jobmatch.models.messages import MessageStatus
 from jobmatch.models import Message
+from jobmatch.models.messages import MessageStatus
 from jobmatch.services.sms.inbound import apply_inbound
 from notifications.providers import AwaitingReceipt, SmsProvider
 

@@ -17,10 +17,10 @@ from jobmatch import ledger
 from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
 from jobmatch.clock import Month, MonthError, local_today
 from jobmatch.models import Household, Person, SupportApplication, User
+from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus
 from jobmatch.privacy import mask_id_number
 from jobmatch.services.errors import WorkflowError, require
-from jobmatch.models.employment import SubsidyStatus
 from jobmatch.services.subsidies.hiring import hiring_subsidy_lines
 from jobmatch.services.subsidies.startups import StartupStatus, incubator_amount, startup_subsidy_lines
 from jobmatch.services.subsidies.welfare_pay import welfare_pay_lines

@@ -17,8 +17,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobmatch.models import (Household, MonitoringCategory, Person, TrainingCourse, TrainingEnrolment, TrainingRequest,
-                             Vacancy)
+from jobmatch.models import (
+    Household,
+    MonitoringCategory,
+    Person,
+    TrainingCourse,
+    TrainingEnrolment,
+    TrainingRequest,
+    Vacancy,
+)
 from jobmatch.models.employers import VacancyStatus
 from matching.taxonomy import load_taxonomy
 

@@ -13,6 +13,7 @@ from jobmatch.models import Settlement, WelfareAppointment, WelfarePost
 from jobmatch.models.welfare import PLACE_HOLDING, AppointmentStatus, WelfarePostStatus
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.welfare.ranking import WelfareCandidate, rank_candidates
+
 MAX_TERM_MONTHS = 36
 DEFAULT_AGE_RANGE = (16, 65)
 AGE_LIMITS = (16, 80)

@@ -55,6 +55,5 @@ def _reject_unknown_parameters() -> None:
         raise ApiError(400, "unknown_parameter", f"Unknown query parameter: {sorted(unknown)[0][:40]}.")
 
 
-from jobmatch.views.api import resources  # noqa: E402,F401  (routes)
-from jobmatch.views.api import workflows  # noqa: E402,F401  (offer and fair routes)
-from jobmatch.views.api import policy  # noqa: E402,F401  (rules 2, 7 and 9: writes; the subsidy list)
+# The routes (policy: rules 2, 7 and 9 writes and the subsidy list; resources; offer and fair workflows).
+from jobmatch.views.api import policy, resources, workflows  # noqa: E402,F401

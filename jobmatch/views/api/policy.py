@@ -14,8 +14,7 @@ from jobmatch.services.employers import policy
 from jobmatch.services.people.site_bound import set_cannot_leave_site
 from jobmatch.services.scope import person_in_scope
 from jobmatch.services.subsidies.monthly_list import list_month, monthly_subsidy_list, total
-from jobmatch.views.api import ApiError, bp
-from jobmatch.views.api import serializers
+from jobmatch.views.api import ApiError, bp, serializers
 from jobmatch.views.api.resources import _not_found, _raise
 
 WRITER_ROLES = ("admin", "staff")

@@ -12,7 +12,6 @@ from jobmatch.views.api.resources import _int_arg, _not_found, _page, _raise, _v
 from jobmatch.views.api.serializers import iso
 
 
-
 def offer_json(o: Offer) -> dict:
     return {"id": o.id, "round_id": o.round_id, "vacancy_id": o.vacancy_id, "person_id": o.person_id,
             "household_id": o.person.household_id, "status": o.status, "rank": o.rank, "score": round(o.score, 4),

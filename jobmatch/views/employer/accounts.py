@@ -7,13 +7,19 @@ from sqlalchemy import select
 from jobmatch.auth import roles_required, sign_in
 from jobmatch.db import get_session
 from jobmatch.models import County, Vacancy
-from jobmatch.views.employer import bp
 from jobmatch.security import limiter
 from jobmatch.services.employers import accounts as employers
+from jobmatch.views.employer import bp
 from jobmatch.views.employer.forms import CompanyForm, SignUpForm, VacancyForm
 from jobmatch.views.fields import first_errors
-from jobmatch.vocabulary.employer import (APPROVAL_LABELS, DEMAND_LABELS, EMPLOYER_KIND_LABELS, HOURS_LABELS,
-                                          VACANCY_KIND_LABELS, VACANCY_STATUS_LABELS)
+from jobmatch.vocabulary.employer import (
+    APPROVAL_LABELS,
+    DEMAND_LABELS,
+    EMPLOYER_KIND_LABELS,
+    HOURS_LABELS,
+    VACANCY_KIND_LABELS,
+    VACANCY_STATUS_LABELS,
+)
 from notifications.phones import national_digits
 
 LABELS = {"employer_kinds": EMPLOYER_KIND_LABELS, "vacancy_kinds": VACANCY_KIND_LABELS,

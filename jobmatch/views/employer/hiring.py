@@ -11,14 +11,15 @@ from jobmatch.models import Person
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.offers import FILLING_STATUSES
 from jobmatch.services.offers import hiring
-from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.offers.lifecycle import OfferStateError
+from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.subsidies import hiring as hiring_subsidy
 from jobmatch.views.employer import bp
 from jobmatch.views.employer.forms import HireForm, InterviewForm
 from jobmatch.views.fields import first_errors
 from jobmatch.views.transactions import commit_or_error
 from jobmatch.vocabulary import employer as employer_words
+
 
 def _employer():
     employer = current_user.employer

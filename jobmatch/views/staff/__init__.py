@@ -8,5 +8,19 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 STAFF_ROLES = ("admin", "staff", "county_officer")
 WRITER_ROLES = ("admin", "staff")
 
-from jobmatch.views.staff import (contact, dashboard, door_visits, employers, fairs, followups, monitoring,  # noqa: E402,F401
-                                  people, roster, rounds, sms_replies, subsidies, training, welfare)  # (routes)
+from jobmatch.views.staff import (  # noqa: E402,F401
+                                  contact,
+                                  dashboard,
+                                  door_visits,
+                                  employers,
+                                  fairs,
+                                  followups,
+                                  monitoring,
+                                  people,  # (routes)
+                                  roster,
+                                  rounds,
+                                  sms_replies,
+                                  subsidies,
+                                  training,
+                                  welfare,
+)

@@ -8,8 +8,8 @@ from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.services.households import dashboard as day
 from jobmatch.services.households import monitoring, monitoring_alerts, problems
-from jobmatch.services.sms.inbound import unread_count
 from jobmatch.services.offers.queries import offers_waiting
+from jobmatch.services.sms.inbound import unread_count
 from jobmatch.views.charts import horizontal_bars
 from jobmatch.views.staff import STAFF_ROLES, bp
 

@@ -9,8 +9,8 @@ from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Employer, Settlement
 from jobmatch.services.employers import accounts as employer_service
-from jobmatch.vocabulary.staff import EMPLOYER_KIND_LABELS
 from jobmatch.views.staff import WRITER_ROLES, bp
+from jobmatch.vocabulary.staff import EMPLOYER_KIND_LABELS
 
 
 def _county_ids(session) -> set[int] | None:

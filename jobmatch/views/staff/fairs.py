@@ -13,8 +13,8 @@ from jobmatch.clock import local_today
 from jobmatch.db import get_session
 from jobmatch.models import Settlement
 from jobmatch.services.fairs import check_in as fair_check_in
-from jobmatch.services.fairs import queries as fair_pages
 from jobmatch.services.fairs import events as fair_service
+from jobmatch.services.fairs import queries as fair_pages
 from jobmatch.services.fairs.report import fair_report, record_outcome, write_fair_report_xlsx
 from jobmatch.services.offers.queries import vacancies_for_rounds
 from jobmatch.views.fields import first_errors

@@ -10,12 +10,11 @@ from jobmatch.auth import roles_required
 from jobmatch.clock import utcnow
 from jobmatch.db import get_session
 from jobmatch.models import Household, Problem
-from jobmatch.services.households import followups
-from jobmatch.services.households import problems, worker_answers
+from jobmatch.services.households import followups, problems, worker_answers
 from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, member_jobs
 from jobmatch.services.households.problems import NewProblem
-from jobmatch.services.scope import household_in_scope
 from jobmatch.services.households.zero_employment import zero_employment_households
+from jobmatch.services.scope import household_in_scope
 from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import FollowUpForm, job_changes

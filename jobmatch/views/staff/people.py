@@ -8,10 +8,10 @@ from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import LedgerEvent
-from jobmatch.services.people.data_views import record_unmasked_view
-from jobmatch.services.scope import household_in_scope, person_in_scope
 from jobmatch.services.households.search import search as search_people
+from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.people.site_bound import set_cannot_leave_site
+from jobmatch.services.scope import household_in_scope, person_in_scope
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import MONITORING_CHOICES
 from jobmatch.views.transactions import commit_or_error

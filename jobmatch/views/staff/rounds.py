@@ -11,9 +11,9 @@ from jobmatch.auth import roles_required
 from jobmatch.config import settings_of
 from jobmatch.db import get_session
 from jobmatch.models import Offer, Settlement
-from jobmatch.services.offers import queries as round_pages
 from jobmatch.services import answers
-from jobmatch.services.offers.rounds import approve_round, approval_summary, load_scoring_model, propose_round
+from jobmatch.services.offers import queries as round_pages
+from jobmatch.services.offers.rounds import approval_summary, approve_round, load_scoring_model, propose_round
 from jobmatch.services.scope import round_offers_in_scope, round_scope_allowed, whole_county_ids
 from jobmatch.views.rounds import round_or_404
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp

@@ -12,9 +12,9 @@ from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import InboundMessage, Person
 from jobmatch.services.households import worker_answers
+from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.sms import inbound as sms_inbound
 from jobmatch.services.sms.kind_stops import kind_stops, resume_kind
-from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.transactions import commit_or_error
 

@@ -21,8 +21,12 @@ from jobmatch.services.subsidies import startups
 from jobmatch.services.subsidies.monthly_list import list_month, monthly_subsidy_list, total, write_subsidy_list
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.transactions import commit_or_error
-from jobmatch.vocabulary import (BUSINESS_KIND_LABELS, HIRING_SUBSIDY_STATUS_LABELS, SUPPORT_APPLICATION_KIND_LABELS,
-                                 SUPPORT_APPLICATION_STATUS_LABELS)
+from jobmatch.vocabulary import (
+    BUSINESS_KIND_LABELS,
+    HIRING_SUBSIDY_STATUS_LABELS,
+    SUPPORT_APPLICATION_KIND_LABELS,
+    SUPPORT_APPLICATION_STATUS_LABELS,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

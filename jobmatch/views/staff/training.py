@@ -9,9 +9,9 @@ from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import Household, Person, Settlement, TrainingCourse, TrainingEnrolment
+from jobmatch.services.people.worker_home import skill_name
 from jobmatch.services.training import courses as training_service
 from jobmatch.services.training.needs import skill_demand, trained_households, training_needs
-from jobmatch.services.people.worker_home import skill_name
 from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import CourseForm

@@ -18,11 +18,11 @@ from jobmatch.services.welfare import appointments, attendance, exits, needs
 from jobmatch.services.welfare import posts as welfare
 from jobmatch.services.welfare.ranking import POINTS
 from jobmatch.services.welfare.roll import write_subsidy_roll
-from jobmatch.vocabulary import WELFARE_APPOINTMENT_STATUS_LABELS, WELFARE_PRIORITY_LABELS
 from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import WelfarePostForm
 from jobmatch.views.transactions import commit_or_error
+from jobmatch.vocabulary import WELFARE_APPOINTMENT_STATUS_LABELS, WELFARE_PRIORITY_LABELS
 from jobmatch.vocabulary import staff as staff_words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -12,14 +12,14 @@ from jobmatch.models.employers import VacancyStatus
 from jobmatch.models.fairs import Attendance
 from jobmatch.models.messages import AskAnswer
 from jobmatch.services import answers
+from jobmatch.services.errors import UserError
+from jobmatch.services.fairs.check_in import check_in_qr_svg
+from jobmatch.services.offers.lifecycle import wage_text
+from jobmatch.services.people import worker_home as pages
 from jobmatch.services.sms import messaging
 from jobmatch.services.training import courses as training
-from jobmatch.services.people import worker_home as pages
-from jobmatch.services.fairs.check_in import check_in_qr_svg
-from jobmatch.services.errors import UserError
-from jobmatch.services.offers.lifecycle import wage_text
-from jobmatch.views.worker import bp
 from jobmatch.views.transactions import commit_or_error
+from jobmatch.views.worker import bp
 from jobmatch.vocabulary import worker as worker_words
 
 NOT_YOUR_OFFER = "这条工作推荐不是发给{name}的，也可能已经撤回了。"

@@ -5,10 +5,10 @@ from flask_login import current_user
 
 from jobmatch.auth import login_manager, roles_required, sign_in
 from jobmatch.db import get_session
-from jobmatch.security import limiter
 from jobmatch.models.problems import ProblemCategory
-from jobmatch.services.people import profile as profile_service
+from jobmatch.security import limiter
 from jobmatch.services.accounts import worker_sign_in as worker_auth
+from jobmatch.services.people import profile as profile_service
 from jobmatch.services.people import worker_home as worker_pages
 from jobmatch.services.sms.messaging import contact_phone
 from jobmatch.views.fields import first_errors
