@@ -3,20 +3,23 @@
 Choose pairs so that each vacancy gets at most `openings` workers and each worker at most
 one vacancy, maximising, in this order (lexicographically):
   1. zero-employment households covered (a household counts once, however many members get offers),
-  2. households covered in which no worker is employed,
-  3. the total score.
+  2. monitored households covered (poverty-relapse monitoring, 防返贫监测: right after zero-employment),
+  3. households covered in which no worker is employed,
+  4. the total score.
 
 How it is solved (matching/coverage.py holds the household side):
 - A min-cost flow (OR-tools SimpleMinCostFlow) with household nodes: source → household
   (one arc carrying the coverage bonus for the first member, one free arc for the others) →
-  worker → vacancy (cost −score) → sink (capacity `openings`). The flow picks the best
-  allocation for the given bonuses, exactly (scores in units of 1e-9).
-- The bonuses start small (a household is worth one or two offers' score), which keeps the
+  worker → vacancy (cost −score) → sink (capacity `openings`). A household's bonus is the sum
+  of its levels' bonuses. The flow picks the best allocation for the given bonuses, exactly
+  (scores in units of 1e-9).
+- The bonuses start small (a household is worth a few offers' score), which keeps the
   solver's cost range small and the solve fast. Whether they were large enough is then
   *checked*: households that can be covered form a matroid (a gammoid), so the
-  lexicographically best coverage (levels 1 and 2) is known from three maximum flows. An
-  allocation that reaches it and is score-optimal for its bonuses is optimal lexicographically
-  (any allocation with the same coverage has no higher score, and none has better coverage).
+  lexicographically best coverage (levels 1 to 3) is known from at most seven maximum flows.
+  An allocation that reaches it and is score-optimal for its bonuses is optimal
+  lexicographically (any allocation with the same coverage has no higher score, and none has
+  better coverage).
 - If the check fails, the bonuses grow and the flow is solved again; as a last resort the
   assignment formulation below, whose weights dominate by construction, decides. Tests check
   the result against brute force on random small cases.
@@ -41,21 +44,26 @@ class AllocationProblem:
     household: np.ndarray  # household index per worker
     zero_employment_household: np.ndarray  # bool per household
     no_one_employed_household: np.ndarray  # bool per household
-    monitored_household: np.ndarray | None = None  # bool per household (防返贫监测)
+    monitored_household: np.ndarray | None = None  # bool per household (防返贫监测); None: none monitored
+
+    def __post_init__(self) -> None:
+        if self.monitored_household is None:
+            self.monitored_household = np.zeros(len(self.zero_employment_household), dtype=bool)
+
+    def household_levels(self) -> list[np.ndarray]:
+        """The coverage levels, most important first: bool per household each."""
+        return [self.zero_employment_household, self.monitored_household, self.no_one_employed_household]
 
 
-def allocation_value(problem: AllocationProblem, chosen: np.ndarray) -> tuple[int, int, float]:
-    """(zero-employment households covered, no-one-employed households covered, total score)."""
+def allocation_value(problem: AllocationProblem, chosen: np.ndarray) -> tuple[int, int, int, float]:
+    """(zero-employment, monitored and no-one-employed households covered, total score)."""
     covered = np.unique(problem.household[problem.edge_worker[chosen]])
-    return (
-        int(problem.zero_employment_household[covered].sum()),
-        int(problem.no_one_employed_household[covered].sum()),
-        float(problem.edge_score[chosen].sum()),
-    )
+    return (*(int(level[covered].sum()) for level in problem.household_levels()), float(problem.edge_score[chosen].sum()))
 
 
-# Coverage bonuses tried in turn, in units of one pair's score: (no one employed, zero-employment).
-BONUS_STEPS = ((1.0, 2.0), (16.0, 48.0), (256.0, 1024.0))
+# Coverage bonuses tried in turn, in units of one pair's score, per level as in
+# `household_levels`: (zero-employment, monitored, no one employed).
+BONUS_STEPS = ((4.0, 2.0, 1.0), (192.0, 48.0, 16.0), (4096.0, 1024.0, 256.0))
 # Scores become integer costs in these units (the flow solver works on integers).
 SCORE_UNIT = 1e-9
 
@@ -64,15 +72,15 @@ def allocate(problem: AllocationProblem) -> np.ndarray:
     """Boolean mask over the pairs: the lexicographically best allocation."""
     if len(problem.edge_worker) == 0:
         return np.zeros(0, dtype=bool)
-    target = best_coverage(problem)
-    for no_one_employed_bonus, zero_employment_bonus in BONUS_STEPS:
-        chosen = _solve_flow(problem, no_one_employed_bonus, zero_employment_bonus)
-        if chosen is not None and allocation_value(problem, chosen)[:2] == target:
+    target = best_coverage(problem, problem.household_levels())
+    for level_bonuses in BONUS_STEPS:
+        chosen = _solve_flow(problem, level_bonuses)
+        if chosen is not None and allocation_value(problem, chosen)[:-1] == target:
             return chosen
     return _allocate_by_assignment(problem)
 
 
-def _solve_flow(problem: AllocationProblem, no_one_employed_bonus: float, zero_employment_bonus: float) -> np.ndarray | None:
+def _solve_flow(problem: AllocationProblem, level_bonuses: tuple[float, ...]) -> np.ndarray | None:
     """Score-optimal allocation for these household bonuses, or None when the costs overflow the solver."""
     from ortools.graph.python import min_cost_flow
 
@@ -83,10 +91,7 @@ def _solve_flow(problem: AllocationProblem, no_one_employed_bonus: float, zero_e
     source, sink, first_household = 0, 1, 2
     first_worker = first_household + n_households
     first_vacancy = first_worker + n_workers
-    bonus = (
-        problem.zero_employment_household[households] * zero_employment_bonus
-        + problem.no_one_employed_household[households] * no_one_employed_bonus
-    )
+    bonus = sum(level[households] * level_bonus for level, level_bonus in zip(problem.household_levels(), level_bonuses))
     household_node = first_household + np.arange(n_households)
     tails = np.concatenate([
         np.full(2 * n_households, source), first_household + household_row, first_worker + worker_row,
@@ -193,13 +198,7 @@ def _stay_home_edges(problem: AllocationProblem, workers: np.ndarray, first_colu
     """(rows, columns, costs) joining each worker to the stays-home slots of their household."""
     household = problem.household[workers]
     households, member_of = np.unique(household, return_inverse=True)
-    zero = problem.zero_employment_household[households]
-    none_employed = problem.no_one_employed_household[households]
-    # Lexicographic weights: any level-2 gain outweighs every score (≤ 1 per opening), and any
-    # level-1 gain outweighs every level-2 gain.
-    level_2 = float(first_column + 1)
-    level_1 = level_2 * (int(none_employed.sum()) + 1)
-    bonus = zero * level_1 + none_employed * level_2
+    bonus = _dominating_bonus([level[households] for level in problem.household_levels()], first_column)
 
     members = np.bincount(member_of)
     first_home_slot = first_column + np.cumsum(members) - members
@@ -210,3 +209,18 @@ def _stay_home_edges(problem: AllocationProblem, workers: np.ndarray, first_colu
     columns = first_home_slot[row_household] + slot_in_household
     costs = _BASE_COST + np.where(slot_in_household == 0, bonus[row_household], 0.0)
     return rows, columns, costs
+
+
+def _dominating_bonus(levels: list[np.ndarray], n_openings: int) -> np.ndarray:
+    """Bonus per household whose weights make the lexicographic order one sum.
+
+    Each level's weight outweighs everything the levels below it can add together: the
+    scores (at most 1 per opening), then the lower levels' households.
+    """
+    bonus = np.zeros(len(levels[0]))
+    below = float(n_openings)
+    for level in reversed(levels):
+        weight = below + 1.0
+        bonus += level * weight
+        below += weight * int(level.sum())
+    return bonus

@@ -2,29 +2,45 @@
 
 The sets of households that one allocation can cover together are the independent sets of a
 matroid (a gammoid: household → member → vacancy, each member used once, each vacancy up to
-its openings). So the greedy order is optimal, and the lexicographic best — zero-employment
-households first, then households where no one is employed — is told by ranks alone:
-  zero-employment covered   = rank(Z)
-  no-one-employed covered   = rank(Z ∩ N) + rank(Z ∪ N) − rank(Z)
-where rank(X) is the most households of X that can be covered at once (one maximum flow).
+its openings). Covering households level by level — zero-employment first, then monitored
+(防返贫监测), then households where no one is employed — is a weighted matroid problem with
+dominating weights, so the greedy order is optimal: take households class by class, a class
+being the households with the same levels, best class first. The greedy takes
+rank(prefix) − rank(previous prefix) households of each class, where a prefix is the union of
+the classes so far and rank(X), the most households of X that can be covered at once, is one
+maximum flow. With three levels that is at most seven flows, fewer when classes are empty.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
 
 
-def best_coverage(problem: Any) -> tuple[int, int]:
-    """(zero-employment households, no-one-employed households) the best allocation covers."""
-    zero, none_employed = problem.zero_employment_household, problem.no_one_employed_household
+def best_coverage(problem: Any, levels: list[np.ndarray]) -> tuple[int, ...]:
+    """Households of each level (bool per household, most important first) the lexicographically best allocation covers."""
     rank = _RankOracle(problem)
-    zero_rank = rank(zero)
-    return zero_rank, rank(zero & none_employed) + rank(zero | none_employed) - zero_rank
+    levels = [level[rank.households] for level in levels]  # only households with a pair can be covered
+    covered = [0] * len(levels)
+    prefix = np.zeros(len(rank.households), dtype=bool)
+    previous_rank = 0
+    for membership in itertools.product((True, False), repeat=len(levels)):
+        if not any(membership):
+            break
+        in_class = np.logical_and.reduce([level if wanted else ~level for level, wanted in zip(levels, membership)])
+        if not in_class.any():
+            continue
+        prefix |= in_class
+        prefix_rank = rank(prefix)
+        for index, wanted in enumerate(membership):
+            covered[index] += (prefix_rank - previous_rank) * wanted
+        previous_rank = prefix_rank
+    return tuple(covered)
 
 
 class _RankOracle:
-    """rank(X) for sets X of households (bool per household), on one flow network of the problem's pairs."""
+    """rank(X) for sets X of the households with a pair (bool per `households`), on one flow network of the problem's pairs."""
 
     def __init__(self, problem: Any) -> None:
         workers, worker_row = np.unique(problem.edge_worker, return_inverse=True)
@@ -43,7 +59,7 @@ class _RankOracle:
         from scipy.sparse import csr_array
         from scipy.sparse.csgraph import maximum_flow
 
-        sources = 1 + np.flatnonzero(members[self.households])
+        sources = 1 + np.flatnonzero(members)
         if len(sources) == 0:
             return 0
         tails = np.concatenate([np.zeros(len(sources), np.int64), self.tails])

@@ -5,6 +5,7 @@ import random
 import numpy as np
 
 from matching.allocate import AllocationProblem, allocate, allocation_value
+from matching.coverage import best_coverage
 
 
 def problem_of(edges, openings, household, zero=(), employed_households=(), monitored=()):
@@ -116,6 +117,7 @@ def test_equals_brute_force_on_random_small_cases():
         got, best = allocation_value(problem, chosen), brute_force_value(problem)
         assert got[:3] == best[:3]
         assert abs(got[3] - best[3]) < 1e-6
+        assert best_coverage(problem, problem.household_levels()) == best[:3]  # the proof's target is exact
 
 
 def test_no_pairs_no_allocation():
@@ -123,30 +125,53 @@ def test_no_pairs_no_allocation():
     assert allocate(problem).tolist() == []
 
 
-def chain_problem(length):
-    """Worker 0 (zero-employment household) can only take v0, held by worker 1 at score 1.0.
+def chain_problem(length, zero=(0,), monitored=()):
+    """Worker 0 (a zero-employment household) can only take v0, held by worker 1 at score 1.0.
     Workers 1..length, each the only member of a household where no one is employed, hold
     v0..v(length-1) and could each move one vacancy along at score 0.3 (v(length) is free).
     The best allocation covers every household: everyone moves, losing 0.7 × length in score."""
     edges = [(0, 0, 0.3)]
     for worker in range(1, length + 1):
         edges += [(worker, worker - 1, 1.0), (worker, worker, 0.3)]
-    return problem_of(edges, [1] * (length + 1), list(range(length + 1)), zero=[0])
+    return problem_of(edges, [1] * (length + 1), list(range(length + 1)), zero=zero, monitored=monitored)
 
 
 def test_coverage_wins_even_when_it_costs_more_score_than_the_first_bonuses():
     problem = chain_problem(8)
     chosen = allocate(problem)
-    assert allocation_value(problem, chosen)[:2] == brute_force_value(problem)[:2] == (1, 9)
+    assert allocation_value(problem, chosen)[:3] == brute_force_value(problem)[:3] == (1, 0, 9)
+
+
+def test_a_monitored_household_is_covered_even_when_it_costs_more_score_than_the_first_bonuses():
+    problem = chain_problem(8, zero=(), monitored=(0,))
+    chosen = allocate(problem)
+    assert chosen[0]
+    assert allocation_value(problem, chosen)[:3] == brute_force_value(problem)[:3] == (0, 1, 9)
+
+
+def test_no_monitored_households_given_means_none_monitored():
+    problem = problem_of(edges=[(0, 0, 0.9), (1, 0, 0.5)], openings=[1], household=[0, 1], zero=[1])
+    problem.monitored_household = None
+    problem.__post_init__()
+    assert allocation_value(problem, allocate(problem))[:3] == (1, 0, 1)
 
 
 def test_the_assignment_fallback_decides_when_no_bonus_step_suffices(monkeypatch):
     import matching.allocate as allocate_module
 
-    monkeypatch.setattr(allocate_module, "BONUS_STEPS", ((1.0, 2.0),))
-    problem = chain_problem(8)
-    assert allocation_value(problem, allocate(problem))[:2] == (1, 9)
-    for seed in range(40):
+    fallback_calls = []
+    real_fallback = allocate_module._allocate_by_assignment
+    monkeypatch.setattr(allocate_module, "_allocate_by_assignment", lambda p: fallback_calls.append(p) or real_fallback(p))
+    monkeypatch.setattr(allocate_module, "BONUS_STEPS", ((4.0, 2.0, 1.0),))
+    for problem, coverage in ((chain_problem(8), (1, 0, 9)), (chain_problem(8, zero=(), monitored=(0,)), (0, 1, 9))):
+        assert allocation_value(problem, allocate(problem))[:3] == coverage
+    assert len(fallback_calls) == 2
+
+    monkeypatch.setattr(allocate_module, "BONUS_STEPS", ())  # the fallback decides every case with a pair
+    cases_with_pairs = 0
+    for seed in range(60):
         small = random_problem(random.Random(seed))
         got, best = allocation_value(small, allocate(small)), brute_force_value(small)
-        assert got[:2] == best[:2] and abs(got[2] - best[2]) < 1e-6
+        assert got[:3] == best[:3] and abs(got[3] - best[3]) < 1e-6
+        cases_with_pairs += len(small.edge_worker) > 0
+    assert len(fallback_calls) == 2 + cases_with_pairs
