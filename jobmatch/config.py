@@ -224,7 +224,7 @@ def use_settings(app, settings: Settings) -> None:
 
 _PROVIDER_FIELDS = (
     "twilio_account_sid", "twilio_auth_token", "twilio_from", "twilio_api_base", "twilio_timeout",
-    "sms_provider_timeout", "aliyun_access_key_id", "aliyun_access_key_secret", "aliyun_sms_endpoint",
+    "sms_fallback_provider", "sms_provider_timeout", "aliyun_access_key_id", "aliyun_access_key_secret", "aliyun_sms_endpoint",
     "tencent_secret_id", "tencent_secret_key", "tencent_sms_app_id", "tencent_sms_endpoint", "tencent_sms_region",
     "sms_template_codes_file",
 )
