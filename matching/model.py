@@ -10,7 +10,7 @@ import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol, TextIO, cast
 
 import joblib
 import numpy as np
@@ -81,7 +81,8 @@ def feature_matrix(feature_rows: np.ndarray | Sequence[Mapping[str, float]] | Se
         missing = set(FEATURE_NAMES) - set(rows[0])
         if missing:
             raise ValueError(f"feature rows lack {sorted(missing)}")
-        rows = [[row[name] for name in FEATURE_NAMES] for row in rows]
+        mapping_rows = cast(Sequence[Mapping[str, float]], rows)  # the first row is a mapping, so all are
+        rows = [[row[name] for name in FEATURE_NAMES] for row in mapping_rows]
     matrix = np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES))
     return matrix
 

@@ -92,7 +92,10 @@ def clean(text: str) -> str:
 
 def bracket_parts(text: str) -> tuple[str, list[str]]:
     """Split "普工(电子)" into the outer text "普工" and the bracketed parts ["电子"]."""
-    outer, inners, current, depth = [], [], [], 0
+    outer: list[str] = []
+    inners: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in nfkc(text):
         if ch in OPEN_BRACKETS:
             depth += 1
@@ -171,7 +174,9 @@ def split_terms(text: str) -> list[str]:
     """
     if not isinstance(text, str):
         return []
-    terms, current, depth = [], [], 0
+    terms: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in nfkc(text):
         if ch in OPEN_BRACKETS:
             depth += 1

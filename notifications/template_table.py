@@ -99,9 +99,10 @@ def placeholders(text: str) -> list[str]:
 
 def _template(path: str, kind: MessageKind, raw: dict) -> Template:
     where = f"{path} [{kind.value}]"
-    texts = {locale: raw.get(locale) for locale in LOCALES}
-    if not all(isinstance(text, str) and text.strip() for text in texts.values()):
+    given = {locale: raw.get(locale) for locale in LOCALES}
+    if not all(isinstance(text, str) and text.strip() for text in given.values()):
         raise TemplateTableError(f"{where}: needs a text for each of {', '.join(LOCALES)}")
+    texts = {locale: text for locale, text in given.items() if isinstance(text, str)}  # all of them, checked above
     if any("【" in text or "】" in text for text in texts.values()):
         raise TemplateTableError(f"{where}: a text must not hold 【】 (carriers read it as a second signature)")
     variables = tuple(_variable(where, name, spec) for name, spec in (raw.get("variables") or {}).items())

@@ -78,7 +78,7 @@ def _check_agreement(
     counts = Counter(values[column] for _, values in filled)
     if len(counts) < 2:
         return
-    first_row_of = {}
+    first_row_of: dict[str, int] = {}
     for number, values in filled:
         first_row_of.setdefault(values[column], number)
     majority = max(counts, key=lambda value: (counts[value], -first_row_of[value]))

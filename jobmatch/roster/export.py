@@ -4,7 +4,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import openpyxl
 
@@ -101,7 +101,7 @@ def _write_persons(sheet, title: str, person_rows: Iterable[object]) -> None:
     append_header(sheet, [column.header for column in COLUMNS])
     text_positions = [index for index, column in enumerate(COLUMNS) if column.key in _TEXT_KEYS]
     for person in person_rows:
-        cells: list[object] = person_cells(person)
+        cells: list[object] = list(person_cells(person))
         for position in text_positions:
             # Marked as text so Excel keeps all 18 digits and a re-typed value stays text.
             cells[position] = _text_cell(sheet, cells[position])
@@ -126,7 +126,7 @@ def _write_households(sheet, title: str, household_rows: Iterable[object]) -> No
                 field_value(household, "labourer_count") or 0,
                 field_value(household, "employed_count") or 0,
                 YES_NO_LABELS[bool(field_value(household, "zero_employment"))],
-                _date_cell(sheet, follow_up) if follow_up else "",
+                _date_cell(sheet, cast(date, follow_up)) if follow_up else "",
             ]
         )
 

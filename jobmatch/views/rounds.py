@@ -125,6 +125,7 @@ def answer(offer_id: int):
     confirmation = answers.answer(session, f"offer:{offer_id}", offer.person_id, accepted, actor=actor, via=via)
     session.commit()
     offer = session.get(Offer, offer_id, populate_existing=True)
+    assert offer is not None  # found above; answering an offer does not delete it
     return jsonify(offer_id=offer_id, status=offer.status, confirmation=confirmation)
 
 

@@ -80,8 +80,10 @@ def check_code(session: Session, raw_phone: str, code: str, *, secret_key: str) 
         raise SignInError(f"验证码不对，还可以试 {left} 次。" if left else "验证码错误次数太多，请重新获取。")
     live.used_at = now
     user = worker_user(session, live.person_id)
+    person = session.get(Person, live.person_id)
+    assert person is not None  # the code's person_id is a foreign key (deleting the person deletes the code)
     ledger.append(session, "worker_signed_in", actor=f"person:{live.person_id}", person_id=live.person_id,
-                  household_id=session.get(Person, live.person_id).household_id, subject=f"person:{live.person_id}")
+                  household_id=person.household_id, subject=f"person:{live.person_id}")
     return user
 
 
@@ -90,6 +92,7 @@ def worker_user(session: Session, person_id: int) -> User:
     user = session.scalar(select(User).where(User.person_id == person_id))
     if user is None:
         person = session.get(Person, person_id)
+        assert person is not None, person_id  # callers pass the id of a stored person
         user = User(username=f"worker-{person_id}", role="worker", display_name=person.name, person_id=person_id)
         session.add(user)
         session.flush()
@@ -101,7 +104,7 @@ def worker_user(session: Session, person_id: int) -> User:
 def _person_with_phone(session: Session, phone: str, prefer_person_id: int | None = None) -> Person | None:
     # A household often gives one phone for several members: the one a followed link was
     # for, else the one who signed in before, the head, or the first listed.
-    people = session.scalars(select(Person).where(Person.phone == phone).order_by(Person.id)).all()
+    people = list(session.scalars(select(Person).where(Person.phone == phone).order_by(Person.id)))
     existing = {u.person_id for u in session.scalars(select(User).where(User.person_id.in_([p.id for p in people])))}
     people.sort(key=lambda p: (p.id != prefer_person_id, p.id not in existing, p.relation != "户主", p.id))
     return people[0] if people else None

@@ -11,8 +11,9 @@ wherever a FollowUp row is written.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy import Table, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
@@ -149,7 +150,7 @@ def note_follow_ups(session: Session, contacts) -> None:
     if not latest:
         return
     session.flush()  # a Core UPDATE does not autoflush, and expiring would drop pending changes
-    table = Household.__table__
+    table = cast(Table, Household.__table__)  # declared as FromClause; a mapped class's table is a Table
     # Keeps the max in the UPDATE itself: two staff recording at once cannot move it back.
     statement = (update(table).where(table.c.id == bindparam("household_id"),
                                      or_(table.c.last_follow_up_at.is_(None),

@@ -188,7 +188,7 @@ def _monitored_as_of(session, rows: dict, period: Month, moment: datetime) -> li
 
 
 def _households(session, household_ids) -> dict[int, Household]:
-    found = {}
+    found: dict[int, Household] = {}
     for chunk in in_chunks(household_ids):
         found.update((h.id, h) for h in session.scalars(select(Household).where(Household.id.in_(chunk))))
     return found
@@ -215,7 +215,7 @@ def employment_trend(session: Session, settlement_ids: set[int], months: int = 1
     people = _labourers(session, list(settlement_ids))
     spells = _spells_by_person(session, [p.person_id for p in people])
     first_record = _first_record_at(session, settlement_ids)
-    points = []
+    points: list[tuple[str, float | None]] = []
     for back in range(months - 1, -1, -1):
         month = Month.current().plus(-back)
         day, moment = report_moment(month)

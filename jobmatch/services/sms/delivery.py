@@ -122,7 +122,11 @@ def _outcome_of(result: SendResult | ProviderError) -> Outcome:
 def _record_all(sessions: sessionmaker, settings: OutboxSettings, outcomes: list[tuple[Claimed, Outcome]]) -> None:
     if outcomes:
         with sessions.begin() as session:
-            sent = [(message.id, outcome.result) for message, outcome in outcomes if outcome.status == AttemptStatus.SENT]
+            sent: list[tuple[int, SendResult]] = []
+            for message, outcome in outcomes:
+                if outcome.status == AttemptStatus.SENT:
+                    assert outcome.result is not None  # a SENT outcome carries the provider's answer
+                    sent.append((message.id, outcome.result))
             _record_sent_many(session, sent)
             for message, outcome in outcomes:
                 if outcome.status != AttemptStatus.SENT:
@@ -138,8 +142,8 @@ def _record_sent_many(session: Session, sent: list[tuple[int, SendResult]]) -> N
     messages = {m.id: m for m in session.scalars(
         select(Message).where(Message.id.in_([message_id for message_id, _ in sent]))
         .order_by(Message.id).with_for_update())}
-    households = dict(session.execute(select(Person.id, Person.household_id).where(
-        Person.id.in_({m.person_id for m in messages.values()}))).all())
+    households: dict[int, int] = dict(session.execute(select(Person.id, Person.household_id).where(
+        Person.id.in_({m.person_id for m in messages.values()}))).tuples().all())
     now, events = utcnow(), []
     for message_id, result in sent:
         message = messages[message_id]
@@ -206,13 +210,18 @@ def record_outcome(session: Session, settings: OutboxSettings, message_id: int, 
         message.attempts = max(0, message.attempts - 1)
         _finish(message, MessageStatus.QUEUED, message.last_error)
     elif outcome.status == AttemptStatus.SENT:
+        assert outcome.result is not None  # a SENT outcome carries the provider's answer
         record_sent(session, message, person, outcome.result)
     elif outcome.status == AttemptStatus.RETRY:
+        assert isinstance(outcome.error, TemporaryProviderError)  # RETRY is made only from one
         _record_retry(session, message, person, settings, outcome.error)
-    elif outcome.status == AttemptStatus.REJECTED and outcome.error.template_problem:
-        _record_template_problem(session, message, person, settings, outcome.error)
     elif outcome.status == AttemptStatus.REJECTED:
-        _record_rejection(session, message, person, outcome.error)
+        assert isinstance(outcome.error, PermanentProviderError)  # what is left after the temporary ones
+        if outcome.error.template_problem:
+            _record_template_problem(session, message, person, settings, outcome.error)
+        else:
+            assert person is not None  # message.person_id is a non-null foreign key
+            _record_rejection(session, message, person, outcome.error)
     else:
         _finish(message, MessageStatus.FAILED, "outcome_unknown")
         record_event(session, message, person, "sms_failed", reason="outcome_unknown")
@@ -232,7 +241,7 @@ def record_sent(session: Session, message: Message, person: Person | None, resul
     message_settled(session, message, message.sent_at)
 
 
-def _record_retry(session: Session, message: Message, person: Person, settings: OutboxSettings,
+def _record_retry(session: Session, message: Message, person: Person | None, settings: OutboxSettings,
                   error: TemporaryProviderError) -> None:
     if error.retry_after_seconds is not None:
         _record_wait(session, message, person, error)
@@ -250,9 +259,10 @@ def _record_retry(session: Session, message: Message, person: Person, settings: 
                  until=message.due_at, maybe_sent=error.maybe_sent or None)
 
 
-def _record_wait(session: Session, message: Message, person: Person, error: TemporaryProviderError) -> None:
+def _record_wait(session: Session, message: Message, person: Person | None, error: TemporaryProviderError) -> None:
     # A limit that lifts at a known time (per-number frequency, the account's day): the
     # message waits for it, and the try does not count against SMS_MAX_ATTEMPTS.
+    assert error.retry_after_seconds is not None  # _record_retry sends only these here
     message.attempts = max(0, message.attempts - 1)
     message.due_at = utcnow() + timedelta(seconds=error.retry_after_seconds)
     _finish(message, MessageStatus.QUEUED, _short(error.reason))
@@ -260,7 +270,7 @@ def _record_wait(session: Session, message: Message, person: Person, error: Temp
                  reason="provider_limit")
 
 
-def _record_template_problem(session: Session, message: Message, person: Person, settings: OutboxSettings,
+def _record_template_problem(session: Session, message: Message, person: Person | None, settings: OutboxSettings,
                              error: PermanentProviderError) -> None:
     # Every message of the kind would be refused alike: the kind stops, this one waits with it.
     stop_kind(session, message.kind, provider=_provider_of(error), code=str(error.code or ""), reason=error.reason)

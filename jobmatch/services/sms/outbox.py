@@ -37,7 +37,7 @@ The console provider only remembers its own process: after a crash it prints aga
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -148,7 +148,7 @@ class _Tallies:
     """Pushes today per person and recent identical texts per (number, body), kept up to date as we claim."""
 
     pushes_today: dict[int, int]
-    identical_sends: dict[tuple[str, str], list[datetime]]
+    identical_sends: dict[tuple[str | None, str], list[datetime]]  # a phoneless message finds no sends
 
 
 def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: list[int]) -> list[Claimed]:
@@ -179,6 +179,7 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
         message.status, message.attempts, message.updated_at = MessageStatus.SENDING, message.attempts + 1, now
         message.lease_until = lease_until
         _count_in(tallies, message, now)
+        assert message.to_phone is not None  # decide() sends only when the message has a phone
         claimed.append(Claimed(message.id, message.to_phone, message.body, message.idempotency_key,
                                message.in_doubt, message.created_at, lease_until, message.kind,
                                message.template_variables))
@@ -200,7 +201,7 @@ def _facts(message: Message, person: Person, settings: OutboxSettings, tallies: 
     )
 
 
-def _tallies(session: Session, messages: list[Message], now: datetime) -> _Tallies:
+def _tallies(session: Session, messages: Sequence[Message], now: datetime) -> _Tallies:
     day_start, day_end = local_day_window(now)
     in_flight = Message.status == MessageStatus.SENDING
     sent_today = and_(Message.status.in_(GONE_OUT_STATUSES), Message.sent_at >= day_start,
@@ -210,8 +211,8 @@ def _tallies(session: Session, messages: list[Message], now: datetime) -> _Talli
         .where(Message.person_id.in_({m.person_id for m in messages}), Message.kind.in_(_PUSH_KIND_VALUES),
                or_(in_flight, sent_today))
         .group_by(Message.person_id)
-    ).all())
-    identical: dict[tuple[str, str], list[datetime]] = {}
+    ).tuples().all())
+    identical: dict[tuple[str | None, str], list[datetime]] = {}
     bodies = {(m.to_phone, m.body) for m in messages if m.to_phone}
     recent = or_(in_flight, and_(Message.status.in_(GONE_OUT_STATUSES), Message.sent_at >= now - DUPLICATE_WINDOW))
     for to_phone, body, sent_at in session.execute(
@@ -236,6 +237,7 @@ def _apply_decision(session: Session, message: Message, person: Person, decision
                     now: datetime) -> None:
     message.updated_at, message.lease_until, message.last_error = now, None, decision.reason
     if decision.action is Action.HOLD:
+        assert decision.until is not None  # decide() gives every HOLD its until
         message.status, message.due_at = MessageStatus.HELD, decision.until
         record_event(session, message, person, "sms_held", reason=decision.reason, until=decision.until)
     elif decision.action is Action.CANCEL:

@@ -47,7 +47,10 @@ class SubsidyLine:
 
     @property
     def payable_month(self) -> Month | None:
-        return Month.of(self.eligible_on) if self.status == SubsidyStatus.PAYABLE else None
+        if self.status != SubsidyStatus.PAYABLE:
+            return None
+        assert self.eligible_on is not None  # judge_hire only makes a line payable with its eligible_on set
+        return Month.of(self.eligible_on)
 
 
 @dataclass

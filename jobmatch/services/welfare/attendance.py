@@ -17,6 +17,7 @@ def record_attendance(session: Session, appointment_id: int, month: str, days_ab
     try:
         period = Month.parse(month)
     except MonthError as exc:
+        assert exc.field is not None  # MonthError always names its field
         raise WorkflowError(exc.field, exc.message) from None
     require(period.first_day <= local_today(), "month", "不能登记未来月份的出勤")
     require(appointment.status in PAID_STATUSES, "appointment_id", "此人尚未接受该岗位，不能登记出勤")
