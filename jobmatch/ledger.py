@@ -95,7 +95,7 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
             "data": data, "data_digest": digest, "prev_hash": prev_hash, "hash": row_hash,
         })
         prev_hash = row_hash
-    session.execute(insert(LedgerEvent.__table__), rows)
+    session.execute(insert(LedgerEvent.__table__), rows)  # type: ignore[arg-type]
     session.info[_HEAD_KEY] = (seq, prev_hash)
     return rows
 
@@ -222,4 +222,4 @@ def redact_events(session: Session, seqs: list[int], by_seq: int) -> int:
         update(LedgerEvent).where(LedgerEvent.seq.in_(seqs), LedgerEvent.seq < by_seq)
         .values(data=redacted_data(by_seq)).execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return result.rowcount  # type: ignore[attr-defined]

@@ -52,13 +52,15 @@ class AllocationProblem:
 
     def household_levels(self) -> list[np.ndarray]:
         """The coverage levels, most important first: bool per household each."""
+        assert self.monitored_household is not None  # set in __post_init__
         return [self.zero_employment_household, self.monitored_household, self.no_one_employed_household]
 
 
 def allocation_value(problem: AllocationProblem, chosen: np.ndarray) -> tuple[int, int, int, float]:
     """(zero-employment, monitored and no-one-employed households covered, total score)."""
     covered = np.unique(problem.household[problem.edge_worker[chosen]])
-    return (*(int(level[covered].sum()) for level in problem.household_levels()), float(problem.edge_score[chosen].sum()))
+    zero, monitored, no_one = (int(level[covered].sum()) for level in problem.household_levels())
+    return zero, monitored, no_one, float(problem.edge_score[chosen].sum())
 
 
 # Coverage bonuses tried in turn, in units of one pair's score, per level as in

@@ -5,13 +5,15 @@ new vacancies, offers waiting. Counts are aggregated in the database and the lis
 The statements are built once, with bound parameters: building them anew on every request
 cost about as much Python as running them (the dashboard is the most requested page)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from jobmatch.clock import utcnow
 from jobmatch.models import Employer, Household, Person, Settlement, Vacancy
@@ -19,9 +21,10 @@ from jobmatch.models.employers import VacancyStatus
 from jobmatch.services.households.followups import FollowUpDue, is_overdue, month_starts, overdue_condition
 from jobmatch.vocabulary import HEAD_RELATION
 
-_SITES = bindparam("settlement_ids", expanding=True)
-_THIS_MONTH, _LAST_MONTH = bindparam("this_month"), bindparam("last_month")
-_LIMIT = bindparam("limit")
+_SITES: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
+_THIS_MONTH: BindParameter[datetime] = bindparam("this_month")
+_LAST_MONTH: BindParameter[datetime] = bindparam("last_month")
+_LIMIT: BindParameter[int] = bindparam("limit")
 
 
 class Site(NamedTuple):
@@ -48,7 +51,7 @@ class Bounded:
     """How many there are, and the first lines to show."""
 
     total: int
-    lines: list
+    lines: Sequence[Any]
 
     def __len__(self) -> int:  # templates say |length for the count
         return self.total

@@ -65,19 +65,21 @@ def yearly_income_per_member(session: Session, household_id: int) -> float | Non
         return None
     incomes = session.scalars(select(EmploymentSpell.monthly_income).join(Person)
                               .where(Person.household_id == household_id, EmploymentSpell.ended_on.is_(None))).all()
-    if any(income is None for income in incomes):
+    known = [income for income in incomes if income is not None]
+    if len(known) != len(incomes):
         return None
-    return 12 * sum(incomes) / member_count
+    return 12 * sum(known) / member_count
 
 
 def _fell_below_income_line(session: Session, household: Household, lost_incomes: list[int | None]) -> bool:
     """True when the household was at or above the line with the lost jobs and is below it now."""
     now = yearly_income_per_member(session, household.id)
-    if now is None or any(income is None for income in lost_incomes):
+    lost = [income for income in lost_incomes if income is not None]
+    if now is None or len(lost) != len(lost_incomes):
         return False
     line = current_settings().monitoring_income_line
     member_count = len(household.members)
-    before = now + 12 * sum(lost_incomes) / member_count
+    before = now + 12 * sum(lost) / member_count
     return now < line <= before
 
 
@@ -122,7 +124,7 @@ class AlertLine:
 
     @property
     def reason_labels(self) -> str:
-        return "、".join(MONITORING_ALERT_REASON_LABELS[r] for r in self.reasons)
+        return "、".join(MONITORING_ALERT_REASON_LABELS[AlertReason(r)] for r in self.reasons)
 
     @property
     def category_label(self) -> str:

@@ -41,9 +41,9 @@ class NewProblem:
 class ProblemStatus:
     problem: Problem
     stage: ProblemStage
-    due: dict[str, datetime]
-    overdue: list[str]  # stages past their deadline and not done
-    late: list[str]  # stages done after their deadline (or skipped)
+    due: dict[ProblemStage, datetime]
+    overdue: list[ProblemStage]  # stages past their deadline and not done
+    late: list[ProblemStage]  # stages done after their deadline (or skipped)
 
 
 def validate_new_problem(session: Session, household_id: int, new: NewProblem) -> None:
@@ -120,7 +120,7 @@ def _problem_for_staff(session: Session, problem_id: int, user_id: int) -> Probl
     return problem
 
 
-def problem_deadlines(reported_at: datetime, hours: WorkingHours | None = None) -> dict[str, datetime]:
+def problem_deadlines(reported_at: datetime, hours: WorkingHours | None = None) -> dict[ProblemStage, datetime]:
     """When each stage is due: the minutes and hours in working hours, the days on the calendar."""
     hours = hours or working_hours()
     return {stage: hours.add(reported_at, limit) if stage in IN_WORKING_HOURS else reported_at + limit
@@ -133,7 +133,8 @@ def problem_status(problem: Problem, now: datetime | None = None, hours: Working
     done = {ProblemStage.ACKNOWLEDGED: problem.acknowledged_at, ProblemStage.ON_SITE: problem.on_site_at,
             ProblemStage.RESOLVED: problem.resolved_at}
     due = problem_deadlines(problem.reported_at, hours)
-    overdue, late = [], []
+    overdue: list[ProblemStage] = []
+    late: list[ProblemStage] = []
     for stage, deadline in due.items():
         finished_at = done[stage]
         if finished_at is None and stage == ProblemStage.ON_SITE and problem.resolved_at is not None:

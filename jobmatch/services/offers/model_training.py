@@ -33,26 +33,29 @@ class TrainingResult:
 
 def training_examples(session: Session) -> list[dict]:
     """Labelled examples in the shape matching.model.evaluate takes."""
-    sent = {ev.subject: ev for ev in _events(session, ("offer_sent",)) if ev.data.get("features")}
+    sent = {ev.subject: ev for ev in _events(session, ("offer_sent",))
+            if ev.data is not None and ev.data.get("features")}
     outcomes: dict[str, dict] = {}
     hires_by_spell: dict[str, str] = {}
     for ev in _events(session, OUTCOME_KINDS):
         outcomes.setdefault(ev.subject, {})[ev.kind] = ev
-        if ev.kind == "hired" and ev.data.get("spell_id") is not None:
+        if ev.kind == "hired" and ev.data is not None and ev.data.get("spell_id") is not None:
             hires_by_spell[f"spell:{ev.data['spell_id']}"] = ev.subject
     short_hires = _short_hires(session, hires_by_spell, outcomes)
     examples = []
     for subject, offer_event in sent.items():
+        data = offer_event.data
+        assert data is not None  # `sent` holds only events with features
         label = _label(outcomes.get(subject, {}), subject in short_hires)
         if label is None:
             continue
-        examples.append({"vacancy_id": offer_event.data.get("vacancy_id"), "time": offer_event.occurred_at.isoformat(),
-                         "features": offer_event.data["features"], "label": label})
+        examples.append({"vacancy_id": data.get("vacancy_id"), "time": offer_event.occurred_at.isoformat(),
+                         "features": data["features"], "label": label})
     return examples
 
 
 def _events(session: Session, kinds) -> list[LedgerEvent]:
-    return session.scalars(select(LedgerEvent).where(LedgerEvent.kind.in_(kinds)).order_by(LedgerEvent.seq)).all()
+    return list(session.scalars(select(LedgerEvent).where(LedgerEvent.kind.in_(kinds)).order_by(LedgerEvent.seq)))
 
 
 def _short_hires(session, hires_by_spell, outcomes) -> set[str]:

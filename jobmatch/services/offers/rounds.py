@@ -71,10 +71,11 @@ def resolve_scope(session: Session, *, settlement: str | None = None, county: st
         if found is None:
             raise WorkflowError("county", f"找不到县：{county}")
         return {"county_id": found.id, "settlement_id": None}
-    found = session.scalars(select(Settlement).where(Settlement.name == settlement)).all()
-    if len(found) != 1:
-        raise WorkflowError("settlement", f"找不到安置点：{settlement}" if not found else f"安置点重名：{settlement}，请用编号")
-    return {"county_id": None, "settlement_id": found[0].id}
+    settlements = session.scalars(select(Settlement).where(Settlement.name == settlement)).all()
+    if len(settlements) != 1:
+        raise WorkflowError("settlement", f"找不到安置点：{settlement}" if not settlements
+                            else f"安置点重名：{settlement}，请用编号")
+    return {"county_id": None, "settlement_id": settlements[0].id}
 
 
 def _scope_county_id(session: Session, county_id: int | None, settlement_id: int | None) -> int:
@@ -135,9 +136,9 @@ def local_first_reason(vacancy: Vacancy) -> str:
 
 
 def _had_local_round(session: Session, vacancy_id: int, county_id: int) -> bool:
-    return session.scalar(select(exists().where(
+    return bool(session.scalar(select(exists().where(
         match_round_vacancies.c.vacancy_id == vacancy_id, match_round_vacancies.c.round_id == MatchRound.id,
-        MatchRound.county_id == county_id, MatchRound.scope != RoundScope.PERSON)))
+        MatchRound.county_id == county_id, MatchRound.scope != RoundScope.PERSON))))
 
 
 def local_first_excluded(session: Session, vacancy: Vacancy, scope_county_id: int) -> bool:
@@ -253,13 +254,17 @@ def _offers_of(pairs: list[RankedPair], engine_input: EngineInput, now) -> list[
 def _ledger_proposal(session: Session, match_round_row: MatchRound, offers: list[Offer], actor: str) -> None:
     summary = match_round_row.summary
     person_id = summary.get("person_id")  # a person round is also on that person's timeline
-    household_id = session.get(Person, person_id).household_id if person_id is not None else None
+    household_id = None
+    if person_id is not None:
+        person = session.get(Person, person_id)
+        assert person is not None  # the round was proposed for this person
+        household_id = person.household_id
     events = [ledger.NewEvent("round_proposed", actor, {
         "round_id": match_round_row.id, "scope": match_round_row.scope, "county_id": match_round_row.county_id,
         "settlement_id": match_round_row.settlement_id, "vacancy_ids": [v.id for v in match_round_row.vacancies],
         **summary}, household_id, person_id, f"round:{match_round_row.id}")]
-    households = dict(session.execute(select(Person.id, Person.household_id).where(
-        Person.id.in_([o.person_id for o in offers if o.status == OfferStatus.PROPOSED]))).all())
+    households: dict[int, int] = dict(session.execute(select(Person.id, Person.household_id).where(
+        Person.id.in_([o.person_id for o in offers if o.status == OfferStatus.PROPOSED]))).tuples().all())
     for offer in offers:
         if offer.status == OfferStatus.PROPOSED:
             events.append(ledger.NewEvent("offer_proposed", actor, {
@@ -302,6 +307,7 @@ def approval_summary(result: SendResult) -> str:
     """What the approver is told: offers sent, SMS going out now, SMS waiting for the end of quiet hours."""
     parts = [f"已批准 {len(result.sent)} 份岗位推荐：{result.sms_now} 条短信现在发出"]
     if result.sms_waiting:
+        assert result.sms_waiting_until is not None  # set with sms_waiting
         parts.append(f"{result.sms_waiting} 条短信等到{moment_text(result.sms_waiting_until)}发出"
                      f"（21:00–08:00 不发短信，答复期限从短信送达算起）")
     if result.visits:

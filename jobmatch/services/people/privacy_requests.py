@@ -146,4 +146,4 @@ def _clear_messages(session: Session, person_id: int) -> int:
                              .values(body="", to_phone=None, updated_at=now))
     inbox = session.execute(update(InboundMessage).where(InboundMessage.person_id == person_id)
                             .values(body="", from_phone=""))
-    return outbox.rowcount + inbox.rowcount
+    return outbox.rowcount + inbox.rowcount  # type: ignore[attr-defined]

@@ -38,10 +38,10 @@ def resume_kind(session: Session, kind: str, *, actor: str) -> int:
     """Let ``kind`` go again; returns how many waiting messages are due now."""
     if kind not in {k.value for k in MessageKind}:
         raise UserError(f"没有这种短信：{kind}", field="kind")
-    if session.execute(delete(SmsKindStop).where(SmsKindStop.kind == kind)).rowcount == 0:
+    if session.execute(delete(SmsKindStop).where(SmsKindStop.kind == kind)).rowcount == 0:  # type: ignore[attr-defined]
         raise UserError(f"{kind} 短信没有被停发", field="kind")
     now = utcnow()
-    released = session.execute(
+    released = session.execute(  # type: ignore[attr-defined]
         update(Message).where(Message.kind == kind, Message.status == MessageStatus.HELD, Message.last_error == TEMPLATE_STOPPED)
         .values(due_at=now, updated_at=now)
     ).rowcount

@@ -79,8 +79,8 @@ def enrol(session: Session, course_id: int, person_id: int, *, actor: str) -> Tr
     if existing is not None:
         return existing
     require(course.ends_on >= local_today(), "course_id", "该课程已经结束")
-    enrolled = session.scalar(select(func.count()).select_from(TrainingEnrolment)
-                              .where(TrainingEnrolment.course_id == course.id))
+    enrolled = session.execute(select(func.count()).select_from(TrainingEnrolment)
+                               .where(TrainingEnrolment.course_id == course.id)).scalar_one()
     require(enrolled < course.capacity, "course_id", f"该课程名额已满（共 {course.capacity} 人）")
     enrolment = TrainingEnrolment(course_id=course.id, person_id=person.id, enrolled_at=utcnow())
     session.add(enrolment)

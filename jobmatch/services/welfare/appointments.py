@@ -129,9 +129,10 @@ def expire_unanswered(session: Session, *, hours: int, actor: str = "system") ->
     stale = session.scalars(select(WelfareAppointment.id).where(
         WelfareAppointment.status == AppointmentStatus.OFFERED, WelfareAppointment.offered_at < cutoff)
         .order_by(WelfareAppointment.id)).all()
-    expired = []
+    expired: list[WelfareAppointment] = []
     for appointment_id in stale:
         appointment = session.get(WelfareAppointment, appointment_id)
+        assert appointment is not None  # just selected by id
         locked_post(session, appointment.post_id)
         session.refresh(appointment)
         if appointment.status != AppointmentStatus.OFFERED:

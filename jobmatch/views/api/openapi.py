@@ -1,6 +1,7 @@
 """The OpenAPI 3 description of /api/v1, built next to the endpoints it describes."""
 
 import re
+from typing import Any
 
 from jobmatch.db import MAX_ID
 from jobmatch.models.employers import VACANCY_STATUSES
@@ -121,7 +122,7 @@ def _put(item, summary, id_name, body):
                                   **_ERROR_RESPONSES, **_NOT_FOUND}}}
 
 
-_FLAGS = {"type": "object", "required": ["government_funded", "work_for_relief"], "additionalProperties": False,
+_FLAGS: dict[str, Any] = {"type": "object", "required": ["government_funded", "work_for_relief"], "additionalProperties": False,
           "properties": {"government_funded": {"type": "boolean"}, "work_for_relief": {"type": "boolean"},
                          "entrepreneur_settlement_id": _nullable("integer", minimum=1, maximum=MAX_ID)}}
 _VACANCY_FLAGS = {**_FLAGS, "properties": {k: v for k, v in _FLAGS["properties"].items()
