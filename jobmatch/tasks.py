@@ -104,6 +104,7 @@ class RQQueue:
         from rq import Queue
 
         settings = settings_of(app)
+        assert settings.redis_url is not None  # made only when REDIS_URL is set (see task_queue)
         connection = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
         self.queue = Queue(settings.sms_queue, connection=connection)
         self.job_timeout = int(settings.sms_batch_size * (settings.twilio_timeout + 1) + 60)

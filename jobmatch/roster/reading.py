@@ -4,7 +4,7 @@ import csv
 import io
 import os
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -17,7 +17,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 try:
     import python_calamine
 except ImportError:  # until python-calamine is in requirements.txt everywhere; openpyxl is slower
-    python_calamine = None
+    python_calamine = None  # type: ignore[assignment]  # optional-import idiom: the module or None
 
 from jobmatch.roster.columns import (
     COLUMNS,
@@ -129,7 +129,7 @@ def _read_xlsx(source: Source, filename: str, sheet: str | None) -> RosterTable:
     return _table_from_rows(rows, filename, sheet_title)
 
 
-def _read_xlsx_with_calamine(source: Source, filename: str, sheet: str | None) -> tuple[str, list[list[object]]]:
+def _read_xlsx_with_calamine(source: Source, filename: str, sheet: str | None) -> tuple[str, Sequence[Sequence[object]]]:
     # calamine (Rust) reads a 50,000-row sheet about ten times faster than openpyxl.
     try:
         workbook = python_calamine.load_workbook(source)
@@ -173,7 +173,7 @@ def _pick_sheet_name(sheet_names: list[str], sheet: str | None) -> str:
 _xlsx_rows = _read_xlsx_with_calamine if python_calamine is not None else _read_xlsx_with_openpyxl
 
 
-def _table_from_rows(rows: Iterable[list[object]], filename: str, sheet: str | None) -> RosterTable:
+def _table_from_rows(rows: Iterable[Sequence[object]], filename: str, sheet: str | None) -> RosterTable:
     iterator = iter(enumerate(rows, start=1))
     header_row, columns = _find_header(iterator, filename)
     positions = list(columns.items())
@@ -195,7 +195,7 @@ def _lost_digits(value: object) -> bool:
     return isinstance(value, float) and abs(value) >= 1e15
 
 
-def _find_header(iterator: Iterator[tuple[int, list[object]]], filename: str) -> tuple[int, dict[str, int]]:
+def _find_header(iterator: Iterator[tuple[int, Sequence[object]]], filename: str) -> tuple[int, dict[str, int]]:
     for number, cells in iterator:
         texts = [cell_text(cell) for cell in cells]
         if any(texts) and is_header_row(texts):

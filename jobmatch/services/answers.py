@@ -30,7 +30,7 @@ from jobmatch.services.welfare.appointments import answer_welfare_offer
 
 
 class AnswerHandler(Protocol):
-    def __call__(self, session: Session, subject_id: int, person_id: int, accepted: bool, *,
+    def __call__(self, session: Session, subject_id: int, person_id: int, accepted: bool, /, *,
                  actor: str, via: str) -> str: ...
 
 
@@ -111,6 +111,7 @@ def _close_ask(ask: Message, accepted: bool) -> None:
 
 def _record_answered(session: Session, ask: Message, *, actor: str, via: str, confirmation: str) -> None:
     person = session.get(Person, ask.person_id)
+    assert person is not None  # the ask's addressee (messages.person_id is a foreign key)
     ledger.append(session, "sms_answered", actor=actor, person_id=person.id,
                   household_id=person.household_id, subject=ask.subject,
                   data={"message_id": ask.id, "answer": ask.answer, "via": via,

@@ -102,7 +102,7 @@ PROBLEM_CATEGORY_LABELS = {
 
 def event_label(kind: str) -> str:
     """The label of a ledger event kind; the code itself for a kind no longer known."""
-    return EVENT_LABELS.get(kind, kind)
+    return EVENT_LABELS[EventKind(kind)] if kind in EVENT_LABELS else kind
 
 
 MONITORING_ALERT_REASON_LABELS = {

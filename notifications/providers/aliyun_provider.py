@@ -270,12 +270,14 @@ CALLBACK_ANSWER = {"code": 0, "msg": "成功"}
 
 def parse_report_callback(records: list) -> list[DeliveryReceipt]:
     """SmsReport records: phone_number, success, err_code, out_id (and biz_id, times)."""
-    receipts = []
+    receipts: list[DeliveryReceipt] = []
     for record in records:
         to_e164 = _e164(str(record["phone_number"]))
         success = record.get("success") in (True, "true", "True")
         err_code = str(record.get("err_code") or "")
-        receipts.append(receipt_for(str(record.get("out_id") or ""), to_e164, 3 if success else 2, err_code))
+        receipt = receipt_for(str(record.get("out_id") or ""), to_e164, 3 if success else 2, err_code)
+        if receipt is not None:  # always: status 3 or 2 is a final state
+            receipts.append(receipt)
     return receipts
 
 

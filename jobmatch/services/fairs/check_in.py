@@ -79,14 +79,14 @@ def check_in_by_identity(session: Session, fair_id: int, *, actor: str, settleme
         session.add(attendee)
         session.flush()
         return _mark(session, attendee, method, actor, walk_in=True)
-    attendee = session.scalar(select(FairAttendee).where(FairAttendee.fair_id == fair.id,
-                                                         FairAttendee.person_id == person.id))
-    walk_in = attendee is None or (attendee.invited_at is None and attendee.registered_at is None)
-    if attendee is None:
-        attendee = FairAttendee(fair_id=fair.id, person_id=person.id)
-        session.add(attendee)
+    known = session.scalar(select(FairAttendee).where(FairAttendee.fair_id == fair.id,
+                                                      FairAttendee.person_id == person.id))
+    walk_in = known is None or (known.invited_at is None and known.registered_at is None)
+    if known is None:
+        known = FairAttendee(fair_id=fair.id, person_id=person.id)
+        session.add(known)
         session.flush()
-    return _mark(session, attendee, method, actor, walk_in=walk_in)
+    return _mark(session, known, method, actor, walk_in=walk_in)
 
 
 def _fair_today(session: Session, fair_id: int) -> Fair:

@@ -14,6 +14,7 @@ then one refresh of the household) and any problem raised, after checking all of
 a bad part writes nothing.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -148,8 +149,8 @@ class MonitoringNotes:
 
 
 def record_follow_up(session: Session, *, household_id: int, staff_user_id: int | None, method: str, actor: str,
-                     summary: str = "", contacted_at: datetime | None = None, found_work: list[NewJob] = (),
-                     lost_work: list[JobLoss] = (), problems: list[NewProblem] = (),
+                     summary: str = "", contacted_at: datetime | None = None, found_work: Sequence[NewJob] = (),
+                     lost_work: Sequence[JobLoss] = (), problems: Sequence[NewProblem] = (),
                      monitoring: MonitoringNotes = MonitoringNotes()) -> FollowUpResult:
     """Record a phone call or visit, with the jobs found or lost and the problems raised; a monitored
     household's follow-up also records its employment state, needs and training wish."""
@@ -212,6 +213,7 @@ def _validate_changes(session: Session, household: Household, found_work, lost_w
         require(loss.person_id in members, "lost_work", f"人员 {loss.person_id} 不是该户成员")
         spell = current_spell(session, loss.person_id)
         require(spell is not None, "lost_work", f"人员 {loss.person_id} 没有在岗记录，无需登记离职")
+        assert spell is not None  # require() raised otherwise
         require((loss.ended_on or local_today()) >= spell.started_on, "lost_work", "离职日期不能早于上岗日期")
         losses.append((spell, loss))
     leaving = {loss.person_id for loss in lost_work}

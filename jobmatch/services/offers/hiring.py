@@ -119,15 +119,23 @@ def employer_withdrawn(session: Session, employer_id: int, limit: int = 20) -> l
     return [WithdrawnCandidate(o.vacancy.title, o.person.name, o.outcome_note, o.decided_at) for o in rows]
 
 
+def _present_offer(session: Session, offer_id: int) -> Offer:
+    """The offer as the database has it now, for an offer known to be there (locked or just updated)."""
+    offer = fresh_offer(session, offer_id)
+    assert offer is not None
+    return offer
+
+
 def _locked_offer(session: Session, offer_id: int, employer_id: int | None, statuses: tuple, action: str) -> Offer:
     """The offer, fresh, with its vacancy locked; checks the employer and the status."""
     offer = session.get(Offer, offer_id) if isinstance(offer_id, int) else None
     if offer is None or (employer_id is not None and offer.vacancy.employer_id != employer_id):
         raise WorkflowError("offer_id", f"找不到这个应聘记录（编号 {offer_id}）")
     lock_vacancies(session, [offer.vacancy_id])
-    offer = fresh_offer(session, offer_id)
+    offer = _present_offer(session, offer_id)
     if offer.status not in statuses:
-        raise OfferStateError("offer_id", f"只有已接受岗位的人才能{action}（现在的状态：{OFFER_STATUS_LABELS[offer.status]}）")
+        raise OfferStateError("offer_id",
+                              f"只有已接受岗位的人才能{action}（现在的状态：{OFFER_STATUS_LABELS[OfferStatus(offer.status)]}）")
     return offer
 
 
@@ -198,7 +206,7 @@ def record_hire(session: Session, offer_id: int, *, start_date: date, contract_m
     session.add(spell)
     session.flush()
     transition_offer(session, offer.id, (OfferStatus.ACCEPTED,), OfferStatus.HIRED, spell_id=spell.id, decided_at=utcnow())
-    offer = fresh_offer(session, offer.id)
+    offer = _present_offer(session, offer.id)
     record_offer_event(session, "hired", offer, actor, spell_id=spell.id, spell_kind=spell.kind, start_date=start_date,
            contract_months=contract_months, social_insurance=social_insurance, monthly_wage=monthly_wage,
            ended_spell_ids=ended)
@@ -221,11 +229,11 @@ def withdraw_other_offers(session: Session, person_id: int, *, hired_offer_id: i
     vacancies = lock_vacancies(session, {vacancy_id for _id, vacancy_id in live})
     withdrawn = []
     for offer_id, vacancy_id in live:
-        was = fresh_offer(session, offer_id).status
+        was = _present_offer(session, offer_id).status
         if was not in ANSWERABLE_NO or not transition_offer(session, offer_id, (was,), OfferStatus.WITHDRAWN,
                                                            decided_at=utcnow(), outcome_note=reason):
             continue
-        offer = fresh_offer(session, offer_id)
+        offer = _present_offer(session, offer_id)
         record_offer_event(session, "offer_withdrawn", offer, actor, reason=reason, previous=was,
                            hired_offer_id=hired_offer_id)
         withdrawn.append(offer_id)
@@ -252,7 +260,7 @@ def record_no_hire(session: Session, offer_id: int, *, reason: str, actor: str, 
     require(len(reason) <= 200, "reason", "原因太长（最多 200 字）")
     offer = _locked_offer(session, offer_id, employer_id, (OfferStatus.ACCEPTED,), "记录不录用")
     transition_offer(session, offer.id, (OfferStatus.ACCEPTED,), OfferStatus.NOT_HIRED, outcome_note=reason, decided_at=utcnow())
-    offer = fresh_offer(session, offer.id)
+    offer = _present_offer(session, offer.id)
     record_offer_event(session, "not_hired", offer, actor, reason=reason)
     fill_freed_place(session, offer.vacancy, offer.round_id, actor=actor, settings=settings or current_settings())
     return offer

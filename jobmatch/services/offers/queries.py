@@ -52,8 +52,9 @@ def excluded_vacancies(session: Session, match_round: MatchRound) -> list[tuple[
 
 
 def status_counts(session: Session, round_id: int) -> dict[str, int]:
-    return dict(session.execute(select(Offer.status, func.count()).where(Offer.round_id == round_id)
-                                .group_by(Offer.status)).all())
+    rows = session.execute(select(Offer.status, func.count()).where(Offer.round_id == round_id)
+                           .group_by(Offer.status)).all()
+    return {status: count for status, count in rows}
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,7 @@ def _ensure_places(session: Session, records: list[PersonRecord]) -> dict[tuple[
 
 def _create_county(session: Session, record: PersonRecord) -> County:
     place = gazetteer.find_county(record.county, record.id_number[:6])
+    assert place is not None  # households in counties the gazetteer does not know were skipped (_unknown_counties)
     county = County(name=record.county, province=place.province, adcode=place.adcode, lat=place.lat, lon=place.lon)
     session.add(county)
     session.flush()
@@ -230,9 +231,9 @@ def _insert_persons(session, records, household_ids, actor, events) -> dict[str,
         return {}
     rows = [{**_profile_of(r), "id_number": r.id_number, "household_id": household_ids[r.household_key]}
             for r in records]
-    session.execute(insert(Person.__table__), rows)
-    ids = _ids_by_natural_key(session, Person, (Person.id_number,), [(r.id_number,) for r in records])
-    ids = {id_number: person_id for (id_number,), person_id in ids.items()}
+    session.execute(insert(Person.__table__), rows)  # type: ignore[arg-type]  # __table__ is typed FromClause
+    by_key = _ids_by_natural_key(session, Person, (Person.id_number,), [(r.id_number,) for r in records])
+    ids: dict[str, int] = {id_number: person_id for (id_number,), person_id in by_key.items()}
     for record, row in zip(records, rows):
         person_id = ids[record.id_number]
         data = {k: v for k, v in row.items() if k != "household_id"}
@@ -317,7 +318,7 @@ def _insert_spells(session, new_spells, actor, events) -> None:
     if not new_spells:
         return
     rows = [row for _household, row in new_spells]
-    session.execute(insert(EmploymentSpell.__table__), rows)
+    session.execute(insert(EmploymentSpell.__table__), rows)  # type: ignore[arg-type]  # __table__ is typed FromClause
     # Each person now has exactly one open spell: the one just inserted.
     open_spells = _ids_by_natural_key(session, EmploymentSpell, (EmploymentSpell.person_id,),
                                       [(row["person_id"],) for row in rows], EmploymentSpell.ended_on.is_(None))

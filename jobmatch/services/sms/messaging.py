@@ -53,7 +53,9 @@ def queue_message(session: Session, *, person_id: int, kind: "MessageKind | str"
     """Write one outbox row (and its ledger event) in the caller's transaction."""
     row = QueuedRow(person_id, as_kind(kind).value, data, subject, expects_reply)
     [message_id] = queue_messages_bulk(session, [row], actor=actor)
-    return session.get(Message, message_id)
+    message = session.get(Message, message_id)
+    assert message is not None  # just written in this transaction
+    return message
 
 
 def queue_messages_bulk(session: Session, rows: Iterable[QueuedRow | dict], *, actor: str) -> list[int]:
@@ -194,7 +196,8 @@ def _queued_events(ids: list[int], values: list[dict[str, Any]], persons: dict[i
     """One event per message; in a bulk, the queued and held ones summed up per subject."""
     if len(ids) == 1:
         return [_queued_event(ids[0], values[0], persons[values[0]["person_id"]], actor)]
-    events, groups = [], {}
+    events: list[ledger.NewEvent] = []
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
     for message_id, value in zip(ids, values):
         if value["status"] in NEVER_SENT_STATUSES:  # each one reported: staff fix the number
             events.append(_queued_event(message_id, value, persons[value["person_id"]], actor))
@@ -263,4 +266,4 @@ def _cancel_waiting_pushes(session: Session, person_id: int) -> int:
         .where(Message.person_id == person_id, Message.kind.in_(pushes),
                Message.status.in_(WAITING_STATUSES))
         .values(status=MessageStatus.CANCELLED, last_error="opted_out", updated_at=utcnow())
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE's Result is a CursorResult, which has rowcount

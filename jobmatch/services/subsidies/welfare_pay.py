@@ -108,8 +108,9 @@ def welfare_pay_lines(session: Session, month: Month, *, post_ids=None, settleme
 def _days_absent(session: Session, appointment_ids: list[int], month: Month) -> dict[int, int]:
     if not appointment_ids:
         return {}
-    return dict(session.execute(select(WelfareAttendance.appointment_id, WelfareAttendance.days_absent).where(
-        WelfareAttendance.appointment_id.in_(appointment_ids), WelfareAttendance.month == str(month))).all())
+    rows = session.execute(select(WelfareAttendance.appointment_id, WelfareAttendance.days_absent).where(
+        WelfareAttendance.appointment_id.in_(appointment_ids), WelfareAttendance.month == str(month))).all()
+    return {appointment_id: days_absent for appointment_id, days_absent in rows}
 
 
 def total(lines) -> Decimal:

@@ -47,7 +47,7 @@ def exit_post(session: Session, appointment_id: int, *, reason: str, actor: str,
     locked_post(session, appointment.post_id)
     appointment.status, appointment.exited_on, appointment.exit_reason = AppointmentStatus.EXITED, exited_on, reason
     if appointment.spell is not None and appointment.spell.ended_on is None:
-        end_spell(session, appointment.spell, reason=f"公益性岗位退岗：{WELFARE_EXIT_REASON_LABELS[reason]}",
+        end_spell(session, appointment.spell, reason=f"公益性岗位退岗：{WELFARE_EXIT_REASON_LABELS[ExitReason(reason)]}",
                   ended_on=exited_on, actor=actor)
     person = appointment.person
     ledger.append(session, "welfare_post_exited", actor=actor, household_id=person.household_id,
@@ -66,6 +66,7 @@ def vacate_ended_terms(session: Session, *, today: date | None = None, actor: st
     results = []
     for appointment_id in due:
         appointment = session.get(WelfareAppointment, appointment_id)
+        assert appointment is not None  # selected just above
         result = exit_post(session, appointment_id, reason=ExitReason.TERM_END, actor=actor,
                            exited_on=appointment.term_ends_on)
         end = appointment.term_ends_on
