@@ -5,23 +5,27 @@ Aliyun and Tencent Cloud sign nothing: the view accepts them only on the secret-
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from notifications.inbound import CallbackRejected, InboundEvent
 
+# A provider's parser: the decoded JSON body -> its replies or delivery receipts.
+Parser = Callable[[Any], Sequence[InboundEvent]]
 
-def _aliyun(kind: str) -> tuple[Callable, dict]:
+
+def _aliyun(kind: str) -> tuple[Parser, dict[str, object]]:
     from notifications.providers import aliyun_provider as aliyun
 
-    parser = {"report": aliyun.parse_report_callback, "reply": aliyun.parse_reply_callback}[kind]
-    return parser, aliyun.CALLBACK_ANSWER
+    parsers: dict[str, Parser] = {"report": aliyun.parse_report_callback, "reply": aliyun.parse_reply_callback}
+    return parsers[kind], aliyun.CALLBACK_ANSWER
 
 
-def _tencent(kind: str) -> tuple[Callable, dict]:
+def _tencent(kind: str) -> tuple[Parser, dict[str, object]]:
     from notifications.providers import tencent_provider as tencent
 
-    parser = {"status": tencent.parse_status_callback, "reply": tencent.parse_reply_callback}[kind]
-    return parser, tencent.CALLBACK_ANSWER
+    parsers: dict[str, Parser] = {"status": tencent.parse_status_callback, "reply": tencent.parse_reply_callback}
+    return parsers[kind], tencent.CALLBACK_ANSWER
 
 
 CALLBACK_KINDS = {"aliyun": ("report", "reply"), "tencent": ("status", "reply")}
@@ -39,6 +43,6 @@ def parse_callback(provider: str, kind: str, body: bytes) -> tuple[list[InboundE
     parser, answer = _PROVIDERS[provider](kind)
     try:
         payload = json.loads(body.decode("utf-8"))
-        return parser(payload), answer
+        return list(parser(payload)), answer
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CallbackRejected(f"{provider} {kind} callback not understood ({type(exc).__name__})") from None

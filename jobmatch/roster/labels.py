@@ -1,6 +1,7 @@
 """A person as the cells of a roster row: codes turned back into the labels staff write."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from jobmatch.roster.columns import KEYS
 from jobmatch.vocabulary import (
@@ -18,7 +19,7 @@ Cell = str | int | float
 
 # Column keys whose record field has another name.
 FIELD_OF_KEY = {"training_wish": "training_wishes", "employer": "employer_name"}
-_LABELS_OF_KEY = {
+_LABELS_OF_KEY: dict[str, Mapping[Any, str]] = {
     "capacity": CAPACITY_LABELS,
     "wants_work": YES_NO_LABELS,
     "mobility": MOBILITY_LABELS,
@@ -64,7 +65,7 @@ def _cell(key: str, value: object) -> Cell:
     if key == "phone":
         return national_digits(str(value))
     if key in _LIST_KEYS:
-        return value if isinstance(value, str) else "、".join(value)
+        return value if isinstance(value, str) else "、".join(cast(Iterable[str], value))
     if key in _NUMBER_KEYS:
         return value if isinstance(value, (int, float)) else str(value)
     return str(value)

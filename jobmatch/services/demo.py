@@ -4,6 +4,7 @@ a login for each kind of user."""
 
 import random
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +24,10 @@ SETTLEMENTS = {"五里岗安置点": (26.8590, 104.2705), "陕桥安置点": (26
 DEMO_PASSWORD = "demo1234"
 
 # name, kind, (lat, lon), vacancies: (title, skills, openings, kind, demand, wage range, dormitory, extra)
-EMPLOYERS = [
+VacancySeed = tuple[str, list[str], int, str, str, tuple[int, int], bool, dict[str, Any]]
+EmployerSeed = tuple[str, str, tuple[float, float], list[VacancySeed]]
+
+EMPLOYERS: list[EmployerSeed] = [
     ("威宁县五里岗就业帮扶车间（服装厂）", "workshop", (26.8601, 104.2712), [
         ("缝纫工", ["缝纫", "服装"], 12, "regular", "light", (2200, 3200), False, {"hours": "school_hours"}),
         ("包装工", [], 4, "regular", "light", (2000, 2600), False, {}),

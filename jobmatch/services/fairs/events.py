@@ -96,8 +96,9 @@ def invitation_candidates(session: Session, fair: Fair) -> list[Person]:
                Person.phone.is_not(None), Person.phone_invalid.is_(False), Person.sms_opt_out.is_(False),
                Person.id.not_in(employed), Person.id.not_in(already))).all()
     # Zero-employment households first, then monitored ones (防返贫监测), then the fair's own site.
-    rows.sort(key=lambda r: (not r[1], r[3] == MonitoringCategory.NONE, r[2] != fair.settlement_id, r[0].id))
-    return [row[0] for row in rows]
+    ordered = sorted(rows, key=lambda r: (not r[1], r[3] == MonitoringCategory.NONE,
+                                          r[2] != fair.settlement_id, r[0].id))
+    return [row[0] for row in ordered]
 
 
 def invite_workers(session: Session, fair_id: int, *, actor: str, limit: int | None = None) -> list[FairAttendee]:
@@ -199,6 +200,7 @@ def queue_reminders(session: Session, fair_id: int, *, actor: str) -> int:
         FairAttendee.person_id.is_not(None), FairAttendee.reminder_queued_at.is_(None))).all()
     due_at, data = reminder_due_at(fair), invitation_data(session, fair)
     for attendee in attendees:
+        assert attendee.person_id is not None  # the query keeps only attendees with a person
         message = queue_message(session, person_id=attendee.person_id, kind="fair_reminder", data=data,
                                 subject=f"fair_invitation:{fair.id}", expects_reply=True, actor=actor)
         # queue_message takes no due time: hold the row until the day before (the outbox sends when due).
@@ -224,10 +226,12 @@ class SiteFairNeed:
 def sites_due_fairs(session: Session, year: int | None = None) -> list[SiteFairNeed]:
     """Sites of 800+ relocated people with fewer than 2 fairs held or scheduled at the site this year."""
     year = year or local_today().year
-    people = dict(session.execute(select(Household.settlement_id, func.count(Person.id))
-                                  .join(Person, Person.household_id == Household.id).group_by(Household.settlement_id)).all())
-    fairs = dict(session.execute(select(Fair.settlement_id, func.count(Fair.id)).where(
-        Fair.held_on >= date(year, 1, 1), Fair.held_on <= date(year, 12, 31)).group_by(Fair.settlement_id)).all())
+    people: dict[int, int] = dict(session.execute(
+        select(Household.settlement_id, func.count(Person.id))
+        .join(Person, Person.household_id == Household.id).group_by(Household.settlement_id)).tuples().all())
+    fairs: dict[int | None, int] = dict(session.execute(select(Fair.settlement_id, func.count(Fair.id)).where(
+        Fair.held_on >= date(year, 1, 1), Fair.held_on <= date(year, 12, 31)).group_by(Fair.settlement_id))
+        .tuples().all())
     due = []
     for site in session.scalars(select(Settlement).order_by(Settlement.county_id, Settlement.name)):
         size = site.relocated_people if site.relocated_people is not None else people.get(site.id, 0)

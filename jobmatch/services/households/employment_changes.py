@@ -86,6 +86,7 @@ def end_spell(session: Session, spell: EmploymentSpell, *, reason: str, actor: s
     require(ended_on <= local_today(), "ended_on", "离职日期不能晚于今天")
     spell.ended_on, spell.end_reason = ended_on, reason[:120]
     person = session.get(Person, spell.person_id)
+    assert person is not None  # a spell's person_id is a foreign key to a person
     ledger.append(session, "employment_ended", actor=actor, household_id=person.household_id,
                   person_id=person.id, subject=f"spell:{spell.id}",
                   data={"spell_id": spell.id, "kind": spell.kind, "employer_name": spell.employer_name,

@@ -165,7 +165,7 @@ def _open_alert_counts(session: Session, household_ids) -> dict[int, int]:
         counts.update(session.execute(
             select(MonitoringAlert.household_id, func.count()).where(
                 MonitoringAlert.household_id.in_(chunk), MonitoringAlert.closed_at.is_(None))
-            .group_by(MonitoringAlert.household_id)).all())
+            .group_by(MonitoringAlert.household_id)).tuples().all())
     return counts
 
 
@@ -182,8 +182,9 @@ def _head_names(session: Session, household_ids) -> dict[int, str]:
 def monitored_on(session: Session, settlement_ids, moment: datetime) -> dict[int, str]:
     """Household id -> category of the households of these settlements monitored at ``moment``, read
     from the ledger's flag events (a household flagged before any such event counts as it is now)."""
-    households = dict(session.execute(select(Household.id, Household.monitoring)
-                                      .where(Household.settlement_id.in_(list(settlement_ids)))).all())
+    households: dict[int, str] = dict(session.execute(
+        select(Household.id, Household.monitoring)
+        .where(Household.settlement_id.in_(list(settlement_ids)))).tuples().all())
     with_events: set[int] = set()
     latest_before: dict[int, tuple[int, str, dict]] = {}
     for chunk in in_chunks(list(households)):

@@ -149,7 +149,7 @@ def record_door_visit(session: Session, *, household_id: int, staff_user_id: int
     if vacancy_id is not None:
         get_or_fail(session, Vacancy, vacancy_id, "vacancy_id", "岗位")
     note = (note or "").strip()
-    require(vacancy_id is not None or note, "note", "请选择送上门的岗位，或写明情况")
+    require(vacancy_id is not None or bool(note), "note", "请选择送上门的岗位，或写明情况")
     require(len(note) <= NOTE_MAX_CHARS, "note", f"情况说明最多 {NOTE_MAX_CHARS} 字")
     visited_at = visited_at or utcnow()
     require(visited_at.tzinfo is not None, "visited_at", "上门时间缺少时区")

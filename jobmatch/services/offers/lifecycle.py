@@ -117,12 +117,19 @@ def lock_vacancies(session: Session, vacancy_ids) -> dict[int, Vacancy]:
 def count_offers(session: Session, vacancy_id: int, statuses) -> int:
     """Offers of a vacancy in these statuses, counted in the database."""
     return session.scalar(select(func.count()).select_from(Offer).where(
-        Offer.vacancy_id == vacancy_id, Offer.status.in_(statuses)))
+        Offer.vacancy_id == vacancy_id, Offer.status.in_(statuses))) or 0
 
 
 def fresh_offer(session: Session, offer_id: int) -> Offer | None:
     """The offer as the database has it now."""
     return session.get(Offer, offer_id, populate_existing=True)
+
+
+def reload_offer(session: Session, offer_id: int) -> Offer:
+    """``fresh_offer`` for an offer known to exist (just found or moved; offers are never deleted)."""
+    offer = fresh_offer(session, offer_id)
+    assert offer is not None, f"offer {offer_id} vanished"
+    return offer
 
 
 def transition_offer(session: Session, offer_id: int, from_statuses, to_status: str, **values) -> bool:
@@ -133,7 +140,7 @@ def transition_offer(session: Session, offer_id: int, from_statuses, to_status: 
     loaded = session.identity_map.get(session.identity_key(Offer, offer_id))
     if loaded is not None:
         session.expire(loaded)
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
 
 
 def record_offer_event(session: Session, kind: str, offer: Offer, actor: str, **data) -> None:
@@ -264,7 +271,7 @@ def send_one(session: Session, offer_id: int, *, actor: str, automatic: bool, se
         return "正在等另一份岗位的答复"
     if not moved:
         return "handled"
-    offer = fresh_offer(session, offer.id)
+    offer = reload_offer(session, offer.id)
     if channel == OfferChannel.SMS:
         queue_message(session, person_id=offer.person_id, kind=MessageKind.JOB_OFFER, expects_reply=True,
                       data=offer_message_data(offer, settings), subject=f"offer:{offer.id}", actor=actor)
@@ -334,7 +341,7 @@ def fill_freed_place(session: Session, vacancy: Vacancy, round_id: int, *, actor
         return None
     for offer in waiting_list(session, vacancy.id):
         if transition_offer(session, offer.id, (OfferStatus.WAITLISTED,), OfferStatus.ACCEPTED):
-            offer = fresh_offer(session, offer.id)
+            offer = reload_offer(session, offer.id)
             record_offer_event(session, "offer_accepted", offer, actor, from_waiting_list=True)
             _confirm(session, offer, MessageKind.CONFIRM_ACCEPTED, actor, settings)
             return offer.id
@@ -360,7 +367,7 @@ def answer_offer(session: Session, offer_id: int, person_id: int, accepted: bool
     if offer is None or offer.person_id != person_id:
         raise WorkflowError("offer_id", f"找不到这个岗位推荐（编号 {offer_id}）")
     vacancy = lock_vacancies(session, [offer.vacancy_id])[offer.vacancy_id]
-    offer = fresh_offer(session, offer_id)
+    offer = reload_offer(session, offer_id)
     if accepted:
         return _take_yes(session, offer, vacancy, actor=actor, via=via, settings=settings)
     return _take_no(session, offer, vacancy, actor=actor, via=via, settings=settings)
@@ -375,7 +382,7 @@ def _take_yes(session, offer: Offer, vacancy: Vacancy, *, actor, via, settings) 
     if not transition_offer(session, offer.id, (was,), OfferStatus.WAITLISTED if full else OfferStatus.ACCEPTED,
                        responded_at=now, responded_via=via):
         return ""
-    offer = fresh_offer(session, offer.id)
+    offer = reload_offer(session, offer.id)
     if full:
         position = len(waiting_list(session, vacancy.id))
         record_offer_event(session, "waitlisted", offer, actor, via=via, position=position)
@@ -392,7 +399,7 @@ def _take_no(session, offer: Offer, vacancy: Vacancy, *, actor, via, settings) -
     was = offer.status
     if not transition_offer(session, offer.id, (was,), OfferStatus.DECLINED, responded_at=utcnow(), responded_via=via):
         return ""
-    offer = fresh_offer(session, offer.id)
+    offer = reload_offer(session, offer.id)
     record_offer_event(session, "offer_declined", offer, actor, via=via, previous=was)
     confirmation = _confirm(session, offer, MessageKind.CONFIRM_DECLINED, actor, settings)
     release_place(session, vacancy, offer.round_id, was, settings=settings)
@@ -427,7 +434,7 @@ def expire_offers(session: Session, *, actor: str = "system", now: datetime | No
     for offer_id, vacancy_id in due:
         if not transition_offer(session, offer_id, (OfferStatus.SENT,), OfferStatus.EXPIRED):
             continue  # answered meanwhile
-        offer = fresh_offer(session, offer_id)
+        offer = reload_offer(session, offer_id)
         record_offer_event(session, "offer_expired", offer, actor, expired_at=offer.expires_at)
         expired.append(offer_id)
         send_replacement(session, vacancies[vacancy_id], offer.round_id, actor=actor, settings=settings)

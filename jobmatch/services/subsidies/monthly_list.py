@@ -50,6 +50,7 @@ def list_month(text: str) -> Month:
     try:
         month = Month.parse(text)
     except MonthError as exc:
+        assert exc.field is not None  # a MonthError always names its field
         raise WorkflowError(exc.field, exc.message) from None
     require(month.first_day <= local_today(), "month", "不能生成未来月份的补贴发放表")
     return month

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
@@ -122,10 +122,10 @@ def _current_spell_kinds(session: Session, person_ids) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.execute(select(EmploymentSpell.person_id, EmploymentSpell.kind).where(
-        EmploymentSpell.ended_on.is_(None), EmploymentSpell.person_id.in_(ids))).all())
+        EmploymentSpell.ended_on.is_(None), EmploymentSpell.person_id.in_(ids))).tuples().all())
 
 
-def welfare_place_holders(session: Session) -> select:
+def welfare_place_holders(session: Session) -> Select[tuple[int]]:
     """Persons who hold or were offered a welfare place that is still open."""
     return select(WelfareAppointment.person_id).where(WelfareAppointment.status.in_(PLACE_HOLDING))
 

@@ -127,8 +127,10 @@ def _check_in(session, fair_id: int, form):
     """By the scanned QR code's token, else by the phone or ID number typed at the door."""
     actor = f"user:{current_user.id}"
     if form.get("token", "").strip():
+        secret_key = current_app.secret_key
+        assert isinstance(secret_key, str)  # create_app always sets SECRET_KEY to a str
         return fair_check_in.check_in_by_token(session, fair_id, form["token"].strip(),
-                                               secret_key=current_app.secret_key, actor=actor,
+                                               secret_key=secret_key, actor=actor,
                                                settlement_ids=_visible(session))
     return fair_check_in.check_in_by_identity(session, fair_id, actor=actor, settlement_ids=_visible(session),
                                               phone=form.get("phone", ""), id_number=form.get("id_number", ""),
