@@ -23,8 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
 
-from jobmatch import create_app  # noqa: E402
-from jobmatch import ledger  # noqa: E402
+from jobmatch import (
+    create_app,  # noqa: E402
+    ledger,  # noqa: E402
+)
 from jobmatch.migrate import upgrade  # noqa: E402
 
 
