@@ -14,6 +14,7 @@ Needs PostgreSQL (JOBMATCH_TEST_PG, an admin DSN; default the local trust user).
 """
 
 import argparse
+import json
 import sys
 import threading
 import time
@@ -64,7 +65,7 @@ def _append(session, i: int) -> None:
 def _plain_insert(session, i: int) -> None:
     session.execute(text("INSERT INTO bench_plain (actor, kind, subject, data) VALUES "
                          "('bench', 'follow_up_recorded', :s, CAST(:d AS json))"),
-                    {"s": f"bench:{i}", "d": '{"i": %d, "note": "入户走访"}' % i})
+                    {"s": f"bench:{i}", "d": json.dumps({"i": i, "note": "入户走访"}, ensure_ascii=False)})
 
 
 def bench_appends(app, writers: int, seconds: float) -> tuple[float, float]:
