@@ -23,6 +23,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PIP) -r requirements-dev.txt
 	touch $@
 
+run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: install                           ## migrate, load the demo, serve http://127.0.0.1:5000
 	$(BIN)/jobmatch db upgrade
 	$(BIN)/jobmatch demo

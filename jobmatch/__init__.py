@@ -8,6 +8,7 @@ import dataclasses
 import os
 import secrets
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -54,11 +55,29 @@ def _with_overrides(settings: Settings, config: Mapping[str, Any]) -> tuple[Sett
     return (settings.replace(**changes) if changes else settings), flask_keys
 
 
+def local_secret_key(path: Path = INSTANCE_PATH / "secret_key") -> str:
+    """The key kept in ``path``, made (readable by this user only) the first time."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(key)
+    return key
+
+
 def _flask_config(settings: Settings) -> dict:
     """Flask's own keys, filled from the settings."""
     return {
-        # A random key keeps a fresh checkout working; production sets its own (`jobmatch doctor`).
-        "SECRET_KEY": settings.secret_key or secrets.token_hex(32),
+        # Without SECRET_KEY a key made once and kept in instance/ lets a fresh checkout work and
+        # keeps sign-ins and fair QR codes valid across restarts; production sets its own (`jobmatch doctor`).
+        "SECRET_KEY": settings.secret_key or local_secret_key(),
         "SESSION_COOKIE_SECURE": settings.session_cookie_secure,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

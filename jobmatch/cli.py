@@ -150,7 +150,7 @@ def demo(households, seed):
     except DemoAlreadyLoaded as exc:
         session.rollback()
         click.echo(f"{exc}.")
-    click.echo("Sign in at http://127.0.0.1:5000 with:")
+    click.echo(f"Sign in at {settings_of(current_app).public_base_url} with:")
     for role, username, password in demo_logins(session):
         click.echo(f"  {role:<18} {username:<14} {password}")
 

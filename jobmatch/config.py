@@ -106,6 +106,12 @@ class Settings:
     roster_xlsx_max_unzipped_mb: int = field(default=200, metadata=_at_least(1))
     roster_xlsx_max_cells: int = field(default=3_000_000, metadata=_at_least(1))
     roster_xlsx_max_ratio: int = field(default=100, metadata=_at_least(1))
+    # The RQ queue of the all-counties round's jobs (`jobmatch round propose --all`); `jobmatch worker`
+    # takes jobs from it after SMS_QUEUE.
+    rounds_queue: str = "rounds"
+    # A streaming replica of DATABASE_URL: reports and exports read from it (seconds behind the primary);
+    # unset, they read from the primary.
+    database_replica_url: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

@@ -84,6 +84,11 @@ def init_app(app) -> None:
     engine = make_engine(settings_of(app).database_url)
     app.extensions["jobmatch.engine"] = engine
     app.extensions["jobmatch.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    replica_url = settings_of(app).database_replica_url
+    if replica_url:
+        replica = make_engine(replica_url)
+        app.extensions["jobmatch.replica_engine"] = replica
+        app.extensions["jobmatch.replica_sessionmaker"] = sessionmaker(replica, expire_on_commit=False)
     app.teardown_appcontext(_close_request_session)
 
 
@@ -94,10 +99,23 @@ def get_session() -> Session:
     return g.db_session
 
 
+def get_report_session() -> Session:
+    """The session reports and exports read from: the replica's (DATABASE_REPLICA_URL), else the
+    request's own. Read only: whatever a report records (an export in the ledger) goes through
+    ``get_session()``."""
+    replica = current_app.extensions.get("jobmatch.replica_sessionmaker")
+    if replica is None:
+        return get_session()
+    if "report_session" not in g:
+        g.report_session = replica()
+    return g.report_session
+
+
 def _close_request_session(_exc):
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
+    for name in ("db_session", "report_session"):
+        session = g.pop(name, None)
+        if session is not None:
+            session.close()
 
 
 @contextmanager

@@ -293,10 +293,10 @@ def _work(settings, burst: bool, stop: threading.Event) -> None:
 
     connection = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5)
     try:
-        queue = Queue(settings.sms_queue, connection=connection)
+        queues = [Queue(name, connection=connection) for name in (settings.sms_queue, settings.rounds_queue)]
         # SimpleWorker runs jobs in this process, so the app and its connection pool are
-        # built once rather than in a forked child per job.
-        SmsWorker([queue], connection=connection).work(burst=burst, logging_level="WARNING")
+        # built once rather than in a forked child per job. SMS first: a county round can wait.
+        SmsWorker(queues, connection=connection).work(burst=burst, logging_level="WARNING")
     finally:
         connection.close()
 

@@ -49,7 +49,7 @@ def check_secret_key(settings: Settings, production: bool) -> Finding:
     """SECRET_KEY comes from the environment and is long enough."""
     if not settings.secret_key:
         if not production:
-            return _ok("secret key", "random per process (fine for development)")
+            return _ok("secret key", "made once and kept in instance/secret_key (fine for development)")
         return _fail("secret key", "SECRET_KEY is not set, so each process makes up its own and sign-ins break",
                      "set SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))') "
                      "in /etc/jobmatch/jobmatch.env")

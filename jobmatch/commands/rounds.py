@@ -43,10 +43,20 @@ def round_group():
 @click.option("--county", default=None, help="County name (县).")
 @click.option("--vacancy", "vacancy_ids", multiple=True, type=int, help="Vacancy id; repeat. Default: every open one.")
 @click.option("--reoffer-refused", is_flag=True, help="Also offer jobs the worker declined or let expire.")
+@click.option("--all", "all_counties", is_flag=True,
+              help="Every county, one queue job each, then the province pool (with REDIS_URL: on `jobmatch worker`).")
+@click.option("--wait/--no-wait", default=True, help="With --all: show progress until the batch ends (default).")
 @with_appcontext
-def propose(settlement, county, vacancy_ids, reoffer_refused):
-    """Propose offers for the workers of a settlement or a county."""
+def propose(settlement, county, vacancy_ids, reoffer_refused, all_counties, wait):
+    """Propose offers for the workers of a settlement or a county (or, with --all, of every county)."""
     from jobmatch.db import get_session
+
+    if all_counties:
+        if settlement or county or vacancy_ids or reoffer_refused:
+            click.echo("错误：--all 不能与 --settlement、--county、--vacancy 或 --reoffer-refused 同用。", err=True)
+            sys.exit(2)
+        _propose_all(wait)
+        return
     from jobmatch.services.offers.rounds import load_scoring_model, propose_round, resolve_scope, round_offers
 
     session = get_session()
@@ -65,6 +75,103 @@ def propose(settlement, county, vacancy_ids, reoffer_refused):
     for vacancy_id, reason in summary["excluded_vacancies"].items():
         click.echo(f"  vacancy {vacancy_id} left out: {reason}")
     _print_offers(round_offers(session, match_round.id, [OfferStatus.PROPOSED]))
+
+
+def _propose_all(wait: bool) -> None:
+    from jobmatch.db import get_session
+    from jobmatch.round_jobs import enqueue_batch
+    from jobmatch.services.offers.province_rounds import start_batch
+
+    app, session = current_app._get_current_object(), get_session()  # type: ignore[attr-defined]
+    try:
+        batch = start_batch(session, actor=ACTOR_PROPOSE)
+    except WorkflowError as error:
+        _fail(session, error)
+    step_ids = [step.id for step in batch.counties]
+    session.commit()
+    click.echo(f"batch {batch.id}: {len(step_ids)} counties, then the province pool")
+    shown: set[int] = set()
+    enqueue_batch(app, batch.id, step_ids, on_step=lambda: _show_new_steps(batch.id, shown))
+    if wait and settings_of(app).redis_url:
+        _wait_for(batch.id, shown)
+    _show_batch_end(batch.id, shown)
+
+
+def _show_new_steps(batch_id: int, shown: set[int]) -> None:
+    """Print each county step that finished since the last look."""
+    from jobmatch.db import get_session
+    from jobmatch.models.round_batches import FINISHED_STEP_STATUSES
+    from jobmatch.services.offers.province_rounds import batch_progress, round_counts
+
+    session = get_session()
+    progress = batch_progress(session, batch_id)
+    new = [s for s in progress.steps if s.status in FINISHED_STEP_STATUSES and s.id not in shown]
+    counts = round_counts(session, [s.round_id for s in new if s.round_id is not None])
+    lines = []
+    for step in new:
+        shown.add(step.id)
+        outcome = (f"round {step.round_id}: {counts.get(step.round_id, 0)} proposed" if step.round_id is not None
+                   else f"失败：{step.error}")
+        lines.append(f"  [{progress.counties_finished}/{len(progress.steps)}] {step.county.name}  {outcome}")
+    session.rollback()  # a read: end it, so the jobs (on SQLite, in this process) can write
+    for line in lines:
+        click.echo(line)
+
+
+def _wait_for(batch_id: int, shown: set[int], poll_seconds: float = 1.0) -> None:
+    import time
+
+    from jobmatch.db import get_session
+    from jobmatch.services.offers.province_rounds import batch_progress
+
+    while True:
+        _show_new_steps(batch_id, shown)
+        if batch_progress(get_session(), batch_id).finished:
+            return
+        time.sleep(poll_seconds)
+
+
+def _show_batch_end(batch_id: int, shown: set[int]) -> None:
+    from jobmatch.db import get_session
+    from jobmatch.services.offers.province_rounds import batch_progress, round_counts
+
+    session = get_session()
+    if not batch_progress(session, batch_id).finished:
+        session.rollback()
+        click.echo(f"queued; follow it with `jobmatch round batch {batch_id}`")
+        return
+    _show_new_steps(batch_id, shown)
+    progress = batch_progress(session, batch_id)
+    pool_round_id, pool_error = progress.batch.pool_round_id, progress.batch.pool_error
+    failed = [step.county.name for step in progress.failed]
+    count = round_counts(session, [pool_round_id]).get(pool_round_id, 0) if pool_round_id is not None else 0
+    session.rollback()
+    click.echo(f"province pool: round {pool_round_id}: {count} proposed" if pool_round_id is not None
+               else f"province pool: 失败：{pool_error}")
+    if failed or pool_round_id is None:
+        click.echo(f"错误：{len(failed)} 个县的匹配失败（{'、'.join(failed) or '无'}）"
+                   f"{'' if pool_round_id is not None else '，全省统筹轮失败'}；其余已完成。", err=True)
+        sys.exit(1)
+
+
+@round_group.command("batch")
+@click.argument("batch_id", type=int)
+@with_appcontext
+def batch_show(batch_id):
+    """Where an all-counties batch stands, county by county."""
+    from jobmatch.db import get_session
+    from jobmatch.services.offers.province_rounds import batch_progress
+
+    session = get_session()
+    try:
+        progress = batch_progress(session, batch_id)
+    except WorkflowError as error:
+        _fail(session, error)
+    click.echo(f"batch {batch_id}: {progress.counties_finished}/{len(progress.steps)} counties finished, "
+               f"province pool {progress.batch.pool_status}")
+    for step in progress.steps:
+        detail = f"round {step.round_id}" if step.round_id is not None else (step.error or "")
+        click.echo(f"  {step.county.name:<12} {step.status:<8} {detail}")
 
 
 @round_group.command("approve")

@@ -34,6 +34,7 @@ class RoundScope(StrEnum):
     SETTLEMENT = "settlement"
     COUNTY = "county"
     PERSON = "person"  # one worker re-matched (after training)
+    PROVINCE = "province"  # the province pool: workers willing to go anywhere, after the county rounds
 
 
 class RoundStatus(StrEnum):
@@ -98,7 +99,8 @@ class MatchRound(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scope: Mapped[str] = mapped_column(String(10))  # a RoundScope
-    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    # None only for a province-pool round, whose workers come from every county.
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"), index=True)
     settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlements.id"), index=True)
     created_by: Mapped[str] = mapped_column(String(40))  # the ledger actor
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

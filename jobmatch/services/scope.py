@@ -71,6 +71,11 @@ def round_in_scope(session: Session, user: User, round_id: int) -> MatchRound | 
     visible = visible_settlement_ids(session, user)
     if match_round.settlement_id is not None:
         return match_round if match_round.settlement_id in visible else None
+    if match_round.county_id is None:  # a province-pool round: seen by the sites of its workers
+        has_one = session.scalar(select(Offer.id).join(Person, Offer.person_id == Person.id)
+                                 .join(Household, Person.household_id == Household.id)
+                                 .where(Offer.round_id == round_id, Household.settlement_id.in_(visible)).limit(1))
+        return match_round if has_one is not None else None
     keeps_one = session.scalar(select(Settlement.id).where(
         Settlement.county_id == match_round.county_id, Settlement.id.in_(visible)).limit(1))
     return match_round if keeps_one is not None else None

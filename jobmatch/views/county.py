@@ -9,7 +9,7 @@ from sqlalchemy import select
 from jobmatch.auth import roles_required
 from jobmatch.clock import Month, utcnow
 from jobmatch.config import settings_of
-from jobmatch.db import get_session
+from jobmatch.db import get_report_session, get_session
 from jobmatch.models import County, Settlement
 from jobmatch.services.households import dashboard as day
 from jobmatch.services.households import monitoring, monitoring_alerts, problems
@@ -36,7 +36,7 @@ def _county(session) -> County:
 @bp.get("/")
 @roles_required(*COUNTY_ROLES)
 def overview():
-    session = get_session()
+    session = get_report_session()
     county = _county(session)
     settlement_ids = set(session.scalars(select(Settlement.id).where(Settlement.county_id == county.id)))
     totals = day.settlement_totals(session, settlement_ids)
@@ -54,7 +54,7 @@ def overview():
 @bp.get("/report.xlsx")
 @roles_required(*COUNTY_ROLES)
 def report():
-    session = get_session()
+    session = get_report_session()
     county = _county(session)
     # A MonthError is a UserError: jobmatch.views.errors shows its message. By default the last
     # full month: the current one is still partial.

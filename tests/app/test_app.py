@@ -69,3 +69,29 @@ def test_forms_need_a_csrf_token(database_url):
     page = client.get("/login").get_data(as_text=True)
     assert 'name="csrf_token"' in page
     app.extensions["jobmatch.engine"].dispose()
+
+
+def test_without_secret_key_one_key_is_made_once_and_kept_private(tmp_path):
+    """Restarts of `make run` (and several processes) keep sign-ins and fair QR codes valid."""
+    import stat
+
+    from jobmatch import local_secret_key
+
+    path = tmp_path / "instance" / "secret_key"
+    first = local_secret_key(path)
+    assert len(first) == 64 and local_secret_key(path) == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_demo_banner_names_the_public_address(database_url):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from jobmatch.cli import main
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, PUBLIC_BASE_URL="http://127.0.0.1:5310")
+    result = CliRunner().invoke(main, ["demo", "--households", "5"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0, result.output
+    assert "Sign in at http://127.0.0.1:5310 with:" in result.output
+    app.extensions["jobmatch.engine"].dispose()

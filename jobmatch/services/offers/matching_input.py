@@ -148,14 +148,28 @@ def build_engine_input(session: Session, *, county_id: int, settlement_id: int |
                        vacancies: list[Vacancy], person_id: int | None = None) -> EngineInput:
     """Workers of the scope (only ``person_id`` when given) and the given vacancies (those with
     openings left) as engine records."""
-    result, today = EngineInput(), local_today()
+    result = EngineInput()
+    add_vacancies(session, result, vacancies)
+    add_workers(session, result, scope_persons(session, county_id=county_id, settlement_id=settlement_id,
+                                               person_id=person_id))
+    return result
+
+
+def add_vacancies(session: Session, result: EngineInput, vacancies: list[Vacancy],
+                  also_held: dict[int, int] | None = None) -> None:
+    """The vacancies with openings left (minus ``also_held``: openings proposed elsewhere)."""
     claimed = claimed_openings(session, [v.id for v in vacancies])
+    held = also_held or {}
     for vacancy in vacancies:
-        left = vacancy.openings - claimed.get(vacancy.id, 0)
+        left = vacancy.openings - claimed.get(vacancy.id, 0) - held.get(vacancy.id, 0)
         if left > 0:
             result.vacancies.append(vacancy_record(vacancy, left))
             result.vacancy_rows[str(vacancy.id)] = vacancy
-    persons = scope_persons(session, county_id=county_id, settlement_id=settlement_id, person_id=person_id)
+
+
+def add_workers(session: Session, result: EngineInput, persons: list[Person]) -> None:
+    """The persons who want work (or are employed), not waiting on an answer, with a home location."""
+    today = local_today()
     employed = employed_person_ids(session, [p.id for p in persons])
     waiting = persons_waiting_on_offers(session)
     for person in persons:
@@ -168,7 +182,6 @@ def build_engine_input(session: Session, *, county_id: int, settlement_id: int |
             continue
         result.workers.append(worker)
         result.persons[worker.id] = person
-    return result
 
 
 def load_vacancies(session: Session, vacancy_ids) -> list[Vacancy]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.models import Household, MatchRound, Offer, Person, Settlement, Vacancy
 from jobmatch.models.employers import VacancyStatus
-from jobmatch.models.offers import OfferChannel, OfferStatus
+from jobmatch.models.offers import OfferChannel, OfferStatus, RoundScope
 
 
 def vacancies_for_rounds(session: Session, settlement_ids) -> list[Vacancy]:
@@ -24,9 +24,13 @@ def recent_rounds(session: Session, settlement_ids, limit: int = 20) -> list[Mat
     """Rounds of these settlements (or of a county all of whose rounds' sites are visible), newest first."""
     ids = list(settlement_ids)
     counties = select(Settlement.county_id).where(Settlement.id.in_(ids))
+    pool_rounds_with_their_workers = select(Offer.round_id).join(Person, Offer.person_id == Person.id).join(
+        Household, Person.household_id == Household.id).where(Household.settlement_id.in_(ids))
     return list(session.scalars(
         select(MatchRound).where(or_(MatchRound.settlement_id.in_(ids),
-                                     (MatchRound.settlement_id.is_(None)) & MatchRound.county_id.in_(counties)))
+                                     (MatchRound.settlement_id.is_(None)) & MatchRound.county_id.in_(counties),
+                                     (MatchRound.scope == RoundScope.PROVINCE)
+                                     & MatchRound.id.in_(pool_rounds_with_their_workers)))
         .order_by(MatchRound.id.desc()).limit(limit)))
 
 

@@ -187,8 +187,32 @@ def propose_round(session: Session, *, actor: str, county_id: int | None = None,
     excluded = {v.id: local_first_reason(v) for v in chosen if local_first_excluded(session, v, scope_county_id)}
     engine_input = build_engine_input(session, county_id=scope_county_id, settlement_id=settlement_id,
                                       vacancies=[v for v in chosen if v.id not in excluded], person_id=person_id)
+    scope = (RoundScope.PERSON if person_id is not None
+             else RoundScope.SETTLEMENT if settlement_id else RoundScope.COUNTY)
+    return record_round(session, RoundPlan(scope, scope_county_id, settlement_id, engine_input, chosen, excluded,
+                                           {"person_id": person_id} if person_id is not None else {}),
+                        actor=actor, min_score=min_score, top_k=top_k, model=model, reoffer_refused=reoffer_refused)
+
+
+@dataclass
+class RoundPlan:
+    """What a round will run on: its scope, the engine's input and the vacancies left out so far."""
+
+    scope: RoundScope
+    county_id: int | None
+    settlement_id: int | None
+    engine_input: EngineInput
+    chosen: list[Vacancy]
+    excluded: dict[int, str]
+    extra_summary: dict
+
+
+def record_round(session: Session, plan: RoundPlan, *, actor: str, min_score: float, top_k: int,
+                 model: ScoringModel | None, reoffer_refused: bool) -> MatchRound:
+    """Run the engine on the plan and store the round with its offers, its summary and the ledger events."""
+    engine_input, excluded = plan.engine_input, dict(plan.excluded)
     considered = list(engine_input.vacancy_rows.values())
-    excluded.update({v.id: NO_OPENINGS_REASON for v in chosen
+    excluded.update({v.id: NO_OPENINGS_REASON for v in plan.chosen
                      if v.id not in excluded and str(v.id) not in engine_input.vacancy_rows})
     now = utcnow()
     refused = _refused_pairs(session, engine_input, now) if not reoffer_refused else RefusedPairs()
@@ -196,9 +220,7 @@ def propose_round(session: Session, *, actor: str, county_id: int | None = None,
         [w.id for w in engine_input.workers if not w.employed], engine_input.vacancy_rows)})
     pairs, candidate_count = run_engine(engine_input, top_k=top_k, min_score=min_score, model=model,
                                         excluded_pairs=refused.pairs)
-    scope = (RoundScope.PERSON if person_id is not None
-             else RoundScope.SETTLEMENT if settlement_id else RoundScope.COUNTY)
-    match_round_row = MatchRound(scope=scope, county_id=scope_county_id, settlement_id=settlement_id,
+    match_round_row = MatchRound(scope=plan.scope, county_id=plan.county_id, settlement_id=plan.settlement_id,
                                  created_by=actor, created_at=now, vacancies=considered)
     session.add(match_round_row)
     offers = _offers_of(pairs, engine_input, now)
@@ -209,8 +231,7 @@ def propose_round(session: Session, *, actor: str, county_id: int | None = None,
         "reserve": sum(o.status == OfferStatus.RESERVE for o in offers),
         "excluded_vacancies": {str(k): v for k, v in sorted(excluded.items())},
         "workers_without_location": engine_input.workers_without_location,
-        "refused_before": len(refused.pairs), "reoffer_refused": reoffer_refused,
-        **({"person_id": person_id} if person_id is not None else {}),
+        "refused_before": len(refused.pairs), "reoffer_refused": reoffer_refused, **plan.extra_summary,
     }
     session.flush()
     _ledger_proposal(session, match_round_row, offers, actor)

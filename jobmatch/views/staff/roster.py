@@ -9,7 +9,7 @@ from sqlalchemy import select
 from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.clock import Month
-from jobmatch.db import get_session
+from jobmatch.db import get_report_session, get_session
 from jobmatch.models import Settlement
 from jobmatch.roster.reading import RosterFileError
 from jobmatch.services.people.data_views import record_export
@@ -51,7 +51,7 @@ def roster_upload():
 @bp.get("/roster/export")
 @roles_required(*WRITER_ROLES)
 def roster_export():
-    session = get_session()
+    session = get_report_session()  # the replica when there is one; the export is recorded on the primary
     settlements = session.scalars(select(Settlement).where(
         Settlement.id.in_(visible_settlement_ids(session, current_user))).order_by(Settlement.name)).all()
     chosen = request.args.get("settlement_id", type=int)
@@ -62,8 +62,9 @@ def roster_export():
     buffer = io.BytesIO()
     count = export_roster(session, buffer, county=settlement.county.name, settlement=settlement.name,
                           month=request.args.get("month") or None)
-    record_export(session, current_user, what="roster_export", subject=f"settlement:{settlement.id}", persons=count)
-    session.commit()
+    record_export(get_session(), current_user, what="roster_export", subject=f"settlement:{settlement.id}",
+                  persons=count)
+    get_session().commit()
     buffer.seek(0)
     month = request.args.get("month") or str(Month.current())
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"{settlement.name}就业台账{month}.xlsx")
