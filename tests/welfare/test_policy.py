@@ -20,7 +20,7 @@ from jobmatch.services.answers import answer_ask
 from jobmatch.services.employers.policy import set_employer_policy
 from jobmatch.services.errors import WorkflowError
 from jobmatch.services.households.status import refresh_households
-from jobmatch.services.offers.hiring import employer_candidates, employer_withdrawn
+from jobmatch.services.offers.hiring import employer_candidates, employer_withdrawn, record_hire
 from jobmatch.services.offers.rounds import propose_round
 from jobmatch.services.people.site_bound import set_cannot_leave_site
 from jobmatch.services.reports.monthly import monthly_report
@@ -342,6 +342,65 @@ def test_a_no_passes_the_place_to_the_next_ranked_candidate(session):
     assert answer_ask(session, first.id, ask.id, False) == "confirm_declined"
     statuses = dict(session.execute(select(WelfareAppointment.person_id, WelfareAppointment.status)).all())
     assert statuses == {first.id: "declined", second.id: "offered"}
+
+
+def _on_post_then_hired_elsewhere(session):
+    """甲 accepts the cleaner's place on 11-02, then says yes to a welding job; 乙 is next in line."""
+    settlement, vacancy, (jia, yi) = make_welding_site(session, workers=2)
+    jia.name, jia.birth_date, yi.name = "甲", date(1970, 1, 1), "乙"
+    post = make_welfare_post(session, settlement, quota=1, monthly_subsidy=1500)
+    with on(at(2026, 11, 2)):
+        appointment = offer_and_accept(session, post.id, jia.id)
+    [job_offer] = make_sent_offers(session, vacancy, [jia])
+    job_offer.status, job_offer.responded_at = "accepted", job_offer.sent_at
+    session.flush()
+    return post, appointment, job_offer, jia, yi
+
+
+def test_a_hire_elsewhere_vacates_the_welfare_post_and_passes_the_place_on(session, client):
+    """Staff expect: the post vacated on the new job's first day as "found other employment",
+    in the ledger, the roll stopping that day, the place offered to the next ranked candidate."""
+    post, appointment, job_offer, jia, yi = _on_post_then_hired_elsewhere(session)
+    record_hire(session, job_offer.id, start_date=date(2026, 11, 23), contract_months=12, social_insurance=True,
+                monthly_wage=4200, actor="user:2")
+    session.refresh(appointment)
+    assert (appointment.status, appointment.exit_reason, appointment.exited_on) == (
+        "exited", "other_employment", date(2026, 11, 23))
+    exited = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "welfare_post_exited"))
+    assert exited.person_id == jia.id and exited.data["reason"] == "other_employment"
+    assert exited.data["offer_id"] == job_offer.id
+    [line] = subsidy_roll(session, post.id, "2026-11").lines  # 11-02 .. 11-22: 21 of 30 days
+    assert (line.name, line.days_on_post, line.subsidy) == ("甲", 21, Decimal("1050.00"))
+    statuses = dict(session.execute(select(WelfareAppointment.person_id, WelfareAppointment.status)).all())
+    assert statuses == {jia.id: "exited", yi.id: "offered"}
+    ask = session.scalar(select(Message).where(Message.person_id == yi.id, Message.kind == "welfare_post"))
+    assert ask.expects_reply and "回1接受 回2不要" in ask.body
+    add_user(session, "zg", "staff", settlements=[post.settlement])
+    post_id = post.id
+    session.commit()
+    login(client, "zg")
+    assert "已到其他单位就业" in client.get(f"/staff/welfare/{post_id}").get_data(as_text=True)
+
+
+def test_a_hire_elsewhere_withdraws_an_unanswered_welfare_offer(session):
+    settlement, vacancy, (jia, yi) = make_welding_site(session, workers=2)
+    jia.birth_date = date(1970, 1, 1)
+    post = make_welfare_post(session, settlement, quota=1)
+    offered = appoint(session, post.id, jia.id, actor="user:1")
+    [job_offer] = make_sent_offers(session, vacancy, [jia])
+    job_offer.status, job_offer.responded_at = "accepted", job_offer.sent_at
+    session.flush()
+    record_hire(session, job_offer.id, start_date=date(2026, 11, 20), contract_months=12, social_insurance=True,
+                monthly_wage=4200, actor="user:2")
+    session.refresh(offered)
+    assert offered.status == AppointmentStatus.WITHDRAWN and offered.spell_id is None
+    withdrawn = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "welfare_post_withdrawn"))
+    assert withdrawn.person_id == jia.id
+    statuses = dict(session.execute(select(WelfareAppointment.person_id, WelfareAppointment.status)).all())
+    assert statuses == {jia.id: "withdrawn", yi.id: "offered"}
+    ask = session.scalar(select(Message).where(Message.person_id == jia.id, Message.kind == "welfare_post"))
+    assert answer_ask(session, jia.id, ask.id, True) == ""  # a late "1" takes nothing
+    assert subsidy_roll(session, post.id, "2026-11").lines == []
 
 
 # -- hiring subsidy per seed 001 ---------------------------------------------------------------
