@@ -330,6 +330,12 @@ def test_an_appointment_is_offered_and_counts_only_once_accepted_withdrawing_oth
     withdrawn = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "offer_withdrawn"))
     assert withdrawn.data["reason"] == "已安排公益性岗位"
     assert not worker.household.zero_employment
+    add_user(session, "hanjie", "employer", employer_id=vacancy.employer_id)
+    session.commit()
+    client.post("/logout")
+    login(client, "hanjie")
+    candidates = client.get("/e/candidates").get_data(as_text=True)  # the employer is told on their page
+    assert "已撤回" in candidates and f"{worker.name} · {vacancy.title} · 已安排公益性岗位" in candidates
 
 
 def test_a_no_passes_the_place_to_the_next_ranked_candidate(session):
