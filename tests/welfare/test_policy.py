@@ -27,6 +27,7 @@ from jobmatch.services.reports.monthly import monthly_report
 from jobmatch.services.subsidies.hiring import hiring_subsidies
 from jobmatch.services.subsidies.monthly_list import monthly_subsidy_list, write_subsidy_list
 from jobmatch.services.subsidies.startups import (
+    decide_application,
     incubator_amount,
     record_application,
     record_business,
@@ -464,6 +465,17 @@ def test_every_vacancy_of_a_work_for_relief_employer_is_local_first_with_the_rea
     excluded = propose_round(session, settlement_id=settlement.id, vacancy_ids=[single.id],
                              actor="user:1").summary["excluded_vacancies"]
     assert excluded == {str(single.id): "政府投资项目岗位：首轮只推荐给本县搬迁群众，外县群众暂不推送"}
+    # The same flag on a single vacancy by the staff form; the round page says why it was left out.
+    by_form = make_vacancy(session, make_employer(session, other_county), title="护林员", county_id=other_county.id)
+    session.commit()
+    login(client, "admin9")
+    assert client.post(f"/staff/vacancies/{by_form.id}/policy", data={"government_funded": "1"}).status_code == 302
+    session.expire_all()
+    assert (by_form.government_funded, by_form.work_for_relief) == (True, False)
+    left_out = propose_round(session, settlement_id=settlement.id, vacancy_ids=[by_form.id], actor="user:1")
+    session.commit()
+    page = client.get(f"/staff/rounds/{left_out.id}").get_data(as_text=True)
+    assert "未参与的岗位" in page and "护林员" in page and "政府投资项目岗位：首轮只推荐给本县搬迁群众" in page
 
 
 # -- start-up support and the monthly subsidy list ------------------------------------------------
@@ -490,6 +502,47 @@ def test_incubator_fees_are_60_percent_within_10000_a_quarter_for_three_years():
     amounts = [incubator_amount(6000, date(2026, 1, 5), Month(2026, m)) for m in (1, 2, 3, 4)]
     assert amounts == [Decimal("3600.00"), Decimal("3600.00"), Decimal("2800.00"), Decimal("3600.00")]
     assert incubator_amount(6000, date(2023, 1, 5), Month(2026, 1)) == Decimal("0.00")  # past 36 months
+
+
+def test_loans_and_incubator_fees_are_applications_with_a_status_and_every_kind_is_on_one_list(session, tmp_path):
+    """Seed 001 (四) and seed 003: a loan and the incubator subsidy are applied for and decided; the
+    month's list (and its xlsx for finance) carries all four kinds of subsidy, each from its own rule."""
+    site = make_settlement(session)
+    owner = make_person(session, make_household(session, site), name="开店人")
+    business = record_business(session, owner.id, name="竹编作坊", kind="micro_enterprise",
+                               started_on=date(2026, 4, 15), jobs_created=1, actor="user:1")
+    loan = record_application(session, owner.id, kind="startup_loan", amount=200_000, business_id=business.id,
+                              actor="user:1")
+    incubator = record_application(session, owner.id, kind="incubator_rent", amount=2500, business_id=business.id,
+                                   starts_on=date(2026, 9, 1), actor="user:1")
+    assert (loan.status, incubator.status) == ("applied", "applied")
+    with pytest.raises(WorkflowError, match="不批准请写明原因"):
+        decide_application(session, loan.id, approve=False, note="", actor="user:1")
+    decide_application(session, loan.id, approve=False, note="担保基金额度已用完，下季度再报", actor="user:1")
+    decide_application(session, incubator.id, approve=True, note="", actor="user:1")
+    assert (loan.status, incubator.status) == ("refused", "approved")
+    decided = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "support_application_decided",
+                                                       LedgerEvent.subject == f"support_application:{loan.id}"))
+    assert decided.data == {"status": "refused", "note": "担保基金额度已用完，下季度再报"}
+
+    holder = zero_employment_person(session, site, name="岗上人")
+    post = make_welfare_post(session, site, quota=1, monthly_subsidy=1500)
+    with on(at(2026, 10, 1)):
+        offer_and_accept(session, post.id, holder.id)
+    entrepreneur = make_employer(session, site.county, kind="workshop", name="竹编车间")
+    set_employer_policy(session, entrepreneur.id, government_funded=False, work_for_relief=False,
+                        entrepreneur_settlement_id=site.id, actor="user:1")
+    make_spell(session, make_person(session, make_household(session, site), name="车间工"), employer_id=entrepreneur.id,
+               employer_name=entrepreneur.name, started_on=date(2026, 4, 20), contract_months=12, social_insurance=True)
+    listed = monthly_subsidy_list(session, Month(2026, 10), [site.id])
+    assert [(line.kind, line.person.name, line.amount) for line in listed] == [
+        ("welfare_post", "岗上人", Decimal("1500.00")), ("hiring", "车间工", Decimal("1000.00")),
+        ("startup", "开店人", Decimal("5000.00")), ("incubator_rent", "开店人", Decimal("1500.00"))]  # 60% of 2,500
+    path = tmp_path / "list.xlsx"
+    write_subsidy_list(session, "2026-10", path, user=make_user(session, "staff", settlements=[site]))
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[2:-1]] == ["公益性岗位补贴", "吸纳就业一次性岗位补贴", "一次性创业补贴", "创业孵化基地费用补贴"]
+    assert rows[-1][6] == 9000
 
 
 def test_the_finance_export_masks_ids_per_role_and_leaves_bank_and_signature_empty(session, tmp_path):
