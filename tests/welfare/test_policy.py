@@ -14,11 +14,15 @@ import pytest
 from sqlalchemy import select
 
 from jobmatch.clock import FixedClock, Month, use_clock
-from jobmatch.models import LedgerEvent, Message, Offer, WelfareAppointment
+from jobmatch.models import EmploymentSpell, LedgerEvent, Message, Offer, WelfareAppointment
 from jobmatch.models.welfare import AppointmentStatus
 from jobmatch.services.answers import answer_ask
 from jobmatch.services.employers.policy import set_employer_policy
 from jobmatch.services.errors import WorkflowError
+from jobmatch.services.fairs.events import create_fair
+from jobmatch.services.fairs.report import record_outcome
+from jobmatch.services.households.employment_changes import NewJob
+from jobmatch.services.households.followups import JobLoss, record_follow_up
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.offers.hiring import employer_candidates, employer_withdrawn, record_hire
 from jobmatch.services.offers.rounds import propose_round
@@ -408,6 +412,43 @@ def test_a_hire_elsewhere_withdraws_an_unanswered_welfare_offer(session):
     ask = session.scalar(select(Message).where(Message.person_id == jia.id, Message.kind == "welfare_post"))
     assert answer_ask(session, jia.id, ask.id, True) == ""  # a late "1" takes nothing
     assert subsidy_roll(session, post.id, "2026-11").lines == []
+
+
+def test_a_follow_up_or_a_fair_that_records_other_work_ends_the_welfare_place(session):
+    """The other ways a new job is recorded leave the place in the same state as an employer's hire."""
+    site = make_settlement(session)
+    jia = zero_employment_person(session, site, name="甲", birth_date=date(1970, 1, 1))
+    yi = zero_employment_person(session, site, name="乙")
+    post = make_welfare_post(session, site, quota=1, monthly_subsidy=1500)
+    with on(at(2026, 11, 2)):
+        appointment = offer_and_accept(session, post.id, jia.id)
+    with pytest.raises(WorkflowError) as bare_loss:  # a welfare place is not simply "lost"
+        record_follow_up(session, household_id=jia.household_id, staff_user_id=None, method="phone", actor="user:1",
+                         lost_work=[JobLoss(jia.id)])
+    assert bare_loss.value.field == "lost_work" and "退岗请在该岗位页面办理" in bare_loss.value.message
+    record_follow_up(session, household_id=jia.household_id, staff_user_id=None, method="visit", actor="user:1",
+                     lost_work=[JobLoss(jia.id, ended_on=date(2026, 11, 15))],
+                     found_work=[NewJob(jia.id, "within_county", "鞋厂", started_on=date(2026, 11, 16),
+                                        monthly_income=3000)])
+    session.refresh(appointment)
+    assert (appointment.status, appointment.exit_reason, appointment.exited_on) == (
+        "exited", "other_employment", date(2026, 11, 15))
+    [line] = subsidy_roll(session, post.id, "2026-11").lines  # 11-02 .. 11-14
+    assert (line.days_on_post, line.subsidy) == (13, Decimal("650.00"))
+    ask = session.scalar(select(Message).where(Message.person_id == yi.id, Message.kind == "welfare_post"))
+    assert answer_ask(session, yi.id, ask.id, True) == "confirm_accepted"  # the place passed to 乙, who says yes
+    second = session.scalar(select(WelfareAppointment).where(WelfareAppointment.person_id == yi.id))
+
+    employer = make_employer(session, site.county, name="招聘会上的厂")
+    fair = create_fair(session, name="专场招聘会", held_on=date(2026, 11, 20), place="广场", county_id=site.county_id,
+                       settlement_id=site.id, vacancy_ids=[make_vacancy(session, employer).id], actor="user:1")
+    record_outcome(session, fair.id, employer_id=employer.id, person_id=yi.id, stage="hire", actor="user:1")
+    session.refresh(second)
+    assert (second.status, second.exit_reason) == ("exited", "other_employment")
+    kinds = session.execute(select(EmploymentSpell.employer_name, EmploymentSpell.ended_on)
+                            .where(EmploymentSpell.person_id == yi.id).order_by(EmploymentSpell.id)).all()
+    assert kinds == [(post.title, date(2026, 11, 20)), ("招聘会上的厂", None)]
+    assert posts.places_left(session, post) == 1  # nobody left to offer it to
 
 
 # -- hiring subsidy per seed 001 ---------------------------------------------------------------

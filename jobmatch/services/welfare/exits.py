@@ -5,7 +5,8 @@ The exit day is the first day off the post: the subsidy stops that day
 (`jobmatch welfare check`): every term that has ended is vacated on its end day, the worker
 is told by SMS, and the place is offered to the next ranked candidate.
 
-A hire by another employer (``vacate_for_other_work``, called by the hire) ends the
+A hire by another employer (``vacate_for_other_work``, called by an employer's hire, a hire
+at a fair, or a follow-up that records a new job) ends the
 appointment on the new job's first day with the reason "found other employment"; an offer
 of a place still unanswered is withdrawn. Either way the place goes to the next ranked
 candidate at once; the hire notice is the worker's news, so no second SMS.
@@ -87,6 +88,12 @@ def _vacate(session: Session, appointment: WelfareAppointment, *, reason: ExitRe
     ledger.append(session, "welfare_post_exited", actor=actor, household_id=person.household_id,
                   person_id=person.id, subject=f"welfare_post:{appointment.post_id}",
                   data={"appointment_id": appointment.id, "reason": reason, "exited_on": exited_on, **details})
+
+
+def held_welfare_place(session: Session, spell_id: int) -> WelfareAppointment | None:
+    """The welfare place a current employment spell stands for, if it is one."""
+    return session.scalar(select(WelfareAppointment).where(
+        WelfareAppointment.spell_id == spell_id, WelfareAppointment.status == AppointmentStatus.ACTIVE))
 
 
 def vacate_for_other_work(session: Session, person_id: int, *, first_day: date, actor: str,
