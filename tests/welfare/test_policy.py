@@ -25,6 +25,7 @@ from jobmatch.services.households.employment_changes import NewJob
 from jobmatch.services.households.followups import JobLoss, record_follow_up
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.offers.hiring import employer_candidates, employer_withdrawn, record_hire
+from jobmatch.services.offers.matching_input import build_engine_input
 from jobmatch.services.offers.rounds import propose_round
 from jobmatch.services.people.site_bound import set_cannot_leave_site
 from jobmatch.services.reports.monthly import monthly_report
@@ -246,6 +247,35 @@ def test_an_older_half_labourer_is_a_candidate_where_the_post_allows(session):
     with pytest.raises(WorkflowError) as bad:
         posts.set_age_range(session, post.id, age_min=40, age_max=30, actor="user:1")
     assert bad.value.field == "age_max"
+
+
+def test_matching_rounds_treat_as_welfare_eligible_exactly_the_groups_the_ranking_counts(session):
+    """One ranking: a welfare vacancy in a matching round is open to the same priority groups as a
+    welfare post (seeds 002/003 add family of the disabled and left-behind women; rule 10 monitored
+    households), and to nobody the ranking gives no ground."""
+    site = make_settlement(session)
+    away_home = make_household(session, site)
+    make_spell(session, make_person(session, away_home, name="外出", relation="配偶"), kind="outside_province")
+    left_behind = make_person(session, away_home, name="留守", gender="female", birth_date=date(1995, 1, 1))
+    carer_home = make_household(session, site)
+    make_spell(session, make_person(session, carer_home, relation="户主"))
+    make_person(session, carer_home, name="残疾女儿", relation="子女", capacity="none", disability="2", wants_work=False)
+    carer = make_person(session, carer_home, name="照料者", relation="配偶", gender="male", birth_date=date(1990, 1, 1))
+    watched_home = make_household(session, site, monitoring="marginal")
+    make_spell(session, make_person(session, watched_home, relation="户主"))
+    watched = make_person(session, watched_home, name="监测户成员", relation="子女", birth_date=date(1998, 1, 1),
+                          monitoring="marginal")
+    plain_home = make_household(session, site)
+    make_spell(session, make_person(session, plain_home, relation="户主"))
+    plain = make_person(session, plain_home, name="普通", relation="子女", gender="male", birth_date=date(1998, 1, 1))
+    refresh_households(session, [away_home.id, carer_home.id, watched_home.id, plain_home.id], actor="test")
+    engine_input = build_engine_input(session, county_id=site.county_id, settlement_id=site.id, vacancies=[])
+    eligible = {engine_input.persons[w.id].name: w.welfare_eligible for w in engine_input.workers
+                if w.id in {str(p.id) for p in (left_behind, carer, watched, plain)}}
+    assert eligible == {"留守": True, "照料者": True, "监测户成员": True, "普通": False}
+    post = make_welfare_post(session, site)
+    ranked = {c.name for c in posts.candidates_for_post(session, post.id) if c.points > 0}
+    assert ranked == {"留守", "照料者", "监测户成员"}
 
 
 # -- who cannot leave the site: roster, page, API -------------------------------------------
