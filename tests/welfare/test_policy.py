@@ -233,7 +233,7 @@ def test_people_who_cannot_leave_family_of_the_disabled_and_left_behind_women_ra
     assert ranked["留守"].reason == "留守妇女" and ranked["留守"].points == 15
 
 
-def test_an_older_half_labourer_is_a_candidate_where_the_post_allows(session):
+def test_an_older_half_labourer_is_a_candidate_where_the_post_allows(session, client):
     """Defect: a 66-year-old half-labourer was not a candidate at all."""
     site = make_settlement(session)
     older = zero_employment_person(session, site, name="老人", capacity="half", birth_date=date(1960, 3, 1))
@@ -241,7 +241,13 @@ def test_an_older_half_labourer_is_a_candidate_where_the_post_allows(session):
     assert posts.candidates_for_post(session, post.id) == []
     with pytest.raises(WorkflowError, match="66岁，不在该岗位的年龄范围"):
         appoint(session, post.id, older.id, actor="user:1")
-    posts.set_age_range(session, post.id, age_min=16, age_max=70, actor="user:1")
+    add_user(session, "ages", "staff", settlements=[site])
+    post_id = post.id
+    session.commit()
+    login(client, "ages")  # staff widen the post's age range on its page
+    assert client.post(f"/staff/welfare/{post_id}/ages", data={"age_min": "16", "age_max": "70"}).status_code == 302
+    session.expire_all()
+    assert (post.age_min, post.age_max) == (16, 70)
     [candidate] = posts.candidates_for_post(session, post.id)
     assert candidate.name == "老人" and candidate.reason == "零就业家庭，半劳力，年龄较大（66岁）"
     with pytest.raises(WorkflowError) as bad:
@@ -506,6 +512,15 @@ def test_hiring_subsidy_goes_only_to_settlement_entrepreneurs_and_once_per_worke
     assert report.not_eligible[0].reasons == ["此人已在本单位计过补贴（重复录用不再补贴）"]
     [listed] = monthly_subsidy_list(session, Month(2025, 7), [site.id])
     assert (listed.kind, listed.payee, listed.amount) == ("hiring", workshop.name, Decimal("1000.00"))
+    # A hire not yet six months old waits, with the day it becomes payable; one that left early is refused.
+    recent, quitter = make_person(session, household, relation="子女"), make_person(session, household, relation="子女")
+    make_spell(session, recent, employer_id=workshop.id, started_on=date(2026, 9, 15), **stable)
+    make_spell(session, quitter, employer_id=workshop.id, started_on=date(2026, 3, 1), ended_on=date(2026, 7, 31),
+               **stable)
+    report = hiring_subsidies(session, workshop.id)
+    assert [(line.person_id, line.eligible_on, line.amount) for line in report.pending] == [
+        (recent.id, date(2027, 3, 15), 0)]
+    assert report.not_eligible[-1].reasons == ["未干满六个月（2026-07-31 离职）"]
 
 
 # -- rule 9 without holes -----------------------------------------------------------------------
