@@ -3,7 +3,7 @@ money agrees on every amount, to the fen.
 
 The year: places offered by rank (one override with a written reason), consent by SMS "1",
 a mid-month start, absences, a household that no longer needs its post (flagged, exited,
-the place passed on), a term end (vacated, the place passed on); hiring subsidies for an
+the place passed on), a term end (vacated, the place passed on), a holder hired elsewhere; hiring subsidies for an
 entrepreneur in the settlement, one of them a re-hire. At the year's end the post rolls
 (and their xlsx), the county report (and its spreadsheet), the monthly subsidy list, its
 xlsx for finance, the API, and the employer's own page (/e/subsidies) give the same figures.
@@ -23,6 +23,7 @@ from jobmatch.clock import FixedClock, Month, use_clock
 from jobmatch.models import WelfareAppointment
 from jobmatch.services.employers.policy import set_employer_policy
 from jobmatch.services.households.status import refresh_households
+from jobmatch.services.offers.hiring import record_hire
 from jobmatch.services.reports.monthly import monthly_report
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
 from jobmatch.services.sms.inbound import receive_reply
@@ -40,9 +41,11 @@ from tests.factories import (
     make_employer,
     make_household,
     make_person,
+    make_sent_offers,
     make_settlement,
     make_spell,
     make_user,
+    make_vacancy,
     make_welfare_post,
 )
 from tests.web.helpers import add_user, bearer, login, token_for
@@ -135,6 +138,14 @@ def test_a_settlement_year_of_welfare_posts_and_hiring_subsidies_agrees_everywhe
     make_spell(session, ji, started_on=date(2025, 6, 1), ended_on=date(2026, 1, 31), **stable)
     make_spell(session, ji, started_on=date(2026, 3, 1), **stable)
 
+    # December: the workshop hires 乙 from 12-10; her place ends that day (found other employment).
+    day(12, 9)
+    [job] = make_sent_offers(session, make_vacancy(session, workshop, title="竹编工"), [yi])
+    job.status, job.responded_at = "accepted", job.sent_at
+    session.flush()
+    record_hire(session, job.id, start_date=date(2026, 12, 10), contract_months=12, social_insurance=True,
+                monthly_wage=2800, actor="user:2")
+
     day(12, 31, hour=20)
     staff = make_user(session, "staff", settlements=[site])
     add_user(session, "year_staff", "staff", settlements=[site])
@@ -200,4 +211,6 @@ def test_a_settlement_year_of_welfare_posts_and_hiring_subsidies_agrees_everywhe
     assert "此人已在本单位计过补贴（重复录用不再补贴）" in page
     nov = {line.name: line.subsidy for line in rolls[Month(2026, 11)].lines}
     assert nov == {"丁": Decimal("1050.00"), "乙": Decimal("1500.00")}  # 丁's term ends 11-22: 21/30
-    assert sum(roll.total for roll in rolls.values()) == Decimal("32534.44")
+    dec = {line.name: (line.days_on_post, line.exited_on, line.subsidy) for line in rolls[Month(2026, 12)].lines}
+    assert dec == {"乙": (9, date(2026, 12, 10), Decimal("435.48"))}  # hired elsewhere from 12-10: 9/31
+    assert sum(roll.total for roll in rolls.values()) == Decimal("31469.92")
