@@ -360,6 +360,7 @@ def test_an_appointment_is_offered_and_counts_only_once_accepted_withdrawing_oth
     login(client, "gong")
     home = client.get("/w/").get_data(as_text=True)
     assert post.title in home and "接受这个岗位" in home
+    assert "答复期限：11月22日 周日 中午12点前" in home  # OFFER_EXPIRY_HOURS (48) from the offer
     assert client.post(f"/w/welfare/{post.id}", data={"answer": "accept"}).status_code == 302
     session.expire_all()
     appointment = session.get(WelfareAppointment, appointment.id)
