@@ -3,10 +3,10 @@ money agrees on every amount, to the fen.
 
 The year: places offered by rank (one override with a written reason), consent by SMS "1",
 a mid-month start, absences, a household that no longer needs its post (flagged, exited,
-the place passed on), a term end (vacated, the place passed on); hiring subsidies for an
-entrepreneur in the settlement, one of them a re-hire. At the year's end the post rolls,
-the county report, the monthly subsidy list, its xlsx for finance, the API, and the
-employer's page give the same figures.
+the place passed on), a term end (vacated, the place passed on), a holder hired elsewhere; hiring subsidies for an
+entrepreneur in the settlement, one of them a re-hire. At the year's end the post rolls
+(and their xlsx), the county report (and its spreadsheet), the monthly subsidy list, its
+xlsx for finance, the API, and the employer's own page (/e/subsidies) give the same figures.
 """
 
 from collections import defaultdict
@@ -23,7 +23,9 @@ from jobmatch.clock import FixedClock, Month, use_clock
 from jobmatch.models import WelfareAppointment
 from jobmatch.services.employers.policy import set_employer_policy
 from jobmatch.services.households.status import refresh_households
+from jobmatch.services.offers.hiring import record_hire
 from jobmatch.services.reports.monthly import monthly_report
+from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
 from jobmatch.services.sms.inbound import receive_reply
 from jobmatch.services.subsidies.hiring import hiring_subsidies
 from jobmatch.services.subsidies.monthly_list import monthly_subsidy_list, write_subsidy_list
@@ -32,23 +34,29 @@ from jobmatch.services.welfare.appointments import appoint
 from jobmatch.services.welfare.attendance import record_attendance
 from jobmatch.services.welfare.exits import vacate_ended_terms
 from jobmatch.services.welfare.needs import check_household_needs, decide_review
-from jobmatch.services.welfare.roll import subsidy_roll
+from jobmatch.services.welfare.roll import subsidy_roll, write_subsidy_roll
 from jobmatch.tasks import InProcessQueue, dispatch_once
 from notifications.clock import SystemClock
 from tests.factories import (
     make_employer,
     make_household,
     make_person,
+    make_sent_offers,
     make_settlement,
     make_spell,
     make_user,
+    make_vacancy,
     make_welfare_post,
 )
-from tests.web.helpers import add_user, bearer, token_for
+from tests.web.helpers import add_user, bearer, login, token_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONTHS = [Month(2026, number) for number in range(1, 13)]
 _sms_ids = count(1)
+
+
+def fen(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def day(month, day_of_month, hour=10):
@@ -130,9 +138,18 @@ def test_a_settlement_year_of_welfare_posts_and_hiring_subsidies_agrees_everywhe
     make_spell(session, ji, started_on=date(2025, 6, 1), ended_on=date(2026, 1, 31), **stable)
     make_spell(session, ji, started_on=date(2026, 3, 1), **stable)
 
+    # December: the workshop hires 乙 from 12-10; her place ends that day (found other employment).
+    day(12, 9)
+    [job] = make_sent_offers(session, make_vacancy(session, workshop, title="竹编工"), [yi])
+    job.status, job.responded_at = "accepted", job.sent_at
+    session.flush()
+    record_hire(session, job.id, start_date=date(2026, 12, 10), contract_months=12, social_insurance=True,
+                monthly_wage=2800, actor="user:2")
+
     day(12, 31, hour=20)
     staff = make_user(session, "staff", settlements=[site])
     add_user(session, "year_staff", "staff", settlements=[site])
+    add_user(session, "year_boss", "employer", employer_id=workshop.id)
     session.commit()
     token = token_for(session, "year_staff")
 
@@ -156,6 +173,13 @@ def test_a_settlement_year_of_welfare_posts_and_hiring_subsidies_agrees_everywhe
         roll_total = rolls[month].total
         report = monthly_report(session, site.county, month.year, month.number)
         assert [p["subsidy_total"] for p in report.welfare_posts] == [roll_total], month
+        report_path, roll_path = tmp_path / f"report-{month}.xlsx", tmp_path / f"roll-{month}.xlsx"
+        write_report_xlsx(report, report_path)  # the county's spreadsheet
+        welfare_sheet = list(openpyxl.load_workbook(report_path)["公益性岗位"].iter_rows(values_only=True))
+        assert [fen(row[5]) for row in welfare_sheet[3:5]] == [roll_total, roll_total], month  # the post, 合计
+        write_subsidy_roll(session, cleaner.id, str(month), roll_path, user=staff)  # the post's roll for finance
+        roll_rows = list(openpyxl.load_workbook(roll_path).active.iter_rows(values_only=True))
+        assert [fen(row[11]) for row in roll_rows[2:]] == [line.subsidy for line in rolls[month].lines] + [roll_total]
         listed = monthly_subsidy_list(session, month, [site.id])
         welfare_lines = [line for line in listed if line.kind == "welfare_post"]
         assert sum(line.amount for line in welfare_lines) == roll_total, month
@@ -169,15 +193,24 @@ def test_a_settlement_year_of_welfare_posts_and_hiring_subsidies_agrees_everywhe
         path = tmp_path / f"{month}.xlsx"
         write_subsidy_list(session, str(month), path, user=staff)
         rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
-        exported = [Decimal(str(row[6])).quantize(Decimal("0.01")) for row in rows[2:-1]]
+        exported = [fen(row[6]) for row in rows[2:-1]]
         assert exported == [line.amount for line in listed], month
-        assert Decimal(str(rows[-1][6])).quantize(Decimal("0.01")) == sum((line.amount for line in listed), Decimal(0))
+        assert fen(rows[-1][6]) == sum((line.amount for line in listed), Decimal(0))
+        assert fen(api["total"]) == fen(rows[-1][6]), month
 
     # The hiring subsidy: paid in the month six months are reached, once each, as on the employer's page.
     assert dict(hiring_by_month) == {Month(2026, 8): Decimal("1000.00")}  # 戊; 己's was payable in 2025-12
     year_end = monthly_report(session, site.county, 2026, 12)
     assert [(row["employer"], row["payable"], row["amount"]) for row in year_end.hiring_subsidies] == [
         ("年度帮扶车间", 2, employer_page.eligible_total)]
+    session.commit()
+    client.post("/logout")
+    login(client, "year_boss")  # the employer's own page shows the same hires and amounts
+    page = client.get("/e/subsidies").get_data(as_text=True)
+    assert "2 人 / 2000 元" in page and page.count("<td>1000</td>") == 2
+    assert "此人已在本单位计过补贴（重复录用不再补贴）" in page
     nov = {line.name: line.subsidy for line in rolls[Month(2026, 11)].lines}
     assert nov == {"丁": Decimal("1050.00"), "乙": Decimal("1500.00")}  # 丁's term ends 11-22: 21/30
-    assert sum(roll.total for roll in rolls.values()) == Decimal("32534.44")
+    dec = {line.name: (line.days_on_post, line.exited_on, line.subsidy) for line in rolls[Month(2026, 12)].lines}
+    assert dec == {"乙": (9, date(2026, 12, 10), Decimal("435.48"))}  # hired elsewhere from 12-10: 9/31
+    assert sum(roll.total for roll in rolls.values()) == Decimal("31469.92")

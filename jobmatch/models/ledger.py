@@ -122,6 +122,7 @@ class EventKind(StrEnum):
     MONITORING_ALERT_RAISED = "monitoring_alert_raised"
     MONITORING_ALERT_CLOSED = "monitoring_alert_closed"
     COUNTY_SMS_SIGNATURE_SET = "county_sms_signature_set"
+    WELFARE_POST_WITHDRAWN = "welfare_post_withdrawn"
 
 
 class LedgerEvent(Base):

@@ -22,6 +22,9 @@ class ExitReason(StrEnum):
     TERM_END = "term_end"
     NO_LONGER_NEEDED = "no_longer_needed"
     ABSENCE = "absence"
+    # Found other employment: hired by another employer, recorded by the hire itself on the new
+    # job's first day (the household no longer needs the post for this person).
+    OTHER_EMPLOYMENT = "other_employment"
 
 
 EXIT_REASONS = tuple(ExitReason)
@@ -34,6 +37,8 @@ class AppointmentStatus(StrEnum):
     ACTIVE = "active"
     DECLINED = "declined"
     EXITED = "exited"
+    # The offer was still unanswered when the person was hired elsewhere: the place passed on.
+    WITHDRAWN = "withdrawn"
 
 
 # Statuses that hold one of the post's places (an open offer reserves it).

@@ -60,6 +60,19 @@ def answer_by(offer) -> str:
     return deadline_text(deadline, "en" if locale and locale.language == "en" else "zh") if deadline else ""
 
 
+def welfare_answer_by(appointment) -> str:
+    """The day and hour an offered welfare place passes on unless the worker answers."""
+    from flask_babel import get_locale
+
+    from jobmatch.config import current_settings
+    from jobmatch.services.welfare.appointments import answer_deadline
+    from notifications.wording import deadline_text
+
+    deadline = answer_deadline(appointment, current_settings().offer_expiry_hours)
+    locale = get_locale()
+    return deadline_text(deadline, "en" if locale and locale.language == "en" else "zh") if deadline else ""
+
+
 FILTERS = {
     "answer_by": answer_by,
     "localtime": localtime,
@@ -78,6 +91,7 @@ FILTERS = {
     "offer_channel": lambda code: staff.OFFER_CHANNEL_LABELS.get(code, ""),
     "round_status": lambda code: staff.ROUND_STATUS_LABELS.get(code, code),
     "welfare_post_status": lambda code: staff.WELFARE_POST_STATUS_LABELS.get(code, code),
+    "welfare_answer_by": welfare_answer_by,
 }
 
 # Templates compare statuses with these, never with bare strings.

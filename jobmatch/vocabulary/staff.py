@@ -66,6 +66,7 @@ EVENT_LABELS = {
     E.SUBSIDY_LIST_EXPORTED: "导出补贴发放表",
     E.MONITORING_FLAGGED: "标注防返贫监测", E.MONITORING_UNFLAGGED: "解除防返贫监测",
     E.MONITORING_ALERT_RAISED: "监测预警", E.MONITORING_ALERT_CLOSED: "监测预警已处理", E.COUNTY_SMS_SIGNATURE_SET: "设置县短信签名",
+    E.WELFARE_POST_WITHDRAWN: "撤回公益性岗位推荐",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -87,7 +88,7 @@ APPROVAL_LABELS = {EmployerApproval.PENDING: "待审核", EmployerApproval.APPRO
                    EmployerApproval.REJECTED: "未通过"}
 WELFARE_POST_STATUS_LABELS = {WelfarePostStatus.OPEN: "开放", WelfarePostStatus.CLOSED: "已关闭"}
 EXIT_REASON_LABELS = {ExitReason.TERM_END: "任期届满", ExitReason.NO_LONGER_NEEDED: "家庭不再需要",
-                      ExitReason.ABSENCE: "无故缺岗"}
+                      ExitReason.ABSENCE: "无故缺岗", ExitReason.OTHER_EMPLOYMENT: "已到其他单位就业"}
 OUTCOME_STAGE_LABELS = {OutcomeStage.INTERVIEW: "面试", OutcomeStage.OFFER: "拟录用", OutcomeStage.HIRE: "录用"}
 PROBLEM_STAGE_LABELS = {ProblemStage.REPORTED: "待响应", ProblemStage.ACKNOWLEDGED: "已响应",
                         ProblemStage.ON_SITE: "已到场", ProblemStage.RESOLVED: "已解决"}
@@ -121,7 +122,8 @@ WELFARE_PRIORITY_LABELS = {"zero_employment": "零就业家庭", "cannot_leave_s
                            "disabled_family": "残疾人家庭成员", "left_behind_woman": "留守妇女",
                            "monitored": "防返贫监测户", "older": "年龄较大"}
 WELFARE_APPOINTMENT_STATUS_LABELS = {AppointmentStatus.OFFERED: "已推送，等本人答复", AppointmentStatus.ACTIVE: "在岗",
-                                     AppointmentStatus.DECLINED: "本人未接受", AppointmentStatus.EXITED: "已退岗"}
+                                     AppointmentStatus.DECLINED: "本人未接受", AppointmentStatus.EXITED: "已退岗",
+                                     AppointmentStatus.WITHDRAWN: "已撤回（本人已到其他单位就业）"}
 WELFARE_EXIT_REASON_LABELS = EXIT_REASON_LABELS
 WELFARE_REVIEW_STATUS_LABELS = {ReviewStatus.OPEN: "待复核", ReviewStatus.KEPT: "复核后继续在岗",
                                 ReviewStatus.EXITED: "复核后退岗"}

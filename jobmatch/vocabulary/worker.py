@@ -29,6 +29,7 @@ __all__ = ["MOBILITY_LABELS"]  # the worker's profile offers the roster's words
 WELFARE_APPOINTMENT_STATUS_LABELS = {
     AppointmentStatus.OFFERED: "等您答复：回1接受 回2不要，或点下面的按钮", AppointmentStatus.ACTIVE: "在岗",
     AppointmentStatus.DECLINED: "您没有接受", AppointmentStatus.EXITED: "已离岗",
+    AppointmentStatus.WITHDRAWN: "您已在其他单位录用，这个岗位已让给别人",
 }
 
 LABELS = {

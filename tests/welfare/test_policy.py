@@ -14,19 +14,25 @@ import pytest
 from sqlalchemy import select
 
 from jobmatch.clock import FixedClock, Month, use_clock
-from jobmatch.models import LedgerEvent, Message, Offer, WelfareAppointment
+from jobmatch.models import EmploymentSpell, LedgerEvent, Message, Offer, WelfareAppointment
 from jobmatch.models.welfare import AppointmentStatus
 from jobmatch.services.answers import answer_ask
 from jobmatch.services.employers.policy import set_employer_policy
 from jobmatch.services.errors import WorkflowError
+from jobmatch.services.fairs.events import create_fair
+from jobmatch.services.fairs.report import record_outcome
+from jobmatch.services.households.employment_changes import NewJob
+from jobmatch.services.households.followups import JobLoss, record_follow_up
 from jobmatch.services.households.status import refresh_households
-from jobmatch.services.offers.hiring import employer_candidates, employer_withdrawn
+from jobmatch.services.offers.hiring import employer_candidates, employer_withdrawn, record_hire
+from jobmatch.services.offers.matching_input import build_engine_input
 from jobmatch.services.offers.rounds import propose_round
 from jobmatch.services.people.site_bound import set_cannot_leave_site
 from jobmatch.services.reports.monthly import monthly_report
 from jobmatch.services.subsidies.hiring import hiring_subsidies
 from jobmatch.services.subsidies.monthly_list import monthly_subsidy_list, write_subsidy_list
 from jobmatch.services.subsidies.startups import (
+    decide_application,
     incubator_amount,
     record_application,
     record_business,
@@ -227,7 +233,7 @@ def test_people_who_cannot_leave_family_of_the_disabled_and_left_behind_women_ra
     assert ranked["留守"].reason == "留守妇女" and ranked["留守"].points == 15
 
 
-def test_an_older_half_labourer_is_a_candidate_where_the_post_allows(session):
+def test_an_older_half_labourer_is_a_candidate_where_the_post_allows(session, client):
     """Defect: a 66-year-old half-labourer was not a candidate at all."""
     site = make_settlement(session)
     older = zero_employment_person(session, site, name="老人", capacity="half", birth_date=date(1960, 3, 1))
@@ -235,12 +241,47 @@ def test_an_older_half_labourer_is_a_candidate_where_the_post_allows(session):
     assert posts.candidates_for_post(session, post.id) == []
     with pytest.raises(WorkflowError, match="66岁，不在该岗位的年龄范围"):
         appoint(session, post.id, older.id, actor="user:1")
-    posts.set_age_range(session, post.id, age_min=16, age_max=70, actor="user:1")
+    add_user(session, "ages", "staff", settlements=[site])
+    post_id = post.id
+    session.commit()
+    login(client, "ages")  # staff widen the post's age range on its page
+    assert client.post(f"/staff/welfare/{post_id}/ages", data={"age_min": "16", "age_max": "70"}).status_code == 302
+    session.expire_all()
+    assert (post.age_min, post.age_max) == (16, 70)
     [candidate] = posts.candidates_for_post(session, post.id)
     assert candidate.name == "老人" and candidate.reason == "零就业家庭，半劳力，年龄较大（66岁）"
     with pytest.raises(WorkflowError) as bad:
         posts.set_age_range(session, post.id, age_min=40, age_max=30, actor="user:1")
     assert bad.value.field == "age_max"
+
+
+def test_matching_rounds_treat_as_welfare_eligible_exactly_the_groups_the_ranking_counts(session):
+    """One ranking: a welfare vacancy in a matching round is open to the same priority groups as a
+    welfare post (seeds 002/003 add family of the disabled and left-behind women; rule 10 monitored
+    households), and to nobody the ranking gives no ground."""
+    site = make_settlement(session)
+    away_home = make_household(session, site)
+    make_spell(session, make_person(session, away_home, name="外出", relation="配偶"), kind="outside_province")
+    left_behind = make_person(session, away_home, name="留守", gender="female", birth_date=date(1995, 1, 1))
+    carer_home = make_household(session, site)
+    make_spell(session, make_person(session, carer_home, relation="户主"))
+    make_person(session, carer_home, name="残疾女儿", relation="子女", capacity="none", disability="2", wants_work=False)
+    carer = make_person(session, carer_home, name="照料者", relation="配偶", gender="male", birth_date=date(1990, 1, 1))
+    watched_home = make_household(session, site, monitoring="marginal")
+    make_spell(session, make_person(session, watched_home, relation="户主"))
+    watched = make_person(session, watched_home, name="监测户成员", relation="子女", birth_date=date(1998, 1, 1),
+                          monitoring="marginal")
+    plain_home = make_household(session, site)
+    make_spell(session, make_person(session, plain_home, relation="户主"))
+    plain = make_person(session, plain_home, name="普通", relation="子女", gender="male", birth_date=date(1998, 1, 1))
+    refresh_households(session, [away_home.id, carer_home.id, watched_home.id, plain_home.id], actor="test")
+    engine_input = build_engine_input(session, county_id=site.county_id, settlement_id=site.id, vacancies=[])
+    eligible = {engine_input.persons[w.id].name: w.welfare_eligible for w in engine_input.workers
+                if w.id in {str(p.id) for p in (left_behind, carer, watched, plain)}}
+    assert eligible == {"留守": True, "照料者": True, "监测户成员": True, "普通": False}
+    post = make_welfare_post(session, site)
+    ranked = {c.name for c in posts.candidates_for_post(session, post.id) if c.points > 0}
+    assert ranked == {"留守", "照料者", "监测户成员"}
 
 
 # -- who cannot leave the site: roster, page, API -------------------------------------------
@@ -319,6 +360,7 @@ def test_an_appointment_is_offered_and_counts_only_once_accepted_withdrawing_oth
     login(client, "gong")
     home = client.get("/w/").get_data(as_text=True)
     assert post.title in home and "接受这个岗位" in home
+    assert "答复期限：11月22日 周日 中午12点前" in home  # OFFER_EXPIRY_HOURS (48) from the offer
     assert client.post(f"/w/welfare/{post.id}", data={"answer": "accept"}).status_code == 302
     session.expire_all()
     appointment = session.get(WelfareAppointment, appointment.id)
@@ -330,6 +372,12 @@ def test_an_appointment_is_offered_and_counts_only_once_accepted_withdrawing_oth
     withdrawn = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "offer_withdrawn"))
     assert withdrawn.data["reason"] == "已安排公益性岗位"
     assert not worker.household.zero_employment
+    add_user(session, "hanjie", "employer", employer_id=vacancy.employer_id)
+    session.commit()
+    client.post("/logout")
+    login(client, "hanjie")
+    candidates = client.get("/e/candidates").get_data(as_text=True)  # the employer is told on their page
+    assert "已撤回" in candidates and f"{worker.name} · {vacancy.title} · 已安排公益性岗位" in candidates
 
 
 def test_a_no_passes_the_place_to_the_next_ranked_candidate(session):
@@ -342,6 +390,102 @@ def test_a_no_passes_the_place_to_the_next_ranked_candidate(session):
     assert answer_ask(session, first.id, ask.id, False) == "confirm_declined"
     statuses = dict(session.execute(select(WelfareAppointment.person_id, WelfareAppointment.status)).all())
     assert statuses == {first.id: "declined", second.id: "offered"}
+
+
+def _on_post_then_hired_elsewhere(session):
+    """甲 accepts the cleaner's place on 11-02, then says yes to a welding job; 乙 is next in line."""
+    settlement, vacancy, (jia, yi) = make_welding_site(session, workers=2)
+    jia.name, jia.birth_date, yi.name = "甲", date(1970, 1, 1), "乙"
+    post = make_welfare_post(session, settlement, quota=1, monthly_subsidy=1500)
+    with on(at(2026, 11, 2)):
+        appointment = offer_and_accept(session, post.id, jia.id)
+    [job_offer] = make_sent_offers(session, vacancy, [jia])
+    job_offer.status, job_offer.responded_at = "accepted", job_offer.sent_at
+    session.flush()
+    return post, appointment, job_offer, jia, yi
+
+
+def test_a_hire_elsewhere_vacates_the_welfare_post_and_passes_the_place_on(session, client):
+    """Staff expect: the post vacated on the new job's first day as "found other employment",
+    in the ledger, the roll stopping that day, the place offered to the next ranked candidate."""
+    post, appointment, job_offer, jia, yi = _on_post_then_hired_elsewhere(session)
+    record_hire(session, job_offer.id, start_date=date(2026, 11, 23), contract_months=12, social_insurance=True,
+                monthly_wage=4200, actor="user:2")
+    session.refresh(appointment)
+    assert (appointment.status, appointment.exit_reason, appointment.exited_on) == (
+        "exited", "other_employment", date(2026, 11, 23))
+    exited = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "welfare_post_exited"))
+    assert exited.person_id == jia.id and exited.data["reason"] == "other_employment"
+    assert exited.data["offer_id"] == job_offer.id
+    [line] = subsidy_roll(session, post.id, "2026-11").lines  # 11-02 .. 11-22: 21 of 30 days
+    assert (line.name, line.days_on_post, line.subsidy) == ("甲", 21, Decimal("1050.00"))
+    statuses = dict(session.execute(select(WelfareAppointment.person_id, WelfareAppointment.status)).all())
+    assert statuses == {jia.id: "exited", yi.id: "offered"}
+    ask = session.scalar(select(Message).where(Message.person_id == yi.id, Message.kind == "welfare_post"))
+    assert ask.expects_reply and "回1接受 回2不要" in ask.body
+    add_user(session, "zg", "staff", settlements=[post.settlement])
+    post_id = post.id
+    session.commit()
+    login(client, "zg")
+    assert "已到其他单位就业" in client.get(f"/staff/welfare/{post_id}").get_data(as_text=True)
+
+
+def test_a_hire_elsewhere_withdraws_an_unanswered_welfare_offer(session):
+    settlement, vacancy, (jia, yi) = make_welding_site(session, workers=2)
+    jia.birth_date = date(1970, 1, 1)
+    post = make_welfare_post(session, settlement, quota=1)
+    offered = appoint(session, post.id, jia.id, actor="user:1")
+    [job_offer] = make_sent_offers(session, vacancy, [jia])
+    job_offer.status, job_offer.responded_at = "accepted", job_offer.sent_at
+    session.flush()
+    record_hire(session, job_offer.id, start_date=date(2026, 11, 20), contract_months=12, social_insurance=True,
+                monthly_wage=4200, actor="user:2")
+    session.refresh(offered)
+    assert offered.status == AppointmentStatus.WITHDRAWN and offered.spell_id is None
+    withdrawn = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "welfare_post_withdrawn"))
+    assert withdrawn.person_id == jia.id
+    statuses = dict(session.execute(select(WelfareAppointment.person_id, WelfareAppointment.status)).all())
+    assert statuses == {jia.id: "withdrawn", yi.id: "offered"}
+    ask = session.scalar(select(Message).where(Message.person_id == jia.id, Message.kind == "welfare_post"))
+    assert answer_ask(session, jia.id, ask.id, True) == ""  # a late "1" takes nothing
+    assert subsidy_roll(session, post.id, "2026-11").lines == []
+
+
+def test_a_follow_up_or_a_fair_that_records_other_work_ends_the_welfare_place(session):
+    """The other ways a new job is recorded leave the place in the same state as an employer's hire."""
+    site = make_settlement(session)
+    jia = zero_employment_person(session, site, name="甲", birth_date=date(1970, 1, 1))
+    yi = zero_employment_person(session, site, name="乙")
+    post = make_welfare_post(session, site, quota=1, monthly_subsidy=1500)
+    with on(at(2026, 11, 2)):
+        appointment = offer_and_accept(session, post.id, jia.id)
+    with pytest.raises(WorkflowError) as bare_loss:  # a welfare place is not simply "lost"
+        record_follow_up(session, household_id=jia.household_id, staff_user_id=None, method="phone", actor="user:1",
+                         lost_work=[JobLoss(jia.id)])
+    assert bare_loss.value.field == "lost_work" and "退岗请在该岗位页面办理" in bare_loss.value.message
+    record_follow_up(session, household_id=jia.household_id, staff_user_id=None, method="visit", actor="user:1",
+                     lost_work=[JobLoss(jia.id, ended_on=date(2026, 11, 15))],
+                     found_work=[NewJob(jia.id, "within_county", "鞋厂", started_on=date(2026, 11, 16),
+                                        monthly_income=3000)])
+    session.refresh(appointment)
+    assert (appointment.status, appointment.exit_reason, appointment.exited_on) == (
+        "exited", "other_employment", date(2026, 11, 15))
+    [line] = subsidy_roll(session, post.id, "2026-11").lines  # 11-02 .. 11-14
+    assert (line.days_on_post, line.subsidy) == (13, Decimal("650.00"))
+    ask = session.scalar(select(Message).where(Message.person_id == yi.id, Message.kind == "welfare_post"))
+    assert answer_ask(session, yi.id, ask.id, True) == "confirm_accepted"  # the place passed to 乙, who says yes
+    second = session.scalar(select(WelfareAppointment).where(WelfareAppointment.person_id == yi.id))
+
+    employer = make_employer(session, site.county, name="招聘会上的厂")
+    fair = create_fair(session, name="专场招聘会", held_on=date(2026, 11, 20), place="广场", county_id=site.county_id,
+                       settlement_id=site.id, vacancy_ids=[make_vacancy(session, employer).id], actor="user:1")
+    record_outcome(session, fair.id, employer_id=employer.id, person_id=yi.id, stage="hire", actor="user:1")
+    session.refresh(second)
+    assert (second.status, second.exit_reason) == ("exited", "other_employment")
+    kinds = session.execute(select(EmploymentSpell.employer_name, EmploymentSpell.ended_on)
+                            .where(EmploymentSpell.person_id == yi.id).order_by(EmploymentSpell.id)).all()
+    assert kinds == [(post.title, date(2026, 11, 20)), ("招聘会上的厂", None)]
+    assert posts.places_left(session, post) == 1  # nobody left to offer it to
 
 
 # -- hiring subsidy per seed 001 ---------------------------------------------------------------
@@ -369,6 +513,15 @@ def test_hiring_subsidy_goes_only_to_settlement_entrepreneurs_and_once_per_worke
     assert report.not_eligible[0].reasons == ["此人已在本单位计过补贴（重复录用不再补贴）"]
     [listed] = monthly_subsidy_list(session, Month(2025, 7), [site.id])
     assert (listed.kind, listed.payee, listed.amount) == ("hiring", workshop.name, Decimal("1000.00"))
+    # A hire not yet six months old waits, with the day it becomes payable; one that left early is refused.
+    recent, quitter = make_person(session, household, relation="子女"), make_person(session, household, relation="子女")
+    make_spell(session, recent, employer_id=workshop.id, started_on=date(2026, 9, 15), **stable)
+    make_spell(session, quitter, employer_id=workshop.id, started_on=date(2026, 3, 1), ended_on=date(2026, 7, 31),
+               **stable)
+    report = hiring_subsidies(session, workshop.id)
+    assert [(line.person_id, line.eligible_on, line.amount) for line in report.pending] == [
+        (recent.id, date(2027, 3, 15), 0)]
+    assert report.not_eligible[-1].reasons == ["未干满六个月（2026-07-31 离职）"]
 
 
 # -- rule 9 without holes -----------------------------------------------------------------------
@@ -399,6 +552,17 @@ def test_every_vacancy_of_a_work_for_relief_employer_is_local_first_with_the_rea
     excluded = propose_round(session, settlement_id=settlement.id, vacancy_ids=[single.id],
                              actor="user:1").summary["excluded_vacancies"]
     assert excluded == {str(single.id): "政府投资项目岗位：首轮只推荐给本县搬迁群众，外县群众暂不推送"}
+    # The same flag on a single vacancy by the staff form; the round page says why it was left out.
+    by_form = make_vacancy(session, make_employer(session, other_county), title="护林员", county_id=other_county.id)
+    session.commit()
+    login(client, "admin9")
+    assert client.post(f"/staff/vacancies/{by_form.id}/policy", data={"government_funded": "1"}).status_code == 302
+    session.expire_all()
+    assert (by_form.government_funded, by_form.work_for_relief) == (True, False)
+    left_out = propose_round(session, settlement_id=settlement.id, vacancy_ids=[by_form.id], actor="user:1")
+    session.commit()
+    page = client.get(f"/staff/rounds/{left_out.id}").get_data(as_text=True)
+    assert "未参与的岗位" in page and "护林员" in page and "政府投资项目岗位：首轮只推荐给本县搬迁群众" in page
 
 
 # -- start-up support and the monthly subsidy list ------------------------------------------------
@@ -425,6 +589,47 @@ def test_incubator_fees_are_60_percent_within_10000_a_quarter_for_three_years():
     amounts = [incubator_amount(6000, date(2026, 1, 5), Month(2026, m)) for m in (1, 2, 3, 4)]
     assert amounts == [Decimal("3600.00"), Decimal("3600.00"), Decimal("2800.00"), Decimal("3600.00")]
     assert incubator_amount(6000, date(2023, 1, 5), Month(2026, 1)) == Decimal("0.00")  # past 36 months
+
+
+def test_loans_and_incubator_fees_are_applications_with_a_status_and_every_kind_is_on_one_list(session, tmp_path):
+    """Seed 001 (四) and seed 003: a loan and the incubator subsidy are applied for and decided; the
+    month's list (and its xlsx for finance) carries all four kinds of subsidy, each from its own rule."""
+    site = make_settlement(session)
+    owner = make_person(session, make_household(session, site), name="开店人")
+    business = record_business(session, owner.id, name="竹编作坊", kind="micro_enterprise",
+                               started_on=date(2026, 4, 15), jobs_created=1, actor="user:1")
+    loan = record_application(session, owner.id, kind="startup_loan", amount=200_000, business_id=business.id,
+                              actor="user:1")
+    incubator = record_application(session, owner.id, kind="incubator_rent", amount=2500, business_id=business.id,
+                                   starts_on=date(2026, 9, 1), actor="user:1")
+    assert (loan.status, incubator.status) == ("applied", "applied")
+    with pytest.raises(WorkflowError, match="不批准请写明原因"):
+        decide_application(session, loan.id, approve=False, note="", actor="user:1")
+    decide_application(session, loan.id, approve=False, note="担保基金额度已用完，下季度再报", actor="user:1")
+    decide_application(session, incubator.id, approve=True, note="", actor="user:1")
+    assert (loan.status, incubator.status) == ("refused", "approved")
+    decided = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "support_application_decided",
+                                                       LedgerEvent.subject == f"support_application:{loan.id}"))
+    assert decided.data == {"status": "refused", "note": "担保基金额度已用完，下季度再报"}
+
+    holder = zero_employment_person(session, site, name="岗上人")
+    post = make_welfare_post(session, site, quota=1, monthly_subsidy=1500)
+    with on(at(2026, 10, 1)):
+        offer_and_accept(session, post.id, holder.id)
+    entrepreneur = make_employer(session, site.county, kind="workshop", name="竹编车间")
+    set_employer_policy(session, entrepreneur.id, government_funded=False, work_for_relief=False,
+                        entrepreneur_settlement_id=site.id, actor="user:1")
+    make_spell(session, make_person(session, make_household(session, site), name="车间工"), employer_id=entrepreneur.id,
+               employer_name=entrepreneur.name, started_on=date(2026, 4, 20), contract_months=12, social_insurance=True)
+    listed = monthly_subsidy_list(session, Month(2026, 10), [site.id])
+    assert [(line.kind, line.person.name, line.amount) for line in listed] == [
+        ("welfare_post", "岗上人", Decimal("1500.00")), ("hiring", "车间工", Decimal("1000.00")),
+        ("startup", "开店人", Decimal("5000.00")), ("incubator_rent", "开店人", Decimal("1500.00"))]  # 60% of 2,500
+    path = tmp_path / "list.xlsx"
+    write_subsidy_list(session, "2026-10", path, user=make_user(session, "staff", settlements=[site]))
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[2:-1]] == ["公益性岗位补贴", "吸纳就业一次性岗位补贴", "一次性创业补贴", "创业孵化基地费用补贴"]
+    assert rows[-1][6] == 9000
 
 
 def test_the_finance_export_masks_ids_per_role_and_leaves_bank_and_signature_empty(session, tmp_path):

@@ -18,6 +18,7 @@ from jobmatch.models.fairs import OUTCOME_STAGES, OutcomeStage
 from jobmatch.models.ledger import EventKind
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.households.employment_changes import NewJob, current_spell, start_job
+from jobmatch.services.welfare.exits import vacate_for_other_work
 from jobmatch.spreadsheets import HEADER_FONT, append_header, append_row, append_title, make_cell, set_column_widths
 
 OUTCOME_EVENTS = {OutcomeStage.INTERVIEW: EventKind.FAIR_INTERVIEW, OutcomeStage.OFFER: EventKind.FAIR_OFFER,
@@ -50,6 +51,10 @@ def record_outcome(session: Session, fair_id: int, *, employer_id: int, person_i
     ledger.append(session, OUTCOME_EVENTS[stage], actor=actor, subject=f"fair:{fair.id}", person_id=person.id,
                   household_id=person.household_id,
                   data={"employer_id": employer.id, "vacancy_id": vacancy_id, "outcome_id": outcome.id})
+    if stage == OutcomeStage.HIRE:
+        # A welfare place held ends (or an unanswered one is withdrawn) and passes on: found other work.
+        vacate_for_other_work(session, person.id, first_day=local_today(), actor=actor,
+                              details={"fair_id": fair.id, "employer": employer.name})
     if stage == OutcomeStage.HIRE and current_spell(session, person.id) is None:
         start_job(session, NewJob(person_id=person.id, kind=_spell_kind(employer, person),
                                   employer_name=employer.name, employer_id=employer.id, vacancy_id=vacancy_id,

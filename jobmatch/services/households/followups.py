@@ -38,6 +38,7 @@ from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jo
 from jobmatch.services.households.problems import NewProblem, raise_problem, validate_new_problem
 from jobmatch.services.households.status import note_follow_up
 from jobmatch.services.households.zero_employment import refresh_and_flag
+from jobmatch.services.welfare.exits import held_welfare_place, vacate_for_other_work
 from jobmatch.vocabulary import FOLLOW_UP_EMPLOYMENT_STATE_LABELS, HEAD_RELATION
 
 METHODS = {"phone": "电话", "visit": "入户"}
@@ -172,9 +173,16 @@ def record_follow_up(session: Session, *, household_id: int, staff_user_id: int 
                   data={"follow_up_id": follow_up.id, "method": method, "contacted_at": contacted_at,
                         "found_work": len(found_work), "lost_work": len(lost_work), "problems": len(problems),
                         "employment_state": monitoring.employment_state})
+    left_welfare = {}
     for spell, loss in losses:
+        if held_welfare_place(session, spell.id) is not None:  # ended below, as the welfare post's exit
+            left_welfare[loss.person_id] = loss.ended_on
+            continue
         end_spell(session, spell, reason=loss.reason, ended_on=loss.ended_on, actor=actor, refresh=False)
     for job in found_work:
+        # Found other work: a welfare place held ends (or an unanswered one is withdrawn) and passes on.
+        vacate_for_other_work(session, job.person_id, actor=actor, details={"follow_up_id": follow_up.id},
+                              first_day=left_welfare.get(job.person_id) or job.started_on or local_today())
         start_job(session, job, actor=actor, refresh=False)
     became_zero = refresh_and_flag(session, [household.id], actor=actor) if (found_work or lost_work) else []
     alert_on_jobs_ended(session, [JobEnded(household.id, spell.monthly_income) for spell, _ in losses], actor=actor)
@@ -208,6 +216,7 @@ def _validated_monitoring_notes(household: Household, notes: MonitoringNotes) ->
 
 def _validate_changes(session: Session, household: Household, found_work, lost_work, problems) -> list:
     members = {p.id for p in household.members}
+    finding = {job.person_id for job in found_work}
     losses = []
     for loss in lost_work:
         require(loss.person_id in members, "lost_work", f"人员 {loss.person_id} 不是该户成员")
@@ -215,6 +224,10 @@ def _validate_changes(session: Session, household: Household, found_work, lost_w
         require(spell is not None, "lost_work", f"人员 {loss.person_id} 没有在岗记录，无需登记离职")
         assert spell is not None  # require() raised otherwise
         require((loss.ended_on or local_today()) >= spell.started_on, "lost_work", "离职日期不能早于上岗日期")
+        # A welfare place ends only by an orderly exit (rule 2), or because the person found other work.
+        require(loss.person_id in finding or held_welfare_place(session, spell.id) is None, "lost_work",
+                f"人员 {loss.person_id} 在公益性岗位“{spell.employer_name}”上：退岗请在该岗位页面办理并选择退岗原因；"
+                "如已找到其他工作，请同时登记新工作")
         losses.append((spell, loss))
     leaving = {loss.person_id for loss in lost_work}
     for job in found_work:

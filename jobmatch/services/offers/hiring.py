@@ -16,6 +16,9 @@ Decisions:
 - A hire withdraws the worker's other live offers (sent, accepted, waitlisted): each
   frees its place as a "no" would (offers.release_place), with an ``offer_withdrawn``
   event and no SMS (the hire notice is the news).
+- A hire ends the worker's public-welfare place, if they hold one, on the first day of the
+  new job ("found other employment"; an unanswered welfare offer is withdrawn) and the
+  place goes to the next ranked candidate (jobmatch.services.welfare.exits).
 - Hiring subsidy (rule 7): jobmatch.services.subsidies.hiring.
 """
 
@@ -45,6 +48,7 @@ from jobmatch.services.offers.lifecycle import (
 )
 from jobmatch.services.offers.matching_input import vacancy_county
 from jobmatch.services.sms.messaging import normalised_phone, queue_message
+from jobmatch.services.welfare.exits import vacate_for_other_work
 from jobmatch.vocabulary.staff import OFFER_STATUS_LABELS
 from matching.province import province_of
 from notifications.kinds import MessageKind
@@ -214,6 +218,9 @@ def record_hire(session: Session, offer_id: int, *, start_date: date, contract_m
     settings = settings or current_settings()
     withdraw_other_offers(session, person.id, hired_offer_id=offer.id, actor=actor, settings=settings,
                           reason="已在其他岗位录用")
+    if spell.kind != "welfare_post":
+        vacate_for_other_work(session, person.id, first_day=start_date, actor=actor,
+                              details={"offer_id": offer.id, "employer": vacancy.employer.name})
     _queue_hire_notice(session, offer, spell, actor, settings)
     return spell
 

@@ -7,9 +7,11 @@ Decisions (the engine's data model is /work/shared/formats/matching-io.md):
 - Workers who wait on an answer (a ``sent`` offer) or hold a place (``accepted``) are
   left out: one live offer per worker.
 - Home is the settlement's location, else the county's; a worker with neither is left out.
-- ``welfare_eligible`` (rule 2): a zero-employment household, cannot leave the site, half or
-  weak labour, a disability, or older — women from 40 and men from 50 (the "4050" group of
-  就业困难人员).
+- ``welfare_eligible`` (rule 2): anyone the welfare-post ranking gives a priority ground
+  (jobmatch.services.welfare.ranking.priority_grounds, the one list): a zero-employment
+  household, cannot leave the site, half or weak labour, a disability or a disabled family
+  member, a left-behind woman, a monitored household, or older — women from 40 and men from
+  50 (the "4050" group of 就业困难人员).
 - ``cannot_leave_site`` means mobility "site" whatever the roster says.
 - Workers who opted out of SMS or have no valid phone are matched like everyone else;
   their offers are delivered by a staff visit (see jobmatch.services.offers.lifecycle).
@@ -56,12 +58,15 @@ def county_text(county: County | None) -> str:
     return f"{county.province or ''}{county.name}"
 
 
-def is_welfare_eligible(person: Person, age: int | None) -> bool:
-    """Rule 2's priority groups: zero-employment household, cannot leave the site, half/weak labour,
-    disabled, older."""
-    older = age is not None and age >= OLDER_WORKER_AGE.get(person.gender, 50)
-    return (bool(person.household.zero_employment) or person.cannot_leave_site or person.capacity in ("half", "weak")
-            or person.disability != "none" or older)
+def is_welfare_eligible(person: Person, age: int | None, facts=None) -> bool:
+    """Rule 2's priority groups, exactly as the welfare-post ranking counts them. ``facts``: the
+    person's HouseholdFacts when the caller has them (a round computes them for everyone at once)."""
+    from jobmatch.services.welfare.ranking import household_facts, priority_grounds
+
+    if facts is None:
+        kinds = {m.id: spell.kind for m in person.household.members for spell in m.spells if spell.ended_on is None}
+        facts = household_facts(person.household, person.id, kinds)
+    return bool(priority_grounds(person, age if age is not None else 0, facts))
 
 
 def employed_person_ids(session: Session, person_ids) -> set[int]:
@@ -78,7 +83,7 @@ def persons_waiting_on_offers(session: Session) -> set[int]:
     return set(session.scalars(select(Offer.person_id).where(Offer.status.in_(WAITING_STATUSES))))
 
 
-def worker_record(person: Person, *, employed: bool, today: date) -> records.Worker | None:
+def worker_record(person: Person, *, employed: bool, today: date, facts=None) -> records.Worker | None:
     """The engine's view of one person; None when there is no home location."""
     household = person.household
     settlement, county = household.settlement, household.county
@@ -94,7 +99,7 @@ def worker_record(person: Person, *, employed: bool, today: date) -> records.Wor
         county=county_text(county), age=age, wage_expectation=person.wage_expectation,
         zero_employment_household=household.zero_employment,
         monitored_household=household.monitoring != MonitoringCategory.NONE,
-        welfare_eligible=is_welfare_eligible(person, age), employed=employed,
+        welfare_eligible=is_welfare_eligible(person, age, facts), employed=employed,
     )
 
 
@@ -106,7 +111,8 @@ def scope_persons(session: Session, *, county_id: int, settlement_id: int | None
         select(Person).join(Household, Person.household_id == Household.id)
         .where(Household.county_id == county_id, Person.capacity != "none")
         .options(selectinload(Person.household).selectinload(Household.settlement),
-                 selectinload(Person.household).selectinload(Household.county))
+                 selectinload(Person.household).selectinload(Household.county),
+                 selectinload(Person.household).selectinload(Household.members))
         .order_by(Household.zero_employment.desc(), (Household.monitoring != MonitoringCategory.NONE).desc(),
                   Person.id)
     )
@@ -169,14 +175,18 @@ def add_vacancies(session: Session, result: EngineInput, vacancies: list[Vacancy
 
 def add_workers(session: Session, result: EngineInput, persons: list[Person]) -> None:
     """The persons who want work (or are employed), not waiting on an answer, with a home location."""
+    from jobmatch.services.welfare.ranking import current_spell_kinds, household_facts
+
     today = local_today()
     employed = employed_person_ids(session, [p.id for p in persons])
     waiting = persons_waiting_on_offers(session)
+    spell_kinds = current_spell_kinds(session, {m.id for p in persons for m in p.household.members})
     for person in persons:
         is_employed = person.id in employed
         if person.id in waiting or not (is_employed or person.wants_work):
             continue
-        worker = worker_record(person, employed=is_employed, today=today)
+        worker = worker_record(person, employed=is_employed, today=today,
+                               facts=household_facts(person.household, person.id, spell_kinds))
         if worker is None:
             result.workers_without_location += 1
             continue

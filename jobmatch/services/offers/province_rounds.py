@@ -151,7 +151,8 @@ def pool_persons(session: Session, *, exclude: set[int]) -> list[Person]:
         .where(Person.capacity != "none", Person.mobility.in_(POOL_MOBILITIES), Person.cannot_leave_site.is_(False),
                Person.wants_work.is_(True))
         .options(selectinload(Person.household).selectinload(Household.settlement),
-                 selectinload(Person.household).selectinload(Household.county))
+                 selectinload(Person.household).selectinload(Household.county),
+                 selectinload(Person.household).selectinload(Household.members))
         .order_by(Household.zero_employment.desc(), (Household.monitoring != MonitoringCategory.NONE).desc(),
                   Person.id))
     return [p for p in session.scalars(query) if p.id not in exclude]

@@ -13,7 +13,7 @@
   ``OFFER_EXPIRY_HOURS`` (``expire_unanswered``, run by `jobmatch welfare check`).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -144,6 +144,13 @@ def expire_unanswered(session: Session, *, hours: int, actor: str = "system") ->
         offer_place_to_next(session, appointment.post_id, actor=actor)
         expired.append(appointment)
     return expired
+
+
+def answer_deadline(appointment: WelfareAppointment, hours: int) -> datetime | None:
+    """When an unanswered offer of a place passes on (``expire_unanswered``); None once answered."""
+    if appointment.status != AppointmentStatus.OFFERED or appointment.offered_at is None:
+        return None
+    return appointment.offered_at + timedelta(hours=hours)
 
 
 def open_offer(session: Session, post_id: int, person_id: int) -> WelfareAppointment | None:

@@ -24,6 +24,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
+from jobmatch.db import in_chunks
 from jobmatch.models import EmploymentSpell, Household, Person, WelfareAppointment, WelfarePost
 from jobmatch.models.welfare import PLACE_HOLDING
 from jobmatch.services.offers.matching_input import OLDER_WORKER_AGE, age_on
@@ -117,12 +118,14 @@ def household_facts(household: Household, person_id: int, employed_kinds: dict[i
         member_working_away=any(employed_kinds.get(m.id) in AWAY_SPELL_KINDS for m in others))
 
 
-def _current_spell_kinds(session: Session, person_ids) -> dict[int, str]:
-    ids = list(person_ids)
-    if not ids:
-        return {}
-    return dict(session.execute(select(EmploymentSpell.person_id, EmploymentSpell.kind).where(
-        EmploymentSpell.ended_on.is_(None), EmploymentSpell.person_id.in_(ids))).tuples().all())
+def current_spell_kinds(session: Session, person_ids) -> dict[int, str]:
+    """Person id -> kind of their current employment spell, for those in work (a round asks for a
+    whole county's members, so in chunks)."""
+    kinds: dict[int, str] = {}
+    for chunk in in_chunks(person_ids):
+        kinds.update(session.execute(select(EmploymentSpell.person_id, EmploymentSpell.kind).where(
+            EmploymentSpell.ended_on.is_(None), EmploymentSpell.person_id.in_(chunk))).tuples().all())
+    return kinds
 
 
 def welfare_place_holders(session: Session) -> Select[tuple[int]]:
@@ -141,7 +144,7 @@ def rank_candidates(session: Session, post: WelfarePost, *, exclude_person_ids=(
                Person.id.not_in(welfare_place_holders(session)))
         .options(selectinload(Person.household).selectinload(Household.members))).all()
     member_ids = {m.id for p in persons for m in p.household.members}
-    kinds = _current_spell_kinds(session, member_ids)
+    kinds = current_spell_kinds(session, member_ids)
     today, excluded, candidates = today or local_today(), set(exclude_person_ids), []
     for person in persons:
         age = age_on(person.birth_date, today)
