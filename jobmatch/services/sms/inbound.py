@@ -73,8 +73,8 @@ def receive_reply(session: Session, *, from_phone: str, body: str, provider_sid:
 
 def persons_with_phone(session: Session, e164: str) -> list[Person]:
     """Everyone this number belongs to (a household may share one phone), most recently texted first."""
-    texted = list(session.scalars(
-        select(Message.person_id).where(Message.to_phone == e164)
+    texted: list[int] = list(session.scalars(  # type: ignore[arg-type]  # NULLs are filtered out
+        select(Message.person_id).where(Message.to_phone == e164, Message.person_id.is_not(None))  # not staff
         .order_by(Message.created_at.desc(), Message.id.desc()).limit(50)
     ))
     spellings = {e164, e164.lstrip("+"), national_digits(e164)}
@@ -120,6 +120,7 @@ def _answer_latest_ask(session: Session, inbound: InboundMessage, kind: ReplyKin
         inbound.unread = True
         _send_help(session, persons[0], inbound)
         return InboundResult(inbound.id, kind.value, confirmation=MessageKind.HELP.value)
+    assert ask.person_id is not None  # only texts to workers ask something
     inbound.message_id, inbound.person_id = ask.id, ask.person_id
     confirmation = answers.answer(session, ask.subject, ask.person_id, kind is ReplyKind.ACCEPT,
                                   actor=f"person:{ask.person_id}", via="sms", ask_id=ask.id)
