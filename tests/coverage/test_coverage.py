@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from jobmatch.clock import Month
-from jobmatch.models import Fair, LedgerEvent, Person
+from jobmatch.models import Fair, LedgerEvent
 from jobmatch.services.coverage import coverage_rows
 from jobmatch.services.coverage.records import (
     baseline_from_roster,
@@ -16,36 +16,18 @@ from jobmatch.services.coverage.records import (
 )
 from jobmatch.services.errors import UserError
 from jobmatch.services.households.followups import follow_ups_for_officer
+from tests.coverage.helpers import site_of
 from tests.factories import frozen_clock, make_county, make_household, make_settlement, make_spell, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOON = datetime(2026, 11, 20, 12, 0, tzinfo=SHANGHAI)
 NOVEMBER = Month(2026, 11)
-_serial = iter(range(1, 10**6))
 
 
 @pytest.fixture(autouse=True)
 def _clock():
     with frozen_clock(NOON) as clock:
         yield clock
-
-
-def _site_of(session, county, people: int, name: str):
-    """A site whose roster holds ``people`` people (labourers, ten to a household)."""
-    site = make_settlement(session, county, name=name)
-    household = None
-    persons = []
-    for index in range(people):
-        if index % 10 == 0:
-            household = make_household(session, site)
-        serial = next(_serial)
-        persons.append(Person(household_id=household.id, name=f"居民{serial}", gender="female",
-                              id_number=f"X{serial:017d}", birth_date=date(1980, 1, 1),
-                              relation="户主", capacity="full", wants_work=True, mobility="county",
-                              skills=[], certificates=[], training_wishes=[]))
-    session.add_all(persons)
-    session.flush()
-    return site, persons
 
 
 def _row(rows, site):
@@ -55,9 +37,9 @@ def _row(rows, site):
 
 def test_a_200_person_site_without_staff_and_an_800_site_without_action_are_flagged(session):
     county = make_county(session)
-    small, _ = _site_of(session, county, 199, "小安置点")
-    unstaffed, _ = _site_of(session, county, 200, "无专干安置点")
-    large, _ = _site_of(session, county, 900, "大安置点")
+    small, _ = site_of(session, county, 199, "小安置点")
+    unstaffed, _ = site_of(session, county, 200, "无专干安置点")
+    large, _ = site_of(session, county, 900, "大安置点")
     make_user(session, "staff", settlements=[large], display_name="王专干")
     rows = coverage_rows(session, county.id, NOVEMBER)
     assert [r.name for r in rows] == sorted(["小安置点", "无专干安置点", "大安置点"])
@@ -70,7 +52,7 @@ def test_a_200_person_site_without_staff_and_an_800_site_without_action_are_flag
 
 def test_a_fair_or_a_recorded_action_this_year_clears_the_800_flag(session, _clock):
     county = make_county(session)
-    large, _ = _site_of(session, county, 800, "大安置点")
+    large, _ = site_of(session, county, 800, "大安置点")
     officer = make_user(session, "county_officer", county_id=county.id)
     session.add(Fair(name="去年的招聘会", held_on=date(2025, 12, 10), place="广场", settlement_id=large.id,
                      county_id=county.id))
@@ -104,7 +86,7 @@ def test_a_special_action_with_a_mistake_is_refused_and_writes_nothing(session):
 
 def test_employment_below_the_baseline_is_flagged_month_by_month(session):
     county = make_county(session)
-    site, persons = _site_of(session, county, 10, "城区安置点")
+    site, persons = site_of(session, county, 10, "城区安置点")
     spells = [make_spell(session, p, started_on=date(2020, 6, 1)) for p in persons[:6]]
     set_employment_baseline(session, settlement_id=site.id, employed=6, as_of=date(2020, 12, 31), user_id=None,
                             actor="user:1")
@@ -139,7 +121,7 @@ def test_the_baseline_is_entered_once(session):
 
 def test_the_baseline_can_be_taken_from_the_roster_on_a_date(session):
     county = make_county(session)
-    site, persons = _site_of(session, county, 5, "城区安置点")
+    site, persons = site_of(session, county, 5, "城区安置点")
     make_spell(session, persons[0], started_on=date(2019, 5, 1))
     make_spell(session, persons[1], started_on=date(2020, 3, 1), ended_on=date(2020, 10, 1))
     make_spell(session, persons[2], started_on=date(2021, 3, 1))

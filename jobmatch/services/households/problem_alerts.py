@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobmatch.models import County, Household, Message, Problem, Settlement, User, staff_settlements
+from jobmatch.models.problems import ProblemCategory
 from jobmatch.services.sms.messaging import queue_staff_message
 from jobmatch.vocabulary.staff import PROBLEM_CATEGORY_LABELS
 from notifications.kinds import MessageKind
@@ -23,7 +24,7 @@ def alert_site_staff(session: Session, problem: Problem, *, actor: str) -> list[
     settlement = session.get(Settlement, household.settlement_id)
     county = session.get(County, household.county_id)
     recipients = _site_staff(session, household.settlement_id) or _county_officers(session, household.county_id)
-    data = {"place": settlement.name if settlement else "", "category": PROBLEM_CATEGORY_LABELS[problem.category]}
+    data = {"place": settlement.name if settlement else "", "category": PROBLEM_CATEGORY_LABELS[ProblemCategory(problem.category)]}
     queued = []
     for user_id in recipients:
         message = queue_staff_message(session, user_id=user_id, kind=MessageKind.PROBLEM_ALERT, data=data,
