@@ -104,3 +104,15 @@ def test_a_staff_phone_is_checked_masked_to_others_and_never_in_the_ledger(sessi
     assert event.data == {"user_id": staff.id, "phone": "139****4321"}
     set_staff_phone(session, staff.id, "", actor="user:1")
     assert staff.phone is None
+
+
+def test_an_admin_sets_a_staff_phone_from_the_command_line(app, cli):
+    with app.extensions["jobmatch.sessionmaker"]() as session:
+        make_user(session, "staff", username="wang")
+        session.commit()
+    result = cli("staff", "set-phone", "wang", "13987654321")
+    assert result.exit_code == 0 and result.output.strip() == "wang: 139****4321"
+    assert "13987654321" not in result.output
+    bad = cli("staff", "set-phone", "wang", "555")
+    assert bad.exit_code == 1 and "11 位手机号" in bad.output
+    assert cli("staff", "set-phone", "nobody", "13987654321").exit_code == 1
