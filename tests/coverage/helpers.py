@@ -16,7 +16,7 @@ def site_of(session, county, people: int, name: str):
     persons = []
     for index in range(people):
         if index % 10 == 0:
-            household = make_household(session, site)
+            household = make_household(session, site, household_no=f"COV{next(_serial):07d}")
         serial = next(_serial)
         persons.append(Person(household_id=household.id, name=f"居民{serial}", gender="female",
                               id_number=f"X{serial:017d}", birth_date=date(1980, 1, 1), relation="户主",
