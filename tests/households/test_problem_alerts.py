@@ -37,7 +37,7 @@ def test_a_workers_report_texts_the_site_staff_at_once(twilio_app, fake_twilio):
         [alert] = _alerts(session)
         assert (alert.user_id, alert.person_id, alert.to_phone, alert.status) == (
             staff.id, None, "+8613987654321", "queued")
-        assert alert.body == "【安置点就业服务】五里岗安置点有群众反映工资待遇问题，请3分钟内响应，见工作台待处理问题。"
+        assert alert.body == "【安置点就业服务】五里岗安置点群众反映工资待遇问题，请3分钟内响应（登录工作台处理）。"
         assert count_segments(alert.body).parts == 1
         assert "拖欠" not in alert.body  # the worker's words stay in the service
         session.rollback()
@@ -116,3 +116,17 @@ def test_an_admin_sets_a_staff_phone_from_the_command_line(app, cli):
     bad = cli("staff", "set-phone", "wang", "555")
     assert bad.exit_code == 1 and "11 位手机号" in bad.output
     assert cli("staff", "set-phone", "nobody", "13987654321").exit_code == 1
+
+
+def test_a_worker_texting_in_their_own_words_alerts_the_site_staff(session):
+    from jobmatch.services.sms.inbound import receive_reply
+    from tests.factories import frozen_clock
+
+    with frozen_clock(shanghai(2026, 11, 25, 10)):
+        _, _, worker, staff = _site_with_staff(session)
+        receive_reply(session, from_phone=worker.phone, body="工地老板不给工钱怎么办", provider_sid="SM1")
+        [alert] = _alerts(session)
+        assert alert.user_id == staff.id and "五里岗安置点群众发来短信留言" in alert.body
+        receive_reply(session, from_phone=worker.phone, body="TD", provider_sid="SM2")
+        receive_reply(session, from_phone="+8613000000000", body="你好", provider_sid="SM3")  # nobody we know
+        assert len(_alerts(session)) == 1  # an opt-out or a stranger's text alerts nobody

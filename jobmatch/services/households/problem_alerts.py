@@ -1,4 +1,5 @@
-"""Staff told at once (rule 8): a worker's problem report texts the site's staff members.
+"""Staff told at once (rule 8): a worker's problem report, on the page or by a text in their own
+words, texts the site's staff members.
 
 The text goes to every active staff member assigned to the household's site who has a mobile on
 their account (User.phone); a site with no staff member assigned (rule 3) falls to its county's
@@ -19,17 +20,27 @@ from notifications.kinds import MessageKind
 
 def alert_site_staff(session: Session, problem: Problem, *, actor: str) -> list[Message]:
     """Queue the problem alert to the site's staff (else the county's officers); the texts queued."""
-    household = session.get(Household, problem.household_id)
-    assert household is not None  # the problem was just written for it
+    label = PROBLEM_CATEGORY_LABELS[ProblemCategory(problem.category)]
+    return _alert(session, problem.household_id, f"反映{label}问题", subject=f"problem:{problem.id}", actor=actor)
+
+
+def alert_staff_of_text(session: Session, household_id: int, inbound_id: int, *, actor: str) -> list[Message]:
+    """A worker texted in their own words (an unread SMS): the same alert, pointing at the text."""
+    return _alert(session, household_id, "发来短信留言", subject=f"inbound:{inbound_id}", actor=actor)
+
+
+def _alert(session: Session, household_id: int, what: str, *, subject: str, actor: str) -> list[Message]:
+    household = session.get(Household, household_id)
+    assert household is not None  # the caller just recorded something of it
     settlement = session.get(Settlement, household.settlement_id)
     county = session.get(County, household.county_id)
     recipients = _site_staff(session, household.settlement_id) or _county_officers(session, household.county_id)
-    data = {"place": settlement.name if settlement else "", "category": PROBLEM_CATEGORY_LABELS[ProblemCategory(problem.category)]}
+    data = {"place": settlement.name if settlement else "", "what": what}
     queued = []
     for user_id in recipients:
         message = queue_staff_message(session, user_id=user_id, kind=MessageKind.PROBLEM_ALERT, data=data,
-                                      signature=county.sms_signature if county else None,
-                                      subject=f"problem:{problem.id}", household_id=household.id, actor=actor)
+                                      signature=county.sms_signature if county else None, subject=subject,
+                                      household_id=household.id, actor=actor)
         if message is not None:
             queued.append(message)
     return queued

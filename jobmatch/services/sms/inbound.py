@@ -93,6 +93,11 @@ def _act(session: Session, inbound: InboundMessage, kind: ReplyKind, persons: li
     if kind in (ReplyKind.ACCEPT, ReplyKind.DECLINE):
         return _answer_latest_ask(session, inbound, kind, persons)
     inbound.unread = kind is ReplyKind.OTHER
+    if inbound.unread:  # a worker wrote in their own words: staff hear of it at once (rule 8)
+        from jobmatch.services.households.problem_alerts import alert_staff_of_text
+
+        session.flush()  # the text's id names it in the alert's ledger event
+        alert_staff_of_text(session, persons[0].household_id, inbound.id, actor=f"person:{persons[0].id}")
     _send_help(session, persons[0], inbound)
     return InboundResult(inbound.id, kind.value, confirmation=MessageKind.HELP.value)
 
