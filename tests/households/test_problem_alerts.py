@@ -49,6 +49,12 @@ def test_a_workers_report_texts_the_site_staff_at_once(twilio_app, fake_twilio):
         assert [e.kind for e in events] == ["problem_reported", "sms_queued", "sms_sent"]
         assert all("13987654321" not in str(e.data) for e in events)
         assert events[1].data["to"] == "139****4321"
+        session.rollback()
+        from jobmatch.services.sms.inbound import record_status
+
+        assert record_status(session, provider_message_id=sent.sid, status="delivered")  # the carrier's receipt
+        session.commit()
+        assert session.get(Message, alert.id, populate_existing=True).status == "delivered"
 
 
 def test_a_report_after_nine_in_the_evening_waits_for_eight(session):

@@ -219,7 +219,7 @@ def record_status(session: Session, *, provider_message_id: str, status: str, er
     message = _message_for_callback(session, provider_message_id, idempotency_key)
     if message is None:
         return False
-    person = session.get(Person, message.person_id)
+    person = session.get(Person, message.person_id) if message.person_id is not None else None  # None: to staff
     if status in SENT | DELIVERED and message.status not in GONE_OUT_STATUSES:
         record_sent(session, message, person, SendResult(provider_message_id, status))  # settles a row in doubt
     if status in DELIVERED and message.status != MessageStatus.DELIVERED:
