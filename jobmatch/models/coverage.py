@@ -4,7 +4,7 @@ runs, and each site's baseline employed count."""
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
@@ -30,6 +30,8 @@ SPECIAL_ACTION_KINDS = tuple(SpecialActionKind)
 
 class SpecialAction(Base):
     __tablename__ = "special_actions"
+    # The same action sent twice (a double click, two staff at once) is one action.
+    __table_args__ = (UniqueConstraint("settlement_id", "held_on", "title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), index=True)

@@ -28,7 +28,8 @@ def upgrade() -> None:
     sa.Column('recorded_at', UTC(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['settlement_id'], ['settlements.id'], name=op.f('fk_special_actions_settlement_id_settlements')),
     sa.ForeignKeyConstraint(['recorded_by_user_id'], ['users.id'], name=op.f('fk_special_actions_recorded_by_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_special_actions'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_special_actions')),
+    sa.UniqueConstraint('settlement_id', 'held_on', 'title', name=op.f('uq_special_actions_settlement_id'))
     )
     with op.batch_alter_table('special_actions') as batch_op:
         batch_op.create_index(batch_op.f('ix_special_actions_settlement_id'), ['settlement_id'], unique=False)

@@ -84,6 +84,17 @@ def test_a_special_action_with_a_mistake_is_refused_and_writes_nothing(session):
     assert session.scalars(select(LedgerEvent).where(LedgerEvent.kind == "special_action_recorded")).all() == []
 
 
+def test_the_same_action_sent_twice_is_recorded_once(session):
+    site = make_settlement(session, make_county(session), name="五里岗安置点")
+    values = {"settlement_id": site.id, "kind": "recruitment_drive", "held_on": date(2026, 11, 2),
+              "title": "冬季招聘周", "user_id": None, "actor": "user:1"}
+    record_special_action(session, **values)
+    with pytest.raises(UserError) as error:
+        record_special_action(session, **values)
+    assert error.value.status == 409 and "已经登记过" in error.value.message
+    assert len(session.scalars(select(LedgerEvent).where(LedgerEvent.kind == "special_action_recorded")).all()) == 1
+
+
 def test_employment_below_the_baseline_is_flagged_month_by_month(session):
     county = make_county(session)
     site, persons = site_of(session, county, 10, "城区安置点")

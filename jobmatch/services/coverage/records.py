@@ -31,8 +31,15 @@ def record_special_action(session: Session, *, settlement_id: int, kind: str, he
     require(held_on <= local_today(), "held_on", "举办日期不能晚于今天：办完再登记")
     action = SpecialAction(settlement_id=settlement.id, kind=kind, held_on=held_on, title=title,
                            recorded_by_user_id=user_id, recorded_at=utcnow())
-    session.add(action)
-    session.flush()
+    duplicate = UserError(f"{settlement.name}{held_on:%Y-%m-%d}的“{title}”已经登记过", "title", status=409)
+    if session.scalar(select(SpecialAction.id).where(SpecialAction.settlement_id == settlement.id,
+                                                     SpecialAction.held_on == held_on, SpecialAction.title == title)):
+        raise duplicate
+    try:
+        with session.begin_nested():  # sent twice at once: the second is told, not crashed
+            session.add(action)
+    except IntegrityError:
+        raise duplicate from None
     ledger.append(session, "special_action_recorded", actor=actor, subject=f"settlement:{settlement.id}",
                   data={"special_action_id": action.id, "kind": kind, "held_on": held_on.isoformat(), "title": title})
     return action
