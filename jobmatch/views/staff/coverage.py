@@ -3,6 +3,7 @@ baseline (seed 003); the staff member's own mobile for problem alerts (/staff/ac
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
@@ -26,11 +27,11 @@ from jobmatch.vocabulary import staff as staff_words
 
 def _page(session, errors=None, status=200):
     visible = visible_settlement_ids(session, current_user)
-    sites = {s.id: s for s in (session.get(Settlement, i) for i in visible) if s is not None}
-    rows = [row for county_id in sorted({s.county_id for s in sites.values()})
+    sites = session.scalars(select(Settlement).where(Settlement.id.in_(visible)).order_by(Settlement.name)).all()
+    rows = [row for county_id in sorted({s.county_id for s in sites})
             for row in coverage_rows(session, county_id, Month.current()) if row.settlement_id in visible]
     return render_template("staff/coverage.html", rows=rows, actions=special_actions(session, visible, local_today().year),
-                           settlement_options={s.id: s.name for s in sorted(sites.values(), key=lambda s: s.name)},
+                           settlement_options={s.id: s.name for s in sites},
                            kinds=staff_words.SPECIAL_ACTION_KIND_LABELS, sources=staff_words.BASELINE_SOURCE_LABELS,
                            errors=errors or {}, form=request.form), status
 
