@@ -19,6 +19,7 @@ class MessageKind(StrEnum):
     OPT_IN_CONFIRMATION = "opt_in_confirmation"
     SIGN_IN_CODE = "sign_in_code"
     STAFF_ANSWER = "staff_answer"  # staff answer a worker's problem or text (rule 8)
+    PROBLEM_ALERT = "problem_alert"  # to the site's staff: a worker reported a problem (rule 8)
 
 
 # Messages the service starts on its own. They count against the daily cap and must

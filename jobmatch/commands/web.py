@@ -1,4 +1,5 @@
-"""`jobmatch token create USERNAME`: an API token, printed once."""
+"""`jobmatch token create USERNAME`: an API token, printed once. `jobmatch staff set-phone USERNAME PHONE`:
+a staff member's mobile for problem alerts (rule 8)."""
 
 import sys
 
@@ -30,4 +31,37 @@ def create(username):
     click.echo(value)
 
 
-COMMANDS = [token]
+@click.group("staff")
+def staff_group():
+    """Staff accounts."""
+
+
+@staff_group.command("set-phone")
+@click.argument("username")
+@click.argument("phone", default="")
+@with_appcontext
+def staff_set_phone(username, phone):
+    """Set the mobile USERNAME gets problem alerts on (an empty PHONE clears it); printed masked."""
+    from sqlalchemy import select
+
+    from jobmatch.db import get_session
+    from jobmatch.models import User
+    from jobmatch.services.accounts.staff_phone import set_staff_phone
+    from jobmatch.services.errors import UserError
+    from notifications.phones import mask_phone
+
+    session = get_session()
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    try:
+        if user_id is None:
+            raise UserError(f"找不到用户 {username}", "username")
+        user = set_staff_phone(session, user_id, phone, actor="cli:staff-set-phone")
+    except UserError as exc:
+        session.rollback()
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    session.commit()
+    click.echo(f"{username}: {mask_phone(user.phone) or '（无）'}")
+
+
+COMMANDS = [token, staff_group]

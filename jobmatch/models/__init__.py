@@ -1,6 +1,7 @@
 """All models, imported here so that Base.metadata knows every table."""
 
 from jobmatch.models.api_tokens import ApiToken
+from jobmatch.models.coverage import EmploymentBaseline, SpecialAction
 from jobmatch.models.employers import Employer, Vacancy
 from jobmatch.models.employment import EmploymentSpell
 from jobmatch.models.fairs import Fair, FairAttendee, FairOutcome, fair_vacancies
@@ -29,4 +30,5 @@ __all__ = [
     "MatchRound", "Offer", "MonitoringAlert", "AlertReason", "MonitoringCategory", "match_round_vacancies", "ApiToken",
     "SignInCode", "ShortLink", "WelfareAttendance", "WelfareNeedReview", "Business", "SupportApplication",
     "RoundBatch", "RoundBatchCounty", "BatchStepStatus",
+    "SpecialAction", "EmploymentBaseline",
 ]

@@ -123,6 +123,10 @@ class EventKind(StrEnum):
     MONITORING_ALERT_CLOSED = "monitoring_alert_closed"
     COUNTY_SMS_SIGNATURE_SET = "county_sms_signature_set"
     WELFARE_POST_WITHDRAWN = "welfare_post_withdrawn"
+    # site coverage (rule 3), the employment floor (seed 003), staff told at once (rule 8)
+    SPECIAL_ACTION_RECORDED = "special_action_recorded"
+    EMPLOYMENT_BASELINE_SET = "employment_baseline_set"
+    STAFF_PHONE_SET = "staff_phone_set"
 
 
 class LedgerEvent(Base):

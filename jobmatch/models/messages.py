@@ -53,7 +53,8 @@ class Message(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    # The worker it goes to; None for a text to a staff member (user_id), such as a problem alert.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     kind: Mapped[str] = mapped_column(String(24))  # a notifications.kinds.MessageKind value
     body: Mapped[str] = mapped_column(Text)
     segments: Mapped[int] = mapped_column(Integer, default=1)
@@ -78,6 +79,8 @@ class Message(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The variables that went into the body: template providers send these, not the text.
     template_variables: Mapped[dict | None] = mapped_column(JSON)
+    # The staff member a text to staff goes to (person_id is then None).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
 
 class SmsKindStop(Base):

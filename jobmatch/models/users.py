@@ -31,6 +31,8 @@ class User(Base):
     # A session remembers the generation it was signed in under; bumping it ends them all
     # (jobmatch.services.accounts.sessions).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A staff member's mobile (E.164) for problem alerts (rule 8); masked to others, never logged.
+    phone: Mapped[str | None] = mapped_column(String(20))
 
     settlements = relationship("Settlement", secondary=staff_settlements)
     county = relationship("County")

@@ -11,6 +11,7 @@ from jobmatch.clock import Month, utcnow
 from jobmatch.config import settings_of
 from jobmatch.db import get_report_session, get_session
 from jobmatch.models import County, Settlement
+from jobmatch.services.coverage import coverage_rows
 from jobmatch.services.households import dashboard as day
 from jobmatch.services.households import monitoring, monitoring_alerts, problems
 from jobmatch.services.reports.monthly import employment_trend, monthly_report
@@ -48,7 +49,8 @@ def overview():
         last_full_month=str(Month.current().previous()),
         monitored=monitoring.monitored_count(session, settlement_ids),
         monitoring_alerts=len(monitoring_alerts.open_alerts(session, settlement_ids)),
-        escalated=problems.escalated_problems(session, settlement_ids), now=utcnow())
+        escalated=problems.escalated_problems(session, settlement_ids), now=utcnow(),
+        coverage=coverage_rows(session, county.id, Month.current()))
 
 
 @bp.get("/report.xlsx")

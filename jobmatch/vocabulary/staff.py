@@ -4,6 +4,7 @@ Where two label sets used to disagree, the word kept is the one staff see elsewh
 same pages (e.g. 匹配推荐 for rounds, 拟录用 for fair outcomes, 已响应 for problems).
 """
 
+from jobmatch.models.coverage import BaselineSource, SpecialActionKind
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind
 from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.followups import EmploymentState
@@ -67,6 +68,8 @@ EVENT_LABELS = {
     E.MONITORING_FLAGGED: "标注防返贫监测", E.MONITORING_UNFLAGGED: "解除防返贫监测",
     E.MONITORING_ALERT_RAISED: "监测预警", E.MONITORING_ALERT_CLOSED: "监测预警已处理", E.COUNTY_SMS_SIGNATURE_SET: "设置县短信签名",
     E.WELFARE_POST_WITHDRAWN: "撤回公益性岗位推荐",
+    E.SPECIAL_ACTION_RECORDED: "登记专项就业行动", E.EMPLOYMENT_BASELINE_SET: "登记就业基数",
+    E.STAFF_PHONE_SET: "设置工作人员手机",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -140,6 +143,10 @@ SUPPORT_APPLICATION_STATUS_LABELS = {ApplicationStatus.APPLIED: "已申请", App
                                      ApplicationStatus.REFUSED: "未批准"}
 
 
+SPECIAL_ACTION_KIND_LABELS = {SpecialActionKind.RECRUITMENT_DRIVE: "招聘活动",
+                              SpecialActionKind.TRAINING_DRIVE: "培训行动"}
+BASELINE_SOURCE_LABELS = {BaselineSource.ENTERED: "人工登记", BaselineSource.ROSTER: "按台账统计"}
+
 LABELS = {
     EventKind: EVENT_LABELS,
     AppointmentStatus: WELFARE_APPOINTMENT_STATUS_LABELS,
@@ -162,4 +169,6 @@ LABELS = {
     OutcomeStage: OUTCOME_STAGE_LABELS,
     ProblemStage: PROBLEM_STAGE_LABELS,
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
+    SpecialActionKind: SPECIAL_ACTION_KIND_LABELS,
+    BaselineSource: BASELINE_SOURCE_LABELS,
 }

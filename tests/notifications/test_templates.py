@@ -38,6 +38,7 @@ LONGEST = {
         "minutes": 10,
         "short_code": "Ab3dE9",
         "answer": "已联系老板，周五前发工资，请带好身份证和银行卡来安置点办公室登记。",
+        "what": "反映工资待遇问题",
     },
     "en": {
         "title": "Electronics assembly",
@@ -57,6 +58,7 @@ LONGEST = {
         "minutes": 10,
         "short_code": "Ab3dE9",
         "answer": "Wages paid Friday; bring your ID.",
+        "what": "a problem with wages",
     },
 }
 ASKS_FOR_REPLY = {MessageKind.JOB_OFFER, MessageKind.WELFARE_POST, MessageKind.FAIR_INVITATION, MessageKind.FOLLOW_UP}

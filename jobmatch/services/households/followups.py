@@ -7,7 +7,8 @@ follow-up is before the first day of last month (or it has none). A household a 
 import created counts its listing as its start: imported this month it is due, and not
 overdue until its first full month ends. A staff member
 answers for the households of the settlements assigned to them (User.settlements);
-a household of a site with two staff members is due for both.
+a household of a site with two staff members is due for both. A household of a site with
+no staff member (rule 3) falls to the county officer: their list carries it.
 
 Recording a contact writes the follow-up, any job found or lost (employment spells,
 then one refresh of the household) and any problem raised, after checking all of it:
@@ -62,6 +63,8 @@ class StaffFollowUps:
     username: str
     display_name: str
     households: list[FollowUpDue] = field(default_factory=list)
+    # The county officer's own list: households of sites with no staff member assigned (rule 3).
+    unstaffed_sites: bool = False
 
     @property
     def overdue(self) -> int:
@@ -122,6 +125,26 @@ def follow_ups_due_by_staff(session: Session, username: str | None = None) -> li
     require(bool(staff) or not username, "staff", f"找不到工作人员 {username}")
     return [StaffFollowUps(u.username, u.display_name, due_follow_ups(session, [s.id for s in u.settlements]))
             for u in staff]
+
+
+def follow_ups_for_officer(session: Session, officer: User, settlement_ids) -> list[StaffFollowUps]:
+    """What a county officer (or admin) sees: each staff member's households due among these
+    settlements, then, under the officer's own name, those of the sites nobody is assigned to."""
+    from jobmatch.services.coverage.sites import unstaffed_settlement_ids
+
+    visible = set(settlement_ids)
+    visible_households = set(session.scalars(select(Household.id).where(Household.settlement_id.in_(visible))))
+    by_staff = []
+    for entry in follow_ups_due_by_staff(session):
+        entry.households = [h for h in entry.households if h.household_id in visible_households]
+        if entry.households:
+            by_staff.append(entry)
+    unstaffed = unstaffed_settlement_ids(session, visible)
+    if unstaffed:
+        fallen = due_follow_ups(session, unstaffed)
+        if fallen:
+            by_staff.append(StaffFollowUps(officer.username, officer.display_name, fallen, unstaffed_sites=True))
+    return by_staff
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,10 @@ def raise_problem(session: Session, household_id: int, new: NewProblem, *, sourc
     session.add(problem)
     session.flush()
     _ledger(session, "problem_reported", problem, actor, {"category": new.category, "source": source})
+    if source == ProblemSource.WORKER:  # staff hear of it at once (rule 8)
+        from jobmatch.services.households.problem_alerts import alert_site_staff
+
+        alert_site_staff(session, problem, actor=actor)
     return problem
 
 

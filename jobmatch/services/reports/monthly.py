@@ -35,6 +35,7 @@ from jobmatch.models import (
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.types import as_utc
+from jobmatch.services.coverage import coverage_rows
 from jobmatch.services.households.monitoring import monitored_on
 from jobmatch.services.households.status import zero_employment_on
 from jobmatch.services.subsidies.hiring import hiring_subsidy_lines
@@ -73,6 +74,8 @@ class MonthlyReport:
     training: list[dict] = field(default_factory=list)
     hiring_subsidies: list[dict] = field(default_factory=list)
     monitored_households: list["MonitoredAsOf"] = field(default_factory=list)
+    # Each site's coverage (rule 3) and employment floor (seed 003): jobmatch.services.coverage.
+    coverage: list = field(default_factory=list)
 
     @property
     def total(self) -> SettlementRow:
@@ -150,6 +153,7 @@ def monthly_report(session: Session, county: County, year: int, month: int) -> M
         fairs=fairs, fair_counts=_fair_counts(session, [f.id for f in fairs]),
         training=_training(session, county.id, first, last),
         hiring_subsidies=_hiring_subsidies(session, county.id, as_of),
+        coverage=coverage_rows(session, county.id, period),
     )
 
 

@@ -5,6 +5,7 @@ from openpyxl.styles import Alignment, Border, PatternFill, Side
 
 from jobmatch.clock import LOCAL_TZ, local_today
 from jobmatch.models.employment import SubsidyStatus
+from jobmatch.services.coverage.sheet import write_coverage_sheet
 from jobmatch.services.reports.monthly import MonthlyReport
 from jobmatch.spreadsheets import HEADER_FONT, TITLE_FONT, set_column_widths, write_cell
 from jobmatch.vocabulary import EMPLOYMENT_LABELS, MONITORING_LABELS, SPELL_KINDS
@@ -27,6 +28,8 @@ def write_report_xlsx(report: MonthlyReport, target, *, filed_by: str = "") -> N
     _training_sheet(workbook.create_sheet("培训"), report, period)
     _subsidy_sheet(workbook.create_sheet("就业补贴"), report, period)
     _monitoring_sheet(workbook.create_sheet("防返贫监测"), report, period)
+    write_coverage_sheet(workbook.create_sheet("覆盖情况"), report.coverage, county_name=report.county.name,
+                         period=period, as_of=report.as_of)
     for sheet in workbook.worksheets:
         _filing_lines(sheet, report, filed_by)
         _print_setup(sheet)

@@ -155,7 +155,7 @@ def _record_sent_many(session: Session, sent: list[tuple[int, SendResult]]) -> N
         events.append(ledger.NewEvent(
             "sms_sent", "system", {"message_id": message.id, "kind": message.kind, "to": mask_phone(message.to_phone),
                                    "segments": message.segments, "attempts": message.attempts},
-            households.get(message.person_id), message.person_id, message.subject or f"message:{message.id}"))
+            households.get(message.person_id) if message.person_id is not None else None, message.person_id, message.subject or f"message:{message.id}"))
     ledger.append_many(session, events)
 
 
@@ -203,7 +203,7 @@ def _known_ids(sessions: sessionmaker, claimed: Claimed) -> frozenset[str]:
 def record_outcome(session: Session, settings: OutboxSettings, message_id: int, outcome: Outcome) -> None:
     """Write the provider's answer to the outbox row and the ledger."""
     message = session.scalars(select(Message).where(Message.id == message_id).with_for_update()).one()
-    person = session.get(Person, message.person_id)
+    person = session.get(Person, message.person_id) if message.person_id is not None else None  # None: to staff
     if message.status in GONE_OUT_STATUSES and outcome.status != AttemptStatus.SENT:
         return  # a status callback showed it went after all
     if outcome.status == AttemptStatus.UNSENT:  # never tried: back in line, no attempt counted
@@ -220,7 +220,6 @@ def record_outcome(session: Session, settings: OutboxSettings, message_id: int, 
         if outcome.error.template_problem:
             _record_template_problem(session, message, person, settings, outcome.error)
         else:
-            assert person is not None  # message.person_id is a non-null foreign key
             _record_rejection(session, message, person, outcome.error)
     else:
         _finish(message, MessageStatus.FAILED, "outcome_unknown")
@@ -285,13 +284,14 @@ def _provider_of(error: ProviderError) -> str:
     return error.reason.split(" ", 1)[0].lower()
 
 
-def _record_rejection(session: Session, message: Message, person: Person, error: PermanentProviderError) -> None:
+def _record_rejection(session: Session, message: Message, person: Person | None,
+                      error: PermanentProviderError) -> None:
     reason = "invalid_phone" if error.invalid_number else "rejected"
     _finish(message, MessageStatus.FAILED, _short(f"{reason}: {error.reason}"))
-    if error.invalid_number and not person.phone_invalid:
+    if person is not None and error.invalid_number and not person.phone_invalid:
         person.phone_invalid = True
         record_event(session, message, person, "sms_phone_invalid", code=error.code)
-    if error.recipient_opted_out:
+    if person is not None and error.recipient_opted_out:
         person.sms_opt_out = True
     record_event(session, message, person, "sms_failed", reason=reason, code=error.code)
 

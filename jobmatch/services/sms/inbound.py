@@ -73,8 +73,8 @@ def receive_reply(session: Session, *, from_phone: str, body: str, provider_sid:
 
 def persons_with_phone(session: Session, e164: str) -> list[Person]:
     """Everyone this number belongs to (a household may share one phone), most recently texted first."""
-    texted = list(session.scalars(
-        select(Message.person_id).where(Message.to_phone == e164)
+    texted: list[int] = list(session.scalars(  # type: ignore[arg-type]  # NULLs are filtered out
+        select(Message.person_id).where(Message.to_phone == e164, Message.person_id.is_not(None))  # not staff
         .order_by(Message.created_at.desc(), Message.id.desc()).limit(50)
     ))
     spellings = {e164, e164.lstrip("+"), national_digits(e164)}
@@ -93,6 +93,11 @@ def _act(session: Session, inbound: InboundMessage, kind: ReplyKind, persons: li
     if kind in (ReplyKind.ACCEPT, ReplyKind.DECLINE):
         return _answer_latest_ask(session, inbound, kind, persons)
     inbound.unread = kind is ReplyKind.OTHER
+    if inbound.unread:  # a worker wrote in their own words: staff hear of it at once (rule 8)
+        from jobmatch.services.households.problem_alerts import alert_staff_of_text
+
+        session.flush()  # the text's id names it in the alert's ledger event
+        alert_staff_of_text(session, persons[0].household_id, inbound.id, actor=f"person:{persons[0].id}")
     _send_help(session, persons[0], inbound)
     return InboundResult(inbound.id, kind.value, confirmation=MessageKind.HELP.value)
 
@@ -120,6 +125,7 @@ def _answer_latest_ask(session: Session, inbound: InboundMessage, kind: ReplyKin
         inbound.unread = True
         _send_help(session, persons[0], inbound)
         return InboundResult(inbound.id, kind.value, confirmation=MessageKind.HELP.value)
+    assert ask.person_id is not None  # only texts to workers ask something
     inbound.message_id, inbound.person_id = ask.id, ask.person_id
     confirmation = answers.answer(session, ask.subject, ask.person_id, kind is ReplyKind.ACCEPT,
                                   actor=f"person:{ask.person_id}", via="sms", ask_id=ask.id)
@@ -213,7 +219,7 @@ def record_status(session: Session, *, provider_message_id: str, status: str, er
     message = _message_for_callback(session, provider_message_id, idempotency_key)
     if message is None:
         return False
-    person = session.get(Person, message.person_id)
+    person = session.get(Person, message.person_id) if message.person_id is not None else None  # None: to staff
     if status in SENT | DELIVERED and message.status not in GONE_OUT_STATUSES:
         record_sent(session, message, person, SendResult(provider_message_id, status))  # settles a row in doubt
     if status in DELIVERED and message.status != MessageStatus.DELIVERED:

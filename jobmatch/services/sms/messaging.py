@@ -23,7 +23,7 @@ from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.config import Settings, current_settings
 from jobmatch.db import is_postgresql
-from jobmatch.models import County, Household, Message, Person, Settlement
+from jobmatch.models import County, Household, Message, Person, Settlement, User
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import NEVER_SENT_STATUSES, WAITING_STATUSES, MessageStatus
 from jobmatch.services.sms.short_links import HOME, links_for
@@ -267,3 +267,40 @@ def _cancel_waiting_pushes(session: Session, person_id: int) -> int:
                Message.status.in_(WAITING_STATUSES))
         .values(status=MessageStatus.CANCELLED, last_error="opted_out", updated_at=utcnow())
     ).rowcount  # type: ignore[attr-defined]  # an UPDATE's Result is a CursorResult, which has rowcount
+
+
+# -- texts to staff ------------------------------------------------------------------------
+
+def queue_staff_message(session: Session, *, user_id: int, kind: "MessageKind | str", data: dict[str, Any],
+                        signature: str | None = None, subject: str = "", household_id: int | None = None,
+                        actor: str) -> Message | None:
+    """Write one outbox row to a staff member's mobile (User.phone), in the caller's transaction.
+
+    None when they have no usable phone. Quiet hours hold it until 08:00 like any text; the
+    worker-side rules (daily push cap, opt-out) do not apply to a staff member's alert.
+    """
+    user = session.get(User, user_id)
+    to_phone = normalised_phone(user.phone)[0] if user is not None and user.phone else None
+    if user is None or to_phone is None:
+        return None
+    settings, now = current_settings(), utcnow()
+    rendered = render(kind, signature or settings.sms_signature, site=settings.public_base_url,
+                      providers=sending_providers(settings), table=template_table(settings), **data)
+    due_at = send_time_for(kind, now)
+    status, reason = (MessageStatus.HELD, "quiet_hours") if in_quiet_hours(now) and due_at > now else (
+        MessageStatus.QUEUED, "")
+    message = Message(person_id=None, user_id=user.id, kind=as_kind(kind).value, body=rendered.body,
+                      segments=rendered.segments.parts, to_phone=to_phone, subject=subject, expects_reply=False,
+                      answer="", status=status, due_at=due_at, in_doubt=False, attempts=0, last_error=reason,
+                      idempotency_key=uuid.uuid4().hex, created_at=now, updated_at=now,
+                      template_variables=dict(rendered.variables))
+    session.add(message)
+    session.flush()
+    data_out: dict[str, Any] = {"message_id": message.id, "kind": message.kind, "to": mask_phone(to_phone),
+                                "segments": message.segments, "user_id": user.id}
+    if status == MessageStatus.HELD:
+        data_out.update(reason=reason, until=due_at)
+    ledger.append(session, _EVENT_FOR_STATUS[MessageStatus(status)], actor=actor, data=data_out,
+                  household_id=household_id, subject=subject or f"message:{message.id}")
+    session.info[QUEUED_FLAG] = True
+    return message

@@ -161,7 +161,8 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
         return []
     # Locking the persons (in id order, so jobs cannot deadlock) makes the cap exact.
     persons = {p.id: p for p in session.scalars(
-        select(Person).where(Person.id.in_({m.person_id for m in messages})).order_by(Person.id).with_for_update()
+        select(Person).where(Person.id.in_({m.person_id for m in messages if m.person_id is not None}))
+        .order_by(Person.id).with_for_update()
     )}
     now = utcnow()
     tallies = _tallies(session, messages, now)
@@ -169,7 +170,7 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
     stopped = stopped_kinds(session)
     claimed = []
     for message in messages:
-        person = persons[message.person_id]
+        person = persons.get(message.person_id) if message.person_id is not None else None  # None: to staff
         decision = decide(_facts(message, person, settings, tallies, now))
         if decision.action is Action.SEND and message.kind in stopped:
             decision = Decision(Action.HOLD, TEMPLATE_STOPPED, now + timedelta(seconds=settings.retry_max_seconds))
@@ -191,11 +192,13 @@ def stopped_kinds(session: Session) -> set[str]:
     return set(session.scalars(select(SmsKindStop.kind)))
 
 
-def _facts(message: Message, person: Person, settings: OutboxSettings, tallies: _Tallies,
+def _facts(message: Message, person: Person | None, settings: OutboxSettings, tallies: _Tallies,
            now: datetime) -> SendingFacts:
+    # A text to a staff member (no person) knows no opt-out, rejected number or push cap.
     return SendingFacts(
-        kind=message.kind, now=now, has_phone=bool(message.to_phone), phone_invalid=person.phone_invalid,
-        opted_out=person.sms_opt_out, pushes_today=tallies.pushes_today.get(person.id, 0),
+        kind=message.kind, now=now, has_phone=bool(message.to_phone),
+        phone_invalid=bool(person and person.phone_invalid), opted_out=bool(person and person.sms_opt_out),
+        pushes_today=tallies.pushes_today.get(person.id, 0) if person else 0,
         daily_cap=settings.daily_cap,
         identical_sends_24h=tallies.identical_sends.get((message.to_phone, message.body), []),
     )
@@ -206,9 +209,10 @@ def _tallies(session: Session, messages: Sequence[Message], now: datetime) -> _T
     in_flight = Message.status == MessageStatus.SENDING
     sent_today = and_(Message.status.in_(GONE_OUT_STATUSES), Message.sent_at >= day_start,
                       Message.sent_at < day_end)
-    pushes = dict(session.execute(
+    pushes: dict[int, int] = dict(session.execute(  # type: ignore[arg-type]  # person ids are not NULL here
         select(Message.person_id, func.count())
-        .where(Message.person_id.in_({m.person_id for m in messages}), Message.kind.in_(_PUSH_KIND_VALUES),
+        .where(Message.person_id.in_({m.person_id for m in messages if m.person_id is not None}),
+               Message.kind.in_(_PUSH_KIND_VALUES),
                or_(in_flight, sent_today))
         .group_by(Message.person_id)
     ).tuples().all())
@@ -225,7 +229,7 @@ def _tallies(session: Session, messages: Sequence[Message], now: datetime) -> _T
 
 
 def _count_in(tallies: _Tallies, message: Message, now: datetime) -> None:
-    if message.kind in _PUSH_KIND_VALUES:
+    if message.kind in _PUSH_KIND_VALUES and message.person_id is not None:
         tallies.pushes_today[message.person_id] = tallies.pushes_today.get(message.person_id, 0) + 1
     tallies.identical_sends.setdefault((message.to_phone, message.body), []).append(now)
 
@@ -233,7 +237,7 @@ def _count_in(tallies: _Tallies, message: Message, now: datetime) -> None:
 _PUSH_KIND_VALUES = tuple(sorted(kind.value for kind in PUSH_KINDS))
 
 
-def _apply_decision(session: Session, message: Message, person: Person, decision: Decision,
+def _apply_decision(session: Session, message: Message, person: Person | None, decision: Decision,
                     now: datetime) -> None:
     message.updated_at, message.lease_until, message.last_error = now, None, decision.reason
     if decision.action is Action.HOLD:

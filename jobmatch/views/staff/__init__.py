@@ -10,6 +10,7 @@ WRITER_ROLES = ("admin", "staff")
 
 from jobmatch.views.staff import (  # noqa: E402,F401
                                   contact,
+                                  coverage,
                                   dashboard,
                                   door_visits,
                                   employers,

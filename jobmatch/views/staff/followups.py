@@ -3,13 +3,12 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from jobmatch.access import visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.clock import utcnow
 from jobmatch.db import get_session
-from jobmatch.models import Household, Problem
+from jobmatch.models import Problem
 from jobmatch.services.households import followups, problems, worker_answers
 from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, member_jobs
 from jobmatch.services.households.problems import NewProblem
@@ -32,15 +31,8 @@ def follow_ups():
         mine = followups.StaffFollowUps(current_user.username, current_user.display_name,
                                         followups.due_follow_ups(session, visible))
         by_staff = [mine]
-    else:
-        by_staff = []
-        visible_households = set(session.scalars(select(Household.id).where(Household.settlement_id.in_(visible))))
-        for entry in followups.follow_ups_due_by_staff(session):
-            if not entry.households:
-                continue
-            entry.households = [h for h in entry.households if h.household_id in visible_households]
-            if entry.households:
-                by_staff.append(entry)
+    else:  # county officers and admins: every staff member's list, and the unstaffed sites' households
+        by_staff = followups.follow_ups_for_officer(session, current_user, visible)
     return render_template("staff/follow_ups.html", by_staff=by_staff)
 
 

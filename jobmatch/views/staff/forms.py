@@ -186,3 +186,22 @@ def job_changes(members: list[MemberJob], submitted) -> tuple[list[NewJob], list
         found += [job for job in [form.job_found()] if job]
         lost += [loss for loss in [form.job_lost()] if loss]
     return found, lost, errors
+
+
+class SpecialActionForm(_SettlementForm):
+    """A 招聘活动 or 培训行动 held at a site (rule 3's special action)."""
+
+    kind = Choice("行动类别", choices=tuple(staff_words.SPECIAL_ACTION_KIND_LABELS))
+    held_on = Day("举办日期")
+    title = Text("行动名称", max_length=120, required=True)
+
+
+class BaselineForm(_SettlementForm):
+    """A site's employment baseline: a count typed in, or taken from the roster on the date."""
+
+    employed = Number("就业基数（人）", low=0, high=1_000_000)
+    as_of = Day("基数日期")
+
+
+class StaffPhoneForm(FlaskForm):
+    phone = Text("接收提醒的手机", max_length=20)

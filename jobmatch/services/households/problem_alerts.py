@@ -1,0 +1,58 @@
+"""Staff told at once (rule 8): a worker's problem report, on the page or by a text in their own
+words, texts the site's staff members.
+
+The text goes to every active staff member assigned to the household's site who has a mobile on
+their account (User.phone); a site with no staff member assigned (rule 3) falls to its county's
+officers. It is an ordinary outbox text: between 21:00 and 08:00 it waits for 08:00, which is also
+when the 3 minutes start to run (jobmatch.services.households.working_hours). One text per staff
+member per problem, written in the report's own transaction.
+"""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobmatch.models import County, Household, Message, Problem, Settlement, User, staff_settlements
+from jobmatch.models.problems import ProblemCategory
+from jobmatch.services.sms.messaging import queue_staff_message
+from jobmatch.vocabulary.staff import PROBLEM_CATEGORY_LABELS
+from notifications.kinds import MessageKind
+
+
+def alert_site_staff(session: Session, problem: Problem, *, actor: str) -> list[Message]:
+    """Queue the problem alert to the site's staff (else the county's officers); the texts queued."""
+    label = PROBLEM_CATEGORY_LABELS[ProblemCategory(problem.category)]
+    return _alert(session, problem.household_id, f"反映{label}问题", subject=f"problem:{problem.id}", actor=actor)
+
+
+def alert_staff_of_text(session: Session, household_id: int, inbound_id: int, *, actor: str) -> list[Message]:
+    """A worker texted in their own words (an unread SMS): the same alert, pointing at the text."""
+    return _alert(session, household_id, "发来短信留言", subject=f"inbound:{inbound_id}", actor=actor)
+
+
+def _alert(session: Session, household_id: int, what: str, *, subject: str, actor: str) -> list[Message]:
+    household = session.get(Household, household_id)
+    assert household is not None  # the caller just recorded something of it
+    settlement = session.get(Settlement, household.settlement_id)
+    county = session.get(County, household.county_id)
+    recipients = _site_staff(session, household.settlement_id) or _county_officers(session, household.county_id)
+    data = {"place": settlement.name if settlement else "", "what": what}
+    queued = []
+    for user_id in recipients:
+        message = queue_staff_message(session, user_id=user_id, kind=MessageKind.PROBLEM_ALERT, data=data,
+                                      signature=county.sms_signature if county else None, subject=subject,
+                                      household_id=household.id, actor=actor)
+        if message is not None:
+            queued.append(message)
+    return queued
+
+
+def _site_staff(session: Session, settlement_id: int) -> list[int]:
+    return list(session.scalars(
+        select(User.id).join(staff_settlements, staff_settlements.c.user_id == User.id)
+        .where(staff_settlements.c.settlement_id == settlement_id, User.role == "staff", User.active.is_(True))
+        .order_by(User.id)))
+
+
+def _county_officers(session: Session, county_id: int) -> list[int]:
+    return list(session.scalars(select(User.id).where(User.county_id == county_id, User.role == "county_officer",
+                                                      User.active.is_(True)).order_by(User.id)))
