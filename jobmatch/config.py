@@ -106,6 +106,11 @@ class Settings:
     roster_xlsx_max_unzipped_mb: int = field(default=200, metadata=_at_least(1))
     roster_xlsx_max_cells: int = field(default=3_000_000, metadata=_at_least(1))
     roster_xlsx_max_ratio: int = field(default=100, metadata=_at_least(1))
+    # API writes: an Idempotency-Key and the first response it got are kept this many hours per token.
+    api_idempotency_hours: float = field(default=24.0, metadata=_at_least(0, above=True))
+    # Employers' workplace photos (resized JPEGs) live here; an upload larger than the limit is refused.
+    photo_dir: str = str(INSTANCE_PATH / "photos")
+    photo_max_upload_mb: float = field(default=8.0, metadata=_at_least(0, above=True))
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))
