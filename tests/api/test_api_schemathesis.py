@@ -8,7 +8,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from jobmatch.views.api.openapi import EMPLOYER_OPERATIONS
 from tests.conftest import make_test_app
 from tests.web.helpers import bearer, load_small_demo, token_for
 
@@ -20,14 +22,15 @@ def api(sqlite_template, tmp_path_factory):
     app = make_test_app(f"sqlite:///{path}")
     session = app.extensions["jobmatch.sessionmaker"]()
     load_small_demo(session, households=6)
-    token = token_for(session, "staff")
+    tokens = {"staff": token_for(session, "staff"), "employer": token_for(session, "employer")}
     session.close()
-    yield app, token
+    yield app, tokens
     app.extensions["jobmatch.engine"].dispose()
 
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+WRITE_METHODS = ("POST", "PATCH")
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +42,15 @@ def api_schema(api):
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_matches_its_openapi_document(case, api):
-    _app, token = api
-    case.call_and_validate(headers=None if _headers_are_the_test(case) else bearer(token))
+    _app, tokens = api
+    # The daily writes of employers take an employer's token; everything else a staff member's.
+    token = tokens["employer" if (case.method.upper(), case.path) in EMPLOYER_OPERATIONS else "staff"]
+    # A write's body can be valid by the document and still break a rule it cannot state
+    # (wage_max below wage_min, a follow-up dated in the future, a monitored household's notes,
+    # an invisible control character): its 400 names the field. So for writes, "valid data is
+    # accepted" is not checked; no 5xx, documented statuses and response bodies still are.
+    excluded = [positive_data_acceptance] if case.method.upper() in WRITE_METHODS else []
+    case.call_and_validate(headers=None if _headers_are_the_test(case) else bearer(token), excluded_checks=excluded)
 
 
 def _headers_are_the_test(case) -> bool:

@@ -5,7 +5,7 @@ staff pages (record_follow_up; answers.answer with via "visit", as when staff re
 round page). Each write takes an Idempotency-Key (jobmatch.views.api.idempotent).
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import g, jsonify
 
@@ -45,7 +45,9 @@ def post_follow_up(household_id):
     if "contacted_at" in body:
         try:
             contacted_at = datetime.fromisoformat(body["contacted_at"])
-        except ValueError:
+            if contacted_at.tzinfo is not None:
+                contacted_at = contacted_at.astimezone(UTC)
+        except (ValueError, OverflowError):
             raise UserError("contacted_at 要写成 2026-12-01T09:30:00+08:00 这样（带时区）。", "contacted_at") from None
     result = record_follow_up(
         session, household_id=household.id, staff_user_id=g.api_user.id, method=body["method"],
