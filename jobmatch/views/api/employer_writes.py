@@ -58,7 +58,7 @@ def _typed(body: dict, types: dict[str, tuple[type, ...]]) -> dict:
         wrong = isinstance(value, bool) and bool not in allowed
         if wrong or not isinstance(value, allowed):
             raise UserError(f"{name} 要写成{'或'.join(TYPE_WORDS[t] for t in allowed)}。", name)
-        if name == "skills" and not all(isinstance(s, str) for s in value):
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
             raise UserError("skills 要写成文字的数组，例如 [\"缝纫\"]。", name)
     return body
 

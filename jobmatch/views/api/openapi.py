@@ -33,7 +33,7 @@ _PAGING = [
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
 ]
 
-SCHEMAS = {
+SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"],
         "properties": {"code": {"type": "string"}, "message": {"type": "string"},
@@ -164,7 +164,7 @@ def _write(method, summary, body, item, *, status="200", id_name=None):
                          "schema": _ref(item)}}}, **_WRITE_ERRORS}}}
 
 
-_VACANCY_FIELDS = {
+_VACANCY_FIELDS: dict[str, Any] = {
     "title": {"type": "string", "minLength": 1, "maxLength": 80}, "description": {"type": "string", "maxLength": 2000},
     "kind": {"type": "string", "enum": list(VACANCY_KIND_LABELS)},
     "openings": {"type": "integer", "minimum": 1, "maximum": 10000},
