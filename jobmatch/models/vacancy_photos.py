@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
@@ -22,3 +22,7 @@ class VacancyPhoto(Base):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # ``vacancy.photos`` in slot order: the offer page shows them without its view knowing.
+    vacancy = relationship("Vacancy", backref=backref("photos", order_by="VacancyPhoto.position",
+                                                      cascade="all, delete-orphan", passive_deletes=True))
