@@ -17,8 +17,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 API_ROLES = ("admin", "staff", "county_officer")
 PUBLIC_ENDPOINTS = {"api.openapi"}
-# An employer's token opens only these: its own vacancies and hires (jobmatch.views.api.employer_writes).
-EMPLOYER_ENDPOINTS: set[str] = set()
 
 
 class ApiError(HTTPException):
@@ -42,7 +40,7 @@ def authenticate():
         raise ApiError(401, "unauthorized", "A valid API token is required: Authorization: Bearer <token>.")
     user = token_row.user
     session.commit()  # keeps last_used_at
-    if request.endpoint in EMPLOYER_ENDPOINTS:
+    if _is_employer_operation():
         if user.role != "employer":
             raise ApiError(403, "forbidden", "只有用人单位的令牌可以发布岗位和登记录用。")
         if user.employer is None or not user.employer.approved:
@@ -52,6 +50,13 @@ def authenticate():
     g.api_user, g.api_token_id = user, token_row.id
     _reject_unknown_parameters()
     return None
+
+
+def _is_employer_operation() -> bool:
+    """An employer's token opens only its writes (openapi.EMPLOYER_OPERATIONS), and only it opens them."""
+    from jobmatch.views.api.openapi import EMPLOYER_OPERATIONS, document_path
+
+    return request.url_rule is not None and (request.method, document_path(request.url_rule.rule)) in EMPLOYER_OPERATIONS
 
 
 def _reject_unknown_parameters() -> None:

@@ -216,19 +216,12 @@ EMPLOYER_OPERATIONS = {("POST", "/vacancies"), ("PATCH", "/vacancies/{vacancy_id
                        ("POST", "/vacancies/{vacancy_id}/close"), ("POST", "/offers/{offer_id}/hire")}
 
 
-def _with_405(operation: dict) -> dict:
-    """The router answers 405 for a PATCH whose id is not a valid id (0, too large): the path's GET matched it."""
-    for spec in operation.values():
-        spec["responses"]["405"] = _error("Not a valid id for this path (a whole number from 1)")
-    return operation
-
-
 def _daily_writes() -> dict:
     return {
         "/vacancies": _write("post", "Post a vacancy (employer token; the employer approved)", _ref("NewVacancy"),
                              "Vacancy", status="201"),
-        "/vacancies/{vacancy_id}": _with_405(_write("patch", "Change your vacancy (employer token)",
-                                                    _ref("VacancyChanges"), "Vacancy", id_name="vacancy_id")),
+        "/vacancies/{vacancy_id}": _write("patch", "Change your vacancy (employer token)", _ref("VacancyChanges"),
+                                          "Vacancy", id_name="vacancy_id"),
         "/vacancies/{vacancy_id}/close": _write("post", "Stop recruiting on your vacancy (employer token)",
                                                 _ref("Close"), "Vacancy", id_name="vacancy_id"),
         "/offers/{offer_id}/hire": _write("post", "Hire a worker who accepted your vacancy (employer token)",
@@ -296,8 +289,13 @@ def _read_document() -> dict:
     }
 
 
+def document_path(flask_rule: str) -> str:
+    """The document's path of a Flask rule: /api/v1/vacancies/<id:vacancy_id> -> /vacancies/{vacancy_id}."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", flask_rule.removeprefix("/api/v1"))
+
+
 def query_parameters(flask_rule: str) -> set[str]:
     """The query parameter names the document gives the path of a Flask rule."""
-    path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", flask_rule.removeprefix("/api/v1"))
+    path = document_path(flask_rule)
     operation = openapi_document()["paths"].get(path, {}).get("get", {})
     return {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}

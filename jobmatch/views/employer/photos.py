@@ -1,6 +1,6 @@
 """Employer portal: up to three photos of the workplace on a vacancy (shown on the worker's offer page)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobmatch.auth import roles_required
@@ -28,16 +28,13 @@ def _page(vacancy, error: str = "", status: int = 200):
                            max_mb=f"{current_settings().photo_max_upload_mb:g}"), status
 
 
-@bp.get("/vacancies/<id:vacancy_id>/photos")
+@bp.route("/vacancies/<id:vacancy_id>/photos", methods=["GET", "POST"])
 @roles_required("employer")
 def vacancy_photos(vacancy_id):
-    return _page(_own_vacancy(vacancy_id))
-
-
-@bp.post("/vacancies/<id:vacancy_id>/photos")
-@roles_required("employer")
-def add_vacancy_photo(vacancy_id):
+    """The vacancy's photos; POST adds one."""
     vacancy, session, settings = _own_vacancy(vacancy_id), get_session(), current_settings()
+    if request.method == "GET":
+        return _page(vacancy)
     form = PhotoForm()
     upload = form.photo.data
     try:
