@@ -113,3 +113,13 @@ def test_the_worker_offered_the_vacancy_sees_its_photos_and_others_do_not(app, s
     client.post("/logout")
     login(client, "stranger")
     assert client.get(f"/photos/{photo.id}.jpg").status_code == 404
+
+
+def test_a_photo_with_too_many_pixels_is_refused_with_its_own_message():
+    from jobmatch.services.employers.photos import resized_jpeg
+    from jobmatch.services.errors import UserError
+
+    out = BytesIO()
+    Image.new("L", (10_000, 6_000)).save(out, "PNG")  # 60 megapixels of one colour: a tiny file
+    with pytest.raises(UserError, match="像素太多"):
+        resized_jpeg(out.getvalue(), max_bytes=8 * 1024 * 1024)

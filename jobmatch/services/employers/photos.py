@@ -39,16 +39,20 @@ def resized_jpeg(data: bytes, *, max_bytes: int) -> tuple[bytes, int, int]:
     if len(data) > max_bytes:
         raise UserError(f"照片太大（{len(data) / 1024 / 1024:.1f} MB），请选一张小于 {max_bytes / 1024 / 1024:g} MB 的照片。",
                         "photo")
+    too_many_pixels = UserError("照片的像素太多，请用手机拍一张普通的照片再上传。", "photo")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(BytesIO(data)) as image:
                 if image.width * image.height > MAX_SOURCE_PIXELS:
-                    raise UserError("照片的像素太多，请用手机拍一张普通的照片再上传。", "photo")
+                    raise too_many_pixels
                 upright = ImageOps.exif_transpose(image)
                 upright = upright.convert("RGB")
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
-            SyntaxError, ValueError):
+    except UserError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise UserError("这个文件不是照片，请上传 JPG 或 PNG 格式的照片。", "photo") from None
     upright.thumbnail((LONGEST_SIDE_PX, LONGEST_SIDE_PX))
     out = BytesIO()
