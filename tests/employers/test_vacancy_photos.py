@@ -123,3 +123,43 @@ def test_a_photo_with_too_many_pixels_is_refused_with_its_own_message():
     Image.new("L", (10_000, 6_000)).save(out, "PNG")  # 60 megapixels of one colour: a tiny file
     with pytest.raises(UserError, match="像素太多"):
         resized_jpeg(out.getvalue(), max_bytes=8 * 1024 * 1024)
+
+
+def test_five_uploads_at_once_keep_three_photos_on_postgresql(pg_url, tmp_path):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jobmatch.services.employers.photos import add_photo
+    from jobmatch.services.errors import UserError
+    from tests.conftest import make_test_app
+    from tests.factories import make_vacancy
+
+    app = make_test_app(pg_url)
+    factory = app.extensions["jobmatch.sessionmaker"]
+    try:
+        with app.app_context(), factory() as session:
+            vacancy_id = make_vacancy(session).id
+            session.commit()
+        start = threading.Barrier(5)
+
+        def upload(_):
+            with app.app_context(), factory() as session:
+                from jobmatch.models import Vacancy
+
+                vacancy = session.get(Vacancy, vacancy_id)
+                start.wait()
+                try:
+                    add_photo(session, vacancy, png(), photo_dir=str(tmp_path), max_bytes=10**7, actor="test")
+                    session.commit()
+                    return "kept"
+                except UserError as error:
+                    session.rollback()
+                    return error.message
+
+        with ThreadPoolExecutor(5) as pool:
+            results = list(pool.map(upload, range(5)))
+        assert results.count("kept") == 3 and all("最多 3 张" in r for r in results if r != "kept"), results
+        with factory() as session:
+            assert sorted(session.scalars(select(VacancyPhoto.position)).all()) == [1, 2, 3]
+    finally:
+        app.extensions["jobmatch.engine"].dispose()
