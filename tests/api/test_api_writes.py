@@ -187,3 +187,18 @@ def test_a_key_is_forgotten_after_the_configured_hours(app, session, client, sit
         later = _write(client, "POST", "/api/v1/vacancies", site.employer_token, {**VACANCY, "openings": 1})
     assert later.status_code == 201 and later.json["id"] != first.json["id"]
     assert _count(session, ApiIdempotencyKey) == 1
+
+
+def test_an_employer_records_a_no_hire_and_the_place_passes_on(session, client, site):
+    for offer_id in site.offer_ids:  # one place: the second worker waits
+        answer_offer(session, offer_id, session.get(Offer, offer_id).person_id, True, actor="person:1", via="sms")
+    session.commit()
+    url = f"/api/v1/offers/{site.offer_ids[0]}/no-hire"
+    assert _write(client, "POST", url, site.employer_token, {"reason": ""}, key="k-empty").status_code == 400
+    first = _write(client, "POST", url, site.employer_token, {"reason": "面试没来"})
+    assert first.status_code == 200 and first.json == {"offer_id": site.offer_ids[0], "status": "not_hired"}
+    assert _write(client, "POST", url, site.employer_token, {"reason": "面试没来"}).json == first.json
+    session.rollback()
+    assert session.get(Offer, site.offer_ids[1]).status == "accepted"  # from the waiting list
+    session.rollback()
+    assert _count(session, LedgerEvent, LedgerEvent.kind == "not_hired") == 1

@@ -1,4 +1,5 @@
-"""The API's writes with an employer's token: post, edit and close its own vacancies; record hires.
+"""The API's writes with an employer's token: post, edit and close its own vacancies; record hires
+(and no-hires).
 
 The same service functions and the same checks as the employer pages (the VacancyForm and
 HireForm rules, approval first): a bad value is a 400 whose body names the field. Each write
@@ -142,3 +143,20 @@ def hire(offer_id):
                     "status": OfferStatus.HIRED.value, "spell_id": spell.id,
                     "start_date": spell.started_on.isoformat(), "contract_months": spell.contract_months,
                     "monthly_wage": spell.monthly_income, "social_insurance": spell.social_insurance})
+
+
+@bp.post("/offers/<id:offer_id>/no-hire")
+@idempotent
+def no_hire(offer_id):
+    """The employer does not hire a worker who accepted: the place goes to the waiting list or the next candidate."""
+    employer = _employer()
+    session = get_session()
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.vacancy.employer_id != employer.id:
+        _raise(_not_found("offer"))
+    body = _typed(_json_object(), {"reason": (str,)})
+    if "reason" not in body:
+        raise UserError("缺少字段：reason（不录用的原因）。", "reason")
+    hiring.record_no_hire(session, offer_id, reason=body["reason"], actor=f"user:{g.api_user.id}",
+                          employer_id=employer.id)
+    return jsonify({"offer_id": offer_id, "status": OfferStatus.NOT_HIRED.value})

@@ -194,6 +194,10 @@ SCHEMAS.update({
         "status": {"type": "string", "enum": ["hired"]}, "spell_id": {"type": "integer"},
         "start_date": {"type": "string", "format": "date"}, "contract_months": {"type": "integer"},
         "monthly_wage": {"type": "integer"}, "social_insurance": {"type": "boolean"}}},
+    "NoHire": {"type": "object", "additionalProperties": False, "required": ["reason"], "properties": {
+        "reason": {"type": "string", "minLength": 1, "maxLength": 200}}},
+    "NotHired": {"type": "object", "required": ["offer_id", "status"], "properties": {
+        "offer_id": {"type": "integer"}, "status": {"type": "string", "enum": ["not_hired"]}}},
     "NewFollowUp": {"type": "object", "additionalProperties": False, "required": ["method"], "properties": {
         "method": {"type": "string", "enum": ["phone", "visit"]}, "summary": {"type": "string", "maxLength": 2000},
         "contacted_at": {"type": "string", "format": "date-time", "description": "Default: now; never later"},
@@ -213,7 +217,8 @@ SCHEMAS.update({
 
 # (method, path) of the writes only an employer's token may make (tests pick the token by it).
 EMPLOYER_OPERATIONS = {("POST", "/vacancies"), ("PATCH", "/vacancies/{vacancy_id}"),
-                       ("POST", "/vacancies/{vacancy_id}/close"), ("POST", "/offers/{offer_id}/hire")}
+                       ("POST", "/vacancies/{vacancy_id}/close"), ("POST", "/offers/{offer_id}/hire"),
+                       ("POST", "/offers/{offer_id}/no-hire")}
 
 
 def _daily_writes() -> dict:
@@ -226,6 +231,9 @@ def _daily_writes() -> dict:
                                                 _ref("Close"), "Vacancy", id_name="vacancy_id"),
         "/offers/{offer_id}/hire": _write("post", "Hire a worker who accepted your vacancy (employer token)",
                                           _ref("NewHire"), "Hire", id_name="offer_id"),
+        "/offers/{offer_id}/no-hire": _write(
+            "post", "Do not hire a worker who accepted (employer token): the place goes to the next candidate",
+            _ref("NoHire"), "NotHired", id_name="offer_id"),
         "/households/{household_id}/follow-ups": _write(
             "post", "Record a monthly follow-up of a household of your settlements (staff token)",
             _ref("NewFollowUp"), "FollowUp", status="201", id_name="household_id"),
