@@ -48,6 +48,9 @@ def test_employer_adds_photos_and_the_worker_sees_them_on_a_phone(browser, serve
     assert page.locator(".photos img").count() == 2
     screenshot(page, "employer-vacancy-photos-1366")
     assert _serious_violations(page) == []
+    page.set_viewport_size({"width": 360, "height": 740})
+    screenshot(page, "employer-vacancy-photos-360")
+    assert page_has_no_horizontal_scroll(page)
     page.close()
 
     page = browser.new_page(**PHONE, java_script_enabled=True)
@@ -62,4 +65,6 @@ def test_employer_adds_photos_and_the_worker_sees_them_on_a_phone(browser, serve
     screenshot(page, "worker-offer-photos-360")
     assert page_has_no_horizontal_scroll(page)
     assert _serious_violations(page) == []
+    page.set_viewport_size({"width": 1366, "height": 900})
+    screenshot(page, "worker-offer-photos-1366")
     page.close()
