@@ -112,6 +112,11 @@ class Settings:
     # A streaming replica of DATABASE_URL: reports and exports read from it (seconds behind the primary);
     # unset, they read from the primary.
     database_replica_url: str | None = None
+    # API writes: an Idempotency-Key and the first response it got are kept this many hours per token.
+    api_idempotency_hours: float = field(default=24.0, metadata=_at_least(0, above=True))
+    # Employers' workplace photos (resized JPEGs) live here; an upload larger than the limit is refused.
+    photo_dir: str = str(INSTANCE_PATH / "photos")
+    photo_max_upload_mb: float = field(default=8.0, metadata=_at_least(0, above=True))
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

@@ -1,5 +1,6 @@
 """All models, imported here so that Base.metadata knows every table."""
 
+from jobmatch.models.api_idempotency import ApiIdempotencyKey
 from jobmatch.models.api_tokens import ApiToken
 from jobmatch.models.coverage import EmploymentBaseline, SpecialAction
 from jobmatch.models.employers import Employer, Vacancy
@@ -19,6 +20,7 @@ from jobmatch.models.sign_in_codes import SignInCode
 from jobmatch.models.startups import Business, SupportApplication
 from jobmatch.models.training import TrainingCourse, TrainingEnrolment, TrainingRequest
 from jobmatch.models.users import ROLES, User, staff_settlements
+from jobmatch.models.vacancy_photos import VacancyPhoto
 from jobmatch.models.visits import DoorVisit
 from jobmatch.models.welfare import WelfareAppointment, WelfareAttendance, WelfareNeedReview, WelfarePost
 
@@ -31,4 +33,5 @@ __all__ = [
     "SignInCode", "ShortLink", "WelfareAttendance", "WelfareNeedReview", "Business", "SupportApplication",
     "RoundBatch", "RoundBatchCounty", "BatchStepStatus",
     "SpecialAction", "EmploymentBaseline",
+    "ApiIdempotencyKey", "VacancyPhoto",
 ]

@@ -10,6 +10,7 @@ def register_blueprints(app) -> None:
         errors,
         filters,
         health,
+        photos,
         rounds,
         short_links,
         sms,
@@ -30,3 +31,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(rounds.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(short_links.bp)
+    app.register_blueprint(photos.bp)

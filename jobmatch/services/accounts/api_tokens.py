@@ -39,10 +39,16 @@ def create_token(session: Session, username: str, *, actor: str) -> str:
 
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user the token belongs to, noting when it was last used."""
+    row = token_in_use(session, token)
+    return row.user if row is not None else None
+
+
+def token_in_use(session: Session, token: str) -> ApiToken | None:
+    """The token's row when it belongs to an active user, noting when it was last used."""
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
     if row is None or not row.user.active:
         return None
     row.last_used_at = utcnow()
-    return row.user
+    return row

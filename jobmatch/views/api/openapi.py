@@ -5,8 +5,10 @@ from typing import Any
 
 from jobmatch.db import MAX_ID
 from jobmatch.models.employers import VACANCY_STATUSES
+from jobmatch.models.followups import EmploymentState
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.offers import OFFER_STATUSES
+from jobmatch.vocabulary.employer import DEMAND_LABELS, HOURS_LABELS, VACANCY_KIND_LABELS
 
 
 def _ref(name):
@@ -31,10 +33,11 @@ _PAGING = [
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
 ]
 
-SCHEMAS = {
+SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                       "field": {"type": "string", "description": "The field, parameter or header at fault"}}}}},
     "Settlement": {"type": "object", "required": ["id", "name", "county_id", "county"], "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "county_id": {"type": "integer"},
         "county": {"type": "string"}, "lat": _nullable("number"), "lon": _nullable("number"),
@@ -129,11 +132,130 @@ _VACANCY_FLAGS = {**_FLAGS, "properties": {k: v for k, v in _FLAGS["properties"]
                                            if k != "entrepreneur_settlement_id"}}
 
 
+# -- the daily writes: employers' vacancies and hires, staff's follow-ups and door answers -------------
+
+_IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": True,
+                    "description": "Any 1-100 visible ASCII characters (e.g. a UUID), the same on every retry of one "
+                                   "write: a retry gets the first response and changes nothing twice",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[!-~]+$"}}
+
+
+def _error(description):
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+_WRITE_ERRORS = {
+    **_ERROR_RESPONSES,
+    "400": _error("A bad header or body: error.field names it"),
+    "403": _error("This token may not make this write (another kind of user; an employer not yet approved)"),
+    "404": _error("Not found, or not yours (another employer's, another settlement's)"),
+    "409": _error("The record is not in a state that allows this (e.g. the offer was hired already)"),
+    "422": _error("The Idempotency-Key was used for another request"),
+}
+
+
+def _write(method, summary, body, item, *, status="200", id_name=None):
+    parameters = [_IDEMPOTENCY_KEY]
+    if id_name:
+        parameters.insert(0, {"name": id_name, "in": "path", "required": True, "schema": _ID})
+    return {method: {"summary": summary, "parameters": parameters,
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                     "responses": {status: {"description": item, "content": {"application/json": {
+                         "schema": _ref(item)}}}, **_WRITE_ERRORS}}}
+
+
+_VACANCY_FIELDS: dict[str, Any] = {
+    "title": {"type": "string", "minLength": 1, "maxLength": 80}, "description": {"type": "string", "maxLength": 2000},
+    "kind": {"type": "string", "enum": list(VACANCY_KIND_LABELS)},
+    "openings": {"type": "integer", "minimum": 1, "maximum": 10000},
+    "wage_min": {"type": "integer", "minimum": 500, "maximum": 100000, "description": "Yuan a month"},
+    "wage_max": {"type": "integer", "minimum": 500, "maximum": 100000, "description": "Not below wage_min"},
+    "age_min": _nullable("integer", minimum=16, maximum=70), "age_max": _nullable("integer", minimum=16, maximum=70),
+    "lat": {"type": "number", "minimum": 18, "maximum": 54, "description": "Default: the employer's"},
+    "lon": {"type": "number", "minimum": 73, "maximum": 135.5, "description": "Default: the employer's"},
+    "physical_demand": {"type": "string", "enum": list(DEMAND_LABELS)},
+    "hours": {"type": "string", "enum": list(HOURS_LABELS)}, "dormitory": {"type": "boolean"},
+    "skills": {"type": "array", "maxItems": 20, "items": {"type": "string", "minLength": 1, "maxLength": 20}},
+}
+SCHEMAS.update({
+    "NewVacancy": {"type": "object", "additionalProperties": False, "properties": _VACANCY_FIELDS,
+                   "required": ["title", "openings", "wage_min", "wage_max"]},
+    "VacancyChanges": {"type": "object", "additionalProperties": False, "properties": _VACANCY_FIELDS,
+                       "description": "Only the fields to change"},
+    "Close": {"type": "object", "additionalProperties": False, "properties": {}},
+    "NewHire": {"type": "object", "additionalProperties": False,
+                "required": ["start_date", "contract_months", "monthly_wage", "social_insurance"], "properties": {
+                    "start_date": {"type": "string", "format": "date"},
+                    "contract_months": {"type": "integer", "minimum": 1, "maximum": 120},
+                    "monthly_wage": {"type": "integer", "minimum": 1, "maximum": 100000},
+                    "social_insurance": {"type": "boolean"}}},
+    "Hire": {"type": "object", "required": ["offer_id", "status", "spell_id", "start_date"], "properties": {
+        "offer_id": {"type": "integer"}, "vacancy_id": {"type": "integer"}, "person_id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["hired"]}, "spell_id": {"type": "integer"},
+        "start_date": {"type": "string", "format": "date"}, "contract_months": {"type": "integer"},
+        "monthly_wage": {"type": "integer"}, "social_insurance": {"type": "boolean"}}},
+    "NoHire": {"type": "object", "additionalProperties": False, "required": ["reason"], "properties": {
+        "reason": {"type": "string", "minLength": 1, "maxLength": 200}}},
+    "NotHired": {"type": "object", "required": ["offer_id", "status"], "properties": {
+        "offer_id": {"type": "integer"}, "status": {"type": "string", "enum": ["not_hired"]}}},
+    "NewFollowUp": {"type": "object", "additionalProperties": False, "required": ["method"], "properties": {
+        "method": {"type": "string", "enum": ["phone", "visit"]}, "summary": {"type": "string", "maxLength": 2000},
+        "contacted_at": {"type": "string", "format": "date-time", "description": "Default: now; never later"},
+        "employment_state": {"type": "string", "enum": ["", *EmploymentState],
+                             "description": "Required (with needs and training_wish) for monitored households"},
+        "needs": {"type": "string", "maxLength": 500}, "training_wish": {"type": "string", "maxLength": 500}}},
+    "FollowUp": {"type": "object", "required": ["id", "household_id", "method", "contacted_at"], "properties": {
+        "id": {"type": "integer"}, "household_id": {"type": "integer"}, "method": {"type": "string"},
+        "contacted_at": {"type": "string", "format": "date-time"}, "summary": {"type": "string"},
+        "employment_state": _nullable("string"), "became_zero_employment": {"type": "boolean"}}},
+    "DoorAnswer": {"type": "object", "additionalProperties": False, "required": ["accepted"], "properties": {
+        "accepted": {"type": "boolean", "description": "true: the worker said yes; false: no"}}},
+    "Answered": {"type": "object", "required": ["offer_id", "status", "confirmation"], "properties": {
+        "offer_id": {"type": "integer"}, "status": {"type": "string", "enum": list(OFFER_STATUSES)},
+        "confirmation": {"type": "string", "description": "The confirmation SMS kind queued; \"\" when nothing changed"}}},
+})
+
+# (method, path) of the writes only an employer's token may make (tests pick the token by it).
+EMPLOYER_OPERATIONS = {("POST", "/vacancies"), ("PATCH", "/vacancies/{vacancy_id}"),
+                       ("POST", "/vacancies/{vacancy_id}/close"), ("POST", "/offers/{offer_id}/hire"),
+                       ("POST", "/offers/{offer_id}/no-hire")}
+
+
+def _daily_writes() -> dict:
+    return {
+        "/vacancies": _write("post", "Post a vacancy (employer token; the employer approved)", _ref("NewVacancy"),
+                             "Vacancy", status="201"),
+        "/vacancies/{vacancy_id}": _write("patch", "Change your vacancy (employer token)", _ref("VacancyChanges"),
+                                          "Vacancy", id_name="vacancy_id"),
+        "/vacancies/{vacancy_id}/close": _write("post", "Stop recruiting on your vacancy (employer token)",
+                                                _ref("Close"), "Vacancy", id_name="vacancy_id"),
+        "/offers/{offer_id}/hire": _write("post", "Hire a worker who accepted your vacancy (employer token)",
+                                          _ref("NewHire"), "Hire", id_name="offer_id"),
+        "/offers/{offer_id}/no-hire": _write(
+            "post", "Do not hire a worker who accepted (employer token): the place goes to the next candidate",
+            _ref("NoHire"), "NotHired", id_name="offer_id"),
+        "/households/{household_id}/follow-ups": _write(
+            "post", "Record a monthly follow-up of a household of your settlements (staff token)",
+            _ref("NewFollowUp"), "FollowUp", status="201", id_name="household_id"),
+        "/offers/{offer_id}/answer": _write(
+            "post", "Record a worker's yes or no given in person at the door (staff token)", _ref("DoorAnswer"),
+            "Answered", id_name="offer_id"),
+    }
+
+
 def openapi_document() -> dict:
+    document = _read_document()
+    for path, operations in _daily_writes().items():
+        document["paths"].setdefault(path, {}).update(operations)
+    return document
+
+
+def _read_document() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": "jobmatch API", "version": "1",
-                 "description": "Read access to the employment ledger, scoped to the caller's settlements."},
+                 "description": "The employment ledger, scoped to the caller's settlements; employers' and staff's "
+                                "daily writes, each with an Idempotency-Key."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {
@@ -175,8 +297,13 @@ def openapi_document() -> dict:
     }
 
 
+def document_path(flask_rule: str) -> str:
+    """The document's path of a Flask rule: /api/v1/vacancies/<id:vacancy_id> -> /vacancies/{vacancy_id}."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", flask_rule.removeprefix("/api/v1"))
+
+
 def query_parameters(flask_rule: str) -> set[str]:
     """The query parameter names the document gives the path of a Flask rule."""
-    path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", flask_rule.removeprefix("/api/v1"))
+    path = document_path(flask_rule)
     operation = openapi_document()["paths"].get(path, {}).get("get", {})
     return {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}

@@ -125,8 +125,12 @@ def vacancies():
     return jsonify(body)
 
 
-@bp.get("/vacancies/<id:vacancy_id>")
+@bp.route("/vacancies/<id:vacancy_id>", methods=["GET", "PATCH"])
 def vacancy(vacancy_id):
+    if request.method == "PATCH":  # an employer changes its vacancy
+        from jobmatch.views.api.employer_writes import patch_vacancy
+
+        return patch_vacancy(vacancy_id)
     found = get_session().get(Vacancy, vacancy_id)
     return jsonify(serializers.vacancy(found or _raise(_not_found("vacancy"))))
 

@@ -3,6 +3,7 @@
 import re
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
@@ -118,3 +119,9 @@ class HireForm(FlaskForm):
     contract_months = Number("合同期限（月）", low=1, high=120, required=True)
     monthly_wage = Number("月工资（元）", low=1, high=100_000, required=True)
     social_insurance = Choice("是否缴纳社会保险", choices=("yes", "no"))
+
+
+class PhotoForm(FlaskForm):
+    """One photo of the workplace (checked and resized by jobmatch.services.employers.photos)."""
+
+    photo = FileField("照片")
