@@ -8,11 +8,11 @@ from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
 from jobmatch.models import LedgerEvent
-from jobmatch.services.households.search import search as search_people
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.people.site_bound import set_cannot_leave_site
 from jobmatch.services.scope import household_in_scope, person_in_scope
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
+from jobmatch.views.staff.households import household_list_page
 from jobmatch.views.staff.forms import MONITORING_CHOICES
 from jobmatch.views.transactions import commit_or_error
 from jobmatch.vocabulary import CANNOT_LEAVE_REASON_LABELS, MONITORING_LABELS
@@ -23,9 +23,8 @@ TIMELINE_LENGTH = 200
 @bp.get("/search")
 @roles_required(*STAFF_ROLES)
 def search():
-    session = get_session()
-    results = search_people(session, request.args.get("q", ""), visible_settlement_ids(session, current_user))
-    return render_template("staff/search.html", results=results)
+    """The household list for what was typed (nothing typed: every household; a settlement's name: its households)."""
+    return household_list_page()
 
 
 @bp.get("/households/<id:household_id>")
