@@ -12,9 +12,9 @@ from wtforms.validators import ValidationError
 from jobmatch.clock import local_today
 from jobmatch.models.problems import ProblemCategory
 from jobmatch.services.households import followups, monitoring, monitoring_alerts, problems, zero_employment
+from jobmatch.services.households import listing as household_listing
 from jobmatch.services.households.employment_changes import NewJob
 from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, MemberJob
-from jobmatch.services.households import listing as household_listing
 from jobmatch.services.households.followups import JobLoss
 from jobmatch.services.welfare.posts import MAX_TERM_MONTHS
 from jobmatch.views.fields import Choice, Day, Flag, Number, Text
