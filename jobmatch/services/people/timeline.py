@@ -64,6 +64,10 @@ def _ids(events, prefix: str) -> set[int]:
     return ids
 
 
+def _data_ids(events, key: str) -> set[int]:
+    return {e.data[key] for e in events if isinstance(e.data, dict) and isinstance(e.data.get(key), int)}
+
+
 def _actor_ids(events, prefix: str) -> set[int]:
     ids = set()
     for event in events:
@@ -92,7 +96,7 @@ class _Names:
                                      _ids(events, "offer")),
             "vacancy": self._vacancies(session, select(Vacancy.id, Employer.name, Vacancy.title)
                                        .join(Employer, Employer.id == Vacancy.employer_id), Vacancy.id,
-                                       _ids(events, "vacancy")),
+                                       _ids(events, "vacancy") | _data_ids(events, "vacancy_id")),
             "spell": {sid: name or EMPLOYMENT_LABELS.get(kind, "") for sid, name, kind in self._rows(
                 session, select(EmploymentSpell.id, EmploymentSpell.employer_name, EmploymentSpell.kind),
                 EmploymentSpell.id, _ids(events, "spell"))},
@@ -128,7 +132,9 @@ class _Names:
         known = self.things.get(prefix, {}).get(int(number)) if number.isdigit() else None
         if known:
             return known
-        data = event.data or {}
+        data = event.data if isinstance(event.data, dict) else {}
+        if isinstance(data.get("vacancy_id"), int) and data["vacancy_id"] in self.things["vacancy"]:
+            return self.things["vacancy"][data["vacancy_id"]]
         return str(data.get("employer_name") or data.get("title") or data.get("name") or "")
 
     def values(self, event) -> dict:
