@@ -12,6 +12,7 @@ from jobmatch.models.monitoring import AlertReason, MonitoringAlert
 from jobmatch.models.offers import MatchRound, Offer, match_round_vacancies
 from jobmatch.models.people import Household, MonitoringCategory, Person
 from jobmatch.models.problems import Problem
+from jobmatch.models.roster_uploads import RosterUpload
 from jobmatch.models.short_links import ShortLink
 from jobmatch.models.sign_in_codes import SignInCode
 from jobmatch.models.startups import Business, SupportApplication
@@ -27,4 +28,5 @@ __all__ = [
     "FairAttendee", "FairOutcome", "TrainingRequest", "TrainingCourse", "TrainingEnrolment", "Problem", "DoorVisit",
     "MatchRound", "Offer", "MonitoringAlert", "AlertReason", "MonitoringCategory", "match_round_vacancies", "ApiToken",
     "SignInCode", "ShortLink", "WelfareAttendance", "WelfareNeedReview", "Business", "SupportApplication",
+    "RosterUpload",
 ]
