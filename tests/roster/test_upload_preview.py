@@ -115,3 +115,32 @@ def test_cli_refuses_a_household_left_without_a_head(cli, session, tmp_path):
     out = cli("roster", "import", str(headless))
     assert out.exit_code == 1 and "没有户主" in out.output and "nothing was written" in out.output
     assert session.scalar(select(func.count(Person.id)).where(Person.relation == "户主")) == 1
+
+
+def test_upload_page_previews_and_the_confirm_button_imports_once(app, session, tmp_path):
+    from dataclasses import replace
+
+    from jobmatch.roster.synthetic import generate_roster, write_roster_csv
+    from jobmatch.services.demo import COUNTY
+    from tests.web.helpers import SITE_A, load_small_demo, login
+
+    load_small_demo(session)
+    records = [replace(r, household_no="UP-" + r.household_no) for r in generate_roster(COUNTY, [SITE_A], households=2,
+                                                                                        seed=5)]
+    path = tmp_path / "台账.csv"
+    write_roster_csv(path, records)
+    client = app.test_client()
+    login(client, "staff_a")
+    page = client.post("/staff/roster/upload", data={"roster": (io.BytesIO(path.read_bytes()), "台账.csv")},
+                       content_type="multipart/form-data")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "新建的户（2）" in text and "确认导入" in text
+    assert session.scalar(select(func.count(Household.id)).where(Household.household_no.like("UP-%"))) == 0
+    token = text.split('name="token" value="')[1].split('"')[0]
+    session.rollback()
+    done = client.post("/staff/roster/confirm", data={"token": token})
+    assert done.status_code == 200 and "已导入" in done.get_data(as_text=True)
+    assert session.scalar(select(func.count(Household.id)).where(Household.household_no.like("UP-%"))) == 2
+    session.rollback()
+    again = client.post("/staff/roster/confirm", data={"token": token})
+    assert again.status_code == 409 and "找不到这次上传" in again.get_data(as_text=True)
