@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from jobmatch.models import EmploymentSpell, Household, Person, Settlement
 from jobmatch.models.people import MonitoringCategory
@@ -101,9 +102,9 @@ def _search_condition(query: str):
     return or_(*words)
 
 
-def _conditions(filters: HouseholdFilters, settlement_ids: set[int]) -> list:
+def _conditions(filters: HouseholdFilters, settlement_ids: set[int]) -> list[ColumnElement[bool]]:
     this_month, last_month = month_starts()
-    conditions = [Household.settlement_id.in_(sorted(settlement_ids))]
+    conditions: list[ColumnElement[bool]] = [Household.settlement_id.in_(sorted(settlement_ids))]
     if filters.settlement_id is not None:
         conditions.append(Household.settlement_id == filters.settlement_id)
     if filters.zero_employment:

@@ -24,9 +24,9 @@ from jobmatch.roster.records import PersonRecord, households_of
 from jobmatch.roster.validation import validate_roster
 from jobmatch.roster.xlsx_limits import XlsxLimits
 from jobmatch.services.accounts.sessions import end_worker_sessions
+from jobmatch.services.errors import UserError
 from jobmatch.services.households.monitoring import sync_from_roster
 from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jobs_ended
-from jobmatch.services.errors import UserError
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.roster import preview
 from jobmatch.services.roster.preview import RosterPreview

@@ -211,13 +211,13 @@ def build_preview(session: Session, records: list[PersonRecord], profile_of) -> 
             preview.moved_persons.append(PersonMove(record.row, record.name, person["household_no"],
                                                     record.household_no))
         profile = profile_of(record)
-        for field_name, key in _SHOWN_FIELDS.items():
+        for field_name, column_key in _SHOWN_FIELDS.items():
             if field_name in profile and profile[field_name] != person[field_name]:
-                preview.changes.append(FieldChange(record.row, record.name, HEADER_OF[key],
+                preview.changes.append(FieldChange(record.row, record.name, HEADER_OF[column_key],
                                                    _shown(field_name, person[field_name]),
                                                    _shown(field_name, profile[field_name])))
-        spell = spells.get(person["id"])
-        old = EMPLOYMENT_LABELS[spell[0]] + (f"（{spell[1]}）" if spell[1] else "") if spell else "未就业"
+        current = spells.get(person["id"])
+        old = EMPLOYMENT_LABELS[current[0]] + (f"（{current[1]}）" if current[1] else "") if current else "未就业"
         status = record.employment_status or "unemployed"
         new = EMPLOYMENT_LABELS[status] + (f"（{record.employer_name}）" if record.employer_name and status != "unemployed"
                                            else "")
