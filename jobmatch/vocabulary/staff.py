@@ -175,7 +175,7 @@ EVENT_SENTENCES = {
     E.HOUSEHOLD_BECAME_ZERO_EMPLOYMENT: "%(household)s 户成为零就业家庭",
     E.HOUSEHOLD_LEFT_ZERO_EMPLOYMENT: "%(household)s 户已有人就业，退出零就业家庭",
     E.ZERO_EMPLOYMENT_HELP_DUE: "%(household)s 户（零就业家庭）到了帮扶期限",
-    E.FOLLOW_UP_RECORDED: "%(actor)s 回访了 %(household)s 户", E.DOOR_VISIT_RECORDED: "%(actor)s 上门送岗位到 %(household)s 户：%(what)s",
+    E.FOLLOW_UP_RECORDED: "%(actor)s 回访了 %(household)s 户", E.DOOR_VISIT_RECORDED: "%(actor)s 送岗位上门到 %(household)s 户：%(what)s",
     E.PERSON_ANONYMISED: "%(person)s 的个人信息已注销", E.PERSONAL_DATA_VIEWED: "%(actor)s 查看了 %(person)s 的个人信息",
     E.ROUND_PROPOSED: "%(actor)s 生成了匹配推荐", E.ROUND_APPROVED: "%(actor)s 批准了匹配推荐",
     E.OFFER_PROPOSED: "拟向 %(person)s 推荐 %(what)s", E.OFFER_SKIPPED: "%(what)s 的推荐没有发给 %(person)s",
