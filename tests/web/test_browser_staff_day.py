@@ -60,6 +60,12 @@ def test_household_list_filtered_searched_and_paged(browser, server, live_app, s
         _no_english(page)
         if size == "360":
             assert page_has_no_horizontal_scroll(page)
+        page.click("table tbody tr:first-child td:first-child a")
+        timeline = page.inner_text("ol.timeline")
+        assert not re.search(r"\b(?:user|offer|spell|person|household):\d", timeline)
+        screenshot(page, f"staff-household-timeline-{size}")
+        assert _serious(page) == []
+        _no_english(page)
         page.close()
 
 
