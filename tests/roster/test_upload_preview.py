@@ -144,3 +144,13 @@ def test_upload_page_previews_and_the_confirm_button_imports_once(app, session, 
     session.rollback()
     again = client.post("/staff/roster/confirm", data={"token": token})
     assert again.status_code == 409 and "找不到这次上传" in again.get_data(as_text=True)
+
+
+def test_cli_dry_run_shows_a_move_and_a_household_of_strangers(cli, session, tmp_path):
+    assert cli("roster", "import", str(write_csv(tmp_path / "first.csv", _family()))).exit_code == 0
+    strangers = [person(50 + i, household_no="H00001", settlement="五里岗安置点", name=f"陌生人{i}", relation="子女")
+                 for i in range(2)]
+    out = cli("roster", "import", "--dry-run", str(write_csv(tmp_path / "moved.csv", strangers)))
+    assert out.exit_code == 0, out.output
+    assert "moved: household H00001 (rows 2, 3): 威宁和谐安置点 -> 五里岗安置点" in out.output
+    assert "members all differ: household H00001" in out.output and "recorded 成员1、成员2" in out.output

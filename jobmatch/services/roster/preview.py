@@ -89,6 +89,15 @@ class RosterPreview:
         """Moves and strangers: staff confirm it is the same household."""
         return bool(self.moved_households or self.moved_persons or self.strangers)
 
+    def attention_lines(self) -> list[str]:
+        """What staff must check is the same household, one line each (the CLI's --dry-run prints them)."""
+        return ([f"moved: household {m.household_no} (rows {', '.join(map(str, m.rows))}): "
+                 f"{m.old_settlement} -> {m.new_settlement}" for m in self.moved_households]
+                + [f"members all differ: household {s.household_no} (rows {', '.join(map(str, s.rows))}): "
+                   f"recorded {'、'.join(s.recorded)}; in the file {'、'.join(s.incoming)}" for s in self.strangers]
+                + [f"moved: row {m.row} {m.name}: household {m.old_household_no} -> {m.new_household_no}"
+                   for m in self.moved_persons])
+
     def digest(self) -> str:
         """A fingerprint of the whole preview: the confirm step writes only if it is unchanged."""
         text = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, default=str)
