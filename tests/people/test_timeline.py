@@ -61,3 +61,13 @@ def test_page_views_go_to_the_access_log_not_the_timeline(app, session):
     session.rollback()
     listed = client.get(f"/staff/households/{demo.household_a}/access-log").get_data(as_text=True)
     assert first_name in listed and "身份证号" in listed
+
+
+def test_the_english_page_says_who_in_english(app, session):
+    demo = load_small_demo(session)
+    session.rollback()
+    client = app.test_client()
+    login(client, "staff_a")
+    page = client.get(f"/staff/households/{demo.household_a}?lang=en")
+    text = page.get_data(as_text=True).split("ol class=\"timeline\"")[1]
+    assert "imported from the roster" in text and "系统" not in text

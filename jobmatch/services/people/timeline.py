@@ -24,6 +24,8 @@ from jobmatch.vocabulary.staff import EMPLOYMENT_LABELS, event_label, event_sent
 TIMELINE_LENGTH = 200
 ACCESS = EventKind.PERSONAL_DATA_VIEWED
 SYSTEM_ACTORS = {"system": "系统", "import": "台账导入", "sms": "短信", "api": "接口"}
+# Actors named by a word (translated on the page) rather than by a person's name.
+ACTOR_WORDS = frozenset(SYSTEM_ACTORS.values()) | {"工作人员", "本人", "用人单位"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ class TimelineEntry:
     sentence: str  # a msgid of jobmatch.vocabulary.staff.EVENT_SENTENCES, with %(name)s places
     values: dict = field(default_factory=dict)
     actor: str = ""
+
+    @property
+    def actor_is_word(self) -> bool:
+        return self.actor in ACTOR_WORDS
 
     @property
     def text(self) -> str:
