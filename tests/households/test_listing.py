@@ -100,11 +100,12 @@ def test_paging_and_sorting(session, town):
 
 def test_empty_search_and_a_settlement_name_show_the_paged_list(app, session):
     demo = load_small_demo(session, households=120)
+    site_name = session.get(Settlement, demo.settlement_a).name
+    session.rollback()  # no read transaction of the test's own open while the app writes (SQLite)
     client = app.test_client()
     login(client, "staff_a")
     everything = client.get("/staff/search", query_string={"q": ""}).get_data(as_text=True)
     assert "户清单" in everything and "下一页" in everything and "第 1–50 户" in everything
-    site_name = session.get(Settlement, demo.settlement_a).name
     by_name = client.get("/staff/search", query_string={"q": site_name[:3]}).get_data(as_text=True)
     assert "没有符合条件的户" not in by_name and demo.household_b_no not in by_name
     second = client.get("/staff/households", query_string={"page": 2, "zero": 1}).get_data(as_text=True)

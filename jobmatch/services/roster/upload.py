@@ -67,12 +67,6 @@ def confirm_upload(session: Session, token: str, *, user: User, settlement_ids: 
     return report
 
 
-def upload_roster(session: Session, data: bytes, filename: str, *, user: User, settlement_ids: set[int],
-                  partial: bool, dry_run: bool) -> ImportReport:
-    """Check and import in one step (the API and scripts); raises RosterFileError when unreadable."""
-    return _run(session, data, filename, user=user, settlement_ids=settlement_ids, partial=partial, dry_run=dry_run)
-
-
 def _run(session, data, filename, *, user, settlement_ids, partial, dry_run, expected_preview=None) -> ImportReport:
     def out_of_scope(records: list[PersonRecord]) -> list[RosterProblem]:
         return [] if user.role == "admin" else _out_of_scope(session, records, settlement_ids)
