@@ -154,3 +154,14 @@ def test_cli_dry_run_shows_a_move_and_a_household_of_strangers(cli, session, tmp
     assert out.exit_code == 0, out.output
     assert "moved: household H00001 (rows 2, 3): 威宁和谐安置点 -> 五里岗安置点" in out.output
     assert "members all differ: household H00001" in out.output and "recorded 成员1、成员2" in out.output
+
+
+def test_partial_upload_previews_the_good_households_and_confirms_them_only(session, tmp_path, two_sites):
+    staff, sites = two_sites["staff"], {two_sites["home"]}
+    rows = _family("H00006", first=60) + _family("H00007", "五里岗安置点", first=70)  # the second is out of scope
+    shown = preview_upload(session, _csv(tmp_path, rows), "台账.csv", user=staff, settlement_ids=sites, partial=True)
+    assert shown.token and {p.column for p in shown.report.problems} == {"安置点"}
+    assert shown.report.preview.new_households == ["H00006"] and shown.report.skipped_rows == 2
+    report = confirm_upload(session, shown.token, user=staff, settlement_ids=sites)
+    numbers = set(session.scalars(select(Household.household_no)))
+    assert report.written and "H00006" in numbers and "H00007" not in numbers
