@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jobmatch.models import Settlement
+from jobmatch.models import Person, Settlement
 from jobmatch.services.households.listing import HouseholdFilters, list_households
 from jobmatch.services.households.status import note_follow_up, refresh_households
 from tests.factories import frozen_clock, make_household, make_person, make_settlement, make_spell
@@ -67,6 +67,7 @@ def test_search_by_part_of_a_name_number_phone_tail_id_tail_or_settlement(sessio
     both = town["both"]
     assert _numbers(list_households(session, both, HouseholdFilters(query="王"))) == ["E-001", "W-001"]
     assert _numbers(list_households(session, both, HouseholdFilters(query="雪燕"))) == ["E-001"]
+    assert list_households(session, both, HouseholdFilters(query="雪燕")).rows[0].found == ((town["wang"].id, "王雪燕"),)
     assert _numbers(list_households(session, both, HouseholdFilters(query="-00"))) == ["E-001", "E-002", "E-003",
                                                                                        "W-001"]
     assert _numbers(list_households(session, both, HouseholdFilters(query="1111"))) == ["E-002"]
@@ -101,6 +102,7 @@ def test_paging_and_sorting(session, town):
 def test_empty_search_and_a_settlement_name_show_the_paged_list(app, session):
     demo = load_small_demo(session, households=120)
     site_name = session.get(Settlement, demo.settlement_a).name
+    worker_name = session.get(Person, demo.person_a).name
     session.rollback()  # no read transaction of the test's own open while the app writes (SQLite)
     client = app.test_client()
     login(client, "staff_a")
@@ -108,6 +110,8 @@ def test_empty_search_and_a_settlement_name_show_the_paged_list(app, session):
     assert "户清单" in everything and "下一页" in everything and "第 1–50 户" in everything
     by_name = client.get("/staff/search", query_string={"q": site_name[:3]}).get_data(as_text=True)
     assert "没有符合条件的户" not in by_name and demo.household_b_no not in by_name
+    found = client.get("/staff/search", query_string={"q": worker_name}).get_data(as_text=True)
+    assert f'找到：{worker_name}</a>' in found and f"/staff/persons/{demo.person_a}" in found
     second = client.get("/staff/households", query_string={"page": 2, "zero": 1}).get_data(as_text=True)
     assert "上一页" in second or "没有符合条件的户" in second
     dashboard = client.get("/staff/").get_data(as_text=True)

@@ -61,6 +61,8 @@ class HouseholdRow:
     monitoring: str
     last_follow_up_at: datetime | None
     overdue: bool
+    # With a search word: the members it found, as (person id, name), so staff go straight to the person.
+    found: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,15 +93,30 @@ def _member_exists(*conditions):
     return exists().where(Person.household_id == Household.id, *conditions)
 
 
-def _search_condition(query: str):
-    words = [Household.household_no.contains(query, autoescape=True),
-             Settlement.name.contains(query, autoescape=True),
-             _member_exists(Person.name.contains(query, autoescape=True))]
+def _person_matches(query: str):
+    """A member's name holds the word, or their phone or ID number ends with its digits."""
+    matches = [Person.name.contains(query, autoescape=True)]
     digits = re.sub(r"[\s-]", "", query)
     if _DIGITS.match(digits):
-        words.append(_member_exists(or_(Person.phone.endswith(digits, autoescape=True),
-                                        Person.id_number.endswith(digits.upper(), autoescape=True))))
-    return or_(*words)
+        matches += [Person.phone.endswith(digits, autoescape=True),
+                    Person.id_number.endswith(digits.upper(), autoescape=True)]
+    return or_(*matches)
+
+
+def _search_condition(query: str):
+    return or_(Household.household_no.contains(query, autoescape=True),
+               Settlement.name.contains(query, autoescape=True), _member_exists(_person_matches(query)))
+
+
+def _found_members(session: Session, household_ids: list[int], query: str) -> dict[int, list[tuple[int, str]]]:
+    found: dict[int, list[tuple[int, str]]] = {}
+    if not query or not household_ids:
+        return found
+    for person_id, household_id, name in session.execute(
+            select(Person.id, Person.household_id, Person.name)
+            .where(Person.household_id.in_(household_ids), _person_matches(query)).order_by(Person.id)):
+        found.setdefault(household_id, []).append((person_id, name))
+    return found
 
 
 def _conditions(filters: HouseholdFilters, settlement_ids: set[int]) -> list[ColumnElement[bool]]:
@@ -155,6 +172,7 @@ def list_households(session: Session, settlement_ids: set[int], filters: Househo
         .join(Settlement, Settlement.id == Household.settlement_id).where(*conditions)
         .order_by(*_order(filters.sort, last_month))
         .offset((filters.page - 1) * page_size).limit(page_size)).all()
+    found = _found_members(session, [r[0] for r in rows], filters.query)
     return HouseholdPage(filters, total, [
         HouseholdRow(r[0], r[1], r[2], r[3] or "", r[4] or 0, r[5] or 0, r[6] or 0, bool(r[7]), r[8],
-                     r[9], is_overdue(r[9], r[10], last_month)) for r in rows], page_size)
+                     r[9], is_overdue(r[9], r[10], last_month), tuple(found.get(r[0], ()))) for r in rows], page_size)
