@@ -86,6 +86,9 @@ def roster_import(file, partial, dry_run, sheet):
         sys.exit(1)
     if report.written:
         session.commit()
+    if dry_run and report.preview is not None:
+        for line in report.preview.attention_lines():
+            click.echo(line)
     click.echo(report.summary_line(dry_run=dry_run))
     if dry_run and report.problems:
         sys.exit(1)

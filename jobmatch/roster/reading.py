@@ -11,6 +11,9 @@ from decimal import Decimal
 from typing import BinaryIO
 
 import openpyxl
+import xlrd
+import xlrd.compdoc
+import xlrd.xldate
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -65,9 +68,11 @@ def read_roster_table(source: Source, filename: str, sheet: str | None = None,
         return _read_xlsx(source, filename, sheet)
     if extension == ".csv":
         return _table_from_rows(_csv_rows(_read_bytes(source)), filename, None)
-    if extension in (".xls", ".et", ".wps"):
-        raise RosterFileError(f"不支持 {extension} 格式，请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 后再上传")
-    raise RosterFileError(f"无法识别的文件类型「{extension or filename}」，只接受 .xlsx 和 .csv 文件")
+    if extension == ".xls":
+        return _read_xls(_read_bytes(source), filename, sheet)
+    if extension in (".et", ".wps"):
+        raise RosterFileError(f"不支持 {extension} 格式，请在 Excel 或 WPS 中另存为 .xlsx、.xls 或 .csv 后再上传")
+    raise RosterFileError(f"无法识别的文件类型「{extension or filename}」，只接受 .xlsx、.xls 和 .csv 文件")
 
 
 def cell_text(value: object) -> str:
@@ -168,6 +173,36 @@ def _pick_sheet_name(sheet_names: list[str], sheet: str | None) -> str:
     if sheet not in sheet_names:
         raise RosterFileError(f"文件中没有名为「{sheet}」的工作表（现有：{'、'.join(sheet_names)}）")
     return sheet
+
+
+def _read_xls(data: bytes, filename: str, sheet: str | None) -> RosterTable:
+    """An old Excel 97-2003 workbook (what many township offices still save), read with xlrd."""
+    if len(data) > XlsxLimits().max_unzipped_mb * 1024 * 1024:
+        raise RosterFileError(f"「{filename}」太大，请分成几个文件上传")
+    try:
+        workbook = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except (xlrd.XLRDError, xlrd.compdoc.CompDocError, ValueError, IndexError, AssertionError, EOFError) as exc:
+        raise RosterFileError(f"无法读取 Excel 文件「{filename}」：文件已损坏或不是 .xls 格式") from exc
+    try:
+        worksheet = workbook.sheet_by_name(_pick_sheet_name(workbook.sheet_names(), sheet))
+        rows = [[_xls_value(cell, workbook.datemode) for cell in worksheet.row(index)[:_COLUMNS_READ]]
+                for index in range(worksheet.nrows)]
+        return _table_from_rows(rows, filename, worksheet.name)
+    finally:
+        workbook.release_resources()
+
+
+def _xls_value(cell, datemode: int) -> object:
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (xlrd.xldate.XLDateError, OverflowError):
+            return cell.value
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    return cell.value
 
 
 _xlsx_rows = _read_xlsx_with_calamine if python_calamine is not None else _read_xlsx_with_openpyxl

@@ -130,7 +130,8 @@ def test_xlsx_named_sheet_and_file_object(tmp_path, xlsx_engine):
 
 @pytest.mark.parametrize(
     ("filename", "message"),
-    [("台账.xls", "不支持 .xls 格式"), ("台账.txt", "无法识别的文件类型"), ("台账", "无法识别的文件类型")],
+    [("台账.et", "不支持 .et 格式"), ("台账.xls", "不是 .xls 格式"), ("台账.txt", "无法识别的文件类型"),
+     ("台账", "无法识别的文件类型")],
 )
 def test_unknown_extensions_are_refused(tmp_path, filename, message):
     with pytest.raises(RosterFileError, match=message):
@@ -161,3 +162,27 @@ def test_a_column_named_twice_is_refused(tmp_path):
     path.write_text(",".join(HEADERS + ["手机号"]) + "\n", encoding="utf-8")
     with pytest.raises(RosterFileError, match="「手机号」出现了多次（第 G、W 列）"):
         read_roster_table(path, "r.csv")
+
+
+def test_an_old_xls_file_is_read_like_an_xlsx():
+    """Township offices still save Excel 97-2003 files: title row, text ID numbers."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("台账")
+    sheet.write(0, 0, TITLE)
+    for column, header in enumerate(HEADERS):
+        sheet.write(1, column, header)
+    people = [person(1), person(2, relation="配偶", phone="")]
+    for row, values in enumerate(people, start=2):
+        for column, value in enumerate(values.values()):
+            sheet.write(row, column, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert buffer.getvalue()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # a real OLE2 .xls, not an .xlsx renamed
+
+    table = read_roster_table(io.BytesIO(buffer.getvalue()), "十一月台账.xls")
+    validation = validate_roster(table)
+    assert (table.header_row, [row for row, _ in table.rows]) == (2, [3, 4])
+    assert not validation.problems
+    assert [r.id_number for r in validation.records] == [people[0]["身份证号"], people[1]["身份证号"]]

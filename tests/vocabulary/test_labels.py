@@ -56,3 +56,13 @@ def test_one_word_per_event_kind():
 def test_county_reads_the_staff_pages_with_the_staff_words():
     for enum, labels in staff.LABELS.items():
         assert county.LABELS[enum] is labels
+
+
+def test_every_event_kind_has_a_timeline_sentence_without_codes():
+    """The timeline reads as sentences ("王雪燕 接受了 … 的推荐"), one per kind, never "offer:34"."""
+    assert set(staff.EVENT_SENTENCES) == set(EventKind)
+    names = {"person": "王雪燕", "household": "H001", "actor": "杨梅", "what": "威宁县爱心家政 家政服务员"}
+    for kind, sentence in staff.EVENT_SENTENCES.items():
+        text = sentence % names
+        assert text.strip() and ":" not in text, kind
+    assert staff.EVENT_SENTENCES[EventKind.OFFER_ACCEPTED] % names == "王雪燕 接受了 威宁县爱心家政 家政服务员 的推荐"

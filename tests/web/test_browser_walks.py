@@ -62,6 +62,8 @@ def test_staff_fix_a_roster_after_the_row_by_row_report(browser, server, tmp_pat
     screenshot(page, "staff-roster-errors-1280")
     page.set_input_files("#roster", str(good))
     page.click("form.stack button[type=submit]")
+    assert "预览" in page.inner_text("#report")
+    page.click("#confirm")
     assert "已导入" in page.inner_text("#report")
     screenshot(page, "staff-roster-imported-1280")
     page.close()

@@ -62,7 +62,10 @@ def test_door_visit_with_a_vacancy_or_a_note_goes_on_the_household_timeline(app,
     visit = session.scalar(select(DoorVisit).where(DoorVisit.household_id == demo.household_a))
     assert (visit.vacancy_id, visit.note) == (vacancy_id, "户主愿意去看看")
     session.rollback()
-    assert "<b>送岗位上门</b>" in client.get(f"/staff/households/{demo.household_a}").get_data(as_text=True)
+    timeline = client.get(f"/staff/households/{demo.household_a}").get_data(as_text=True).split("台账记录")[1]
+    title = session.get(Vacancy, vacancy_id).title
+    session.rollback()
+    assert "staff_a 送岗位上门到" in timeline and title in timeline
     assert client.get(f"/staff/households/{demo.household_b}/door-visit").status_code == 404
     assert client.post(f"/staff/households/{demo.household_b}/door-visit", data={"note": "x"}).status_code == 404
 

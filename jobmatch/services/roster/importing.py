@@ -6,6 +6,7 @@ a changed employment status ends the current spell and starts another. Everythin
 done in bulk, so a county-sized roster imports in seconds.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,9 +24,14 @@ from jobmatch.roster.records import PersonRecord, households_of
 from jobmatch.roster.validation import validate_roster
 from jobmatch.roster.xlsx_limits import XlsxLimits
 from jobmatch.services.accounts.sessions import end_worker_sessions
+from jobmatch.services.errors import UserError
 from jobmatch.services.households.monitoring import sync_from_roster
 from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jobs_ended
 from jobmatch.services.households.status import refresh_households
+from jobmatch.services.roster import preview
+from jobmatch.services.roster.preview import RosterPreview
+
+MoreChecks = Callable[[list[PersonRecord]], list[RosterProblem]]
 
 # Person columns that come straight from the roster, compared on re-import.
 PROFILE_FIELDS = (
@@ -49,6 +55,8 @@ class ImportReport:
     unchanged: int = 0
     skipped_rows: int = 0
     written: bool = False
+    # What the import changes (or, on a dry run, would change): see jobmatch.services.roster.preview.
+    preview: RosterPreview | None = None
 
     def summary_line(self, dry_run: bool = False) -> str:
         prefix = "dry run, nothing written: " if dry_run else ""
@@ -58,22 +66,37 @@ class ImportReport:
 
 
 def import_roster(session: Session, source, *, filename: str, actor: str, sheet: str | None = None,
-                  partial: bool = False, dry_run: bool = False) -> ImportReport:
+                  partial: bool = False, dry_run: bool = False, more_checks: MoreChecks | None = None,
+                  expected_preview: str | None = None) -> ImportReport:
     """Validate the whole file, then apply it; with problems and not ``partial``, write nothing.
 
-    Raises ``jobmatch.roster.reading.RosterFileError`` when the file cannot be read at all.
+    Every problem is in the one report: the file's content, heads per household counted with
+    the members already recorded, and ``more_checks`` (the uploader's scope). With
+    ``expected_preview`` (a ``RosterPreview.digest``), nothing is written unless the change is
+    still exactly the one previewed. Raises ``jobmatch.roster.reading.RosterFileError`` when
+    the file cannot be read at all.
     """
     table = read_roster_table(source, filename, sheet, limits=configured_xlsx_limits())
     validation = validate_roster(table)
     records = validation.records
     county_problems, unknown_county_households = _unknown_counties(session, records)
-    problems = sorted(validation.problems + county_problems, key=lambda p: (p.row, p.column))
-    report = ImportReport(problems=problems)
-    if problems and not partial:
+    checked = [r for r in records if r.household_key not in validation.invalid_households]
+    head_problems, headless = preview.head_problems(session, checked)
+    problems = validation.problems + county_problems + head_problems
+    skip = validation.invalid_households | unknown_county_households | headless
+    if more_checks is not None:
+        extra = more_checks(records)
+        problems += extra
+        rows = {problem.row for problem in extra}
+        skip |= {r.household_key for r in records if r.row in rows}
+    report = ImportReport(problems=sorted(problems, key=lambda p: (p.row, p.column)))
+    if report.problems and not partial:
         return report
-    skip = validation.invalid_households | unknown_county_households
     kept = [r for r in records if r.household_key not in skip]
     report.skipped_rows = len(table.rows) - len(kept)
+    report.preview = preview.build_preview(session, kept, _profile_of)
+    if expected_preview is not None and report.preview.digest() != expected_preview:
+        raise PreviewOutdated("台账在预览之后有了变化（文件或已登记的数据），没有写入。请重新上传并核对预览。")
     if dry_run:
         with session.begin_nested() as savepoint:
             _apply(session, kept, report, actor)
@@ -82,6 +105,12 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
     _apply(session, kept, report, actor)
     report.written = True
     return report
+
+
+class PreviewOutdated(UserError):
+    """The confirmed change is no longer the one previewed."""
+
+    status = 409
 
 
 def apply_records(session: Session, records: list[PersonRecord], *, actor: str) -> ImportReport:

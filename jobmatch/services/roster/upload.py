@@ -1,36 +1,80 @@
-"""A roster uploaded on the staff console: the staff member's scope checked, then imported.
+"""A roster uploaded on the staff console: checked, previewed, then written on confirmation.
 
 Staff may only write to their own settlements, so rows naming another settlement, or an ID
-number of a person who lives in another settlement, are problems like any other; the
-importer then writes nothing (or, with ``partial``, skips those households).
+number of a person who lives in another settlement, are problems like any other, reported
+together with the file's own problems in one list (staff fix the file once). An upload
+without problems is previewed and kept under a token (``RosterUpload``); confirming imports
+that very file, and only if the change is still exactly the one previewed.
 """
 
+import hashlib
 import io
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from jobmatch.clock import utcnow
 from jobmatch.db import in_chunks
-from jobmatch.models import County, Household, Person, Settlement, User
+from jobmatch.models import County, Household, Person, RosterUpload, Settlement, User
 from jobmatch.roster.problems import RosterProblem
-from jobmatch.roster.reading import read_roster_table
-from jobmatch.roster.validation import validate_roster
-from jobmatch.services.roster.importing import ImportReport, configured_xlsx_limits, import_roster
+from jobmatch.roster.records import PersonRecord
+from jobmatch.services.errors import UserError
+from jobmatch.services.roster.importing import ImportReport, import_roster
+
+KEPT_FOR = timedelta(hours=24)
 
 
-def upload_roster(session: Session, data: bytes, filename: str, *, user: User, settlement_ids: set[int],
-                  partial: bool, dry_run: bool) -> ImportReport:
-    """Check the scope, then import; raises RosterFileError when the file cannot be read."""
-    if user.role != "admin":
-        scope_problems = _out_of_scope(session, data, filename, settlement_ids)
-        if scope_problems:
-            return ImportReport(problems=scope_problems)
+@dataclass
+class PreviewedUpload:
+    report: ImportReport
+    token: str | None = None  # set when the upload can be confirmed
+
+
+def preview_upload(session: Session, data: bytes, filename: str, *, user: User, settlement_ids: set[int],
+                   partial: bool) -> PreviewedUpload:
+    """Check everything and preview the change, writing nothing but the kept upload (the caller commits).
+
+    Raises RosterFileError when the file cannot be read."""
+    report = _run(session, data, filename, user=user, settlement_ids=settlement_ids, partial=partial, dry_run=True)
+    if report.preview is None or (report.problems and not partial):
+        return PreviewedUpload(report)
+    session.execute(delete(RosterUpload).where(RosterUpload.created_at < utcnow() - KEPT_FOR))
+    token = secrets.token_urlsafe(24)
+    session.add(RosterUpload(token=token, user_id=user.id, filename=filename[:200], content=data,
+                             content_sha256=hashlib.sha256(data).hexdigest(), preview_digest=report.preview.digest(),
+                             partial=partial, created_at=utcnow()))
+    session.flush()
+    return PreviewedUpload(report, token)
+
+
+def confirm_upload(session: Session, token: str, *, user: User, settlement_ids: set[int]) -> ImportReport:
+    """Import the previewed file; UserError when it was confirmed already, is not the user's, or changed."""
+    upload = session.scalar(select(RosterUpload).where(RosterUpload.token == token, RosterUpload.user_id == user.id)
+                            .with_for_update())
+    if upload is None or upload.created_at < utcnow() - KEPT_FOR:
+        raise UserError("找不到这次上传（可能已经确认导入，或已超过 24 小时）。请重新上传台账。", status=409)
+    if hashlib.sha256(upload.content).hexdigest() != upload.content_sha256:
+        raise UserError("上传的文件已损坏，请重新上传。", status=409)
+    session.delete(upload)
+    session.flush()
+    report = _run(session, upload.content, upload.filename, user=user, settlement_ids=settlement_ids,
+                  partial=upload.partial, dry_run=False, expected_preview=upload.preview_digest)
+    if not report.written:
+        raise UserError("台账在预览之后有了变化，没有写入。请重新上传并核对预览。", status=409)
+    return report
+
+
+def _run(session, data, filename, *, user, settlement_ids, partial, dry_run, expected_preview=None) -> ImportReport:
+    def out_of_scope(records: list[PersonRecord]) -> list[RosterProblem]:
+        return [] if user.role == "admin" else _out_of_scope(session, records, settlement_ids)
     return import_roster(session, io.BytesIO(data), filename=filename, partial=partial, dry_run=dry_run,
-                         actor=f"user:{user.id}")
+                         actor=f"user:{user.id}", more_checks=out_of_scope, expected_preview=expected_preview)
 
 
-def _out_of_scope(session: Session, data: bytes, filename: str, settlement_ids: set[int]) -> list[RosterProblem]:
-    records = validate_roster(read_roster_table(io.BytesIO(data), filename, limits=configured_xlsx_limits())).records
+def _out_of_scope(session: Session, records: list[PersonRecord], settlement_ids: set[int]) -> list[RosterProblem]:
     allowed = {(county, name) for county, name in session.execute(
         select(County.name, Settlement.name).join(Settlement.county).where(Settlement.id.in_(settlement_ids)))}
     elsewhere = _people_living_elsewhere(session, [r.id_number for r in records], settlement_ids)

@@ -12,12 +12,13 @@ from wtforms.validators import ValidationError
 from jobmatch.clock import local_today
 from jobmatch.models.problems import ProblemCategory
 from jobmatch.services.households import followups, monitoring, monitoring_alerts, problems, zero_employment
+from jobmatch.services.households import listing as household_listing
 from jobmatch.services.households.employment_changes import NewJob
 from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, MemberJob
 from jobmatch.services.households.followups import JobLoss
 from jobmatch.services.welfare.posts import MAX_TERM_MONTHS
-from jobmatch.views.fields import Choice, Day, Number, Text
-from jobmatch.vocabulary import MONITORING_LABELS
+from jobmatch.views.fields import Choice, Day, Flag, Number, Text
+from jobmatch.vocabulary import MONITORING_LABELS, SPELL_KINDS
 from jobmatch.vocabulary import staff as staff_words
 
 MAX_MONTHLY_INCOME = 100_000
@@ -205,3 +206,25 @@ class BaselineForm(_SettlementForm):
 
 class StaffPhoneForm(FlaskForm):
     phone = Text("接收提醒的手机", max_length=20)
+class HouseholdListForm(Form):
+    """The household list's filters, read from the query string (a GET form: no CSRF token)."""
+
+    q = Text("查找", max_length=40)
+    settlement_id = Choice("安置点", coerce=int)
+    zero = Flag("零就业家庭")
+    monitored = Flag("防返贫监测户")
+    follow_up = Choice("回访", choices=("", *household_listing.FOLLOW_UP_FILTERS), default="")
+    wants_work = Flag("想就业但未就业")
+    employed = Choice("就业类型", choices=("", *SPELL_KINDS), default="")
+    sort = Choice("排序", choices=household_listing.SORTS, default="household_no")
+    page = Number("页码", low=1, high=100_000)
+
+    def filters(self) -> household_listing.HouseholdFilters:
+        """What passed its check; a field that did not is left out (the list still shows)."""
+        def ok(field, fallback):
+            return fallback if field.errors or field.data is None else field.data
+        return household_listing.HouseholdFilters(
+            query=ok(self.q, ""), settlement_id=ok(self.settlement_id, None), zero_employment=bool(self.zero.data),
+            monitored=bool(self.monitored.data), follow_up=ok(self.follow_up, ""),
+            wants_work_unemployed=bool(self.wants_work.data), employed_kind=ok(self.employed, ""),
+            sort=ok(self.sort, "household_no"), page=int(ok(self.page, 1)))

@@ -2,30 +2,26 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from jobmatch.access import sees_unmasked_ids, visible_settlement_ids
+from jobmatch.access import sees_unmasked_ids
 from jobmatch.auth import roles_required
 from jobmatch.db import get_session
-from jobmatch.models import LedgerEvent
-from jobmatch.services.households.search import search as search_people
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.people.site_bound import set_cannot_leave_site
+from jobmatch.services.people.timeline import access_log, timeline
 from jobmatch.services.scope import household_in_scope, person_in_scope
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import MONITORING_CHOICES
+from jobmatch.views.staff.households import household_list_page
 from jobmatch.views.transactions import commit_or_error
 from jobmatch.vocabulary import CANNOT_LEAVE_REASON_LABELS, MONITORING_LABELS
-
-TIMELINE_LENGTH = 200
 
 
 @bp.get("/search")
 @roles_required(*STAFF_ROLES)
 def search():
-    session = get_session()
-    results = search_people(session, request.args.get("q", ""), visible_settlement_ids(session, current_user))
-    return render_template("staff/search.html", results=results)
+    """The household list for what was typed (nothing typed: every household; a settlement's name: its households)."""
+    return household_list_page()
 
 
 @bp.get("/households/<id:household_id>")
@@ -33,8 +29,7 @@ def search():
 def household(household_id):
     session = get_session()
     household = household_in_scope(session, current_user, household_id) or abort(404)
-    events = session.scalars(select(LedgerEvent).where(LedgerEvent.household_id == household_id)
-                             .order_by(LedgerEvent.seq.desc()).limit(TIMELINE_LENGTH)).all()
+    events = timeline(session, household_id=household_id, kind=request.args.get("kind", ""))
     unmasked = _record_if_unmasked(session, household.members, "staff.household")
     return render_template("staff/household.html", household=household, events=events, unmasked=unmasked,
                            last_follow_up=household.last_follow_up_at, monitoring_labels=MONITORING_LABELS,
@@ -46,8 +41,7 @@ def household(household_id):
 def person(person_id):
     session = get_session()
     person = person_in_scope(session, current_user, person_id) or abort(404)
-    events = session.scalars(select(LedgerEvent).where(LedgerEvent.person_id == person_id)
-                             .order_by(LedgerEvent.seq.desc()).limit(TIMELINE_LENGTH)).all()
+    events = timeline(session, person_id=person_id, kind=request.args.get("kind", ""))
     unmasked = _record_if_unmasked(session, [person], "staff.person")
     return render_template("staff/person.html", person=person, events=events, unmasked=unmasked,
                            cannot_leave_reasons=CANNOT_LEAVE_REASON_LABELS)
@@ -62,6 +56,15 @@ def cannot_leave_site(person_id):
         session, person.id, request.form.get("cannot_leave_reason", ""), actor=f"user:{current_user.id}"))
     flash(error.message if error else "已保存“不能离开安置点原因”。")
     return redirect(url_for("staff.person", person_id=person.id))
+
+
+@bp.get("/households/<id:household_id>/access-log")
+@roles_required(*STAFF_ROLES)
+def household_access_log(household_id):
+    """Who saw this household's unmasked ID numbers and phones (ledger events kept out of the timeline)."""
+    session = get_session()
+    household = household_in_scope(session, current_user, household_id) or abort(404)
+    return render_template("staff/access_log.html", household=household, entries=access_log(session, household.id))
 
 
 def _record_if_unmasked(session, persons, where: str) -> bool:

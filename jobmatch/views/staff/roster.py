@@ -14,8 +14,9 @@ from jobmatch.models import Settlement
 from jobmatch.roster.reading import RosterFileError
 from jobmatch.services.people.data_views import record_export
 from jobmatch.services.roster.exporting import export_roster
-from jobmatch.services.roster.upload import upload_roster
+from jobmatch.services.roster.upload import confirm_upload, preview_upload
 from jobmatch.views.staff import WRITER_ROLES, bp
+from jobmatch.views.transactions import commit_or_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,29 +24,38 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.route("/roster/upload", methods=["GET", "POST"])
 @roles_required(*WRITER_ROLES)
 def roster_upload():
+    """Upload: every problem in one list, or a preview of the change with a confirm button."""
     if request.method == "GET":
         return render_template("staff/roster_upload.html", report=None)
     session = get_session()
     upload = request.files.get("roster")
-    partial, dry_run = bool(request.form.get("partial")), bool(request.form.get("dry_run"))
-    options = {"partial": partial, "dry_run": dry_run}
+    options = {"partial": bool(request.form.get("partial"))}
     if upload is None or not upload.filename:
         return render_template("staff/roster_upload.html", report=None, file_error="请选择要上传的台账文件。",
                                options=options), 400
     try:
-        report = upload_roster(session, upload.read(), upload.filename, user=current_user,
-                               settlement_ids=visible_settlement_ids(session, current_user),
-                               partial=partial, dry_run=dry_run)
+        previewed = preview_upload(session, upload.read(), upload.filename, user=current_user,
+                                   settlement_ids=visible_settlement_ids(session, current_user),
+                                   partial=options["partial"])
     except RosterFileError as exc:
         session.rollback()
         return render_template("staff/roster_upload.html", report=None, file_error=str(exc), options=options), 400
-    if report.written:
-        session.commit()
-    else:
-        session.rollback()
-    ok = report.written or (dry_run and not report.problems)
-    return render_template("staff/roster_upload.html", report=report, filename=upload.filename,
-                           options=options), 200 if ok else 400
+    session.commit()
+    return render_template("staff/roster_upload.html", report=previewed.report, token=previewed.token,
+                           filename=upload.filename, options=options), 200 if previewed.token else 400
+
+
+@bp.post("/roster/confirm")
+@roles_required(*WRITER_ROLES)
+def roster_confirm():
+    """Write exactly the previewed change (nothing when the file or the records changed since)."""
+    session = get_session()
+    report, error = commit_or_error(session, lambda: confirm_upload(
+        session, request.form.get("token", ""), user=current_user,
+        settlement_ids=visible_settlement_ids(session, current_user)))
+    if error:
+        return render_template("staff/roster_upload.html", report=None, file_error=error.message), error.status
+    return render_template("staff/roster_upload.html", report=report, confirmed=True)
 
 
 @bp.get("/roster/export")

@@ -1,0 +1,245 @@
+"""What a roster import would change, read before anything is written (roster.md, "Import behaviour").
+
+Two things only the database can tell:
+- heads: after the import every household has exactly one 户主, counting the members already
+  recorded that the file leaves where they are; a household that would have two, or none,
+  is a problem naming the household and its rows;
+- the preview staff confirm: new households and persons, changed fields (old → new),
+  households moved to another settlement, persons moved between households, and households
+  whose members in the file share no ID number with the members recorded (most likely
+  another family given the same 户编号).
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobmatch.db import in_chunks
+from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
+from jobmatch.roster.columns import HEADER_OF
+from jobmatch.roster.problems import RosterProblem
+from jobmatch.roster.records import HouseholdKey, PersonRecord, households_of
+from jobmatch.vocabulary import HEAD_RELATION
+from jobmatch.vocabulary.roster import (
+    CAPACITY_LABELS,
+    DISABILITY_LABELS,
+    EMPLOYMENT_LABELS,
+    MOBILITY_LABELS,
+    MONITORING_LABELS,
+)
+
+# Person fields shown in the preview, with the roster header staff know them by.
+_SHOWN_FIELDS = {
+    "name": "name", "relation": "relation", "phone": "phone", "capacity": "capacity", "wants_work": "wants_work",
+    "mobility": "mobility", "max_commute_km": "max_commute_km", "skills": "skills", "certificates": "certificates",
+    "training_wishes": "training_wish", "wage_expectation": "wage_expectation", "disability": "disability",
+    "monitoring": "monitoring", "notes": "notes", "cannot_leave_reason": "cannot_leave_reason",
+}
+_LABELS = {"capacity": CAPACITY_LABELS, "mobility": MOBILITY_LABELS, "disability": DISABILITY_LABELS,
+           "monitoring": MONITORING_LABELS}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    row: int
+    name: str
+    column: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HouseholdMove:
+    household_no: str
+    rows: list[int]
+    old_settlement: str
+    new_settlement: str
+
+
+@dataclass(frozen=True)
+class PersonMove:
+    row: int
+    name: str
+    old_household_no: str
+    new_household_no: str
+
+
+@dataclass(frozen=True)
+class StrangerHousehold:
+    household_no: str
+    rows: list[int]
+    recorded: list[str]
+    incoming: list[str]
+
+
+@dataclass
+class RosterPreview:
+    new_households: list[str] = field(default_factory=list)
+    new_persons: list[str] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
+    moved_households: list[HouseholdMove] = field(default_factory=list)
+    moved_persons: list[PersonMove] = field(default_factory=list)
+    strangers: list[StrangerHousehold] = field(default_factory=list)
+
+    @property
+    def needs_attention(self) -> bool:
+        """Moves and strangers: staff confirm it is the same household."""
+        return bool(self.moved_households or self.moved_persons or self.strangers)
+
+    def attention_lines(self) -> list[str]:
+        """What staff must check is the same household, one line each (the CLI's --dry-run prints them)."""
+        return ([f"moved: household {m.household_no} (rows {', '.join(map(str, m.rows))}): "
+                 f"{m.old_settlement} -> {m.new_settlement}" for m in self.moved_households]
+                + [f"members all differ: household {s.household_no} (rows {', '.join(map(str, s.rows))}): "
+                   f"recorded {'、'.join(s.recorded)}; in the file {'、'.join(s.incoming)}" for s in self.strangers]
+                + [f"moved: row {m.row} {m.name}: household {m.old_household_no} -> {m.new_household_no}"
+                   for m in self.moved_persons])
+
+    def digest(self) -> str:
+        """A fingerprint of the whole preview: the confirm step writes only if it is unchanged."""
+        text = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Recorded:
+    """What the database holds about the file's households and persons."""
+
+    households: dict[HouseholdKey, tuple[int, str]]  # key -> (id, settlement name)
+    members: dict[int, list[dict]]  # household id -> its persons (id_number, name, relation)
+    persons: dict[str, dict]  # id_number -> person row and its household's number
+    household_numbers: dict[int, str]
+
+
+def _recorded(session: Session, records: list[PersonRecord]) -> _Recorded:
+    keys = {r.household_key for r in records}
+    counties = {name for name, _ in keys}
+    households: dict[HouseholdKey, tuple[int, str]] = {}
+    for household_id, county, number, settlement in session.execute(
+            select(Household.id, County.name, Household.household_no, Settlement.name)
+            .join(County, County.id == Household.county_id).join(Settlement, Settlement.id == Household.settlement_id)
+            .where(County.name.in_(sorted(counties)))):
+        if (county, number) in keys:
+            households[(county, number)] = (household_id, settlement)
+    columns = [Person.id, Person.id_number, Person.household_id, Household.household_no,
+               *(getattr(Person, name) for name in _SHOWN_FIELDS)]
+    persons: dict[str, dict] = {}
+    for chunk in in_chunks([r.id_number for r in records]):
+        for row in session.execute(select(*columns).join(Household).where(Person.id_number.in_(chunk))):
+            persons[row.id_number] = row._asdict()
+    household_ids = {household_id for household_id, _ in households.values()} | {
+        p["household_id"] for p in persons.values()}
+    members: dict[int, list[dict]] = {}
+    numbers: dict[int, str] = {}
+    for chunk in in_chunks(sorted(household_ids)):
+        for row in session.execute(select(Person.household_id, Person.id_number, Person.name, Person.relation,
+                                          Household.household_no).join(Household)
+                                   .where(Person.household_id.in_(chunk)).order_by(Person.id)):
+            members.setdefault(row.household_id, []).append(row._asdict())
+            numbers[row.household_id] = row.household_no
+    return _Recorded(households, members, persons, numbers)
+
+
+def head_problems(session: Session, records: list[PersonRecord]) -> tuple[list[RosterProblem], set[HouseholdKey]]:
+    """Households that would have two heads, or none, once the file is imported."""
+    recorded = _recorded(session, records)
+    in_file = {r.id_number for r in records}
+    problems: list[RosterProblem] = []
+    bad: set[HouseholdKey] = set()
+    column = HEADER_OF["relation"]
+    for key, members in households_of(records).items():
+        found = recorded.households.get(key)
+        staying = [m for m in recorded.members.get(found[0], [])] if found else []
+        staying = [m for m in staying if m["id_number"] not in in_file]
+        heads = [f"{m['name']}（已登记，文件中没有）" for m in staying if m["relation"] == HEAD_RELATION]
+        heads += [f"{r.name}（第 {r.row} 行）" for r in members if r.relation == HEAD_RELATION]
+        if len(heads) == 1:
+            continue
+        rows = "、".join(str(r.row) for r in members)
+        if heads:
+            message = f"导入后户编号 {key[1]}（第 {rows} 行）将有 {len(heads)} 个户主：{'、'.join(heads)}；一户只能有一个户主"
+        else:
+            message = f"导入后户编号 {key[1]}（第 {rows} 行）没有户主：请在与户主关系一列写明谁是户主"
+        problems.append(RosterProblem(members[0].row, column, message))
+        bad.add(key)
+    # A head who moves to another household leaves the household they came from without one.
+    file_household_ids = {found[0] for found in recorded.households.values()}
+    for record in records:
+        person = recorded.persons.get(record.id_number)
+        if not person or person["relation"] != HEAD_RELATION or person["household_id"] in file_household_ids:
+            continue
+        left = [m for m in recorded.members.get(person["household_id"], []) if m["id_number"] not in in_file]
+        if left and not any(m["relation"] == HEAD_RELATION for m in left):
+            problems.append(RosterProblem(record.row, column,
+                                          f"此人是户编号 {person['household_no']} 的户主，转到本户后原户"
+                                          f"（{'、'.join(m['name'] for m in left)}）没有户主"))
+            bad.add(record.household_key)
+    return problems, bad
+
+
+def _shown(field_name: str, value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value) or "（空）"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(_LABELS.get(field_name, {}).get(value, value))
+
+
+def build_preview(session: Session, records: list[PersonRecord], profile_of) -> RosterPreview:
+    """What importing ``records`` would change; ``profile_of`` gives a record's stored field values."""
+    recorded = _recorded(session, records)
+    preview = RosterPreview()
+    for key, members in households_of(records).items():
+        rows = [r.row for r in members]
+        found = recorded.households.get(key)
+        if found is None:
+            preview.new_households.append(key[1])
+            continue
+        household_id, settlement = found
+        if settlement != members[0].settlement:
+            preview.moved_households.append(HouseholdMove(key[1], rows, settlement, members[0].settlement))
+        already = recorded.members.get(household_id, [])
+        if already and not {m["id_number"] for m in already} & {r.id_number for r in members}:
+            preview.strangers.append(StrangerHousehold(key[1], rows, [m["name"] for m in already],
+                                                       [r.name for r in members]))
+    household_of_key = {key: found[0] for key, found in recorded.households.items()}
+    spells = _current_spells(session, [p["id"] for p in recorded.persons.values()])
+    for record in records:
+        person = recorded.persons.get(record.id_number)
+        if person is None:
+            preview.new_persons.append(record.name)
+            continue
+        if household_of_key.get(record.household_key) != person["household_id"]:
+            preview.moved_persons.append(PersonMove(record.row, record.name, person["household_no"],
+                                                    record.household_no))
+        profile = profile_of(record)
+        for field_name, column_key in _SHOWN_FIELDS.items():
+            if field_name in profile and profile[field_name] != person[field_name]:
+                preview.changes.append(FieldChange(record.row, record.name, HEADER_OF[column_key],
+                                                   _shown(field_name, person[field_name]),
+                                                   _shown(field_name, profile[field_name])))
+        current = spells.get(person["id"])
+        old = EMPLOYMENT_LABELS[current[0]] + (f"（{current[1]}）" if current[1] else "") if current else "未就业"
+        status = record.employment_status or "unemployed"
+        new = EMPLOYMENT_LABELS[status] + (f"（{record.employer_name}）" if record.employer_name and status != "unemployed"
+                                           else "")
+        if old != new:
+            preview.changes.append(FieldChange(record.row, record.name, HEADER_OF["employment_status"], old, new))
+    return preview
+
+
+def _current_spells(session: Session, person_ids: list[int]) -> dict[int, tuple[str, str]]:
+    spells: dict[int, tuple[str, str]] = {}
+    for chunk in in_chunks(person_ids):
+        for person_id, kind, employer in session.execute(
+                select(EmploymentSpell.person_id, EmploymentSpell.kind, EmploymentSpell.employer_name)
+                .where(EmploymentSpell.person_id.in_(chunk), EmploymentSpell.ended_on.is_(None))):
+            spells[person_id] = (kind, employer or "")
+    return spells
