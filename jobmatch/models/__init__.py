@@ -14,8 +14,8 @@ from jobmatch.models.monitoring import AlertReason, MonitoringAlert
 from jobmatch.models.offers import MatchRound, Offer, match_round_vacancies
 from jobmatch.models.people import Household, MonitoringCategory, Person
 from jobmatch.models.problems import Problem
-from jobmatch.models.round_batches import BatchStepStatus, RoundBatch, RoundBatchCounty
 from jobmatch.models.roster_uploads import RosterUpload
+from jobmatch.models.round_batches import BatchStepStatus, RoundBatch, RoundBatchCounty
 from jobmatch.models.short_links import ShortLink
 from jobmatch.models.sign_in_codes import SignInCode
 from jobmatch.models.startups import Business, SupportApplication

@@ -238,6 +238,10 @@ EVENT_SENTENCES = {
     E.MONITORING_UNFLAGGED: "%(actor)s 解除了 %(household)s 户的防返贫监测",
     E.MONITORING_ALERT_RAISED: "%(household)s 户出现监测预警", E.MONITORING_ALERT_CLOSED: "%(actor)s 处理了 %(household)s 户的监测预警",
     E.COUNTY_SMS_SIGNATURE_SET: "%(actor)s 设置了县短信签名",
+    E.WELFARE_POST_WITHDRAWN: "给 %(person)s 的公益性岗位 %(what)s 推荐已撤回",
+    E.SPECIAL_ACTION_RECORDED: "%(actor)s 登记了专项就业行动 %(what)s",
+    E.EMPLOYMENT_BASELINE_SET: "%(actor)s 登记了安置点就业基数",
+    E.STAFF_PHONE_SET: "%(actor)s 设置了接收提醒的手机",
 }
 
 
