@@ -106,6 +106,10 @@ class Settings:
     roster_xlsx_max_unzipped_mb: int = field(default=200, metadata=_at_least(1))
     roster_xlsx_max_cells: int = field(default=3_000_000, metadata=_at_least(1))
     roster_xlsx_max_ratio: int = field(default=100, metadata=_at_least(1))
+    # Rule 5 (seed 002: 培训补贴 and 职业技能鉴定补贴 "按规定"): yuan per person and course, paid for
+    # a course finished with the assessment passed (training) or a certificate obtained (certification).
+    training_subsidy_yuan: int = field(default=1000, metadata=_at_least(0))
+    certification_subsidy_yuan: int = field(default=500, metadata=_at_least(0))
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

@@ -15,7 +15,7 @@ from jobmatch.models.problems import Problem
 from jobmatch.models.short_links import ShortLink
 from jobmatch.models.sign_in_codes import SignInCode
 from jobmatch.models.startups import Business, SupportApplication
-from jobmatch.models.training import TrainingCourse, TrainingEnrolment, TrainingRequest
+from jobmatch.models.training import TrainingCourse, TrainingEnrolment, TrainingRequest, TrainingSubsidy
 from jobmatch.models.users import ROLES, User, staff_settlements
 from jobmatch.models.visits import DoorVisit
 from jobmatch.models.welfare import WelfareAppointment, WelfareAttendance, WelfareNeedReview, WelfarePost

@@ -122,6 +122,11 @@ class EventKind(StrEnum):
     MONITORING_ALERT_RAISED = "monitoring_alert_raised"
     MONITORING_ALERT_CLOSED = "monitoring_alert_closed"
     COUNTY_SMS_SIGNATURE_SET = "county_sms_signature_set"
+    # Training that counts (rule 5): a full course turning someone away, staff confirming a
+    # practical skill with a reason, a training or certification subsidy recorded.
+    TRAINING_TURNED_AWAY = "training_turned_away"
+    PRACTICAL_SKILL_CONFIRMED = "practical_skill_confirmed"
+    TRAINING_SUBSIDY_RECORDED = "training_subsidy_recorded"
 
 
 class LedgerEvent(Base):

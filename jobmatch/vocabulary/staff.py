@@ -14,6 +14,7 @@ from jobmatch.models.offers import OfferChannel, OfferStatus, RoundStatus
 from jobmatch.models.people import CannotLeaveReason
 from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
+from jobmatch.models.training import AssessmentResult, TrainingSubsidyKind
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
 from jobmatch.vocabulary import employer
 from jobmatch.vocabulary.roster import CANNOT_LEAVE_REASON_LABELS, CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
@@ -66,6 +67,8 @@ EVENT_LABELS = {
     E.SUBSIDY_LIST_EXPORTED: "导出补贴发放表",
     E.MONITORING_FLAGGED: "标注防返贫监测", E.MONITORING_UNFLAGGED: "解除防返贫监测",
     E.MONITORING_ALERT_RAISED: "监测预警", E.MONITORING_ALERT_CLOSED: "监测预警已处理", E.COUNTY_SMS_SIGNATURE_SET: "设置县短信签名",
+    E.TRAINING_TURNED_AWAY: "培训名额已满未能报名", E.PRACTICAL_SKILL_CONFIRMED: "确认掌握实用技能",
+    E.TRAINING_SUBSIDY_RECORDED: "登记培训补贴",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -128,7 +131,8 @@ WELFARE_REVIEW_STATUS_LABELS = {ReviewStatus.OPEN: "待复核", ReviewStatus.KEP
 
 # Subsidies (rule 7 and rule 2) as finance and staff read them.
 SUBSIDY_KIND_LABELS = {"welfare_post": "公益性岗位补贴", "hiring": "吸纳就业一次性岗位补贴",
-                       "startup": "一次性创业补贴", "incubator_rent": "创业孵化基地费用补贴"}
+                       "startup": "一次性创业补贴", "incubator_rent": "创业孵化基地费用补贴",
+                       TrainingSubsidyKind.TRAINING: "职业培训补贴", TrainingSubsidyKind.CERTIFICATION: "职业技能鉴定补贴"}
 HIRING_SUBSIDY_STATUS_LABELS = {"pending": "待满六个月", "payable": "可发放", "refused": "不予补贴"}
 BUSINESS_KIND_LABELS = {BusinessKind.MICRO_ENTERPRISE: "小微企业", BusinessKind.COOPERATIVE: "农民专业合作社",
                         BusinessKind.SELF_EMPLOYED: "个体经营"}
@@ -136,6 +140,10 @@ SUPPORT_APPLICATION_KIND_LABELS = {ApplicationKind.STARTUP_LOAN: "创业担保�
                                    ApplicationKind.INCUBATOR_RENT: "孵化基地费用补贴"}
 SUPPORT_APPLICATION_STATUS_LABELS = {ApplicationStatus.APPLIED: "已申请", ApplicationStatus.APPROVED: "已批准",
                                      ApplicationStatus.REFUSED: "未批准"}
+
+# Training (rule 5): the assessment recorded on completion.
+ASSESSMENT_RESULT_LABELS = {AssessmentResult.NOT_ASSESSED: "未考核", AssessmentResult.PASSED: "考核合格",
+                            AssessmentResult.FAILED: "考核不合格"}
 
 
 LABELS = {
@@ -160,4 +168,5 @@ LABELS = {
     OutcomeStage: OUTCOME_STAGE_LABELS,
     ProblemStage: PROBLEM_STAGE_LABELS,
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
+    AssessmentResult: ASSESSMENT_RESULT_LABELS,
 }
