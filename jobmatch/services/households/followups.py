@@ -40,7 +40,7 @@ from jobmatch.services.households.status import note_follow_up
 from jobmatch.services.households.zero_employment import refresh_and_flag
 from jobmatch.vocabulary import FOLLOW_UP_EMPLOYMENT_STATE_LABELS, HEAD_RELATION
 
-METHODS = {"phone": "电话", "visit": "入户"}
+METHODS = {"phone": "电话", "visit": "入户", "sms": "短信"}  # a recorded SMS conversation is a contact too
 SUMMARY_MAX_CHARS = 2000
 NOTES_MAX_CHARS = 500
 
@@ -187,7 +187,7 @@ def record_follow_up(session: Session, *, household_id: int, staff_user_id: int 
 def _validate_contact(session: Session, staff_user_id, method: str, summary: str, contacted_at: datetime) -> None:
     if staff_user_id is not None:
         get_or_fail(session, User, staff_user_id, "staff_user_id", "工作人员")
-    require(method in METHODS, "method", "回访方式应为电话或入户")
+    require(method in METHODS, "method", "回访方式应为电话、入户或短信")
     require(len((summary or "").strip()) <= SUMMARY_MAX_CHARS, "summary", f"回访情况最多 {SUMMARY_MAX_CHARS} 字")
     require(contacted_at.tzinfo is not None, "contacted_at", "回访时间缺少时区")
     require(contacted_at <= utcnow(), "contacted_at", "回访时间不能晚于现在")
