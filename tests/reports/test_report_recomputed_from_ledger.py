@@ -261,3 +261,18 @@ def test_the_november_report_agrees_with_the_ledger_sheet_by_sheet(session):
         assert any(t.startswith("填报单位：测试县") for t in texts), sheet.title
         assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9, sheet.title
         assert sheet.print_title_rows and "3" in sheet.print_title_rows, sheet.title
+
+
+def test_a_month_before_a_site_was_recorded_is_no_data_not_zero_percent(session):
+    with frozen_clock(_at(11, 10)):
+        county = make_county(session, name="新建县")
+        recorded, unrecorded = make_settlement(session, county, name="已建档点"), make_settlement(session, county,
+                                                                                            name="新搬迁点")
+        _household(session, recorded, "R-1", {})
+        make_person(session, make_household(session, unrecorded, household_no="N-1"))  # no event yet
+        buffer = io.BytesIO()
+        report = monthly_report(session, county, 2026, 10)
+        write_report_xlsx(report, buffer)
+    rows = {row[0]: row for row in _rows(load_workbook(io.BytesIO(buffer.getvalue()))["就业情况"])}
+    assert rows["已建档点"][1:] == rows["新搬迁点"][1:] == ("无数据",) * (len(rows["合计"]) - 1)
+    assert report.total.rate is None and rows["合计"][4] == "无数据"

@@ -4,20 +4,21 @@ course rosters come from people who asked for the skill, subsidies are recorded 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
 from jobmatch.clock import Month
 from jobmatch.models import LedgerEvent, TrainingSubsidy
 from jobmatch.services.errors import WorkflowError
-from jobmatch.services.subsidies.monthly_list import monthly_subsidy_list
+from jobmatch.services.subsidies.monthly_list import monthly_subsidy_list, write_subsidy_list
 from jobmatch.services.training import courses as training
 from jobmatch.services.training.needs import (
     course_candidates,
     trained_households,
     unmet_training_demand,
 )
-from tests.factories import frozen_clock, make_county, make_household, make_person, make_settlement
+from tests.factories import frozen_clock, make_county, make_household, make_person, make_settlement, make_user
 
 NOON = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 TODAY = NOON.date()
@@ -107,7 +108,7 @@ def test_unmet_demand_lists_who_has_no_course_yet_and_who_was_turned_away(sessio
     assert turned.person_id == late.id and turned.subject == f"course:{course.id}"
 
 
-def test_subsidies_recorded_per_person_and_course_and_listed_for_finance(session):
+def test_subsidies_recorded_per_person_and_course_and_listed_for_finance(session, tmp_path):
     county = make_county(session)
     site = make_settlement(session, county)
     course = _course(session, county, skill="电焊")
@@ -124,3 +125,21 @@ def test_subsidies_recorded_per_person_and_course_and_listed_for_finance(session
     assert sorted((line.kind_label, line.person.name, line.amount) for line in lines) == [
         ("职业培训补贴", "合格有证", 1000), ("职业技能鉴定补贴", "合格有证", 500)]
     assert monthly_subsidy_list(session, Month(2026, 10), [site.id]) == []
+    staff = make_user(session, "staff", settlements=[site])
+    write_subsidy_list(session, "2026-11", tmp_path / "list.xlsx", user=staff)
+    rows = list(openpyxl.load_workbook(tmp_path / "list.xlsx").active.iter_rows(min_row=3, values_only=True))
+    assert sorted((row[1], row[3], row[6]) for row in rows if isinstance(row[0], int)) == [
+        ("职业培训补贴", "合格有证", 1000), ("职业技能鉴定补贴", "合格有证", 500)]
+    assert "电焊" in rows[0][7] and "焊工证" in rows[0][7]
+    assert rows[-1][6] == 1500
+
+
+def test_a_subsidy_is_recorded_once_even_if_completion_is_retried(session):
+    county = make_county(session)
+    course = _course(session, county)
+    person = make_person(session, make_household(session, make_settlement(session, county)))
+    enrolment = training.enrol(session, course.id, person.id, actor="user:1")
+    training.complete(session, enrolment.id, certificate="证", assessment="passed", actor="user:1")
+    with pytest.raises(WorkflowError, match="已经结业"):
+        training.complete(session, enrolment.id, certificate="证", assessment="passed", actor="user:1")
+    assert len(session.scalars(select(TrainingSubsidy)).all()) == 2
