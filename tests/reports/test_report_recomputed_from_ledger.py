@@ -9,7 +9,7 @@ with a passed assessment and a certificate (subsidies). December's activity must
 
 import io
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook

@@ -18,11 +18,11 @@ from jobmatch.services.training.needs import (
     training_needs,
     unmet_training_demand,
 )
-from jobmatch.vocabulary import staff as staff_words
 from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import CourseForm
 from jobmatch.views.transactions import commit_or_error
+from jobmatch.vocabulary import staff as staff_words
 
 NEEDS_SHOWN = 200
 
