@@ -15,6 +15,7 @@ from jobmatch.services.households import dashboard as day
 from jobmatch.services.households import monitoring, monitoring_alerts, problems
 from jobmatch.services.reports.monthly import employment_trend, monthly_report
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
+from jobmatch.services.training.needs import unmet_training_demand
 from jobmatch.views.charts import horizontal_bars, monthly_columns
 
 bp = Blueprint("county", __name__, url_prefix="/county")
@@ -48,7 +49,8 @@ def overview():
         last_full_month=str(Month.current().previous()),
         monitored=monitoring.monitored_count(session, settlement_ids),
         monitoring_alerts=len(monitoring_alerts.open_alerts(session, settlement_ids)),
-        escalated=problems.escalated_problems(session, settlement_ids), now=utcnow())
+        escalated=problems.escalated_problems(session, settlement_ids), now=utcnow(),
+        unmet_training=unmet_training_demand(session, settlement_ids))
 
 
 @bp.get("/report.xlsx")
