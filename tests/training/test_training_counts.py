@@ -143,3 +143,20 @@ def test_a_subsidy_is_recorded_once_even_if_completion_is_retried(session):
     with pytest.raises(WorkflowError, match="已经结业"):
         training.complete(session, enrolment.id, certificate="证", assessment="passed", actor="user:1")
     assert len(session.scalars(select(TrainingSubsidy)).all()) == 2
+
+
+def test_unmet_demand_at_a_past_moment_leaves_out_later_households_and_later_enrolments(session, _clock):
+    county = make_county(session)
+    site = make_settlement(session, county)
+    early = make_person(session, make_household(session, site, listed_at=NOON - timedelta(days=30)), name="早登记",
+                        training_wishes=["电焊"])
+    make_person(session, make_household(session, site, listed_at=NOON + timedelta(days=2)), name="晚登记",
+                training_wishes=["电焊"])
+    _clock.set(NOON + timedelta(days=3))
+    course = training.create_course(session, name="焊工班", skill="电焊", county_id=county.id,
+                                    starts_on=(NOON + timedelta(days=3)).date(),
+                                    ends_on=(NOON + timedelta(days=9)).date(), place="社区", capacity=5,
+                                    actor="user:1")
+    training.enrol(session, course.id, early.id, actor="user:1")
+    assert [u.name for u in unmet_training_demand(session, [site.id], NOON)] == ["早登记"]
+    assert [u.name for u in unmet_training_demand(session, [site.id])] == ["晚登记"]

@@ -108,7 +108,10 @@ def complete(session: Session, enrolment_id: int, *, certificate: str, actor: st
              assessment: str = AssessmentResult.NOT_ASSESSED) -> Completion:
     """Record a finished course with its assessment: the skill and certificate join the profile, the
     subsidies earned are recorded, and the worker is matched again."""
-    enrolment = get_or_fail(session, TrainingEnrolment, enrolment_id, "enrolment_id", "报名记录")
+    get_or_fail(session, TrainingEnrolment, enrolment_id, "enrolment_id", "报名记录")
+    ledger.lock_chain(session)  # two staff completing the same enrolment at once: the second sees the first
+    enrolment = session.scalars(select(TrainingEnrolment).where(TrainingEnrolment.id == enrolment_id)
+                                .with_for_update().execution_options(populate_existing=True)).one()
     require(enrolment.completed_at is None, "enrolment_id", "该学员已经结业")
     certificate = (certificate or "").strip()
     require(len(certificate) <= 80, "certificate", "证书名称最多 80 字")

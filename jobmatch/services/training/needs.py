@@ -211,6 +211,12 @@ def unmet_training_demand(session: Session, settlement_ids, moment: datetime | N
     """Everyone whose wished-for training has not happened, as of ``moment`` (now by default): turned away first,
     each group zero-employment and monitored households first."""
     needs = training_needs(session, settlement_ids)
+    if moment is not None:  # households a roster import listed after the moment were not known then
+        listed_later = set()
+        for chunk in in_chunks(list({n.household_id for n in needs})):
+            listed_later.update(session.scalars(select(Household.id).where(Household.id.in_(chunk),
+                                                                           Household.listed_at >= moment)))
+        needs = [n for n in needs if n.household_id not in listed_later]
     ids = [n.person_id for n in needs]
     enrolled_codes: dict[int, set[str]] = {}
     turned_away: dict[int, set[str]] = {}
