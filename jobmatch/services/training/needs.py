@@ -212,7 +212,7 @@ def unmet_training_demand(session: Session, settlement_ids, moment: datetime | N
     each group zero-employment and monitored households first."""
     needs = training_needs(session, settlement_ids)
     if moment is not None:  # households a roster import listed after the moment were not known then
-        listed_later = set()
+        listed_later: set[int] = set()
         for chunk in in_chunks(list({n.household_id for n in needs})):
             listed_later.update(session.scalars(select(Household.id).where(Household.id.in_(chunk),
                                                                            Household.listed_at >= moment)))
