@@ -102,9 +102,10 @@ def test_unmet_demand_lists_who_has_no_course_yet_and_who_was_turned_away(sessio
     assert training.request_place(session, course.id, first.id, actor="user:1").enrolment is not None
     refused = training.request_place(session, course.id, late.id, actor="user:1")
     assert refused.enrolment is None and refused.turned_away
+    assert training.request_place(session, course.id, late.id, actor="user:1").turned_away  # asks again
     unmet = {line.name: line.reason for line in unmet_training_demand(session, [site.id])}
     assert unmet == {"来晚了": "turned_away", "想学家政": "no_course"}
-    turned = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "training_turned_away"))
+    (turned,) = session.scalars(select(LedgerEvent).where(LedgerEvent.kind == "training_turned_away")).all()
     assert turned.person_id == late.id and turned.subject == f"course:{course.id}"
 
 

@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import local_today, utcnow
-from jobmatch.models import County, Person, Settlement, TrainingCourse, TrainingEnrolment, TrainingRequest
+from jobmatch.models import (
+    County,
+    LedgerEvent,
+    Person,
+    Settlement,
+    TrainingCourse,
+    TrainingEnrolment,
+    TrainingRequest,
+)
 from jobmatch.models.training import AssessmentResult
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.subsidies.training import record_subsidies
@@ -173,6 +181,10 @@ def request_place(session: Session, course_id: int, person_id: int, *, actor: st
     already = session.scalar(select(TrainingEnrolment.id).where(TrainingEnrolment.course_id == course.id,
                                                                 TrainingEnrolment.person_id == person.id))
     if already is None and enrolled >= course.capacity and course.ends_on >= local_today():
+        if session.scalar(select(LedgerEvent.id).where(LedgerEvent.kind == "training_turned_away",
+                                                       LedgerEvent.person_id == person.id,
+                                                       LedgerEvent.subject == f"course:{course.id}").limit(1)):
+            return PlaceRequest(None, True)  # asked again: recorded once
         ledger.append(session, "training_turned_away", actor=actor, household_id=person.household_id,
                       person_id=person.id, subject=f"course:{course.id}",
                       data={"occupation_code": course.occupation_code, "capacity": course.capacity})
