@@ -127,6 +127,8 @@ class EventKind(StrEnum):
     TRAINING_TURNED_AWAY = "training_turned_away"
     PRACTICAL_SKILL_CONFIRMED = "practical_skill_confirmed"
     TRAINING_SUBSIDY_RECORDED = "training_subsidy_recorded"
+    # Rule 6: a call nobody answered is noted, and is not the month's contact.
+    FOLLOW_UP_ATTEMPTED = "follow_up_attempted"
 
 
 class LedgerEvent(Base):

@@ -5,9 +5,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select
 
+from jobmatch.models import FollowUp, LedgerEvent
 from jobmatch.services.errors import WorkflowError
-from jobmatch.services.households.followups import due_follow_ups, record_follow_up
+from jobmatch.services.households.followups import due_follow_ups, record_follow_up, record_unanswered_call
 from jobmatch.services.households.zero_employment import record_door_visit
 from tests.factories import frozen_clock, make_household, make_person, make_settlement
 
@@ -49,3 +51,34 @@ def test_an_empty_follow_up_is_refused_and_the_household_stays_due(session):
         record_door_visit(session, household_id=household.id, staff_user_id=None, actor="user:1", note=" ")
     assert error.value.field == "note"
     assert [d.household_no for d in due_follow_ups(session, [site.id])] == ["H-EMPTY"]
+
+
+def test_a_call_nobody_answered_is_noted_but_is_not_the_months_contact(session):
+    site = make_settlement(session)
+    household = make_household(session, site, household_no="H-RING")
+    make_person(session, household)
+    record_unanswered_call(session, household_id=household.id, staff_user_id=None, actor="user:1", note="打了两次")
+    assert [d.household_no for d in due_follow_ups(session, [site.id])] == ["H-RING"]
+    event = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "follow_up_attempted"))
+    assert event.household_id == household.id and event.data["answered"] is False
+    assert session.scalar(select(func.count()).select_from(FollowUp)) == 0
+
+
+def test_the_follow_up_form_notes_an_unanswered_call_and_keeps_the_household_due(app, session, client):
+    from tests.web.helpers import add_user, login
+
+    site = make_settlement(session)
+    household = make_household(session, site, household_no="H-FORM")
+    make_person(session, household)
+    add_user(session, "caller", "staff", settlements=[site])
+    household_id, site_id = household.id, site.id
+    session.commit()
+    login(client, "caller")
+    page = client.post(f"/staff/households/{household_id}/follow-up",
+                       data={"method": "no_answer", "summary": "无人接听"}, follow_redirects=True)
+    assert "电话未接通" in page.get_data(as_text=True)
+    session.rollback()
+    assert [d.household_no for d in due_follow_ups(session, [site_id])] == ["H-FORM"]
+    session.rollback()
+    refused = client.post(f"/staff/households/{household_id}/follow-up", data={"method": "phone", "summary": ""})
+    assert refused.status_code == 400 and "请写明回访情况" in refused.get_data(as_text=True)
