@@ -66,21 +66,24 @@ def training_needs(session: Session, settlement_ids=None) -> list[TrainingNeed]:
     requests: dict[int, list[TrainingRequest]] = {}
     for request in session.scalars(select(TrainingRequest).order_by(TrainingRequest.id)):
         requests.setdefault(request.person_id, []).append(request)
-    query = select(Person, Household).join(Household, Household.id == Person.household_id)
+    # Only the columns the ledger shows: whole rows of a county's people took seconds to load.
+    query = (select(Person.id, Person.name, Person.training_wishes, Household.id.label("household_id"),
+                    Household.household_no, Household.zero_employment, Household.monitoring)
+             .join(Household, Household.id == Person.household_id))
     if settlement_ids is not None:
         query = query.where(Household.settlement_id.in_(list(settlement_ids)))
     courses = _courses_by_person(session)
     taxonomy, needs = load_taxonomy(), []
-    for person, household in session.execute(query):
-        wishes = list(person.training_wishes or []) + [r.skill_text for r in requests.get(person.id, [])]
+    for row in session.execute(query):
+        wishes = list(row.training_wishes or []) + [r.skill_text for r in requests.get(row.id, [])]
         if not wishes:
             continue
-        enrolled, completed = courses.get(person.id, ([], []))
+        enrolled, completed = courses.get(row.id, ([], []))
         codes = _codes(wishes)
-        needs.append(TrainingNeed(person.id, household.id, household.household_no, person.name,
-                                  household.zero_employment, list(dict.fromkeys(wishes)),
+        needs.append(TrainingNeed(row.id, row.household_id, row.household_no, row.name,
+                                  row.zero_employment, list(dict.fromkeys(wishes)),
                                   [taxonomy.by_code(code).name for code in codes], enrolled, completed,
-                                  monitored=household.monitoring != MonitoringCategory.NONE,
+                                  monitored=row.monitoring != MonitoringCategory.NONE,
                                   occupation_codes=codes))
     needs.sort(key=lambda n: (not n.zero_employment, not n.monitored, n.household_no, n.person_id))
     return needs
@@ -241,10 +244,11 @@ def unmet_training_demand(session: Session, settlement_ids, moment: datetime | N
                 requested_after.setdefault(person_id, set()).add(text)
     taxonomy, lines = load_taxonomy(), []
     for need in needs:
-        wishes = [w for w in need.wishes if w not in requested_after.get(need.person_id, set())]
+        later = requested_after.get(need.person_id, set())
+        wishes = [w for w in need.wishes if w not in later]
         if not wishes:
             continue
-        codes = _codes(wishes)
+        codes = _codes(wishes) if later else need.occupation_codes
         enrolled = enrolled_codes.get(need.person_id, set())
         if codes:
             missing = [code for code in codes if code not in enrolled]
