@@ -161,3 +161,19 @@ def test_unmet_demand_at_a_past_moment_leaves_out_later_households_and_later_enr
     training.enrol(session, course.id, early.id, actor="user:1")
     assert [u.name for u in unmet_training_demand(session, [site.id], NOON)] == ["早登记"]
     assert [u.name for u in unmet_training_demand(session, [site.id])] == ["晚登记"]
+
+
+def test_the_unmet_demand_command_lists_people_and_the_county_figure(session, cli):
+    county = make_county(session, name="命令县")
+    site = make_settlement(session, county)
+    course = _course(session, county, skill="电焊", capacity=1)
+    first = make_person(session, make_household(session, site, household_no="C-1"), name="甲", training_wishes=["电焊"])
+    second = make_person(session, make_household(session, site, household_no="C-2"), name="乙", training_wishes=["电焊"])
+    training.request_place(session, course.id, first.id, actor="user:1")
+    training.request_place(session, course.id, second.id, actor="user:1")
+    session.commit()
+    result = cli("training", "unmet", "--county", "命令县")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["C-2 乙: 想学 焊工（名额已满未能报名）",
+                                          "共 1 人培训需求未满足，其中 1 人因名额已满未能报名"]
+    assert cli("training", "unmet", "--county", "没有这个县").exit_code != 0
