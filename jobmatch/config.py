@@ -117,6 +117,10 @@ class Settings:
     # Employers' workplace photos (resized JPEGs) live here; an upload larger than the limit is refused.
     photo_dir: str = str(INSTANCE_PATH / "photos")
     photo_max_upload_mb: float = field(default=8.0, metadata=_at_least(0, above=True))
+    # Rule 5 (seed 002: 培训补贴 and 职业技能鉴定补贴 "按规定"): yuan per person and course, paid for
+    # a course finished with the assessment passed (training) or a certificate obtained (certification).
+    training_subsidy_yuan: int = field(default=1000, metadata=_at_least(0))
+    certification_subsidy_yuan: int = field(default=500, metadata=_at_least(0))
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

@@ -244,6 +244,29 @@ def training_demand(county, top):
         click.echo(f"{d.occupation}: 岗位 {d.openings}, 本地会的 {d.local_workers}, 缺口 {d.gap}, 想学 {d.wishes}")
 
 
+@training_group.command("unmet")
+@click.option("--county", required=True, help="county name")
+@_workflow_command
+def training_unmet(county):
+    """Who wants training and has none yet (应培尽培): turned away by a full course first."""
+    from sqlalchemy import select
+
+    from jobmatch.models import County, Settlement
+    from jobmatch.services.errors import WorkflowError
+    from jobmatch.services.training.needs import unmet_training_demand
+
+    county_id = _session().scalar(select(County.id).where(County.name == county))
+    if county_id is None:
+        raise WorkflowError("county", f"找不到县区 {county}")
+    settlement_ids = list(_session().scalars(select(Settlement.id).where(Settlement.county_id == county_id)))
+    unmet = unmet_training_demand(_session(), settlement_ids)
+    for line in unmet:
+        reason = "名额已满未能报名" if line.reason == "turned_away" else "还没有培训班"
+        click.echo(f"{line.household_no} {line.name}: 想学 {'、'.join(line.wanted)}（{reason}）")
+    turned_away = sum(1 for line in unmet if line.reason == "turned_away")
+    click.echo(f"共 {len(unmet)} 人培训需求未满足，其中 {turned_away} 人因名额已满未能报名")
+
+
 @click.group("problems")
 def problems_group():
     """Problems workers raised (三个三)."""

@@ -19,7 +19,7 @@ from jobmatch.models.round_batches import BatchStepStatus, RoundBatch, RoundBatc
 from jobmatch.models.short_links import ShortLink
 from jobmatch.models.sign_in_codes import SignInCode
 from jobmatch.models.startups import Business, SupportApplication
-from jobmatch.models.training import TrainingCourse, TrainingEnrolment, TrainingRequest
+from jobmatch.models.training import TrainingCourse, TrainingEnrolment, TrainingRequest, TrainingSubsidy
 from jobmatch.models.users import ROLES, User, staff_settlements
 from jobmatch.models.vacancy_photos import VacancyPhoto
 from jobmatch.models.visits import DoorVisit
@@ -36,4 +36,5 @@ __all__ = [
     "SpecialAction", "EmploymentBaseline",
     "ApiIdempotencyKey", "VacancyPhoto",
     "RosterUpload",
+    "TrainingSubsidy",
 ]

@@ -27,7 +27,7 @@ class FollowUp(Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     contacted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    method: Mapped[str] = mapped_column(String(10))  # phone | visit
+    method: Mapped[str] = mapped_column(String(10))  # phone | visit | sms (a key of followups.METHODS)
     summary: Mapped[str] = mapped_column(Text, default="")
     # Recorded at every follow-up of a monitored household ("" when not asked).
     employment_state: Mapped[str] = mapped_column(String(12), default="")  # an EmploymentState

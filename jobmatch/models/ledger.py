@@ -127,6 +127,13 @@ class EventKind(StrEnum):
     SPECIAL_ACTION_RECORDED = "special_action_recorded"
     EMPLOYMENT_BASELINE_SET = "employment_baseline_set"
     STAFF_PHONE_SET = "staff_phone_set"
+    # Training that counts (rule 5): a full course turning someone away, staff confirming a
+    # practical skill with a reason, a training or certification subsidy recorded.
+    TRAINING_TURNED_AWAY = "training_turned_away"
+    PRACTICAL_SKILL_CONFIRMED = "practical_skill_confirmed"
+    TRAINING_SUBSIDY_RECORDED = "training_subsidy_recorded"
+    # Rule 6: a call nobody answered is noted, and is not the month's contact.
+    FOLLOW_UP_ATTEMPTED = "follow_up_attempted"
 
 
 class LedgerEvent(Base):

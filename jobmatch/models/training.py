@@ -17,6 +17,21 @@ class EnrolmentStatus(StrEnum):
     COMPLETED = "completed"
 
 
+class AssessmentResult(StrEnum):
+    """The skill assessment recorded when a course is finished (rule 5: a passed one is a practical skill)."""
+
+    NOT_ASSESSED = "not_assessed"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+class TrainingSubsidyKind(StrEnum):
+    """Subsidies of seed 002 (培训补贴, 职业技能鉴定补贴), recorded per person and course."""
+
+    TRAINING = "training"
+    CERTIFICATION = "certification"
+
+
 class TrainingRequest(Base):
     """A worker's request for training, beyond the wishes written on the roster."""
 
@@ -57,6 +72,9 @@ class TrainingEnrolment(Base):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     certificate: Mapped[str] = mapped_column(String(80), default="")
+    # An AssessmentResult, recorded with the completion.
+    assessment: Mapped[str] = mapped_column(String(20), default=AssessmentResult.NOT_ASSESSED,
+                                            server_default=AssessmentResult.NOT_ASSESSED.value)
 
     course: Mapped[TrainingCourse] = relationship(back_populates="enrolments")
     person = relationship("Person")
@@ -64,3 +82,23 @@ class TrainingEnrolment(Base):
     @property
     def status(self) -> EnrolmentStatus:
         return EnrolmentStatus.COMPLETED if self.completed_at else EnrolmentStatus.ENROLLED
+
+
+class TrainingSubsidy(Base):
+    """A training or certification subsidy due to one person for one course (paid in ``month``)."""
+
+    __tablename__ = "training_subsidies"
+    __table_args__ = (UniqueConstraint("enrolment_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("training_enrolments.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("training_courses.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a TrainingSubsidyKind
+    amount: Mapped[int] = mapped_column(Integer)  # yuan
+    month: Mapped[str] = mapped_column(String(7), index=True)  # "2026-11": the month it is listed for payment
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    enrolment: Mapped[TrainingEnrolment] = relationship()
+    person = relationship("Person")
+    course: Mapped[TrainingCourse] = relationship()

@@ -3,6 +3,7 @@ employers with vacancies in the trades of DOMAIN.md, public-welfare posts, a fai
 a login for each kind of user."""
 
 import random
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -103,18 +104,22 @@ def load_demo(session: Session, households: int = 150, seed: int = 7) -> list[tu
 
 
 def _course_and_problems(session, county) -> None:
-    """A welding course with a few of those who asked for training, and two problems workers reported."""
+    """A course in the skill most asked for, with a few of those who asked for it, and two problems workers reported."""
     from jobmatch.services.households import problems
+    from jobmatch.services.people.worker_home import skill_name
     from jobmatch.services.training import courses as training
+    from jobmatch.services.training.needs import course_candidates, training_needs
 
     today = local_today()
-    course = training.create_course(session, name="电焊工技能培训班", skill="电焊", county_id=county.id,
+    # The course teaches the skill most asked for, and enrols only people who asked for it (rule 5).
+    settlement_ids = list(session.scalars(select(Settlement.id).where(Settlement.county_id == county.id)))
+    asked = Counter(code for need in training_needs(session, settlement_ids) for code in need.occupation_codes)
+    skill = skill_name(asked.most_common(1)[0][0]) if asked else "电焊"
+    course = training.create_course(session, name=f"{skill}技能培训班", skill=skill, county_id=county.id,
                                     starts_on=today + timedelta(days=7), ends_on=today + timedelta(days=27),
                                     place="威宁县职业技术学校", capacity=30, actor="demo")
-    # JSON columns cannot be compared in SQL on PostgreSQL: pick those with wishes here.
-    wishers = [p for p in session.scalars(select(Person).order_by(Person.id)) if p.training_wishes][:4]
-    for person in wishers:
-        training.enrol(session, course.id, person.id, actor="demo")
+    for need in course_candidates(session, course, settlement_ids)[:4]:
+        training.enrol(session, course.id, need.person_id, actor="demo")
     reporters = session.scalars(select(Person).where(Person.wants_work.is_(True)).order_by(Person.id.desc()).limit(2)).all()
     texts = [("wages", "上个月在工地干了二十天，工钱还没结。"), ("job", "想在小区附近找个下午能接孩子的活。")]
     for person, (category, text) in zip(reporters, texts):

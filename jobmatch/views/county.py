@@ -16,6 +16,7 @@ from jobmatch.services.households import dashboard as day
 from jobmatch.services.households import monitoring, monitoring_alerts, problems
 from jobmatch.services.reports.monthly import employment_trend, monthly_report
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
+from jobmatch.services.training.needs import unmet_training_demand
 from jobmatch.views.charts import horizontal_bars, monthly_columns
 
 bp = Blueprint("county", __name__, url_prefix="/county")
@@ -50,7 +51,8 @@ def overview():
         monitored=monitoring.monitored_count(session, settlement_ids),
         monitoring_alerts=len(monitoring_alerts.open_alerts(session, settlement_ids)),
         escalated=problems.escalated_problems(session, settlement_ids), now=utcnow(),
-        coverage=coverage_rows(session, county.id, Month.current()))
+        coverage=coverage_rows(session, county.id, Month.current()),
+        unmet_training=unmet_training_demand(session, settlement_ids))
 
 
 @bp.get("/report.xlsx")

@@ -15,6 +15,7 @@ from jobmatch.models.offers import OfferChannel, OfferStatus, RoundStatus
 from jobmatch.models.people import CannotLeaveReason
 from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
+from jobmatch.models.training import AssessmentResult, TrainingSubsidyKind
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
 from jobmatch.vocabulary import employer
 from jobmatch.vocabulary.roster import CANNOT_LEAVE_REASON_LABELS, CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
@@ -70,6 +71,8 @@ EVENT_LABELS = {
     E.WELFARE_POST_WITHDRAWN: "撤回公益性岗位推荐",
     E.SPECIAL_ACTION_RECORDED: "登记专项就业行动", E.EMPLOYMENT_BASELINE_SET: "登记就业基数",
     E.STAFF_PHONE_SET: "设置工作人员手机",
+    E.TRAINING_TURNED_AWAY: "培训名额已满未能报名", E.PRACTICAL_SKILL_CONFIRMED: "确认掌握实用技能",
+    E.TRAINING_SUBSIDY_RECORDED: "登记培训补贴", E.FOLLOW_UP_ATTEMPTED: "电话未接通（未回访）",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -133,7 +136,8 @@ WELFARE_REVIEW_STATUS_LABELS = {ReviewStatus.OPEN: "待复核", ReviewStatus.KEP
 
 # Subsidies (rule 7 and rule 2) as finance and staff read them.
 SUBSIDY_KIND_LABELS = {"welfare_post": "公益性岗位补贴", "hiring": "吸纳就业一次性岗位补贴",
-                       "startup": "一次性创业补贴", "incubator_rent": "创业孵化基地费用补贴"}
+                       "startup": "一次性创业补贴", "incubator_rent": "创业孵化基地费用补贴",
+                       TrainingSubsidyKind.TRAINING: "职业培训补贴", TrainingSubsidyKind.CERTIFICATION: "职业技能鉴定补贴"}
 HIRING_SUBSIDY_STATUS_LABELS = {"pending": "待满六个月", "payable": "可发放", "refused": "不予补贴"}
 BUSINESS_KIND_LABELS = {BusinessKind.MICRO_ENTERPRISE: "小微企业", BusinessKind.COOPERATIVE: "农民专业合作社",
                         BusinessKind.SELF_EMPLOYED: "个体经营"}
@@ -141,6 +145,10 @@ SUPPORT_APPLICATION_KIND_LABELS = {ApplicationKind.STARTUP_LOAN: "创业担保�
                                    ApplicationKind.INCUBATOR_RENT: "孵化基地费用补贴"}
 SUPPORT_APPLICATION_STATUS_LABELS = {ApplicationStatus.APPLIED: "已申请", ApplicationStatus.APPROVED: "已批准",
                                      ApplicationStatus.REFUSED: "未批准"}
+
+# Training (rule 5): the assessment recorded on completion.
+ASSESSMENT_RESULT_LABELS = {AssessmentResult.NOT_ASSESSED: "未考核", AssessmentResult.PASSED: "考核合格",
+                            AssessmentResult.FAILED: "考核不合格"}
 
 
 SPECIAL_ACTION_KIND_LABELS = {SpecialActionKind.RECRUITMENT_DRIVE: "招聘活动",
@@ -171,6 +179,7 @@ LABELS = {
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
     SpecialActionKind: SPECIAL_ACTION_KIND_LABELS,
     BaselineSource: BASELINE_SOURCE_LABELS,
+    AssessmentResult: ASSESSMENT_RESULT_LABELS,
 }
 
 
@@ -242,6 +251,10 @@ EVENT_SENTENCES = {
     E.SPECIAL_ACTION_RECORDED: "%(actor)s 登记了专项就业行动 %(what)s",
     E.EMPLOYMENT_BASELINE_SET: "%(actor)s 登记了安置点就业基数",
     E.STAFF_PHONE_SET: "%(actor)s 设置了接收提醒的手机",
+    E.TRAINING_TURNED_AWAY: "%(person)s 想参加培训 %(what)s，名额已满",
+    E.PRACTICAL_SKILL_CONFIRMED: "%(actor)s 确认 %(person)s 掌握了实用技能",
+    E.TRAINING_SUBSIDY_RECORDED: "%(person)s 的培训补贴已登记：%(what)s",
+    E.FOLLOW_UP_ATTEMPTED: "%(actor)s 给 %(household)s 户打电话未接通",
 }
 
 

@@ -24,7 +24,8 @@ def test_report_has_every_section_and_totals_that_add_up(app, session, client):
     response = client.get(f"/county/report.xlsx?month={today:%Y-%m}")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["就业情况", "零就业家庭", "公益性岗位", "招聘会", "培训", "就业补贴", "防返贫监测", "覆盖情况"]
+    assert workbook.sheetnames == ["就业情况", "零就业家庭", "公益性岗位", "招聘会", "培训", "就业补贴", "防返贫监测", "覆盖情况",
+                                   "监测户汇总"]
     sheet = workbook["就业情况"]
     assert "就业情况月报" in sheet["A1"].value and sheet["A3"].value == "安置点"
     total_row = [row for row in sheet.iter_rows(values_only=True) if row[0] == "合计"][0]

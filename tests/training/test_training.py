@@ -114,7 +114,7 @@ def test_households_trained_without_a_practical_skill_come_first(session):
     training.complete(session, training.enrol(session, general.id, unskilled.id, actor="user:1").id,
                       certificate="", actor="user:1")
     training.complete(session, training.enrol(session, trade.id, skilled.id, actor="user:1").id,
-                      certificate="", actor="user:1")
+                      certificate="", assessment="passed", actor="user:1")
     lines = trained_households(session, [site.id])
     assert [(line.household_no, line.trained_members, line.has_practical_skill) for line in lines] == [
         ("H-A", ["只学普工"], False), ("H-B", ["学了家政"], True)]

@@ -42,7 +42,10 @@ from jobmatch.services.households.zero_employment import refresh_and_flag
 from jobmatch.services.welfare.exits import held_welfare_place, vacate_for_other_work
 from jobmatch.vocabulary import FOLLOW_UP_EMPLOYMENT_STATE_LABELS, HEAD_RELATION
 
-METHODS = {"phone": "电话", "visit": "入户"}
+METHODS = {"phone": "电话", "visit": "入户", "sms": "短信"}  # a recorded SMS conversation is a contact too
+# What the follow-up form offers: the contacts above, and a call nobody answered (noted, not a contact).
+NO_ANSWER = "no_answer"
+CONTACT_CHOICES = {**METHODS, NO_ANSWER: "电话未接通（不算本月回访）"}
 SUMMARY_MAX_CHARS = 2000
 NOTES_MAX_CHARS = 500
 
@@ -215,10 +218,22 @@ def record_follow_up(session: Session, *, household_id: int, staff_user_id: int 
     return FollowUpResult(follow_up, raised, bool(became_zero))
 
 
+def record_unanswered_call(session: Session, *, household_id: int, staff_user_id: int | None, actor: str,
+                           note: str = "") -> None:
+    """Note a call nobody answered (a ledger event): it is not the month's contact, the household stays due."""
+    household = get_or_fail(session, Household, household_id, "household_id", "该户")
+    if staff_user_id is not None:
+        get_or_fail(session, User, staff_user_id, "staff_user_id", "工作人员")
+    note = (note or "").strip()
+    require(len(note) <= SUMMARY_MAX_CHARS, "summary", f"回访情况最多 {SUMMARY_MAX_CHARS} 字")
+    ledger.append(session, "follow_up_attempted", actor=actor, household_id=household.id,
+                  subject=f"household:{household.id}", data={"method": "phone", "answered": False, "note": note})
+
+
 def _validate_contact(session: Session, staff_user_id, method: str, summary: str, contacted_at: datetime) -> None:
     if staff_user_id is not None:
         get_or_fail(session, User, staff_user_id, "staff_user_id", "工作人员")
-    require(method in METHODS, "method", "回访方式应为电话或入户")
+    require(method in METHODS, "method", "回访方式应为电话、入户或短信")
     require(len((summary or "").strip()) <= SUMMARY_MAX_CHARS, "summary", f"回访情况最多 {SUMMARY_MAX_CHARS} 字")
     require(contacted_at.tzinfo is not None, "contacted_at", "回访时间缺少时区")
     require(contacted_at <= utcnow(), "contacted_at", "回访时间不能晚于现在")

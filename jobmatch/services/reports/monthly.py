@@ -5,11 +5,18 @@ employment is read from employment spells (started on or before, not ended by th
 zero-employment list and the monitored households from the ledger's flag events before the
 end of the month, follow-ups from their dates. Past months are reported as they were, not as
 they are now.
+
+Monthly-new and cumulative figures: a labourer is newly employed in the month when employed at
+its end and not at the previous month's end, and newly employed in the year when employed at the
+month's end and not at the end of the previous year; a zero-employment household is new in the
+month when its listing began in the month; follow-ups count households contacted in the month
+and contacts (户次) from January 1st to the month's end. A door visit is a follow-up.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,11 +36,13 @@ from jobmatch.models import (
     Person,
     Settlement,
     TrainingCourse,
+    TrainingSubsidy,
     WelfareAppointment,
     WelfarePost,
 )
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.fairs import OutcomeStage
+from jobmatch.models.training import AssessmentResult
 from jobmatch.models.types import as_utc
 from jobmatch.services.coverage import coverage_rows
 from jobmatch.services.households.monitoring import monitored_on
@@ -54,10 +63,15 @@ class SettlementRow:
     followed_up: int = 0
     monitored: int = 0
     monitored_followed_up: int = 0
+    newly_employed: int = 0  # employed at the month's end, not at the previous month's end
+    newly_employed_this_year: int = 0  # employed at the month's end, not at the previous year's end
+    zero_employment_new: int = 0  # listed as zero-employment during the month
+    follow_ups_this_year: int = 0  # contacts (户次) from January 1st to the month's end
+    has_data: bool = True  # False for a month that ended before the ledger held anything of the settlement
 
     @property
     def rate(self) -> float | None:
-        return self.employed / self.labourers if self.labourers else None
+        return self.employed / self.labourers if self.labourers and self.has_data else None
 
 
 @dataclass
@@ -76,11 +90,27 @@ class MonthlyReport:
     monitored_households: list["MonitoredAsOf"] = field(default_factory=list)
     # Each site's coverage (rule 3) and employment floor (seed 003): jobmatch.services.coverage.
     coverage: list = field(default_factory=list)
+    # Training demand as of the report's moment: {"unmet": people, "turned_away": people}.
+    training_demand: dict = field(default_factory=dict)
+
+    @property
+    def monitored_by_category(self) -> list["MonitoredCategoryCount"]:
+        """The monitored households counted per category (the order of the policy's three), with their employment."""
+        counts = []
+        for category in ("unstable", "marginal", "hardship"):
+            lines = [m for m in self.monitored_households if m.category == category]
+            counts.append(MonitoredCategoryCount(
+                category, len(lines), sum(m.labourers for m in lines), sum(m.employed for m in lines),
+                sum(1 for m in lines if m.labourers and not m.employed), sum(m.followed_up for m in lines),
+                sum(m.alerts for m in lines)))
+        return counts
 
     @property
     def total(self) -> SettlementRow:
         total = SettlementRow("合计")
         for row in self.settlements:
+            if not row.has_data:  # a site not yet recorded that month adds nothing, not zeros
+                continue
             total.households += row.households
             total.labourers += row.labourers
             total.employed += row.employed
@@ -89,6 +119,11 @@ class MonthlyReport:
             total.followed_up += row.followed_up
             total.monitored += row.monitored
             total.monitored_followed_up += row.monitored_followed_up
+            total.newly_employed += row.newly_employed
+            total.newly_employed_this_year += row.newly_employed_this_year
+            total.zero_employment_new += row.zero_employment_new
+            total.follow_ups_this_year += row.follow_ups_this_year
+        total.has_data = any(row.has_data for row in self.settlements)
         return total
 
 
@@ -111,6 +146,21 @@ class MonitoredAsOf:
     category: str
     followed_up: bool  # a follow-up in the month
     alerts: int  # alerts raised in the month
+    labourers: int = 0
+    employed: int = 0  # labourers employed at the report's moment
+
+
+@dataclass(frozen=True)
+class MonitoredCategoryCount:
+    """One line of the monitored-household summary: a category's households and their employment."""
+
+    category: str
+    households: int
+    labourers: int
+    employed: int
+    without_work: int  # households with labourers and nobody employed
+    followed_up: int
+    alerts: int
 
 
 def report_moment(period: Month) -> tuple[date, datetime]:
@@ -127,23 +177,38 @@ def monthly_report(session: Session, county: County, year: int, month: int) -> M
     settlements = list(session.scalars(select(Settlement).where(Settlement.county_id == county.id)
                                        .order_by(Settlement.name)))
     rows = {s.id: SettlementRow(s.name) for s in settlements}
+    first_records = _first_records(session, list(rows))
+    for settlement_id, row in rows.items():
+        first_record = first_records.get(settlement_id)
+        row.has_data = first_record is not None and moment > first_record
     people = _labourers(session, list(rows))
     spells = _spells_by_person(session, [p.person_id for p in people])
+    previous_month_end, previous_year_end = first - timedelta(days=1), date(year - 1, 12, 31)
+    employed_people: set[int] = set()
     for person in people:
         row = rows[person.settlement_id]
         row.labourers += 1
-        kind = employment_on(spells.get(person.person_id, []), as_of)
+        held = spells.get(person.person_id, [])
+        kind = employment_on(held, as_of)
         if kind:
+            employed_people.add(person.person_id)
             row.employed += 1
             row.by_kind[kind] += 1
+            row.newly_employed += not employment_on(held, previous_month_end)
+            row.newly_employed_this_year += not employment_on(held, previous_year_end)
     for settlement_id, households in session.execute(
             select(Household.settlement_id, func.count(Household.id))
             .where(Household.settlement_id.in_(rows)).group_by(Household.settlement_id)):
         rows[settlement_id].households = households
     for settlement_id, count in _followed_up(session, list(rows), first, as_of):
         rows[settlement_id].followed_up = count
-    zero_households = _zero_employment_as_of(session, rows, moment)
-    monitored = _monitored_as_of(session, rows, period, moment)
+    for settlement_id, count in _follow_up_contacts(session, list(rows), date(year, 1, 1), as_of):
+        rows[settlement_id].follow_ups_this_year = count
+    zero_households = _zero_employment_as_of(session, rows, moment, period.local_range()[0])
+    labourers_of: dict[int, list[int]] = defaultdict(list)
+    for person in people:
+        labourers_of[person.household_id].append(person.person_id)
+    monitored = _monitored_as_of(session, rows, period, moment, labourers_of, employed_people)
     fairs = list(session.scalars(select(Fair).where(Fair.county_id == county.id, Fair.held_on >= first,
                                                     Fair.held_on <= last).order_by(Fair.held_on)))
     return MonthlyReport(
@@ -154,24 +219,28 @@ def monthly_report(session: Session, county: County, year: int, month: int) -> M
         training=_training(session, county.id, first, last),
         hiring_subsidies=_hiring_subsidies(session, county.id, as_of),
         coverage=coverage_rows(session, county.id, period),
+        training_demand=_training_demand(session, list(rows), moment),
     )
 
 
-def _zero_employment_as_of(session, rows: dict, moment: datetime) -> list[ZeroEmploymentAsOf]:
-    """The zero-employment list at ``moment`` (counted into ``rows``), from the flag's ledger events."""
+def _zero_employment_as_of(session, rows: dict, moment: datetime, month_start: datetime) -> list[ZeroEmploymentAsOf]:
+    """The zero-employment list at ``moment`` (counted into ``rows``, as new when listed since ``month_start``),
+    from the flag's ledger events."""
     listed = zero_employment_on(session, list(rows), moment)
     households = _households(session, list(listed))
     lines = []
     for household_id, since in listed.items():
         household = households[household_id]
         rows[household.settlement_id].zero_employment += 1
+        rows[household.settlement_id].zero_employment_new += since is not None and as_utc(since) >= month_start
         lines.append(ZeroEmploymentAsOf(rows[household.settlement_id].name, household.household_no,
                                         household.labourers, since))
     lines.sort(key=lambda z: (z.settlement, z.household_no))
     return lines
 
 
-def _monitored_as_of(session, rows: dict, period: Month, moment: datetime) -> list[MonitoredAsOf]:
+def _monitored_as_of(session, rows: dict, period: Month, moment: datetime, labourers_of: dict[int, list[int]],
+                     employed_people: set[int]) -> list[MonitoredAsOf]:
     """The monitored households at ``moment`` (counted into ``rows``), with the month's follow-ups and alerts."""
     monitored = monitored_on(session, list(rows), moment)
     households = _households(session, list(monitored))
@@ -185,8 +254,10 @@ def _monitored_as_of(session, rows: dict, period: Month, moment: datetime) -> li
         row = rows[household.settlement_id]
         row.monitored += 1
         row.monitored_followed_up += household_id in followed
+        members = labourers_of.get(household_id, [])
         lines.append(MonitoredAsOf(row.name, household.household_no, category, household_id in followed,
-                                   alerts[household_id]))
+                                   alerts[household_id], len(members),
+                                   sum(1 for person_id in members if person_id in employed_people)))
     lines.sort(key=lambda m: (m.settlement, m.household_no))
     return lines
 
@@ -238,8 +309,18 @@ def _first_record_at(session, settlement_ids) -> datetime | None:
     return as_utc(first)
 
 
+def _first_records(session, settlement_ids) -> dict[int, datetime]:
+    """Per settlement: when the ledger first recorded anything of its households."""
+    return {settlement_id: as_utc(first) for settlement_id, first in session.execute(
+        select(Household.settlement_id, func.min(LedgerEvent.occurred_at))
+        .join(Household, Household.id == LedgerEvent.household_id)
+        .where(Household.settlement_id.in_(list(settlement_ids))).group_by(Household.settlement_id))
+        if first is not None}
+
+
 def _labourers(session, settlement_ids):
-    return session.execute(select(Person.id.label("person_id"), Household.settlement_id)
+    return session.execute(select(Person.id.label("person_id"), Household.settlement_id,
+                                  Household.id.label("household_id"))
                            .join(Household).where(Household.settlement_id.in_(settlement_ids),
                                                   Person.capacity != "none")).all()
 
@@ -259,6 +340,17 @@ def _followed_up(session, settlement_ids, first: date, last: date):
     end = datetime.combine(last + timedelta(days=1), time(), LOCAL_TZ)
     return session.execute(
         select(Household.settlement_id, func.count(func.distinct(FollowUp.household_id)))
+        .join(Household, Household.id == FollowUp.household_id)
+        .where(Household.settlement_id.in_(settlement_ids), FollowUp.contacted_at >= start, FollowUp.contacted_at < end)
+        .group_by(Household.settlement_id)).all()
+
+
+def _follow_up_contacts(session, settlement_ids, first: date, last: date):
+    """Follow-ups (户次, door visits included) per settlement from ``first`` to the end of ``last``."""
+    start = datetime.combine(first, time(), LOCAL_TZ)
+    end = datetime.combine(last + timedelta(days=1), time(), LOCAL_TZ)
+    return session.execute(
+        select(Household.settlement_id, func.count(FollowUp.id))
         .join(Household, Household.id == FollowUp.household_id)
         .where(Household.settlement_id.in_(settlement_ids), FollowUp.contacted_at >= start, FollowUp.contacted_at < end)
         .group_by(Household.settlement_id)).all()
@@ -308,14 +400,30 @@ def _training(session, county_id: int, first: date, last: date) -> list[dict]:
     for course in session.scalars(select(TrainingCourse).where(
             TrainingCourse.county_id == county_id, TrainingCourse.starts_on <= last, TrainingCourse.ends_on >= first)
             .order_by(TrainingCourse.starts_on, TrainingCourse.id)):
-        enrolments = course.enrolments
-        done = [e for e in enrolments if e.completed_at is not None]
+        enrolments = [e for e in course.enrolments if as_utc(e.enrolled_at) < end]
+        done = [e for e in enrolments if e.completed_at is not None and as_utc(e.completed_at) < end]
         lines.append({"name": course.name, "skill": skill_name(course.occupation_code),
                       "starts_on": course.starts_on, "ends_on": course.ends_on, "capacity": course.capacity,
                       "enrolled": len(enrolments), "completed": len(done),
                       "completed_this_month": sum(start <= e.completed_at < end for e in done),
-                      "certified": sum(bool(e.certificate) for e in done)})
+                      "certified": sum(bool(e.certificate) for e in done),
+                      "passed": sum(e.assessment == AssessmentResult.PASSED for e in done),
+                      "subsidy": _course_subsidy(session, course.id, Month.of(first))})
     return lines
+
+
+def _course_subsidy(session, course_id: int, month: Month) -> int:
+    """Training and certification subsidies of the course listed for payment in the month (yuan)."""
+    return session.scalar(select(func.coalesce(func.sum(TrainingSubsidy.amount), 0)).where(
+        TrainingSubsidy.course_id == course_id, TrainingSubsidy.month == str(month))) or 0
+
+
+def _training_demand(session, settlement_ids, moment: datetime) -> dict[str, Any]:
+    """People whose wished-for training has not happened by ``moment``, and those a full course turned away."""
+    from jobmatch.services.training.needs import unmet_training_demand
+
+    unmet = unmet_training_demand(session, settlement_ids, moment)
+    return {"unmet": len(unmet), "turned_away": sum(1 for u in unmet if u.reason == "turned_away")}
 
 
 def _hiring_subsidies(session, county_id: int, as_of: date) -> list[dict]:

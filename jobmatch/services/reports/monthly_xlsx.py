@@ -14,6 +14,7 @@ from jobmatch.vocabulary import county as county_words
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+NO_DATA = "无数据"  # a rate with nothing to divide by: not 0 %
 
 
 def write_report_xlsx(report: MonthlyReport, target, *, filed_by: str = "") -> None:
@@ -30,6 +31,7 @@ def write_report_xlsx(report: MonthlyReport, target, *, filed_by: str = "") -> N
     _monitoring_sheet(workbook.create_sheet("防返贫监测"), report, period)
     write_coverage_sheet(workbook.create_sheet("覆盖情况"), report.coverage, county_name=report.county.name,
                          period=period, as_of=report.as_of)
+    _monitored_summary_sheet(workbook.create_sheet("监测户汇总"), report, period)
     for sheet in workbook.worksheets:
         _filing_lines(sheet, report, filed_by)
         _print_setup(sheet)
@@ -40,7 +42,8 @@ def _employment_sheet(sheet, report: MonthlyReport, period: str) -> None:
     sheet.title = "就业情况"
     headers = (["安置点", "户数", "劳动力人数", "已就业人数", "就业率"]
                + [EMPLOYMENT_LABELS[k] for k in SPELL_KINDS]
-               + ["零就业家庭户数", "本月回访户数", "防返贫监测户数", "其中本月已回访"])
+               + ["零就业家庭户数", "本月回访户数", "防返贫监测户数", "其中本月已回访",
+                  "本月新增就业人数", "本年累计新增就业人数", "本月新增零就业家庭户数", "本年累计回访户次"])
     _title(sheet, f"{report.county.name}易地扶贫搬迁安置点就业情况月报（{period}，截至{report.as_of:%Y-%m-%d}）",
            len(headers))
     _header(sheet, 3, headers)
@@ -48,9 +51,17 @@ def _employment_sheet(sheet, report: MonthlyReport, period: str) -> None:
     for offset, row in enumerate(rows):
         values = ([row.name, row.households, row.labourers, row.employed, row.rate]
                   + [row.by_kind.get(k, 0) for k in SPELL_KINDS]
-                  + [row.zero_employment, row.followed_up, row.monitored, row.monitored_followed_up])
+                  + [row.zero_employment, row.followed_up, row.monitored, row.monitored_followed_up,
+                     row.newly_employed, row.newly_employed_this_year, row.zero_employment_new,
+                     row.follow_ups_this_year])
+        if not row.has_data:  # the month ended before anything of the site was recorded
+            values = [row.name, *([NO_DATA] * (len(headers) - 1))]
+        elif row.rate is None:
+            values[4] = NO_DATA
         _row(sheet, 4 + offset, values, bold=row is rows[-1])
         sheet.cell(4 + offset, 5).number_format = "0.0%"
+    write_cell(sheet, 2, 1, "已就业人数、就业率、零就业家庭为月末数；本月新增就业：月末在岗、上月末未在岗；"
+               "本年累计新增就业：月末在岗、上年末未在岗；回访含上门走访、电话和短信。")
     set_column_widths(sheet, [22] + [12] * (len(headers) - 1))
 
 
@@ -95,16 +106,22 @@ def _fairs_sheet(sheet, report, period) -> None:
 
 
 def _training_sheet(sheet, report, period) -> None:
-    headers = ["培训班", "工种", "开课日期", "结课日期", "名额", "报名人数", "结业人数", "其中本月结业", "取得证书"]
+    headers = ["培训班", "工种", "开课日期", "结课日期", "名额", "报名人数", "结业人数", "其中本月结业", "取得证书",
+               "考核合格", "本月培训及鉴定补贴（元）"]
     _title(sheet, f"{report.county.name}技能培训情况（{period}）", len(headers))
     _header(sheet, 3, headers)
-    keys = ("enrolled", "completed", "completed_this_month", "certified")
+    keys = ("enrolled", "completed", "completed_this_month", "certified", "passed", "subsidy")
     for index, line in enumerate(report.training):
         _row(sheet, 4 + index, [line["name"], line["skill"], line["starts_on"].isoformat(), line["ends_on"].isoformat(),
                                 line["capacity"], *(line[k] for k in keys)])
-    _row(sheet, 4 + len(report.training), ["合计", "", "", "", sum(t["capacity"] for t in report.training),
-                                           *(sum(t[k] for t in report.training) for k in keys)], bold=True)
-    set_column_widths(sheet, [28, 16, 12, 12, 8, 10, 10, 12, 10])
+    total_row = 4 + len(report.training)
+    _row(sheet, total_row, ["合计", "", "", "", sum(t["capacity"] for t in report.training),
+                            *(sum(t[k] for t in report.training) for k in keys)], bold=True)
+    demand = report.training_demand or {"unmet": 0, "turned_away": 0}
+    write_cell(sheet, total_row + 1, 1, f"月末培训需求未满足：{demand['unmet']}人（其中因名额已满未能报名"
+                                        f"{demand['turned_away']}人）")
+    write_cell(sheet, 2, 1, "有一技之长须取得证书、考核合格或经工作人员写明理由确认；只结业不计。")
+    set_column_widths(sheet, [28, 16, 12, 12, 8, 10, 10, 12, 10, 10, 16])
 
 
 def _subsidy_sheet(sheet, report, period) -> None:
@@ -167,3 +184,23 @@ def _header(sheet, row, headers) -> None:
 def _row(sheet, row, values, bold=False) -> None:
     for column, value in enumerate(values, start=1):
         write_cell(sheet, row, column, value, border=_BORDER, font=HEADER_FONT if bold else None)
+
+
+def _monitored_summary_sheet(sheet, report, period) -> None:
+    """The monitored households counted per category, with their labourers' employment at the month's end."""
+    headers = ["监测类型", "户数", "劳动力人数", "已就业人数", "就业率", "无人就业户数", "本月已回访户数", "本月预警次数"]
+    _title(sheet, f"{report.county.name}防返贫监测户就业情况汇总（{period}，截至{report.as_of:%Y-%m-%d}）", len(headers))
+    _header(sheet, 3, headers)
+    counts = report.monitored_by_category
+    for offset, line in enumerate(counts):
+        rate = line.employed / line.labourers if line.labourers else NO_DATA
+        _row(sheet, 4 + offset, [MONITORING_LABELS[line.category], line.households, line.labourers, line.employed,
+                                 rate, line.without_work, line.followed_up, line.alerts])
+        sheet.cell(4 + offset, 5).number_format = "0.0%"
+    labourers, employed = sum(c.labourers for c in counts), sum(c.employed for c in counts)
+    total_row = 4 + len(counts)
+    _row(sheet, total_row, ["合计", sum(c.households for c in counts), labourers, employed,
+                            employed / labourers if labourers else NO_DATA, sum(c.without_work for c in counts),
+                            sum(c.followed_up for c in counts), sum(c.alerts for c in counts)], bold=True)
+    sheet.cell(total_row, 5).number_format = "0.0%"
+    set_column_widths(sheet, [18, 10, 12, 12, 10, 14, 14, 14])

@@ -2,7 +2,8 @@
 
 Lines come from the one computation of each kind: welfare-post pay (welfare_pay), the
 hiring subsidy payable that month (hiring), the start-up subsidy reaching six months that
-month and approved incubator fees (startups). ID numbers are masked for roles that do not
+month and approved incubator fees (startups), the training and certification subsidies recorded
+for courses finished that month (training). ID numbers are masked for roles that do not
 need them; the bank-card and signature columns are left for finance and the payee.
 """
 
@@ -23,6 +24,7 @@ from jobmatch.privacy import mask_id_number
 from jobmatch.services.errors import WorkflowError, require
 from jobmatch.services.subsidies.hiring import hiring_subsidy_lines
 from jobmatch.services.subsidies.startups import StartupStatus, incubator_amount, startup_subsidy_lines
+from jobmatch.services.subsidies.training import training_subsidies_of_month
 from jobmatch.services.subsidies.welfare_pay import welfare_pay_lines
 from jobmatch.spreadsheets import HEADER_FONT, append_header, append_row, append_title, make_cell, set_column_widths
 from jobmatch.vocabulary import SUBSIDY_KIND_LABELS
@@ -60,7 +62,8 @@ def monthly_subsidy_list(session: Session, month: Month, settlement_ids) -> list
     """Every subsidy due in ``month`` for people of the given settlements."""
     settlement_ids = set(settlement_ids)
     return [*_welfare(session, month, settlement_ids), *_hiring(session, month, settlement_ids),
-            *_startup(session, month, settlement_ids), *_incubator(session, month, settlement_ids)]
+            *_startup(session, month, settlement_ids), *_incubator(session, month, settlement_ids),
+            *_training(session, month, settlement_ids)]
 
 
 def total(lines) -> Decimal:
@@ -110,6 +113,16 @@ def _incubator(session, month, settlement_ids):
             yield SubsidyListLine("incubator_rent", application.person.name, application.person, amount,
                                   f"孵化基地每月实际费用{application.amount}元的60%（每季度最高1万元，最长3年）",
                                   application.id)
+
+
+def _training(session, month, settlement_ids):
+    for subsidy in training_subsidies_of_month(session, month, settlement_ids):
+        enrolment, course = subsidy.enrolment, subsidy.course
+        evidence = f"取得{enrolment.certificate}" if enrolment.certificate else "考核合格"
+        yield SubsidyListLine(subsidy.kind, subsidy.person.name, subsidy.person,
+                              Decimal(subsidy.amount).quantize(Decimal("0.01")),
+                              f"{course.name}（{course.starts_on.isoformat()}至{course.ends_on.isoformat()}）结业，{evidence}",
+                              subsidy.id)
 
 
 def write_subsidy_list(session: Session, month_text: str, target, *, user: User) -> list[SubsidyListLine]:

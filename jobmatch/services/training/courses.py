@@ -1,8 +1,12 @@
 """Training (rule 5, 应培尽培): requests, courses, enrolment within capacity, completion with a certificate.
 
 Enrolling locks the course row (as appointing locks a welfare post), so a full course
-takes nobody more. Completing adds the course's skill and the certificate to the
-worker's profile (``profile_changed``) and asks for the worker to be matched again:
+takes nobody more; ``request_place`` records the person a full course turns away
+(``training_turned_away``: unmet demand). Completing records the assessment (passed, failed
+or not assessed) and the certificate, records the training and certification subsidies they
+earn, adds the course's skill and the certificate to the worker's profile (``profile_changed``;
+the skill helps matching, but only a certificate, a passed assessment or a staff confirmation
+with a reason makes it a practical skill, see ``needs``) and asks for the worker to be matched again:
 through ``jobmatch.services.offers.rounds.rematch_person`` when the rounds module offers it,
 otherwise by a ``rematch_requested`` ledger event that the next round reads as a
 reason to include the person.
@@ -17,8 +21,19 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import local_today, utcnow
-from jobmatch.models import County, Person, Settlement, TrainingCourse, TrainingEnrolment, TrainingRequest
+from jobmatch.models import (
+    County,
+    LedgerEvent,
+    Person,
+    Settlement,
+    TrainingCourse,
+    TrainingEnrolment,
+    TrainingRequest,
+)
+from jobmatch.models.training import AssessmentResult
 from jobmatch.services.errors import get_or_fail, require
+from jobmatch.services.subsidies.training import record_subsidies
+from jobmatch.vocabulary import staff as staff_words
 from matching.taxonomy import load_taxonomy
 
 
@@ -97,19 +112,29 @@ class Completion:
     rematch: str  # "rounds" when the rounds module re-matched the person, "requested" otherwise
 
 
-def complete(session: Session, enrolment_id: int, *, certificate: str, actor: str) -> Completion:
-    """Record a finished course: the skill and certificate join the profile, and the worker is matched again."""
-    enrolment = get_or_fail(session, TrainingEnrolment, enrolment_id, "enrolment_id", "报名记录")
+def complete(session: Session, enrolment_id: int, *, certificate: str, actor: str,
+             assessment: str = AssessmentResult.NOT_ASSESSED) -> Completion:
+    """Record a finished course with its assessment: the skill and certificate join the profile, the
+    subsidies earned are recorded, and the worker is matched again."""
+    get_or_fail(session, TrainingEnrolment, enrolment_id, "enrolment_id", "报名记录")
+    ledger.lock_chain(session)  # two staff completing the same enrolment at once: the second sees the first
+    enrolment = session.scalars(select(TrainingEnrolment).where(TrainingEnrolment.id == enrolment_id)
+                                .with_for_update().execution_options(populate_existing=True)).one()
     require(enrolment.completed_at is None, "enrolment_id", "该学员已经结业")
     certificate = (certificate or "").strip()
     require(len(certificate) <= 80, "certificate", "证书名称最多 80 字")
+    labels = staff_words.ASSESSMENT_RESULT_LABELS
+    require(assessment in labels, "assessment", f"考核结果应为：{'、'.join(labels.values())}")
     course, person = enrolment.course, enrolment.person
     require(course.starts_on <= local_today(), "enrolment_id", "课程还没开始，不能结业")
     enrolment.completed_at, enrolment.certificate = utcnow(), certificate
+    enrolment.assessment = AssessmentResult(assessment)
     skill = load_taxonomy().by_code(course.occupation_code).name
     changes = _add_to_profile(person, skill, certificate)
     ledger.append(session, "training_completed", actor=actor, household_id=person.household_id, person_id=person.id,
-                  subject=f"course:{course.id}", data={"enrolment_id": enrolment.id, "certificate": certificate})
+                  subject=f"course:{course.id}", data={"enrolment_id": enrolment.id, "certificate": certificate,
+                                                        "assessment": str(enrolment.assessment)})
+    record_subsidies(session, enrolment, actor=actor)
     if changes:
         ledger.append(session, "profile_changed", actor=actor, household_id=person.household_id,
                       person_id=person.id, subject=f"person:{person.id}", data={"changes": changes})
@@ -136,3 +161,43 @@ def _rematch(session: Session, person: Person, actor: str) -> str:
                   subject=f"person:{person.id}", data={"because": "training_completed"})
     return "requested"
 
+
+
+@dataclass(frozen=True)
+class PlaceRequest:
+    enrolment: TrainingEnrolment | None  # None when the course was full
+    turned_away: bool
+
+
+def request_place(session: Session, course_id: int, person_id: int, *, actor: str) -> PlaceRequest:
+    """Enrol the person, or, when the course is full, record that it turned them away (unmet demand)."""
+    get_or_fail(session, TrainingCourse, course_id, "course_id", "培训课程")
+    ledger.lock_chain(session)
+    course = session.scalars(select(TrainingCourse).where(TrainingCourse.id == course_id).with_for_update()
+                             .execution_options(populate_existing=True)).one()
+    person = get_or_fail(session, Person, person_id, "person_id", "该人员")
+    enrolled = session.execute(select(func.count()).select_from(TrainingEnrolment)
+                               .where(TrainingEnrolment.course_id == course.id)).scalar_one()
+    already = session.scalar(select(TrainingEnrolment.id).where(TrainingEnrolment.course_id == course.id,
+                                                                TrainingEnrolment.person_id == person.id))
+    if already is None and enrolled >= course.capacity and course.ends_on >= local_today():
+        if session.scalar(select(LedgerEvent.id).where(LedgerEvent.kind == "training_turned_away",
+                                                       LedgerEvent.person_id == person.id,
+                                                       LedgerEvent.subject == f"course:{course.id}").limit(1)):
+            return PlaceRequest(None, True)  # asked again: recorded once
+        ledger.append(session, "training_turned_away", actor=actor, household_id=person.household_id,
+                      person_id=person.id, subject=f"course:{course.id}",
+                      data={"occupation_code": course.occupation_code, "capacity": course.capacity})
+        return PlaceRequest(None, True)
+    return PlaceRequest(enrol(session, course.id, person.id, actor=actor), False)
+
+
+def confirm_practical_skill(session: Session, person_id: int, *, skill: str, reason: str, actor: str) -> None:
+    """Staff confirm that a person holds a practical skill without a certificate or assessment, saying why."""
+    person = get_or_fail(session, Person, person_id, "person_id", "该人员")
+    skill, reason = (skill or "").strip(), (reason or "").strip()
+    require(0 < len(skill) <= 80, "skill", "请写明掌握的技能（最多 80 字）")
+    require(0 < len(reason) <= 200, "reason", "请写明确认的理由，例如怎样看到本人能独立完成（最多 200 字）")
+    ledger.append(session, "practical_skill_confirmed", actor=actor, household_id=person.household_id,
+                  person_id=person.id, subject=f"person:{person.id}",
+                  data={"skill": skill, "occupation_code": occupation_code_of(skill), "reason": reason})

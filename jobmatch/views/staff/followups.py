@@ -48,6 +48,18 @@ def record_follow_up(household_id):
         errors = {} if form.validate() else first_errors(form)
         found_work, lost_work, job_errors = job_changes(members, request.form)
         errors.update(job_errors)
+        if not errors and form.method.data == followups.NO_ANSWER:
+            if found_work or lost_work or form.problem.data:
+                errors["method"] = "电话未接通，不能登记就业变化或问题；联系上后再记录回访"
+            else:
+                _, error = commit_or_error(session, lambda: followups.record_unanswered_call(
+                    session, household_id=household.id, staff_user_id=current_user.id,
+                    actor=f"user:{current_user.id}", note=form.summary.data))
+                if error:
+                    errors[error.field] = error.message
+                else:
+                    flash(f"已记下给 {household.household_no} 的电话未接通；该户本月仍待回访。")
+                    return redirect(url_for("staff.follow_ups"))
         if not errors:
             problem_text, category = form.problem.data, form.category.data
             result, error = commit_or_error(session, lambda: followups.record_follow_up(
@@ -62,7 +74,7 @@ def record_follow_up(household_id):
                 flash(f"已记录对 {household.household_no} 的回访。"
                       + ("该户已成为零就业家庭，请 3 天内联系、5 天内推荐岗位。" if result.became_zero_employment else ""))
                 return redirect(url_for("staff.follow_ups"))
-    return render_template("staff/follow_up_form.html", household=household, methods=followups.METHODS,
+    return render_template("staff/follow_up_form.html", household=household, methods=followups.CONTACT_CHOICES,
                            categories=staff_words.PROBLEM_CATEGORY_LABELS, members=members,
                            employment_states=FOLLOW_UP_EMPLOYMENT_STATE_LABELS, monitoring_labels=MONITORING_LABELS,
                            job_kinds=JOB_KIND_LABELS, errors=errors, form=request.form), 400 if errors else 200

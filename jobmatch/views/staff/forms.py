@@ -86,7 +86,7 @@ class DoorVisitForm(FlaskForm):
 
 
 class FollowUpForm(FlaskForm):
-    method = Choice("回访方式", choices=followups.METHODS)
+    method = Choice("回访方式", choices=followups.CONTACT_CHOICES)
     summary = Text("回访情况", max_length=followups.SUMMARY_MAX_CHARS)
     problem = Text("反映的问题", max_length=problems.DESCRIPTION_MAX_CHARS)
     category = Choice("问题类别", choices=staff_words.PROBLEM_CATEGORY_LABELS, default=ProblemCategory.OTHER)

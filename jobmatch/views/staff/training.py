@@ -11,11 +11,18 @@ from jobmatch.db import get_session
 from jobmatch.models import Household, Person, Settlement, TrainingCourse, TrainingEnrolment
 from jobmatch.services.people.worker_home import skill_name
 from jobmatch.services.training import courses as training_service
-from jobmatch.services.training.needs import skill_demand, trained_households, training_needs
+from jobmatch.services.training.needs import (
+    course_candidates,
+    skill_demand,
+    trained_households,
+    training_needs,
+    unmet_training_demand,
+)
 from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import CourseForm
 from jobmatch.views.transactions import commit_or_error
+from jobmatch.vocabulary import staff as staff_words
 
 NEEDS_SHOWN = 200
 
@@ -43,6 +50,7 @@ def _list_page(session, errors=None, status=200):
         demand=[d for county_id in county_ids for d in skill_demand(session, county_id)],
         courses=session.scalars(_courses_query(visible).order_by(TrainingCourse.starts_on.desc())).all(),
         trained=trained_households(session, visible)[:50], skill_name=skill_name,
+        unmet=unmet_training_demand(session, visible),
         settlement_options={s.id: s.name for s in settlements}, errors=errors or {},
         form=request.form if request.method == "POST" else request.args), status
 
@@ -79,10 +87,10 @@ def course(course_id):
         .join(Household, Household.id == Person.household_id)
         .where(TrainingEnrolment.course_id == found.id, Household.settlement_id.in_(visible))
         .order_by(TrainingEnrolment.id)).all()
-    enrolled = {e.person_id for e in found.enrolments}
-    wanting = [n for n in training_needs(session, visible) if n.person_id not in enrolled][:100]
+    wanting = course_candidates(session, found, visible)[:100]
     return render_template("staff/course.html", course=found, skill=skill_name(found.occupation_code),
-                           enrolments=enrolments, wanting=wanting, places_left=found.capacity - len(found.enrolments))
+                           enrolments=enrolments, wanting=wanting, places_left=found.capacity - len(found.enrolments),
+                           assessment_labels=staff_words.ASSESSMENT_RESULT_LABELS)
 
 
 @bp.post("/training/courses/<id:course_id>/enrol")
@@ -94,9 +102,14 @@ def course_enrol(course_id):
     person = session.get(Person, person_id)
     if person is None or person.household.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
-    _, error = commit_or_error(session, lambda: training_service.enrol(session, found.id, person.id,
-                                                                    actor=f"user:{current_user.id}"))
-    flash(error.message if error else f"已为{person.name}报名。")
+    placed, error = commit_or_error(session, lambda: training_service.request_place(
+        session, found.id, person.id, actor=f"user:{current_user.id}"))
+    if error:
+        flash(error.message)
+    elif placed is not None and placed.turned_away:
+        flash(f"名额已满，{person.name}已记入未满足的培训需求。")
+    else:
+        flash(f"已为{person.name}报名。")
     return redirect(url_for("staff.course", course_id=found.id))
 
 
@@ -108,7 +121,23 @@ def course_complete(enrolment_id):
     if enrolment is None or enrolment.person.household.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
     done, error = commit_or_error(session, lambda: training_service.complete(
-        session, enrolment.id, certificate=request.form.get("certificate", ""), actor=f"user:{current_user.id}"))
+        session, enrolment.id, certificate=request.form.get("certificate", ""),
+        assessment=request.form.get("assessment", ""), actor=f"user:{current_user.id}"))
     flash(error.message if error else
           f"{enrolment.person.name}已结业，技能“{done.skill_added}”已记入个人信息，并重新匹配岗位。")
     return redirect(url_for("staff.course", course_id=enrolment.course_id))
+
+
+@bp.post("/training/people/<id:person_id>/confirm-skill")
+@roles_required(*WRITER_ROLES)
+def confirm_skill(person_id):
+    """Staff confirm a practical skill without certificate or assessment, with a reason (rule 5)."""
+    session = get_session()
+    person = session.get(Person, person_id)
+    if person is None or person.household.settlement_id not in visible_settlement_ids(session, current_user):
+        abort(404)
+    _, error = commit_or_error(session, lambda: training_service.confirm_practical_skill(
+        session, person.id, skill=request.form.get("skill", ""), reason=request.form.get("reason", ""),
+        actor=f"user:{current_user.id}"))
+    flash(error.message if error else f"已确认{person.name}掌握实用技能。")
+    return redirect(url_for("staff.training") + "#trained")

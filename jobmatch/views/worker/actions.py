@@ -97,8 +97,14 @@ def fair(fair_id):
 def enrol(course_id):
     db, person = get_session(), current_user.person
     course = pages.worker_course(db, person, course_id) or abort(404)
-    _, error = commit_or_error(db, lambda: training.enrol(db, course.id, person.id, actor=f"person:{person.id}"))
-    flash(error.message if error else f"已报名“{course.name}”。开课前社区会通知您。")
+    placed, error = commit_or_error(db, lambda: training.request_place(db, course.id, person.id,
+                                                                       actor=f"person:{person.id}"))
+    if error:
+        flash(error.message)
+    elif placed is not None and placed.turned_away:
+        flash(f"“{course.name}”名额已满。已记下您想学，有新的培训班社区会通知您。")
+    else:
+        flash(f"已报名“{course.name}”。开课前社区会通知您。")
     return redirect(url_for("worker.home") + "#training")
 
 
