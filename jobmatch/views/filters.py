@@ -10,7 +10,7 @@ from jobmatch.models.training import EnrolmentStatus
 from jobmatch.models.welfare import WelfarePostStatus
 from jobmatch.privacy import mask_id_number, mask_phone
 from jobmatch.vocabulary import staff
-from jobmatch.vocabulary.staff import CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
+from jobmatch.vocabulary.staff import CAPACITY_LABELS, MOBILITY_LABELS
 from notifications.phones import national_digits
 
 
@@ -34,8 +34,11 @@ def waited(age) -> str:
 
 
 def employment_label(person) -> str:
-    current = [s for s in person.spells if s.ended_on is None]
-    return EMPLOYMENT_LABELS[current[-1].kind] if current else EMPLOYMENT_LABELS["unemployed"]
+    """学龄前, 在校 and 无劳动能力 for those not in the workforce, never 未就业 (households.status decides)."""
+    from jobmatch.clock import local_today
+    from jobmatch.services.households.status import work_status_label
+
+    return work_status_label(person, local_today())
 
 
 def percent(value) -> str:

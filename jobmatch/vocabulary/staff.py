@@ -11,12 +11,13 @@ from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
 from jobmatch.models.monitoring import AlertReason
 from jobmatch.models.offers import OfferChannel, OfferStatus, RoundStatus
-from jobmatch.models.people import CannotLeaveReason
+from jobmatch.models.people import CannotLeaveReason, NotInWorkforce
 from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
 from jobmatch.vocabulary import employer
-from jobmatch.vocabulary.roster import CANNOT_LEAVE_REASON_LABELS, CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
+from jobmatch.vocabulary.roster import (CANNOT_LEAVE_REASON_LABELS, CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS,
+                                       NOT_IN_WORKFORCE_LABELS)
 
 __all__ = ["CAPACITY_LABELS", "EMPLOYMENT_LABELS", "MOBILITY_LABELS"]  # the roster's words, on the staff pages
 
@@ -160,4 +161,5 @@ LABELS = {
     OutcomeStage: OUTCOME_STAGE_LABELS,
     ProblemStage: PROBLEM_STAGE_LABELS,
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
+    NotInWorkforce: NOT_IN_WORKFORCE_LABELS,
 }
