@@ -87,3 +87,18 @@ def test_employers_edit_and_close_only_their_own_vacancies(app, session, client)
     changed = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "vacancy_changed"))
     assert changed.data["openings"][1] == 9 and changed.actor.startswith("user:")
     session.rollback()
+
+
+def test_a_chinese_user_name_is_accepted_and_signs_in(app, session, client):
+    """Issue 17: "王大姐" was refused because user names had to be ASCII."""
+    load_small_demo(session)
+    county_id = session.scalar(select(Employer.county_id))
+    session.rollback()
+    assert _sign_up(client, county_id, username="王大姐").status_code == 302
+    client.post("/logout")
+    assert client.post("/login", data={"username": "王大姐", "password": "longenough1"}).status_code == 302
+    assert session.scalar(select(User.role).where(User.username == "王大姐")) == "employer"
+    session.rollback()
+    client.post("/logout")
+    refused = _sign_up(client, county_id, name="另一家厂", username="worker-12")
+    assert refused.status_code == 400 and "王大姐" in refused.get_data(as_text=True)

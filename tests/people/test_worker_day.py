@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from jobmatch.clock import local_today
-from jobmatch.models import LedgerEvent, Message, User
+from jobmatch.models import EmploymentSpell, LedgerEvent, Message, User
 from jobmatch.services.accounts import worker_sign_in
 from jobmatch.services.errors import UserError
 from jobmatch.services.households.status import work_status, work_status_label
@@ -191,3 +191,25 @@ def test_staff_read_the_same_words_on_the_household_page(app, session, client):
     assert "学龄前" in page and "未就业" in page
     row = page[page.index("小明"):page.index("</tr>", page.index("小明"))]
     assert "未就业" not in row
+
+
+def test_the_employer_records_where_whom_and_what_to_bring_with_the_hire(app, session, client):
+    from jobmatch.services.offers.lifecycle import answer_offer
+    from tests.factories import make_user
+
+    _, vacancy, (worker,) = make_welding_site(session, workers=1)
+    (offer,) = make_sent_offers(session, vacancy, [worker])
+    answer_offer(session, offer.id, worker.id, True, actor=f"person:{worker.id}", via="sms")
+    make_user(session, "employer", username="boss", employer_id=vacancy.employer_id).set_password("pw-123456")
+    session.commit()
+    offer_id = offer.id
+    assert client.post("/login", data={"username": "boss", "password": "pw-123456"}).status_code == 302
+    form = client.get("/e/candidates").get_data(as_text=True)
+    assert 'name="work_place"' in form and 'name="contact"' in form and 'name="bring"' in form
+    hire = {"start_date": "2026-12-07", "contract_months": "12", "monthly_wage": "4500", "social_insurance": "yes",
+            "work_place": "园区 3 号厂房", "contact": "张师傅", "bring": "很" * 201}
+    refused = client.post(f"/e/offers/{offer_id}/hire", data=hire)
+    assert refused.status_code == 400 and "要带的东西最多 200 个字" in refused.get_data(as_text=True)
+    assert client.post(f"/e/offers/{offer_id}/hire", data={**hire, "bring": "身份证"}).status_code == 302
+    spell = session.scalar(select(EmploymentSpell).where(EmploymentSpell.person_id == worker.id))
+    assert (spell.work_place, spell.contact, spell.bring) == ("园区 3 号厂房", "张师傅", "身份证")
