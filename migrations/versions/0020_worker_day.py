@@ -1,4 +1,4 @@
-"""worker day: a hire tells the worker where to go, whom to call and what to bring (issue 17)
+"""worker day: a hire tells the worker where to go, whom to call and what to bring; a fair's start time (issue 17)
 
 Revision ID: 0020_worker_day
 Revises: 0015_three_threes
@@ -14,6 +14,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('fairs') as batch_op:
+        batch_op.add_column(sa.Column('starts_at', sa.Time(), nullable=False, server_default='09:00:00'))
     with op.batch_alter_table('employment_spells') as batch_op:
         batch_op.add_column(sa.Column('work_place', sa.String(120), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('contact', sa.String(60), nullable=False, server_default=''))
@@ -21,6 +23,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('fairs') as batch_op:
+        batch_op.drop_column('starts_at')
     with op.batch_alter_table('employment_spells') as batch_op:
         batch_op.drop_column('bring')
         batch_op.drop_column('contact')

@@ -3,6 +3,7 @@ a worker accepting an offer from the SMS link on a 360 px phone, an employer rec
 staff running a matching round, staff checking visitors in at a fair's door on a phone."""
 
 import re
+from datetime import time
 
 from sqlalchemy import func, select
 
@@ -199,7 +200,7 @@ def test_staff_check_visitors_in_at_the_fair_door_on_a_phone(browser, server, li
     employer_vacancies = session.scalars(select(Vacancy.id).where(Vacancy.status == "open").limit(3)).all()
     fair = fairs.create_fair(session, name="今日专场招聘会", held_on=local_today(), place="五里岗文化广场",
                              county_id=site.county_id, settlement_id=site.id, vacancy_ids=employer_vacancies,
-                             actor="test")
+                             actor="test", starts_at=time(0, 0))  # open all day, whenever the test runs
     people = session.scalars(select(Person).join(Household).where(
         Household.settlement_id == site.id, Person.phone.is_not(None), Person.phone_invalid.is_(False))
         .order_by(Person.id)).all()

@@ -16,7 +16,7 @@ from jobmatch.services.households.employment_changes import NewJob
 from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, MemberJob
 from jobmatch.services.households.followups import JobLoss
 from jobmatch.services.welfare.posts import MAX_TERM_MONTHS
-from jobmatch.views.fields import Choice, Day, Number, Text
+from jobmatch.views.fields import Choice, Day, Number, Text, TimeOfDay
 from jobmatch.vocabulary import MONITORING_LABELS
 from jobmatch.vocabulary import staff as staff_words
 
@@ -37,6 +37,7 @@ class FairForm(_SettlementForm):
     name = Text("招聘会名称", max_length=120, required=True)
     place = Text("地点", max_length=120, required=True)
     held_on = Day("举办日期")
+    starts_at = TimeOfDay("开始时间")  # blank: 9:00
 
 
 class FairInviteForm(FlaskForm):
