@@ -15,6 +15,8 @@
   var canvas = document.createElement("canvas");
   var context = canvas.getContext("2d", { willReadFrequently: true });
   var stream = null;
+  // The code just checked in is still in front of the camera: wait for the next one.
+  var previous = scanner.getAttribute("data-previous") || "";
   scanner.hidden = false;
 
   function stop() {
@@ -39,7 +41,7 @@
       context.drawImage(video, 0, 0, canvas.width, canvas.height);
       var image = context.getImageData(0, 0, canvas.width, canvas.height);
       var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-      if (code && code.data) { found(code.data); return; }
+      if (code && code.data && code.data !== previous) { found(code.data); return; }
     }
     window.requestAnimationFrame(tick);
   }
