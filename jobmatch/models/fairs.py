@@ -26,6 +26,14 @@ class CheckInMethod(StrEnum):
     NAME = "name"  # a walk-in known only by the name they gave at the door
 
 
+class CheckInWindow(StrEnum):
+    """Where the door stands for check-in (services.fairs.check_in.check_in_window); computed, never stored."""
+
+    EARLY = "early"  # before an hour ahead of the start: the page says when it opens
+    OPEN = "open"
+    OVER = "over"  # the fair's day has passed
+
+
 class OutcomeStage(StrEnum):
     INTERVIEW = "interview"
     OFFER = "offer"

@@ -3,7 +3,7 @@
 from jobmatch.clock import LOCAL_TZ
 from jobmatch.models.employers import EmployerApproval, VacancyStatus
 from jobmatch.models.employment import SubsidyStatus
-from jobmatch.models.fairs import Attendance
+from jobmatch.models.fairs import Attendance, CheckInWindow
 from jobmatch.models.offers import FILLING_STATUSES, OfferChannel, OfferStatus, RoundScope
 from jobmatch.models.problems import ProblemStage
 from jobmatch.models.training import EnrolmentStatus
@@ -86,7 +86,7 @@ FILTERS = {
 # Templates compare statuses with these, never with bare strings.
 STATUS_GLOBALS = {enum.__name__: enum for enum in (
     OfferStatus, OfferChannel, RoundScope, VacancyStatus, EmployerApproval, WelfarePostStatus, Attendance,
-    EnrolmentStatus, ProblemStage, SubsidyStatus)} | {"FILLING_STATUSES": FILLING_STATUSES}
+    EnrolmentStatus, ProblemStage, SubsidyStatus, CheckInWindow)} | {"FILLING_STATUSES": FILLING_STATUSES}
 
 
 def register(app) -> None:

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from jobmatch.models import Fair, FairAttendee, Settlement
+from jobmatch.models.fairs import CheckInWindow
 from jobmatch.services.errors import WorkflowError
 from jobmatch.services.fairs import events as fairs
-from jobmatch.services.fairs.check_in import check_in_by_identity, check_in_state, opens_text
+from jobmatch.services.fairs.check_in import check_in_by_identity, check_in_window, opens_text
 from tests.factories import frozen_clock, make_county, make_settlement, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -31,15 +32,15 @@ def test_check_in_opens_an_hour_before_the_start_and_says_when_before_that(sessi
     fair, sites = _fair(session, starts_at=time(14, 30))
     assert opens_text(fair) == "11月25日 13:30"
     with frozen_clock(datetime(2026, 11, 25, 13, 29, tzinfo=SHANGHAI)):
-        assert check_in_state(fair) == "early"
+        assert check_in_window(fair) == CheckInWindow.EARLY
         with pytest.raises(WorkflowError, match="签到还没开始：11月25日 13:30 开始签到"):
             check_in_by_identity(session, fair.id, name="张三", phone="13800138000", actor="t", settlement_ids=sites)
     with frozen_clock(datetime(2026, 11, 25, 13, 30, tzinfo=SHANGHAI)):
-        assert check_in_state(fair) == "open"
+        assert check_in_window(fair) == CheckInWindow.OPEN
         assert check_in_by_identity(session, fair.id, name="张三", phone="13800138000", actor="t",
                                     settlement_ids=sites).walk_in
     with frozen_clock(datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI)):
-        assert check_in_state(fair) == "over"
+        assert check_in_window(fair) == CheckInWindow.OVER
     assert _fair(session)[0].starts_at == time(9, 0)  # no start time given: 9:00, check-in from 8:00
 
 

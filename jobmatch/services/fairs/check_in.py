@@ -24,7 +24,7 @@ from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.idnumber import check_id_number
 from jobmatch.models import Fair, FairAttendee, Household, Person, Settlement
-from jobmatch.models.fairs import DEFAULT_FAIR_START, CheckInMethod
+from jobmatch.models.fairs import DEFAULT_FAIR_START, CheckInMethod, CheckInWindow
 from jobmatch.privacy import mask_id_number, mask_phone
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
 from notifications.phones import InvalidPhone, normalise_phone
@@ -101,11 +101,11 @@ def check_in_opens_at(fair: Fair) -> datetime:
     return datetime.combine(fair.held_on, fair.starts_at or DEFAULT_FAIR_START, LOCAL_TZ) - CHECK_IN_OPENS_BEFORE
 
 
-def check_in_state(fair: Fair) -> str:
-    """"early" before the door opens, "open" from then to the end of the fair's day, "over" after."""
+def check_in_window(fair: Fair) -> CheckInWindow:
+    """Early before the door opens, open from then to the end of the fair's day, over after."""
     if fair.held_on < local_today():
-        return "over"
-    return "open" if utcnow() >= check_in_opens_at(fair) else "early"
+        return CheckInWindow.OVER
+    return CheckInWindow.OPEN if utcnow() >= check_in_opens_at(fair) else CheckInWindow.EARLY
 
 
 def opens_text(fair: Fair) -> str:
@@ -116,9 +116,9 @@ def opens_text(fair: Fair) -> str:
 
 def _fair_today(session: Session, fair_id: int) -> Fair:
     fair = get_or_fail(session, Fair, fair_id, "fair_id", "招聘会")
-    state = check_in_state(fair)
-    require(state != "over", "fair_id", f"招聘会在 {fair.held_on:%Y-%m-%d} 举办，已经结束，不能再签到")
-    require(state == "open", "fair_id", f"签到还没开始：{opens_text(fair)} 开始签到（招聘会开始前一小时）")
+    window = check_in_window(fair)
+    require(window != CheckInWindow.OVER, "fair_id", f"招聘会在 {fair.held_on:%Y-%m-%d} 举办，已经结束，不能再签到")
+    require(window == CheckInWindow.OPEN, "fair_id", f"签到还没开始：{opens_text(fair)} 开始签到（招聘会开始前一小时）")
     return fair
 
 

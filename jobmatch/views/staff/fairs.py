@@ -122,7 +122,7 @@ def check_in(fair_id):
         error = failure.message if failure else None
     checked_in = sum(a.checked_in_at is not None for a in found.attendees)
     return render_template("staff/fair_check_in.html", fair=found, result=result, error=error,
-                           checked_in=checked_in, state=fair_check_in.check_in_state(found),
+                           checked_in=checked_in, window=fair_check_in.check_in_window(found),
                            opens=fair_check_in.opens_text(found)), 400 if error else 200
 
 
