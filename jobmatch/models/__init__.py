@@ -5,7 +5,7 @@ from jobmatch.models.employers import Employer, Vacancy
 from jobmatch.models.employment import EmploymentSpell
 from jobmatch.models.fairs import Fair, FairAttendee, FairOutcome, fair_vacancies
 from jobmatch.models.followups import FollowUp
-from jobmatch.models.geography import County, Settlement
+from jobmatch.models.geography import County, Place, PlaceKind, Settlement
 from jobmatch.models.ledger import LedgerEvent
 from jobmatch.models.messages import InboundMessage, Message, SmsKindStop
 from jobmatch.models.monitoring import AlertReason, MonitoringAlert
@@ -26,5 +26,5 @@ __all__ = [
     "fair_vacancies", "FollowUp", "LedgerEvent", "Message", "InboundMessage", "SmsKindStop",
     "FairAttendee", "FairOutcome", "TrainingRequest", "TrainingCourse", "TrainingEnrolment", "Problem", "DoorVisit",
     "MatchRound", "Offer", "MonitoringAlert", "AlertReason", "MonitoringCategory", "match_round_vacancies", "ApiToken",
-    "SignInCode", "ShortLink", "WelfareAttendance", "WelfareNeedReview", "Business", "SupportApplication",
+    "SignInCode", "ShortLink", "WelfareAttendance", "WelfareNeedReview", "Business", "SupportApplication", "Place", "PlaceKind",
 ]

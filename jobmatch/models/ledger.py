@@ -122,6 +122,7 @@ class EventKind(StrEnum):
     MONITORING_ALERT_RAISED = "monitoring_alert_raised"
     MONITORING_ALERT_CLOSED = "monitoring_alert_closed"
     COUNTY_SMS_SIGNATURE_SET = "county_sms_signature_set"
+    PLACE_ADDED = "place_added"  # staff entered a place's coordinates once, for employers to choose
 
 
 class LedgerEvent(Base):

@@ -7,6 +7,7 @@ same pages (e.g. 匹配推荐 for rounds, 拟录用 for fair outcomes, 已响应
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind
 from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.followups import EmploymentState
+from jobmatch.models.geography import PlaceKind
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
 from jobmatch.models.monitoring import AlertReason
@@ -16,8 +17,13 @@ from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
 from jobmatch.vocabulary import employer
-from jobmatch.vocabulary.roster import (CANNOT_LEAVE_REASON_LABELS, CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS,
-                                       NOT_IN_WORKFORCE_LABELS)
+from jobmatch.vocabulary.roster import (
+    CANNOT_LEAVE_REASON_LABELS,
+    CAPACITY_LABELS,
+    EMPLOYMENT_LABELS,
+    MOBILITY_LABELS,
+    NOT_IN_WORKFORCE_LABELS,
+)
 
 __all__ = ["CAPACITY_LABELS", "EMPLOYMENT_LABELS", "MOBILITY_LABELS"]  # the roster's words, on the staff pages
 
@@ -67,6 +73,7 @@ EVENT_LABELS = {
     E.SUBSIDY_LIST_EXPORTED: "导出补贴发放表",
     E.MONITORING_FLAGGED: "标注防返贫监测", E.MONITORING_UNFLAGGED: "解除防返贫监测",
     E.MONITORING_ALERT_RAISED: "监测预警", E.MONITORING_ALERT_CLOSED: "监测预警已处理", E.COUNTY_SMS_SIGNATURE_SET: "设置县短信签名",
+    E.PLACE_ADDED: "添加地点",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -162,4 +169,6 @@ LABELS = {
     ProblemStage: PROBLEM_STAGE_LABELS,
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
     NotInWorkforce: NOT_IN_WORKFORCE_LABELS,
+    PlaceKind: employer.PLACE_KIND_LABELS,
 }
+PLACE_KIND_LABELS = employer.PLACE_KIND_LABELS  # staff enter the places employers choose from

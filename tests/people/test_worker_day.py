@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-
 from sqlalchemy import select
 
 from jobmatch.clock import local_today

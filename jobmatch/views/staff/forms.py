@@ -10,6 +10,7 @@ from wtforms import Form, StringField
 from wtforms.validators import ValidationError
 
 from jobmatch.clock import local_today
+from jobmatch.models.geography import PlaceKind
 from jobmatch.models.problems import ProblemCategory
 from jobmatch.services.households import followups, monitoring, monitoring_alerts, problems, zero_employment
 from jobmatch.services.households.employment_changes import NewJob
@@ -187,3 +188,21 @@ def job_changes(members: list[MemberJob], submitted) -> tuple[list[NewJob], list
         found += [job for job in [form.job_found()] if job]
         lost += [loss for loss in [form.job_lost()] if loss]
     return found, lost, errors
+
+
+class PlaceForm(FlaskForm):
+    """A township or industrial park with its coordinates, entered once (``county_ids``: the counties offered)."""
+
+    county_id = Number("所在县区", low=1, high=2**31 - 1, required=True)
+    name = Text("地点名称", max_length=60, required=True)
+    kind = Choice("地点类型", choices=staff_words.PLACE_KIND_LABELS, default=PlaceKind.TOWNSHIP)
+    lat = Number("纬度", low=18.0, high=54.0, kind=float, required=True)
+    lon = Number("经度", low=73.0, high=135.5, kind=float, required=True)
+
+    def __init__(self, county_ids, **kwargs):
+        super().__init__(**kwargs)
+        self.county_ids = county_ids
+
+    def validate_county_id(self, field):
+        if field.data not in self.county_ids:
+            raise ValidationError("请选择所在县区。")
