@@ -212,3 +212,19 @@ def test_the_employer_records_where_whom_and_what_to_bring_with_the_hire(app, se
     assert client.post(f"/e/offers/{offer_id}/hire", data={**hire, "bring": "身份证"}).status_code == 302
     spell = session.scalar(select(EmploymentSpell).where(EmploymentSpell.person_id == worker.id))
     assert (spell.work_place, spell.contact, spell.bring) == ("园区 3 号厂房", "张师傅", "身份证")
+
+
+def test_an_sms_link_for_one_member_signs_that_member_in_without_asking(app, session, client):
+    from jobmatch.views.short_links import LINK_PERSON_KEY
+
+    _, father, daughter = _family_on_one_phone(session)
+    father_id, daughter_id, phone = father.id, daughter.id, father.phone
+    session.rollback()
+    with client.session_transaction() as browser_session:  # what following the daughter's SMS link leaves
+        browser_session[LINK_PERSON_KEY] = daughter_id
+    client.post("/w/login", data={"phone": phone})
+    code = _code(session, daughter_id)
+    assert client.post("/w/login/code", data={"code": code}).headers["Location"] == "/w/"
+    home = client.get("/w/").get_data(as_text=True)
+    assert "王雪燕，您好" in home and "换成家里其他人" in home  # the father can still switch
+    assert f'value="{father_id}"' in client.get("/w/login/who").get_data(as_text=True)

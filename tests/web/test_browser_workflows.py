@@ -26,6 +26,7 @@ from jobmatch.services.fairs import events as fairs
 from jobmatch.services.households.zero_employment import refresh_and_flag
 from jobmatch.services.offers.lifecycle import send_offers
 from jobmatch.services.offers.rounds import propose_round
+from jobmatch.vocabulary.worker import reason_sentence
 from tests.web.conftest import page_has_no_horizontal_scroll
 from tests.web.helpers import SITE_A
 
@@ -77,7 +78,7 @@ def test_worker_accepts_an_offer_from_the_sms_link_on_a_phone(browser, server, l
     page.click("form.stack button[type=submit]")
     assert page.url.endswith(f"/w/o/{offer_id}"), "after sign-in the worker lands on the offer"
     shown = page.inner_text("#reasons")
-    assert any(r in shown for r in reasons if r != "零就业家庭优先")
+    assert any(reason_sentence(r) in shown for r in reasons if r != "零就业家庭优先")  # as plain sentences
     assert "零就业家庭优先" not in shown  # a reason for staff, not for the worker
     screenshot(page, "worker-offer-360")
     assert page_has_no_horizontal_scroll(page)

@@ -86,13 +86,14 @@ def enter_code():
             flash(exc.message)
             return render_template("worker/code.html", masked_phone=mask_phone(phone)), 400
         session.pop(PHONE_KEY, None)
-        preferred = session.pop(LINK_PERSON_KEY, None) or person_id
+        linked = session.pop(LINK_PERSON_KEY, None)  # an SMS link for one member says who it is
         session[PROVED_PHONE_KEY] = {"phone": phone, "at": utcnow().timestamp()}
-        if len(worker_auth.phone_members(db, phone)) > 1:
+        members = {m.id for m in worker_auth.phone_members(db, phone)}
+        if len(members) > 1 and linked not in members:
             db.commit()
-            session[CHOSEN_KEY] = preferred
+            session[CHOSEN_KEY] = person_id
             return redirect(url_for("worker.choose_member"))
-        return _signed_in_as(db, phone, person_id)
+        return _signed_in_as(db, phone, linked if linked in members else person_id)
     return render_template("worker/code.html", masked_phone=mask_phone(phone))
 
 
