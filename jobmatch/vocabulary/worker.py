@@ -73,9 +73,9 @@ def reason_sentence(reason: str) -> str:
                 return f"您会{words}，这个岗位正要这门手艺"
             return f"您会{words}，这个岗位要{wanted}{ending}"
     if reason.startswith("包住宿，离家 "):
-        return f"离您家{reason[len('包住宿，离家 '):]}，单位包住"
+        return f"离您家 {reason[len('包住宿，离家 '):]}，单位包住"
     if reason.startswith("离家 "):
-        return f"离您家{reason[len('离家 '):]}"
+        return f"离您家 {reason[len('离家 '):]}"
     if reason.startswith("工资 "):
         wage, fits, _ = reason[len("工资 "):].partition("，符合期望")
         return f"每月工资 {wage}" + ("，和您想要的差不多" if fits else "")

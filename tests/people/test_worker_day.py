@@ -102,7 +102,7 @@ def test_the_offer_page_says_whose_offer_it_is_in_plain_sentences_with_a_listen_
     _signed_in(client, session, father)  # the father opens the SMS sent to his phone for his daughter
     page = client.get(f"/w/o/{offer_id}").get_data(as_text=True)
     assert "这是给 王雪燕 的工作推荐" in page and "您的家人" in page
-    assert "您会缝纫，这个岗位要缝纫工" in page and "离您家1.2 公里" in page
+    assert "您会缝纫，这个岗位要缝纫工" in page and "离您家 1.2 公里" in page
     reasons = page[page.index('id="reasons"'):page.index("</ul>", page.index('id="reasons"'))]
     assert "→" not in reasons and "技能相近" not in reasons and "零就业" not in reasons
     assert 'data-speak="speech"' in page and "听一听" in page and "speak.js" in page
@@ -116,7 +116,7 @@ def test_the_offer_page_says_whose_offer_it_is_in_plain_sentences_with_a_listen_
 def test_reasons_become_sentences_without_arrows_or_catalogue_words():
     assert reason_sentence("技能相符：缝纫 → 缝纫工") == "您会缝纫，这个岗位要缝纫工"
     assert reason_sentence("技能相符：电焊") == "您会电焊，这个岗位正要这门手艺"
-    assert reason_sentence("包住宿，离家 250 公里") == "离您家250 公里，单位包住"
+    assert reason_sentence("包住宿，离家 250 公里") == "离您家 250 公里，单位包住"
     assert reason_sentence("工资 3000 元") == "每月工资 3000 元"
     for phrase in ("技能相近：服装厂 → 普工", "轻体力活，适合弱劳力", "不要求技能，上手快", "某个新理由：甲 → 乙"):
         assert "→" not in reason_sentence(phrase) and "：" not in reason_sentence(phrase)

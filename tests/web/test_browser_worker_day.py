@@ -3,7 +3,7 @@ media stream plays a Y4M file made here from the worker's code) and the worker i
 shared family phone asks who you are; the offer page says whose offer it is, in plain sentences,
 with 听一听; a hire says when, where, whom and what to bring. axe finds no serious fault."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import segno
 from sqlalchemy import select
@@ -146,5 +146,45 @@ def test_a_shared_phone_asks_who_then_the_offer_and_the_hire_read_plainly(browse
     for shown in ("2026-12-07", "园区 3 号厂房二楼", "车间主任 张师傅", "13800000001", "身份证、银行卡"):
         assert shown in hire, shown
     screenshot(page, "worker-hire-360")
+    assert page_has_no_horizontal_scroll(page) and _serious_violations(page) == []
+    page.close()
+
+
+def test_places_for_employers_and_the_door_before_it_opens(browser, server, live_app, screenshot):
+    session = _db(live_app)
+    site = session.scalar(select(Settlement).where(Settlement.name == SITE_A))
+    fair = fairs.create_fair(session, name="明日专场招聘会", held_on=local_today() + timedelta(days=1),
+                             place="五里岗文化广场", county_id=site.county_id, settlement_id=site.id, actor="test",
+                             starts_at=time(9, 30))
+    session.commit()
+    fair_id, county_id = fair.id, site.county_id
+    session.close()
+    wide = browser.new_page(viewport={"width": 1366, "height": 900})
+    _sign_in(wide, server, "staff_a")
+    wide.goto(f"{server}/staff/places")
+    wide.select_option("#county_id", str(county_id))
+    wide.select_option("#kind", "industrial_park")
+    wide.fill("#name", "五里岗工业园")
+    wide.fill("#lat", "26.91")
+    wide.fill("#lon", "104.31")
+    wide.click("#new-place button[type=submit]")
+    assert "五里岗工业园" in wide.inner_text("table")
+    screenshot(wide, "staff-places-1366")
+    assert _serious_violations(wide) == []
+    wide.close()
+
+    page = browser.new_page(**PHONE)
+    _sign_in(page, server, "staff_a")
+    page.goto(f"{server}/staff/fairs/{fair_id}/check-in")
+    assert "8:30 开始签到" in page.inner_text("#opens") and page.locator("#check-in-form").count() == 0
+    screenshot(page, "fair-door-early-360")
+    assert _serious_violations(page) == []
+    page.close()
+
+    page = browser.new_page(**PHONE)
+    _sign_in(page, server, "employer")
+    page.goto(f"{server}/e/vacancies/new")
+    assert page.locator("#lat").count() == 0 and "五里岗工业园" in page.inner_text("#place")
+    screenshot(page, "employer-vacancy-place-360")
     assert page_has_no_horizontal_scroll(page) and _serious_violations(page) == []
     page.close()

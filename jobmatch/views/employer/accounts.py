@@ -98,7 +98,7 @@ def new_vacancy():
     employer = _approved_employer()
     if request.method == "POST":
         return _save_vacancy(employer, None)
-    choices = _place_choices(get_session(), employer, employer.lat, employer.lon)
+    choices = _place_choices(get_session(), employer, employer.lat, employer.lon, keep_words="单位所在的位置")
     defaults = {"place": choices["current"], "openings": 1, "kind": "regular", "physical_demand": "medium",
                 "hours": "any"}
     return render_template("employer/vacancy_form.html", vacancy=None, form=defaults, errors={}, **choices, **LABELS)
@@ -179,14 +179,14 @@ def _employer_counties(employer) -> set[int] | None:
     return {employer.county_id} if employer.county_id else None
 
 
-def _place_choices(db, employer, lat, lon) -> dict:
+def _place_choices(db, employer, lat, lon, keep_words: str = "原来的位置（不改）") -> dict:
     """The known places of the employer's county, which one is the current location, and whether
     a "where it is now" choice is needed (an old location no known place matches)."""
     places = place_service.known_places(db, _employer_counties(employer))
     current = place_service.place_at(places, lat, lon)
     keep = lat is not None and lon is not None and current is None
     return {"places": places, "current": current.key if current else (KEEP_PLACE if keep else ""),
-            "keep_label": "原来的位置（不改）" if keep else ""}
+            "keep_label": keep_words if keep else ""}
 
 
 def _located(db, *, county_ids, required: bool, address_field: str, keep=(None, None)):
