@@ -97,3 +97,18 @@ def test_staff_set_a_fair_start_time(app, session, client):
     session.rollback()
     refused = client.post("/staff/fairs", data={**form, "starts_at": "下午"})
     assert refused.status_code == 400 and "开始时间要写成 9:00 这样" in refused.get_data(as_text=True)
+
+
+def test_the_worker_sees_when_the_fair_starts_and_when_check_in_opens(app, session, client):
+    from tests.factories import make_household, make_person
+    from tests.web.test_worker_and_security import _code
+
+    fair, sites = _fair(session, starts_at=time(14, 30))
+    worker = make_person(session, make_household(session, session.get(Settlement, next(iter(sites)))))
+    session.commit()
+    fair_id, person_id, phone = fair.id, worker.id, worker.phone
+    with frozen_clock(datetime(2026, 11, 21, 10, 0, tzinfo=SHANGHAI)):
+        client.post("/w/login", data={"phone": phone})
+        client.post("/w/login/code", data={"code": _code(session, person_id)})
+        page = client.get(f"/w/fairs/{fair_id}").get_data(as_text=True)
+    assert "14:30 开始，提前一小时可以签到" in page

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from jobmatch.clock import local_today
-from jobmatch.models import EmploymentSpell, LedgerEvent, Message, User
+from jobmatch.models import EmploymentSpell, LedgerEvent, User
 from jobmatch.services.accounts import worker_sign_in
 from jobmatch.services.errors import UserError
 from jobmatch.services.households.status import work_status, work_status_label
@@ -18,6 +18,7 @@ from jobmatch.services.offers.lifecycle import transition_offer
 from jobmatch.services.roster.exporting import _person_row
 from jobmatch.vocabulary.worker import reason_sentence
 from tests.factories import make_household, make_person, make_sent_offers, make_spell, make_welding_site
+from tests.web.test_worker_and_security import _code
 
 SECRET = "test-secret"
 
@@ -30,13 +31,6 @@ def _family_on_one_phone(session):
     father.name = "王大山"
     session.commit()
     return vacancy, father, daughter
-
-
-def _code(session, person_id) -> str:
-    body = session.scalar(select(Message.body).where(Message.person_id == person_id, Message.kind == "sign_in_code")
-                          .order_by(Message.id.desc()).limit(1))
-    session.rollback()
-    return re.search(r"\d{6}", body).group()
 
 
 def test_a_shared_phone_asks_who_you_are_and_the_session_is_that_person(app, session, client):
