@@ -59,7 +59,7 @@ def places():
     county_ids = _county_ids(session)
     counties = session.scalars(select(County).order_by(County.name).where(
         *([County.id.in_(county_ids)] if county_ids is not None else []))).all()
-    errors: dict[str, str] = {}
+    errors = {}
     if request.method == "POST":
         form = PlaceForm({c.id for c in counties})
         errors = {} if form.validate() else first_errors(form)
