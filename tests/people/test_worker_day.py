@@ -131,6 +131,7 @@ def test_a_hire_tells_the_worker_when_where_whom_and_what_to_bring(app, session,
     for shown in ("上班须知", "2026-12-07", "园区 3 号厂房二楼", "车间主任 张师傅", "13800000001",
                   "身份证、银行卡、一寸照片两张"):
         assert shown in page, shown
+    assert "12月7日 上班，点开看去哪里、找谁、带什么" in client.get("/w/").get_data(as_text=True)
 
 
 def test_a_hire_without_details_still_says_where_and_whom_from_the_employer(app, session):
