@@ -7,6 +7,9 @@
   var form = document.getElementById("check-in-form");
   var media = navigator.mediaDevices;
   if (!scanner || !form || !media || typeof media.getUserMedia !== "function" || typeof window.jsQR !== "function") {
+    // Browsers give the camera only to https pages (and localhost): say so instead of staying silent.
+    var why = document.getElementById("scan-unavailable");
+    if (why && window.isSecureContext === false) { why.hidden = false; }
     return;
   }
   var startButton = document.getElementById("scan-start");
