@@ -9,6 +9,7 @@ one of them ("五里岗街道工业园 3 号" → 五里岗工业园).
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
@@ -106,8 +107,12 @@ def add_place(session: Session, *, county_id: int, name: str, kind: str, lat: fl
     taken = session.scalar(select(Place.id).where(Place.county_id == county_id, Place.name == name))
     require(taken is None, "name", f"“{name}”已经有了")
     place = Place(county_id=county_id, name=name, kind=kind, lat=lat, lon=lon)
-    session.add(place)
-    session.flush()
+    try:
+        with session.begin_nested():  # two staff adding the same name at once: the second is told
+            session.add(place)
+            session.flush()
+    except IntegrityError:
+        raise UserError(f"“{name}”已经有了", "name") from None
     ledger.append(session, "place_added", actor=actor, subject=f"place:{place.id}",
                   data={"name": name, "kind": kind, "lat": lat, "lon": lon, "county_id": county_id})
     return place
