@@ -223,3 +223,23 @@ def test_an_sms_link_for_one_member_signs_that_member_in_without_asking(app, ses
     home = client.get("/w/").get_data(as_text=True)
     assert "王雪燕，您好" in home and "换成家里其他人" in home  # the father can still switch
     assert f'value="{father_id}"' in client.get("/w/login/who").get_data(as_text=True)
+
+
+def test_after_signing_out_the_family_list_needs_a_new_code(app, session, client):
+    from datetime import timedelta
+
+    from jobmatch.clock import utcnow
+    from tests.factories import frozen_clock
+
+    _, father, daughter = _family_on_one_phone(session)
+    father_id, daughter_id, phone = father.id, daughter.id, father.phone
+    session.rollback()
+    client.post("/w/login", data={"phone": phone})
+    client.post("/w/login/code", data={"code": _code(session, father_id)})
+    client.post("/w/login/who", data={"person_id": str(father_id)})
+    with frozen_clock(utcnow() + timedelta(hours=2)):  # signed in, the family can still switch
+        assert client.get("/w/login/who").status_code == 200
+        client.post("/logout")
+        assert client.get("/w/login/who").headers["Location"] == "/w/login"
+        assert client.post("/w/login/who", data={"person_id": str(daughter_id)}).status_code == 302
+        assert client.get("/w/").status_code != 200  # nobody signed in without a new code

@@ -107,10 +107,15 @@ def _signed_in_as(db, phone: str, person_id: int):
 
 
 def _proved_phone() -> str | None:
-    """The phone an SMS code proved in this browser, for a few hours: on a shared family phone
-    any member listed with it may be chosen (and chosen again from the home page)."""
+    """The phone an SMS code proved in this browser: on a shared family phone any member listed
+    with it may be chosen, and chosen again from the home page while signed in (for a few hours).
+    Signed out, only as long as a code lives, so a copied cookie or a sign-out does not keep it."""
     proved = session.get(PROVED_PHONE_KEY) or {}
-    fresh = utcnow().timestamp() - float(proved.get("at", 0)) < PROVED_PHONE_HOURS * 3600
+    signed_in = current_user.is_authenticated and current_user.person is not None
+    if signed_in and current_user.person.phone != proved.get("phone"):
+        return None
+    lasts = PROVED_PHONE_HOURS * 3600 if signed_in else worker_auth.CODE_VALID_MINUTES * 60
+    fresh = utcnow().timestamp() - float(proved.get("at", 0)) < lasts
     return proved.get("phone") if fresh else None
 
 
