@@ -7,7 +7,7 @@ from jobmatch.models.employers import Employer, Vacancy
 from jobmatch.models.employment import EmploymentSpell
 from jobmatch.models.fairs import Fair, FairAttendee, FairOutcome, fair_vacancies
 from jobmatch.models.followups import FollowUp
-from jobmatch.models.geography import County, Settlement
+from jobmatch.models.geography import County, Place, PlaceKind, Settlement
 from jobmatch.models.ledger import LedgerEvent
 from jobmatch.models.messages import InboundMessage, Message, SmsKindStop
 from jobmatch.models.monitoring import AlertReason, MonitoringAlert
@@ -37,4 +37,5 @@ __all__ = [
     "ApiIdempotencyKey", "VacancyPhoto",
     "RosterUpload",
     "TrainingSubsidy",
+    "Place", "PlaceKind",
 ]

@@ -33,6 +33,10 @@ class EmploymentSpell(Base):
     monthly_income: Mapped[int | None] = mapped_column(Integer)
     contract_months: Mapped[int | None] = mapped_column(Integer)
     social_insurance: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the hired worker reads on their offer page (issue 17): where to go, whom to call, what to bring.
+    work_place: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    contact: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    bring: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     person = relationship("Person", back_populates="spells")
     employer = relationship("Employer")

@@ -1,13 +1,15 @@
 """Recruitment fairs (专场招聘会): the vacancies shown, who came, and what came of it."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.db import Base
 from jobmatch.models.types import UTCDateTime
+
+DEFAULT_FAIR_START = time(9, 0)  # a fair set up without a start time opens at 9:00
 
 fair_vacancies = Table(
     "fair_vacancies",
@@ -21,6 +23,15 @@ class CheckInMethod(StrEnum):
     QR = "qr"
     PHONE = "phone"
     ID_NUMBER = "id_number"
+    NAME = "name"  # a walk-in known only by the name they gave at the door
+
+
+class CheckInWindow(StrEnum):
+    """Where the door stands for check-in (services.fairs.check_in.check_in_window); computed, never stored."""
+
+    EARLY = "early"  # before an hour ahead of the start: the page says when it opens
+    OPEN = "open"
+    OVER = "over"  # the fair's day has passed
 
 
 class OutcomeStage(StrEnum):
@@ -51,6 +62,8 @@ class Fair(Base):
     place: Mapped[str] = mapped_column(String(120))
     settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlements.id"), index=True)
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    # Local time the fair opens; check-in at the door opens an hour before (issue 17).
+    starts_at: Mapped[time] = mapped_column(Time, default=DEFAULT_FAIR_START, server_default="09:00:00")
 
     settlement = relationship("Settlement")
     vacancies = relationship("Vacancy", secondary=fair_vacancies)

@@ -1,4 +1,6 @@
-"""Counties and the settlement sites in them."""
+"""Counties, the settlement sites in them, and other places staff know (townships, industrial parks)."""
+
+from enum import StrEnum
 
 from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,3 +40,27 @@ class Settlement(Base):
     contact_phone: Mapped[str | None] = mapped_column(String(20))
 
     county: Mapped[County] = relationship(back_populates="settlements")
+
+
+class PlaceKind(StrEnum):
+    """What a known place is (issue 17: employers choose their location from places staff know)."""
+
+    TOWNSHIP = "township"  # 乡镇 / 街道
+    INDUSTRIAL_PARK = "industrial_park"  # 工业园区
+    OTHER = "other"
+
+
+class Place(Base):
+    """A place with coordinates entered once by staff, for employers to choose instead of typing them."""
+
+    __tablename__ = "places"
+    __table_args__ = (UniqueConstraint("county_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))  # a PlaceKind
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+    county: Mapped[County] = relationship()

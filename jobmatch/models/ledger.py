@@ -134,6 +134,7 @@ class EventKind(StrEnum):
     TRAINING_SUBSIDY_RECORDED = "training_subsidy_recorded"
     # Rule 6: a call nobody answered is noted, and is not the month's contact.
     FOLLOW_UP_ATTEMPTED = "follow_up_attempted"
+    PLACE_ADDED = "place_added"  # staff entered a place's coordinates once, for employers to choose
 
 
 class LedgerEvent(Base):

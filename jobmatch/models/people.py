@@ -29,6 +29,15 @@ class CannotLeaveReason(StrEnum):
     OTHER = "other"
 
 
+class NotInWorkforce(StrEnum):
+    """Why a person without a job is not "未就业": computed from age, capacity and notes, never stored
+    (jobmatch.services.households.status.work_status decides it)."""
+
+    PRESCHOOL = "preschool"  # 学龄前
+    IN_SCHOOL = "in_school"  # 在校
+    NO_CAPACITY = "no_capacity"  # 无劳动能力
+
+
 class Household(Base):
     __tablename__ = "households"
     __table_args__ = (

@@ -93,6 +93,7 @@ def load_demo(session: Session, households: int = 150, seed: int = 7) -> list[tu
     apply_records(session, records, actor="demo")
     county = session.scalar(select(County).where(County.name == COUNTY))
     settlements = _place_settlements(session, county)
+    _known_places(session, county)
     employers = _employers_and_vacancies(session, county)
     _policy_flags(employers, settlements["五里岗安置点"])
     _welfare_posts(session, settlements)
@@ -237,3 +238,13 @@ def _open_offer(session, worker: Person) -> None:
     best = max(match_round.offers, key=lambda offer: offer.score, default=None)
     if best is not None:  # none for an employed worker of a tiny roster
         approve_round(session, match_round.id, actor="demo", offer_ids=[best.id])
+
+
+def _known_places(session, county) -> None:
+    """An industrial park and a township staff entered once, for employers to choose (issue 17)."""
+    from jobmatch.services.employers.places import add_place
+
+    lat, lon = SETTLEMENTS["五里岗安置点"]
+    add_place(session, county_id=county.id, name="五里岗工业园区", kind="industrial_park", lat=lat + 0.01,
+              lon=lon + 0.01, actor="demo")
+    add_place(session, county_id=county.id, name="草海镇", kind="township", lat=26.85, lon=104.29, actor="demo")

@@ -1,6 +1,6 @@
 """Sign-in and sign-out with a username and password."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
@@ -45,6 +45,7 @@ def logout():
         sessions.end_sessions(db, [current_user.id])
         db.commit()
     logout_user()
+    session.pop("worker_proved_phone", None)  # a family member chosen on a shared phone needs a new code
     return redirect(url_for("auth.login"))
 
 

@@ -5,7 +5,7 @@ form class states a field's label (used in the message), its limits and whether 
 """
 
 import math
-from datetime import date
+from datetime import date, time
 
 from wtforms import Field
 from wtforms.validators import StopValidation
@@ -138,3 +138,20 @@ class Phone(_Checked):
             self.data = normalise_phone(raw)
         except InvalidPhone as exc:
             raise ValueError(f"{self.label.text}不对：{exc}") from None
+
+
+class TimeOfDay(_Checked):
+    """A time of day written 9:00 or 09:00 (what <input type=time> sends); None when blank."""
+
+    def __init__(self, label, *, required: bool = False, **kwargs):
+        super().__init__(label, required=required, default=None, **kwargs)
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip().replace("：", ":")
+        if not text:
+            return
+        try:
+            hours, minutes = text.split(":")[:2]
+            self.data = time(int(hours), int(minutes))
+        except ValueError:
+            raise ValueError(f"{self.label.text}要写成 9:00 这样。") from None

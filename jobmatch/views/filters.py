@@ -3,14 +3,14 @@
 from jobmatch.clock import LOCAL_TZ
 from jobmatch.models.employers import EmployerApproval, VacancyStatus
 from jobmatch.models.employment import SubsidyStatus
-from jobmatch.models.fairs import Attendance
+from jobmatch.models.fairs import Attendance, CheckInWindow
 from jobmatch.models.offers import FILLING_STATUSES, OfferChannel, OfferStatus, RoundScope
 from jobmatch.models.problems import ProblemStage
 from jobmatch.models.training import EnrolmentStatus
 from jobmatch.models.welfare import WelfarePostStatus
 from jobmatch.privacy import mask_id_number, mask_phone
 from jobmatch.vocabulary import staff
-from jobmatch.vocabulary.staff import CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
+from jobmatch.vocabulary.staff import CAPACITY_LABELS, MOBILITY_LABELS
 from notifications.phones import national_digits
 
 
@@ -34,8 +34,11 @@ def waited(age) -> str:
 
 
 def employment_label(person) -> str:
-    current = [s for s in person.spells if s.ended_on is None]
-    return EMPLOYMENT_LABELS[current[-1].kind] if current else EMPLOYMENT_LABELS["unemployed"]
+    """学龄前, 在校 and 无劳动能力 for those not in the workforce, never 未就业 (households.status decides)."""
+    from jobmatch.clock import local_today
+    from jobmatch.services.households.status import work_status_label
+
+    return work_status_label(person, local_today())
 
 
 def percent(value) -> str:
@@ -97,7 +100,7 @@ FILTERS = {
 # Templates compare statuses with these, never with bare strings.
 STATUS_GLOBALS = {enum.__name__: enum for enum in (
     OfferStatus, OfferChannel, RoundScope, VacancyStatus, EmployerApproval, WelfarePostStatus, Attendance,
-    EnrolmentStatus, ProblemStage, SubsidyStatus)} | {"FILLING_STATUSES": FILLING_STATUSES}
+    EnrolmentStatus, ProblemStage, SubsidyStatus, CheckInWindow)} | {"FILLING_STATUSES": FILLING_STATUSES}
 
 
 def register(app) -> None:

@@ -2,6 +2,7 @@
 
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind, VacancyStatus
 from jobmatch.models.employment import SubsidyStatus
+from jobmatch.models.geography import PlaceKind
 from jobmatch.models.offers import OfferStatus
 
 EMPLOYER_KIND_LABELS = {
@@ -25,6 +26,9 @@ SUBSIDY_STATUS_LABELS = {
     SubsidyStatus.PAYABLE: "可发放", SubsidyStatus.PENDING: "待满六个月", SubsidyStatus.REFUSED: "不予补贴",
 }
 
+# Places staff know (models.geography.Place), offered to employers beside settlements and counties.
+PLACE_KIND_LABELS = {PlaceKind.TOWNSHIP: "乡镇（街道）", PlaceKind.INDUSTRIAL_PARK: "工业园区", PlaceKind.OTHER: "其他地点"}
+
 LABELS = {
     EmployerKind: EMPLOYER_KIND_LABELS,
     VacancyKind: VACANCY_KIND_LABELS,
@@ -32,4 +36,5 @@ LABELS = {
     VacancyStatus: VACANCY_STATUS_LABELS,
     OfferStatus: OFFER_STATUS_LABELS,
     SubsidyStatus: SUBSIDY_STATUS_LABELS,
+    PlaceKind: PLACE_KIND_LABELS,
 }

@@ -48,3 +48,7 @@ HEAD_RELATION = "户主"
 
 YES_NO_FROM_LABEL = {"是": True, "否": False}
 YES_NO_LABELS = {True: "是", False: "否"}
+
+# A person without a job who is not looking for one either (households.status.work_status): the
+# same words for workers, staff and exports; never 未就业.
+NOT_IN_WORKFORCE_LABELS = {"preschool": "学龄前", "in_school": "在校", "no_capacity": "无劳动能力"}

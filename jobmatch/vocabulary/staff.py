@@ -8,17 +8,24 @@ from jobmatch.models.coverage import BaselineSource, SpecialActionKind
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind
 from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.followups import EmploymentState
+from jobmatch.models.geography import PlaceKind
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
 from jobmatch.models.monitoring import AlertReason
 from jobmatch.models.offers import OfferChannel, OfferStatus, RoundStatus
-from jobmatch.models.people import CannotLeaveReason
+from jobmatch.models.people import CannotLeaveReason, NotInWorkforce
 from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
 from jobmatch.models.training import AssessmentResult, TrainingSubsidyKind
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
 from jobmatch.vocabulary import employer
-from jobmatch.vocabulary.roster import CANNOT_LEAVE_REASON_LABELS, CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
+from jobmatch.vocabulary.roster import (
+    CANNOT_LEAVE_REASON_LABELS,
+    CAPACITY_LABELS,
+    EMPLOYMENT_LABELS,
+    MOBILITY_LABELS,
+    NOT_IN_WORKFORCE_LABELS,
+)
 
 __all__ = ["CAPACITY_LABELS", "EMPLOYMENT_LABELS", "MOBILITY_LABELS"]  # the roster's words, on the staff pages
 
@@ -73,6 +80,7 @@ EVENT_LABELS = {
     E.STAFF_PHONE_SET: "设置工作人员手机",
     E.TRAINING_TURNED_AWAY: "培训名额已满未能报名", E.PRACTICAL_SKILL_CONFIRMED: "确认掌握实用技能",
     E.TRAINING_SUBSIDY_RECORDED: "登记培训补贴", E.FOLLOW_UP_ATTEMPTED: "电话未接通（未回访）",
+    E.PLACE_ADDED: "添加地点",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -180,6 +188,8 @@ LABELS = {
     SpecialActionKind: SPECIAL_ACTION_KIND_LABELS,
     BaselineSource: BASELINE_SOURCE_LABELS,
     AssessmentResult: ASSESSMENT_RESULT_LABELS,
+    NotInWorkforce: NOT_IN_WORKFORCE_LABELS,
+    PlaceKind: employer.PLACE_KIND_LABELS,
 }
 
 
@@ -255,9 +265,13 @@ EVENT_SENTENCES = {
     E.PRACTICAL_SKILL_CONFIRMED: "%(actor)s 确认 %(person)s 掌握了实用技能",
     E.TRAINING_SUBSIDY_RECORDED: "%(person)s 的培训补贴已登记：%(what)s",
     E.FOLLOW_UP_ATTEMPTED: "%(actor)s 给 %(household)s 户打电话未接通",
+    E.PLACE_ADDED: "%(actor)s 添加了地点 %(what)s",
 }
 
 
 def event_sentence(kind: str) -> str:
     """The timeline sentence of a ledger event kind; its label for a kind no longer known."""
     return EVENT_SENTENCES[EventKind(kind)] if kind in EVENT_SENTENCES else event_label(kind)
+
+
+PLACE_KIND_LABELS = employer.PLACE_KIND_LABELS  # staff enter the places employers choose from

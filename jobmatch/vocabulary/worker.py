@@ -2,10 +2,11 @@
 
 from jobmatch.models.fairs import Attendance
 from jobmatch.models.offers import OfferStatus
+from jobmatch.models.people import NotInWorkforce
 from jobmatch.models.problems import ProblemCategory
 from jobmatch.models.training import EnrolmentStatus
 from jobmatch.models.welfare import AppointmentStatus
-from jobmatch.vocabulary.roster import MOBILITY_LABELS
+from jobmatch.vocabulary.roster import MOBILITY_LABELS, NOT_IN_WORKFORCE_LABELS
 
 # The offers a worker sees (offers.WORKER_VISIBLE_STATUSES).
 OFFER_STATUS_LABELS = {
@@ -38,4 +39,45 @@ LABELS = {
     Attendance: ATTENDANCE_LABELS,
     EnrolmentStatus: ENROLMENT_STATUS_LABELS,
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
+    NotInWorkforce: NOT_IN_WORKFORCE_LABELS,
 }
+
+
+# Offer reasons as the worker reads them: whole sentences addressed to them, no arrows and no
+# catalogue words. matching/reasons.py writes short phrases for staff and employers
+# ("技能相符：电焊 → 焊工", see shared/formats/matching-io.md); this turns each into a sentence.
+_REASON_SENTENCES = {
+    "不要求技能，上手快": "这个岗位不要求手艺，很快就能学会",
+    "持有相关证书": "您有这个岗位要的证书",
+    "包住宿": "单位包住",
+    "轻体力活，适合半劳力": "活儿不重，您干得动",
+    "轻体力活，适合弱劳力": "活儿不重，您干得动",
+    "白天上班，能兼顾接送孩子": "白天上班，不耽误接送孩子",
+    "公益性岗位，照顾不能外出的家庭": "这是家门口的公益性岗位，走不开也能干",
+    "公益性岗位": "这是公益性岗位，就在附近",
+    "以工代赈，优先招本地搬迁群众": "这是以工代赈项目，先招本地搬迁群众",
+    "零工，时间灵活": "这是零工，时间灵活",
+    "离家近": "离您家近",
+}
+
+
+def reason_sentence(reason: str) -> str:
+    """One matching reason as a plain sentence: "技能相符：缝纫 → 缝纫工" → "您会缝纫，这个岗位要缝纫工"."""
+    reason = reason.strip()
+    if reason in _REASON_SENTENCES:
+        return _REASON_SENTENCES[reason]
+    for prefix, ending in (("技能相符：", ""), ("技能相近：", "，活儿差不多")):
+        if reason.startswith(prefix):
+            words, _, wanted = reason[len(prefix):].partition("→")
+            words, wanted = words.strip(), wanted.strip()
+            if not wanted or wanted == words:
+                return f"您会{words}，这个岗位正要这门手艺"
+            return f"您会{words}，这个岗位要{wanted}{ending}"
+    if reason.startswith("包住宿，离家 "):
+        return f"离您家 {reason[len('包住宿，离家 '):]}，单位包住"
+    if reason.startswith("离家 "):
+        return f"离您家 {reason[len('离家 '):]}"
+    if reason.startswith("工资 "):
+        wage, fits, _ = reason[len("工资 "):].partition("，符合期望")
+        return f"每月工资 {wage}" + ("，和您想要的差不多" if fits else "")
+    return reason.replace(" → ", "，").replace("→", "，").replace("：", "，")

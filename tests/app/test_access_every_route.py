@@ -10,6 +10,7 @@ SCOPED_ARGUMENTS with a B record.
 import io
 import re
 import shutil
+from datetime import time
 
 import pytest
 from openpyxl import load_workbook
@@ -69,7 +70,8 @@ def _settlement_b_samples(session, demo) -> None:
     demo.offer_b = session.scalar(select(Offer.id).where(Offer.round_id == match_round.id).limit(1))
     assert demo.offer_b is not None, "the round of settlement B proposed nothing"
     demo.fair_b = create_fair(session, name="陕桥专场招聘会", held_on=local_today(), place="陕桥广场",
-                              county_id=settlement_b.county_id, settlement_id=settlement_b.id, actor="test").id
+                              county_id=settlement_b.county_id, settlement_id=settlement_b.id, actor="test",
+                              starts_at=time(0, 0)).id  # check-in open all day
     demo.post_b = session.scalar(select(WelfarePost.id).where(WelfarePost.settlement_id == settlement_b.id).limit(1))
     demo.course_b = create_course(session, name="陕桥家政培训班", skill="家政", county_id=settlement_b.county_id,
                                   settlement_id=settlement_b.id, starts_on=local_today(), ends_on=local_today(),

@@ -6,7 +6,7 @@ from jobmatch.models import Employer, LedgerEvent, User, Vacancy
 from tests.web.helpers import load_small_demo, login
 
 VACANCY = {"title": "熨烫工", "kind": "regular", "openings": "2", "wage_min": "3000", "wage_max": "4000",
-           "lat": "26.86", "lon": "104.27", "physical_demand": "light", "hours": "day", "skills": "熨烫、缝纫"}
+           "place_text": "五里岗安置点旁", "physical_demand": "light", "hours": "day", "skills": "熨烫、缝纫"}
 
 
 def _sign_up(client, county_id, **overrides):
@@ -59,13 +59,13 @@ def test_vacancy_validation_names_each_field(app, session, client):
     load_small_demo(session)
     session.rollback()
     login(client, "employer")
-    bad = {**VACANCY, "wage_min": "5000", "wage_max": "4000", "openings": "0", "lat": "104.27", "lon": "",
+    bad = {**VACANCY, "wage_min": "5000", "wage_max": "4000", "openings": "0", "place_text": "火星基地",
            "physical_demand": "extreme"}
     page = client.post("/e/vacancies/new", data=bad)
     text = page.get_data(as_text=True)
     assert page.status_code == 400
-    for message in ("最高月工资不能低于最低月工资。", "招聘人数应在 1 到 10000 之间。", "纬度应在 18 到 54 之间。",
-                    "请填写经度。", "请选择体力要求。"):
+    for message in ("最高月工资不能低于最低月工资。", "招聘人数应在 1 到 10000 之间。", "找不到“火星基地”这个地方",
+                    "请选择体力要求。"):
         assert message in text
     assert session.scalar(select(Vacancy).where(Vacancy.title == "熨烫工")) is None
     session.rollback()
@@ -87,3 +87,18 @@ def test_employers_edit_and_close_only_their_own_vacancies(app, session, client)
     changed = session.scalar(select(LedgerEvent).where(LedgerEvent.kind == "vacancy_changed"))
     assert changed.data["openings"][1] == 9 and changed.actor.startswith("user:")
     session.rollback()
+
+
+def test_a_chinese_user_name_is_accepted_and_signs_in(app, session, client):
+    """Issue 17: "王大姐" was refused because user names had to be ASCII."""
+    load_small_demo(session)
+    county_id = session.scalar(select(Employer.county_id))
+    session.rollback()
+    assert _sign_up(client, county_id, username="王大姐").status_code == 302
+    client.post("/logout")
+    assert client.post("/login", data={"username": "王大姐", "password": "longenough1"}).status_code == 302
+    assert session.scalar(select(User.role).where(User.username == "王大姐")) == "employer"
+    session.rollback()
+    client.post("/logout")
+    refused = _sign_up(client, county_id, name="另一家厂", username="worker-12")
+    assert refused.status_code == 400 and "王大姐" in refused.get_data(as_text=True)

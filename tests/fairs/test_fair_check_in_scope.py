@@ -5,6 +5,8 @@ settlement or county, or scanning their QR code, are told "不在本招聘会范
 not shown and nothing is written.
 """
 
+from datetime import time
+
 from sqlalchemy import func, select
 
 from jobmatch.clock import local_today
@@ -20,7 +22,8 @@ OUT_OF_SCOPE = "不在本招聘会范围内"
 def _fair_today_at(session, settlement_id):
     county_id = session.get(Settlement, settlement_id).county_id
     return fairs.create_fair(session, name="今日招聘会", held_on=local_today(), place="文化广场", county_id=county_id,
-                             settlement_id=settlement_id, vacancy_ids=[], actor="user:1")
+                             settlement_id=settlement_id, vacancy_ids=[], actor="user:1",
+                             starts_at=time(0, 0))  # check-in open all day, whenever the test runs
 
 
 def _check_ins(session, fair_id):

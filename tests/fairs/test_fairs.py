@@ -120,7 +120,7 @@ def test_check_in_by_qr_phone_id_number_and_walk_ins(session, county_with_fair, 
     invited = {a.person_id: a for a in fairs.invite_workers(session, fair.id, actor="user:1")}
     token = check_in_token(SECRET, invited[people["zero"].id])
     assert check_in_qr_svg(SECRET, invited[people["zero"].id]).startswith("<svg")
-    with pytest.raises(WorkflowError, match="今天不能签到"):
+    with pytest.raises(WorkflowError, match="签到还没开始：11月25日 8:00 开始签到"):
         check_in_by_token(session, fair.id, token, secret_key=SECRET, actor="user:1", settlement_ids=county_sites)
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI))
     first = check_in_by_token(session, fair.id, token, secret_key=SECRET, actor="user:1", settlement_ids=county_sites)

@@ -68,6 +68,13 @@ def issue_code(session: Session, raw_phone: str, *, secret_key: str, prefer_pers
 def check_code(session: Session, raw_phone: str, code: str, *, secret_key: str) -> User:
     """The worker's user account when ``code`` is the phone's live code; SignInError otherwise."""
     phone = phone_or_error(raw_phone)
+    return sign_in_member(session, phone, verify_code(session, phone, code, secret_key=secret_key))
+
+
+def verify_code(session: Session, raw_phone: str, code: str, *, secret_key: str) -> int:
+    """Use up the phone's live code when ``code`` matches; the id of the person it was sent for.
+    Nobody is signed in yet: on a shared phone the worker says who they are (``sign_in_member``)."""
+    phone = phone_or_error(raw_phone)
     now = utcnow()
     live = session.scalar(select(SignInCode).where(SignInCode.phone == phone, SignInCode.used_at.is_(None),
                                                    SignInCode.expires_at > now)
@@ -79,11 +86,26 @@ def check_code(session: Session, raw_phone: str, code: str, *, secret_key: str) 
         left = MAX_ATTEMPTS - live.attempts
         raise SignInError(f"验证码不对，还可以试 {left} 次。" if left else "验证码错误次数太多，请重新获取。")
     live.used_at = now
-    user = worker_user(session, live.person_id)
-    person = session.get(Person, live.person_id)
-    assert person is not None  # the code's person_id is a foreign key (deleting the person deletes the code)
-    ledger.append(session, "worker_signed_in", actor=f"person:{live.person_id}", person_id=live.person_id,
-                  household_id=person.household_id, subject=f"person:{live.person_id}")
+    return live.person_id
+
+
+def phone_members(session: Session, raw_phone: str) -> list[Person]:
+    """Everyone the roster lists with this phone (a family often shares one), head first."""
+    phone = phone_or_error(raw_phone)
+    people = list(session.scalars(select(Person).where(Person.phone == phone).order_by(Person.id)))
+    return sorted(people, key=lambda p: (p.relation != "户主", p.id))
+
+
+def sign_in_member(session: Session, raw_phone: str, person_id: int) -> User:
+    """Sign in as one member of the household whose phone a code has just proved: they chose
+    who they are on a shared phone. Only a person listed with this phone."""
+    phone = phone_or_error(raw_phone)
+    person = session.get(Person, person_id)
+    if person is None or person.phone != phone:
+        raise SignInError("请从名单里选您自己。", "person_id")
+    user = worker_user(session, person.id)
+    ledger.append(session, "worker_signed_in", actor=f"person:{person.id}", person_id=person.id,
+                  household_id=person.household_id, subject=f"person:{person.id}")
     return user
 
 

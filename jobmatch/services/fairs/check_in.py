@@ -13,6 +13,7 @@ jobmatch.access.visible_settlement_ids). Anyone else on the roster is refused wi
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import segno
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -20,9 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
-from jobmatch.clock import local_today, utcnow
+from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.idnumber import check_id_number
 from jobmatch.models import Fair, FairAttendee, Household, Person, Settlement
+from jobmatch.models.fairs import DEFAULT_FAIR_START, CheckInMethod, CheckInWindow
 from jobmatch.privacy import mask_id_number, mask_phone
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
 from notifications.phones import InvalidPhone, normalise_phone
@@ -68,10 +70,12 @@ def check_in_by_identity(session: Session, fair_id: int, *, actor: str, settleme
     """Check in by a phone or ID number typed at the door; walk-ins are recorded too. Only people the
     staff member (``settlement_ids``) may see are found; others are refused."""
     fair = _fair_today(session, fair_id)
+    if _looks_like_a_name(phone) and not (name or "").strip():
+        phone, name = "", phone  # a name typed where the phone goes: a walk-in saying who they are
     e164, id_text = _typed_phone(phone), _typed_id_number(id_number)
-    require(bool(e164 or id_text), "phone", "请输入手机号或身份证号")
+    require(bool(e164 or id_text or (name or "").strip()), "phone", "请输入手机号、身份证号或姓名")
     person = _find_person(session, e164, id_text, _check_in_scope(session, fair, settlement_ids))
-    method = "id_number" if id_text else "phone"
+    method = CheckInMethod.ID_NUMBER if id_text else CheckInMethod.PHONE if e164 else CheckInMethod.NAME
     if person is None:
         require(len((name or "").strip()) <= 40, "name", "姓名最多 40 字")
         attendee = FairAttendee(fair_id=fair.id, visitor_name=(name or "").strip(), visitor_phone=e164,
@@ -89,10 +93,39 @@ def check_in_by_identity(session: Session, fair_id: int, *, actor: str, settleme
     return _mark(session, known, method, actor, walk_in=walk_in)
 
 
+CHECK_IN_OPENS_BEFORE = timedelta(hours=1)
+
+
+def check_in_opens_at(fair: Fair) -> datetime:
+    """When the door opens for check-in: an hour before the fair starts (aware, local time)."""
+    return datetime.combine(fair.held_on, fair.starts_at or DEFAULT_FAIR_START, LOCAL_TZ) - CHECK_IN_OPENS_BEFORE
+
+
+def check_in_window(fair: Fair) -> CheckInWindow:
+    """Early before the door opens, open from then to the end of the fair's day, over after."""
+    if fair.held_on < local_today():
+        return CheckInWindow.OVER
+    return CheckInWindow.OPEN if utcnow() >= check_in_opens_at(fair) else CheckInWindow.EARLY
+
+
+def opens_text(fair: Fair) -> str:
+    """"12月5日 8:00": when check-in opens, as the door page and its refusal say it."""
+    opens = check_in_opens_at(fair)
+    return f"{opens.month}月{opens.day}日 {opens.hour}:{opens.minute:02d}"
+
+
 def _fair_today(session: Session, fair_id: int) -> Fair:
     fair = get_or_fail(session, Fair, fair_id, "fair_id", "招聘会")
-    require(fair.held_on == local_today(), "fair_id", f"招聘会在 {fair.held_on:%Y-%m-%d} 举办，今天不能签到")
+    window = check_in_window(fair)
+    require(window != CheckInWindow.OVER, "fair_id", f"招聘会在 {fair.held_on:%Y-%m-%d} 举办，已经结束，不能再签到")
+    require(window == CheckInWindow.OPEN, "fair_id", f"签到还没开始：{opens_text(fair)} 开始签到（招聘会开始前一小时）")
     return fair
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """Letters and no digits: a name, not a phone number."""
+    text = (text or "").strip()
+    return bool(text) and not any(ch.isdigit() for ch in text)
 
 
 def _typed_phone(phone: str) -> str | None:

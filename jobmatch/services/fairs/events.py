@@ -30,6 +30,7 @@ from jobmatch.models import (
     Vacancy,
 )
 from jobmatch.models.employers import VacancyStatus
+from jobmatch.models.fairs import DEFAULT_FAIR_START
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.sms.messaging import QueuedRow, queue_message, queue_messages_bulk
 from notifications.rules import next_send_time
@@ -42,8 +43,9 @@ REGISTRATION_CHANNELS = ("sms", "web", "staff")
 
 
 def create_fair(session: Session, *, name: str, held_on: date, place: str, county_id: int,
-                settlement_id: int | None = None, vacancy_ids=(), actor: str) -> Fair:
-    """Set up a fair with the vacancies its employers bring."""
+                settlement_id: int | None = None, vacancy_ids=(), actor: str, starts_at: time | None = None) -> Fair:
+    """Set up a fair with the vacancies its employers bring; it opens at ``starts_at`` (local, 9:00 if None)."""
+    require(starts_at is None or isinstance(starts_at, time), "starts_at", "开始时间请写成 9:00 这样")
     name, place = (name or "").strip(), (place or "").strip()
     require(0 < len(name) <= 120, "name", "请填写招聘会名称（最多 120 字）")
     require(0 < len(place) <= 120, "place", "请填写举办地点（最多 120 字）")
@@ -55,7 +57,7 @@ def create_fair(session: Session, *, name: str, held_on: date, place: str, count
         require(site.county_id == county_id, "settlement_id", "安置点不在该县区")
     vacancies = _open_vacancies(session, vacancy_ids)
     fair = Fair(name=name, held_on=held_on, place=place, county_id=county_id, settlement_id=settlement_id,
-                vacancies=vacancies)
+                vacancies=vacancies, starts_at=starts_at or DEFAULT_FAIR_START)
     session.add(fair)
     session.flush()
     ledger.append(session, "fair_created", actor=actor, subject=f"fair:{fair.id}",

@@ -10,7 +10,7 @@ wherever a FollowUp row is written.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from sqlalchemy import Table, bindparam, case, func, or_, select, update
@@ -20,7 +20,10 @@ from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.db import in_chunks
 from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, Person
+from jobmatch.models.people import NotInWorkforce
 from jobmatch.models.types import as_utc
+from jobmatch.services.offers.matching_input import age_on
+from jobmatch.vocabulary.roster import EMPLOYMENT_LABELS, NOT_IN_WORKFORCE_LABELS
 
 
 @dataclass(frozen=True)
@@ -178,3 +181,33 @@ def _computed_last_follow_ups(session: Session) -> dict[int, datetime]:
     """The time of each household's latest follow-up, from the follow_ups rows."""
     query = select(FollowUp.household_id, func.max(FollowUp.contacted_at)).group_by(FollowUp.household_id)
     return {household_id: as_utc(contacted_at) for household_id, contacted_at in session.execute(query)}
+
+
+SCHOOL_AGE, WORKING_AGE, SCHOOL_LEAVING_AGE = 6, 16, 19
+UNEMPLOYED = "unemployed"  # the roster's code for a labourer without a current spell
+
+
+def not_in_workforce(person: Person, today: date) -> NotInWorkforce | None:
+    """Why a person is not looking for work at all: a child, a pupil, no labour capacity; else None."""
+    age = age_on(person.birth_date, today)
+    if age is not None and age < SCHOOL_AGE:
+        return NotInWorkforce.PRESCHOOL
+    if age is not None and (age < WORKING_AGE or (age < SCHOOL_LEAVING_AGE and person.capacity == "none")
+                            or (age < 30 and "在校" in (person.notes or ""))):
+        return NotInWorkforce.IN_SCHOOL
+    return NotInWorkforce.NO_CAPACITY if person.capacity == "none" else None
+
+
+def work_status(person: Person, today: date) -> str:
+    """What a person does now, one word for every page and export: the current spell's kind; a
+    NotInWorkforce reason for a child, a pupil or someone without labour capacity; else "unemployed"."""
+    current = [spell for spell in person.spells if spell.ended_on is None]
+    if current:
+        return current[-1].kind
+    return not_in_workforce(person, today) or UNEMPLOYED
+
+
+def work_status_label(person: Person, today: date) -> str:
+    """The words for ``work_status``: 学龄前, 在校, 无劳动能力, 未就业 or the kind of job."""
+    status = work_status(person, today)
+    return NOT_IN_WORKFORCE_LABELS.get(status) or EMPLOYMENT_LABELS[status]

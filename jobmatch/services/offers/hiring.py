@@ -195,18 +195,33 @@ def _end_current_spells(session: Session, person_id: int, start_date: date) -> l
     return [spell.id for spell in current]
 
 
+HIRE_NOTE_LIMITS = {"work_place": 120, "contact": 60, "bring": 200}  # the columns' lengths
+
+
+def _hire_notes(work_place: str, contact: str, bring: str) -> dict[str, str]:
+    """Where to go, whom to ask for, what to bring: what the hired worker reads on their page."""
+    notes = {"work_place": (work_place or "").strip(), "contact": (contact or "").strip(), "bring": (bring or "").strip()}
+    words = {"work_place": "上班地点", "contact": "联系人", "bring": "要带的东西"}
+    for field, limit in HIRE_NOTE_LIMITS.items():
+        require(len(notes[field]) <= limit, field, f"{words[field]}太长（最多 {limit} 字）")
+    return notes
+
+
 def record_hire(session: Session, offer_id: int, *, start_date: date, contract_months: int, social_insurance: bool,
                 monthly_wage: int, actor: str, employer_id: int | None = None,
-                settings: OfferSettings | None = None) -> EmploymentSpell:
-    """Hire the worker: an employment spell, the offer hired, the household's status refreshed."""
+                settings: OfferSettings | None = None, work_place: str = "", contact: str = "",
+                bring: str = "") -> EmploymentSpell:
+    """Hire the worker: an employment spell, the offer hired, the household's status refreshed.
+    ``work_place``, ``contact`` and ``bring`` tell the worker where to go, whom to ask for and what to bring."""
     _validate_hire(start_date, contract_months, social_insurance, monthly_wage)
+    notes = _hire_notes(work_place, contact, bring)
     offer = _locked_offer(session, offer_id, employer_id, (OfferStatus.ACCEPTED,), "录用")
     vacancy, person = offer.vacancy, offer.person
     ended = _end_current_spells(session, person.id, start_date)
     spell = EmploymentSpell(
         person_id=person.id, kind=spell_kind_for(vacancy, person.household), employer_id=vacancy.employer_id,
         employer_name=vacancy.employer.name, vacancy_id=vacancy.id, started_on=start_date,
-        monthly_income=monthly_wage, contract_months=contract_months, social_insurance=social_insurance)
+        monthly_income=monthly_wage, contract_months=contract_months, social_insurance=social_insurance, **notes)
     session.add(spell)
     session.flush()
     transition_offer(session, offer.id, (OfferStatus.ACCEPTED,), OfferStatus.HIRED, spell_id=spell.id, decided_at=utcnow())

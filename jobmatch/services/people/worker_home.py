@@ -23,18 +23,38 @@ from jobmatch.models import (
 from jobmatch.models.fairs import Attendance
 from jobmatch.models.offers import ANSWERABLE_NO, ANSWERABLE_YES, WORKER_VISIBLE_STATUSES, OfferStatus
 from jobmatch.models.welfare import AppointmentStatus
+from jobmatch.vocabulary.worker import reason_sentence
 from matching.taxonomy import load_taxonomy
 
 # Which answers the page offers in each status: those the offer lifecycle takes.
 CAN_ACCEPT = ANSWERABLE_YES
 CAN_DECLINE = ANSWERABLE_NO
-STAFF_ONLY_REASONS = ("零就业家庭优先",)
+STAFF_ONLY_REASONS = ("零就业家庭优先", "防返贫监测户优先")  # a household's standing is for staff
 
 
 def worker_reasons(offer: Offer) -> list[str]:
-    """The reasons a worker reads (reasons meant for staff left out)."""
-    return [r for r in offer.reasons or [] if r not in STAFF_ONLY_REASONS]
+    """The reasons a worker reads, as plain sentences (reasons meant for staff left out)."""
+    return [reason_sentence(r) for r in offer.reasons or [] if r not in STAFF_ONLY_REASONS]
 
+
+
+def offer_speech(offer: Offer, wage: str, reasons: list[str], hire=None) -> str:
+    """What 听一听 reads aloud: whose offer, the job, the pay, the place, why, and what to do."""
+    vacancy = offer.vacancy
+    employer = vacancy.employer
+    parts = [f"{offer.person.name}，这是给您的工作推荐", f"{employer.name}招{vacancy.title}", f"工资{wage}"]
+    if employer.address:
+        parts.append(f"地点在{employer.address}")
+    parts += reasons
+    if hire is not None:
+        parts.append(f"您已被录用，{hire.started_on.month}月{hire.started_on.day}日上班")
+        if hire.work_place:
+            parts.append(f"到{hire.work_place}")
+        if hire.bring:
+            parts.append(f"要带{hire.bring}")
+    elif offer.status == OfferStatus.SENT:
+        parts.append("愿意去请按“我愿意去”，也可以回短信1；不去回2")
+    return "。".join(part.strip("。") for part in parts) + "。"
 
 
 def worker_welfare_places(session: Session, person_id: int, limit: int = 5) -> list[WelfareAppointment]:

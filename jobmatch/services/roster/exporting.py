@@ -15,6 +15,7 @@ from jobmatch.db import in_chunks
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.export import HouseholdSummary, roster_title, write_roster_xlsx
 from jobmatch.services.errors import UserError
+from jobmatch.services.households.status import UNEMPLOYED, not_in_workforce
 from jobmatch.vocabulary import HEAD_RELATION
 
 
@@ -38,7 +39,7 @@ def export_roster(session: Session, target, *, county: str | None = None, settle
         county_name, settlement_name = names[household.settlement_id]
         people = members.get(household.id, [])
         for person in people:
-            person_rows.append(_person_row(person, household, county_name, settlement_name, spells.get(person.id)))
+            person_rows.append(_person_row(person, household, county_name, settlement_name, spells.get(person.id), as_of))
         household_rows.append(_household_row(household, people, county_name, settlement_name,
                                              household.last_follow_up_at))
     site = settlements[0].name if len(settlements) == 1 else (county or "全部安置点")
@@ -94,11 +95,13 @@ def _spells_on(session, person_ids, day: date) -> dict[int, EmploymentSpell]:
     return held
 
 
-def _person_row(person: Person, household: Household, county: str, settlement: str, spell) -> dict:
+def _person_row(person: Person, household: Household, county: str, settlement: str, spell, day: date) -> dict:
     if spell is not None:
         status, employer, income = spell.kind, spell.employer_name, spell.monthly_income
-    else:
-        status, employer, income = (None if person.capacity == "none" else "unemployed"), None, None
+    else:  # children, pupils and people without capacity: an empty cell, never 未就业
+        status, employer, income = None, None, None
+        if person.capacity != "none" and not_in_workforce(person, day) is None:
+            status = UNEMPLOYED
     return {
         "household_no": household.household_no, "county": county, "settlement": settlement,
         "name": person.name, "id_number": person.id_number, "relation": person.relation, "phone": person.phone,

@@ -22,7 +22,9 @@ def household(h) -> dict:
 
 
 def person(p, *, unmasked: bool) -> dict:
-    current = [s for s in p.spells if s.ended_on is None]
+    from jobmatch.clock import local_today
+    from jobmatch.services.households.status import work_status
+
     return {
         "id": p.id, "household_id": p.household_id, "name": p.name, "gender": p.gender,
         "birth_year": p.birth_date.year, "relation": p.relation,
@@ -30,7 +32,7 @@ def person(p, *, unmasked: bool) -> dict:
         "phone": (national_digits(p.phone) if unmasked else mask_phone(p.phone)) if p.phone else None,
         "id_masked": not unmasked, "capacity": p.capacity, "wants_work": p.wants_work, "mobility": p.mobility,
         "max_commute_km": p.max_commute_km, "skills": list(p.skills or []), "wage_expectation": p.wage_expectation,
-        "employment": current[-1].kind if current else "unemployed",
+        "employment": str(work_status(p, local_today())),
         "cannot_leave_site": p.cannot_leave_site, "cannot_leave_reason": p.cannot_leave_reason or None,
     }
 

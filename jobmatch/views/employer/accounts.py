@@ -9,6 +9,8 @@ from jobmatch.db import get_session
 from jobmatch.models import County, Vacancy
 from jobmatch.security import limiter
 from jobmatch.services.employers import accounts as employers
+from jobmatch.services.employers import places as place_service
+from jobmatch.services.errors import UserError
 from jobmatch.views.employer import bp
 from jobmatch.views.employer.forms import CompanyForm, SignUpForm, VacancyForm
 from jobmatch.views.fields import first_errors
@@ -34,8 +36,11 @@ def signup():
     counties = db.scalars(select(County).order_by(County.name)).all()
     errors = {}
     if request.method == "POST":
-        form = SignUpForm({c.id for c in counties})
-        errors = {} if form.validate() else first_errors(form)
+        county = request.form.get("county_id", "")
+        data, place_errors = _located(db, county_ids={int(county)} if county.isdigit() else set(), required=False,
+                                      address_field="address")
+        form = SignUpForm({c.id for c in counties}, formdata=data)
+        errors = {**place_errors, **({} if form.validate() else first_errors(form))}
         if not errors:
             try:
                 user = employers.sign_up(db, form.values())
@@ -48,6 +53,7 @@ def signup():
                 flash("注册成功。社区就业专干审核通过后，您就可以发布岗位。")
                 return redirect(url_for("employer.home"))
     return render_template("employer/signup.html", county_options={c.id: c.name for c in counties},
+                           places=place_service.known_places(db),
                            form=request.form, errors=errors,
                            **LABELS), 400 if errors else 200
 
@@ -66,8 +72,10 @@ def home():
 def company():
     db, employer, errors = get_session(), current_user.employer, {}
     if request.method == "POST":
-        form = CompanyForm()
-        errors = {} if form.validate() else first_errors(form)
+        data, place_errors = _located(db, county_ids=_employer_counties(employer), required=False,
+                                      address_field="address", keep=(employer.lat, employer.lon))
+        form = CompanyForm(formdata=data)
+        errors = {**place_errors, **({} if form.validate() else first_errors(form))}
         if not errors:
             try:
                 employers.update_company(db, employer, form.values(), actor=f"user:{current_user.id}")
@@ -78,8 +86,9 @@ def company():
                 db.commit()
                 flash("单位信息已保存。")
                 return redirect(url_for("employer.home"))
-    form = request.form if request.method == "POST" else _company_values(employer)
-    return render_template("employer/company.html", employer=employer, form=form, errors=errors,
+    choices = _place_choices(db, employer, employer.lat, employer.lon)
+    form = request.form if request.method == "POST" else {**_company_values(employer), "place": choices["current"]}
+    return render_template("employer/company.html", employer=employer, form=form, errors=errors, **choices,
                            **LABELS), 400 if errors else 200
 
 
@@ -89,9 +98,10 @@ def new_vacancy():
     employer = _approved_employer()
     if request.method == "POST":
         return _save_vacancy(employer, None)
-    defaults = {"lat": employer.lat or "", "lon": employer.lon or "", "openings": 1, "kind": "regular",
-                "physical_demand": "medium", "hours": "any"}
-    return render_template("employer/vacancy_form.html", vacancy=None, form=defaults, errors={}, **LABELS)
+    choices = _place_choices(get_session(), employer, employer.lat, employer.lon, keep_words="单位所在的位置")
+    defaults = {"place": choices["current"], "openings": 1, "kind": "regular", "physical_demand": "medium",
+                "hours": "any"}
+    return render_template("employer/vacancy_form.html", vacancy=None, form=defaults, errors={}, **choices, **LABELS)
 
 
 @bp.route("/vacancies/<id:vacancy_id>/edit", methods=["GET", "POST"])
@@ -101,8 +111,10 @@ def edit_vacancy(vacancy_id):
     vacancy = employers.own_vacancy(get_session(), employer.id, vacancy_id) or abort(404)
     if request.method == "POST":
         return _save_vacancy(employer, vacancy)
-    return render_template("employer/vacancy_form.html", vacancy=vacancy, form=_vacancy_values(vacancy),
-                           errors={}, **LABELS)
+    choices = _place_choices(get_session(), employer, vacancy.lat, vacancy.lon)
+    return render_template("employer/vacancy_form.html", vacancy=vacancy,
+                           form={**_vacancy_values(vacancy), "place": choices["current"]}, errors={}, **choices,
+                           **LABELS)
 
 
 @bp.post("/vacancies/<id:vacancy_id>/close")
@@ -118,10 +130,14 @@ def close_vacancy(vacancy_id):
 
 def _save_vacancy(employer, vacancy):
     db = get_session()
-    form = VacancyForm()
-    if not form.validate():
-        return render_template("employer/vacancy_form.html", vacancy=vacancy, form=request.form,
-                               errors=first_errors(form), **LABELS), 400
+    here = (vacancy.lat, vacancy.lon) if vacancy is not None else (employer.lat, employer.lon)
+    data, place_errors = _located(db, county_ids=_employer_counties(employer), required=True,
+                                  address_field="place_text", keep=here)
+    form = VacancyForm(formdata=data)
+    errors = {**place_errors, **({} if form.validate() else first_errors(form))}
+    if errors:
+        return render_template("employer/vacancy_form.html", vacancy=vacancy, form=request.form, errors=errors,
+                               **_place_choices(db, employer, *here), **LABELS), 400
     actor = f"user:{current_user.id}"
     if vacancy is None:
         vacancy = employers.post_vacancy(db, employer, form.values(), actor=actor)
@@ -154,3 +170,47 @@ def _vacancy_values(vacancy) -> dict:
     return {k: ("" if v is None else v) for k, v in values.items()}
 
 
+
+
+KEEP_PLACE = "keep"  # the form's choice "where it is now", for a location no known place matches
+
+
+def _employer_counties(employer) -> set[int] | None:
+    return {employer.county_id} if employer.county_id else None
+
+
+def _place_choices(db, employer, lat, lon, keep_words: str = "原来的位置（不改）") -> dict:
+    """The known places of the employer's county, which one is the current location, and whether
+    a "where it is now" choice is needed (an old location no known place matches)."""
+    places = place_service.known_places(db, _employer_counties(employer))
+    current = place_service.place_at(places, lat, lon)
+    keep = lat is not None and lon is not None and current is None
+    return {"places": places, "current": current.key if current else (KEEP_PLACE if keep else ""),
+            "keep_label": keep_words if keep else ""}
+
+
+def _located(db, *, county_ids, required: bool, address_field: str, keep=(None, None)):
+    """The posted form with latitude and longitude taken from the place chosen, or named in the
+    address, never typed by the employer; errors on "place" when nothing known is chosen or named."""
+    data = request.form.copy()
+    data.pop("lat", None)
+    data.pop("lon", None)
+    key, address = data.get("place", ""), data.get(address_field, "")
+    if key == KEEP_PLACE and keep[0] is not None:
+        data["lat"], data["lon"] = str(keep[0]), str(keep[1])
+        return data, {}
+    try:
+        # A vacancy's address is there to name a place; a company's is its postal address.
+        found = place_service.resolve_place(db, "" if key == KEEP_PLACE else key, address if required else "",
+                                            county_ids=county_ids)
+    except UserError as error:
+        return data, {"place": error.message}
+    if found is None and not required:
+        found = place_service.place_named_in(place_service.known_places(db, county_ids), address)
+    if found is not None:
+        data["lat"], data["lon"] = str(found.lat), str(found.lon)
+    elif keep[0] is not None:  # nothing chosen: where it is now (a new vacancy: where the employer is)
+        data["lat"], data["lon"] = str(keep[0]), str(keep[1])
+    elif required:
+        return data, {"place": "请选择在哪里上班，或写上带地点名称的地址。"}
+    return data, {}

@@ -1,6 +1,7 @@
 """The employer portal's forms: sign-up, company profile, vacancy; hiring steps on a candidate."""
 
 import re
+import unicodedata
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -16,7 +17,9 @@ from jobmatch.vocabulary.employer import DEMAND_LABELS, HOURS_LABELS, VACANCY_KI
 # Mainland China, roughly: a coordinate outside it is a typo (lat and lon swapped, a lost digit).
 LAT_RANGE, LON_RANGE = (18.0, 54.0), (73.0, 135.5)
 WAGE_RANGE = (500, 100_000)  # yuan per month
-_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,60}$")
+# Letters of any script (王大姐), digits and _ . -; a worker's own account name is never free.
+_USERNAME = re.compile(r"^[\w.-]{2,60}$")
+_RESERVED_USERNAME = re.compile(r"^worker-", re.IGNORECASE)
 _SKILL_SEPARATORS = re.compile(r"[、，,；;/\s]+")
 
 
@@ -50,7 +53,7 @@ class SignUpForm(CompanyForm):
     """The company form plus the county and the first user's sign-in; ``county_ids`` are the counties offered."""
 
     county_id = Number("所在县区", low=1, high=MAX_ID, required=True)
-    username = StringField(default="", filters=[lambda text: (text or "").strip()])
+    username = StringField(default="", filters=[lambda text: unicodedata.normalize("NFKC", (text or "").strip())])
     password = StringField(default="")
     password_again = StringField(default="")
 
@@ -63,8 +66,8 @@ class SignUpForm(CompanyForm):
             raise ValidationError("请选择所在县区。")
 
     def validate_username(self, field):
-        if not _USERNAME.match(field.data or ""):
-            raise ValidationError("用户名用 3 到 60 个英文字母、数字或 _ . -。")
+        if not _USERNAME.fullmatch(field.data or "") or _RESERVED_USERNAME.match(field.data or ""):
+            raise ValidationError("用户名用 2 到 60 个汉字、字母、数字或 _ . -，例如“王大姐”。")
 
     def validate_password(self, field):
         if len(field.data or "") < 8:
@@ -119,6 +122,10 @@ class HireForm(FlaskForm):
     contract_months = Number("合同期限（月）", low=1, high=120, required=True)
     monthly_wage = Number("月工资（元）", low=1, high=100_000, required=True)
     social_insurance = Choice("是否缴纳社会保险", choices=("yes", "no"))
+    # What the worker reads on their page once hired (issue 17).
+    work_place = Text("上班地点", max_length=120)
+    contact = Text("到了找谁", max_length=60)
+    bring = Text("要带的东西", max_length=200)
 
 
 class PhotoForm(FlaskForm):

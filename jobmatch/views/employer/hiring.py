@@ -81,7 +81,9 @@ def hire(offer_id):
     return _act(employer, offer_id, lambda s: (
         hiring.record_hire(s, offer_id, start_date=form.start_date.data, contract_months=form.contract_months.data,
                            social_insurance=form.social_insurance.data == "yes", monthly_wage=form.monthly_wage.data,
-                           actor=f"user:{current_user.id}", employer_id=employer.id),
+                           actor=f"user:{current_user.id}", employer_id=employer.id,
+                           work_place=form.work_place.data or "", contact=form.contact.data or "",
+                           bring=form.bring.data or ""),
         "已录用。")[1])
 
 

@@ -41,3 +41,36 @@ def decide_employer(employer_id):
     session.commit()
     flash(f"已通过“{employer.name}”。" if approve else f"已拒绝“{employer.name}”。")
     return redirect(url_for("staff.pending_employers"))
+
+
+@bp.route("/places", methods=["GET", "POST"])
+@roles_required(*WRITER_ROLES)
+def places():
+    """Places employers choose their location from: staff add a township or a park with its
+    coordinates once; settlements and county towns are listed beside them."""
+    from jobmatch.models import County
+    from jobmatch.services.employers import places as place_service
+    from jobmatch.views.fields import first_errors
+    from jobmatch.views.staff.forms import PlaceForm
+    from jobmatch.views.transactions import commit_or_error
+    from jobmatch.vocabulary.staff import PLACE_KIND_LABELS
+
+    session = get_session()
+    county_ids = _county_ids(session)
+    counties = session.scalars(select(County).order_by(County.name).where(
+        *([County.id.in_(county_ids)] if county_ids is not None else []))).all()
+    errors = {}
+    if request.method == "POST":
+        form = PlaceForm({c.id for c in counties})
+        errors = {} if form.validate() else first_errors(form)
+        if not errors:
+            place, failure = commit_or_error(session, lambda: place_service.add_place(
+                session, county_id=form.county_id.data, name=form.name.data, kind=form.kind.data,
+                lat=float(form.lat.data), lon=float(form.lon.data), actor=f"user:{current_user.id}"))
+            if failure is None:
+                flash(f"已添加地点“{place.name}”，单位登记时可以选它。")
+                return redirect(url_for("staff.places"))
+            errors = {failure.field or "name": failure.message}
+    return render_template("staff/places.html", places=place_service.known_places(session, county_ids),
+                           county_options={c.id: c.name for c in counties}, kinds=PLACE_KIND_LABELS,
+                           form=request.form, errors=errors), 400 if errors else 200

@@ -58,7 +58,8 @@ def fairs():
     vacancy_ids = [int(v) for v in request.form.getlist("vacancy_ids") if v.isdigit() and len(v) < 10]
     fair, error = commit_or_error(session, lambda: fair_service.create_fair(
         session, name=form.name.data, held_on=form.held_on.data, place=form.place.data, county_id=site.county_id,
-        settlement_id=site.id, vacancy_ids=vacancy_ids, actor=f"user:{current_user.id}"))
+        settlement_id=site.id, vacancy_ids=vacancy_ids, actor=f"user:{current_user.id}",
+        starts_at=form.starts_at.data))
     if error:
         return _list_page(session, {error.field: error.message}, 400)
     flash(f"已创建招聘会“{fair.name}”。")
@@ -74,6 +75,7 @@ def fair(fair_id):
     attendees = fair_pages.attendees_in_scope(session, found.id, _visible(session))
     return render_template("staff/fair.html", fair=found, report=fair_report(session, found.id), employers=employers,
                            attendees=attendees, stages=staff_words.OUTCOME_STAGE_LABELS, today=local_today(),
+                           opens=fair_check_in.opens_text(found),
                            candidates=len(fair_service.invitation_candidates(session, found))
                            if found.held_on >= local_today() else 0)
 
@@ -120,7 +122,8 @@ def check_in(fair_id):
         error = failure.message if failure else None
     checked_in = sum(a.checked_in_at is not None for a in found.attendees)
     return render_template("staff/fair_check_in.html", fair=found, result=result, error=error,
-                           checked_in=checked_in), 400 if error else 200
+                           checked_in=checked_in, window=fair_check_in.check_in_window(found),
+                           opens=fair_check_in.opens_text(found)), 400 if error else 200
 
 
 def _check_in(session, fair_id: int, form):

@@ -10,6 +10,7 @@ from wtforms import Form, StringField
 from wtforms.validators import ValidationError
 
 from jobmatch.clock import local_today
+from jobmatch.models.geography import PlaceKind
 from jobmatch.models.problems import ProblemCategory
 from jobmatch.services.households import followups, monitoring, monitoring_alerts, problems, zero_employment
 from jobmatch.services.households import listing as household_listing
@@ -17,7 +18,7 @@ from jobmatch.services.households.employment_changes import NewJob
 from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, MemberJob
 from jobmatch.services.households.followups import JobLoss
 from jobmatch.services.welfare.posts import MAX_TERM_MONTHS
-from jobmatch.views.fields import Choice, Day, Flag, Number, Text
+from jobmatch.views.fields import Choice, Day, Flag, Number, Text, TimeOfDay
 from jobmatch.vocabulary import MONITORING_LABELS, SPELL_KINDS
 from jobmatch.vocabulary import staff as staff_words
 
@@ -38,6 +39,7 @@ class FairForm(_SettlementForm):
     name = Text("招聘会名称", max_length=120, required=True)
     place = Text("地点", max_length=120, required=True)
     held_on = Day("举办日期")
+    starts_at = TimeOfDay("开始时间")  # blank: 9:00
 
 
 class FairInviteForm(FlaskForm):
@@ -206,6 +208,8 @@ class BaselineForm(_SettlementForm):
 
 class StaffPhoneForm(FlaskForm):
     phone = Text("接收提醒的手机", max_length=20)
+
+
 class HouseholdListForm(Form):
     """The household list's filters, read from the query string (a GET form: no CSRF token)."""
 
@@ -228,3 +232,19 @@ class HouseholdListForm(Form):
             monitored=bool(self.monitored.data), follow_up=ok(self.follow_up, ""),
             wants_work_unemployed=bool(self.wants_work.data), employed_kind=ok(self.employed, ""),
             sort=ok(self.sort, "household_no"), page=int(ok(self.page, 1)))
+class PlaceForm(FlaskForm):
+    """A township or industrial park with its coordinates, entered once (``county_ids``: the counties offered)."""
+
+    county_id = Number("所在县区", low=1, high=2**31 - 1, required=True)
+    name = Text("地点名称", max_length=60, required=True)
+    kind = Choice("地点类型", choices=staff_words.PLACE_KIND_LABELS, default=PlaceKind.TOWNSHIP)
+    lat = Number("纬度", low=18.0, high=54.0, kind=float, required=True)
+    lon = Number("经度", low=73.0, high=135.5, kind=float, required=True)
+
+    def __init__(self, county_ids, **kwargs):
+        super().__init__(**kwargs)
+        self.county_ids = county_ids
+
+    def validate_county_id(self, field):
+        if field.data not in self.county_ids:
+            raise ValidationError("请选择所在县区。")

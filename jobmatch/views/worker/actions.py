@@ -11,6 +11,7 @@ from jobmatch.db import get_session
 from jobmatch.models.employers import VacancyStatus
 from jobmatch.models.fairs import Attendance
 from jobmatch.models.messages import AskAnswer
+from jobmatch.models.offers import OfferStatus
 from jobmatch.services import answers
 from jobmatch.services.errors import UserError
 from jobmatch.services.fairs.check_in import check_in_qr_svg
@@ -47,9 +48,11 @@ def offer(offer_id):
             db, f"offer:{found.id}", person_id, accepted, actor=f"person:{person_id}", via="web"))
         flash(error.message if error else CONFIRMATIONS.get(confirmation) or "您已经答复过了，不用再答复。")
         return redirect(url_for("worker.offer", offer_id=found.id))
-    vacancy = found.vacancy
+    vacancy, reasons = found.vacancy, pages.worker_reasons(found)
+    hire = found.spell if found.status == OfferStatus.HIRED else None
     return render_template("worker/offer.html", offer=found, vacancy=vacancy, employer=vacancy.employer,
-                           wage=wage_text(vacancy), reasons=pages.worker_reasons(found),
+                           wage=wage_text(vacancy), reasons=reasons, hire=hire,
+                           speech=pages.offer_speech(found, wage_text(vacancy), reasons, hire),
                            status_text=worker_words.OFFER_STATUS_LABELS.get(found.status, ""),
                            can_accept=found.status in pages.CAN_ACCEPT, can_decline=found.status in pages.CAN_DECLINE)
 

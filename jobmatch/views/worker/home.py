@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user
 
 from jobmatch.auth import login_manager, roles_required, sign_in
+from jobmatch.clock import utcnow
 from jobmatch.db import get_session
 from jobmatch.models.problems import ProblemCategory
 from jobmatch.security import limiter
@@ -21,6 +22,9 @@ from notifications.phones import InvalidPhone, mask_phone, normalise_phone
 
 login_manager.blueprint_login_views["worker"] = "worker.login"
 PHONE_KEY = "worker_sign_in_phone"
+PROVED_PHONE_KEY = "worker_proved_phone"  # {"phone", "at"}: a code proved this phone in this browser
+CHOSEN_KEY = "worker_member"  # the member to pre-select on a shared phone (the one an SMS link was for)
+PROVED_PHONE_HOURS = 12
 NEXT_KEY = "worker_next"  # the page a link sent the worker to (an offer from an SMS), opened after sign-in
 
 
@@ -75,18 +79,63 @@ def enter_code():
     if request.method == "POST":
         db = get_session()
         try:
-            user = worker_auth.check_code(db, phone, request.form.get("code", ""), secret_key=current_app.secret_key)
+            person_id = worker_auth.verify_code(db, phone, request.form.get("code", ""),
+                                                secret_key=current_app.secret_key)
         except worker_auth.SignInError as exc:
             db.commit()  # the failed try counts
             flash(exc.message)
             return render_template("worker/code.html", masked_phone=mask_phone(phone)), 400
-        db.commit()
         session.pop(PHONE_KEY, None)
-        session.pop(LINK_PERSON_KEY, None)
-        sign_in(user)
-        target = session.pop(NEXT_KEY, "")
-        return redirect(target if target.startswith("/w/") and not target.startswith("//") else url_for("worker.home"))
+        linked = session.pop(LINK_PERSON_KEY, None)  # an SMS link for one member says who it is
+        session[PROVED_PHONE_KEY] = {"phone": phone, "at": utcnow().timestamp()}
+        members = {m.id for m in worker_auth.phone_members(db, phone)}
+        if len(members) > 1 and linked not in members:
+            db.commit()
+            session[CHOSEN_KEY] = person_id
+            return redirect(url_for("worker.choose_member"))
+        return _signed_in_as(db, phone, linked if linked in members else person_id)
     return render_template("worker/code.html", masked_phone=mask_phone(phone))
+
+
+def _signed_in_as(db, phone: str, person_id: int):
+    user = worker_auth.sign_in_member(db, phone, person_id)
+    db.commit()
+    sign_in(user)
+    session[PROVED_PHONE_KEY] = {"phone": phone, "at": utcnow().timestamp()}  # sign_in may renew the session
+    target = session.pop(NEXT_KEY, "")
+    return redirect(target if target.startswith("/w/") and not target.startswith("//") else url_for("worker.home"))
+
+
+def _proved_phone() -> str | None:
+    """The phone an SMS code proved in this browser: on a shared family phone any member listed
+    with it may be chosen, and chosen again from the home page while signed in (for a few hours).
+    Signed out, only as long as a code lives, so a copied cookie or a sign-out does not keep it."""
+    proved = session.get(PROVED_PHONE_KEY) or {}
+    signed_in = current_user.is_authenticated and current_user.person is not None
+    if signed_in and current_user.person.phone != proved.get("phone"):
+        return None
+    lasts = PROVED_PHONE_HOURS * 3600 if signed_in else worker_auth.CODE_VALID_MINUTES * 60
+    fresh = utcnow().timestamp() - float(proved.get("at", 0)) < lasts
+    return proved.get("phone") if fresh else None
+
+
+@bp.route("/login/who", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def choose_member():
+    """Which member of the family are you? Everyone listed with the phone the code went to."""
+    phone = _proved_phone()
+    if not phone:
+        return redirect(url_for("worker.login"))
+    db = get_session()
+    members = worker_auth.phone_members(db, phone)
+    if request.method == "POST":
+        chosen = request.form.get("person_id", "")
+        if chosen.isdigit() and int(chosen) in {m.id for m in members}:
+            return _signed_in_as(db, phone, int(chosen))
+        flash("请点您自己的名字。")
+        return render_template("worker/who.html", members=members, chosen=session.get(CHOSEN_KEY)), 400
+    chosen = current_user.person_id if current_user.is_authenticated else session.get(CHOSEN_KEY)
+    return render_template("worker/who.html", members=members, chosen=chosen)
 
 
 @bp.get("/")
@@ -101,7 +150,9 @@ def home():
                            enrolment_labels=worker_words.ENROLMENT_STATUS_LABELS,
                            contact_phone=contact_phone(person.household.settlement),
                            welfare_status_text=worker_words.WELFARE_APPOINTMENT_STATUS_LABELS,
-                           can_report_problem="worker.report_problem" in current_app.view_functions)
+                           can_report_problem="worker.report_problem" in current_app.view_functions,
+                           can_switch=_proved_phone() == person.phone and bool(person.phone) and len(
+                               worker_auth.phone_members(db, person.phone)) > 1)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
