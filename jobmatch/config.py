@@ -106,6 +106,20 @@ class Settings:
     roster_xlsx_max_unzipped_mb: int = field(default=200, metadata=_at_least(1))
     roster_xlsx_max_cells: int = field(default=3_000_000, metadata=_at_least(1))
     roster_xlsx_max_ratio: int = field(default=100, metadata=_at_least(1))
+    # WeChat service account (服务号) as a second channel; off while WECHAT_APP_ID is empty. The API
+    # and OAuth base URLs point tests at a fake server; WECHAT_TEMPLATE_IDS maps message kinds to
+    # subscription-notice template ids ("job_offer=TPL1,fair_invitation=TPL2"); a notice not opened
+    # within WECHAT_FALLBACK_MINUTES goes by SMS; WECHAT_LONG_TERM: the account's category allows
+    # long-term subscriptions (else one-time subscriptions the worker granted).
+    wechat_app_id: str = ""
+    wechat_app_secret: str = ""
+    wechat_token: str = ""
+    wechat_aes_key: str = ""
+    wechat_api_base_url: str = "https://api.weixin.qq.com/"
+    wechat_oauth_base_url: str = "https://open.weixin.qq.com/connect/"
+    wechat_template_ids: str = ""
+    wechat_fallback_minutes: int = field(default=60, metadata=_at_least(1))
+    wechat_long_term: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

@@ -18,6 +18,7 @@ from jobmatch.models.startups import Business, SupportApplication
 from jobmatch.models.training import TrainingCourse, TrainingEnrolment, TrainingRequest
 from jobmatch.models.users import ROLES, User, staff_settlements
 from jobmatch.models.visits import DoorVisit
+from jobmatch.models.wechat import WechatBinding, WechatNotice, WechatNoticeStatus
 from jobmatch.models.welfare import WelfareAppointment, WelfareAttendance, WelfareNeedReview, WelfarePost
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "FairAttendee", "FairOutcome", "TrainingRequest", "TrainingCourse", "TrainingEnrolment", "Problem", "DoorVisit",
     "MatchRound", "Offer", "MonitoringAlert", "AlertReason", "MonitoringCategory", "match_round_vacancies", "ApiToken",
     "SignInCode", "ShortLink", "WelfareAttendance", "WelfareNeedReview", "Business", "SupportApplication",
+    "WechatBinding", "WechatNotice", "WechatNoticeStatus",
 ]

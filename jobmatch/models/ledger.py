@@ -122,6 +122,17 @@ class EventKind(StrEnum):
     MONITORING_ALERT_RAISED = "monitoring_alert_raised"
     MONITORING_ALERT_CLOSED = "monitoring_alert_closed"
     COUNTY_SMS_SIGNATURE_SET = "county_sms_signature_set"
+    # WeChat as a second channel (no openid in the data, ever)
+    WECHAT_BOUND = "wechat_bound"
+    WECHAT_UNBOUND = "wechat_unbound"
+    WECHAT_SIGNED_IN = "wechat_signed_in"
+    WECHAT_NOTICE_SENT = "wechat_notice_sent"
+    WECHAT_NOTICE_REFUSED = "wechat_notice_refused"
+    WECHAT_NOTICE_OPENED = "wechat_notice_opened"
+    WECHAT_SMS_FALLBACK = "wechat_sms_fallback"
+    WECHAT_RECEIVED = "wechat_received"
+    WECHAT_FOLLOWED = "wechat_followed"
+    WECHAT_UNFOLLOWED = "wechat_unfollowed"
 
 
 class LedgerEvent(Base):

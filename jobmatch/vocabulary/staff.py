@@ -14,6 +14,7 @@ from jobmatch.models.offers import OfferChannel, OfferStatus, RoundStatus
 from jobmatch.models.people import CannotLeaveReason
 from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
+from jobmatch.models.wechat import WechatNoticeStatus
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
 from jobmatch.vocabulary import employer
 from jobmatch.vocabulary.roster import CANNOT_LEAVE_REASON_LABELS, CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
@@ -66,6 +67,10 @@ EVENT_LABELS = {
     E.SUBSIDY_LIST_EXPORTED: "导出补贴发放表",
     E.MONITORING_FLAGGED: "标注防返贫监测", E.MONITORING_UNFLAGGED: "解除防返贫监测",
     E.MONITORING_ALERT_RAISED: "监测预警", E.MONITORING_ALERT_CLOSED: "监测预警已处理", E.COUNTY_SMS_SIGNATURE_SET: "设置县短信签名",
+    E.WECHAT_BOUND: "绑定微信", E.WECHAT_UNBOUND: "解除微信绑定", E.WECHAT_SIGNED_IN: "微信内登录",
+    E.WECHAT_NOTICE_SENT: "微信通知已发送", E.WECHAT_NOTICE_REFUSED: "微信通知被拒（改发短信）",
+    E.WECHAT_NOTICE_OPENED: "微信通知已打开", E.WECHAT_SMS_FALLBACK: "微信通知未打开，补发短信",
+    E.WECHAT_RECEIVED: "收到微信消息", E.WECHAT_FOLLOWED: "关注公众号", E.WECHAT_UNFOLLOWED: "取消关注公众号",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -138,6 +143,11 @@ SUPPORT_APPLICATION_STATUS_LABELS = {ApplicationStatus.APPLIED: "已申请", App
                                      ApplicationStatus.REFUSED: "未批准"}
 
 
+WECHAT_NOTICE_STATUS_LABELS = {
+    WechatNoticeStatus.SENT: "微信已发送", WechatNoticeStatus.OPENED: "微信已打开",
+    WechatNoticeStatus.REFUSED: "微信被拒，已改发短信", WechatNoticeStatus.FELL_BACK: "微信未打开，已补发短信",
+}
+
 LABELS = {
     EventKind: EVENT_LABELS,
     AppointmentStatus: WELFARE_APPOINTMENT_STATUS_LABELS,
@@ -160,4 +170,5 @@ LABELS = {
     OutcomeStage: OUTCOME_STAGE_LABELS,
     ProblemStage: PROBLEM_STAGE_LABELS,
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
+    WechatNoticeStatus: WECHAT_NOTICE_STATUS_LABELS,
 }
