@@ -14,6 +14,7 @@ def register_blueprints(app) -> None:
         short_links,
         sms,
         staff,
+        wechat,
         worker,
     )
 
@@ -30,3 +31,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(rounds.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(short_links.bp)
+    app.register_blueprint(wechat.bp)

@@ -11,6 +11,7 @@ from jobmatch.services.accounts import worker_sign_in as worker_auth
 from jobmatch.services.people import profile as profile_service
 from jobmatch.services.people import worker_home as worker_pages
 from jobmatch.services.sms.messaging import contact_phone
+from jobmatch.views import wechat as wechat_views
 from jobmatch.views.fields import first_errors
 from jobmatch.views.short_links import LINK_PERSON_KEY
 from jobmatch.views.worker import bp
@@ -62,6 +63,8 @@ def login():
     target = request.args.get("next", "")
     if target.startswith("/w/") and not target.startswith("//"):
         session[NEXT_KEY] = target
+    if wechat_views.should_ask_wechat():  # inside WeChat: a bound worker is signed in without a code
+        return redirect(url_for("wechat.signin", next=target or "/w/"))
     return render_template("worker/login.html", phone="")
 
 
@@ -83,6 +86,7 @@ def enter_code():
         db.commit()
         session.pop(PHONE_KEY, None)
         session.pop(LINK_PERSON_KEY, None)
+        wechat_views.bind_pending_openid(db, user.person_id)
         sign_in(user)
         target = session.pop(NEXT_KEY, "")
         return redirect(target if target.startswith("/w/") and not target.startswith("//") else url_for("worker.home"))
