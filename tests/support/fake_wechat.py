@@ -92,8 +92,8 @@ class FakeWeChat(LoopbackFake):
 
     # -- the wire -------------------------------------------------------------------------
     def start(self):
-        from http.server import ThreadingHTTPServer
         import threading
+        from http.server import ThreadingHTTPServer
 
         base = _handler_for(self)
         fake = self
