@@ -59,7 +59,7 @@ def wechat_enabled() -> bool:
 
 
 def pending_openid() -> str:
-    return openid_cookie.unseal(current_app.secret_key, session.get(OPENID_KEY))
+    return openid_cookie.unseal(str(current_app.secret_key), session.get(OPENID_KEY))
 
 
 def _safe_next(target: str | None) -> str:
@@ -122,7 +122,7 @@ def oauth_return():
     db = get_session()
     person = person_for_openid(db, openid)
     if person is None:  # first time: the worker binds by signing in with phone + SMS code
-        session[OPENID_KEY] = openid_cookie.seal(current_app.secret_key, openid)
+        session[OPENID_KEY] = openid_cookie.seal(str(current_app.secret_key), openid)
         return redirect(url_for("worker.login", next=target))
     try:
         user = worker_user(db, person.id)
