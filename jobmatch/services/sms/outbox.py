@@ -153,8 +153,7 @@ class Claimed:
     lease_until: datetime
     kind: str = ""
     template_variables: Mapping[str, str] | None = None
-    channel: str = "sms"  # or "wechat": sent as a WeChat notice to ``openid``
-    openid: str = ""
+    openid: str = ""  # set: the message goes as a WeChat notice to this openid, not by SMS
 
 
 @dataclass
@@ -198,7 +197,7 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
         openid = by_wechat.get(message.id, "")
         claimed.append(Claimed(message.id, message.to_phone, message.body, message.idempotency_key,
                                message.in_doubt, message.created_at, lease_until, message.kind,
-                               message.template_variables, "wechat" if openid else "sms", openid))
+                               message.template_variables, openid))
     return claimed
 
 
