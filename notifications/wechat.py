@@ -26,8 +26,23 @@ from wechatpy.oauth import WeChatOAuth
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-for _name in ("wechatpy", "urllib3.connectionpool"):
-    logging.getLogger(_name).setLevel(logging.WARNING)
+
+
+class _NoWeChatSecrets(logging.Filter):
+    """Drop urllib3's request lines to WeChat: their query strings hold the access token, secret and openid."""
+
+    MARKERS = ("access_token=", "secret=", "/sns/", "openid=", "/cgi-bin/")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a record that cannot be formatted is kept as logging would
+            return True
+        return not any(marker in text for marker in self.MARKERS)
+
+
+logging.getLogger("wechatpy").setLevel(logging.WARNING)  # it logs requests with the token at DEBUG
+logging.getLogger("urllib3.connectionpool").addFilter(_NoWeChatSecrets())
 
 DEFAULT_API_BASE_URL = "https://api.weixin.qq.com/"
 DEFAULT_OAUTH_BASE_URL = "https://open.weixin.qq.com/connect/"
