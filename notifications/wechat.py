@@ -27,7 +27,6 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 
-
 class _NoWeChatSecrets(logging.Filter):
     """Drop urllib3's request lines to WeChat: their query strings hold the access token, secret and openid."""
 
