@@ -134,6 +134,7 @@ def oauth_return():
                   household_id=person.household_id, subject=f"person:{person.id}")
     db.commit()
     sign_in(user)
+    session.pop("_flashes", None)  # "请先登录" from the page that sent us here: signed in now, silently
     return redirect(_safe_next(target))
 
 
