@@ -186,3 +186,14 @@ def bind_pending_openid(db, person_id: int) -> None:
     if openid and wechat_enabled():
         bind(db, person_id, openid, actor=f"person:{person_id}")
         db.commit()
+
+
+# WeChat's JS-SDK is served only by WeChat: the check-in page opened in WeChat may load it, nothing else.
+WECHAT_JS_SDK = "https://res.wx.qq.com/open/js/jweixin-1.6.0.js"
+WECHAT_SCAN_CSP = ("default-src 'self'; script-src 'self' https://res.wx.qq.com; style-src 'self'; "
+                   "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def wechat_scan_wanted() -> bool:
+    """The staff check-in page offers WeChat's scanner when opened in WeChat with WeChat configured."""
+    return wechat_enabled() and in_wechat_browser()

@@ -155,3 +155,32 @@ def test_the_check_in_page_gets_a_js_sdk_config_signed_with_the_ticket(wechat_ap
 def test_without_wechat_settings_the_wechat_urls_do_not_exist(client):
     assert client.get("/wechat/callback?" + urlencode(signed_query(echostr="x"))).status_code == 404
     assert client.get("/wechat/signin").status_code == 404
+
+
+def test_the_check_in_page_offers_wechat_scanning_only_inside_wechat(wechat_app):
+    from jobmatch.services.fairs.events import create_fair
+    from tests.factories import make_settlement
+    from tests.web.helpers import add_user, login
+    from tests.wechat.test_wechat_signin import WECHAT_UA
+
+    with wechat_app.extensions["jobmatch.sessionmaker"]() as session:
+        settlement = make_settlement(session)
+        add_user(session, "wx-door", "admin")
+        fair_id = _fair(session, settlement, create_fair)
+        session.commit()
+    client = wechat_app.test_client()
+    login(client, "wx-door")
+    in_wechat = client.get(f"/staff/fairs/{fair_id}/check-in", headers={"User-Agent": WECHAT_UA})
+    assert 'id="wechat-scan"' in in_wechat.get_data(as_text=True)
+    assert "https://res.wx.qq.com" in in_wechat.headers["Content-Security-Policy"]
+    elsewhere = client.get(f"/staff/fairs/{fair_id}/check-in")
+    assert 'id="wechat-scan"' not in elsewhere.get_data(as_text=True)
+    assert "res.wx.qq.com" not in elsewhere.headers["Content-Security-Policy"]
+
+
+def _fair(session, settlement, create_fair):
+    from datetime import date
+
+    fair = create_fair(session, name="专场招聘会", held_on=date(2026, 12, 20), place="安置点广场",
+                       county_id=settlement.county_id, settlement_id=settlement.id, actor="test")
+    return fair.id
