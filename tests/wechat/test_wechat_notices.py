@@ -161,3 +161,13 @@ def test_without_wechat_settings_a_bound_worker_still_gets_sms(app):
         _dispatch(app)
         assert len(_sms_sent(app)) == 1
         assert session.scalar(select(WechatNotice)) is None
+
+
+def test_anonymising_a_person_removes_their_wechat_binding(session):
+    from jobmatch.models import WechatBinding
+    from jobmatch.services.people.privacy_requests import anonymise_person
+
+    person = make_person(session)
+    bind(session, person.id, new_openid(), actor="test")
+    anonymise_person(session, person.id_number, reason="left the programme", actor="user:1")
+    assert session.scalar(select(WechatBinding)) is None
