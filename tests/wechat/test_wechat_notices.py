@@ -171,3 +171,17 @@ def test_anonymising_a_person_removes_their_wechat_binding(session):
     bind(session, person.id, new_openid(), actor="test")
     anonymise_person(session, person.id_number, reason="left the programme", actor="user:1")
     assert session.scalar(select(WechatBinding)) is None
+
+
+def test_without_long_term_subscriptions_a_one_time_subscription_notice_is_sent(wechat_app, fake_wechat):
+    use_settings(wechat_app, settings_of(wechat_app).replace(wechat_long_term=False))
+    sessions = wechat_app.extensions["jobmatch.sessionmaker"]
+    with wechat_app.app_context(), fixed_clock(WORKDAY_MORNING), sessions() as session:
+        person, openid = _bound_worker(wechat_app, session)
+        _queue_offer(session, person)
+        session.commit()
+        _dispatch(wechat_app)
+        [notice] = fake_wechat.notices
+        assert (notice.openid, notice.long_term) == (openid, False)
+        assert "鑫达电子" in notice.data["content"]["value"]
+        assert _sms_sent(wechat_app) == []
