@@ -10,12 +10,9 @@ them, nothing here logs them, and wechatpy's own loggers are quietened (they log
 holding the access token at DEBUG).
 """
 
-import hashlib
 import logging
 import secrets
 import time
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +22,23 @@ from wechatpy.exceptions import InvalidSignatureException, WeChatClientException
 from wechatpy.oauth import WeChatOAuth
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
+
+from notifications.wechat_account import (  # noqa: F401  (re-exported: one place to import from)
+    DEFAULT_API_BASE_URL,
+    DEFAULT_OAUTH_BASE_URL,
+    REFUSAL_CODES,
+    REQUEST_TIMEOUT,
+    ForgedRequest,
+    Incoming,
+    NoticeOutcome,
+    NoticeResult,
+    OAuthRefused,
+    WechatConfig,
+    jsapi_signature,
+    mask_openid,
+    parse_template_ids,
+    with_slash,
+)
 
 
 class _NoWeChatSecrets(logging.Filter):
@@ -43,85 +57,14 @@ class _NoWeChatSecrets(logging.Filter):
 logging.getLogger("wechatpy").setLevel(logging.WARNING)  # it logs requests with the token at DEBUG
 logging.getLogger("urllib3.connectionpool").addFilter(_NoWeChatSecrets())
 
-DEFAULT_API_BASE_URL = "https://api.weixin.qq.com/"
-DEFAULT_OAUTH_BASE_URL = "https://open.weixin.qq.com/connect/"
-REQUEST_TIMEOUT = 10
-
-# Subscription-notice error codes (bizsend and one-time subscribe): the person cannot get it
-# by WeChat now, so the message goes by SMS at once.
-REFUSAL_CODES = {
-    43101: "user_refused",      # refused, unsubscribed, or the one-time grant is used up
-    43004: "not_following",     # the worker unfollowed the account
-    43019: "blocked",           # the worker is on the account's blacklist
-    40003: "invalid_openid",
-    45009: "quota_used",        # the account's daily API quota
-    45047: "quota_used",
-    47003: "template_data",     # the template's fields refused the data
-    40037: "invalid_template",
-}
-
-
-class NoticeOutcome(StrEnum):
-    SENT = "sent"
-    REFUSED = "refused"  # by WeChat for this person or template: SMS instead
-    FAILED = "failed"    # WeChat did not answer or erred: SMS instead as well
-
-
-@dataclass(frozen=True)
-class NoticeResult:
-    outcome: NoticeOutcome
-    code: str = ""    # WeChat's errcode, or "" when sent
-    reason: str = ""  # REFUSAL_CODES' word, or the failure's class
-    msgid: str = ""
-
-
-@dataclass(frozen=True)
-class WechatConfig:
-    """The account's settings (jobmatch.config passes them in)."""
-
-    app_id: str
-    app_secret: str
-    token: str = ""
-    aes_key: str = ""
-    api_base_url: str = DEFAULT_API_BASE_URL
-    oauth_base_url: str = DEFAULT_OAUTH_BASE_URL
-    template_ids: dict[str, str] = field(default_factory=dict)
-    long_term: bool = False
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.app_id and self.app_secret)
-
-
-def parse_template_ids(raw: str) -> dict[str, str]:
-    """``"job_offer=TPL1, fair_invitation=TPL2"`` as a dict; ValueError names a malformed entry."""
-    ids: dict[str, str] = {}
-    for entry in filter(None, (piece.strip() for piece in (raw or "").split(","))):
-        kind, sep, template_id = entry.partition("=")
-        if not sep or not kind.strip() or not template_id.strip():
-            raise ValueError(f"“{entry}” is not kind=template_id")
-        ids[kind.strip()] = template_id.strip()
-    return ids
-
-
-def mask_openid(openid: str | None) -> str:
-    """The first 4 and last 2 characters: enough for staff to tell two bindings apart."""
-    if not openid:
-        return ""
-    return openid[:4] + "…" + openid[-2:] if len(openid) > 8 else "…"
-
-
-def _base(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
-
 
 class AccountClient(WeChatClient):
     """wechatpy's client with its API base URL configurable (WeChat's own, or a fake in tests)."""
 
     def __init__(self, config: WechatConfig):
         super().__init__(config.app_id, config.app_secret, timeout=REQUEST_TIMEOUT)
-        self.API_BASE_URL = _base(config.api_base_url) + "cgi-bin/"
-        self._token_url = _base(config.api_base_url) + "cgi-bin/token"
+        self.API_BASE_URL = with_slash(config.api_base_url) + "cgi-bin/"
+        self._token_url = with_slash(config.api_base_url) + "cgi-bin/token"
 
     def fetch_access_token(self):
         # wechatpy writes WeChat's own address here; the configured one is used instead.
@@ -176,18 +119,14 @@ def _one_line(fields: dict[str, str]) -> str:
 
 def oauth(config: WechatConfig, redirect_uri: str, state: str = "") -> WeChatOAuth:
     client = WeChatOAuth(config.app_id, config.app_secret, redirect_uri, scope="snsapi_base", state=state)
-    client.API_BASE_URL = _base(config.api_base_url)
-    client.OAUTH_BASE_URL = _base(config.oauth_base_url)
+    client.API_BASE_URL = with_slash(config.api_base_url)
+    client.OAUTH_BASE_URL = with_slash(config.oauth_base_url)
     return client
 
 
 def authorize_url(config: WechatConfig, redirect_uri: str, state: str) -> str:
     """Where WeChat's browser goes to come back with a code (silently, for snsapi_base)."""
     return oauth(config, redirect_uri, state).authorize_url
-
-
-class OAuthRefused(Exception):
-    """WeChat did not exchange the code (expired, used, forged)."""
 
 
 def openid_for_code(config: WechatConfig, code: str) -> str:
@@ -202,21 +141,6 @@ def openid_for_code(config: WechatConfig, code: str) -> str:
 
 
 # -- the server URL --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Incoming:
-    """What WeChat posted, normalised: a text, a (un)follow event, or something else."""
-
-    kind: str  # "text" | "subscribe" | "unsubscribe" | "other"
-    openid: str
-    account: str  # the account's own id (ToUserName), for the reply
-    content: str = ""
-    msg_id: str = ""
-
-
-class ForgedRequest(Exception):
-    """The call does not carry WeChat's signature."""
-
 
 def verify_signature(config: WechatConfig, signature: str, timestamp: str, nonce: str) -> None:
     """ForgedRequest unless the server URL call is signed with the account's token."""
@@ -271,12 +195,6 @@ def jsapi_config(config: WechatConfig, page_url: str) -> dict[str, Any]:
     signature = client.jsapi.get_jsapi_signature(nonce, ticket, timestamp, url)
     return {"appId": config.app_id, "timestamp": timestamp, "nonceStr": nonce, "signature": signature,
             "jsApiList": ["scanQRCode"]}
-
-
-def jsapi_signature(ticket: str, nonce: str, timestamp: int, url: str) -> str:
-    """The JS-SDK signature as WeChat documents it (sha1 of the sorted fields), for checking."""
-    raw = f"jsapi_ticket={ticket}&noncestr={nonce}&timestamp={timestamp}&url={url}"
-    return hashlib.sha1(raw.encode()).hexdigest()
 
 
 def quote_state(value: str) -> str:

@@ -1,6 +1,6 @@
 """WeChat as a second channel: a person's bound openid, and each notice sent in place of an SMS.
 
-An openid is personal data: masked wherever it is shown (notifications.wechat.mask_openid),
+An openid is personal data: masked wherever it is shown (notifications.wechat_account.mask_openid),
 never logged, never in the ledger.
 """
 

@@ -20,17 +20,7 @@ from jobmatch.services.wechat import openid_cookie, wechat_config
 from jobmatch.services.wechat.binding import person_for_openid
 from jobmatch.services.wechat.chat import handle_incoming
 from jobmatch.services.wechat.notices import open_notice
-from notifications.wechat import (
-    ForgedRequest,
-    OAuthRefused,
-    WechatConfig,
-    authorize_url,
-    jsapi_config,
-    openid_for_code,
-    passive_reply,
-    read_incoming,
-    verify_signature,
-)
+from notifications.wechat_account import ForgedRequest, OAuthRefused, WechatConfig
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__, url_prefix="/wechat")
@@ -47,6 +37,13 @@ def _config() -> WechatConfig:
     if not config.enabled:
         abort(404)
     return config
+
+
+def _wechat():
+    """notifications.wechat (wechatpy, the "wechat" extra): imported only once WeChat is on."""
+    from notifications import wechat
+
+    return wechat
 
 
 def in_wechat_browser() -> bool:
@@ -76,12 +73,13 @@ def callback():
     query = request.args.to_dict()
     if request.method == "GET":  # WeChat checks the URL once when it is configured
         try:
-            verify_signature(config, query.get("signature", ""), query.get("timestamp", ""), query.get("nonce", ""))
+            _wechat().verify_signature(config, query.get("signature", ""), query.get("timestamp", ""),
+                                       query.get("nonce", ""))
         except ForgedRequest:
             abort(403)
         return Response(query.get("echostr", ""), mimetype="text/plain")
     try:
-        incoming = read_incoming(config, request.get_data(), query)
+        incoming = _wechat().read_incoming(config, request.get_data(), query)
     except ForgedRequest:
         abort(403)
     db = get_session()
@@ -89,7 +87,7 @@ def callback():
     db.commit()
     if not text:
         return Response("success", mimetype="text/plain")  # WeChat's "nothing to say"
-    return Response(passive_reply(config, incoming, text, query), mimetype="application/xml")
+    return Response(_wechat().passive_reply(config, incoming, text, query), mimetype="application/xml")
 
 
 # -- silent sign-in inside WeChat --------------------------------------------------------------
@@ -101,7 +99,7 @@ def signin():
     session[STATE_KEY] = state = secrets.token_urlsafe(12)
     session[NEXT_KEY] = _safe_next(request.args.get("next"))
     redirect_uri = settings_of(current_app).public_base_url + url_for("wechat.oauth_return")
-    return redirect(authorize_url(config, redirect_uri, state))
+    return redirect(_wechat().authorize_url(config, redirect_uri, state))
 
 
 @bp.get("/oauth")
@@ -114,7 +112,7 @@ def oauth_return():
         session[TRIED_KEY] = True
         return redirect(url_for("worker.login", next=target))
     try:
-        openid = openid_for_code(config, code)
+        openid = _wechat().openid_for_code(config, code)
     except OAuthRefused as exc:
         log.warning("WeChat sign-in fell back to the SMS code: %s", exc)
         session[TRIED_KEY] = True
@@ -163,7 +161,7 @@ def jsapi():
     if not page.startswith(base + "/"):
         abort(400)
     try:
-        return jsonify(jsapi_config(config, page))
+        return jsonify(_wechat().jsapi_config(config, page))
     except Exception as exc:  # noqa: BLE001 - the page falls back to typing the code
         log.warning("WeChat JS-SDK ticket unavailable (%s)", type(exc).__name__)
         return jsonify({"error": "unavailable"}), 503

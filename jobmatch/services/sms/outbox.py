@@ -78,7 +78,7 @@ class OutboxSettings:
     signature: str = "安置点就业服务"
     # WeChat as the first channel for these kinds (empty: WeChat is off); see jobmatch.services.wechat.
     wechat_kinds: frozenset[str] = frozenset()
-    wechat: Any = None  # a notifications.wechat.WechatConfig when WeChat is on
+    wechat: Any = None  # a notifications.wechat_account.WechatConfig when WeChat is on
     wechat_fallback_minutes: int = 60
     public_base_url: str = ""
 

@@ -4,7 +4,7 @@ WeChat is off (and nothing else changes) while WECHAT_APP_ID or WECHAT_APP_SECRE
 """
 
 from jobmatch.config import Settings
-from notifications.wechat import WechatConfig, parse_template_ids
+from notifications.wechat_account import WechatConfig, parse_template_ids
 
 
 def wechat_config(settings: Settings) -> WechatConfig:

@@ -16,7 +16,7 @@ from jobmatch.services.sms.inbound import receive_reply_of_person
 from jobmatch.services.sms.outbox import record_event
 from jobmatch.services.wechat.binding import person_for_openid, set_following
 from notifications.kinds import MessageKind
-from notifications.wechat import Incoming
+from notifications.wechat_account import Incoming
 
 # The SMS a reply gets back; in the chat it is the passive reply instead.
 REPLY_KINDS = (MessageKind.CONFIRM_ACCEPTED, MessageKind.CONFIRM_DECLINED, MessageKind.CONFIRM_WAITLISTED,

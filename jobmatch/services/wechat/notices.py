@@ -25,7 +25,7 @@ from jobmatch.services.answer_windows import message_settled
 from jobmatch.services.sms.outbox import Claimed, OutboxSettings, record_event
 from jobmatch.services.sms.short_links import find_link, target_path
 from notifications.templates import SHORT_CODE
-from notifications.wechat import NoticeOutcome, NoticeResult, send_notice
+from notifications.wechat_account import NoticeOutcome, NoticeResult
 
 # The notice's title (one-time subscriptions show one): what the message is about.
 NOTICE_TITLES = {"job_offer": "工作推荐", "welfare_post": "公益性岗位", "fair_invitation": "招聘会邀请",
@@ -34,6 +34,8 @@ NOTICE_TITLES = {"job_offer": "工作推荐", "welfare_post": "公益性岗位",
 
 def deliver_notices(sessions: sessionmaker, settings: OutboxSettings, claimed: list[Claimed]) -> dict[str, int]:
     """Send each claimed message as a WeChat notice and record the outcome; returns counts."""
+    from notifications.wechat import send_notice  # wechatpy: only when WeChat is on
+
     counts: dict[str, int] = {}
     for message in claimed:
         code = secrets.token_urlsafe(18)[:24]

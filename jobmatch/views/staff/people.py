@@ -17,7 +17,7 @@ from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import MONITORING_CHOICES
 from jobmatch.views.transactions import commit_or_error
 from jobmatch.vocabulary import CANNOT_LEAVE_REASON_LABELS, MONITORING_LABELS
-from notifications.wechat import mask_openid
+from notifications.wechat_account import mask_openid
 
 TIMELINE_LENGTH = 200
 
