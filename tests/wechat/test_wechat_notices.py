@@ -185,3 +185,20 @@ def test_without_long_term_subscriptions_a_one_time_subscription_notice_is_sent(
         assert (notice.openid, notice.long_term) == (openid, False)
         assert "鑫达电子" in notice.data["content"]["value"]
         assert _sms_sent(wechat_app) == []
+
+
+def test_a_delivery_job_run_twice_sends_one_notice(wechat_app, fake_wechat):
+    from jobmatch.services.sms.outbox import OutboxSettings, claim_due
+    from jobmatch.tasks import deliver_with
+
+    sessions = wechat_app.extensions["jobmatch.sessionmaker"]
+    with wechat_app.app_context(), fixed_clock(WORKDAY_MORNING), sessions() as session:
+        person, _ = _bound_worker(wechat_app, session)
+        _queue_offer(session, person)
+        session.commit()
+        with sessions.begin() as claiming:
+            ids = claim_due(claiming, OutboxSettings.from_settings(settings_of(wechat_app)), 10)
+        first = deliver_with(wechat_app, ids)
+        second = deliver_with(wechat_app, ids)  # RQ ran the job again
+        assert first.get("wechat_sent") == 1 and "wechat_sent" not in second
+        assert len(fake_wechat.notices) == 1 and _sms_sent(wechat_app) == []
