@@ -10,6 +10,9 @@ from enum import StrEnum
 
 DEFAULT_API_BASE_URL = "https://api.weixin.qq.com/"
 DEFAULT_OAUTH_BASE_URL = "https://open.weixin.qq.com/connect/"
+# Where a worker grants one one-time subscription notice (一次性订阅消息).
+SUBSCRIBE_CONFIRM_URL = "https://mp.weixin.qq.com/mp/subscribemsg"
+ONE_TIME_SCENE = 1000  # our scene number for "the next job offer" (WeChat allows 0-10000)
 REQUEST_TIMEOUT = 10
 
 # Subscription-notice error codes (bizsend and one-time subscribe): the person cannot get it
@@ -104,3 +107,12 @@ def jsapi_signature(ticket: str, nonce: str, timestamp: int, url: str) -> str:
     """The JS-SDK signature as WeChat documents it (sha1 of the sorted fields), for checking."""
     raw = f"jsapi_ticket={ticket}&noncestr={nonce}&timestamp={timestamp}&url={url}"
     return hashlib.sha1(raw.encode()).hexdigest()
+
+
+def subscribe_confirm_url(config: WechatConfig, template_id: str, redirect_url: str, reserved: str) -> str:
+    """WeChat's page where the worker allows one notice of ``template_id`` (one-time subscription)."""
+    from urllib.parse import urlencode
+
+    query = urlencode([("action", "get_confirm"), ("appid", config.app_id), ("scene", ONE_TIME_SCENE),
+                       ("template_id", template_id), ("redirect_url", redirect_url), ("reserved", reserved)])
+    return f"{SUBSCRIBE_CONFIRM_URL}?{query}#wechat_redirect"

@@ -133,6 +133,7 @@ class EventKind(StrEnum):
     WECHAT_RECEIVED = "wechat_received"
     WECHAT_FOLLOWED = "wechat_followed"
     WECHAT_UNFOLLOWED = "wechat_unfollowed"
+    WECHAT_SUBSCRIPTION_GRANTED = "wechat_subscription_granted"
 
 
 class LedgerEvent(Base):

@@ -8,7 +8,8 @@ CSRF does not apply there: WeChat holds no session, the signature is the proof.
 import logging
 import secrets
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, request, session, url_for
+from flask_login import current_user
 
 from jobmatch import ledger
 from jobmatch.auth import roles_required, sign_in
@@ -17,9 +18,10 @@ from jobmatch.db import get_session
 from jobmatch.security import csrf
 from jobmatch.services.accounts.worker_sign_in import SignInError, worker_user
 from jobmatch.services.wechat import openid_cookie, wechat_config
-from jobmatch.services.wechat.binding import person_for_openid
+from jobmatch.services.wechat.binding import binding_of, person_for_openid
 from jobmatch.services.wechat.chat import handle_incoming
 from jobmatch.services.wechat.notices import open_notice
+from notifications import wechat_account
 from notifications.wechat_account import ForgedRequest, OAuthRefused, WechatConfig
 
 log = logging.getLogger(__name__)
@@ -195,3 +197,50 @@ WECHAT_SCAN_CSP = ("default-src 'self'; script-src 'self' https://res.wx.qq.com;
 def wechat_scan_wanted() -> bool:
     """The staff check-in page offers WeChat's scanner when opened in WeChat with WeChat configured."""
     return wechat_enabled() and in_wechat_browser()
+
+
+# -- one-time subscriptions (accounts without long-term ones) ------------------------------------
+
+GRANT_KEY = "wechat_grant_state"
+
+
+def grant_offered() -> bool:
+    """A bound worker in WeChat, on an account without long-term subscriptions, can allow the next offer."""
+    if not (wechat_enabled() and in_wechat_browser()) or not current_user.is_authenticated:
+        return False
+    config = wechat_config(settings_of(current_app))
+    return (not config.long_term and "job_offer" in config.template_ids
+            and binding_of(get_session(), current_user.person_id) is not None)
+
+
+@bp.get("/subscribe")
+@roles_required("worker")
+def subscribe():
+    """Off to WeChat's page where the worker allows one notice of the next job offer."""
+    config = _config()
+    template_id = config.template_ids.get("job_offer") or abort(404)
+    session[GRANT_KEY] = state = secrets.token_urlsafe(12)
+    back = settings_of(current_app).public_base_url + url_for("wechat.subscribed")
+    return redirect(wechat_account.subscribe_confirm_url(config, template_id, back, state))
+
+
+@bp.get("/subscribed")
+@roles_required("worker")
+def subscribed():
+    """WeChat comes back here: ``action=confirm`` when the worker allowed it."""
+    _config()
+    expected = session.pop(GRANT_KEY, None)
+    db = get_session()
+    binding = binding_of(db, current_user.person_id)
+    confirmed = (request.args.get("action") == "confirm" and expected
+                 and secrets.compare_digest(expected, request.args.get("reserved", ""))
+                 and binding is not None and secrets.compare_digest(binding.openid, request.args.get("openid", "")))
+    if confirmed:
+        person = current_user.person
+        ledger.append(db, "wechat_subscription_granted", actor=f"person:{person.id}", person_id=person.id,
+                      household_id=person.household_id, subject=f"person:{person.id}")
+        db.commit()
+        flash("好的，下一条工作推荐会发到微信里。")
+    else:
+        flash("没有开通微信通知，工作推荐还会发短信。")
+    return redirect(url_for("worker.home"))

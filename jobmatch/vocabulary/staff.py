@@ -71,6 +71,7 @@ EVENT_LABELS = {
     E.WECHAT_NOTICE_SENT: "微信通知已发送", E.WECHAT_NOTICE_REFUSED: "微信通知被拒（改发短信）",
     E.WECHAT_NOTICE_OPENED: "微信通知已打开", E.WECHAT_SMS_FALLBACK: "微信通知未打开，补发短信",
     E.WECHAT_RECEIVED: "收到微信消息", E.WECHAT_FOLLOWED: "关注公众号", E.WECHAT_UNFOLLOWED: "取消关注公众号",
+    E.WECHAT_SUBSCRIPTION_GRANTED: "同意接收一次微信通知",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}

@@ -1,6 +1,6 @@
 """Inside WeChat's browser a worker binds once with phone + SMS code, then is signed in silently."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from sqlalchemy import select
@@ -126,3 +126,35 @@ def test_staff_see_wechat_bound_masked_and_can_unbind(wechat_app, fake_wechat):
         session.rollback()
         assert "微信已绑定" not in client.get(f"/staff/persons/{person_id}").get_data(as_text=True)
         assert "wechat_unbound" in list(session.scalars(select(LedgerEvent.kind)))
+
+
+def test_without_long_term_subscriptions_a_bound_worker_allows_the_next_offer_by_wechat(wechat_app, fake_wechat):
+    from urllib.parse import parse_qs, urlsplit
+
+    from jobmatch.config import settings_of, use_settings
+    from jobmatch.services.wechat.binding import bind
+
+    use_settings(wechat_app, settings_of(wechat_app).replace(wechat_long_term=False))
+    sessions = wechat_app.extensions["jobmatch.sessionmaker"]
+    with sessions() as session:
+        offer_id, person_id, phone = _sent_offer(session)
+        fake_wechat.browser_openid = openid = new_openid()
+        bind(session, person_id, openid, actor="test")
+        session.commit()
+        client = wechat_app.test_client()
+        _walk_to_wechat(client, fake_wechat, "/w/")  # signed in silently
+        home = client.get("/w/", headers={"User-Agent": WECHAT_UA}).get_data(as_text=True)
+        assert "下一条推荐发到微信" in home
+        to_wechat = client.get("/wechat/subscribe", headers={"User-Agent": WECHAT_UA}).headers["Location"]
+        assert to_wechat.startswith("https://mp.weixin.qq.com/mp/subscribemsg?")
+        query = {key: values[0] for key, values in parse_qs(urlsplit(to_wechat).query).items()}
+        assert query["template_id"] == "TPL-OFFER" and query["action"] == "get_confirm"
+        back = client.get("/wechat/subscribed?" + urlencode({
+            "openid": openid, "template_id": "TPL-OFFER", "action": "confirm", "scene": query["scene"],
+            "reserved": query["reserved"]}), headers={"User-Agent": WECHAT_UA})
+        assert back.status_code == 302
+        assert "下一条工作推荐会发到微信里" in client.get("/w/", headers={"User-Agent": WECHAT_UA}).get_data(as_text=True)
+        assert "wechat_subscription_granted" in list(session.scalars(select(LedgerEvent.kind)))
+        session.rollback()
+        plain = wechat_app.test_client()  # outside WeChat nothing about it shows
+        assert plain.get("/w/").status_code == 302

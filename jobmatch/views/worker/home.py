@@ -105,7 +105,8 @@ def home():
                            enrolment_labels=worker_words.ENROLMENT_STATUS_LABELS,
                            contact_phone=contact_phone(person.household.settlement),
                            welfare_status_text=worker_words.WELFARE_APPOINTMENT_STATUS_LABELS,
-                           can_report_problem="worker.report_problem" in current_app.view_functions)
+                           can_report_problem="worker.report_problem" in current_app.view_functions,
+                           wechat_grant=wechat_views.grant_offered())
 
 
 @bp.route("/profile", methods=["GET", "POST"])
