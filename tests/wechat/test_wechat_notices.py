@@ -202,3 +202,32 @@ def test_a_delivery_job_run_twice_sends_one_notice(wechat_app, fake_wechat):
         second = deliver_with(wechat_app, ids)  # RQ ran the job again
         assert first.get("wechat_sent") == 1 and "wechat_sent" not in second
         assert len(fake_wechat.notices) == 1 and _sms_sent(wechat_app) == []
+
+
+def test_a_notice_whose_lease_has_run_short_is_not_sent_but_put_back(wechat_app, fake_wechat):
+    from jobmatch.services.sms.outbox import OutboxSettings, claim_due
+    from jobmatch.tasks import deliver_with
+
+    sessions = wechat_app.extensions["jobmatch.sessionmaker"]
+    with wechat_app.app_context(), fixed_clock(WORKDAY_MORNING) as clock, sessions() as session:
+        person, _ = _bound_worker(wechat_app, session)
+        message_id = _queue_offer(session, person).id
+        session.commit()
+        settings = OutboxSettings.from_settings(settings_of(wechat_app))
+        with sessions.begin() as claiming:
+            ids = claim_due(claiming, settings, 10)
+        from jobmatch.services.sms.outbox import claim_for_sending
+        from jobmatch.services.wechat.notices import deliver_notices
+
+        with sessions.begin() as claiming:
+            claimed = claim_for_sending(claiming, settings, ids)
+        clock.advance(seconds=settings.sending_lease_seconds - 5)  # the job was slow to start
+        assert deliver_notices(sessions, settings, claimed) == {"unsent": 1}
+        assert fake_wechat.notices == []
+        assert session.get(Message, message_id, populate_existing=True).status == "queued"
+        session.rollback()
+        clock.advance(seconds=10)
+        deliver_with(wechat_app, ids)  # nothing dispatched: nothing sent
+        assert fake_wechat.notices == []
+        _dispatch(wechat_app)
+        assert len(fake_wechat.notices) == 1

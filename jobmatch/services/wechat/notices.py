@@ -25,7 +25,7 @@ from jobmatch.services.answer_windows import message_settled
 from jobmatch.services.sms.outbox import Claimed, OutboxSettings, record_event
 from jobmatch.services.sms.short_links import find_link, target_path
 from notifications.templates import SHORT_CODE
-from notifications.wechat_account import NoticeOutcome, NoticeResult
+from notifications.wechat_account import REQUEST_TIMEOUT, NoticeOutcome, NoticeResult
 
 # The notice's title (one-time subscriptions show one): what the message is about.
 NOTICE_TITLES = {"job_offer": "工作推荐", "welfare_post": "公益性岗位", "fair_invitation": "招聘会邀请",
@@ -38,6 +38,12 @@ def deliver_notices(sessions: sessionmaker, settings: OutboxSettings, claimed: l
 
     counts: dict[str, int] = {}
     for message in claimed:
+        # Past this point the dispatcher could hand the row out again while WeChat is still asked.
+        if utcnow() > message.lease_until - timedelta(seconds=2 * REQUEST_TIMEOUT + 1):
+            with sessions.begin() as session:
+                _back_in_line(session, message.id)
+            counts["unsent"] = counts.get("unsent", 0) + 1
+            continue
         code = secrets.token_urlsafe(18)[:24]
         result = send_notice(settings.wechat, message.openid, message.kind, notice_fields(message),
                              f"{settings.public_base_url}/wechat/open/{code}", NOTICE_TITLES.get(message.kind, ""))
@@ -46,6 +52,13 @@ def deliver_notices(sessions: sessionmaker, settings: OutboxSettings, claimed: l
         key = "wechat_sent" if result.outcome is NoticeOutcome.SENT else "wechat_refused"
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def _back_in_line(session: Session, message_id: int) -> None:
+    message = session.scalars(select(Message).where(Message.id == message_id).with_for_update()).one()
+    if message.status == MessageStatus.SENDING:  # never tried: no attempt counted
+        message.status, message.lease_until, message.updated_at = MessageStatus.QUEUED, None, utcnow()
+        message.attempts = max(0, message.attempts - 1)
 
 
 def notice_fields(message: Claimed) -> dict[str, str]:
