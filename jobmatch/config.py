@@ -127,6 +127,7 @@ class Settings:
         object.__setattr__(self, "sms_provider", self.sms_provider.strip().lower())
         for spec in dataclasses.fields(self):
             _check_value(spec, getattr(self, spec.name))
+        _check_wechat_template_ids(self.wechat_template_ids)
         if self.sms_sending_lease_seconds <= 2 * self.twilio_timeout + 1:
             raise SettingsError("SMS_SENDING_LEASE_SECONDS",
                                 f"必须大于 2 × TWILIO_TIMEOUT + 1 = {2 * self.twilio_timeout + 1:g} 秒"
@@ -150,6 +151,15 @@ class Settings:
         """What ``notifications.providers.make_provider`` reads (it never imports jobmatch)."""
         return {env_name(name): getattr(self, name) for name in _PROVIDER_FIELDS}
 
+
+
+def _check_wechat_template_ids(raw: str) -> None:
+    from notifications.wechat_account import parse_template_ids
+
+    try:
+        parse_template_ids(raw)
+    except ValueError as exc:
+        raise SettingsError("WECHAT_TEMPLATE_IDS", f"{exc}；请写成 job_offer=模板ID,fair_invitation=模板ID") from None
 
 
 class SettingsError(ValueError):

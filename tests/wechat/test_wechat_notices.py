@@ -231,3 +231,23 @@ def test_a_notice_whose_lease_has_run_short_is_not_sent_but_put_back(wechat_app,
         assert fake_wechat.notices == []
         _dispatch(wechat_app)
         assert len(fake_wechat.notices) == 1
+
+
+def test_the_doctor_checks_the_wechat_settings():
+    from jobmatch.commands.ops import check_wechat
+    from jobmatch.config import Settings
+
+    assert check_wechat(Settings()).ok  # off
+    half = check_wechat(Settings(wechat_app_id="wx1"))
+    assert not half.ok and "WECHAT_APP_SECRET" in half.message and "WECHAT_TOKEN" in half.message
+    no_templates = check_wechat(Settings(wechat_app_id="wx1", wechat_app_secret="s", wechat_token="t"))
+    assert not no_templates.ok and "WECHAT_TEMPLATE_IDS" in no_templates.message
+    import pytest
+
+    from jobmatch.config import SettingsError
+
+    with pytest.raises(SettingsError, match="WECHAT_TEMPLATE_IDS"):  # refused when read, naming the entry
+        Settings.from_env({"WECHAT_TEMPLATE_IDS": "job_offer=T1,fair_invitation"})
+    good = check_wechat(Settings(wechat_app_id="wx1", wechat_app_secret="s", wechat_token="t",
+                                 wechat_template_ids="job_offer=T1"))
+    assert good.ok and "job_offer" in good.message
