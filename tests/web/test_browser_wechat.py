@@ -110,3 +110,37 @@ def test_in_wechat_a_bound_worker_opens_the_notice_signed_in_and_accepts(browser
     kinds = list(session.scalars(select(LedgerEvent.kind)))
     assert {"wechat_bound", "wechat_notice_sent", "wechat_notice_opened", "wechat_signed_in"} <= set(kinds)
     session.close()
+
+
+def test_wechat_parts_of_the_staff_person_page_and_the_worker_home_read_well(browser, wechat_site, screenshot):
+    """The masked binding with its unbind button (staff) and the one-time subscription card (worker in WeChat)."""
+    from jobmatch.services.wechat.binding import bind
+    from tests.web.test_browser_error_pages import _sign_in
+
+    app, base, fake = wechat_site
+    use_settings(app, settings_of(app).replace(wechat_long_term=False))
+    session = app.extensions["jobmatch.sessionmaker"]()
+    person_id = session.scalar(select(User).where(User.username == "worker")).person_id
+    fake.browser_openid = openid = new_openid()
+    bind(session, person_id, openid, actor="test")
+    session.commit()
+    session.close()
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = staff.new_page()
+    _sign_in(page, base, "admin")
+    page.goto(f"{base}/staff/persons/{person_id}")
+    assert "微信已绑定" in page.inner_text("main") and openid not in page.content()
+    screenshot(page, "staff-person-wechat-bound")
+    assert _serious_violations(page) == []
+    staff.close()
+
+    worker = browser.new_context(**WECHAT_PHONE)
+    page = worker.new_page()
+    page.goto(f"{base}/w/")  # signed in silently: the openid is bound
+    assert page.url.split("#")[0] == f"{base}/w/"
+    assert page.locator("#wechat a").is_visible()
+    screenshot(page, "worker-home-wechat-grant-360")
+    assert page_has_no_horizontal_scroll(page)
+    assert _serious_violations(page) == []
+    worker.close()
