@@ -61,6 +61,11 @@ def pending_openid() -> str:
     return openid_cookie.unseal(str(current_app.secret_key), session.get(OPENID_KEY))
 
 
+def _same(expected: str, given: str) -> bool:
+    """Constant-time comparison that takes any text a client sends."""
+    return secrets.compare_digest(expected.encode(), given.encode())
+
+
 def _safe_next(target: str | None) -> str:
     target = target or ""
     return target if target.startswith("/w/") and not target.startswith("//") else "/w/"
@@ -110,7 +115,7 @@ def oauth_return():
     target = session.pop(NEXT_KEY, "/w/")
     expected = session.pop(STATE_KEY, None)
     code = request.args.get("code", "")
-    if not expected or not secrets.compare_digest(expected, request.args.get("state", "")) or not code:
+    if not expected or not _same(expected, request.args.get("state", "")) or not code:
         session[TRIED_KEY] = True
         return redirect(url_for("worker.login", next=target))
     try:
@@ -233,8 +238,8 @@ def subscribed():
     db = get_session()
     binding = binding_of(db, current_user.person_id)
     confirmed = (request.args.get("action") == "confirm" and expected
-                 and secrets.compare_digest(expected, request.args.get("reserved", ""))
-                 and binding is not None and secrets.compare_digest(binding.openid, request.args.get("openid", "")))
+                 and _same(expected, request.args.get("reserved", ""))
+                 and binding is not None and _same(binding.openid, request.args.get("openid", "")))
     if confirmed:
         person = current_user.person
         ledger.append(db, "wechat_subscription_granted", actor=f"person:{person.id}", person_id=person.id,
