@@ -121,6 +121,20 @@ class Settings:
     # a course finished with the assessment passed (training) or a certificate obtained (certification).
     training_subsidy_yuan: int = field(default=1000, metadata=_at_least(0))
     certification_subsidy_yuan: int = field(default=500, metadata=_at_least(0))
+    # WeChat service account (服务号) as a second channel; off while WECHAT_APP_ID is empty. The API
+    # and OAuth base URLs point tests at a fake server; WECHAT_TEMPLATE_IDS maps message kinds to
+    # subscription-notice template ids ("job_offer=TPL1,fair_invitation=TPL2"); a notice not opened
+    # within WECHAT_FALLBACK_MINUTES goes by SMS; WECHAT_LONG_TERM: the account's category allows
+    # long-term subscriptions (else one-time subscriptions the worker granted).
+    wechat_app_id: str = ""
+    wechat_app_secret: str = ""
+    wechat_token: str = ""
+    wechat_aes_key: str = ""
+    wechat_api_base_url: str = "https://api.weixin.qq.com/"
+    wechat_oauth_base_url: str = "https://open.weixin.qq.com/connect/"
+    wechat_template_ids: str = ""
+    wechat_fallback_minutes: int = field(default=60, metadata=_at_least(1))
+    wechat_long_term: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))
@@ -128,6 +142,7 @@ class Settings:
         object.__setattr__(self, "sms_provider", self.sms_provider.strip().lower())
         for spec in dataclasses.fields(self):
             _check_value(spec, getattr(self, spec.name))
+        _check_wechat_template_ids(self.wechat_template_ids)
         if self.sms_sending_lease_seconds <= 2 * self.twilio_timeout + 1:
             raise SettingsError("SMS_SENDING_LEASE_SECONDS",
                                 f"必须大于 2 × TWILIO_TIMEOUT + 1 = {2 * self.twilio_timeout + 1:g} 秒"
@@ -151,6 +166,15 @@ class Settings:
         """What ``notifications.providers.make_provider`` reads (it never imports jobmatch)."""
         return {env_name(name): getattr(self, name) for name in _PROVIDER_FIELDS}
 
+
+
+def _check_wechat_template_ids(raw: str) -> None:
+    from notifications.wechat_account import parse_template_ids
+
+    try:
+        parse_template_ids(raw)
+    except ValueError as exc:
+        raise SettingsError("WECHAT_TEMPLATE_IDS", f"{exc}；请写成 job_offer=模板ID,fair_invitation=模板ID") from None
 
 
 class SettingsError(ValueError):

@@ -152,6 +152,11 @@ def _dispatch_pass(app: Flask, queue: JobQueue) -> DispatchPass:
     settings = OutboxSettings.from_settings(settings_of(app))
     sessions = app.extensions["jobmatch.sessionmaker"]
     limit, handed_over = settings.batch_size * _BATCHES_PER_CLAIM, 0
+    if settings.wechat is not None:  # unopened WeChat notices past their time go back as SMS
+        from jobmatch.services.wechat.notices import fall_back_unopened
+
+        with sessions.begin() as session:
+            fall_back_unopened(session)
     while True:
         with sessions.begin() as session:
             message_ids = claim_due(session, settings, limit)

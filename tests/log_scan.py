@@ -6,7 +6,8 @@ environment) JOBMATCH_LOG_FILE points at a fresh file and LOG_LEVEL is DEBUG, so
 app the tests create writes there at its most talkative. Every process notes the free-text
 SMS bodies the tests receive (stored as InboundMessage rows) in a file beside it. At the
 end the controller scans the log and fails the run if any line holds a full ID number or
-mobile number, a received body, or the fixed wording of an SMS the service sends.
+mobile number, a received body, the fixed wording of an SMS the service sends, or an openid or
+access token the fake WeChat handed out.
 """
 
 import json
@@ -85,6 +86,14 @@ def _note_received_bodies(log_file: Path) -> None:
                 out.write(text + "\n")
 
 
+def wechat_secrets(log_file: Path) -> list[str]:
+    """Every openid and access token the fake WeChat handed out in this run (tests/support/fake_wechat.py)."""
+    path = log_file.with_name("wechat-secrets.txt")
+    if not path.exists():
+        return []
+    return sorted({line for line in path.read_text(encoding="utf-8").split("\n") if line})
+
+
 def _is_xdist_worker(config) -> bool:
     return hasattr(config, "workerinput")
 
@@ -107,7 +116,7 @@ def pytest_sessionfinish(session, exitstatus):
     path = getattr(session.config, "_jobmatch_log_scan_file", None)
     if path is None or _is_xdist_worker(session.config) or not path.exists():
         return
-    problems = scan_log_file(path, sms_template_fragments() + received_bodies(path))
+    problems = scan_log_file(path, sms_template_fragments() + received_bodies(path) + wechat_secrets(path))
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if problems:
         if reporter:

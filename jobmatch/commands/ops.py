@@ -218,6 +218,32 @@ def check_metrics_dir(settings: Settings) -> Finding:
     return _ok("metrics", f"multiprocess mode in {directory}")
 
 
+def check_wechat(settings: Settings) -> Finding:
+    """WeChat, when on, has what its server URL and notices need, and wechatpy is installed."""
+    if not settings.wechat_app_id and not settings.wechat_app_secret:
+        return _ok("wechat", "off (WECHAT_APP_ID unset): everything goes by SMS")
+    missing = [name for name, value in (("WECHAT_APP_ID", settings.wechat_app_id),
+                                        ("WECHAT_APP_SECRET", settings.wechat_app_secret),
+                                        ("WECHAT_TOKEN", settings.wechat_token)) if not value]
+    if missing:
+        return _fail("wechat", f"{', '.join(missing)} not set", "copy them from the service account's 开发 → 基本配置")
+    if settings.wechat_aes_key and len(settings.wechat_aes_key) != 43:
+        return _fail("wechat", "WECHAT_AES_KEY is not 43 characters", "copy the EncodingAESKey exactly")
+    try:
+        from notifications.wechat_account import parse_template_ids
+
+        templates = parse_template_ids(settings.wechat_template_ids)
+        import wechatpy  # noqa: F401  (the "wechat" extra)
+    except ValueError as exc:
+        return _fail("wechat", f"WECHAT_TEMPLATE_IDS: {exc}", "write kind=template_id, comma-separated")
+    except ImportError:
+        return _fail("wechat", "wechatpy is not installed", 'pip install ".[wechat]" -c constraints.txt')
+    if not templates:
+        return _fail("wechat", "WECHAT_TEMPLATE_IDS is empty, so no notice can go by WeChat",
+                     "set job_offer=…,fair_invitation=… from the account's subscription-notice templates")
+    return _ok("wechat", f"on; notices for {', '.join(sorted(templates))}")
+
+
 def run_checks(settings: Settings, engine, production: bool = True) -> list[Finding]:
     """Every check, in the order an operator would fix them."""
     checks: list[Callable[[], Finding]] = [
@@ -231,6 +257,7 @@ def run_checks(settings: Settings, engine, production: bool = True) -> list[Find
         check_time_zone,
         lambda: check_logging(settings),
         lambda: check_metrics_dir(settings),
+        lambda: check_wechat(settings),
     ]
     return [check() for check in checks]
 

@@ -23,6 +23,7 @@ from jobmatch.models.training import TrainingCourse, TrainingEnrolment, Training
 from jobmatch.models.users import ROLES, User, staff_settlements
 from jobmatch.models.vacancy_photos import VacancyPhoto
 from jobmatch.models.visits import DoorVisit
+from jobmatch.models.wechat import WechatBinding, WechatNotice, WechatNoticeStatus
 from jobmatch.models.welfare import WelfareAppointment, WelfareAttendance, WelfareNeedReview, WelfarePost
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "RosterUpload",
     "TrainingSubsidy",
     "Place", "PlaceKind",
+    "WechatBinding", "WechatNotice", "WechatNoticeStatus",
 ]

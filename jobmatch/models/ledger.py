@@ -135,6 +135,18 @@ class EventKind(StrEnum):
     # Rule 6: a call nobody answered is noted, and is not the month's contact.
     FOLLOW_UP_ATTEMPTED = "follow_up_attempted"
     PLACE_ADDED = "place_added"  # staff entered a place's coordinates once, for employers to choose
+    # WeChat as a second channel (no openid in the data, ever)
+    WECHAT_BOUND = "wechat_bound"
+    WECHAT_UNBOUND = "wechat_unbound"
+    WECHAT_SIGNED_IN = "wechat_signed_in"
+    WECHAT_NOTICE_SENT = "wechat_notice_sent"
+    WECHAT_NOTICE_REFUSED = "wechat_notice_refused"
+    WECHAT_NOTICE_OPENED = "wechat_notice_opened"
+    WECHAT_SMS_FALLBACK = "wechat_sms_fallback"
+    WECHAT_RECEIVED = "wechat_received"
+    WECHAT_FOLLOWED = "wechat_followed"
+    WECHAT_UNFOLLOWED = "wechat_unfollowed"
+    WECHAT_SUBSCRIPTION_GRANTED = "wechat_subscription_granted"
 
 
 class LedgerEvent(Base):

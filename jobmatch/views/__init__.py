@@ -15,6 +15,7 @@ def register_blueprints(app) -> None:
         short_links,
         sms,
         staff,
+        wechat,
         worker,
     )
 
@@ -32,3 +33,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(sms.bp)
     app.register_blueprint(short_links.bp)
     app.register_blueprint(photos.bp)
+    app.register_blueprint(wechat.bp)

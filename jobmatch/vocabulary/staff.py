@@ -17,6 +17,7 @@ from jobmatch.models.people import CannotLeaveReason, NotInWorkforce
 from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
 from jobmatch.models.training import AssessmentResult, TrainingSubsidyKind
+from jobmatch.models.wechat import WechatNoticeStatus
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
 from jobmatch.vocabulary import employer
 from jobmatch.vocabulary.roster import (
@@ -81,6 +82,11 @@ EVENT_LABELS = {
     E.TRAINING_TURNED_AWAY: "培训名额已满未能报名", E.PRACTICAL_SKILL_CONFIRMED: "确认掌握实用技能",
     E.TRAINING_SUBSIDY_RECORDED: "登记培训补贴", E.FOLLOW_UP_ATTEMPTED: "电话未接通（未回访）",
     E.PLACE_ADDED: "添加地点",
+    E.WECHAT_BOUND: "绑定微信", E.WECHAT_UNBOUND: "解除微信绑定", E.WECHAT_SIGNED_IN: "微信内登录",
+    E.WECHAT_NOTICE_SENT: "微信通知已发送", E.WECHAT_NOTICE_REFUSED: "微信通知被拒（改发短信）",
+    E.WECHAT_NOTICE_OPENED: "微信通知已打开", E.WECHAT_SMS_FALLBACK: "微信通知未打开，补发短信",
+    E.WECHAT_RECEIVED: "收到微信消息", E.WECHAT_FOLLOWED: "关注公众号", E.WECHAT_UNFOLLOWED: "取消关注公众号",
+    E.WECHAT_SUBSCRIPTION_GRANTED: "同意接收一次微信通知",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -163,6 +169,11 @@ SPECIAL_ACTION_KIND_LABELS = {SpecialActionKind.RECRUITMENT_DRIVE: "招聘活动
                               SpecialActionKind.TRAINING_DRIVE: "培训行动"}
 BASELINE_SOURCE_LABELS = {BaselineSource.ENTERED: "人工登记", BaselineSource.ROSTER: "按台账统计"}
 
+WECHAT_NOTICE_STATUS_LABELS = {
+    WechatNoticeStatus.SENT: "微信已发送", WechatNoticeStatus.OPENED: "微信已打开",
+    WechatNoticeStatus.REFUSED: "微信被拒，已改发短信", WechatNoticeStatus.FELL_BACK: "微信未打开，已补发短信",
+}
+
 LABELS = {
     EventKind: EVENT_LABELS,
     AppointmentStatus: WELFARE_APPOINTMENT_STATUS_LABELS,
@@ -190,6 +201,7 @@ LABELS = {
     AssessmentResult: ASSESSMENT_RESULT_LABELS,
     NotInWorkforce: NOT_IN_WORKFORCE_LABELS,
     PlaceKind: employer.PLACE_KIND_LABELS,
+    WechatNoticeStatus: WECHAT_NOTICE_STATUS_LABELS,
 }
 
 
@@ -266,6 +278,12 @@ EVENT_SENTENCES = {
     E.TRAINING_SUBSIDY_RECORDED: "%(person)s 的培训补贴已登记：%(what)s",
     E.FOLLOW_UP_ATTEMPTED: "%(actor)s 给 %(household)s 户打电话未接通",
     E.PLACE_ADDED: "%(actor)s 添加了地点 %(what)s",
+    E.WECHAT_BOUND: "%(person)s 绑定了微信", E.WECHAT_UNBOUND: "%(actor)s 解除了 %(person)s 的微信绑定",
+    E.WECHAT_SIGNED_IN: "%(person)s 在微信内登录", E.WECHAT_NOTICE_SENT: "给 %(person)s 的微信通知已发送",
+    E.WECHAT_NOTICE_REFUSED: "给 %(person)s 的微信通知被拒，改发短信",
+    E.WECHAT_NOTICE_OPENED: "%(person)s 打开了微信通知", E.WECHAT_SMS_FALLBACK: "%(person)s 没有打开微信通知，补发短信",
+    E.WECHAT_RECEIVED: "收到 %(person)s 的微信消息", E.WECHAT_FOLLOWED: "%(person)s 关注了公众号",
+    E.WECHAT_UNFOLLOWED: "%(person)s 取消关注公众号", E.WECHAT_SUBSCRIPTION_GRANTED: "%(person)s 同意接收一次微信通知",
 }
 
 

@@ -50,7 +50,7 @@ def test_production_setup_passes(doctor, pg_url, redis_url):
     assert code == 0, lines
     assert summary == "all checks passed." and all(line.startswith("ok") for line in lines.values())
     assert set(lines) == {"secret key", "public URL", "database", "migrations", "redis", "sms", "clock",
-                          "time zone", "logging", "metrics"}
+                          "time zone", "logging", "metrics", "wechat"}
 
 
 def test_broken_settings_each_get_one_line_with_a_fix(doctor, tmp_path):

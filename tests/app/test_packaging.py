@@ -19,7 +19,8 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 WEB_ONLY = ("flask", "sqlalchemy", "alembic", "redis", "rq", "openpyxl", "gunicorn")
 
 # Modules that need an extra's SDK (`pip install ".[aliyun]"`, `".[tencent]"`); make_provider imports them lazily.
-EXTRA_MODULES = ("notifications.providers.aliyun_provider", "notifications.providers.tencent_provider")
+EXTRA_MODULES = ("notifications.providers.aliyun_provider", "notifications.providers.tencent_provider",
+                 "notifications.wechat")
 
 IMPORT_EVERY_MODULE = """
 import importlib, importlib.util, json, pkgutil, sys

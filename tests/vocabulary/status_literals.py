@@ -17,13 +17,14 @@ from jobmatch.models.messages import AskAnswer, MessageStatus
 from jobmatch.models.offers import OfferChannel, OfferStatus, RoundScope, RoundStatus
 from jobmatch.models.problems import ProblemStage
 from jobmatch.models.training import AssessmentResult, EnrolmentStatus
+from jobmatch.models.wechat import WechatNoticeStatus
 from jobmatch.models.welfare import WelfarePostStatus
 from jobmatch.services.sms.delivery import AttemptStatus
 
 STATUS_ENUMS: tuple[type[StrEnum], ...] = (
     OfferStatus, RoundStatus, RoundScope, OfferChannel, MessageStatus, AskAnswer, VacancyStatus, EmployerApproval,
     WelfarePostStatus, Attendance, OutcomeStage, EnrolmentStatus, ProblemStage, SubsidyStatus, AttemptStatus,
-    AssessmentResult,
+    AssessmentResult, WechatNoticeStatus,
 )
 STATUS_VALUES = frozenset(member.value for enum in STATUS_ENUMS for member in enum)
 # Names that hold a status: an attribute, a variable, a keyword argument or a dict key.

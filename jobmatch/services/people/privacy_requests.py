@@ -11,12 +11,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.models import InboundMessage, LedgerEvent, Message, Person
+from jobmatch.models import InboundMessage, LedgerEvent, Message, Person, WechatBinding
 from jobmatch.models.messages import WAITING_STATUSES, MessageStatus
 from jobmatch.services.accounts.sessions import end_worker_sessions
 
@@ -133,6 +133,7 @@ def _clear_person(session: Session, person: Person) -> None:
     person.phone_invalid = False
     person.notes = ""
     person.sms_opt_out = True  # nothing may be sent to a person who left
+    session.execute(delete(WechatBinding).where(WechatBinding.person_id == person.id))  # the openid is theirs
     session.flush()
     end_worker_sessions(session, [person.id])
 

@@ -67,6 +67,12 @@ def deliver_batch(sessions: sessionmaker, provider: SmsProvider, settings: Outbo
     with sessions.begin() as session:
         claimed = claim_for_sending(session, settings, message_ids)
     counts: dict[str, int] = {"skipped": len(message_ids) - len(claimed)}
+    notices = [message for message in claimed if message.openid]
+    if notices:  # WeChat first; what it refuses is back in the outbox for SMS
+        from jobmatch.services.wechat.notices import deliver_notices
+
+        counts.update(deliver_notices(sessions, settings, notices))
+        claimed = [message for message in claimed if not message.openid]
     unrecorded: list[tuple[Claimed, Outcome]] = []
     for group in _send_groups(claimed, getattr(provider, "max_batch", 1)):
         for message, outcome in zip(group, _attempt(sessions, provider, settings, group)):

@@ -243,3 +243,33 @@ def _message_for_callback(session: Session, provider_message_id: str, idempotenc
         if found is not None:
             return found
     return session.scalars(query.where(Message.provider_message_id == provider_message_id)).first()
+
+
+# -- replies from a known person on another channel (the WeChat account's chat) -------------
+
+def receive_reply_of_person(session: Session, person: Person, *, body: str, provider_sid: str,
+                            channel: str) -> InboundResult:
+    """A reply typed by ``person`` elsewhere than SMS, acted on exactly as an SMS reply from them.
+
+    ``provider_sid`` (e.g. "wx:<MsgId>") makes a reply delivered twice count once; the ledger
+    event is ``<channel>_received``."""
+    body, provider_sid = without_control_chars(body), without_control_chars(provider_sid)
+    ledger.lock_chain(session)
+    earlier = session.scalars(select(InboundMessage).where(InboundMessage.provider_sid == provider_sid)).first()
+    if earlier is not None:
+        return InboundResult(earlier.id, earlier.kind, duplicate=True)
+    reply = classify_reply(body)
+    inbound = InboundMessage(provider_sid=provider_sid, from_phone=_normalised_or_raw(person.phone or ""),
+                             to_phone=channel[:20], body=body, received_at=utcnow(), person_id=person.id,
+                             kind=reply.kind.value, unread=False)
+    try:
+        with session.begin_nested():
+            session.add(inbound)
+    except IntegrityError:
+        return InboundResult(0, reply.kind.value, duplicate=True)
+    result = _act(session, inbound, reply.kind, [person])
+    ledger.append(session, f"{channel}_received", actor=f"person:{person.id}", person_id=person.id,
+                  household_id=person.household_id,
+                  subject=f"message:{result.answered_message_id}" if result.answered_message_id else "",
+                  data={"inbound_id": inbound.id, "reply": reply.kind.value, "unread": inbound.unread})
+    return result

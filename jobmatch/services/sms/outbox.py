@@ -50,6 +50,7 @@ from jobmatch.clock import utcnow
 from jobmatch.config import Settings
 from jobmatch.models import Message, Person, SmsKindStop
 from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, WAITING_STATUSES, MessageStatus
+from jobmatch.services.wechat.routes import wechat_routes
 from notifications.kinds import PUSH_KINDS
 from notifications.outbox import Action, Decision, SendingFacts, decide
 from notifications.phones import mask_phone
@@ -75,6 +76,11 @@ class OutboxSettings:
     provider_timeout_seconds: float
     status_callback_url: str | None = None
     signature: str = "安置点就业服务"
+    # WeChat as the first channel for these kinds (empty: WeChat is off); see jobmatch.services.wechat.
+    wechat_kinds: frozenset[str] = frozenset()
+    wechat: Any = None  # a notifications.wechat_account.WechatConfig when WeChat is on
+    wechat_fallback_minutes: int = 60
+    public_base_url: str = ""
 
     def __post_init__(self):
         if self.sending_lease_seconds <= 2 * self.provider_timeout_seconds + 1:
@@ -83,7 +89,10 @@ class OutboxSettings:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "OutboxSettings":
-        """The SMS_* settings."""
+        """The SMS_* (and WECHAT_*) settings."""
+        from jobmatch.services.wechat import wechat_config
+
+        wechat = wechat_config(settings)
         return cls(
             batch_size=settings.sms_batch_size, max_attempts=settings.sms_max_attempts,
             retry_base_seconds=settings.sms_retry_base_seconds, retry_max_seconds=settings.sms_retry_max_seconds,
@@ -91,6 +100,9 @@ class OutboxSettings:
             sending_lease_seconds=settings.sms_sending_lease_seconds, daily_cap=settings.sms_daily_cap,
             provider_timeout_seconds=settings.sms_provider_timeout or settings.twilio_timeout,
             status_callback_url=settings.public_base_url + "/sms/status", signature=settings.sms_signature,
+            wechat_kinds=frozenset(wechat.template_ids) & _PUSH_KIND_SET if wechat.enabled else frozenset(),
+            wechat=wechat if wechat.enabled else None, wechat_fallback_minutes=settings.wechat_fallback_minutes,
+            public_base_url=settings.public_base_url,
         )
 
 
@@ -141,6 +153,7 @@ class Claimed:
     lease_until: datetime
     kind: str = ""
     template_variables: Mapping[str, str] | None = None
+    openid: str = ""  # set: the message goes as a WeChat notice to this openid, not by SMS
 
 
 @dataclass
@@ -168,11 +181,12 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
     tallies = _tallies(session, messages, now)
     lease_until = now + timedelta(seconds=settings.sending_lease_seconds)
     stopped = stopped_kinds(session)
+    by_wechat = wechat_routes(session, messages, settings.wechat_kinds) if settings.wechat_kinds else {}
     claimed = []
     for message in messages:
         person = persons.get(message.person_id) if message.person_id is not None else None  # None: to staff
         decision = decide(_facts(message, person, settings, tallies, now))
-        if decision.action is Action.SEND and message.kind in stopped:
+        if decision.action is Action.SEND and message.kind in stopped and message.id not in by_wechat:
             decision = Decision(Action.HOLD, TEMPLATE_STOPPED, now + timedelta(seconds=settings.retry_max_seconds))
         if decision.action is not Action.SEND:
             _apply_decision(session, message, person, decision, now)
@@ -181,9 +195,10 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
         message.lease_until = lease_until
         _count_in(tallies, message, now)
         assert message.to_phone is not None  # decide() sends only when the message has a phone
+        openid = by_wechat.get(message.id, "")
         claimed.append(Claimed(message.id, message.to_phone, message.body, message.idempotency_key,
                                message.in_doubt, message.created_at, lease_until, message.kind,
-                               message.template_variables))
+                               message.template_variables, openid))
     return claimed
 
 
@@ -235,6 +250,7 @@ def _count_in(tallies: _Tallies, message: Message, now: datetime) -> None:
 
 
 _PUSH_KIND_VALUES = tuple(sorted(kind.value for kind in PUSH_KINDS))
+_PUSH_KIND_SET = frozenset(_PUSH_KIND_VALUES)
 
 
 def _apply_decision(session: Session, message: Message, person: Person | None, decision: Decision,

@@ -3,7 +3,7 @@ the door, outcomes per employer, and the fair's report (.xlsx)."""
 
 import io
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from jobmatch.services.fairs import events as fair_service
 from jobmatch.services.fairs import queries as fair_pages
 from jobmatch.services.fairs.report import fair_report, record_outcome, write_fair_report_xlsx
 from jobmatch.services.offers.queries import vacancies_for_rounds
+from jobmatch.views import wechat as wechat_views
 from jobmatch.views.fields import first_errors
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import FairForm, FairInviteForm
@@ -121,9 +122,14 @@ def check_in(fair_id):
         result, failure = commit_or_error(session, lambda: _check_in(session, found.id, request.form))
         error = failure.message if failure else None
     checked_in = sum(a.checked_in_at is not None for a in found.attendees)
-    return render_template("staff/fair_check_in.html", fair=found, result=result, error=error,
-                           checked_in=checked_in, window=fair_check_in.check_in_window(found),
-                           opens=fair_check_in.opens_text(found)), 400 if error else 200
+    scan = wechat_views.wechat_scan_wanted()  # in WeChat: its scanner reads the QR code (JS-SDK)
+    response = make_response(render_template(
+        "staff/fair_check_in.html", fair=found, result=result, error=error, checked_in=checked_in,
+        window=fair_check_in.check_in_window(found), opens=fair_check_in.opens_text(found), wechat_scan=scan,
+        wechat_js_sdk=wechat_views.WECHAT_JS_SDK), 400 if error else 200)
+    if scan:
+        response.headers["Content-Security-Policy"] = wechat_views.WECHAT_SCAN_CSP
+    return response
 
 
 def _check_in(session, fair_id: int, form):

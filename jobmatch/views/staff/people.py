@@ -10,11 +10,13 @@ from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.people.site_bound import set_cannot_leave_site
 from jobmatch.services.people.timeline import access_log, timeline
 from jobmatch.services.scope import household_in_scope, person_in_scope
+from jobmatch.services.wechat.binding import binding_of, unbind
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.staff.forms import MONITORING_CHOICES
 from jobmatch.views.staff.households import household_list_page
 from jobmatch.views.transactions import commit_or_error
 from jobmatch.vocabulary import CANNOT_LEAVE_REASON_LABELS, MONITORING_LABELS
+from notifications.wechat_account import mask_openid
 
 
 @bp.get("/search")
@@ -43,8 +45,10 @@ def person(person_id):
     person = person_in_scope(session, current_user, person_id) or abort(404)
     events = timeline(session, person_id=person_id, kind=request.args.get("kind", ""))
     unmasked = _record_if_unmasked(session, [person], "staff.person")
+    binding = binding_of(session, person.id)
     return render_template("staff/person.html", person=person, events=events, unmasked=unmasked,
-                           cannot_leave_reasons=CANNOT_LEAVE_REASON_LABELS)
+                           cannot_leave_reasons=CANNOT_LEAVE_REASON_LABELS,
+                           wechat_openid=mask_openid(binding.openid) if binding else "")
 
 
 @bp.post("/persons/<id:person_id>/cannot-leave-site")
@@ -74,3 +78,14 @@ def _record_if_unmasked(session, persons, where: str) -> bool:
     record_unmasked_view(session, current_user, persons, where=where)
     session.commit()
     return True
+
+
+@bp.post("/persons/<id:person_id>/wechat/unbind")
+@roles_required(*WRITER_ROLES)
+def wechat_unbind(person_id):
+    """Remove the person's WeChat binding (a lost or passed-on phone): notices go by SMS again."""
+    session = get_session()
+    person = person_in_scope(session, current_user, person_id) or abort(404)
+    removed, error = commit_or_error(session, lambda: unbind(session, person.id, actor=f"user:{current_user.id}"))
+    flash(error.message if error else ("已解除微信绑定。" if removed else "没有微信绑定。"))
+    return redirect(url_for("staff.person", person_id=person.id))

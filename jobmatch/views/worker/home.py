@@ -12,6 +12,7 @@ from jobmatch.services.accounts import worker_sign_in as worker_auth
 from jobmatch.services.people import profile as profile_service
 from jobmatch.services.people import worker_home as worker_pages
 from jobmatch.services.sms.messaging import contact_phone
+from jobmatch.views import wechat as wechat_views
 from jobmatch.views.fields import first_errors
 from jobmatch.views.short_links import LINK_PERSON_KEY
 from jobmatch.views.worker import bp
@@ -66,6 +67,8 @@ def login():
     target = request.args.get("next", "")
     if target.startswith("/w/") and not target.startswith("//"):
         session[NEXT_KEY] = target
+    if wechat_views.should_ask_wechat():  # inside WeChat: a bound worker is signed in without a code
+        return redirect(url_for("wechat.signin", next=target or "/w/"))
     return render_template("worker/login.html", phone="")
 
 
@@ -100,6 +103,7 @@ def enter_code():
 def _signed_in_as(db, phone: str, person_id: int):
     user = worker_auth.sign_in_member(db, phone, person_id)
     db.commit()
+    wechat_views.bind_pending_openid(db, person_id)  # inside WeChat, the first time: bind its openid
     sign_in(user)
     session[PROVED_PHONE_KEY] = {"phone": phone, "at": utcnow().timestamp()}  # sign_in may renew the session
     target = session.pop(NEXT_KEY, "")
@@ -152,7 +156,8 @@ def home():
                            welfare_status_text=worker_words.WELFARE_APPOINTMENT_STATUS_LABELS,
                            can_report_problem="worker.report_problem" in current_app.view_functions,
                            can_switch=_proved_phone() == person.phone and bool(person.phone) and len(
-                               worker_auth.phone_members(db, person.phone)) > 1)
+                               worker_auth.phone_members(db, person.phone)) > 1,
+                           wechat_grant=wechat_views.grant_offered())
 
 
 @bp.route("/profile", methods=["GET", "POST"])
