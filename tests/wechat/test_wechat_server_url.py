@@ -179,8 +179,11 @@ def test_the_check_in_page_offers_wechat_scanning_only_inside_wechat(wechat_app)
 
 
 def _fair(session, settlement, create_fair):
-    from datetime import date
+    from datetime import time
 
-    fair = create_fair(session, name="专场招聘会", held_on=date(2026, 12, 20), place="安置点广场",
+    from jobmatch.clock import local_today
+
+    # Held today from midnight: the door is open (check-in opens an hour before the start).
+    fair = create_fair(session, name="专场招聘会", held_on=local_today(), place="安置点广场", starts_at=time(0, 0),
                        county_id=settlement.county_id, settlement_id=settlement.id, actor="test")
     return fair.id
