@@ -308,3 +308,21 @@ def _stall_next(fake, seconds):
         time.sleep(seconds)
         return 503, fake.http_error_body(503)
     fake.handle = stall_once
+
+
+def test_offers_sent_in_one_batch_start_their_answer_windows_when_sent(app, domestic):
+    # Without a receipt the answer window runs from the send, for a batch as for one message.
+    sessions = app.extensions["jobmatch.sessionmaker"]
+    with app.app_context(), sessions.begin() as session:
+        _, vacancy, persons = make_welding_site(session, workers=3)
+        offers = make_sent_offers(session, vacancy, persons)
+        for offer in offers:
+            offer.expires_at = None  # as approval leaves it: no clock runs before the SMS goes
+            queue_message(session, person_id=offer.person_id, kind="job_offer", data=OFFER_DATA,
+                          subject=f"offer:{offer.id}", expects_reply=True, actor="user:1")
+        offer_ids = [offer.id for offer in offers]
+    assert _dispatch(app) == 3
+    assert [m.status for m in _messages(app)] == ["sent"] * 3
+    with sessions() as session:
+        windows = [session.get(Offer, offer_id).expires_at for offer_id in offer_ids]
+    assert None not in windows
