@@ -107,7 +107,8 @@ class RQQueue:
         assert settings.redis_url is not None  # made only when REDIS_URL is set (see task_queue)
         connection = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
         self.queue = Queue(settings.sms_queue, connection=connection)
-        self.job_timeout = int(settings.sms_batch_size * (settings.twilio_timeout + 1) + 60)
+        job = OutboxSettings.from_settings(settings, sms_provider(app).max_batch).batch_size
+        self.job_timeout = int(job * (settings.twilio_timeout + 1) + 60)
 
     def enqueue_delivery(self, message_ids: list[int]) -> None:
         """Put one delivery job on the queue; QueueUnavailable if Redis does not answer."""
@@ -149,7 +150,7 @@ def dispatch_once(app: Flask, queue: JobQueue | None = None) -> int:
 
 
 def _dispatch_pass(app: Flask, queue: JobQueue) -> DispatchPass:
-    settings = OutboxSettings.from_settings(settings_of(app))
+    settings = OutboxSettings.from_settings(settings_of(app), sms_provider(app).max_batch)
     sessions = app.extensions["jobmatch.sessionmaker"]
     limit, handed_over = settings.batch_size * _BATCHES_PER_CLAIM, 0
     while True:

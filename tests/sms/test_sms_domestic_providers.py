@@ -326,3 +326,23 @@ def test_offers_sent_in_one_batch_start_their_answer_windows_when_sent(app, dome
     with sessions() as session:
         windows = [session.get(Offer, offer_id).expires_at for offer_id in offer_ids]
     assert None not in windows
+
+
+class _RecordingQueue:
+    """Takes delivery jobs without running them: what the dispatcher hands over, job by job."""
+
+    def __init__(self):
+        self.jobs: list[list[int]] = []
+
+    def enqueue_delivery(self, message_ids: list[int]) -> None:
+        self.jobs.append(message_ids)
+
+
+def test_a_queue_job_is_one_request_of_the_providers_batch(app, domestic):
+    # SMS_BATCH_SIZE unset: a job holds what one batch request takes (Aliyun 100, Tencent 200).
+    _queue_offers(app, 250)
+    queue = _RecordingQueue()
+    with app.app_context():
+        assert dispatch_once(app, queue) == 250
+    expected = {"aliyun": [100, 100, 50], "tencent": [200, 50]}[domestic.name]
+    assert [len(job) for job in queue.jobs] == expected

@@ -82,16 +82,31 @@ class OutboxSettings:
                              "or no send could ever start within its lease")
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "OutboxSettings":
-        """The SMS_* settings."""
+    def from_settings(cls, settings: Settings, provider_batch: int = 1) -> "OutboxSettings":
+        """The SMS_* settings; jobs sized to ``provider_batch`` (the provider's max_batch) unless set."""
         return cls(
-            batch_size=settings.sms_batch_size, max_attempts=settings.sms_max_attempts,
+            batch_size=job_size(settings.sms_batch_size, provider_batch), max_attempts=settings.sms_max_attempts,
             retry_base_seconds=settings.sms_retry_base_seconds, retry_max_seconds=settings.sms_retry_max_seconds,
             dispatch_lease_seconds=settings.sms_dispatch_lease_seconds,
             sending_lease_seconds=settings.sms_sending_lease_seconds, daily_cap=settings.sms_daily_cap,
             provider_timeout_seconds=settings.sms_provider_timeout or settings.twilio_timeout,
             status_callback_url=settings.public_base_url + "/sms/status", signature=settings.sms_signature,
         )
+
+
+# Messages per queue job for a provider without a batch API (each message is its own request).
+ONE_BY_ONE_JOB_SIZE = 50
+
+
+def job_size(configured: int, provider_batch: int) -> int:
+    """Messages per queue job: SMS_BATCH_SIZE if set, else one request of the provider's batch API.
+
+    A job is one claim, one send and one record for a whole provider batch, so the
+    per-job work (claiming, tallies, the ledger's lock, RQ's own) is paid once per request.
+    """
+    if configured > 0:
+        return configured
+    return provider_batch if provider_batch > 1 else ONE_BY_ONE_JOB_SIZE
 
 
 # -- step 1: the dispatcher ---------------------------------------------------------------
