@@ -48,7 +48,7 @@ from tests.support.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, F
 PG_ADMIN_DSN = os.environ.get("JOBMATCH_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 INVITATION = {"fair_name": "五里岗春季专场招聘会", "when": "3月12日", "venue": "五里岗社区广场",
-              "employer_count": 24, "url": "https://jobs.example.cn/w/"}
+              "employer_count": 24, "link": "fair:1"}  # as fairs.events.invitation_data: the fair's own link
 WORKER_COMMAND = [sys.executable, "-c", (
     "import os, sys; from datetime import datetime, timedelta, timezone; "
     "from jobmatch.clock import use_clock\n"

@@ -346,3 +346,21 @@ def test_a_queue_job_is_one_request_of_the_providers_batch(app, domestic):
         assert dispatch_once(app, queue) == 250
     expected = {"aliyun": [100, 100, 50], "tencent": [200, 50]}[domestic.name]
     assert [len(job) for job in queue.jobs] == expected
+
+
+def test_a_fair_invitation_broadcast_is_one_text_so_tencent_batches_it_too(app, domestic):
+    # Every invitation to one fair carries the fair's own link: the same text for all.
+    sessions = app.extensions["jobmatch.sessionmaker"]
+    data = {"fair_name": "五里岗春季专场招聘会", "when": "3月12日", "venue": "五里岗社区广场", "employer_count": 24,
+            "link": "fair:3"}
+    with app.app_context(), sessions.begin() as session:
+        people = make_people(session, 5)
+        queue_messages_bulk(session, [{"person_id": pid, "kind": "fair_invitation", "data": data,
+                                       "subject": "fair_invitation:3", "expects_reply": True} for pid in people],
+                            actor="user:1")
+    assert _dispatch(app) == 5
+    assert [m.status for m in _messages(app)] == ["sent"] * 5
+    if domestic.name == "aliyun":
+        assert domestic.fake.batch_requests == 1
+    else:
+        assert domestic.fake.send_requests == 1
