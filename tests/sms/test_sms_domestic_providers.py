@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from jobmatch import ledger
 from jobmatch.models import InboundMessage, LedgerEvent, Message, Offer, Person, SmsKindStop
 from jobmatch.services.sms.messaging import queue_message, queue_messages_bulk
 from jobmatch.tasks import InProcessQueue, dispatch_once
@@ -364,3 +365,7 @@ def test_a_fair_invitation_broadcast_is_one_text_so_tencent_batches_it_too(app, 
         assert domestic.fake.batch_requests == 1
     else:
         assert domestic.fake.send_requests == 1
+    # One sms_sent event each, appended together, and the chain still verifies.
+    assert _events(app, "sms_sent") == 5
+    with app.extensions["jobmatch.sessionmaker"]() as session:
+        assert ledger.verify(session).ok
