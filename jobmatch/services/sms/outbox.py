@@ -206,7 +206,9 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
         session.execute(update(Message).where(Message.id.in_([c.id for c in claimed]))
                         .values(status=MessageStatus.SENDING, attempts=Message.attempts + 1, updated_at=now,
                                 lease_until=lease_until).execution_options(synchronize_session=False))
-    events = [_apply_decision(session.get_one(Message, message_id), household_id, decision, now)
+    held = {m.id: m for m in session.scalars(select(Message).where(Message.id.in_([w[0] for w in waiting])))} \
+        if waiting else {}
+    events = [_apply_decision(held[message_id], household_id, decision, now)
               for message_id, household_id, decision in waiting]
     ledger.append_many(session, events)
     return claimed
