@@ -13,6 +13,10 @@ Needs PostgreSQL (JOBMATCH_TEST_PG, an admin DSN) and Redis (BENCH_REDIS_URL, de
 redis://127.0.0.1:6379/14; jobs go to a queue of their own). The clock of this process
 and of the workers is set back to the last 10:00 in Shanghai, so quiet hours do not
 hold the messages whenever the bench is run.
+
+Besides messages/s it prints CPU seconds per 1,000 messages (the workers' from /proc, and
+this process's: the dispatcher and the fake provider), which a loaded machine disturbs
+less than wall time, and the load average. PostgreSQL's own CPU is not counted.
 """
 
 import argparse
@@ -44,7 +48,7 @@ from tests.support.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, F
 PG_ADMIN_DSN = os.environ.get("JOBMATCH_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 INVITATION = {"fair_name": "五里岗春季专场招聘会", "when": "3月12日", "venue": "五里岗社区广场",
-              "employer_count": 24, "url": "https://jobs.example.cn/w/"}
+              "employer_count": 24, "link": "fair:1"}  # as fairs.events.invitation_data: the fair's own link
 WORKER_COMMAND = [sys.executable, "-c", (
     "import os, sys; from datetime import datetime, timedelta, timezone; "
     "from jobmatch.clock import use_clock\n"
@@ -95,8 +99,8 @@ def settings(provider: str, fake, queue: str) -> dict:
                     TWILIO_FROM="+15005550006", TWILIO_API_BASE=fake.url)
     from tests.sms.domestic_support import credentials
 
-    # A job of 200 messages: one Tencent request, two Aliyun batches.
-    return dict(common, SMS_BATCH_SIZE=200, **credentials(provider, fake.url))
+    # SMS_BATCH_SIZE unset: a job is one request of the provider's batch API (Aliyun 100, Tencent 200).
+    return dict(common, **credentials(provider, fake.url))
 
 
 def make_fake(provider: str):
@@ -124,6 +128,16 @@ def make_invitees(app, count: int, run: int) -> list[int]:
                  "monitoring": "none", "notes": "", "cannot_leave_site": False} for i in range(count)]
         session.execute(insert(Person), rows)
         return list(session.scalars(select(Person.id).where(Person.household_id == household.id)))
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a live process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def approve_invitation(app, person_ids: list[int], send_now: bool) -> float:
@@ -163,26 +177,30 @@ def wait_for_workers(app, count: int) -> None:
     connection.close()
 
 
-def run_with_workers(app, env: dict, workers: int, person_ids: list[int], fake) -> tuple[float, float]:
-    """(request seconds, messages per second) with ``workers`` RQ worker processes."""
+def run_with_workers(app, env: dict, workers: int, person_ids: list[int], fake) -> tuple[float, float, float, float]:
+    """(request seconds, messages per second, workers' CPU seconds, this process's CPU seconds while
+    sending: the dispatcher and the fake provider) with ``workers`` RQ worker processes."""
     processes = [subprocess.Popen(WORKER_COMMAND, env=env, cwd=REPO) for _ in range(workers)]
     wait_for_workers(app, workers)
     before, stop = len(fake.messages), threading.Event()
     dispatcher = threading.Thread(target=run_dispatcher, args=(app, stop), daemon=True)
     try:
         request_seconds = approve_invitation(app, person_ids, send_now=False)
-        started = time.perf_counter()
+        worker_cpu = sum(process_cpu_seconds(process.pid) for process in processes)
+        started, own_cpu = time.perf_counter(), time.process_time()
         dispatcher.start()
         while len(fake.messages) - before < len(person_ids):
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
+        own_cpu = time.process_time() - own_cpu
+        worker_cpu = sum(process_cpu_seconds(process.pid) for process in processes) - worker_cpu
     finally:
         stop.set()
         for process in processes:
             process.terminate()
             process.wait()
     dispatcher.join()
-    return request_seconds, len(person_ids) / elapsed
+    return request_seconds, len(person_ids) / elapsed, worker_cpu, own_cpu
 
 
 def main() -> None:
@@ -202,16 +220,24 @@ def main() -> None:
             app = create_app(dict(config, DATABASE_URL=url, SECRET_KEY="bench", SMS_INPROCESS_DISPATCHER=False))
             env = dict(os.environ, **{k: str(v) for k, v in config.items()}, DATABASE_URL=url, SECRET_KEY="bench",
                        BENCH_CLOCK_OFFSET=str(offset.total_seconds()))
-            print(f"{args.messages} fair invitations, PostgreSQL, fake {args.provider} at {fake.url}")
-            baseline_seconds = approve_invitation(app, make_invitees(app, args.messages, 0), send_now=True)
+            print(f"{args.messages} fair invitations, PostgreSQL, fake {args.provider} at {fake.url}; "
+                  f"load average {load_average()}")
+            per_thousand = 1000 / args.messages
+            people = make_invitees(app, args.messages, 0)
+            own_cpu = time.process_time()
+            baseline_seconds = approve_invitation(app, people, send_now=True)
+            own_cpu = time.process_time() - own_cpu
             baseline_rate = args.messages / baseline_seconds
             print(f"baseline, sent one by one inside the request: request {baseline_seconds:.2f} s, "
-                  f"{baseline_rate:.0f} messages/s")
+                  f"{baseline_rate:.0f} messages/s; CPU {own_cpu * per_thousand:.2f} s per 1,000 "
+                  f"(request and fake provider)")
             for run, workers in enumerate(args.workers, start=1):
                 people = make_invitees(app, args.messages, run)
-                request_seconds, rate = run_with_workers(app, env, workers, people, fake)
+                request_seconds, rate, worker_cpu, own_cpu = run_with_workers(app, env, workers, people, fake)
                 print(f"outbox + {workers} RQ worker{'s' if workers > 1 else ''}: request {request_seconds:.2f} s, "
-                      f"{rate:.0f} messages/s ({rate / baseline_rate:.1f}x the baseline)")
+                      f"{rate:.0f} messages/s ({rate / baseline_rate:.1f}x the baseline); CPU per 1,000: "
+                      f"workers {worker_cpu * per_thousand:.2f} s, dispatcher and fake provider "
+                      f"{own_cpu * per_thousand:.2f} s; load average {load_average()}")
             app.extensions["jobmatch.engine"].dispose()
     finally:
         drop_database(name)

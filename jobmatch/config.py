@@ -71,7 +71,8 @@ class Settings:
     # 12333: the national employment and social security hotline.
     sms_contact_phone: str = "12333"
     sms_dispatch_interval: float = field(default=2.0, metadata=_at_least(0, above=True))
-    sms_batch_size: int = field(default=50, metadata=_at_least(1))
+    # Messages per queue job; 0: one batch of the provider's (Aliyun 100, Tencent 200), 50 without a batch API.
+    sms_batch_size: int = field(default=0, metadata=_at_least(0))
     sms_max_attempts: int = field(default=8, metadata=_at_least(1))
     sms_retry_base_seconds: float = field(default=30.0, metadata=_at_least(0))
     sms_retry_max_seconds: float = field(default=3600.0, metadata=_at_least(0))

@@ -94,6 +94,11 @@ def sms_provider(app: Flask) -> SmsProvider:
     return provider
 
 
+def _provider_batch(app: Flask) -> int:
+    """How many messages one request of the app's provider takes (queue jobs are sized to it)."""
+    return getattr(sms_provider(app), "max_batch", 1)
+
+
 # -- queues ----------------------------------------------------------------------------------
 
 class RQQueue:
@@ -107,7 +112,8 @@ class RQQueue:
         assert settings.redis_url is not None  # made only when REDIS_URL is set (see task_queue)
         connection = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
         self.queue = Queue(settings.sms_queue, connection=connection)
-        self.job_timeout = int(settings.sms_batch_size * (settings.twilio_timeout + 1) + 60)
+        job = OutboxSettings.from_settings(settings, _provider_batch(app)).batch_size
+        self.job_timeout = int(job * (settings.twilio_timeout + 1) + 60)
 
     def enqueue_delivery(self, message_ids: list[int]) -> None:
         """Put one delivery job on the queue; QueueUnavailable if Redis does not answer."""
@@ -149,7 +155,7 @@ def dispatch_once(app: Flask, queue: JobQueue | None = None) -> int:
 
 
 def _dispatch_pass(app: Flask, queue: JobQueue) -> DispatchPass:
-    settings = OutboxSettings.from_settings(settings_of(app))
+    settings = OutboxSettings.from_settings(settings_of(app), _provider_batch(app))
     sessions = app.extensions["jobmatch.sessionmaker"]
     limit, handed_over = settings.batch_size * _BATCHES_PER_CLAIM, 0
     if settings.wechat is not None:  # unopened WeChat notices past their time go back as SMS

@@ -20,9 +20,14 @@ WINDOW_STARTERS = {
 
 def message_settled(session: Session, message: Message, at: datetime) -> None:
     """``message`` reached the person (or will not) at ``at``: start its ask's answer window."""
-    if not message.expects_reply:
+    subject_settled(session, message.subject, message.expects_reply, at)
+
+
+def subject_settled(session: Session, subject: str | None, expects_reply: bool, at: datetime) -> None:
+    """A message about ``subject`` settled at ``at`` (for callers holding its columns, not the row)."""
+    if not expects_reply:
         return
-    subject_type, _, raw_id = (message.subject or "").partition(":")
+    subject_type, _, raw_id = (subject or "").partition(":")
     starter = WINDOW_STARTERS.get(subject_type)
     if starter is not None and raw_id.isdigit():
         starter(session, int(raw_id), at)

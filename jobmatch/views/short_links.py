@@ -2,7 +2,8 @@
 
 A code leads only the person it was sent to. Not signed in, the worker signs in by SMS
 code (on a phone the household shares, as the person the link was for) and lands on the
-page; signed in as someone else, the link is refused.
+page; signed in as someone else, the link is refused. A fair's link is everyone's: the
+fair page shows each worker only their own invitation.
 """
 
 from flask import Blueprint, abort, redirect, session, url_for
@@ -26,8 +27,9 @@ def follow(code: str):
     link = find_link(get_session(), code) or abort(404)
     path = target_path(link.target)
     if not current_user.is_authenticated:
-        session[LINK_PERSON_KEY] = link.person_id
+        if link.person_id is not None:
+            session[LINK_PERSON_KEY] = link.person_id
         return redirect(url_for("worker.login", next=path))
-    if current_user.role != "worker" or current_user.person_id != link.person_id:
+    if current_user.role != "worker" or link.person_id not in (None, current_user.person_id):
         raise UserError(NOT_YOURS, status=403)
     return redirect(path)

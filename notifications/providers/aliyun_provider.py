@@ -34,7 +34,17 @@ from notifications.providers.base import (
     TemporaryProviderError,
     require_e164,
 )
-from notifications.providers.domestic import DAY, HOUR, MINUTE, grouped, phone_digest, split_endpoint, transport_error
+from notifications.providers.domestic import (
+    DAY,
+    HOUR,
+    MINUTE,
+    RefusalCodes,
+    classify_refusal,
+    grouped,
+    phone_digest,
+    split_endpoint,
+    transport_error,
+)
 from notifications.providers.template_codes import template_code
 
 DEFAULT_HOST = "dysmsapi.aliyuncs.com"
@@ -51,8 +61,10 @@ TEMPLATE_PROBLEMS = frozenset({
     "isv.INVALID_JSON_PARAM",
 })
 # The account, not the message: wait and try again (staff see it in the outbox's last error).
-ACCOUNT_WAITS = {"isv.AMOUNT_NOT_ENOUGH": HOUR, "isv.OUT_OF_SERVICE": HOUR, "isv.DAY_LIMIT_CONTROL": DAY,
+ACCOUNT_WAITS: dict[str, float | None] = {"isv.AMOUNT_NOT_ENOUGH": HOUR, "isv.OUT_OF_SERVICE": HOUR, "isv.DAY_LIMIT_CONTROL": DAY,
                  "Throttling": 1.0, "Throttling.User": 1.0, "isp.SYSTEM_ERROR": None, "isp.GATEWAY_ERROR": None}
+FREQUENCY_LIMIT = "isv.BUSINESS_LIMIT_CONTROL"  # per number; the message says minute, hour or day
+REFUSALS = RefusalCodes("Aliyun", INVALID_NUMBER, BLACKLISTED, TEMPLATE_PROBLEMS, ACCOUNT_WAITS)
 # Receipt error codes meaning the number does not exist or is out of service (空号, 停机).
 RECEIPT_INVALID_NUMBER = frozenset({"MK:0001", "MK:0004", "IC:0001", "IC:0015", "DB:0141", "MOBILE_NOT_EXIST"})
 # SendSmsStatus in QuerySendDetails: 1 waiting for a receipt, 2 failed, 3 delivered.
@@ -191,22 +203,8 @@ def provider_id(out_id: str, to_e164: str) -> str:
 
 def error_for_code(code: str, message: str = "") -> ProviderError:
     """The provider error for an Aliyun response Code other than OK (messages may quote the number: dropped)."""
-    reason = f"Aliyun {code}"
-    if code == "isv.BUSINESS_LIMIT_CONTROL":
-        return TemporaryProviderError(f"{reason}: per-number frequency limit", code=code,
-                                      retry_after_seconds=_limit_wait(message))
-    if code in INVALID_NUMBER:
-        return PermanentProviderError(f"{reason}: invalid number", invalid_number=True, code=code)
-    if code in BLACKLISTED:
-        return PermanentProviderError(f"{reason}: number on the blacklist (unsubscribed)", code=code,
-                                      recipient_opted_out=True)
-    if code in TEMPLATE_PROBLEMS:
-        return PermanentProviderError(f"{reason}: template or signature not accepted", code=code,
-                                      template_problem=True)
-    if code in ACCOUNT_WAITS:
-        return TemporaryProviderError(f"{reason}: try again later", code=code,
-                                      retry_after_seconds=ACCOUNT_WAITS[code])
-    return PermanentProviderError(f"{reason}: refused", code=code)
+    wait = _limit_wait(message) if code == FREQUENCY_LIMIT else None
+    return classify_refusal(code, REFUSALS, frequency_wait=wait)
 
 
 def receipt_for(out_id: str, to_e164: str, status: int | str, err_code: str) -> DeliveryReceipt | None:

@@ -1,12 +1,19 @@
-"""What the Aliyun and Tencent Cloud providers share: endpoints, grouping a batch, transport errors."""
+"""What the Aliyun and Tencent Cloud providers share: endpoints, grouping a batch, refusals, transport errors."""
 
 import hashlib
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
 
-from notifications.providers.base import BatchItem, ProviderConfigError, TemporaryProviderError
+from notifications.providers.base import (
+    BatchItem,
+    PermanentProviderError,
+    ProviderConfigError,
+    ProviderError,
+    TemporaryProviderError,
+)
 
 # Per-number frequency limits lift after these many seconds (a day's limit: wait a day;
 # the outbox's quiet hours then hold it to 08:00 if it lands in the night).
@@ -76,3 +83,44 @@ def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
     wrapped = exc.args[0] if exc.args else None
     reason = getattr(wrapped, "reason", None)
     return isinstance(reason, urllib3.exceptions.NewConnectionError) or "Connection refused" in str(exc)
+
+
+@dataclass(frozen=True)
+class RefusalCodes:
+    """One provider's error codes, grouped by what they mean for the message."""
+
+    provider: str  # as reasons name it: "Aliyun", "Tencent"
+    invalid_number: frozenset[str]
+    blacklisted: frozenset[str]
+    template_problems: frozenset[str]
+    # The account, not the message: wait this long (None: back off as usual) and try again.
+    account_waits: Mapping[str, float | None]
+    # Codes starting so are the service failing before it took the message.
+    temporary_prefixes: tuple[str, ...] = ()
+
+
+def classify_refusal(code: str, codes: RefusalCodes, *, frequency_wait: float | None = None) -> ProviderError:
+    """The provider error for a refusal ``code``; ``frequency_wait``: the code is a per-number limit lifting then.
+
+    A bad or blacklisted number and an unknown code are permanent (never retried blindly), a
+    template or signature problem stops the kind, a frequency or account limit waits until it lifts.
+    The provider's own message is left out: it may quote the number.
+    """
+    reason = f"{codes.provider} {code}"
+    if frequency_wait is not None:
+        return TemporaryProviderError(f"{reason}: per-number frequency limit", code=code,
+                                      retry_after_seconds=frequency_wait)
+    if code in codes.invalid_number:
+        return PermanentProviderError(f"{reason}: invalid number", invalid_number=True, code=code)
+    if code in codes.blacklisted:
+        return PermanentProviderError(f"{reason}: number on the blacklist (unsubscribed)", code=code,
+                                      recipient_opted_out=True)
+    if code in codes.template_problems:
+        return PermanentProviderError(f"{reason}: template or signature not accepted", code=code,
+                                      template_problem=True)
+    if code in codes.account_waits:
+        return TemporaryProviderError(f"{reason}: try again later", code=code,
+                                      retry_after_seconds=codes.account_waits[code])
+    if codes.temporary_prefixes and code.startswith(codes.temporary_prefixes):
+        return TemporaryProviderError(f"{reason}: the service failed before taking the message", code=code)
+    return PermanentProviderError(f"{reason}: refused", code=code)

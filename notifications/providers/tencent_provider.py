@@ -32,7 +32,15 @@ from notifications.providers.base import (
     TemporaryProviderError,
     require_e164,
 )
-from notifications.providers.domestic import DAY, HOUR, grouped, split_endpoint, transport_error
+from notifications.providers.domestic import (
+    DAY,
+    HOUR,
+    RefusalCodes,
+    classify_refusal,
+    grouped,
+    split_endpoint,
+    transport_error,
+)
 from notifications.providers.template_codes import template_code
 
 DEFAULT_HOST = "sms.tencentcloudapi.com"
@@ -57,8 +65,10 @@ TEMPLATE_PROBLEMS = frozenset({
     "InvalidParameterValue.ContentLengthLimit", "FailedOperation.ContainSensitiveWord",
     "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter", "UnauthorizedOperation.SmsSdkAppIdVerifyFail",
 })
-ACCOUNT_WAITS = {"FailedOperation.InsufficientBalanceInSmsPackage": HOUR, "RequestLimitExceeded": 1.0,
+ACCOUNT_WAITS: dict[str, float | None] = {"FailedOperation.InsufficientBalanceInSmsPackage": HOUR, "RequestLimitExceeded": 1.0,
                  "LimitExceeded.AppDailyLimit": DAY, "LimitExceeded.DailyLimit": DAY}
+REFUSALS = RefusalCodes("Tencent", INVALID_NUMBER, BLACKLISTED, TEMPLATE_PROBLEMS, ACCOUNT_WAITS,
+                        temporary_prefixes=("InternalError", "ServerNetworkError"))
 # Receipt descriptions meaning the number does not exist or is out of service.
 RECEIPT_INVALID_NUMBER = frozenset({"MK:0001", "MK:0004", "IC:0001", "DB:0141", "EMPTY_NUMBER"})
 
@@ -182,24 +192,7 @@ class TencentProvider(SmsProvider):
 
 def error_for_code(code: str) -> ProviderError:
     """The provider error for a Tencent error code (the messages may quote the number: dropped)."""
-    reason = f"Tencent {code}"
-    if code in FREQUENCY_LIMITS:
-        return TemporaryProviderError(f"{reason}: per-number frequency limit", code=code,
-                                      retry_after_seconds=FREQUENCY_LIMITS[code])
-    if code in INVALID_NUMBER:
-        return PermanentProviderError(f"{reason}: invalid number", invalid_number=True, code=code)
-    if code in BLACKLISTED:
-        return PermanentProviderError(f"{reason}: number on the blacklist (unsubscribed)", code=code,
-                                      recipient_opted_out=True)
-    if code in TEMPLATE_PROBLEMS:
-        return PermanentProviderError(f"{reason}: template or signature not accepted", code=code,
-                                      template_problem=True)
-    if code in ACCOUNT_WAITS:
-        return TemporaryProviderError(f"{reason}: try again later", code=code,
-                                      retry_after_seconds=ACCOUNT_WAITS[code])
-    if code.startswith(("InternalError", "ServerNetworkError")):
-        return TemporaryProviderError(f"{reason}: the service failed before taking the message", code=code)
-    return PermanentProviderError(f"{reason}: refused", code=code)
+    return classify_refusal(code, REFUSALS, frequency_wait=FREQUENCY_LIMITS.get(code))
 
 
 def receipt(serial_no: str, report_status: str, description: str) -> DeliveryReceipt:

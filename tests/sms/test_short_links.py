@@ -66,3 +66,25 @@ def test_one_person_and_page_keep_one_code_and_unknown_codes_are_404(session, cl
     session.rollback()
     assert client.get("/s/zzzzzz").status_code == 404
     assert client.get("/s/0O1lI0").status_code == 404
+
+
+FAIR_7 = {"fair_name": "五里岗春季专场招聘会", "when": "3月12日", "venue": "五里岗社区广场", "employer_count": 24,
+          "link": "fair:7"}
+
+
+def test_a_fairs_invitations_share_one_link_which_opens_the_fair_for_whoever_signs_in(session, client):
+    # The fair page shows each worker their own invitation: one code for all, so one text for all.
+    from jobmatch.services.sms.messaging import queue_messages_bulk
+
+    head, spouse, _, _ = _household_sharing_a_phone(session)
+    neighbour = make_person(session).id
+    ids = queue_messages_bulk(session, [{"person_id": pid, "kind": "fair_invitation", "data": FAIR_7,
+                                         "subject": "fair_invitation:7", "expects_reply": True}
+                                        for pid in (spouse, neighbour)], actor="user:1")
+    bodies = [session.get(Message, message_id).body for message_id in ids]
+    session.commit()
+    assert bodies[0] == bodies[1]
+    code = re.search(r"/s/(\w{6}) ", bodies[0]).group(1)
+    assert client.get(f"/s/{code}").headers["Location"].startswith("/w/login")
+    _sign_in(client, session, SHARED_PHONE, head)  # the head on the shared phone: the fair is theirs to see too
+    assert client.get(f"/s/{code}").headers["Location"] == "/w/fairs/7"

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from jobmatch import ledger
 from jobmatch.models import InboundMessage, LedgerEvent, Message, Offer, Person, SmsKindStop
 from jobmatch.services.sms.messaging import queue_message, queue_messages_bulk
 from jobmatch.tasks import InProcessQueue, dispatch_once
@@ -308,3 +309,63 @@ def _stall_next(fake, seconds):
         time.sleep(seconds)
         return 503, fake.http_error_body(503)
     fake.handle = stall_once
+
+
+def test_offers_sent_in_one_batch_start_their_answer_windows_when_sent(app, domestic):
+    # Without a receipt the answer window runs from the send, for a batch as for one message.
+    sessions = app.extensions["jobmatch.sessionmaker"]
+    with app.app_context(), sessions.begin() as session:
+        _, vacancy, persons = make_welding_site(session, workers=3)
+        offers = make_sent_offers(session, vacancy, persons)
+        for offer in offers:
+            offer.expires_at = None  # as approval leaves it: no clock runs before the SMS goes
+            queue_message(session, person_id=offer.person_id, kind="job_offer", data=OFFER_DATA,
+                          subject=f"offer:{offer.id}", expects_reply=True, actor="user:1")
+        offer_ids = [offer.id for offer in offers]
+    assert _dispatch(app) == 3
+    assert [m.status for m in _messages(app)] == ["sent"] * 3
+    with sessions() as session:
+        windows = [session.get(Offer, offer_id).expires_at for offer_id in offer_ids]
+    assert None not in windows
+
+
+class _RecordingQueue:
+    """Takes delivery jobs without running them: what the dispatcher hands over, job by job."""
+
+    def __init__(self):
+        self.jobs: list[list[int]] = []
+
+    def enqueue_delivery(self, message_ids: list[int]) -> None:
+        self.jobs.append(message_ids)
+
+
+def test_a_queue_job_is_one_request_of_the_providers_batch(app, domestic):
+    # SMS_BATCH_SIZE unset: a job holds what one batch request takes (Aliyun 100, Tencent 200).
+    _queue_offers(app, 250)
+    queue = _RecordingQueue()
+    with app.app_context():
+        assert dispatch_once(app, queue) == 250
+    expected = {"aliyun": [100, 100, 50], "tencent": [200, 50]}[domestic.name]
+    assert [len(job) for job in queue.jobs] == expected
+
+
+def test_a_fair_invitation_broadcast_is_one_text_so_tencent_batches_it_too(app, domestic):
+    # Every invitation to one fair carries the fair's own link: the same text for all.
+    sessions = app.extensions["jobmatch.sessionmaker"]
+    data = {"fair_name": "五里岗春季专场招聘会", "when": "3月12日", "venue": "五里岗社区广场", "employer_count": 24,
+            "link": "fair:3"}
+    with app.app_context(), sessions.begin() as session:
+        people = make_people(session, 5)
+        queue_messages_bulk(session, [{"person_id": pid, "kind": "fair_invitation", "data": data,
+                                       "subject": "fair_invitation:3", "expects_reply": True} for pid in people],
+                            actor="user:1")
+    assert _dispatch(app) == 5
+    assert [m.status for m in _messages(app)] == ["sent"] * 5
+    if domestic.name == "aliyun":
+        assert domestic.fake.batch_requests == 1
+    else:
+        assert domestic.fake.send_requests == 1
+    # One sms_sent event each, appended together, and the chain still verifies.
+    assert _events(app, "sms_sent") == 5
+    with app.extensions["jobmatch.sessionmaker"]() as session:
+        assert ledger.verify(session).ok

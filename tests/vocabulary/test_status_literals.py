@@ -8,7 +8,7 @@ from tests.vocabulary.status_literals import bare_status_literals
 
 ROOT = Path(__file__).resolve().parents[2]
 # Functions whose first argument is a ledger event kind.
-EVENT_WRITERS = {"append", "NewEvent", "record_event", "record_offer_event", "_ledger", "_record"}
+EVENT_WRITERS = {"append", "NewEvent", "record_event", "record_offer_event", "_ledger", "_record", "event_of"}
 
 
 def test_no_bare_status_in_code_or_templates():

@@ -13,14 +13,14 @@ from datetime import timedelta
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
 from jobmatch.models.messages import GONE_OUT_STATUSES, MessageStatus
-from jobmatch.services.answer_windows import message_settled
+from jobmatch.services.answer_windows import message_settled, subject_settled
 from jobmatch.services.sms.kind_stops import stop_kind
 from jobmatch.services.sms.outbox import TEMPLATE_STOPPED, Claimed, OutboxSettings, claim_for_sending, record_event
 from notifications.outbox import retry_delay
@@ -140,29 +140,45 @@ def _record_all(sessions: sessionmaker, settings: OutboxSettings, outcomes: list
 
 
 def _record_sent_many(session: Session, sent: list[tuple[int, SendResult]]) -> None:
-    # A batch send answers for a hundred messages at once: one locking read and one
-    # ledger append for all of them, the same effect as record_sent on each.
+    # A batch send answers for a hundred messages at once: one locking read, one UPDATE
+    # and one ledger append for all of them, the same effect as record_sent on each.
     if not sent:
         return
     ledger.lock_chain(session)
-    messages = {m.id: m for m in session.scalars(
-        select(Message).where(Message.id.in_([message_id for message_id, _ in sent]))
-        .order_by(Message.id).with_for_update())}
-    households: dict[int, int] = dict(session.execute(select(Person.id, Person.household_id).where(
-        Person.id.in_({m.person_id for m in messages.values()}))).tuples().all())
-    now, events = utcnow(), []
-    for message_id, result in sent:
-        message = messages[message_id]
-        message.provider_message_id = message.provider_message_id or result.provider_message_id
-        if message.status in (*GONE_OUT_STATUSES, MessageStatus.FAILED):
-            continue  # a status callback got here first
-        message.sent_at = now
-        _finish(message, MessageStatus.SENT, "")
+    results = dict(sent)
+    rows = session.execute(
+        select(Message.id, Message.status, Message.kind, Message.to_phone, Message.segments, Message.attempts,
+               Message.person_id, Message.subject, Message.expects_reply, Message.provider_message_id,
+               Person.household_id)
+        .outerjoin(Person, Person.id == Message.person_id)  # a text to a staff member has no person
+        .where(Message.id.in_(results)).order_by(Message.id).with_for_update(of=Message)
+    ).all()
+    now, events, changes = utcnow(), [], []
+    for row in rows:
+        provider_id = row.provider_message_id or results[row.id].provider_message_id
+        if row.status in (*GONE_OUT_STATUSES, MessageStatus.FAILED):  # a status callback got here first
+            if provider_id != row.provider_message_id:
+                changes.append({"id": row.id, "provider_message_id": provider_id})
+            continue
+        changes.append({"id": row.id, "provider_message_id": provider_id, "status": MessageStatus.SENT,
+                        "last_error": "", "sent_at": now, "lease_until": None, "updated_at": now})
         events.append(ledger.NewEvent(
-            "sms_sent", "system", {"message_id": message.id, "kind": message.kind, "to": mask_phone(message.to_phone),
-                                   "segments": message.segments, "attempts": message.attempts},
-            households.get(message.person_id) if message.person_id is not None else None, message.person_id, message.subject or f"message:{message.id}"))
+            "sms_sent", "system", {"message_id": row.id, "kind": row.kind, "to": mask_phone(row.to_phone),
+                                   "segments": row.segments, "attempts": row.attempts},
+            row.household_id, row.person_id, row.subject or f"message:{row.id}"))
+        # Without receipts this is the arrival; a delivery receipt later moves the window on.
+        subject_settled(session, row.subject, row.expects_reply, now)
+    _update_by_id(session, changes)
     ledger.append_many(session, events)
+
+
+def _update_by_id(session: Session, changes: list[dict]) -> None:
+    # Rows of one shape go in one executemany (a pipeline on psycopg).
+    shapes: dict[tuple[str, ...], list[dict]] = {}
+    for change in changes:
+        shapes.setdefault(tuple(sorted(change)), []).append(change)
+    for same in shapes.values():
+        session.execute(update(Message), same)
 
 
 def status_callback_url(settings: OutboxSettings, idempotency_key: str) -> str | None:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Row, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
@@ -88,13 +88,13 @@ class OutboxSettings:
                              "or no send could ever start within its lease")
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "OutboxSettings":
-        """The SMS_* (and WECHAT_*) settings."""
+    def from_settings(cls, settings: Settings, provider_batch: int = 1) -> "OutboxSettings":
+        """The SMS_* (and WECHAT_*) settings; jobs sized to ``provider_batch`` (the provider's max_batch) unless set."""
         from jobmatch.services.wechat import wechat_config
 
         wechat = wechat_config(settings)
         return cls(
-            batch_size=settings.sms_batch_size, max_attempts=settings.sms_max_attempts,
+            batch_size=job_size(settings.sms_batch_size, provider_batch), max_attempts=settings.sms_max_attempts,
             retry_base_seconds=settings.sms_retry_base_seconds, retry_max_seconds=settings.sms_retry_max_seconds,
             dispatch_lease_seconds=settings.sms_dispatch_lease_seconds,
             sending_lease_seconds=settings.sms_sending_lease_seconds, daily_cap=settings.sms_daily_cap,
@@ -104,6 +104,21 @@ class OutboxSettings:
             wechat=wechat if wechat.enabled else None, wechat_fallback_minutes=settings.wechat_fallback_minutes,
             public_base_url=settings.public_base_url,
         )
+
+
+# Messages per queue job for a provider without a batch API (each message is its own request).
+ONE_BY_ONE_JOB_SIZE = 50
+
+
+def job_size(configured: int, provider_batch: int) -> int:
+    """Messages per queue job: SMS_BATCH_SIZE if set, else one request of the provider's batch API.
+
+    A job is one claim, one send and one record for a whole provider batch, so the
+    per-job work (claiming, tallies, the ledger's lock, RQ's own) is paid once per request.
+    """
+    if configured > 0:
+        return configured
+    return provider_batch if provider_batch > 1 else ONE_BY_ONE_JOB_SIZE
 
 
 # -- step 1: the dispatcher ---------------------------------------------------------------
@@ -165,16 +180,22 @@ class _Tallies:
 
 
 def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: list[int]) -> list[Claimed]:
-    """Mark the still-dispatched messages ``sending`` where the rules let them go now."""
-    messages = session.scalars(
-        select(Message).where(Message.id.in_(message_ids), Message.status == MessageStatus.DISPATCHED)
+    """Mark the still-dispatched messages ``sending`` where the rules let them go now.
+
+    Set-based: one locking read of the messages, one of their persons, one query per
+    tally, one UPDATE for every message that goes; only those that wait or stop are
+    loaded as objects, and their ledger events are appended together.
+    """
+    messages = session.execute(
+        select(*_CLAIM_COLUMNS).where(Message.id.in_(message_ids), Message.status == MessageStatus.DISPATCHED)
         .order_by(Message.id).with_for_update(skip_locked=True)  # locked: another job has it
     ).all()
     if not messages:
         return []
     # Locking the persons (in id order, so jobs cannot deadlock) makes the cap exact.
-    persons = {p.id: p for p in session.scalars(
-        select(Person).where(Person.id.in_({m.person_id for m in messages if m.person_id is not None}))
+    persons = {p.id: p for p in session.execute(
+        select(Person.id, Person.phone_invalid, Person.sms_opt_out, Person.household_id)
+        .where(Person.id.in_({m.person_id for m in messages if m.person_id is not None}))
         .order_by(Person.id).with_for_update()
     )}
     now = utcnow()
@@ -182,24 +203,35 @@ def claim_for_sending(session: Session, settings: OutboxSettings, message_ids: l
     lease_until = now + timedelta(seconds=settings.sending_lease_seconds)
     stopped = stopped_kinds(session)
     by_wechat = wechat_routes(session, messages, settings.wechat_kinds) if settings.wechat_kinds else {}
-    claimed = []
+    claimed, waiting = [], []
     for message in messages:
         person = persons.get(message.person_id) if message.person_id is not None else None  # None: to staff
         decision = decide(_facts(message, person, settings, tallies, now))
         if decision.action is Action.SEND and message.kind in stopped and message.id not in by_wechat:
             decision = Decision(Action.HOLD, TEMPLATE_STOPPED, now + timedelta(seconds=settings.retry_max_seconds))
         if decision.action is not Action.SEND:
-            _apply_decision(session, message, person, decision, now)
+            waiting.append((message.id, person.household_id if person else None, decision))
             continue
-        message.status, message.attempts, message.updated_at = MessageStatus.SENDING, message.attempts + 1, now
-        message.lease_until = lease_until
         _count_in(tallies, message, now)
         assert message.to_phone is not None  # decide() sends only when the message has a phone
-        openid = by_wechat.get(message.id, "")
         claimed.append(Claimed(message.id, message.to_phone, message.body, message.idempotency_key,
                                message.in_doubt, message.created_at, lease_until, message.kind,
-                               message.template_variables, openid))
+                               message.template_variables, by_wechat.get(message.id, "")))
+    if claimed:
+        session.execute(update(Message).where(Message.id.in_([c.id for c in claimed]))
+                        .values(status=MessageStatus.SENDING, attempts=Message.attempts + 1, updated_at=now,
+                                lease_until=lease_until).execution_options(synchronize_session=False))
+    held = {m.id: m for m in session.scalars(select(Message).where(Message.id.in_([w[0] for w in waiting])))} \
+        if waiting else {}
+    events = [_apply_decision(held[message_id], household_id, decision, now)
+              for message_id, household_id, decision in waiting]
+    ledger.append_many(session, events)
     return claimed
+
+
+# What a claim reads of each message (not the whole row: no ORM objects for a batch that goes).
+_CLAIM_COLUMNS = (Message.id, Message.person_id, Message.kind, Message.to_phone, Message.body,
+                  Message.idempotency_key, Message.in_doubt, Message.created_at, Message.template_variables)
 
 
 def stopped_kinds(session: Session) -> set[str]:
@@ -207,7 +239,7 @@ def stopped_kinds(session: Session) -> set[str]:
     return set(session.scalars(select(SmsKindStop.kind)))
 
 
-def _facts(message: Message, person: Person | None, settings: OutboxSettings, tallies: _Tallies,
+def _facts(message: Row, person: Row | None, settings: OutboxSettings, tallies: _Tallies,
            now: datetime) -> SendingFacts:
     # A text to a staff member (no person) knows no opt-out, rejected number or push cap.
     return SendingFacts(
@@ -219,7 +251,7 @@ def _facts(message: Message, person: Person | None, settings: OutboxSettings, ta
     )
 
 
-def _tallies(session: Session, messages: Sequence[Message], now: datetime) -> _Tallies:
+def _tallies(session: Session, messages: Sequence[Row], now: datetime) -> _Tallies:
     day_start, day_end = local_day_window(now)
     in_flight = Message.status == MessageStatus.SENDING
     sent_today = and_(Message.status.in_(GONE_OUT_STATUSES), Message.sent_at >= day_start,
@@ -243,7 +275,7 @@ def _tallies(session: Session, messages: Sequence[Message], now: datetime) -> _T
     return _Tallies(pushes, identical)
 
 
-def _count_in(tallies: _Tallies, message: Message, now: datetime) -> None:
+def _count_in(tallies: _Tallies, message: Row, now: datetime) -> None:
     if message.kind in _PUSH_KIND_VALUES and message.person_id is not None:
         tallies.pushes_today[message.person_id] = tallies.pushes_today.get(message.person_id, 0) + 1
     tallies.identical_sends.setdefault((message.to_phone, message.body), []).append(now)
@@ -253,26 +285,31 @@ _PUSH_KIND_VALUES = tuple(sorted(kind.value for kind in PUSH_KINDS))
 _PUSH_KIND_SET = frozenset(_PUSH_KIND_VALUES)
 
 
-def _apply_decision(session: Session, message: Message, person: Person | None, decision: Decision,
-                    now: datetime) -> None:
+def _apply_decision(message: Message, household_id: int | None, decision: Decision,
+                    now: datetime) -> ledger.NewEvent:
+    """Hold, cancel or fail ``message`` as decided; returns its ledger event (appended with the batch's)."""
     message.updated_at, message.lease_until, message.last_error = now, None, decision.reason
     if decision.action is Action.HOLD:
         assert decision.until is not None  # decide() gives every HOLD its until
         message.status, message.due_at = MessageStatus.HELD, decision.until
-        record_event(session, message, person, "sms_held", reason=decision.reason, until=decision.until)
-    elif decision.action is Action.CANCEL:
+        return event_of(message, household_id, "sms_held", reason=decision.reason, until=decision.until)
+    if decision.action is Action.CANCEL:
         message.status = MessageStatus.CANCELLED
-        record_event(session, message, person, "sms_cancelled", reason=decision.reason)
-    else:
-        message.status = MessageStatus.FAILED
-        record_event(session, message, person, "sms_failed", reason=decision.reason)
+        return event_of(message, household_id, "sms_cancelled", reason=decision.reason)
+    message.status = MessageStatus.FAILED
+    return event_of(message, household_id, "sms_failed", reason=decision.reason)
 
 
 def record_event(session: Session, message: Message, person: Person | None, kind: str,
                  actor: str = "system", **data: Any) -> None:
     """A ledger event about ``message``: its id, kind and masked number, never the body."""
+    ledger.append_many(session, [event_of(message, person.household_id if person else None, kind, actor, **data)])
+
+
+def event_of(message: Message, household_id: int | None, kind: str, actor: str = "system",
+             **data: Any) -> ledger.NewEvent:
+    """The ledger event ``record_event`` appends, for appending many at once."""
     details = {"message_id": message.id, "kind": message.kind, "to": mask_phone(message.to_phone)}
     details.update({key: value for key, value in data.items() if value not in (None, "")})
-    ledger.append(session, kind, actor=actor, data=details, person_id=message.person_id,
-                  household_id=person.household_id if person else None,
-                  subject=message.subject or f"message:{message.id}")
+    return ledger.NewEvent(kind, actor, details, household_id, message.person_id,
+                           message.subject or f"message:{message.id}")

@@ -3,11 +3,19 @@
 Links are fixed in the approved templates, so only the code varies. A code leads to its
 page after sign-in, and only for the person it was sent to (a household often shares
 one phone: another member's code shows nothing of theirs).
+
+A fair's page is the exception (SHARED_TARGETS): it shows each signed-in worker their own
+invitation and nothing of anyone else's, so a fair has one code for all its invitations.
+Then every invitation of a fair is the same text, and Tencent Cloud, whose batch send takes
+one text for up to 200 numbers, sends the broadcast 200 at a time instead of one by one.
+The cost: on a phone a household shares, the sign-in code goes to the member who signed in
+before (or the head), not necessarily the one invited; the page then shows that member's
+own invitation, and the invited one answers by SMS reply or after signing in as themself.
 """
 
 import secrets
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,6 +26,8 @@ from jobmatch.models import ShortLink
 ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 6  # 56**6 ≈ 3 × 10^10 codes; within Tencent's 6-character variable limit
 HOME = "home"
+# Targets whose page shows only the signed-in worker's own part: one code for everyone.
+SHARED_TARGETS = ("fair:",)
 _TRIES = 5
 
 
@@ -33,20 +43,32 @@ def links_for(session: Session, pairs: list[tuple[int, str]]) -> list[str]:
     """The code of each (person id, target), made when there is none yet; in order.
 
     One person's link to one page keeps its code, so a text sent again is the same text
-    (carriers' duplicate rule) and an old SMS still leads where it said.
+    (carriers' duplicate rule) and an old SMS still leads where it said. A shared target
+    (a fair) has one code whoever it goes to.
     """
-    wanted = list(dict.fromkeys(pairs))
+    owned = [(None if is_shared(target) else person_id, target) for person_id, target in pairs]
+    wanted = list(dict.fromkeys(owned))
     if not wanted:
         return []
-    known = {(link.person_id, link.target): link.code for link in session.scalars(
-        select(ShortLink).where(ShortLink.person_id.in_({p for p, _ in wanted}),
-                                ShortLink.target.in_({t for _, t in wanted})))}
+    targets = {t for _, t in wanted}
+    persons = {p for p, _ in wanted if p is not None}
+    known: dict[tuple[int | None, str], str] = {}
+    for link in session.scalars(
+            select(ShortLink).where(ShortLink.target.in_(targets),
+                                    or_(ShortLink.person_id.in_(persons), ShortLink.person_id.is_(None)))
+            .order_by(ShortLink.id)):
+        known.setdefault((link.person_id, link.target), link.code)
     missing = [pair for pair in wanted if pair not in known]
     known.update(zip(missing, _create_links(session, missing)))
-    return [known[pair] for pair in pairs]
+    return [known[pair] for pair in owned]
 
 
-def _create_links(session: Session, pairs: list[tuple[int, str]]) -> list[str]:
+def is_shared(target: str) -> bool:
+    """Whether one code serves everyone sent a link to ``target``."""
+    return target.startswith(SHARED_TARGETS)
+
+
+def _create_links(session: Session, pairs: list[tuple[int | None, str]]) -> list[str]:
     """One new code per (person id, target) in one INSERT; returns the codes in order."""
     if not pairs:
         return []

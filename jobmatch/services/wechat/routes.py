@@ -1,15 +1,16 @@
 """Which claimed outbox messages go as WeChat notices (imported by the outbox: models only)."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobmatch.models import Message, WechatBinding, WechatNotice
+from jobmatch.models import WechatBinding, WechatNotice
 
 
-def wechat_routes(session: Session, messages: Sequence[Message], kinds: frozenset[str]) -> dict[int, str]:
-    """{message id: openid} for the messages that go by WeChat first.
+def wechat_routes(session: Session, messages: Sequence[Any], kinds: frozenset[str]) -> dict[int, str]:
+    """{message id: openid} for the messages (rows or objects with id, person_id and kind) that go by WeChat first.
 
     A message goes by WeChat when its kind has a notice template, its person's openid is
     bound and still follows the account, and WeChat has not had it before (a refused or
