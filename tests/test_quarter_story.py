@@ -149,7 +149,8 @@ def test_a_quarter_in_which_nobody_falls_through(app, session, client):
                                     actor=f"user:{staff.id}")
         proposed = {o.person_id: o for o in match_round.offers if o.status == "proposed"}
         assert set(proposed) == {zero_welder.id, watched_welder.id}
-        assert plain_welder.id not in proposed
+        reserve = {o.person_id for o in match_round.offers if o.status == "reserve"}
+        assert plain_welder.id in reserve  # a candidate, passed over for the two households that come first
         assert "防返贫监测户优先" in proposed[watched_welder.id].reasons
         session.commit()
 
@@ -229,6 +230,13 @@ def test_a_quarter_in_which_nobody_falls_through(app, session, client):
             books[period] = load_workbook(io.BytesIO(buffer.getvalue()))
         figures = {period: month_figures(session, period) for period in QUARTER}
         courses = session.scalars(select(TrainingCourse)).all()
+        session.commit()
+        _sign_in(client, "officer")  # twelve days on: a new sign-in
+        download = client.get("/county/report.xlsx")  # the officer's one click: the last full month
+        assert download.status_code == 200
+        books["download"] = load_workbook(io.BytesIO(download.data))
+
+    check_employment_sheet(books.pop("download"), figures[QUARTER[-1]], QUARTER[-1], ("东安置点", "西安置点", "大湾安置点"))
 
     sites = ("东安置点", "西安置点", "大湾安置点")
     for period, book in books.items():
