@@ -8,6 +8,9 @@
   next morning and is answered at 08:01, within the working-hours 三个三.
 - November: the 900-person site that ran no special action this year is flagged on the county page
   and in the report's 覆盖情况 sheet.
+- The monitored household, not followed up in September (its report says 否), is followed up by phone in
+  October (its employment state, needs and training wish) and by a text conversation in November that
+  records the job found.
 - The three monthly reports (xlsx) agree with the ledger as of each month's end, sheet by sheet
   (tests/reports/ledger_figures.py recomputes them from the events alone).
 """
@@ -21,11 +24,12 @@ from sqlalchemy import select
 from jobmatch import ledger
 from jobmatch.clock import Month
 from jobmatch.models import Message, TrainingCourse
+from jobmatch.models.followups import EmploymentState
 from jobmatch.services.accounts.staff_phone import set_staff_phone
 from jobmatch.services.coverage.sites import coverage_rows
 from jobmatch.services.households import monitoring, problems, worker_answers
 from jobmatch.services.households.employment_changes import NewJob, current_spell, end_spell, start_job
-from jobmatch.services.households.followups import due_follow_ups
+from jobmatch.services.households.followups import MonitoringNotes, due_follow_ups, record_follow_up
 from jobmatch.services.households.monitoring_alerts import open_alerts
 from jobmatch.services.households.zero_employment import record_door_visit, refresh_and_flag
 from jobmatch.services.offers.rounds import propose_round
@@ -206,9 +210,20 @@ def test_a_quarter_in_which_nobody_falls_through(app, session, client):
                           actor=f"user:{staff.id}")
         session.commit()
 
-        # November: the watched welder is back at work; the big site still has no special action.
+        clock.set(_at(10, 29, 15))  # the monitored household's monthly follow-up, by phone
+        record_follow_up(session, household_id=watched.id, staff_user_id=staff.id, method="phone",
+                         actor=f"user:{staff.id}", summary="电话回访，妻子仍在超市上班",
+                         monitoring=MonitoringNotes(EmploymentState.UNSTABLE, "想要附近的电焊活", "电焊"))
+        session.commit()
+
+        # November: a text conversation finds the watched welder back at work; the big site still has
+        # no special action.
         clock.set(_at(11, 3))
-        _job(session, watched_welder, date(2026, 11, 3))
+        record_follow_up(session, household_id=watched.id, staff_user_id=staff.id, method="sms",
+                         actor=f"user:{staff.id}", summary="短信联系：已回园区工厂上班",
+                         found_work=[NewJob(watched_welder.id, "within_county", "园区工厂", started_on=date(2026, 11, 3),
+                                            monthly_income=2800)],
+                         monitoring=MonitoringNotes(EmploymentState.EMPLOYED, "无", "无"))
         session.commit()
         clock.set(_at(11, 20))
         [big_row] = [row for row in coverage_rows(session, county.id, Month(2026, 11)) if row.name == "大湾安置点"]
@@ -239,10 +254,11 @@ def test_a_quarter_in_which_nobody_falls_through(app, session, client):
     check_employment_sheet(books.pop("download"), figures[QUARTER[-1]], QUARTER[-1], ("东安置点", "西安置点", "大湾安置点"))
 
     sites = ("东安置点", "西安置点", "大湾安置点")
+    watched_lines = {}
     for period, book in books.items():
         check_employment_sheet(book, figures[period], period, sites)
         check_zero_employment_sheet(session, book, figures[period])
-        check_monitoring_sheets(session, book, figures[period])
+        watched_lines[period.month] = check_monitoring_sheets(session, book, figures[period])["W-1"]
         running = [c for c in courses if c.starts_on <= period.last_day and c.ends_on >= period.start.date()]
         check_training_sheet(session, book, figures[period], running)
         coverage = {row[0]: row for row in sheet_rows(book["覆盖情况"])}
@@ -255,6 +271,9 @@ def test_a_quarter_in_which_nobody_falls_through(app, session, client):
     assert september.rows["合计"]["followed"] == 1 and zero.id in september.followed  # the door visit
     assert september.alerts[watched.id] == 1 and september.rows["西安置点"]["employed"] == 2
     assert september.rows["西安置点"]["zero"] == 1
-    assert (october.unmet, october.turned_away) == (1, 1) and october.rows["合计"]["followed"] == 0
+    assert (october.unmet, october.turned_away) == (1, 1) and october.followed == {watched.id}
+    assert october.rows["西安置点"]["monitored_followed"] == 1  # the phone call counts for the monitored household
     assert november.rows["西安置点"]["employed"] == 3 and november.rows["西安置点"]["new"] == 1
+    assert november.followed == {watched.id}  # the text conversation counts as November's contact
+    assert watched_lines == {9: ("脱贫不稳定户", "否", 1), 10: ("脱贫不稳定户", "是", 0), 11: ("脱贫不稳定户", "是", 0)}
     assert november.alerts[watched.id] == 0 and set(november.monitored) == {watched.id}
