@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from jobmatch.clock import utcnow
 from jobmatch.models import County, Household, Message, Problem, Settlement, User, staff_settlements
-from jobmatch.models.problems import ProblemCategory
+from jobmatch.models.problems import ProblemCategory, ProblemStage
+from jobmatch.services.households.problems import DEADLINES
 from jobmatch.services.households.working_hours import working_hours
 from jobmatch.services.sms.messaging import queue_staff_message
 from jobmatch.vocabulary.staff import PROBLEM_CATEGORY_LABELS
@@ -57,8 +58,6 @@ def _alert(session: Session, household_id: int, what: str, *, subject: str, acto
 def answer_clock_opening(reported_at: datetime) -> datetime:
     """When the working day in which a report's 3-minute answer falls due begins: the alert's earliest
     send time (the report's own moment when the 3 minutes fit in today's working hours)."""
-    from jobmatch.services.households.problems import DEADLINES, ProblemStage
-
     hours = working_hours()
     deadline = hours.add(reported_at, DEADLINES[ProblemStage.ACKNOWLEDGED])
     return max(reported_at, hours.opening_of(deadline))
