@@ -6,7 +6,8 @@
 - October: a course with one seat and two wishes (the one turned away is on the unmet-demand list and
   in the county's figure); a problem reported at 20:58 reaches the staff member by SMS at 08:00 the
   next morning and is answered at 08:01, within the working-hours 三个三.
-- November: the 900-person site that ran no special action this year is flagged on the county page
+- November: the zero-employment welder starts work (the list is empty at November's end, not in the
+  September and October reports); the 900-person site that ran no special action this year is flagged on the county page
   and in the report's 覆盖情况 sheet.
 - The monitored household, not followed up in September (its report says 否), is followed up by phone in
   October (its employment state, needs and training wish) and by a text conversation in November that
@@ -224,6 +225,9 @@ def test_a_quarter_in_which_nobody_falls_through(app, session, client):
                          found_work=[NewJob(watched_welder.id, "within_county", "园区工厂", started_on=date(2026, 11, 3),
                                             monthly_income=2800)],
                          monitoring=MonitoringNotes(EmploymentState.EMPLOYED, "无", "无"))
+        clock.set(_at(11, 10))  # the zero-employment welder starts at the welding shop: the list is empty
+        _job(session, zero_welder, date(2026, 11, 10), employer="园区一号电焊厂")
+        assert not zero.zero_employment
         session.commit()
         clock.set(_at(11, 20))
         [big_row] = [row for row in coverage_rows(session, county.id, Month(2026, 11)) if row.name == "大湾安置点"]
@@ -254,10 +258,10 @@ def test_a_quarter_in_which_nobody_falls_through(app, session, client):
     check_employment_sheet(books.pop("download"), figures[QUARTER[-1]], QUARTER[-1], ("东安置点", "西安置点", "大湾安置点"))
 
     sites = ("东安置点", "西安置点", "大湾安置点")
-    watched_lines = {}
+    watched_lines, zero_lists = {}, {}
     for period, book in books.items():
         check_employment_sheet(book, figures[period], period, sites)
-        check_zero_employment_sheet(session, book, figures[period])
+        zero_lists[period.month] = check_zero_employment_sheet(session, book, figures[period])
         watched_lines[period.month] = check_monitoring_sheets(session, book, figures[period])["W-1"]
         running = [c for c in courses if c.starts_on <= period.last_day and c.ends_on >= period.start.date()]
         check_training_sheet(session, book, figures[period], running)
@@ -273,7 +277,8 @@ def test_a_quarter_in_which_nobody_falls_through(app, session, client):
     assert september.rows["西安置点"]["zero"] == 1
     assert (october.unmet, october.turned_away) == (1, 1) and october.followed == {watched.id}
     assert october.rows["西安置点"]["monitored_followed"] == 1  # the phone call counts for the monitored household
-    assert november.rows["西安置点"]["employed"] == 3 and november.rows["西安置点"]["new"] == 1
+    assert november.rows["西安置点"]["employed"] == 4 and november.rows["西安置点"]["new"] == 2
     assert november.followed == {watched.id}  # the text conversation counts as November's contact
+    assert zero_lists == {9: {"W-0"}, 10: {"W-0"}, 11: set()}  # each list as of its month's end
     assert watched_lines == {9: ("脱贫不稳定户", "否", 1), 10: ("脱贫不稳定户", "是", 0), 11: ("脱贫不稳定户", "是", 0)}
     assert november.alerts[watched.id] == 0 and set(november.monitored) == {watched.id}
