@@ -185,6 +185,7 @@ def test_a_quarter_in_which_nobody_falls_through(app, session, client):
         session.commit()
         [text] = _problem_alerts(session)
         assert (text.user_id, text.to_phone) == (staff.id, "+8613987654321")
+        assert (text.status, text.due_at) == ("held", _at(10, 21, 8))  # not at 20:58, two minutes before 21:00
         assert problems.problem_deadlines(problem.reported_at)[problems.ProblemStage.ACKNOWLEDGED] == _at(10, 21, 8, 1)
         session.commit()  # the dispatcher works in sessions of its own
         assert _dispatch(app) == 0 and sent_by_provider == []
