@@ -66,7 +66,8 @@ def test_a_report_after_nine_in_the_evening_waits_for_eight(session):
         clock.set(shanghai(2026, 11, 25, 21, 5))
         problems.report_problem(session, worker.id, "想换工作", category="job")
         early, late = _alerts(session)
-        assert early.status == "queued"
+        # 20:58 leaves 2 of the 3 minutes: the text asking for an answer in 3 minutes waits for 08:00 too
+        assert (early.status, early.last_error, early.due_at) == ("held", "working_hours", shanghai(2026, 11, 26, 8))
         assert (late.status, late.due_at) == ("held", shanghai(2026, 11, 26, 8))
         tile = problems.open_problems_tile(session, [worker.household.settlement_id])
         assert tile.open == 2 and tile.oldest_age is not None and tile.oldest_age.total_seconds() == 7 * 60
@@ -136,3 +137,21 @@ def test_a_worker_texting_in_their_own_words_alerts_the_site_staff(session):
         receive_reply(session, from_phone=worker.phone, body="TD", provider_sid="SM2")
         receive_reply(session, from_phone="+8613000000000", body="你好", provider_sid="SM3")  # nobody we know
         assert len(_alerts(session)) == 1  # an opt-out or a stranger's text alerts nobody
+
+
+def test_a_report_with_three_working_minutes_left_texts_at_once_and_working_hours_are_configurable(app, session):
+    from jobmatch.config import settings_of, use_settings
+    from tests.factories import frozen_clock
+
+    with frozen_clock(shanghai(2026, 11, 25, 20, 57)) as clock:
+        _, _, worker, _ = _site_with_staff(session)
+        problems.report_problem(session, worker.id, "房子漏水", category="living")  # due 21:00: still today
+        use_settings(app, settings_of(app).replace(problem_working_hours="09:00-18:00"))
+        clock.set(shanghai(2026, 11, 26, 17, 58))
+        problems.report_problem(session, worker.id, "想换工作", category="job")  # due 09:01 the next day
+        clock.set(shanghai(2026, 11, 26, 8, 30))
+        problems.report_problem(session, worker.id, "工资少发", category="wages")  # before the office opens
+        at_once, evening, morning = _alerts(session)
+        assert (at_once.status, at_once.due_at) == ("queued", shanghai(2026, 11, 25, 20, 57))
+        assert (evening.status, evening.due_at) == ("held", shanghai(2026, 11, 27, 9))
+        assert (morning.status, morning.due_at) == ("held", shanghai(2026, 11, 26, 9))

@@ -8,15 +8,13 @@ with a passed assessment and a certificate (subsidies). December's activity must
 """
 
 import io
-from collections import Counter, defaultdict
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from jobmatch import ledger
-from jobmatch.models import Household, LedgerEvent, Person
+from jobmatch.models import TrainingCourse
 from jobmatch.services.households import monitoring
 from jobmatch.services.households.employment_changes import NewJob, current_spell, end_spell, start_job
 from jobmatch.services.households.followups import MonitoringNotes, record_follow_up
@@ -25,12 +23,18 @@ from jobmatch.services.reports.monthly import monthly_report
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
 from jobmatch.services.training import courses as training
 from tests.factories import frozen_clock, make_county, make_household, make_person, make_settlement
+from tests.reports.ledger_figures import (
+    SHANGHAI,
+    Period,
+    check_employment_sheet,
+    check_monitoring_sheets,
+    check_training_sheet,
+    check_zero_employment_sheet,
+    month_figures,
+    sheet_rows,
+)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONTH_START = datetime(2026, 11, 1, tzinfo=SHANGHAI)
-MONTH_END = datetime(2026, 12, 1, tzinfo=SHANGHAI)
-YEAR_START = datetime(2026, 1, 1, tzinfo=SHANGHAI)
-CATEGORY_WORDS = {"unstable": "脱贫不稳定户", "marginal": "边缘易致贫户", "hardship": "突发严重困难户"}
+NOVEMBER = Period(2026, 11)
 
 
 def _at(month, day, hour=10):
@@ -100,160 +104,30 @@ def _build_the_month(session, clock):
     return county
 
 
-def _events(session, *kinds):
-    return session.scalars(select(LedgerEvent).where(LedgerEvent.kind.in_(kinds)).order_by(LedgerEvent.seq)).all()
-
-
-def _employed_on(session, day: date) -> set[int]:
-    """Person ids holding a job on ``day``, from employment_started/employment_ended events and their dates."""
-    started, ended = {}, {}
-    for event in _events(session, "employment_started", "employment_ended"):
-        on = date.fromisoformat(event.data["on"])
-        (started if event.kind == "employment_started" else ended)[event.data["spell_id"]] = (event.person_id, on)
-    return {person_id for spell_id, (person_id, on) in started.items()
-            if on <= day and not (spell_id in ended and ended[spell_id][1] <= day)}
-
-
-def _latest_state(session, set_kind, clear_kind, moment):
-    """household id -> the latest set event before ``moment`` (households whose latest event clears are left out)."""
-    latest = {}
-    for event in _events(session, set_kind, clear_kind):
-        if event.occurred_at.astimezone(SHANGHAI) < moment:
-            latest[event.household_id] = event
-    return {household_id: event for household_id, event in latest.items() if event.kind == set_kind}
-
-
-def _contacts(session, start, end):
-    """(household id, moment) of every follow-up and door visit recorded with a contact time in [start, end)."""
-    found = []
-    for event in _events(session, "follow_up_recorded", "door_visit_recorded"):
-        at = datetime.fromisoformat(event.data.get("contacted_at") or event.data["visited_at"])
-        if start <= at < end:
-            found.append(event.household_id)
-    return found
-
-
-def _expected(session):
-    """Every figure of November's report, recomputed from the ledger."""
-    people = session.scalars(select(Person)).all()
-    labourers = [p for p in people if p.capacity != "none"]
-    site_of = {p.household_id: p.household.settlement.name for p in people}
-    employed_end = _employed_on(session, date(2026, 11, 30))
-    employed_before = _employed_on(session, date(2026, 10, 31))
-    employed_last_year = _employed_on(session, date(2025, 12, 31))
-    zero = _latest_state(session, "household_became_zero_employment", "household_left_zero_employment", MONTH_END)
-    monitored = _latest_state(session, "monitoring_flagged", "monitoring_unflagged", MONTH_END)
-    followed = set(_contacts(session, MONTH_START, MONTH_END))
-    alerts = Counter(e.household_id for e in _events(session, "monitoring_alert_raised")
-                     if MONTH_START <= e.occurred_at.astimezone(SHANGHAI) < MONTH_END)
-    rows = defaultdict(Counter)
-    for person in labourers:
-        row = rows[site_of[person.household_id]]
-        row["labourers"] += 1
-        row["employed"] += person.id in employed_end
-        row["new"] += person.id in employed_end and person.id not in employed_before
-        row["year_new"] += person.id in employed_end and person.id not in employed_last_year
-    for household_id, event in zero.items():
-        rows[site_of[household_id]]["zero"] += 1
-        rows[site_of[household_id]]["zero_new"] += event.occurred_at.astimezone(SHANGHAI) >= MONTH_START
-    for household_id in followed:
-        rows[site_of[household_id]]["followed"] += 1
-    for household_id in _contacts(session, YEAR_START, MONTH_END):
-        rows[site_of[household_id]]["contacts_year"] += 1
-    for household_id in monitored:
-        rows[site_of[household_id]]["monitored"] += 1
-        rows[site_of[household_id]]["monitored_followed"] += household_id in followed
-    by_category = defaultdict(Counter)
-    for household_id, event in monitored.items():
-        line = by_category[event.data["category"]]
-        members = [p for p in labourers if p.household_id == household_id]
-        line["households"] += 1
-        line["labourers"] += len(members)
-        line["employed"] += sum(p.id in employed_end for p in members)
-        line["without_work"] += bool(members) and not any(p.id in employed_end for p in members)
-        line["followed"] += household_id in followed
-        line["alerts"] += alerts[household_id]
-    return rows, zero, monitored, followed, alerts, by_category
-
-
-def _training_expected(session):
-    before_end = [e for e in _events(session, "training_enrolled", "training_completed", "training_turned_away",
-                                     "training_subsidy_recorded") if e.occurred_at.astimezone(SHANGHAI) < MONTH_END]
-    course = Counter()
-    for event in before_end:
-        if event.kind == "training_enrolled":
-            course["enrolled"] += 1
-        elif event.kind == "training_completed":
-            course["completed"] += 1
-            course["completed_this_month"] += event.occurred_at.astimezone(SHANGHAI) >= MONTH_START
-            course["certified"] += bool(event.data["certificate"])
-            course["passed"] += event.data["assessment"] == "passed"
-        elif event.kind == "training_subsidy_recorded" and event.data["month"] == "2026-11":
-            course["subsidy"] += event.data["amount"]
-    enrolled_people = {e.person_id for e in before_end if e.kind == "training_enrolled"}
-    turned_away = {e.person_id for e in before_end if e.kind == "training_turned_away"}
-    wishers = {p.id for p in session.scalars(select(Person)) if p.training_wishes}
-    unmet = wishers - enrolled_people
-    return course, len(unmet), len(unmet & turned_away)
-
-
-def _rows(sheet, first=4):
-    return [row for row in sheet.iter_rows(min_row=first, values_only=True) if row[0] is not None]
-
-
 def test_the_november_report_agrees_with_the_ledger_sheet_by_sheet(session):
     with frozen_clock(_at(10, 20)) as clock:
         county = _build_the_month(session, clock)
         buffer = io.BytesIO()
         write_report_xlsx(monthly_report(session, county, 2026, 11), buffer, filed_by="王专干")
-        rows, zero, monitored, followed, alerts, by_category = _expected(session)
-        course, unmet, turned_away = _training_expected(session)
+        figures = month_figures(session, NOVEMBER)
     book = load_workbook(io.BytesIO(buffer.getvalue()))
 
-    employment = book["就业情况"]
-    headers = [cell.value for cell in employment[3]]
-    assert "截至2026-11-30" in employment["A1"].value
-    sheet_rows = {row[0]: dict(zip(headers, row)) for row in _rows(employment) if row[0] in ("东安置点", "西安置点", "合计")}
-    rows["合计"] = sum(rows.values(), Counter())
-    columns = {"labourers": "劳动力人数", "employed": "已就业人数", "new": "本月新增就业人数",
-               "year_new": "本年累计新增就业人数", "zero": "零就业家庭户数", "zero_new": "本月新增零就业家庭户数",
-               "followed": "本月回访户数", "contacts_year": "本年累计回访户次", "monitored": "防返贫监测户数",
-               "monitored_followed": "其中本月已回访"}
-    for site in ("东安置点", "西安置点", "合计"):
-        got = {key: sheet_rows[site][header] for key, header in columns.items()}
-        assert got == {key: rows[site][key] for key in columns}, site
-        assert sheet_rows[site]["就业率"] == rows[site]["employed"] / rows[site]["labourers"]
+    check_employment_sheet(book, figures, NOVEMBER, ("东安置点", "西安置点"))
+    rows = figures.rows
     # The story's own figures, so that a wrong recomputation cannot agree with a wrong report.
     assert (rows["合计"]["employed"], rows["合计"]["new"], rows["合计"]["zero"], rows["合计"]["zero_new"]) == (4, 1, 2, 1)
     assert (rows["合计"]["followed"], rows["合计"]["monitored"]) == (3, 2)
 
-    zero_sheet = _rows(book["零就业家庭"])
-    listed = {row[2] for row in zero_sheet if isinstance(row[0], int)}
-    assert listed == {session.get(Household, household_id).household_no for household_id in zero} == {"W-1", "W-2"}
+    assert check_zero_employment_sheet(session, book, figures) == {"W-1", "W-2"}
 
-    monitored_rows = {row[2]: row for row in _rows(book["防返贫监测"]) if isinstance(row[0], int)}
-    expected_monitored = {session.get(Household, household_id).household_no: (CATEGORY_WORDS[event.data["category"]],
-                                                          "是" if household_id in followed else "否",
-                                                          alerts[household_id])
-                          for household_id, event in monitored.items()}
-    assert {number: row[3:6] for number, row in monitored_rows.items()} == expected_monitored
+    expected_monitored = check_monitoring_sheets(session, book, figures)
     assert expected_monitored["W-1"] == ("脱贫不稳定户", "是", 1)
+    assert figures.by_category["hardship"]["households"] == 0  # flagged in December
 
-    summary = {row[0]: row for row in _rows(book["监测户汇总"])}
-    for category, words in CATEGORY_WORDS.items():
-        line = by_category[category]
-        assert summary[words][1:4] == (line["households"], line["labourers"], line["employed"]), words
-        assert summary[words][5:8] == (line["without_work"], line["followed"], line["alerts"]), words
-    assert summary["突发严重困难户"][1] == 0  # flagged in December
-
-    training_rows = {row[0]: row for row in _rows(book["培训"])}
-    assert training_rows["电焊工培训班"][5:11] == (course["enrolled"], course["completed"],
-                                               course["completed_this_month"], course["certified"], course["passed"],
-                                               course["subsidy"])
-    assert course["subsidy"] == 1500
-    demand_line = next(row[0] for row in _rows(book["培训"]) if str(row[0]).startswith("月末培训需求未满足"))
-    assert demand_line == f"月末培训需求未满足：{unmet}人（其中因名额已满未能报名{turned_away}人）"
-    assert (unmet, turned_away) == (1, 1)
+    courses = session.scalars(select(TrainingCourse)).all()
+    check_training_sheet(session, book, figures, courses)
+    assert figures.courses[f"course:{courses[0].id}"]["subsidy"] == 1500
+    assert (figures.unmet, figures.turned_away) == (1, 1)
 
     for sheet in book.worksheets:
         texts = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
@@ -273,6 +147,6 @@ def test_a_month_before_a_site_was_recorded_is_no_data_not_zero_percent(session)
         buffer = io.BytesIO()
         report = monthly_report(session, county, 2026, 10)
         write_report_xlsx(report, buffer)
-    rows = {row[0]: row for row in _rows(load_workbook(io.BytesIO(buffer.getvalue()))["就业情况"])}
+    rows = {row[0]: row for row in sheet_rows(load_workbook(io.BytesIO(buffer.getvalue()))["就业情况"])}
     assert rows["已建档点"][1:] == rows["新搬迁点"][1:] == ("无数据",) * (len(rows["合计"]) - 1)
     assert report.total.rate is None and rows["合计"][4] == "无数据"

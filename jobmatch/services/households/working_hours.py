@@ -39,6 +39,10 @@ class WorkingHours:
             left -= closes - moment
             moment = closes
 
+    def opening_of(self, moment: datetime) -> datetime:
+        """When the working day of ``moment`` (a moment in working hours, as ``add`` returns) began."""
+        return self._day(moment.astimezone(LOCAL_TZ))[0]
+
     def _day(self, moment: datetime) -> tuple[datetime, datetime]:
         day = moment.date()
         return (datetime.combine(day, self.start, LOCAL_TZ), datetime.combine(day, self.end, LOCAL_TZ))

@@ -273,10 +273,11 @@ def _cancel_waiting_pushes(session: Session, person_id: int) -> int:
 
 def queue_staff_message(session: Session, *, user_id: int, kind: "MessageKind | str", data: dict[str, Any],
                         signature: str | None = None, subject: str = "", household_id: int | None = None,
-                        actor: str) -> Message | None:
+                        actor: str, not_before: datetime | None = None) -> Message | None:
     """Write one outbox row to a staff member's mobile (User.phone), in the caller's transaction.
 
-    None when they have no usable phone. Quiet hours hold it until 08:00 like any text; the
+    None when they have no usable phone. Quiet hours hold it until 08:00 like any text, and
+    ``not_before`` (the caller's own reason: staff working hours) holds it until then; the
     worker-side rules (daily push cap, opt-out) do not apply to a staff member's alert.
     """
     user = session.get(User, user_id)
@@ -289,6 +290,8 @@ def queue_staff_message(session: Session, *, user_id: int, kind: "MessageKind | 
     due_at = send_time_for(kind, now)
     status, reason = (MessageStatus.HELD, "quiet_hours") if in_quiet_hours(now) and due_at > now else (
         MessageStatus.QUEUED, "")
+    if not_before is not None and not_before > due_at:
+        due_at, status, reason = not_before, MessageStatus.HELD, reason or "working_hours"
     message = Message(person_id=None, user_id=user.id, kind=as_kind(kind).value, body=rendered.body,
                       segments=rendered.segments.parts, to_phone=to_phone, subject=subject, expects_reply=False,
                       answer="", status=status, due_at=due_at, in_doubt=False, attempts=0, last_error=reason,
