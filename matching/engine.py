@@ -81,21 +81,60 @@ def score_pairs(
     return ScoredPairs(pairs, features, score, skills, worker_columns, vacancy_columns)
 
 
-def rank_within_vacancy(vacancy: np.ndarray, score: np.ndarray, worker: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(order, rank): pairs sorted by vacancy then best score first (ties by worker order); ranks from 1."""
-    by_worker = np.lexsort((vacancy, worker)) if len(worker) and np.any(np.diff(worker) < 0) else np.arange(len(worker))
-    # Two stable sorts instead of one three-key lexsort: by score within worker order, then by
-    # vacancy, which numpy radix-sorts when it fits 16 bits.
-    by_score = by_worker[np.argsort(-score[by_worker], kind="stable")]
-    vacancy_key = vacancy[by_score].astype(np.uint16 if len(vacancy) and vacancy.max() < 2**16 else np.int64)
-    order = by_score[np.argsort(vacancy_key, kind="stable")]
-    sorted_vacancy = vacancy[order]
-    group_start = np.r_[0, np.flatnonzero(np.diff(sorted_vacancy)) + 1]
-    group_sizes = np.diff(np.r_[group_start, len(order)])
-    rank_sorted = np.arange(len(order)) - np.repeat(group_start, group_sizes) + 1
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = rank_sorted
+def _ranks_in_groups(group: np.ndarray, score: np.ndarray, worker: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(order, rank) of a few pairs: sorted by group, best score first, ties by worker; ranks from 1 per group."""
+    order = np.lexsort((worker, -score, group))
+    sorted_group = group[order]
+    group_start = np.r_[0, np.flatnonzero(sorted_group[1:] != sorted_group[:-1]) + 1] if len(order) else np.empty(0, np.int64)
+    rank = np.arange(len(order)) - np.repeat(group_start, np.diff(np.r_[group_start, len(order)])) + 1
     return order, rank
+
+
+class VacancyRanking:
+    """Ranks within each vacancy (best score first, ties by worker order) without sorting every pair.
+
+    Only the top k of each vacancy and the pairs asked for later (offers below the top k) need
+    a rank. Scores are counted into buckets per vacancy; a vacancy's top k lie in its buckets at
+    or above the one where the count from the top reaches k, so only those pairs are sorted.
+    A pair's rank is the pairs of its vacancy in higher buckets plus its rank within its bucket.
+    """
+
+    MAX_BUCKETS = 1024  # per vacancy; scores in [0, 1]
+
+    def __init__(self, vacancy: np.ndarray, score: np.ndarray, worker: np.ndarray, n_vacancies: int) -> None:
+        self.vacancy, self.score, self.worker = vacancy, score, worker
+        # A few buckets per pair on average at most, so the count table stays small beside the pairs.
+        per_vacancy = 4 * len(score) // max(n_vacancies, 1)
+        self.buckets = buckets = 1 << max(4, min(self.MAX_BUCKETS.bit_length() - 1, per_vacancy.bit_length() - 1))
+        self.bucket = np.clip(score * buckets, 0, buckets - 1).astype(np.int16)
+        counts = np.bincount(self._cells(np.arange(len(score))), minlength=n_vacancies * buckets).reshape(n_vacancies, buckets)
+        # at_or_above[v, b]: pairs of vacancy v in bucket b or above; a last column of zeros.
+        self.at_or_above = np.zeros((n_vacancies, buckets + 1), dtype=np.int64)
+        np.cumsum(counts[:, ::-1], axis=1, out=self.at_or_above[:, buckets - 1 :: -1])
+
+    def _cells(self, pairs: np.ndarray) -> np.ndarray:
+        """(vacancy, bucket) of pairs as one number."""
+        return self.vacancy[pairs].astype(np.intp) * self.buckets + self.bucket[pairs]
+
+    def top(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(pairs, ranks) of each vacancy's k best, sorted by vacancy then rank."""
+        enough = self.at_or_above[:, : self.buckets] >= k
+        threshold = np.where(enough.any(axis=1), self.buckets - 1 - np.argmax(enough[:, ::-1], axis=1), 0)
+        kept = np.flatnonzero(self.bucket >= threshold[self.vacancy])
+        order, rank = _ranks_in_groups(self.vacancy[kept], self.score[kept], self.worker[kept])
+        within = rank <= k
+        return kept[order[within]], rank[within]
+
+    def ranks_of(self, pairs: np.ndarray) -> np.ndarray:
+        """The exact rank within its vacancy of each of these pairs."""
+        wanted = np.zeros(self.at_or_above.shape, dtype=bool)
+        wanted[self.vacancy[pairs], self.bucket[pairs]] = True
+        in_cells = np.flatnonzero(wanted[self.vacancy, self.bucket])
+        order, rank_in_cell = _ranks_in_groups(self._cells(in_cells), self.score[in_cells], self.worker[in_cells])
+        ordered = in_cells[order]
+        rank = np.empty(len(in_cells), dtype=np.int64)
+        rank[order] = rank_in_cell + self.at_or_above[self.vacancy[ordered], self.bucket[ordered] + 1]
+        return rank[np.searchsorted(in_cells, pairs)]
 
 
 def allocation_problem(scored: ScoredPairs, min_score: float) -> tuple[AllocationProblem, np.ndarray]:
@@ -151,25 +190,32 @@ def match_round(
     pairs = scored.pairs
     problem, allocatable = allocation_problem(scored, min_score)
     with run_beside(allocate, problem, large=len(allocatable) >= PARALLEL_MIN_PAIRS) as pending:
-        order, rank = rank_within_vacancy(pairs.vacancy, scored.score, pairs.worker)
-        top = order[rank[order] <= top_k]
+        ranking = VacancyRanking(pairs.vacancy, scored.score, pairs.worker, len(vacancies))
+        top, top_rank = ranking.top(top_k)
         writer = ReasonWriter(scored.skills)
-        reasons = dict(zip(top.tolist(), _reasons(writer, workers, vacancies, scored, top)))
+        top_reasons = _reasons(writer, workers, vacancies, scored, top)
     allocated = np.zeros(len(pairs), dtype=bool)
     allocated[allocatable[pending.result()]] = True
-    below_top = np.flatnonzero(allocated & (rank > top_k))
-    reasons.update(zip(below_top.tolist(), _reasons(writer, workers, vacancies, scored, below_top)))
-    written = order[(rank[order] <= top_k) | allocated[order]]
+    in_top = np.zeros(len(pairs), dtype=bool)
+    in_top[top] = True
+    below_top = np.flatnonzero(allocated & ~in_top)
+    below_rank = ranking.ranks_of(below_top)
+    below_reasons = _reasons(writer, workers, vacancies, scored, below_top)
+    # Written by vacancy, then rank: the top k and the offers below it merged in order.
+    written = np.concatenate([top, below_top])
+    written_rank = np.concatenate([top_rank, below_rank])
+    written_reasons = top_reasons + below_reasons
+    order = np.lexsort((written_rank, pairs.vacancy[written]))
     matches = [
         Match(
             vacancy_id=vacancies[pairs.vacancy[i]].id,
             worker_id=workers[pairs.worker[i]].id,
-            rank=int(rank[i]),
+            rank=rank,
             score=float(scored.score[i]),
             allocated=bool(allocated[i]),
-            reasons=reasons[i],
+            reasons=written_reasons[position],
         )
-        for i in written.tolist()
+        for position, i, rank in zip(order.tolist(), written[order].tolist(), written_rank[order].tolist())
     ]
     return RoundResult(matches, len(pairs), int(allocated.sum()), scored.skills.unknown_terms)
 
