@@ -54,6 +54,10 @@ class CandidatePairs:
     def __len__(self) -> int:
         return len(self.worker)
 
+    def subset(self, index: np.ndarray | slice) -> CandidatePairs:
+        """The pairs at these positions."""
+        return CandidatePairs(self.worker[index], self.vacancy[index], self.distance_km[index])
+
 
 def _fixed_rules(capacity, welfare_eligible, worker_hours, demand, welfare_post, vacancy_hours) -> np.ndarray:
     """Body, welfare and hours rules, elementwise on codes."""

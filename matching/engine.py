@@ -24,16 +24,33 @@ DEFAULT_MIN_SCORE = 0.3
 PARALLEL_MIN_PAIRS = 100_000
 
 
+# Pairs whose features are held at once while a round is scored (match_round keeps only scores).
+SCORING_CHUNK = 1 << 18
+
+
 @dataclass
-class ScoredPairs:
-    """Every candidate pair with its features and score (parallel arrays)."""
+class RoundPairs:
+    """Every candidate pair with its score (parallel arrays), and what its features are computed from."""
 
     pairs: CandidatePairs
-    features: np.ndarray
     score: np.ndarray
     skills: SkillIndex
     workers: WorkerColumns
     vacancies: VacancyColumns
+
+    def features_of(self, index: np.ndarray) -> np.ndarray:
+        """Feature rows of the pairs at these positions."""
+        return pair_features(self.workers, self.vacancies, self.skills, self.pairs.subset(index))
+
+
+@dataclass
+class ScoredPairs(RoundPairs):
+    """Every candidate pair with its features and score (parallel arrays)."""
+
+    features: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=np.float32))
+
+    def features_of(self, index: np.ndarray) -> np.ndarray:
+        return self.features[index]
 
 
 @dataclass
@@ -67,18 +84,40 @@ def without_pairs(pairs: CandidatePairs, workers: Sequence[Worker], vacancies: S
     return CandidatePairs(pairs.worker[keep], pairs.vacancy[keep], pairs.distance_km[keep])
 
 
+def _round_candidates(workers: Sequence[Worker], vacancies: Sequence[Vacancy], taxonomy: Any,
+                      excluded_pairs: Collection[tuple[str, str]]) -> tuple[WorkerColumns, VacancyColumns, SkillIndex, CandidatePairs]:
+    worker_columns, vacancy_columns = WorkerColumns.of(workers), VacancyColumns.of(vacancies)
+    skills = build_skill_index(workers, vacancies, _taxonomy_or_default(taxonomy))
+    pairs = without_pairs(candidate_pairs(worker_columns, vacancy_columns, skills), workers, vacancies, excluded_pairs)
+    return worker_columns, vacancy_columns, skills, pairs
+
+
 def score_pairs(
     workers: Sequence[Worker], vacancies: Sequence[Vacancy], *, model: ScoringModel | None = None, taxonomy: Any = None,
     excluded_pairs: Collection[tuple[str, str]] = (),
 ) -> ScoredPairs:
     """All pairs that pass the hard rules (except ``excluded_pairs``: (worker id, vacancy id)), with features
     and scores."""
-    worker_columns, vacancy_columns = WorkerColumns.of(workers), VacancyColumns.of(vacancies)
-    skills = build_skill_index(workers, vacancies, _taxonomy_or_default(taxonomy))
-    pairs = without_pairs(candidate_pairs(worker_columns, vacancy_columns, skills), workers, vacancies, excluded_pairs)
+    worker_columns, vacancy_columns, skills, pairs = _round_candidates(workers, vacancies, taxonomy, excluded_pairs)
     features = pair_features(worker_columns, vacancy_columns, skills, pairs)
     score = np.clip((model or default_model()).score(features), 0.0, 1.0)
-    return ScoredPairs(pairs, features, score, skills, worker_columns, vacancy_columns)
+    return ScoredPairs(pairs, score, skills, worker_columns, vacancy_columns, features=features)
+
+
+def score_round_pairs(
+    workers: Sequence[Worker], vacancies: Sequence[Vacancy], *, model: ScoringModel | None = None, taxonomy: Any = None,
+    excluded_pairs: Collection[tuple[str, str]] = (),
+) -> RoundPairs:
+    """The scores of score_pairs, computed a chunk of pairs at a time, so that the features of all
+    pairs (32 bytes each) never exist at once; those of the pairs written are computed again."""
+    worker_columns, vacancy_columns, skills, pairs = _round_candidates(workers, vacancies, taxonomy, excluded_pairs)
+    model = model or default_model()
+    score = np.empty(len(pairs))
+    for start in range(0, len(pairs), SCORING_CHUNK):
+        chunk = slice(start, start + SCORING_CHUNK)
+        score[chunk] = model.score(pair_features(worker_columns, vacancy_columns, skills, pairs.subset(chunk)))
+    np.clip(score, 0.0, 1.0, out=score)
+    return RoundPairs(pairs, score, skills, worker_columns, vacancy_columns)
 
 
 def _ranks_in_groups(group: np.ndarray, score: np.ndarray, worker: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,7 +176,7 @@ class VacancyRanking:
         return rank[np.searchsorted(in_cells, pairs)]
 
 
-def allocation_problem(scored: ScoredPairs, min_score: float) -> tuple[AllocationProblem, np.ndarray]:
+def allocation_problem(scored: RoundPairs, min_score: float) -> tuple[AllocationProblem, np.ndarray]:
     """The allocation problem of a round and, per its pairs, their index among all pairs (employed workers and low scores never)."""
     w, v = scored.pairs.worker, scored.pairs.vacancy
     allocatable = np.flatnonzero((scored.score >= min_score) & ~scored.workers.employed[w])
@@ -186,7 +225,7 @@ def match_round(
     when the round is large, see background.py); the reasons of allocated pairs below the top k
     are written once it is known which they are.
     """
-    scored = score_pairs(workers, vacancies, model=model, taxonomy=taxonomy, excluded_pairs=excluded_pairs)
+    scored = score_round_pairs(workers, vacancies, model=model, taxonomy=taxonomy, excluded_pairs=excluded_pairs)
     pairs = scored.pairs
     problem, allocatable = allocation_problem(scored, min_score)
     with run_beside(allocate, problem, large=len(allocatable) >= PARALLEL_MIN_PAIRS) as pending:
@@ -220,9 +259,9 @@ def match_round(
     return RoundResult(matches, len(pairs), int(allocated.sum()), scored.skills.unknown_terms)
 
 
-def _reasons(writer: ReasonWriter, workers, vacancies, scored: ScoredPairs, pairs: np.ndarray) -> list[list[str]]:
+def _reasons(writer: ReasonWriter, workers, vacancies, scored: RoundPairs, pairs: np.ndarray) -> list[list[str]]:
     p = scored.pairs
-    return reasons_for_pairs(writer, workers, vacancies, p.worker[pairs], p.vacancy[pairs], scored.features[pairs], p.distance_km[pairs])
+    return reasons_for_pairs(writer, workers, vacancies, p.worker[pairs], p.vacancy[pairs], scored.features_of(pairs), p.distance_km[pairs])
 
 
 def run_matching(

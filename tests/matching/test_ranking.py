@@ -9,8 +9,10 @@ def plain_ranks(vacancy, score, worker):
     """Rank of every pair by a full sort: the definition the ranking must keep."""
     order = np.lexsort((worker, -score, vacancy))
     rank = np.empty(len(order), dtype=np.int64)
+    first = 0
     for position, pair in enumerate(order.tolist()):
-        first = position if position == 0 or vacancy[order[position - 1]] != vacancy[pair] else first
+        if position and vacancy[order[position - 1]] != vacancy[pair]:
+            first = position
         rank[pair] = position - first + 1
     return rank
 
