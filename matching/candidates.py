@@ -164,13 +164,13 @@ def candidate_pairs(workers: WorkerColumns, vacancies: VacancyColumns, skills: S
     n_workers, n_vacancies = len(workers.lat), len(vacancies.lat)
     # A pair as one number, worker * n_vacancies + vacancy: 32 bits for a county, which halves the
     # memory and time of sorting them (blocks overlap, so the same pair can come more than once).
-    index_type = np.int32 if n_workers * n_vacancies < 2**31 else np.int64
-    found = []
+    index_type: type[np.signedinteger] = np.int32 if n_workers * n_vacancies < 2**31 else np.int64
+    found: list[np.ndarray] = []
     for worker_ids, vacancy_ids in _trade_blocks(skills, n_workers):
         for w, v in _pairs_in_block(workers, vacancies, worker_ids, vacancy_ids):
-            code = w.astype(index_type)
-            code *= n_vacancies
-            code += v
+            code: np.ndarray = w.astype(index_type)
+            np.multiply(code, n_vacancies, out=code)
+            np.add(code, v, out=code, casting="same_kind")
             found.append(code)
     if not found:
         empty = np.empty(0, index_type)
