@@ -6,11 +6,15 @@ neither the search nor the distances redo the trigonometry of latitude and longi
 from __future__ import annotations
 
 import numpy as np
-from sklearn.neighbors import BallTree
 
 EARTH_RADIUS_KM = 6371.0088
 # Up to this many query × target pairs, distances are computed directly instead of through a tree.
 DENSE_PAIR_LIMIT = 200_000
+# Queries with up to this many distinct radii are searched radius by radius with k-d trees on the
+# unit vectors (one C call returns all pairs of a group); more distinct radii go to a BallTree.
+MAX_RADIUS_GROUPS = 8
+# Query points searched at once in a group, which bounds the memory of the pairs a search returns.
+QUERY_CHUNK = 8192
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -52,7 +56,12 @@ def pairs_within_radius(query_points: np.ndarray, radius_km: np.ndarray, target_
         angle = np.minimum(np.asarray(radius_km, dtype=np.float64) * (1 + 1e-6) / EARTH_RADIUS_KM + 1e-7, np.pi)
         query_index, target_index = np.nonzero(query_points.T @ target_points >= np.cos(angle)[:, None])
         return query_index.astype(np.int64), target_index.astype(np.int64)
+    radii = np.unique(np.asarray(radius_km, dtype=np.float64))
+    if len(radii) <= MAX_RADIUS_GROUPS:
+        return _pairs_by_radius_groups(query_points, np.asarray(radius_km, dtype=np.float64), radii, target_points)
     # A BallTree over the targets keeps the cost proportional to the pairs found, not to queries × targets.
+    from sklearn.neighbors import BallTree
+
     tree = BallTree(_radians_lat_lon(target_points), metric="haversine")
     radius = np.asarray(radius_km, dtype=np.float64) / EARTH_RADIUS_KM * (1 + 1e-9) + 1e-12
     hits = tree.query_radius(_radians_lat_lon(query_points), r=radius)
@@ -60,6 +69,26 @@ def pairs_within_radius(query_points: np.ndarray, radius_km: np.ndarray, target_
     query_index = np.repeat(np.arange(len(hits), dtype=np.int64), counts)
     target_index = np.concatenate(hits).astype(np.int64) if counts.sum() else np.empty(0, np.int64)
     return query_index, target_index
+
+
+def _pairs_by_radius_groups(query_points: np.ndarray, radius_km: np.ndarray, radii: np.ndarray,
+                            target_points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pairs_within_radius for few distinct radii: per radius, a k-d tree search by chord length on the unit vectors."""
+    from scipy.spatial import cKDTree
+
+    targets = cKDTree(target_points.T)
+    found_query, found_target = [], []
+    for radius in radii.tolist():
+        group = np.flatnonzero(radius_km == radius)
+        # Widened like the dense search, so that the exact distance filter decides borderline pairs.
+        angle = min(radius * (1 + 1e-6) / EARTH_RADIUS_KM + 1e-7, np.pi)
+        chord = 2.0 * np.sin(angle / 2.0)
+        for start in range(0, len(group), QUERY_CHUNK):
+            chunk = group[start : start + QUERY_CHUNK]
+            near = cKDTree(query_points[:, chunk].T).sparse_distance_matrix(targets, chord, output_type="ndarray")
+            found_query.append(chunk[near["i"]])
+            found_target.append(near["j"].astype(np.int64))
+    return np.concatenate(found_query), np.concatenate(found_target)
 
 
 def _radians_lat_lon(points: np.ndarray) -> np.ndarray:
