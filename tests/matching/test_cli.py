@@ -182,3 +182,15 @@ def test_the_garbage_collector_runs_again_after_a_run_good_or_bad(tmp_path):
 
     assert run(tmp_path, [WORKER], [VACANCY])[0] == 0 and gc.isenabled()
     assert run(tmp_path, [WORKER], ["{"])[0] == 1 and gc.isenabled()
+
+
+def test_a_run_with_the_default_model_does_not_load_scikit_learn(tmp_path):
+    workers = write_lines(tmp_path / "workers.jsonl", [WORKER, {**WORKER, "id": "w2", "household_id": "h2"}])
+    vacancies = write_lines(tmp_path / "vacancies.jsonl", [VACANCY])
+    script = (
+        "import sys; from matching.cli import main; "
+        f"code = main(['--workers', {workers!r}, '--vacancies', {vacancies!r}, '--out', {str(tmp_path / 'm.jsonl')!r}]); "
+        "print(code, sorted(m for m in ('sklearn', 'joblib') if m in sys.modules))"
+    )
+    finished = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert finished.stdout.split("\n")[0] == "0 []", finished.stderr
