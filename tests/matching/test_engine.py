@@ -118,3 +118,14 @@ def test_scoring_a_chunk_at_a_time_gives_the_scores_and_matches_of_scoring_all_a
     some = np.arange(0, len(chunked.score), 3)
     assert chunked.features_of(some).tolist() == everything.features[some].tolist()
     assert engine.match_round(workers, vacancies, top_k=3, taxonomy=StandInTaxonomy()).matches == whole.matches
+
+
+def test_workers_sharing_skill_words_are_each_counted_and_each_matched():
+    from matching.engine import match_round
+
+    same_words = [make_worker(skills=("修摩托车", "电焊")) for _ in range(3)]
+    other = make_worker(skills=("修摩托车",))
+    vacancy = make_vacancy(title="摩托车修理", skills=("修理摩托车",), openings=4)
+    result = match_round([*same_words, other], [vacancy], taxonomy=StandInTaxonomy())
+    assert result.unknown_skill_terms == {"修摩托车": 4, "修理摩托车": 1}
+    assert sorted(m.worker_id for m in result.matches) == sorted(w.id for w in [*same_words, other])
