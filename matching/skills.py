@@ -151,7 +151,9 @@ def build_skill_index(workers: Sequence[Worker], vacancies: Sequence[Vacancy], t
     # Workers with the same skill words get the same row: each distinct list is worked out once.
     skill_lists = Counter(worker.skills for worker in workers)
     row_of: dict[tuple[str, ...], int] = {}
-    distinct_rows, distinct_blocks, distinct_unknown = [], [], []
+    distinct_rows: list[list[int]] = []
+    distinct_blocks: list[frozenset[str]] = []
+    distinct_unknown: list[bool] = []
     for skill_list, occurrences in skill_lists.items():
         terms = [term for text in skill_list for term in normaliser.terms_of(text, count_unknown=False)]
         for text in skill_list:
@@ -183,7 +185,7 @@ def build_skill_index(workers: Sequence[Worker], vacancies: Sequence[Vacancy], t
     )
     certificate_cache: dict[str, list[int]] = {}
     certificate_lists = {worker.certificates: 0 for worker in workers}
-    distinct_certified = []
+    distinct_certified: list[list[int]] = []
     for index, certificate_list in enumerate(certificate_lists):
         certificate_lists[certificate_list] = index
         ids: set[int] = set()
