@@ -17,9 +17,10 @@ def test_great_circle_equals_haversine():
 
 @pytest.mark.parametrize("n_query, radii", [
     (50, None),  # the dense path
-    (DENSE_PAIR_LIMIT // 100 + 500, None),  # many distinct radii: the BallTree path
+    (DENSE_PAIR_LIMIT // 100 + 500, None),  # many distinct radii: rounded up to steps, then k-d trees
     (DENSE_PAIR_LIMIT // 100 + 500, (3.0, 15.0, 400.0)),  # a few radii (site, county, province): k-d trees
     (QUERY_CHUNK + 700, (3.0, 15.0)),  # more queries of one radius than are searched at once
+    (DENSE_PAIR_LIMIT // 100 + 500, (0.0, 0.004, 1.0, 2.0, 3.3, 4.0, 5.5, 6.0, 7.0, 8.5)),  # zero and tiny radii among many
 ])
 def test_radius_search_matches_brute_force_with_and_without_a_tree(n_query, radii):
     rng = np.random.default_rng(2)
