@@ -59,3 +59,18 @@ def test_a_process_that_dies_says_so():
     with pytest.raises(RuntimeError, match="exit code 3"):
         with run_beside(_die, None, large=True) as pending:
             pending.result()
+
+
+def _sleep_long(_):
+    import time
+
+    time.sleep(60)
+
+
+def test_when_the_caller_fails_the_background_process_is_ended():
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the job runs inline")
+    with pytest.raises(KeyError):
+        with run_beside(_sleep_long, None, large=True) as pending:
+            raise KeyError("the ranking failed")
+    assert not pending._process.is_alive()
