@@ -145,7 +145,8 @@ class VacancyRanking:
         # A few buckets per pair on average at most, so the count table stays small beside the pairs.
         per_vacancy = 4 * len(score) // max(n_vacancies, 1)
         self.buckets = buckets = 1 << max(4, min(self.MAX_BUCKETS.bit_length() - 1, per_vacancy.bit_length() - 1))
-        self.bucket = np.clip(score * buckets, 0, buckets - 1).astype(np.int16)
+        # fmax puts a NaN score (sorted last, as by a full sort) in the lowest bucket.
+        self.bucket = np.minimum(np.fmax(score * buckets, 0), buckets - 1).astype(np.int16)
         counts = np.bincount(self._cells(np.arange(len(score))), minlength=n_vacancies * buckets).reshape(n_vacancies, buckets)
         # at_or_above[v, b]: pairs of vacancy v in bucket b or above; a last column of zeros.
         self.at_or_above = np.zeros((n_vacancies, buckets + 1), dtype=np.int64)

@@ -46,3 +46,14 @@ def test_a_vacancy_without_candidates_and_no_pairs_at_all():
     assert top.tolist() == [2, 1, 0] and rank.tolist() == [1, 1, 2]
     empty = VacancyRanking(np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64), 4)
     assert len(empty.top(3)[0]) == 0 and len(empty.ranks_of(np.empty(0, np.int64))) == 0
+
+
+def test_a_score_that_is_not_a_number_ranks_last_as_in_a_full_sort():
+    vacancy, score, worker, n_vacancies = random_pairs(7)
+    score[::5] = np.nan
+    expected = plain_ranks(vacancy, score, worker)
+    ranking = VacancyRanking(vacancy, score, worker, n_vacancies)
+    top, rank = ranking.top(30)
+    assert rank.tolist() == expected[top].tolist() and sorted(top.tolist()) == np.flatnonzero(expected <= 30).tolist()
+    below = np.flatnonzero(expected > 30)
+    assert ranking.ranks_of(below).tolist() == expected[below].tolist()
