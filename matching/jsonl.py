@@ -284,6 +284,8 @@ class _MatchLines:
         self._encoded: dict[str, str] = {}
 
     def _text(self, text: str) -> str:
+        if type(text) is not str:  # not cached: 1, 1.0 and True are one dict key
+            return json.dumps(text, ensure_ascii=False)
         encoded = self._encoded.get(text)
         if encoded is None:
             encoded = self._encoded[text] = json.dumps(text, ensure_ascii=False)
