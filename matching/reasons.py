@@ -38,9 +38,9 @@ class ReasonWriter:
 
     def skill_reason(self, worker: Worker, vacancy_index: int, requires_skills: bool) -> str | None:
         """`技能相符：电焊 → 焊工` for the worker's words closest to what the vacancy asks for."""
-        key = (worker.skills, vacancy_index, requires_skills)
+        key = (tuple(worker.skills), vacancy_index, requires_skills)
         if key not in self._skill_reasons:
-            self._skill_reasons[key] = self._skill_reason(worker.skills, vacancy_index, requires_skills)
+            self._skill_reasons[key] = self._skill_reason(key[0], vacancy_index, requires_skills)
         return self._skill_reasons[key]
 
     def _skill_reason(self, worker_skills: tuple[str, ...], vacancy_index: int, requires_skills: bool) -> str | None:

@@ -149,7 +149,7 @@ def build_skill_index(workers: Sequence[Worker], vacancies: Sequence[Vacancy], t
     worker_table, vacancy_table = _TermTable(), _TermTable()
 
     # Workers with the same skill words get the same row: each distinct list is worked out once.
-    skill_lists = Counter(worker.skills for worker in workers)
+    skill_lists = Counter(tuple(worker.skills) for worker in workers)  # tuple(): a list from a caller would not hash
     row_of: dict[tuple[str, ...], int] = {}
     distinct_rows: list[list[int]] = []
     distinct_blocks: list[frozenset[str]] = []
@@ -163,7 +163,7 @@ def build_skill_index(workers: Sequence[Worker], vacancies: Sequence[Vacancy], t
         distinct_rows.append(sorted({worker_table.id_of(term) for term in terms}))
         distinct_blocks.append(frozenset(normaliser.occupations[t.code].category for t in terms if t.code))
         distinct_unknown.append(any(not term.code for term in terms))
-    worker_row = np.fromiter((row_of[worker.skills] for worker in workers), dtype=np.intp, count=len(workers))
+    worker_row = np.fromiter((row_of[tuple(worker.skills)] for worker in workers), dtype=np.intp, count=len(workers))
     worker_blocks = [distinct_blocks[i] for i in worker_row.tolist()]
     worker_has_unknown = np.asarray(distinct_unknown, dtype=bool)[worker_row] if len(workers) else np.zeros(0, dtype=bool)
 
@@ -184,7 +184,7 @@ def build_skill_index(workers: Sequence[Worker], vacancies: Sequence[Vacancy], t
         [[occupation_ids[vacancy_table.terms[t].code] for t in row if vacancy_table.terms[t].code] for row in vacancy_rows]
     )
     certificate_cache: dict[str, list[int]] = {}
-    certificate_lists = {worker.certificates: 0 for worker in workers}
+    certificate_lists = {tuple(worker.certificates): 0 for worker in workers}
     distinct_certified: list[list[int]] = []
     for index, certificate_list in enumerate(certificate_lists):
         certificate_lists[certificate_list] = index
@@ -194,7 +194,7 @@ def build_skill_index(workers: Sequence[Worker], vacancies: Sequence[Vacancy], t
                 certificate_cache[certificate] = _certificate_occupations(certificate, normaliser.occupations, occupation_ids)
             ids.update(certificate_cache[certificate])
         distinct_certified.append(sorted(ids))
-    certified_row = np.fromiter(map(certificate_lists.__getitem__, (w.certificates for w in workers)), dtype=np.intp, count=len(workers))
+    certified_row = np.fromiter(map(certificate_lists.__getitem__, (tuple(w.certificates) for w in workers)), dtype=np.intp, count=len(workers))
 
     return SkillIndex(
         worker_terms=_pad(distinct_rows)[worker_row] if len(workers) else _pad([]),

@@ -129,3 +129,11 @@ def test_workers_sharing_skill_words_are_each_counted_and_each_matched():
     result = match_round([*same_words, other], [vacancy], taxonomy=StandInTaxonomy())
     assert result.unknown_skill_terms == {"修摩托车": 4, "修理摩托车": 1}
     assert sorted(m.worker_id for m in result.matches) == sorted(w.id for w in [*same_words, other])
+
+
+def test_skill_and_certificate_lists_given_as_lists_still_match():
+    worker = make_worker(zero_employment_household=True)
+    object.__setattr__(worker, "skills", ["电焊"])  # a caller building records by hand
+    object.__setattr__(worker, "certificates", ["焊工证"])
+    (match,) = run_matching([worker], [make_vacancy()], taxonomy=StandInTaxonomy())
+    assert match.allocated and "持有相关证书" in match.reasons
