@@ -12,7 +12,8 @@ covered; scores within the reference's 1e-4 rounding), peak memory (the process'
 just after the `match` run, which includes building the case), the speed-up of the engine
 over a plain all-pairs Python loop computing the same scores on a 2,000 × 200 subset, and, as
 every generated worker and vacancy carries a true trade, how often allocated pairs agree on
-trade and how many zero-employment households that could be placed got an offer.
+trade and how many zero-employment households that could be placed got an offer; first the
+machine's load average before and after both runs (CPU ratios are the steadier figure under load).
 """
 from __future__ import annotations
 
@@ -274,6 +275,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     options = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     worker_rows, vacancy_rows = build_case(options.workers, options.vacancies, options.seed)
     with tempfile.TemporaryDirectory(prefix="bench-matching-") as folder:
         paths = {name: Path(folder) / f"{name}.jsonl" for name in ("workers", "vacancies", "matches")}
@@ -294,6 +296,7 @@ def main() -> int:
         reference_wall, reference_cpu = time.perf_counter() - started, cpu_time() - cpu_started
         reference = [json.loads(line) for line in Path(folder, "reference.jsonl").read_text(encoding="utf-8").splitlines()]
         workers, vacancies = read_workers(str(paths["workers"])), read_vacancies(str(paths["vacancies"]))
+    load_after = os.getloadavg()[0]
 
     taxonomy = load_taxonomy()
     agreement, coverage, placeable = labelled_figures(worker_rows, vacancy_rows, matches, workers, vacancies, taxonomy)
@@ -305,6 +308,8 @@ def main() -> int:
     openings = sum(row["openings"] for row in vacancy_rows)
     print()
     print("matching benchmark ---------------------------------------------------------")
+    print(f"machine load         load average {load_before:.1f} before, {load_after:.1f} after both runs ({os.cpu_count()} cores; "
+          "other processes slow wall time more than CPU time)")
     print(f"case                 {len(workers):,} workers, {len(vacancies):,} vacancies, {openings:,} openings, 10 real counties")
     print(f"full `match` run     {wall_seconds:.1f} s wall, {cpu_seconds:.1f} s CPU with its second process (target ≤ 60 s)  ->  {'MET' if wall_seconds <= 60 else 'MISSED'}")
     ratio = wall_seconds / reference_wall

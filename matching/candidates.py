@@ -54,6 +54,10 @@ class CandidatePairs:
     def __len__(self) -> int:
         return len(self.worker)
 
+    def subset(self, index: np.ndarray | slice) -> CandidatePairs:
+        """The pairs at these positions."""
+        return CandidatePairs(self.worker[index], self.vacancy[index], self.distance_km[index])
+
 
 def _fixed_rules(capacity, welfare_eligible, worker_hours, demand, welfare_post, vacancy_hours) -> np.ndarray:
     """Body, welfare and hours rules, elementwise on codes."""
@@ -155,23 +159,32 @@ def _trade_blocks(skills: SkillIndex, n_workers: int) -> list[tuple[np.ndarray, 
     return blocks
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """np.unique for large int arrays (sorting is much faster here than numpy's hash-based unique)."""
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
-
-
 def candidate_pairs(workers: WorkerColumns, vacancies: VacancyColumns, skills: SkillIndex) -> CandidatePairs:
     """Every (worker, vacancy) pair in the same trade block that breaks no hard rule, sorted by worker then vacancy."""
     n_workers, n_vacancies = len(workers.lat), len(vacancies.lat)
-    found = []
+    # A pair as one number, worker * n_vacancies + vacancy: 32 bits for a county, which halves the
+    # memory and time of sorting them (blocks overlap, so the same pair can come more than once).
+    index_type: type[np.signedinteger] = np.int32 if n_workers * n_vacancies < 2**31 else np.int64
+    found: list[np.ndarray] = []
     for worker_ids, vacancy_ids in _trade_blocks(skills, n_workers):
-        found.extend(_pairs_in_block(workers, vacancies, worker_ids, vacancy_ids))
+        for w, v in _pairs_in_block(workers, vacancies, worker_ids, vacancy_ids):
+            code: np.ndarray = w.astype(index_type)
+            np.multiply(code, n_vacancies, out=code)
+            np.add(code, v, out=code, casting="same_kind")
+            found.append(code)
     if not found:
-        empty = np.empty(0, np.int64)
+        empty = np.empty(0, index_type)
         return CandidatePairs(empty, empty, np.empty(0))
-    codes = _sorted_unique(np.concatenate([w * n_vacancies + v for w, v in found]))
-    w, v = np.divmod(codes, n_vacancies)
+    codes = np.concatenate(found)
+    del found
+    codes.sort()
+    first = np.empty(len(codes), dtype=bool)
+    first[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=first[1:])
+    codes = codes[first]
+    del first
+    w, v = np.divmod(codes, index_type(n_vacancies))
+    del codes
     keep = np.flatnonzero(fixed_rules_hold(workers, vacancies, w, v))
     w, v = w[keep], v[keep]
     distance = great_circle_km(workers.points, w, vacancies.points, v)

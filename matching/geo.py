@@ -6,11 +6,18 @@ neither the search nor the distances redo the trigonometry of latitude and longi
 from __future__ import annotations
 
 import numpy as np
-from sklearn.neighbors import BallTree
 
 EARTH_RADIUS_KM = 6371.0088
 # Up to this many query × target pairs, distances are computed directly instead of through a tree.
 DENSE_PAIR_LIMIT = 200_000
+# Queries are searched radius by radius with k-d trees on the unit vectors (one C call returns all
+# pairs of a group). Beyond this many distinct radii, each radius is rounded up to a step of
+# RADIUS_STEP (at most some 300 groups from 10 m to 20,000 km; about 10% more pairs to filter).
+MAX_RADIUS_GROUPS = 8
+RADIUS_STEP = 1.05
+SMALLEST_SEARCH_RADIUS_KM = 0.01
+# Query points searched at once in a group, which bounds the memory of the pairs a search returns.
+QUERY_CHUNK = 8192
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -42,7 +49,8 @@ def pairs_within_radius(query_points: np.ndarray, radius_km: np.ndarray, target_
     """(query index, target index) of every pair closer than the query's own radius; points as from `unit_vectors`.
 
     The result is a superset by a hair (the radius is widened slightly), so that the exact
-    distance filter the caller applies afterwards is the one that decides borderline pairs.
+    distance filter the caller applies afterwards is the one that decides borderline pairs;
+    with more than MAX_RADIUS_GROUPS distinct radii, by up to one RADIUS_STEP of radius.
     """
     n_query, n_target = query_points.shape[1], target_points.shape[1]
     if n_query == 0 or n_target == 0:
@@ -52,16 +60,34 @@ def pairs_within_radius(query_points: np.ndarray, radius_km: np.ndarray, target_
         angle = np.minimum(np.asarray(radius_km, dtype=np.float64) * (1 + 1e-6) / EARTH_RADIUS_KM + 1e-7, np.pi)
         query_index, target_index = np.nonzero(query_points.T @ target_points >= np.cos(angle)[:, None])
         return query_index.astype(np.int64), target_index.astype(np.int64)
-    # A BallTree over the targets keeps the cost proportional to the pairs found, not to queries × targets.
-    tree = BallTree(_radians_lat_lon(target_points), metric="haversine")
-    radius = np.asarray(radius_km, dtype=np.float64) / EARTH_RADIUS_KM * (1 + 1e-9) + 1e-12
-    hits = tree.query_radius(_radians_lat_lon(query_points), r=radius)
-    counts = np.fromiter(map(len, hits), dtype=np.int64, count=len(hits))
-    query_index = np.repeat(np.arange(len(hits), dtype=np.int64), counts)
-    target_index = np.concatenate(hits).astype(np.int64) if counts.sum() else np.empty(0, np.int64)
-    return query_index, target_index
+    radius_km = np.asarray(radius_km, dtype=np.float64)
+    if len(np.unique(radius_km)) > MAX_RADIUS_GROUPS:
+        radius_km = _rounded_up(radius_km)
+    return _pairs_by_radius_groups(query_points, radius_km, np.unique(radius_km), target_points)
 
 
-def _radians_lat_lon(points: np.ndarray) -> np.ndarray:
-    """(n, 2) latitude and longitude in radians of (3, n) unit vectors, as BallTree's haversine metric wants."""
-    return np.column_stack([np.arcsin(np.clip(points[2], -1.0, 1.0)), np.arctan2(points[1], points[0])])
+def _rounded_up(radius_km: np.ndarray) -> np.ndarray:
+    """Each radius raised to the next power of RADIUS_STEP (the search finds a superset; the caller filters exactly)."""
+    radius_km = np.maximum(radius_km, SMALLEST_SEARCH_RADIUS_KM)
+    rounded = RADIUS_STEP ** np.ceil(np.log(radius_km) / np.log(RADIUS_STEP))
+    return np.where(rounded < radius_km, rounded * RADIUS_STEP, rounded)  # in case the logarithm rounded down
+
+
+def _pairs_by_radius_groups(query_points: np.ndarray, radius_km: np.ndarray, radii: np.ndarray,
+                            target_points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pairs_within_radius, one radius (of `radii`) at a time: a k-d tree search by chord length on the unit vectors."""
+    from scipy.spatial import cKDTree
+
+    targets = cKDTree(target_points.T)
+    found_query, found_target = [], []
+    for radius in radii.tolist():
+        group = np.flatnonzero(radius_km == radius)
+        # Widened like the dense search, so that the exact distance filter decides borderline pairs.
+        angle = min(radius * (1 + 1e-6) / EARTH_RADIUS_KM + 1e-7, np.pi)
+        chord = 2.0 * np.sin(angle / 2.0)
+        for start in range(0, len(group), QUERY_CHUNK):
+            chunk = group[start : start + QUERY_CHUNK]
+            near = cKDTree(query_points[:, chunk].T).sparse_distance_matrix(targets, chord, output_type="ndarray")
+            found_query.append(chunk[near["i"]])
+            found_target.append(near["j"].astype(np.int64))
+    return np.concatenate(found_query), np.concatenate(found_target)

@@ -136,6 +136,83 @@ def parse_record(obj: Any, keys: Iterable[Key]) -> dict[str, Any]:
     return fields
 
 
+_UNSURE = object()  # a fast check's answer when the value needs the full check (and maybe an error message)
+
+
+def _fast_id(value: Any) -> Any:
+    return value if type(value) is str and value and not value.isspace() else _UNSURE
+
+
+def _fast_string(value: Any) -> Any:
+    return value if type(value) is str else _UNSURE
+
+
+def _fast_strings(value: Any) -> Any:
+    if type(value) is not list:
+        return _UNSURE
+    for item in value:
+        if type(item) is not str:
+            return _UNSURE
+    return tuple(stripped for item in value if (stripped := item.strip()))
+
+
+def _fast_bool(value: Any) -> Any:
+    return value if value is True or value is False else _UNSURE
+
+
+def _fast_integer(value: Any) -> Any:
+    return value if type(value) is int else _UNSURE
+
+
+def _fast_openings(value: Any) -> Any:
+    return value if type(value) is int and value >= 1 else _UNSURE
+
+
+def _fast_number_within(limit: float) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:  # NaN and the infinities fail the comparison and go to the full check
+        return float(value) if (type(value) is float or type(value) is int) and -limit <= value <= limit else _UNSURE
+
+    return check
+
+
+def _fast_distance(value: Any) -> Any:
+    return float(value) if (type(value) is float or type(value) is int) and 0 <= value < math.inf else _UNSURE
+
+
+def _fast_check(key: Key) -> Callable[[Any], Any]:
+    """The common case of `_check_value` for one key, as plain type checks; _UNSURE for anything else."""
+    if key.kind == "enum":
+        choices = frozenset(key.choices)
+        return lambda value: value if type(value) is str and value in choices else _UNSURE
+    checks: dict[str, Callable[[Any], Any]] = {
+        "id": _fast_id, "string": _fast_string, "strings": _fast_strings, "bool": _fast_bool, "integer": _fast_integer,
+        "openings": _fast_openings, "lat": _fast_number_within(90.0), "lon": _fast_number_within(180.0), "distance": _fast_distance,
+    }
+    return checks[key.kind]
+
+
+def _record_parser(keys: tuple[Key, ...]) -> Callable[[Any], dict[str, Any]]:
+    """parse_record for these keys, with the same results and errors, checking common values faster."""
+    plan = [(key.name, key.required, _fast_check(key), key) for key in keys]
+
+    def parse(obj: Any) -> dict[str, Any]:
+        if type(obj) is not dict:
+            return parse_record(obj, keys)
+        get = obj.get
+        fields: dict[str, Any] = {}
+        for name, required, fast, key in plan:
+            value = get(name)
+            if value is None:
+                if required:
+                    raise ValueError(f'missing required key "{name}"')
+                continue
+            checked = fast(value)
+            fields[name] = _check_value(key, value) if checked is _UNSURE else checked
+        return fields
+
+    return parse
+
+
 def _read_records(
     path: str,
     keys: tuple[Key, ...],
@@ -144,33 +221,33 @@ def _read_records(
 ) -> list:
     records = []
     first_line_of_id: dict[str, int] = {}
+    parse = _record_parser(keys)
     try:
         with open(path, "rb") as handle:
             raw_lines = handle.read().splitlines()
     except OSError as error:
         raise MatchingInputError(f"cannot read {path}: {error.strerror or error}") from error
     for number, raw in enumerate(raw_lines, start=1):
-        where = f"line {number} of {path}"
         try:
             text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
-            raise MatchingInputError(f"{where}: not valid UTF-8") from None
+            raise MatchingInputError(f"line {number} of {path}: not valid UTF-8") from None
         if not text.strip():
             continue
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as error:
-            raise MatchingInputError(f"{where}: not valid JSON ({error.msg} at column {error.colno})") from None
+            raise MatchingInputError(f"line {number} of {path}: not valid JSON ({error.msg} at column {error.colno})") from None
         try:
-            fields = parse_record(obj, keys)
+            fields = parse(obj)
             if check is not None:
                 check(fields)
         except ValueError as error:
-            raise MatchingInputError(f"{where}: {error}") from None
+            raise MatchingInputError(f"line {number} of {path}: {error}") from None
         record_id = fields["id"]
         if record_id in first_line_of_id:
             raise MatchingInputError(
-                f'{where}: duplicate id {_show(record_id)} (first on line {first_line_of_id[record_id]})'
+                f'line {number} of {path}: duplicate id {_show(record_id)} (first on line {first_line_of_id[record_id]})'
             )
         first_line_of_id[record_id] = number
         records.append(build(**fields))
@@ -194,6 +271,37 @@ def read_vacancies(path: str) -> list[Vacancy]:
     return _read_records(path, VACANCY_KEYS, Vacancy, _check_vacancy_ranges)
 
 
+def _number(value: float) -> str:
+    """A float as json.dumps writes it (repr, except NaN and the infinities)."""
+    return repr(value) if math.isfinite(value) else json.dumps(value)
+
+
+class _MatchLines:
+    """matches.jsonl lines, byte for byte as json.dumps(match.to_json_dict(), ensure_ascii=False)
+    would write them, with each id and reason text encoded once however many lines repeat it."""
+
+    def __init__(self) -> None:
+        self._encoded: dict[str, str] = {}
+
+    def _text(self, text: str) -> str:
+        if type(text) is not str:  # not cached: 1, 1.0 and True are one dict key
+            return json.dumps(text, ensure_ascii=False)
+        encoded = self._encoded.get(text)
+        if encoded is None:
+            encoded = self._encoded[text] = json.dumps(text, ensure_ascii=False)
+        return encoded
+
+    def line(self, match: Match) -> str:
+        if type(match.rank) is not int or type(match.score) is not float or type(match.allocated) is not bool:
+            return json.dumps(match.to_json_dict(), ensure_ascii=False) + "\n"
+        text = self._text
+        return (
+            f'{{"vacancy_id": {text(match.vacancy_id)}, "worker_id": {text(match.worker_id)}, "rank": {match.rank}, '
+            f'"score": {_number(round(match.score, 4))}, "allocated": {"true" if match.allocated else "false"}, '
+            f'"reasons": [{", ".join(map(text, match.reasons))}]}}\n'
+        )
+
+
 def write_matches(path: str, matches: Iterable[Match]) -> int:
     """Write matches.jsonl atomically (temp file, then rename); return the number of lines."""
     directory = os.path.dirname(os.path.abspath(path))
@@ -201,12 +309,17 @@ def write_matches(path: str, matches: Iterable[Match]) -> int:
         "w", encoding="utf-8", dir=directory, prefix=".matches-", suffix=".tmp", delete=False
     )
     count = 0
+    lines = _MatchLines()
     try:
         with handle:
+            batch: list[str] = []
             for match in matches:
-                handle.write(json.dumps(match.to_json_dict(), ensure_ascii=False))
-                handle.write("\n")
+                batch.append(lines.line(match))
                 count += 1
+                if len(batch) == 10_000:
+                    handle.write("".join(batch))
+                    batch.clear()
+            handle.write("".join(batch))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(handle.name, path)

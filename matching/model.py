@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO, cast
 
-import joblib
 import numpy as np
 
 from matching.features import FEATURE_NAMES
@@ -109,11 +108,15 @@ def train(feature_rows, labels: Iterable[int | bool], *, kind: str = "logistic")
 
 def save_model(model: ScoringModel, path: str) -> None:
     """Store a model (with the feature names it expects) at the caller's path."""
+    import joblib  # imported here: a `match` run with the default model needs none of it
+
     joblib.dump({"feature_names": FEATURE_NAMES, "model": model}, path)
 
 
 def load_model(path: str) -> ScoringModel:
     """Load a model stored by save_model; refuses one made for other features."""
+    import joblib
+
     stored = joblib.load(path)
     if tuple(stored.get("feature_names", ())) != FEATURE_NAMES:
         raise ValueError(f"{path} was trained on other features: {stored.get('feature_names')}")

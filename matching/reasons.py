@@ -32,14 +32,23 @@ class ReasonWriter:
     def __init__(self, skills: SkillIndex) -> None:
         self.skills = skills
         self.worker_term_id = {term: index for index, term in enumerate(skills.worker_term_list)}
+        # Many workers share the same skill words: each (words, vacancy) is worked out once.
+        self._skill_reasons: dict[tuple[tuple[str, ...], int, bool], str | None] = {}
+        self._wage_texts: dict[int, str] = {}
 
     def skill_reason(self, worker: Worker, vacancy_index: int, requires_skills: bool) -> str | None:
         """`技能相符：电焊 → 焊工` for the worker's words closest to what the vacancy asks for."""
+        key = (tuple(worker.skills), vacancy_index, requires_skills)
+        if key not in self._skill_reasons:
+            self._skill_reasons[key] = self._skill_reason(key[0], vacancy_index, requires_skills)
+        return self._skill_reasons[key]
+
+    def _skill_reason(self, worker_skills: tuple[str, ...], vacancy_index: int, requires_skills: bool) -> str | None:
         best_similarity, best_words, best_name = 0.0, "", ""
         for vacancy_term_id in self.skills.vacancy_terms[vacancy_index]:
             if vacancy_term_id < 0:
                 continue
-            for text in worker.skills:
+            for text in worker_skills:
                 for term in self.skills.terms_by_text.get(text, ()):
                     similarity = float(self.skills.similarity[self.worker_term_id[term], vacancy_term_id])
                     if similarity > best_similarity:
@@ -51,7 +60,8 @@ class ReasonWriter:
             return f"技能相近：{best_words} → {best_name}"
         return None if requires_skills else "不要求技能，上手快"
 
-    def reasons(self, worker: Worker, vacancy: Vacancy, vacancy_index: int, features: np.ndarray, distance_km: float) -> list[str]:
+    def reasons(self, worker: Worker, vacancy: Vacancy, vacancy_index: int, features: Sequence[float] | np.ndarray,
+                distance_km: float) -> list[str]:
         """The reasons for one pair, most important first."""
         found: list[str] = []
         if worker.zero_employment_household:
@@ -70,7 +80,9 @@ class ReasonWriter:
         if vacancy.wage_min is not None or vacancy.wage_max is not None:
             wage_fit = features[_FEATURE["wage_fit"]]
             suffix = "，符合期望" if worker.wage_expectation is not None and wage_fit >= 0.8 else ""
-            found.append(f"工资 {_wage_text(vacancy)}{suffix}")
+            if vacancy_index not in self._wage_texts:
+                self._wage_texts[vacancy_index] = _wage_text(vacancy)
+            found.append(f"工资 {self._wage_texts[vacancy_index]}{suffix}")
         if vacancy.physical_demand == "light" and worker.capacity in _CAPACITY_WORDS:
             found.append(f"轻体力活，适合{_CAPACITY_WORDS[worker.capacity]}")
         if worker.available_hours == "school_hours" and vacancy.hours in ("school_hours", "day"):
@@ -94,7 +106,8 @@ def reasons_for_pairs(
     distance_km: np.ndarray,
 ) -> list[list[str]]:
     """Reasons for many pairs (parallel arrays)."""
+    # Rows as lists of floats: reading a Python list is much cheaper than indexing numpy per pair.
     return [
-        writer.reasons(workers[wi], vacancies[vi], vi, features[i], float(distance_km[i]))
-        for i, (wi, vi) in enumerate(zip(w.tolist(), v.tolist()))
+        writer.reasons(workers[wi], vacancies[vi], vi, row, distance)
+        for wi, vi, row, distance in zip(w.tolist(), v.tolist(), np.asarray(features).tolist(), distance_km.tolist())
     ]

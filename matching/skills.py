@@ -148,12 +148,24 @@ def build_skill_index(workers: Sequence[Worker], vacancies: Sequence[Vacancy], t
     normaliser = _Normaliser(taxonomy)
     worker_table, vacancy_table = _TermTable(), _TermTable()
 
-    worker_rows, worker_blocks, worker_has_unknown = [], [], []
-    for worker in workers:
-        terms = [term for text in worker.skills for term in normaliser.terms_of(text)]
-        worker_rows.append(sorted({worker_table.id_of(term) for term in terms}))
-        worker_blocks.append(frozenset(normaliser.occupations[t.code].category for t in terms if t.code))
-        worker_has_unknown.append(any(not term.code for term in terms))
+    # Workers with the same skill words get the same row: each distinct list is worked out once.
+    skill_lists = Counter(tuple(worker.skills) for worker in workers)  # tuple(): a list from a caller would not hash
+    row_of: dict[tuple[str, ...], int] = {}
+    distinct_rows: list[list[int]] = []
+    distinct_blocks: list[frozenset[str]] = []
+    distinct_unknown: list[bool] = []
+    for skill_list, occurrences in skill_lists.items():
+        terms = [term for text in skill_list for term in normaliser.terms_of(text, count_unknown=False)]
+        for text in skill_list:
+            if not normaliser.terms_of(text, count_unknown=False)[0].code:
+                normaliser.unknown_terms[text] += occurrences
+        row_of[skill_list] = len(distinct_rows)
+        distinct_rows.append(sorted({worker_table.id_of(term) for term in terms}))
+        distinct_blocks.append(frozenset(normaliser.occupations[t.code].category for t in terms if t.code))
+        distinct_unknown.append(any(not term.code for term in terms))
+    worker_row = np.fromiter((row_of[tuple(worker.skills)] for worker in workers), dtype=np.intp, count=len(workers))
+    worker_blocks = [distinct_blocks[i] for i in worker_row.tolist()]
+    worker_has_unknown = np.asarray(distinct_unknown, dtype=bool)[worker_row] if len(workers) else np.zeros(0, dtype=bool)
 
     vacancy_rows, vacancy_blocks, open_to_all, requires = [], [], [], []
     for vacancy in vacancies:
@@ -172,17 +184,20 @@ def build_skill_index(workers: Sequence[Worker], vacancies: Sequence[Vacancy], t
         [[occupation_ids[vacancy_table.terms[t].code] for t in row if vacancy_table.terms[t].code] for row in vacancy_rows]
     )
     certificate_cache: dict[str, list[int]] = {}
-    certified_rows = []
-    for worker in workers:
+    certificate_lists = {tuple(worker.certificates): 0 for worker in workers}
+    distinct_certified: list[list[int]] = []
+    for index, certificate_list in enumerate(certificate_lists):
+        certificate_lists[certificate_list] = index
         ids: set[int] = set()
-        for certificate in worker.certificates:
+        for certificate in certificate_list:
             if certificate not in certificate_cache:
                 certificate_cache[certificate] = _certificate_occupations(certificate, normaliser.occupations, occupation_ids)
             ids.update(certificate_cache[certificate])
-        certified_rows.append(sorted(ids))
+        distinct_certified.append(sorted(ids))
+    certified_row = np.fromiter(map(certificate_lists.__getitem__, (tuple(w.certificates) for w in workers)), dtype=np.intp, count=len(workers))
 
     return SkillIndex(
-        worker_terms=_pad(worker_rows),
+        worker_terms=_pad(distinct_rows)[worker_row] if len(workers) else _pad([]),
         vacancy_terms=_pad(vacancy_rows),
         similarity=_similarity_matrix(taxonomy, normaliser.occupations, worker_table.terms, vacancy_table.terms),
         worker_term_list=worker_table.terms,
@@ -190,10 +205,10 @@ def build_skill_index(workers: Sequence[Worker], vacancies: Sequence[Vacancy], t
         vacancy_term_list=vacancy_table.terms,
         vacancy_requires_skills=np.asarray(requires, dtype=bool),
         vacancy_open_to_all=np.asarray(open_to_all, dtype=bool),
-        worker_has_unknown=np.asarray(worker_has_unknown, dtype=bool),
+        worker_has_unknown=worker_has_unknown,
         worker_blocks=worker_blocks,
         vacancy_blocks=vacancy_blocks,
-        worker_certified_for=_pad(certified_rows),
+        worker_certified_for=_pad(distinct_certified)[certified_row] if len(workers) else _pad([]),
         vacancy_occupations=vacancy_occupations,
         occupation_codes=occupation_codes,
         unknown_terms=normaliser.unknown_terms,

@@ -133,3 +133,64 @@ def test_python_dash_m_matching(tmp_path):
     bad = write_lines(tmp_path / "bad.jsonl", ["{"])
     finished = subprocess.run([*command[:5], bad, *command[6:]], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert finished.returncode != 0 and f"line 1 of {bad}: not valid JSON" in finished.stderr
+
+
+TRICKY_VALUES = [None, True, False, 0, 1, -1, 3.0, 2.5, -0.0, 1e309, float("nan"), float("inf"), -float("inf"), 95, -200, 89.9999,
+                 "", " ", "\t", "w1", " 电焊 ", "full", "site", "any", [], ["电焊", "  ", " 叉车"], ["电焊", 3], {"a": 1}, 2**70]
+
+
+@pytest.mark.parametrize("keys", ["worker", "vacancy"])
+def test_the_fast_line_checks_accept_convert_and_refuse_exactly_as_the_full_checks(keys):
+    from matching.jsonl import VACANCY_KEYS, WORKER_KEYS, _record_parser, parse_record
+
+    key_list = WORKER_KEYS if keys == "worker" else VACANCY_KEYS
+    base = WORKER if keys == "worker" else VACANCY
+    parse = _record_parser(key_list)
+
+    def outcome(function, obj):
+        try:
+            fields = function(obj)
+        except ValueError as error:
+            return "error", str(error)
+        return "fields", {name: (type(value), value) for name, value in fields.items()}
+
+    for key in key_list:
+        for value in TRICKY_VALUES:
+            obj = {**base, key.name: value}
+            assert outcome(parse, obj) == outcome(lambda o: parse_record(o, key_list), obj), (key.name, value)
+    assert outcome(parse, ["not", "an", "object"]) == outcome(lambda o: parse_record(o, key_list), ["not", "an", "object"])
+
+
+def test_matches_are_written_exactly_as_json_dumps_writes_them(tmp_path):
+    from matching.jsonl import write_matches
+    from matching.records import Match
+
+    matches = [
+        Match("v1", "w1", 1, 0.87654321, True, ["技能相符：电焊 → 焊工", "离家 3.2 公里"]),
+        Match('v"2\\', "w\n2\t", 22, 1.0, False, []),
+        Match("v3", "w3", 3, 0.0, False, ["\u2028 line separator", "emoji 🙂", "控制\x01字符"]),
+        Match("v4", "w4", 4, 1e-7, False, ["x"]),
+    ]
+    out = tmp_path / "matches.jsonl"
+    assert write_matches(str(out), matches) == 4
+    expected = "".join(json.dumps(m.to_json_dict(), ensure_ascii=False) + "\n" for m in matches)
+    assert out.read_text(encoding="utf-8") == expected
+
+
+def test_the_garbage_collector_runs_again_after_a_run_good_or_bad(tmp_path):
+    import gc
+
+    assert run(tmp_path, [WORKER], [VACANCY])[0] == 0 and gc.isenabled()
+    assert run(tmp_path, [WORKER], ["{"])[0] == 1 and gc.isenabled()
+
+
+def test_a_run_with_the_default_model_does_not_load_scikit_learn(tmp_path):
+    workers = write_lines(tmp_path / "workers.jsonl", [WORKER, {**WORKER, "id": "w2", "household_id": "h2"}])
+    vacancies = write_lines(tmp_path / "vacancies.jsonl", [VACANCY])
+    script = (
+        "import sys; from matching.cli import main; "
+        f"code = main(['--workers', {workers!r}, '--vacancies', {vacancies!r}, '--out', {str(tmp_path / 'm.jsonl')!r}]); "
+        "print(code, sorted(m for m in ('sklearn', 'joblib') if m in sys.modules))"
+    )
+    finished = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert finished.stdout.split("\n")[0] == "0 []", finished.stderr

@@ -1,4 +1,5 @@
 """A round's ranking, top-k cut, allocation and reasons, as a staff member would read them."""
+import numpy as np
 from matching_factories import SITE_LAT, make_vacancy, make_worker
 from stand_in_taxonomy import StandInTaxonomy
 
@@ -96,3 +97,43 @@ def test_an_excluded_pair_is_neither_ranked_nor_allocated_and_the_opening_goes_t
     vacancy = make_vacancy(lat=SITE_LAT, openings=1)
     result = match_round([near, far], [vacancy], taxonomy=StandInTaxonomy(), excluded_pairs={(near.id, vacancy.id)})
     assert [(m.worker_id, m.rank, m.allocated) for m in result.matches] == [(far.id, 1, True)]
+
+
+def test_scoring_a_chunk_at_a_time_gives_the_scores_and_matches_of_scoring_all_at_once(monkeypatch):
+    import random
+
+    from matching import engine
+
+    rng = random.Random(5)
+    workers = [make_worker(lat=km_north(rng.uniform(0, 14)), skills=(rng.choice(["电焊", "保洁", "叉车"]),),
+                           zero_employment_household=rng.random() < 0.3, wage_expectation=rng.choice([None, 3000, 5000]))
+               for _ in range(40)]
+    vacancies = [make_vacancy(lat=km_north(rng.uniform(0, 5)), openings=rng.randint(1, 3), wage_min=3000, wage_max=4000)
+                 for _ in range(6)]
+    everything = engine.score_pairs(workers, vacancies, taxonomy=StandInTaxonomy())
+    whole = engine.match_round(workers, vacancies, top_k=3, taxonomy=StandInTaxonomy())
+    monkeypatch.setattr(engine, "SCORING_CHUNK", 7)
+    chunked = engine.score_round_pairs(workers, vacancies, taxonomy=StandInTaxonomy())
+    assert chunked.score.tolist() == everything.score.tolist() and len(chunked.score) > 7
+    some = np.arange(0, len(chunked.score), 3)
+    assert chunked.features_of(some).tolist() == everything.features[some].tolist()
+    assert engine.match_round(workers, vacancies, top_k=3, taxonomy=StandInTaxonomy()).matches == whole.matches
+
+
+def test_workers_sharing_skill_words_are_each_counted_and_each_matched():
+    from matching.engine import match_round
+
+    same_words = [make_worker(skills=("修摩托车", "电焊")) for _ in range(3)]
+    other = make_worker(skills=("修摩托车",))
+    vacancy = make_vacancy(title="摩托车修理", skills=("修理摩托车",), openings=4)
+    result = match_round([*same_words, other], [vacancy], taxonomy=StandInTaxonomy())
+    assert result.unknown_skill_terms == {"修摩托车": 4, "修理摩托车": 1}
+    assert sorted(m.worker_id for m in result.matches) == sorted(w.id for w in [*same_words, other])
+
+
+def test_skill_and_certificate_lists_given_as_lists_still_match():
+    worker = make_worker(zero_employment_household=True)
+    object.__setattr__(worker, "skills", ["电焊"])  # a caller building records by hand
+    object.__setattr__(worker, "certificates", ["焊工证"])
+    (match,) = run_matching([worker], [make_vacancy()], taxonomy=StandInTaxonomy())
+    assert match.allocated and "持有相关证书" in match.reasons
