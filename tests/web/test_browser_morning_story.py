@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from jobmatch.clock import local_today, utcnow
 from jobmatch.config import settings_of, use_settings
-from jobmatch.models import Household, Offer, Person, Settlement, User, Vacancy
+from jobmatch.models import Household, Offer, Person, Settlement, User
 from jobmatch.models.offers import WAITING_STATUSES
 from jobmatch.roster.export import roster_title, summarise_households, write_roster_xlsx
 from jobmatch.roster.synthetic import generate_roster
@@ -27,6 +27,7 @@ from jobmatch.services.employers.photos import add_photo
 from jobmatch.services.fairs import events as fairs
 from jobmatch.services.fairs.check_in import check_in_token
 from jobmatch.services.offers.lifecycle import answer_offer
+from notifications.wording import day_text
 from tests.employers.test_vacancy_photos import jpeg_with_exif, png
 from tests.factories import make_person, make_sent_offers, make_vacancy
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, page_has_no_horizontal_scroll
@@ -202,11 +203,11 @@ def test_a_staff_members_morning(browser, server, live_app, screenshot, tmp_path
     staff.goto(f"{server}/staff/places")
     staff.select_option("#county_id", str(facts["county_id"]))
     staff.select_option("#kind", "industrial_park")
-    staff.fill("#name", "五里岗工业园")
+    staff.fill("#name", "陕桥物流园")
     staff.fill("#lat", "26.91")
     staff.fill("#lon", "104.31")
     staff.click("#new-place button[type=submit]")
-    assert "五里岗工业园" in staff.inner_text("table")
+    assert "陕桥物流园" in staff.inner_text("table")
     look(staff, "staff-places", screenshot)
     staff.close()
 
@@ -241,11 +242,11 @@ def test_a_staff_members_morning(browser, server, live_app, screenshot, tmp_path
     _sign_in(employer, server, "employer")
     employer.goto(f"{server}/e/vacancies/{facts['sewing_id']}/edit")
     assert employer.locator("#lat").count() == 0
-    employer.select_option("#place", label="五里岗工业园")
+    employer.select_option("#place", label="陕桥物流园")
     look(employer, "employer-place", screenshot)
     employer.click("form.stack button[type=submit]")
     employer.goto(f"{server}/e/vacancies/{facts['sewing_id']}/edit")
-    assert employer.locator("#place option:checked").inner_text() == "五里岗工业园"  # kept as the job's place
+    assert employer.locator("#place option:checked").inner_text() == "陕桥物流园"  # kept as the job's place
     employer.goto(f"{server}/e/candidates")
     card = employer.locator(f"#offer-{facts['offer_id']}")
     assert "王雪燕" in card.inner_text()
@@ -260,8 +261,9 @@ def test_a_staff_members_morning(browser, server, live_app, screenshot, tmp_path
     employer.close()
 
     phone.goto(f"{server}/w/o/{facts['offer_id']}")
+    assert "陕桥物流园" in phone.inner_text("#place")  # where the employer put the job, not its office
     hire = phone.inner_text("#hire")
-    for shown in (start.isoformat(), "园区 3 号厂房二楼", "车间主任 张师傅", "13800000001",
+    for shown in (day_text(start), "园区 3 号厂房二楼", "车间主任 张师傅", "13800000001",
                   "身份证、银行卡"):
         assert shown in hire, shown
     look(phone, "hire", screenshot)
