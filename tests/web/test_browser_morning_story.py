@@ -155,6 +155,7 @@ def test_a_staff_members_morning(browser, server, live_app, screenshot, tmp_path
     assert staff.url == f"{server}/staff/"
     dashboard = staff.inner_text("main")
     assert "零就业家庭" in dashboard and "待回访" in dashboard and "昨日以来新岗位" in dashboard
+    look(staff, "dashboard", screenshot)
 
     # The follow-ups: the household list, filtered to overdue; its timeline and access log.
     staff.click("text=待回访 >> nth=0")
@@ -226,6 +227,7 @@ def test_a_staff_members_morning(browser, server, live_app, screenshot, tmp_path
     phone.click("text=王雪燕")
     phone.click("form.stack button[type=submit]")
     assert "王雪燕，您好" in phone.inner_text("main")
+    look(phone, "worker-home", screenshot)
     phone.goto(f"{server}/w/o/{facts['offer_id']}")
     assert "这是给 王雪燕 的工作推荐" in phone.inner_text("#whose")
     reasons = phone.inner_text("#reasons")
@@ -239,6 +241,8 @@ def test_a_staff_members_morning(browser, server, live_app, screenshot, tmp_path
 
     # The employer puts the job in the new place and records the hire, with what the worker needs to know.
     employer = browser.new_page(**WIDE)
+    employer.goto(f"{server}/e/signup")
+    look(employer, "employer-signup", screenshot)
     _sign_in(employer, server, "employer")
     employer.goto(f"{server}/e/vacancies/{facts['sewing_id']}/edit")
     assert employer.locator("#lat").count() == 0
@@ -256,6 +260,7 @@ def test_a_staff_members_morning(browser, server, live_app, screenshot, tmp_path
     card.locator("input[name=work_place]").fill("园区 3 号厂房二楼")
     card.locator("input[name=contact]").fill("车间主任 张师傅")
     card.locator("input[name=bring]").fill("身份证、银行卡")
+    look(employer, "employer-candidates", screenshot)
     card.locator("form[action$='/hire'] button[type=submit]").click()
     assert "已录用" in employer.inner_text(".flash")
     employer.close()
