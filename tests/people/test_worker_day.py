@@ -260,3 +260,18 @@ def test_the_offer_says_where_the_job_is_when_it_is_not_at_the_employers_office(
     assert job_place(session, at_office) == "县城人民路 8 号"
     assert job_place(session, in_the_park) == "陕桥物流园"
     assert job_place(session, nowhere_known) == "县城人民路 8 号"
+
+
+def test_the_workers_fair_dates_read_as_days_in_either_language(session, client):
+    from jobmatch.services.fairs import events as fairs
+
+    settlement, _, (worker,) = make_welding_site(session, workers=1)
+    fair = fairs.create_fair(session, name="春风行动招聘会", held_on=date(local_today().year, 12, 1), place="文化广场",
+                             county_id=settlement.county_id, settlement_id=settlement.id, actor="test")
+    fairs.register(session, fair.id, worker.id, via="staff", actor="test")
+    session.commit()
+    _signed_in(client, session, worker)
+    weekday = "一二三四五六日"[date(local_today().year, 12, 1).weekday()]
+    assert f"12月1日 周{weekday}" in client.get("/w/").get_data(as_text=True)
+    english = client.get("/w/?lang=en").get_data(as_text=True)
+    assert "12月" not in english and "1 Dec" in english
