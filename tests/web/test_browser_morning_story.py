@@ -65,6 +65,7 @@ def look(page, name: str, screenshot) -> None:
     before = page.viewport_size
     for width, height in ((360, 740), (1366, 900)):
         page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         screenshot(page, f"story-{name}-{width}")
         assert _serious_violations(page) == [], name
         if width == 360:
