@@ -76,6 +76,23 @@ def welfare_answer_by(appointment) -> str:
     return deadline_text(deadline, "en" if locale and locale.language == "en" else "zh") if deadline else ""
 
 
+def day_words(day) -> str:
+    """A day as a worker reads it: 12月7日 周一 (the year too when it is not this year's)."""
+    from flask_babel import get_locale
+
+    from jobmatch.clock import local_today
+    from notifications.wording import day_text
+
+    if not day:
+        return ""
+    locale = get_locale()
+    english = bool(locale and locale.language == "en")
+    words = day_text(day, "en" if english else "zh")
+    if day.year == local_today().year:
+        return words
+    return f"{words} {day.year}" if english else f"{day.year}年{words}"
+
+
 FILTERS = {
     "answer_by": answer_by,
     "localtime": localtime,
@@ -95,6 +112,7 @@ FILTERS = {
     "round_status": lambda code: staff.ROUND_STATUS_LABELS.get(code, code),
     "welfare_post_status": lambda code: staff.WELFARE_POST_STATUS_LABELS.get(code, code),
     "welfare_answer_by": welfare_answer_by,
+    "day_words": day_words,
 }
 
 # Templates compare statuses with these, never with bare strings.

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from jobmatch.clock import utcnow
-from jobmatch.config import settings_of
+from jobmatch.config import settings_of, use_settings
 from jobmatch.models.offers import OfferStatus
 from jobmatch.services.offers.lifecycle import answer_offer, expire_offers
 from jobmatch.services.offers.reoffer import REFUSED_BEFORE_REASON
@@ -86,3 +86,17 @@ def test_the_round_page_names_the_vacancies_left_out_and_staff_can_choose_to_reo
                                                "reoffer_refused": "1"})
     page = client.get(again.headers["Location"]).get_data(as_text=True)
     assert "拒绝过的岗位也再次推荐" in page and person.name in page
+
+
+def test_the_round_pages_say_for_how_many_days_a_refused_trade_waits(session, client, app):
+    use_settings(app, settings_of(app).replace(reoffer_after_days=45))
+    settlement, vacancy, [person] = make_welding_site(session, workers=1, openings=1)
+    [sent] = _round_sent_to_all(session, settlement, vacancy)
+    answer_offer(session, sent.id, person.id, False, actor="person", via="web")
+    make_user(session, "staff", [settlement], username="staff9").set_password("pw-123456")
+    session.commit()
+    assert client.post("/login", data={"username": "staff9", "password": "pw-123456"}).status_code == 302
+    assert "45 天内不推荐同一单位的同类岗位" in client.get("/staff/rounds").get_data(as_text=True)
+    proposed = client.post("/staff/rounds", data={"scope": f"s:{settlement.id}", "vacancy_ids": [vacancy.id]})
+    page = client.get(proposed.headers["Location"]).get_data(as_text=True)
+    assert "或 45 天内拒绝过同一单位的同类岗位" in page

@@ -128,7 +128,7 @@ def test_a_hire_tells_the_worker_when_where_whom_and_what_to_bring(app, session,
     offer_id = offer.id
     _signed_in(client, session, worker)
     page = client.get(f"/w/o/{offer_id}").get_data(as_text=True)
-    for shown in ("上班须知", "2026-12-07", "园区 3 号厂房二楼", "车间主任 张师傅", "13800000001",
+    for shown in ("上班须知", "12月7日 周一", "园区 3 号厂房二楼", "车间主任 张师傅", "13800000001",
                   "身份证、银行卡、一寸照片两张"):
         assert shown in page, shown
     assert "12月7日 上班，点开看去哪里、找谁、带什么" in client.get("/w/").get_data(as_text=True)
@@ -243,3 +243,35 @@ def test_after_signing_out_the_family_list_needs_a_new_code(app, session, client
         assert client.get("/w/login/who").headers["Location"] == "/w/login"
         assert client.post("/w/login/who", data={"person_id": str(daughter_id)}).status_code == 302
         assert client.get("/w/").status_code != 200  # nobody signed in without a new code
+
+
+def test_the_offer_says_where_the_job_is_when_it_is_not_at_the_employers_office(session):
+    from jobmatch.services.employers.places import add_place
+    from jobmatch.services.people.worker_home import job_place
+    from tests.factories import make_county, make_employer, make_vacancy
+
+    county = make_county(session)
+    employer = make_employer(session, county, address="县城人民路 8 号", lat=26.80, lon=104.20)
+    park = add_place(session, county_id=county.id, name="陕桥物流园", kind="industrial_park", lat=26.91, lon=104.31,
+                     actor="test")
+    at_office = make_vacancy(session, employer, lat=26.80, lon=104.20)
+    in_the_park = make_vacancy(session, employer, lat=park.lat, lon=park.lon)
+    nowhere_known = make_vacancy(session, employer, lat=27.5, lon=105.0)
+    assert job_place(session, at_office) == "县城人民路 8 号"
+    assert job_place(session, in_the_park) == "陕桥物流园"
+    assert job_place(session, nowhere_known) == "县城人民路 8 号"
+
+
+def test_the_workers_fair_dates_read_as_days_in_either_language(session, client):
+    from jobmatch.services.fairs import events as fairs
+
+    settlement, _, (worker,) = make_welding_site(session, workers=1)
+    fair = fairs.create_fair(session, name="春风行动招聘会", held_on=date(local_today().year, 12, 1), place="文化广场",
+                             county_id=settlement.county_id, settlement_id=settlement.id, actor="test")
+    fairs.register(session, fair.id, worker.id, via="staff", actor="test")
+    session.commit()
+    _signed_in(client, session, worker)
+    weekday = "一二三四五六日"[date(local_today().year, 12, 1).weekday()]
+    assert f"12月1日 周{weekday}" in client.get("/w/").get_data(as_text=True)
+    english = client.get("/w/?lang=en").get_data(as_text=True)
+    assert "12月" not in english and "1 Dec" in english

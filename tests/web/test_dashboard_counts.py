@@ -25,3 +25,19 @@ def test_summaries_match_the_full_lists(app, session, client):
     login(client, "staff")
     page = client.get("/staff/").get_data(as_text=True)
     assert "等待答复的岗位推荐" in page and "待回访" in page
+
+
+def test_an_offer_whose_sms_has_not_arrived_shows_the_deadline_the_sms_promised(app, session, client):
+    from jobmatch.models import Offer
+    from jobmatch.models.offers import OfferStatus
+
+    load_small_demo(session, households=12)
+    offer = session.scalar(select(Offer).where(Offer.status == OfferStatus.SENT).order_by(Offer.id).limit(1))
+    offer.expires_at = None  # no delivery receipt yet: the window has not started
+    session.commit()
+    login(client, "staff")
+    page = client.get("/staff/").get_data(as_text=True)
+    row = page[page.index('id="waiting"'):]
+    row = row[row.index(offer.person.name):]
+    row = row[:row.index("</tr>")]
+    assert "前</td>" in row  # "12月3日 周四 下午4点30分前", as the worker's SMS and page say

@@ -38,13 +38,14 @@ def worker_reasons(offer: Offer) -> list[str]:
 
 
 
-def offer_speech(offer: Offer, wage: str, reasons: list[str], hire=None) -> str:
+def offer_speech(offer: Offer, wage: str, reasons: list[str], hire=None, place: str | None = None) -> str:
     """What 听一听 reads aloud: whose offer, the job, the pay, the place, why, and what to do."""
     vacancy = offer.vacancy
     employer = vacancy.employer
     parts = [f"{offer.person.name}，这是给您的工作推荐", f"{employer.name}招{vacancy.title}", f"工资{wage}"]
-    if employer.address:
-        parts.append(f"地点在{employer.address}")
+    place = employer.address if place is None else place
+    if place:
+        parts.append(f"地点在{place}")
     parts += reasons
     if hire is not None:
         parts.append(f"您已被录用，{hire.started_on.month}月{hire.started_on.day}日上班")
@@ -147,3 +148,18 @@ def worker_courses(session: Session, person: Person) -> list[CourseForWorker]:
 def worker_course(session: Session, person: Person, course_id: int) -> TrainingCourse | None:
     course = session.get(TrainingCourse, course_id)
     return course if course is not None and course.county_id == person.household.county_id else None
+
+
+def job_place(session: Session, vacancy: Vacancy) -> str:
+    """Where the job is, in words: the employer's address when the job is where the employer is, else the
+    known place the employer chose for the job (an industrial park, a settlement), else the address."""
+    from jobmatch.services.employers.places import SAME_SPOT_KM, known_places, place_at
+    from matching.geo import haversine_km
+
+    employer = vacancy.employer
+    at_employer = (employer.lat is not None and employer.lon is not None
+                   and float(haversine_km(vacancy.lat, vacancy.lon, employer.lat, employer.lon)) <= SAME_SPOT_KM)
+    if at_employer and employer.address:
+        return employer.address
+    found = place_at(known_places(session, [vacancy.county_id]), vacancy.lat, vacancy.lon)
+    return found.name if found else employer.address

@@ -33,7 +33,8 @@ def _form_page(session, error=None, status=200):
                            site_names={s.id: s.name for s in settlements},
                            vacancies=round_pages.vacancies_for_rounds(session, visible),
                            rounds=round_pages.recent_rounds(session, visible),
-                           chosen=set(_ints(request.form.getlist("vacancy_ids"))), form=request.form), status
+                           chosen=set(_ints(request.form.getlist("vacancy_ids"))), form=request.form,
+                           reoffer_after_days=settings_of(current_app).reoffer_after_days), status
 
 
 def _scope(session, value: str) -> dict | None:
@@ -73,6 +74,7 @@ def round_preview(round_id):
     match_round = round_or_404(session, round_id)
     # a county round's other sites stay hidden
     return render_template("staff/round.html", round=match_round,
+                           reoffer_after_days=settings_of(current_app).reoffer_after_days,
                            excluded=round_pages.excluded_vacancies(session, match_round),
                            proposed=round_offers_in_scope(session, current_user, round_id, ("proposed",)),
                            others=round_offers_in_scope(

@@ -50,9 +50,10 @@ def offer(offer_id):
         return redirect(url_for("worker.offer", offer_id=found.id))
     vacancy, reasons = found.vacancy, pages.worker_reasons(found)
     hire = found.spell if found.status == OfferStatus.HIRED else None
+    place = pages.job_place(db, vacancy)
     return render_template("worker/offer.html", offer=found, vacancy=vacancy, employer=vacancy.employer,
-                           wage=wage_text(vacancy), reasons=reasons, hire=hire,
-                           speech=pages.offer_speech(found, wage_text(vacancy), reasons, hire),
+                           wage=wage_text(vacancy), reasons=reasons, hire=hire, place=place,
+                           speech=pages.offer_speech(found, wage_text(vacancy), reasons, hire, place),
                            status_text=worker_words.OFFER_STATUS_LABELS.get(found.status, ""),
                            can_accept=found.status in pages.CAN_ACCEPT, can_decline=found.status in pages.CAN_DECLINE)
 
