@@ -112,6 +112,11 @@ class Settings:
     # A streaming replica of DATABASE_URL: reports and exports read from it (seconds behind the primary);
     # unset, they read from the primary.
     database_replica_url: str | None = None
+    # Organised labour export (劳务输出): the local hour on the day before departure when the reminder
+    # SMS goes to those holding a seat (quiet hours still hold it), and the hours after departure when
+    # the arrival ask ("到了请回1") goes out.
+    labour_export_reminder_hour: int = field(default=18, metadata=_at_least(8))
+    labour_export_arrival_ask_hours: int = field(default=24, metadata=_at_least(1))
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

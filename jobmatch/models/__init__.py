@@ -7,6 +7,7 @@ from jobmatch.models.employment import EmploymentSpell
 from jobmatch.models.fairs import Fair, FairAttendee, FairOutcome, fair_vacancies
 from jobmatch.models.followups import FollowUp
 from jobmatch.models.geography import County, Settlement
+from jobmatch.models.labour_export import ExportGroup, ExportMember
 from jobmatch.models.ledger import LedgerEvent
 from jobmatch.models.messages import InboundMessage, Message, SmsKindStop
 from jobmatch.models.monitoring import AlertReason, MonitoringAlert
@@ -31,4 +32,5 @@ __all__ = [
     "SignInCode", "ShortLink", "WelfareAttendance", "WelfareNeedReview", "Business", "SupportApplication",
     "RoundBatch", "RoundBatchCounty", "BatchStepStatus",
     "SpecialAction", "EmploymentBaseline",
+    "ExportGroup", "ExportMember",
 ]

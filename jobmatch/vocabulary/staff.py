@@ -7,6 +7,7 @@ same pages (e.g. 匹配推荐 for rounds, 拟录用 for fair outcomes, 已响应
 from jobmatch.models.coverage import BaselineSource, SpecialActionKind
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind
 from jobmatch.models.fairs import OutcomeStage
+from jobmatch.models.labour_export import ExportMemberStatus, TransportMode
 from jobmatch.models.followups import EmploymentState
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
@@ -70,6 +71,12 @@ EVENT_LABELS = {
     E.WELFARE_POST_WITHDRAWN: "撤回公益性岗位推荐",
     E.SPECIAL_ACTION_RECORDED: "登记专项就业行动", E.EMPLOYMENT_BASELINE_SET: "登记就业基数",
     E.STAFF_PHONE_SET: "设置工作人员手机",
+    E.EXPORT_GROUP_CREATED: "创建劳务输出团", E.EXPORT_INVITATIONS_SENT: "发出劳务输出邀请",
+    E.EXPORT_SIGNED_UP: "报名劳务输出", E.EXPORT_WAITLISTED: "劳务输出候补", E.EXPORT_DECLINED: "不参加劳务输出",
+    E.EXPORT_REMINDERS_QUEUED: "劳务输出出发提醒", E.EXPORT_CHECKED_IN: "劳务输出集合签到",
+    E.EXPORT_ARRIVAL_ASKED: "询问是否到达", E.EXPORT_ARRIVED: "劳务输出到岗",
+    E.EXPORT_FOLLOW_UP_RECORDED: "劳务输出稳岗回访", E.EXPORT_RETURNED: "劳务输出返乡",
+    E.TRANSPORT_SUBSIDY_SET: "设置劳务输出交通补贴标准",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -133,7 +140,8 @@ WELFARE_REVIEW_STATUS_LABELS = {ReviewStatus.OPEN: "待复核", ReviewStatus.KEP
 
 # Subsidies (rule 7 and rule 2) as finance and staff read them.
 SUBSIDY_KIND_LABELS = {"welfare_post": "公益性岗位补贴", "hiring": "吸纳就业一次性岗位补贴",
-                       "startup": "一次性创业补贴", "incubator_rent": "创业孵化基地费用补贴"}
+                       "startup": "一次性创业补贴", "incubator_rent": "创业孵化基地费用补贴",
+                       "export_transport": "劳务输出交通补贴"}
 HIRING_SUBSIDY_STATUS_LABELS = {"pending": "待满六个月", "payable": "可发放", "refused": "不予补贴"}
 BUSINESS_KIND_LABELS = {BusinessKind.MICRO_ENTERPRISE: "小微企业", BusinessKind.COOPERATIVE: "农民专业合作社",
                         BusinessKind.SELF_EMPLOYED: "个体经营"}
@@ -146,6 +154,15 @@ SUPPORT_APPLICATION_STATUS_LABELS = {ApplicationStatus.APPLIED: "已申请", App
 SPECIAL_ACTION_KIND_LABELS = {SpecialActionKind.RECRUITMENT_DRIVE: "招聘活动",
                               SpecialActionKind.TRAINING_DRIVE: "培训行动"}
 BASELINE_SOURCE_LABELS = {BaselineSource.ENTERED: "人工登记", BaselineSource.ROSTER: "按台账统计"}
+
+# Organised labour export (劳务输出): where each member stands, and how the group travels.
+EXPORT_MEMBER_STATUS_LABELS = {
+    ExportMemberStatus.INVITED: "已邀请，等答复", ExportMemberStatus.SIGNED_UP: "已报名（占座）",
+    ExportMemberStatus.WAITLISTED: "候补", ExportMemberStatus.DECLINED: "不参加",
+    ExportMemberStatus.DEPARTED: "已集合出发", ExportMemberStatus.ARRIVED: "已到岗",
+    ExportMemberStatus.RETURNED: "已返乡",
+}
+TRANSPORT_MODE_LABELS = {TransportMode.CHARTERED_BUS: "包车", TransportMode.TRAIN: "火车（专列或团体票）"}
 
 LABELS = {
     EventKind: EVENT_LABELS,
@@ -171,4 +188,6 @@ LABELS = {
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
     SpecialActionKind: SPECIAL_ACTION_KIND_LABELS,
     BaselineSource: BASELINE_SOURCE_LABELS,
+    ExportMemberStatus: EXPORT_MEMBER_STATUS_LABELS,
+    TransportMode: TRANSPORT_MODE_LABELS,
 }
