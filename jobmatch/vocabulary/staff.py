@@ -7,8 +7,8 @@ same pages (e.g. 匹配推荐 for rounds, 拟录用 for fair outcomes, 已响应
 from jobmatch.models.coverage import BaselineSource, SpecialActionKind
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind
 from jobmatch.models.fairs import OutcomeStage
-from jobmatch.models.labour_export import ExportMemberStatus, TransportMode
 from jobmatch.models.followups import EmploymentState
+from jobmatch.models.labour_export import ExportMemberStatus, TransportMode
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
 from jobmatch.models.monitoring import AlertReason

@@ -1,7 +1,7 @@
 """What a relocated worker reads on their own page (/w/): plain words, addressed to them."""
 
 from jobmatch.models.fairs import Attendance
-from jobmatch.models.labour_export import ExportMemberStatus
+from jobmatch.models.labour_export import ExportMemberStatus, TransportMode
 from jobmatch.models.offers import OfferStatus
 from jobmatch.models.problems import ProblemCategory
 from jobmatch.models.training import EnrolmentStatus
@@ -40,6 +40,7 @@ EXPORT_MEMBER_STATUS_LABELS = {
     ExportMemberStatus.DECLINED: "您说过不去", ExportMemberStatus.DEPARTED: "已出发，到了请点“我已到达”",
     ExportMemberStatus.ARRIVED: "已到达，祝工作顺利", ExportMemberStatus.RETURNED: "已回来，有合适的工作会告诉您",
 }
+TRANSPORT_MODE_LABELS = {TransportMode.CHARTERED_BUS: "包车", TransportMode.TRAIN: "坐火车"}
 
 LABELS = {
     AppointmentStatus: WELFARE_APPOINTMENT_STATUS_LABELS,
@@ -48,4 +49,5 @@ LABELS = {
     EnrolmentStatus: ENROLMENT_STATUS_LABELS,
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
     ExportMemberStatus: EXPORT_MEMBER_STATUS_LABELS,
+    TransportMode: TRANSPORT_MODE_LABELS,
 }

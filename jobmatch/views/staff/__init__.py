@@ -16,6 +16,7 @@ from jobmatch.views.staff import (  # noqa: E402,F401
                                   employers,
                                   fairs,
                                   followups,
+                                  labour_export,
                                   monitoring,
                                   people,  # (routes)
                                   roster,
