@@ -154,8 +154,8 @@ def answer_export_invitation(session: Session, subject_id: int, person_id: int, 
     group = session.get(ExportGroup, subject_id)
     if via == "sms" and (group is None or group.departs_at <= utcnow()):
         return ""
-    channel = "sms" if via == "sms" else "web"
-    (sign_up if accepted else decline)(session, subject_id, person_id, via=channel, actor=actor)
+    answered_by = "sms" if via == "sms" else "web"
+    (sign_up if accepted else decline)(session, subject_id, person_id, via=answered_by, actor=actor)
     return ""
 
 
