@@ -191,6 +191,7 @@ def queue_reminders(session: Session, *, actor: str) -> int:
 
 def _ledger_member(session: Session, kind: str, member: ExportMember, actor: str, data: dict) -> None:
     person = member.person or session.get(Person, member.person_id)
+    assert person is not None  # export_members.person_id is a foreign key to a person
     ledger.append(session, kind, actor=actor, subject=f"export:{member.group_id}", data=data,
                   person_id=person.id, household_id=person.household_id)
 
