@@ -1,6 +1,7 @@
 """Recruiting a group: invitations by mobility and priority, sign-up by reply or page, seats and the
 waiting list (also under concurrency on PostgreSQL), the reminder the day before."""
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -16,6 +17,7 @@ from jobmatch.services.answers import answer_ask
 from jobmatch.services.errors import WorkflowError
 from jobmatch.services.labour_export import recruitment
 from jobmatch.services.sms.inbound import receive_reply
+from jobmatch.services.sms.short_links import find_link, target_path
 from tests.factories import frozen_clock, make_household, make_person
 from tests.labour_export.helpers import NOON, SHANGHAI, add_workers, make_group, make_setting, sent
 
@@ -44,6 +46,8 @@ def test_invitations_go_to_those_who_may_travel_zero_employment_then_monitored_f
     text = _invitation(session, county.people["zero"]).body
     assert "广东省东莞" in text and "电子装配工" in text and "5500元" in text and "回1报名" in text
     assert _invitation(session, county.people["site_bound"]) is None  # cannot leave the site: never
+    code = re.search(r"/s/(\w{6}) ", text).group(1)
+    assert target_path(find_link(session, code).target) == f"/w/export/{group.id}"  # the link opens the group
     assert recruitment.invite_workers(session, group.id, actor="user:1") == []  # nobody twice
 
 
@@ -167,3 +171,14 @@ def test_thirty_sign_ups_at_once_fill_ten_seats_exactly_and_the_rest_wait(app, s
     assert counts == {ExportMemberStatus.SIGNED_UP: 10, ExportMemberStatus.WAITLISTED: 20}
     assert session.scalar(select(func.count()).select_from(LedgerEvent)
                           .where(LedgerEvent.kind == "export_signed_up")) == 10
+
+
+def test_cron_runs_the_daily_command_reminders_then_arrival_asks_and_a_wrong_group_exits_1(cli, session, county, clock):
+    group = make_group(session, county)
+    recruitment.sign_up(session, group.id, county.people["zero"].id, via="web", actor="x")
+    session.commit()
+    assert cli("labour-export", "invite", str(group.id)).output.strip() == "invited 2 workers"
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI))
+    assert cli("labour-export", "daily").output.strip() == "queued 1 reminders and 0 arrival asks"
+    failed = cli("labour-export", "invite", "987654")
+    assert failed.exit_code == 1 and "找不到劳务输出团" in failed.output
