@@ -158,3 +158,18 @@ def test_the_leader_confirms_arrival_records_a_follow_up_and_the_county_reads_th
     download = client.get(f"/county/labour-export.xlsx?county_id={county_id}")
     sheet = load_workbook(io.BytesIO(download.data)).active
     assert [c.value for c in sheet[3]][:4] == ["广东省", employer_name, 1, 1]
+
+
+def test_staff_sign_a_worker_up_at_the_office_by_phone_within_their_sites(client, session, county):
+    group_id = make_group(session, county).id
+    zero_phone, anywhere_phone = county.people["zero"].phone, county.people["anywhere"].phone
+    session.commit()
+    login(client, "site_only")
+    page = client.post(f"/staff/labour-export/{group_id}/sign-up", data={"phone": zero_phone},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "零就业：已报名（占座）" in page
+    page = client.post(f"/staff/labour-export/{group_id}/sign-up", data={"phone": anywhere_phone},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "不在本输出团范围内" in page  # another site's worker
+    assert session.scalar(select(func.count()).select_from(ExportMember)) == 1
+    session.rollback()

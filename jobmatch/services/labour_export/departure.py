@@ -7,17 +7,16 @@ people of the settlements they keep. A second scan changes nothing.
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import local_today, utcnow
-from jobmatch.models import ExportGroup, ExportMember, Settlement
+from jobmatch.models import ExportGroup, ExportMember
 from jobmatch.models.fairs import CheckInMethod
 from jobmatch.models.labour_export import TRAVELLED_STATUSES, ExportMemberStatus
 from jobmatch.services import check_in as door
 from jobmatch.services.errors import get_or_fail, require
-from jobmatch.services.labour_export.groups import departure_day, member_of
+from jobmatch.services.labour_export.groups import departure_day, door_scope, member_of
 
 TOKEN_SALT = "jobmatch.export-check-in"
 OUT_OF_SCOPE = "不在本输出团范围内"
@@ -44,7 +43,7 @@ def check_in_by_token(session: Session, group_id: int, token: str, *, secret_key
     token_group_id, member_id = door.read_token(secret_key, TOKEN_SALT, token)
     require(token_group_id == group.id, "token", "这是另一个输出团的二维码")
     member = get_or_fail(session, ExportMember, member_id, "token", "报名记录")
-    require(member.person.household.settlement_id in _scope(session, group, settlement_ids), "token", OUT_OF_SCOPE)
+    require(member.person.household.settlement_id in door_scope(session, group, settlement_ids), "token", OUT_OF_SCOPE)
     return _mark(session, member, CheckInMethod.QR, actor)
 
 
@@ -53,7 +52,7 @@ def check_in_by_identity(session: Session, group_id: int, *, actor: str, settlem
     group = _leaving_today(session, group_id)
     e164, id_text = door.typed_phone(phone), door.typed_id_number(id_number)
     require(bool(e164 or id_text), "phone", "请输入手机号或身份证号")
-    person = door.find_person(session, e164, id_text, _scope(session, group, settlement_ids), OUT_OF_SCOPE)
+    person = door.find_person(session, e164, id_text, door_scope(session, group, settlement_ids), OUT_OF_SCOPE)
     field = "id_number" if id_text else "phone"
     require(person is not None, field, "名册上没有这个人，请先登记")
     assert person is not None
@@ -68,10 +67,6 @@ def _leaving_today(session: Session, group_id: int) -> ExportGroup:
     require(departure_day(group) == local_today(), "group_id",
             f"输出团 {departure_day(group):%Y-%m-%d} 出发，今天不能签到")
     return group
-
-
-def _scope(session: Session, group: ExportGroup, settlement_ids) -> set[int]:
-    return set(session.scalars(select(Settlement.id).where(Settlement.county_id == group.county_id))) & set(settlement_ids)
 
 
 def _mark(session: Session, member: ExportMember, method: str, actor: str) -> CheckIn:

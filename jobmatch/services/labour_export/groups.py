@@ -133,3 +133,9 @@ def group_in_scope(session: Session, settlement_ids, group_id: int) -> ExportGro
 def member_of(session: Session, group_id: int, person_id: int) -> ExportMember | None:
     return session.scalar(select(ExportMember).where(ExportMember.group_id == group_id,
                                                      ExportMember.person_id == person_id))
+
+
+def door_scope(session: Session, group: ExportGroup, settlement_ids) -> set[int]:
+    """Settlements whose people staff may sign up or check in for ``group``: the group's county's, that they keep."""
+    county_sites = set(session.scalars(select(Settlement.id).where(Settlement.county_id == group.county_id)))
+    return county_sites & set(settlement_ids)

@@ -25,8 +25,10 @@ from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.config import current_settings
 from jobmatch.models import EmploymentSpell, ExportGroup, ExportMember, Person
 from jobmatch.models.labour_export import SEAT_HOLDING_STATUSES, ExportMemberStatus
+from jobmatch.services import check_in as door
 from jobmatch.services.errors import get_or_fail, require
-from jobmatch.services.labour_export.groups import departure_day, seats_taken, spell_kind
+from jobmatch.services.labour_export.departure import OUT_OF_SCOPE
+from jobmatch.services.labour_export.groups import departure_day, door_scope, seats_taken, spell_kind
 from jobmatch.services.offers.matching_input import scope_persons
 from jobmatch.services.sms.messaging import QueuedRow, queue_message, queue_messages_bulk
 from notifications.rules import next_send_time
@@ -195,4 +197,15 @@ def _ledger_member(session: Session, kind: str, member: ExportMember, actor: str
     ledger.append(session, kind, actor=actor, subject=f"export:{member.group_id}", data=data,
                   person_id=person.id, household_id=person.household_id)
 
+
+def sign_up_by_identity(session: Session, group_id: int, *, settlement_ids, actor: str, phone: str = "",
+                        id_number: str = "") -> ExportMember:
+    """Staff sign a worker up at the office by phone or ID number, among the people of their settlements."""
+    group = get_or_fail(session, ExportGroup, group_id, "group_id", "劳务输出团")
+    e164, id_text = door.typed_phone(phone), door.typed_id_number(id_number)
+    require(bool(e164 or id_text), "phone", "请输入手机号或身份证号")
+    person = door.find_person(session, e164, id_text, door_scope(session, group, settlement_ids), OUT_OF_SCOPE)
+    require(person is not None, "id_number" if id_text else "phone", "名册上没有这个人")
+    assert person is not None
+    return sign_up(session, group.id, person.id, via="staff", actor=actor)
 

@@ -221,3 +221,20 @@ def _check_in(session, group_id: int, form):
                                            actor=_actor(), settlement_ids=_visible(session))
     return departure.check_in_by_identity(session, group_id, actor=_actor(), settlement_ids=_visible(session),
                                           phone=form.get("phone", ""), id_number=form.get("id_number", ""))
+
+
+@bp.post("/labour-export/<id:group_id>/sign-up")
+@roles_required(*WRITER_ROLES)
+def export_sign_up(group_id):
+    """Staff sign a worker up at the office by phone or ID number (a seat, or the waiting list)."""
+    session = get_session()
+    group = _group(session, group_id)
+    member, error = commit_or_error(session, lambda: recruitment.sign_up_by_identity(
+        session, group.id, settlement_ids=_visible(session), actor=_actor(), phone=request.form.get("phone", ""),
+        id_number=request.form.get("id_number", "")))
+    if error:
+        flash(error.message)
+    else:
+        assert member is not None
+        flash(f"{member.person.name}：{staff_words.EXPORT_MEMBER_STATUS_LABELS[ExportMemberStatus(member.status)]}")
+    return redirect(url_for("staff.export_group", group_id=group.id) + "#members")
