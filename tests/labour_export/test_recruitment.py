@@ -112,6 +112,10 @@ def test_the_reminder_goes_the_day_before_at_the_set_hour_to_seat_holders_only_o
     assert reminder.person_id == county.people["zero"].id
     assert reminder.due_at == datetime(2026, 11, 24, 18, 0, tzinfo=SHANGHAI)
     assert "安置点广场" in reminder.body and "回2" in reminder.body
+    # The seat given back after the reminders went out: the first waiting is told by a reminder at once
+    recruitment.decline(session, group.id, county.people["zero"].id, via="sms", actor="x")
+    [promoted] = session.scalars(select(Message).where(Message.kind == "export_reminder", Message.id != reminder.id))
+    assert promoted.person_id == county.people["anywhere"].id and promoted.due_at == reminder.due_at
 
 
 def test_a_reminder_queued_late_at_night_waits_for_the_morning(session, county, clock):

@@ -147,6 +147,10 @@ def _seat_first_waiting(session: Session, group: ExportGroup, actor: str) -> Non
     if waiting is not None and seats_taken(session, group.id) < group.seats:
         waiting.status = ExportMemberStatus.SIGNED_UP
         _ledger_member(session, "export_signed_up", waiting, actor, {"via": "waiting_list"})
+        reminded = session.scalar(select(ExportMember.id).where(ExportMember.group_id == group.id,
+                                                                ExportMember.reminder_queued_at.is_not(None)).limit(1))
+        if reminded is not None:  # the others were reminded already: this one learns of the seat now
+            _queue_reminder(session, group, waiting, actor)
 
 
 def answer_export_invitation(session: Session, subject_id: int, person_id: int, accepted: bool, *,
@@ -178,17 +182,22 @@ def queue_reminders(session: Session, *, actor: str) -> int:
         members = session.scalars(select(ExportMember).where(
             ExportMember.group_id == group.id, ExportMember.status == ExportMemberStatus.SIGNED_UP,
             ExportMember.reminder_queued_at.is_(None)).order_by(ExportMember.id)).all()
-        due_at, data = reminder_due_at(group, hour), invitation_data(group)
         for member in members:
-            message = queue_message(session, person_id=member.person_id, kind="export_reminder", data=data,
-                                    subject=f"export_invitation:{group.id}", expects_reply=True, actor=actor)
-            message.due_at = max(message.due_at, due_at)  # the outbox sends when due
-            member.reminder_queued_at = utcnow()
+            _queue_reminder(session, group, member, actor, hour)
         if members:
             ledger.append(session, "export_reminders_queued", actor=actor, subject=f"export:{group.id}",
-                          data={"reminded": len(members), "due_at": due_at})
+                          data={"reminded": len(members), "due_at": reminder_due_at(group, hour)})
         queued += len(members)
     return queued
+
+
+def _queue_reminder(session: Session, group: ExportGroup, member: ExportMember, actor: str,
+                    hour: int | None = None) -> None:
+    hour = current_settings().labour_export_reminder_hour if hour is None else hour
+    message = queue_message(session, person_id=member.person_id, kind="export_reminder", data=invitation_data(group),
+                            subject=f"export_invitation:{group.id}", expects_reply=True, actor=actor)
+    message.due_at = max(message.due_at, reminder_due_at(group, hour))  # the outbox sends when due
+    member.reminder_queued_at = utcnow()
 
 
 def _ledger_member(session: Session, kind: str, member: ExportMember, actor: str, data: dict) -> None:
