@@ -136,6 +136,11 @@ class Settings:
     wechat_template_ids: str = ""
     wechat_fallback_minutes: int = field(default=60, metadata=_at_least(1))
     wechat_long_term: bool = False
+    # Organised labour export (劳务输出): the local hour on the day before departure when the reminder
+    # SMS goes to those holding a seat (quiet hours still hold it), and the hours after departure when
+    # the arrival ask ("到了请回1") goes out.
+    labour_export_reminder_hour: int = field(default=18, metadata=_at_least(8))
+    labour_export_arrival_ask_hours: int = field(default=24, metadata=_at_least(1))
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

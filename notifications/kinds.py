@@ -20,6 +20,9 @@ class MessageKind(StrEnum):
     SIGN_IN_CODE = "sign_in_code"
     STAFF_ANSWER = "staff_answer"  # staff answer a worker's problem or text (rule 8)
     PROBLEM_ALERT = "problem_alert"  # to the site's staff: a worker reported a problem (rule 8)
+    EXPORT_INVITATION = "export_invitation"  # a labour-export group's seats (劳务输出), asks 1/2
+    EXPORT_REMINDER = "export_reminder"  # the day before departure, to those holding a seat
+    EXPORT_ARRIVAL = "export_arrival"  # after departure: "到达后回1"
 
 
 # Messages the service starts on its own. They count against the daily cap and must
@@ -31,6 +34,8 @@ PUSH_KINDS = frozenset(
         MessageKind.FAIR_INVITATION,
         MessageKind.FAIR_REMINDER,
         MessageKind.FOLLOW_UP,
+        MessageKind.EXPORT_INVITATION,
+        MessageKind.EXPORT_REMINDER,
     }
 )
 

@@ -39,7 +39,9 @@ class Reply:
 _ANSWER_WORDS: dict[ReplyKind, frozenset[str]] = {
     ReplyKind.ACCEPT: frozenset(
         {"1", "是", "好", "接受", "同意", "yes", "y", "好的", "是的", "可以", "行", "要",
-         "愿意", "参加", "有", "ok"}
+         "愿意", "参加", "有", "ok",
+         # the arrival ask of a labour-export group: "1 已到达"
+         "到", "到了", "已到", "到达", "已到达"}
     ),
     ReplyKind.DECLINE: frozenset(
         {"2", "否", "不要", "不", "no", "n", "不去", "不用", "不了", "不行", "不愿意",

@@ -19,6 +19,8 @@ class County(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     # The county's own registered SMS signature (its 人社局 name); None: SMS_SIGNATURE.
     sms_signature: Mapped[str | None] = mapped_column(String(12))
+    # Yuan paid per exported worker on confirmed arrival (劳务输出交通补贴, seed 003), set by staff; None: none.
+    transport_subsidy_yuan: Mapped[int | None] = mapped_column(Integer)
 
     settlements: Mapped[list["Settlement"]] = relationship(back_populates="county", order_by="Settlement.name")
 

@@ -147,6 +147,19 @@ class EventKind(StrEnum):
     WECHAT_FOLLOWED = "wechat_followed"
     WECHAT_UNFOLLOWED = "wechat_unfollowed"
     WECHAT_SUBSCRIPTION_GRANTED = "wechat_subscription_granted"
+    # organised labour export (劳务输出, rule 12)
+    EXPORT_GROUP_CREATED = "export_group_created"
+    EXPORT_INVITATIONS_SENT = "export_invitations_sent"
+    EXPORT_SIGNED_UP = "export_signed_up"
+    EXPORT_WAITLISTED = "export_waitlisted"
+    EXPORT_DECLINED = "export_declined"
+    EXPORT_REMINDERS_QUEUED = "export_reminders_queued"
+    EXPORT_CHECKED_IN = "export_checked_in"
+    EXPORT_ARRIVAL_ASKED = "export_arrival_asked"
+    EXPORT_ARRIVED = "export_arrived"
+    EXPORT_FOLLOW_UP_RECORDED = "export_follow_up_recorded"
+    EXPORT_RETURNED = "export_returned"
+    TRANSPORT_SUBSIDY_SET = "transport_subsidy_set"
 
 
 class LedgerEvent(Base):

@@ -14,6 +14,7 @@ from jobmatch.models import County, Settlement
 from jobmatch.services.coverage import coverage_rows
 from jobmatch.services.households import dashboard as day
 from jobmatch.services.households import monitoring, monitoring_alerts, problems
+from jobmatch.services.labour_export.report import export_report, write_export_report_xlsx
 from jobmatch.services.reports.monthly import employment_trend, monthly_report
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
 from jobmatch.services.training.needs import unmet_training_demand
@@ -52,7 +53,8 @@ def overview():
         monitoring_alerts=len(monitoring_alerts.open_alerts(session, settlement_ids)),
         escalated=problems.escalated_problems(session, settlement_ids), now=utcnow(),
         coverage=coverage_rows(session, county.id, Month.current()),
-        unmet_training=unmet_training_demand(session, settlement_ids))
+        unmet_training=unmet_training_demand(session, settlement_ids),
+        labour_export=export_report(session, [county.id]))
 
 
 @bp.get("/report.xlsx")
@@ -92,3 +94,15 @@ def signature():
         error = failure.message
     return render_template("county/signature.html", county=county, error=error,
                            default=settings_of(current_app).sms_signature), 400 if error else 200
+
+
+@bp.get("/labour-export.xlsx")
+@roles_required(*COUNTY_ROLES)
+def labour_export_xlsx():
+    """Organised labour export: exported workers by destination and employer, rates, subsidies."""
+    session = get_report_session()
+    county = _county(session)
+    buffer = io.BytesIO()
+    write_export_report_xlsx(export_report(session, [county.id]), buffer, title=f"{county.name}劳务输出情况")
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"{county.name}劳务输出情况.xlsx")

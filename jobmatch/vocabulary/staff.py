@@ -9,6 +9,7 @@ from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKin
 from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.followups import EmploymentState
 from jobmatch.models.geography import PlaceKind
+from jobmatch.models.labour_export import ExportMemberStatus, TransportMode
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
 from jobmatch.models.monitoring import AlertReason
@@ -87,6 +88,12 @@ EVENT_LABELS = {
     E.WECHAT_NOTICE_OPENED: "微信通知已打开", E.WECHAT_SMS_FALLBACK: "微信通知未打开，补发短信",
     E.WECHAT_RECEIVED: "收到微信消息", E.WECHAT_FOLLOWED: "关注公众号", E.WECHAT_UNFOLLOWED: "取消关注公众号",
     E.WECHAT_SUBSCRIPTION_GRANTED: "同意接收一次微信通知",
+    E.EXPORT_GROUP_CREATED: "创建劳务输出团", E.EXPORT_INVITATIONS_SENT: "发出劳务输出邀请",
+    E.EXPORT_SIGNED_UP: "报名劳务输出", E.EXPORT_WAITLISTED: "劳务输出候补", E.EXPORT_DECLINED: "不参加劳务输出",
+    E.EXPORT_REMINDERS_QUEUED: "劳务输出出发提醒", E.EXPORT_CHECKED_IN: "劳务输出集合签到",
+    E.EXPORT_ARRIVAL_ASKED: "询问是否到达", E.EXPORT_ARRIVED: "劳务输出到岗",
+    E.EXPORT_FOLLOW_UP_RECORDED: "劳务输出稳岗回访", E.EXPORT_RETURNED: "劳务输出返乡",
+    E.TRANSPORT_SUBSIDY_SET: "设置劳务输出交通补贴标准",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -151,7 +158,8 @@ WELFARE_REVIEW_STATUS_LABELS = {ReviewStatus.OPEN: "待复核", ReviewStatus.KEP
 # Subsidies (rule 7 and rule 2) as finance and staff read them.
 SUBSIDY_KIND_LABELS = {"welfare_post": "公益性岗位补贴", "hiring": "吸纳就业一次性岗位补贴",
                        "startup": "一次性创业补贴", "incubator_rent": "创业孵化基地费用补贴",
-                       TrainingSubsidyKind.TRAINING: "职业培训补贴", TrainingSubsidyKind.CERTIFICATION: "职业技能鉴定补贴"}
+                       TrainingSubsidyKind.TRAINING: "职业培训补贴", TrainingSubsidyKind.CERTIFICATION: "职业技能鉴定补贴",
+                       "export_transport": "劳务输出交通补贴"}
 HIRING_SUBSIDY_STATUS_LABELS = {"pending": "待满六个月", "payable": "可发放", "refused": "不予补贴"}
 BUSINESS_KIND_LABELS = {BusinessKind.MICRO_ENTERPRISE: "小微企业", BusinessKind.COOPERATIVE: "农民专业合作社",
                         BusinessKind.SELF_EMPLOYED: "个体经营"}
@@ -173,6 +181,14 @@ WECHAT_NOTICE_STATUS_LABELS = {
     WechatNoticeStatus.SENT: "微信已发送", WechatNoticeStatus.OPENED: "微信已打开",
     WechatNoticeStatus.REFUSED: "微信被拒，已改发短信", WechatNoticeStatus.FELL_BACK: "微信未打开，已补发短信",
 }
+# Organised labour export (劳务输出): where each member stands, and how the group travels.
+EXPORT_MEMBER_STATUS_LABELS = {
+    ExportMemberStatus.INVITED: "已邀请，等答复", ExportMemberStatus.SIGNED_UP: "已报名（占座）",
+    ExportMemberStatus.WAITLISTED: "候补", ExportMemberStatus.DECLINED: "不参加",
+    ExportMemberStatus.DEPARTED: "已集合出发", ExportMemberStatus.ARRIVED: "已到岗",
+    ExportMemberStatus.RETURNED: "已返乡",
+}
+TRANSPORT_MODE_LABELS = {TransportMode.CHARTERED_BUS: "包车", TransportMode.TRAIN: "火车（专列或团体票）"}
 
 LABELS = {
     EventKind: EVENT_LABELS,
@@ -202,6 +218,8 @@ LABELS = {
     NotInWorkforce: NOT_IN_WORKFORCE_LABELS,
     PlaceKind: employer.PLACE_KIND_LABELS,
     WechatNoticeStatus: WECHAT_NOTICE_STATUS_LABELS,
+    ExportMemberStatus: EXPORT_MEMBER_STATUS_LABELS,
+    TransportMode: TRANSPORT_MODE_LABELS,
 }
 
 
@@ -284,6 +302,15 @@ EVENT_SENTENCES = {
     E.WECHAT_NOTICE_OPENED: "%(person)s 打开了微信通知", E.WECHAT_SMS_FALLBACK: "%(person)s 没有打开微信通知，补发短信",
     E.WECHAT_RECEIVED: "收到 %(person)s 的微信消息", E.WECHAT_FOLLOWED: "%(person)s 关注了公众号",
     E.WECHAT_UNFOLLOWED: "%(person)s 取消关注公众号", E.WECHAT_SUBSCRIPTION_GRANTED: "%(person)s 同意接收一次微信通知",
+    E.EXPORT_GROUP_CREATED: "%(actor)s 创建了劳务输出团 %(what)s",
+    E.EXPORT_INVITATIONS_SENT: "%(actor)s 发出了劳务输出团 %(what)s 的邀请",
+    E.EXPORT_SIGNED_UP: "%(person)s 报名了劳务输出团 %(what)s", E.EXPORT_WAITLISTED: "%(person)s 在劳务输出团 %(what)s 候补",
+    E.EXPORT_DECLINED: "%(person)s 不参加劳务输出团 %(what)s",
+    E.EXPORT_REMINDERS_QUEUED: "劳务输出团 %(what)s 的出发提醒已安排",
+    E.EXPORT_CHECKED_IN: "%(person)s 在集合点签到（劳务输出团 %(what)s）",
+    E.EXPORT_ARRIVAL_ASKED: "已问 %(person)s 是否到达", E.EXPORT_ARRIVED: "%(person)s 已到岗（劳务输出团 %(what)s）",
+    E.EXPORT_FOLLOW_UP_RECORDED: "%(actor)s 回访了外出务工的 %(person)s",
+    E.EXPORT_RETURNED: "%(person)s 外出务工后返乡", E.TRANSPORT_SUBSIDY_SET: "%(actor)s 设置了劳务输出交通补贴标准",
 }
 
 

@@ -1,6 +1,7 @@
 """What a relocated worker reads on their own page (/w/): plain words, addressed to them."""
 
 from jobmatch.models.fairs import Attendance
+from jobmatch.models.labour_export import ExportMemberStatus, TransportMode
 from jobmatch.models.offers import OfferStatus
 from jobmatch.models.people import NotInWorkforce
 from jobmatch.models.problems import ProblemCategory
@@ -33,6 +34,15 @@ WELFARE_APPOINTMENT_STATUS_LABELS = {
     AppointmentStatus.WITHDRAWN: "您已在其他单位录用，这个岗位已让给别人",
 }
 
+# A labour-export group (劳务输出) on the worker's page: where they stand.
+EXPORT_MEMBER_STATUS_LABELS = {
+    ExportMemberStatus.INVITED: "等您答复：去就报名", ExportMemberStatus.SIGNED_UP: "您已报名，座位已留好",
+    ExportMemberStatus.WAITLISTED: "座位满了，您在候补名单上，有空位会通知您",
+    ExportMemberStatus.DECLINED: "您说过不去", ExportMemberStatus.DEPARTED: "已出发，到了请点“我已到达”",
+    ExportMemberStatus.ARRIVED: "已到达，祝工作顺利", ExportMemberStatus.RETURNED: "已回来，有合适的工作会告诉您",
+}
+TRANSPORT_MODE_LABELS = {TransportMode.CHARTERED_BUS: "包车", TransportMode.TRAIN: "坐火车"}
+
 LABELS = {
     AppointmentStatus: WELFARE_APPOINTMENT_STATUS_LABELS,
     OfferStatus: OFFER_STATUS_LABELS,
@@ -40,6 +50,8 @@ LABELS = {
     EnrolmentStatus: ENROLMENT_STATUS_LABELS,
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
     NotInWorkforce: NOT_IN_WORKFORCE_LABELS,
+    ExportMemberStatus: EXPORT_MEMBER_STATUS_LABELS,
+    TransportMode: TRANSPORT_MODE_LABELS,
 }
 
 

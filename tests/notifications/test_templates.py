@@ -39,6 +39,7 @@ LONGEST = {
         "short_code": "Ab3dE9",
         "answer": "已联系老板，周五前发工资，请带好身份证和银行卡来安置点办公室登记。",
         "what": "反映工资待遇问题",
+        "destination": "新疆维吾尔自治区乌鲁木齐市",
     },
     "en": {
         "title": "Electronics assembly",
@@ -59,9 +60,11 @@ LONGEST = {
         "short_code": "Ab3dE9",
         "answer": "Wages paid Friday; bring your ID.",
         "what": "a problem with wages",
+        "destination": "Dongguan, Guangdong",
     },
 }
-ASKS_FOR_REPLY = {MessageKind.JOB_OFFER, MessageKind.WELFARE_POST, MessageKind.FAIR_INVITATION, MessageKind.FOLLOW_UP}
+ASKS_FOR_REPLY = {MessageKind.JOB_OFFER, MessageKind.WELFARE_POST, MessageKind.FAIR_INVITATION, MessageKind.FOLLOW_UP,
+                  MessageKind.EXPORT_INVITATION, MessageKind.EXPORT_ARRIVAL}
 PROVIDER_SETS = [(), ("aliyun",), ("tencent",), ("aliyun", "tencent")]
 
 

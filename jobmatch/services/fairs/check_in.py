@@ -15,19 +15,16 @@ jobmatch.access.visible_settlement_ids). Anyone else on the roster is refused wi
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import segno
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
-from jobmatch.idnumber import check_id_number
-from jobmatch.models import Fair, FairAttendee, Household, Person, Settlement
+from jobmatch.models import Fair, FairAttendee, Person, Settlement
 from jobmatch.models.fairs import DEFAULT_FAIR_START, CheckInMethod, CheckInWindow
 from jobmatch.privacy import mask_id_number, mask_phone
-from jobmatch.services.errors import WorkflowError, get_or_fail, require
-from notifications.phones import InvalidPhone, normalise_phone
+from jobmatch.services import check_in as door
+from jobmatch.services.errors import get_or_fail, require
 
 TOKEN_SALT = "jobmatch.fair-check-in"
 OUT_OF_SCOPE = "不在本招聘会范围内"
@@ -42,22 +39,19 @@ class CheckIn:
 
 def check_in_token(secret_key: str, attendee: FairAttendee) -> str:
     """The signed token a worker's QR code carries."""
-    return URLSafeSerializer(secret_key, salt=TOKEN_SALT).dumps([attendee.fair_id, attendee.id])
+    return door.signed_token(secret_key, TOKEN_SALT, attendee.fair_id, attendee.id)
 
 
 def check_in_qr_svg(secret_key: str, attendee: FairAttendee) -> str:
     """The worker's check-in QR code as an inline SVG for their page."""
-    return segno.make(check_in_token(secret_key, attendee), error="m").svg_inline(scale=6)
+    return door.qr_svg(check_in_token(secret_key, attendee))
 
 
 def check_in_by_token(session: Session, fair_id: int, token: str, *, secret_key: str, actor: str,
                       settlement_ids) -> CheckIn:
     """Check in the holder of a scanned QR code, if the staff member (``settlement_ids``) may see them."""
     fair = _fair_today(session, fair_id)
-    try:
-        token_fair_id, attendee_id = URLSafeSerializer(secret_key, salt=TOKEN_SALT).loads(token or "")
-    except (BadSignature, ValueError, TypeError):
-        raise WorkflowError("token", "二维码无效，请改用手机号或身份证号签到") from None
+    token_fair_id, attendee_id = door.read_token(secret_key, TOKEN_SALT, token)
     require(token_fair_id == fair.id, "token", "这是另一场招聘会的二维码")
     attendee = get_or_fail(session, FairAttendee, attendee_id, "token", "报名记录")
     if attendee.person is not None:
@@ -72,9 +66,9 @@ def check_in_by_identity(session: Session, fair_id: int, *, actor: str, settleme
     fair = _fair_today(session, fair_id)
     if _looks_like_a_name(phone) and not (name or "").strip():
         phone, name = "", phone  # a name typed where the phone goes: a walk-in saying who they are
-    e164, id_text = _typed_phone(phone), _typed_id_number(id_number)
+    e164, id_text = door.typed_phone(phone), door.typed_id_number(id_number)
     require(bool(e164 or id_text or (name or "").strip()), "phone", "请输入手机号、身份证号或姓名")
-    person = _find_person(session, e164, id_text, _check_in_scope(session, fair, settlement_ids))
+    person = door.find_person(session, e164, id_text, _check_in_scope(session, fair, settlement_ids), OUT_OF_SCOPE)
     method = CheckInMethod.ID_NUMBER if id_text else CheckInMethod.PHONE if e164 else CheckInMethod.NAME
     if person is None:
         require(len((name or "").strip()) <= 40, "name", "姓名最多 40 字")
@@ -128,24 +122,6 @@ def _looks_like_a_name(text: str) -> bool:
     return bool(text) and not any(ch.isdigit() for ch in text)
 
 
-def _typed_phone(phone: str) -> str | None:
-    if not (phone or "").strip():
-        return None
-    try:
-        return normalise_phone(phone)
-    except InvalidPhone as exc:
-        raise WorkflowError("phone", f"手机号不对：{exc}") from None
-
-
-def _typed_id_number(id_number: str) -> str | None:
-    text = (id_number or "").strip().upper()
-    if not text:
-        return None
-    problems = check_id_number(text)
-    require(not problems, "id_number", f"身份证号不对：{'；'.join(problems or [])}")
-    return text
-
-
 def _check_in_scope(session: Session, fair: Fair, settlement_ids) -> set[int]:
     """Settlements whose people may be checked in: the fair's county's, that the staff member keeps."""
     fair_county = set(session.scalars(select(Settlement.id).where(Settlement.county_id == fair.county_id)))
@@ -154,23 +130,6 @@ def _check_in_scope(session: Session, fair: Fair, settlement_ids) -> set[int]:
 
 def _require_in_scope(person: Person, scope: set[int], field: str) -> None:
     require(person.household.settlement_id in scope, field, OUT_OF_SCOPE)
-
-
-def _find_person(session: Session, e164: str | None, id_text: str | None, scope: set[int]) -> Person | None:
-    """The roster's person typed at the door; None for someone not on the roster (a walk-in)."""
-    if id_text:
-        person = session.scalar(select(Person).where(Person.id_number == id_text))
-        if person is not None:
-            _require_in_scope(person, scope, "id_number")
-            return person
-    if not e164:
-        return None
-    # A phone may be shared (a household, or a number passed on): the first one in scope is meant.
-    owners = session.execute(select(Person, Household.settlement_id).join(Household, Household.id == Person.household_id)
-                             .where(Person.phone == e164).order_by(Person.id)).all()
-    in_scope = [person for person, settlement_id in owners if settlement_id in scope]
-    require(bool(in_scope) or not owners, "phone", OUT_OF_SCOPE)
-    return in_scope[0] if in_scope else None
 
 
 def _mark(session: Session, attendee: FairAttendee, method: str, actor: str, *, walk_in: bool) -> CheckIn:

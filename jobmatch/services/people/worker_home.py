@@ -5,6 +5,7 @@ fairs, training and messaging like every other channel.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -25,6 +26,9 @@ from jobmatch.models.offers import ANSWERABLE_NO, ANSWERABLE_YES, WORKER_VISIBLE
 from jobmatch.models.welfare import AppointmentStatus
 from jobmatch.vocabulary.worker import reason_sentence
 from matching.taxonomy import load_taxonomy
+
+if TYPE_CHECKING:
+    from jobmatch.models import ExportGroup, ExportMember
 
 # Which answers the page offers in each status: those the offer lifecycle takes.
 CAN_ACCEPT = ANSWERABLE_YES
@@ -163,3 +167,37 @@ def job_place(session: Session, vacancy: Vacancy) -> str:
         return employer.address
     found = place_at(known_places(session, [vacancy.county_id]), vacancy.lat, vacancy.lon)
     return found.name if found else employer.address
+
+
+@dataclass(frozen=True)
+class ExportGroupForWorker:
+    group: "ExportGroup"
+    member: "ExportMember | None"
+
+
+def worker_export_groups(session: Session, person: Person) -> list[ExportGroupForWorker]:
+    """Labour-export groups on the worker's page: those they belong to (latest first), then groups of their
+    county not yet gone that they may travel to (to sign up on the page)."""
+    from jobmatch.clock import utcnow
+    from jobmatch.models import ExportGroup, ExportMember
+    from jobmatch.services.labour_export.recruitment import can_travel
+
+    mine = session.scalars(select(ExportMember).where(ExportMember.person_id == person.id)
+                           .order_by(ExportMember.id.desc()).limit(5)).all()
+    joined = {m.group_id for m in mine}
+    open_groups = session.scalars(select(ExportGroup).where(ExportGroup.county_id == person.household.county_id,
+                                                            ExportGroup.departs_at > utcnow())
+                                  .order_by(ExportGroup.departs_at).limit(10)).all()
+    return [ExportGroupForWorker(m.group, m) for m in mine] + [
+        ExportGroupForWorker(g, None) for g in open_groups if g.id not in joined and can_travel(person, g)]
+
+
+def worker_export_group(session: Session, person: Person, group_id: int) -> "ExportGroupForWorker | None":
+    """A group of the worker's county with the worker's place in it, or None."""
+    from jobmatch.models import ExportGroup
+    from jobmatch.services.labour_export.groups import member_of
+
+    group = session.get(ExportGroup, group_id)
+    if group is None or group.county_id != person.household.county_id:
+        return None
+    return ExportGroupForWorker(group, member_of(session, group.id, person.id))

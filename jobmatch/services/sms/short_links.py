@@ -102,4 +102,6 @@ def target_path(target: str) -> str:
         return f"/w/o/{raw_id}"
     if kind == "fair" and raw_id.isdigit():
         return f"/w/fairs/{raw_id}"
+    if kind == "export" and raw_id.isdigit():
+        return f"/w/export/{raw_id}"
     return "/w/"  # home: welfare posts and everything else are answered there

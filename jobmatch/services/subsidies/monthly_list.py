@@ -3,8 +3,8 @@
 Lines come from the one computation of each kind: welfare-post pay (welfare_pay), the
 hiring subsidy payable that month (hiring), the start-up subsidy reaching six months that
 month and approved incubator fees (startups), the training and certification subsidies recorded
-for courses finished that month (training). ID numbers are masked for roles that do not
-need them; the bank-card and signature columns are left for finance and the payee.
+for courses finished that month (training), labour export's transport subsidy for arrivals that
+month (labour_export.subsidy). ID numbers are masked for roles that do not need them; the bank-card and signature columns are left for finance and the payee.
 """
 
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus
 from jobmatch.privacy import mask_id_number
 from jobmatch.services.errors import WorkflowError, require
+from jobmatch.services.labour_export.subsidy import transport_subsidy_lines
 from jobmatch.services.subsidies.hiring import hiring_subsidy_lines
 from jobmatch.services.subsidies.startups import StartupStatus, incubator_amount, startup_subsidy_lines
 from jobmatch.services.subsidies.training import training_subsidies_of_month
@@ -63,7 +64,8 @@ def monthly_subsidy_list(session: Session, month: Month, settlement_ids) -> list
     settlement_ids = set(settlement_ids)
     return [*_welfare(session, month, settlement_ids), *_hiring(session, month, settlement_ids),
             *_startup(session, month, settlement_ids), *_incubator(session, month, settlement_ids),
-            *_training(session, month, settlement_ids)]
+            *_training(session, month, settlement_ids),
+            *_export_transport(session, month, settlement_ids)]
 
 
 def total(lines) -> Decimal:
@@ -123,6 +125,14 @@ def _training(session, month, settlement_ids):
                               Decimal(subsidy.amount).quantize(Decimal("0.01")),
                               f"{course.name}（{course.starts_on.isoformat()}至{course.ends_on.isoformat()}）结业，{evidence}",
                               subsidy.id)
+
+
+def _export_transport(session, month, settlement_ids):
+    for line in transport_subsidy_lines(session, month, settlement_ids):
+        group = line.group
+        yield SubsidyListLine("export_transport", line.person.name, line.person, Decimal(line.amount).quantize(Decimal("0.01")),
+                              f"劳务输出：{group.name}，{line.arrived_on.isoformat()}到达{group.destination_province}"
+                              f"{group.destination_city}{group.employer.name}", line.member.id)
 
 
 def write_subsidy_list(session: Session, month_text: str, target, *, user: User) -> list[SubsidyListLine]:

@@ -64,7 +64,7 @@ SCHEMAS: dict[str, Any] = {
         "month": {"type": "string"}, "total": {"type": "string"}, "items": {"type": "array", "items": {
             "type": "object", "required": ["kind", "payee", "person_id", "amount", "reason"], "properties": {
                 "kind": {"type": "string", "enum": ["welfare_post", "hiring", "startup", "incubator_rent", "training",
-                                                       "certification"]},
+                                                       "certification", "export_transport"]},
                 "payee": {"type": "string"}, "person_id": {"type": "integer"}, "name": {"type": "string"},
                 "id_number": {"type": "string"}, "amount": {"type": "string"}, "reason": {"type": "string"}}}}}},
     "Vacancy": {"type": "object", "required": ["id", "employer_id", "title", "openings", "status"], "properties": {

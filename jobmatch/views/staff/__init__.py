@@ -17,6 +17,7 @@ from jobmatch.views.staff import (  # noqa: E402,F401
                                   fairs,
                                   followups,
                                   households,  # noqa: E402,F401  (routes)
+                                  labour_export,
                                   monitoring,
                                   people,  # (routes)
                                   roster,

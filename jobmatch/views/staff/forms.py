@@ -248,3 +248,27 @@ class PlaceForm(FlaskForm):
     def validate_county_id(self, field):
         if field.data not in self.county_ids:
             raise ValidationError("请选择所在县区。")
+class ExportGroupForm(FlaskForm):
+    """A labour-export group (劳务输出); county, employer and leader choices are set by the view."""
+
+    name = Text("输出团名称", max_length=60, required=True)
+    county_id = Choice("县区", coerce=int)
+    employer_id = Choice("用工单位", coerce=int)
+    destination_province = Text("目的地省份", max_length=30, required=True)
+    destination_city = Text("目的地城市", max_length=30)
+    jobs = Text("岗位（工种）", max_length=120, required=True)
+    monthly_wage = Number("月工资（元）", low=1, high=100_000, required=True)
+    contract_months = Number("合同期限（月）", low=1, high=60, required=True)
+    dormitory = Flag("提供宿舍")
+    meals = Flag("提供工作餐")
+    departs_on = Day("出发日期")
+    departs_time = Text("出发时间", max_length=5, required=True)
+    gathering_point = Text("集合地点", max_length=60, required=True)
+    transport = Choice("交通方式", choices=tuple(staff_words.TRANSPORT_MODE_LABELS))
+    seats = Number("座位数", low=1, high=2000, required=True)
+    leader = Choice("带队")
+
+    def validate_departs_time(self, field):
+        hours, _, minutes = (field.data or "").partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+            raise ValidationError("出发时间要写成 07:30 这样。")

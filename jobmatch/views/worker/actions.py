@@ -7,6 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from jobmatch.auth import roles_required
+from jobmatch.clock import utcnow
 from jobmatch.db import get_session
 from jobmatch.models.employers import VacancyStatus
 from jobmatch.models.fairs import Attendance
@@ -121,3 +122,36 @@ def sms_switch():
     db.commit()
     flash("已关闭短信通知。岗位和招聘会还会显示在这个页面上。" if opted_out else "已打开短信通知。")
     return redirect(url_for("worker.home") + "#sms")
+
+
+EXPORT_ANSWERS = {"accept": "报名成功。出发那天到集合地点，把下面的二维码给工作人员扫一扫。",
+                  "decline": "好的，已记下您不去。", "arrived": "好的，已记下您平安到达。祝工作顺利！"}
+
+
+@bp.route("/export/<id:group_id>", methods=["GET", "POST"])
+@roles_required("worker")
+def export_group(group_id):
+    """A labour-export group (劳务输出): sign up or not, the check-in QR code, "我已到达"."""
+    from jobmatch.models.labour_export import ExportMemberStatus
+    from jobmatch.services.labour_export.departure import check_in_qr_svg
+    from jobmatch.services.labour_export.groups import has_left
+
+    db, person = get_session(), current_user.person
+    item = pages.worker_export_group(db, person, group_id) or abort(404)
+    group = item.group
+    if request.method == "POST":
+        choice = request.form.get("answer", "")
+        if choice not in EXPORT_ANSWERS:
+            raise UserError("请选择“我要报名”、“我不去”或“我已到达”。", "answer")
+        subject = f"export_arrival:{group.id}" if choice == "arrived" else f"export_invitation:{group.id}"
+        _, error = commit_or_error(db, lambda: answers.answer(db, subject, person.id, choice != "decline",
+                                                              actor=f"person:{person.id}", via="web"))
+        flash(error.message if error else EXPORT_ANSWERS[choice])
+        return redirect(url_for("worker.export_group", group_id=group.id))
+    status = item.member.status if item.member else None
+    qr = (Markup(check_in_qr_svg(current_app.secret_key, item.member))
+          if item.member is not None and status == ExportMemberStatus.SIGNED_UP else None)
+    return render_template("worker/export.html", group=group, member=item.member, status=status, qr=qr,
+                           Status=ExportMemberStatus, open=not has_left(group) and group.departs_at > utcnow(),
+                           status_text=worker_words.EXPORT_MEMBER_STATUS_LABELS,
+                           transport=worker_words.TRANSPORT_MODE_LABELS)

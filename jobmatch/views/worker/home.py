@@ -148,7 +148,8 @@ def home():
     db, person = get_session(), current_user.person
     sections = {"offers": worker_pages.worker_offers(db, person.id), "fairs": worker_pages.worker_fairs(db, person),
                 "training": worker_pages.worker_courses(db, person),
-                "welfare": worker_pages.worker_welfare_places(db, person.id)}
+                "welfare": worker_pages.worker_welfare_places(db, person.id),
+                "export": worker_pages.worker_export_groups(db, person)}
     return render_template("worker/home.html", person=person, sections=sections,
                            status_text=worker_words.OFFER_STATUS_LABELS, fair_labels=worker_words.ATTENDANCE_LABELS,
                            enrolment_labels=worker_words.ENROLMENT_STATUS_LABELS,
@@ -157,7 +158,8 @@ def home():
                            can_report_problem="worker.report_problem" in current_app.view_functions,
                            can_switch=_proved_phone() == person.phone and bool(person.phone) and len(
                                worker_auth.phone_members(db, person.phone)) > 1,
-                           wechat_grant=wechat_views.grant_offered())
+                           wechat_grant=wechat_views.grant_offered(),
+                           export_labels=worker_words.EXPORT_MEMBER_STATUS_LABELS)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
