@@ -112,6 +112,12 @@ class Settings:
     # A streaming replica of DATABASE_URL: reports and exports read from it (seconds behind the primary);
     # unset, they read from the primary.
     database_replica_url: str | None = None
+    # The odd-job market (零工市场): hours a worker has to answer a gig offer before it goes to the next one,
+    gig_answer_hours: float = field(default=2.0, metadata=_at_least(0, above=True))
+    # gig days in one month that count a person as flexibly employed (灵活就业) for household status and reports,
+    gig_days_flexible: int = field(default=8, metadata=_at_least(1))
+    # and gig offers sent per place at once (first accepted, first placed; later yeses wait on the list).
+    gig_offers_per_place: int = field(default=2, metadata=_at_least(1))
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

@@ -6,6 +6,7 @@ from jobmatch.models.employment import EmploymentSpell
 from jobmatch.models.fairs import Fair, FairAttendee, FairOutcome, fair_vacancies
 from jobmatch.models.followups import FollowUp
 from jobmatch.models.geography import County, Settlement
+from jobmatch.models.gigs import Gig, GigAvailability, GigPlacement
 from jobmatch.models.ledger import LedgerEvent
 from jobmatch.models.messages import InboundMessage, Message, SmsKindStop
 from jobmatch.models.monitoring import AlertReason, MonitoringAlert
@@ -29,4 +30,5 @@ __all__ = [
     "MatchRound", "Offer", "MonitoringAlert", "AlertReason", "MonitoringCategory", "match_round_vacancies", "ApiToken",
     "SignInCode", "ShortLink", "WelfareAttendance", "WelfareNeedReview", "Business", "SupportApplication",
     "RoundBatch", "RoundBatchCounty", "BatchStepStatus",
+    "Gig", "GigAvailability", "GigPlacement",
 ]

@@ -2,6 +2,7 @@
 
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind, VacancyStatus
 from jobmatch.models.employment import SubsidyStatus
+from jobmatch.models.gigs import GigStatus, PayBasis, PayMethod, PayStatus, PayTiming
 from jobmatch.models.offers import OfferStatus
 
 EMPLOYER_KIND_LABELS = {
@@ -33,3 +34,18 @@ LABELS = {
     OfferStatus: OFFER_STATUS_LABELS,
     SubsidyStatus: SUBSIDY_STATUS_LABELS,
 }
+
+# Gigs (零工) the employer posts and the pay it confirms.
+GIG_STATUS_LABELS = {GigStatus.OPEN: "招人中", GigStatus.CANCELLED: "已取消"}
+GIG_PAY_STATUS_LABELS = {
+    PayStatus.AWAITING_EMPLOYER: "请确认", PayStatus.CONFIRMED: "已确认", PayStatus.RECEIVED: "工人已收到",
+    PayStatus.DISPUTED: "工人说没收到",
+}
+PAY_BASIS_LABELS = {PayBasis.DAY: "元/天", PayBasis.HOUR: "元/小时"}
+PAY_TIMING_LABELS = {PayTiming.SAME_DAY: "当天结清", PayTiming.NEXT_DAY: "第二天结", PayTiming.END_OF_JOB: "干完结清"}
+PAY_METHOD_LABELS = {PayMethod.CASH: "现金", PayMethod.WECHAT: "微信", PayMethod.BANK: "银行卡"}
+
+LABELS.update({
+    GigStatus: GIG_STATUS_LABELS, PayStatus: GIG_PAY_STATUS_LABELS, PayBasis: PAY_BASIS_LABELS,
+    PayTiming: PAY_TIMING_LABELS, PayMethod: PAY_METHOD_LABELS,
+})

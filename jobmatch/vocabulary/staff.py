@@ -7,6 +7,7 @@ same pages (e.g. 匹配推荐 for rounds, 拟录用 for fair outcomes, 已响应
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind
 from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.followups import EmploymentState
+from jobmatch.models.gigs import AvailabilitySource, GigStatus, PayBasis, PayMethod, PayStatus, PayTiming, PlacementStatus
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
 from jobmatch.models.monitoring import AlertReason
@@ -67,6 +68,11 @@ EVENT_LABELS = {
     E.MONITORING_FLAGGED: "标注防返贫监测", E.MONITORING_UNFLAGGED: "解除防返贫监测",
     E.MONITORING_ALERT_RAISED: "监测预警", E.MONITORING_ALERT_CLOSED: "监测预警已处理", E.COUNTY_SMS_SIGNATURE_SET: "设置县短信签名",
     E.WELFARE_POST_WITHDRAWN: "撤回公益性岗位推荐",
+    E.GIG_POSTED: "发布零工", E.GIG_CANCELLED: "取消零工", E.GIG_AVAILABLE: "登记可打零工",
+    E.GIG_OFFERED: "推送零工", E.GIG_ACCEPTED: "接下零工", E.GIG_WAITLISTED: "零工候补",
+    E.GIG_DECLINED: "不接零工", E.GIG_EXPIRED: "零工推送过期", E.GIG_ASSIGNED: "现场安排零工",
+    E.GIG_WORK_CONFIRMED: "零工用工确认", E.GIG_PAY_RECEIVED: "零工工钱已收到",
+    E.GIG_PAY_DISPUTED: "零工工钱未收到",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -163,3 +169,25 @@ LABELS = {
     ProblemStage: PROBLEM_STAGE_LABELS,
     ProblemCategory: PROBLEM_CATEGORY_LABELS,
 }
+
+
+# The odd-job market (零工市场): the station clerk's and staff pages.
+GIG_STATUS_LABELS = {GigStatus.OPEN: "招人中", GigStatus.CANCELLED: "已取消"}
+GIG_PLACEMENT_STATUS_LABELS = {
+    PlacementStatus.OFFERED: "等答复", PlacementStatus.ACCEPTED: "已接下", PlacementStatus.WAITLISTED: "候补",
+    PlacementStatus.DECLINED: "不去", PlacementStatus.EXPIRED: "过期未答复",
+}
+GIG_PAY_STATUS_LABELS = {
+    PayStatus.AWAITING_EMPLOYER: "等单位确认", PayStatus.CONFIRMED: "单位已确认，等工人回复",
+    PayStatus.RECEIVED: "工钱已收到", PayStatus.DISPUTED: "工钱未收到（已立问题）",
+}
+PAY_BASIS_LABELS = {PayBasis.DAY: "元/天", PayBasis.HOUR: "元/小时"}
+PAY_TIMING_LABELS = {PayTiming.SAME_DAY: "当天结清", PayTiming.NEXT_DAY: "第二天结", PayTiming.END_OF_JOB: "干完结清"}
+PAY_METHOD_LABELS = {PayMethod.CASH: "现金", PayMethod.WECHAT: "微信", PayMethod.BANK: "银行卡"}
+AVAILABILITY_SOURCE_LABELS = {AvailabilitySource.SMS: "短信", AvailabilitySource.WEB: "网页", AvailabilitySource.STATION: "服务站"}
+
+LABELS.update({
+    GigStatus: GIG_STATUS_LABELS, PlacementStatus: GIG_PLACEMENT_STATUS_LABELS, PayStatus: GIG_PAY_STATUS_LABELS,
+    PayBasis: PAY_BASIS_LABELS, PayTiming: PAY_TIMING_LABELS, PayMethod: PAY_METHOD_LABELS,
+    AvailabilitySource: AVAILABILITY_SOURCE_LABELS,
+})
