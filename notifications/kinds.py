@@ -19,6 +19,10 @@ class MessageKind(StrEnum):
     OPT_IN_CONFIRMATION = "opt_in_confirmation"
     SIGN_IN_CODE = "sign_in_code"
     STAFF_ANSWER = "staff_answer"  # staff answer a worker's problem or text (rule 8)
+    GIG_OFFER = "gig_offer"  # a gig (零工) for today or tomorrow: answer within GIG_ANSWER_HOURS
+    GIG_PLACED = "gig_placed"  # the worker's "1" got a place on the gig
+    GIG_PAY_CHECK = "gig_pay_check"  # after the gig: 工钱收到了吗？
+    GIG_AVAILABLE = "gig_available"  # "零工 明天" noted
 
 
 # Messages the service starts on its own. They count against the daily cap and must
@@ -30,6 +34,7 @@ PUSH_KINDS = frozenset(
         MessageKind.FAIR_INVITATION,
         MessageKind.FAIR_REMINDER,
         MessageKind.FOLLOW_UP,
+        MessageKind.GIG_OFFER,
     }
 )
 

@@ -38,6 +38,11 @@ LONGEST = {
         "minutes": 10,
         "short_code": "Ab3dE9",
         "answer": "已联系老板，周五前发工资，请带好身份证和银行卡来安置点办公室登记。",
+        "start_at": "07:30",
+        "pay": "1200",
+        "pay_unit": "小时",
+        "answer_by": "20:30",
+        "free_days": "今天和明天",
     },
     "en": {
         "title": "Electronics assembly",
@@ -57,9 +62,15 @@ LONGEST = {
         "minutes": 10,
         "short_code": "Ab3dE9",
         "answer": "Wages paid Friday; bring your ID.",
+        "start_at": "07:30",
+        "pay": "180",
+        "pay_unit": "day",
+        "answer_by": "20:30",
+        "free_days": "today",
     },
 }
-ASKS_FOR_REPLY = {MessageKind.JOB_OFFER, MessageKind.WELFARE_POST, MessageKind.FAIR_INVITATION, MessageKind.FOLLOW_UP}
+ASKS_FOR_REPLY = {MessageKind.JOB_OFFER, MessageKind.WELFARE_POST, MessageKind.FAIR_INVITATION, MessageKind.FOLLOW_UP,
+                  MessageKind.GIG_OFFER, MessageKind.GIG_PAY_CHECK}
 PROVIDER_SETS = [(), ("aliyun",), ("tencent",), ("aliyun", "tencent")]
 
 
