@@ -25,6 +25,8 @@ from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
 from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, WAITING_STATUSES, AskAnswer, MessageStatus
 from jobmatch.services.fairs.events import answer_fair_invitation
+from jobmatch.services.gigs.offering import answer_gig_offer
+from jobmatch.services.gigs.pay import answer_pay
 from jobmatch.services.offers.lifecycle import answer_offer
 from jobmatch.services.welfare.appointments import answer_welfare_offer
 
@@ -38,6 +40,8 @@ ANSWER_HANDLERS: dict[str, AnswerHandler] = {
     "offer": answer_offer,
     "welfare_post": answer_welfare_offer,
     "fair_invitation": answer_fair_invitation,
+    "gig": answer_gig_offer,
+    "gig_pay": answer_pay,
 }
 
 

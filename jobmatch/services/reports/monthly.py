@@ -35,6 +35,7 @@ from jobmatch.models import (
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.types import as_utc
+from jobmatch.services.gigs.counting import flexibly_employed, gig_days_flexible
 from jobmatch.services.households.monitoring import monitored_on
 from jobmatch.services.households.status import zero_employment_on
 from jobmatch.services.subsidies.hiring import hiring_subsidy_lines
@@ -126,10 +127,13 @@ def monthly_report(session: Session, county: County, year: int, month: int) -> M
     rows = {s.id: SettlementRow(s.name) for s in settlements}
     people = _labourers(session, list(rows))
     spells = _spells_by_person(session, [p.person_id for p in people])
+    flexible = flexibly_employed(session, period, gig_days_flexible())
     for person in people:
         row = rows[person.settlement_id]
         row.labourers += 1
         kind = employment_on(spells.get(person.person_id, []), as_of)
+        if not kind and person.person_id in flexible:
+            kind = "flexible"  # the month's gig days (jobmatch.services.gigs.counting)
         if kind:
             row.employed += 1
             row.by_kind[kind] += 1
