@@ -9,10 +9,10 @@ Decisions:
   ones, then by score.
 - How many: GIG_OFFERS_PER_PLACE offers per place still open, sent at once; first "1" first
   placed, up to the headcount; a later "1" goes on the waiting list.
-- The answer window is GIG_ANSWER_HOURS from when the SMS may go, never past the gig's start.
-  When the SMS cannot go and be answered before the gig starts (quiet hours 21:00–08:00 before
-  an early gig), the offer is not texted: it is flagged for a phone call (``needs_call``) and
-  the station calls.
+- The answer window is GIG_ANSWER_HOURS from when the SMS may go, ending at the latest an hour
+  before the gig starts (TRAVEL_TIME). When the SMS cannot go with half an hour left to answer
+  (quiet hours 21:00–08:00 before an early gig), the offer is not texted: it is flagged for a
+  phone call (``needs_call``), due by the same time, and the station calls.
 - Answers come through jobmatch.services.answers (subject "gig:<placement id>"). A place freed
   by a "2" goes to the waiting list first (zero-employment households first, then who said yes
   first), else new offers go out.
@@ -47,6 +47,10 @@ from notifications.kinds import MessageKind
 from notifications.rules import next_send_time
 
 SUBJECT = "gig"
+# An answer is due this long before the gig starts (the worker has to get there), and a text
+# that leaves less than SHORTEST_WINDOW to answer is not sent: the station phones instead.
+TRAVEL_TIME = timedelta(hours=1)
+SHORTEST_WINDOW = timedelta(minutes=30)
 
 
 @dataclass
@@ -90,9 +94,9 @@ def offer_gig(session: Session, gig_id: int, *, actor: str, settings: Settings |
         return result
     now = utcnow()
     send_at = next_send_time(now)
-    start = starts_at(gig)
-    by_call = send_at + timedelta(hours=settings.gig_answer_hours) > start
-    expires_at = start if by_call else min(send_at + timedelta(hours=settings.gig_answer_hours), start)
+    latest_answer = starts_at(gig) - TRAVEL_TIME
+    by_call = send_at > latest_answer - SHORTEST_WINDOW
+    expires_at = latest_answer if by_call else min(send_at + timedelta(hours=settings.gig_answer_hours), latest_answer)
     for rank, (person, score) in enumerate(_candidates(session, gig)[:wanted], start=1):
         placement = GigPlacement(gig_id=gig.id, person_id=person.id, status=PlacementStatus.OFFERED, via="",
                                  rank=rank, score=score, needs_call=False, offered_at=now, expires_at=expires_at,
