@@ -2,7 +2,7 @@
 
 A gig is same-day or short work posted by an employer or by the gig-station clerk for a
 walk-in employer. Workers say which days they are free (``GigAvailability``). A worker's
-place on a gig (``GigPlacement``) goes offered → accepted | waitlisted | declined | expired,
+place on a gig (``GigPlacement``) goes sent → accepted | waitlisted | declined | expired,
 and after the gig day carries what the employer confirmed (days, hours, pay) and whether
 the worker says the pay arrived (``PayStatus``).
 """
@@ -40,7 +40,7 @@ class PayMethod(StrEnum):
 
 
 class PlacementStatus(StrEnum):
-    OFFERED = "offered"        # asked by SMS (or in person), waiting for the answer
+    SENT = "sent"              # offered by SMS (or by phone), waiting for the answer
     ACCEPTED = "accepted"      # holds one of the gig's places
     WAITLISTED = "waitlisted"  # said yes when the gig was full
     DECLINED = "declined"
@@ -69,8 +69,8 @@ PAY_METHODS = tuple(PayMethod)
 # Placements holding one of the gig's places.
 PLACED_STATUSES = (PlacementStatus.ACCEPTED,)
 # Placements a "1" can still turn into a place (a late yes is taken like any yes).
-ANSWERABLE_YES = (PlacementStatus.OFFERED, PlacementStatus.EXPIRED, PlacementStatus.DECLINED)
-ANSWERABLE_NO = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED, PlacementStatus.WAITLISTED)
+ANSWERABLE_YES = (PlacementStatus.SENT, PlacementStatus.EXPIRED, PlacementStatus.DECLINED)
+ANSWERABLE_NO = (PlacementStatus.SENT, PlacementStatus.ACCEPTED, PlacementStatus.WAITLISTED)
 # Pay not (yet) confirmed as received: what the station's list of unpaid gigs shows.
 UNPAID_STATUSES = (PayStatus.AWAITING_EMPLOYER, PayStatus.CONFIRMED, PayStatus.DISPUTED)
 

@@ -174,7 +174,7 @@ LABELS = {
 # The odd-job market (零工市场): the station clerk's and staff pages.
 GIG_STATUS_LABELS = {GigStatus.OPEN: "招人中", GigStatus.CANCELLED: "已取消"}
 GIG_PLACEMENT_STATUS_LABELS = {
-    PlacementStatus.OFFERED: "等答复", PlacementStatus.ACCEPTED: "已接下", PlacementStatus.WAITLISTED: "候补",
+    PlacementStatus.SENT: "等答复", PlacementStatus.ACCEPTED: "已接下", PlacementStatus.WAITLISTED: "候补",
     PlacementStatus.DECLINED: "不去", PlacementStatus.EXPIRED: "过期未答复",
 }
 GIG_PAY_STATUS_LABELS = {

@@ -43,7 +43,7 @@ LABELS = {
 
 # Gigs (零工) on the worker's page.
 GIG_PLACEMENT_STATUS_LABELS = {
-    PlacementStatus.OFFERED: "等您答复", PlacementStatus.ACCEPTED: "您已接下，请按时到",
+    PlacementStatus.SENT: "等您答复", PlacementStatus.ACCEPTED: "您已接下，请按时到",
     PlacementStatus.WAITLISTED: "人已招满，您在候补名单上", PlacementStatus.DECLINED: "您没有接",
     PlacementStatus.EXPIRED: "已过答复时间",
 }

@@ -135,7 +135,7 @@ def test_unanswered_offers_expire_after_the_answer_window_and_the_places_go_to_o
         assert offering.expire_gig_offers(session) == []
         clock.set(MORNING.replace(hour=9, minute=30))
         assert offering.expire_gig_offers(session) == [offer.id]
-    assert [(p.person_id, p.status) for p in placements(session, gig)] == [(first.id, "expired"), (second.id, "offered")]
+    assert [(p.person_id, p.status) for p in placements(session, gig)] == [(first.id, "expired"), (second.id, "sent")]
 
 
 def test_a_gig_for_early_tomorrow_posted_at_night_is_flagged_for_a_phone_call(app, session, clock):

@@ -88,7 +88,7 @@ def offer_gig(session: Session, gig_id: int, *, actor: str, settings: Settings |
     if gig.status != GigStatus.OPEN or gig.work_date < local_today():
         return result
     open_places = places_left(session, gig)
-    waiting = count_placements(session, gig.id, (PlacementStatus.OFFERED, PlacementStatus.WAITLISTED))
+    waiting = count_placements(session, gig.id, (PlacementStatus.SENT, PlacementStatus.WAITLISTED))
     wanted = open_places * settings.gig_offers_per_place - waiting
     if open_places <= 0 or wanted <= 0:
         return result
@@ -98,7 +98,7 @@ def offer_gig(session: Session, gig_id: int, *, actor: str, settings: Settings |
     by_call = send_at > latest_answer - SHORTEST_WINDOW
     expires_at = latest_answer if by_call else min(send_at + timedelta(hours=settings.gig_answer_hours), latest_answer)
     for rank, (person, score) in enumerate(_candidates(session, gig)[:wanted], start=1):
-        placement = GigPlacement(gig_id=gig.id, person_id=person.id, status=PlacementStatus.OFFERED, via="",
+        placement = GigPlacement(gig_id=gig.id, person_id=person.id, status=PlacementStatus.SENT, via="",
                                  rank=rank, score=score, needs_call=False, offered_at=now, expires_at=expires_at,
                                  pay_status="")
         session.add(placement)
@@ -137,7 +137,7 @@ def _candidates(session: Session, gig: Gig) -> list[tuple[Person, float]]:
     busy = set(session.scalars(select(GigPlacement.person_id).join(Gig, Gig.id == GigPlacement.gig_id).where(
         (GigPlacement.gig_id == gig.id)
         | ((Gig.work_date == gig.work_date) & (GigPlacement.status == PlacementStatus.ACCEPTED))
-        | (GigPlacement.status.in_((PlacementStatus.OFFERED, PlacementStatus.WAITLISTED))
+        | (GigPlacement.status.in_((PlacementStatus.SENT, PlacementStatus.WAITLISTED))
            & (Gig.work_date >= local_today())))))
     persons = [p for p in persons if p.id not in busy]
     if not persons:
@@ -286,12 +286,12 @@ def expire_gig_offers(session: Session, *, actor: str = "system", now: datetime 
     """Expire unanswered gig offers past their window and offer the places again; the expired ids."""
     now = now or utcnow()
     due = session.execute(select(GigPlacement.id, GigPlacement.gig_id).where(
-        GigPlacement.status == PlacementStatus.OFFERED, GigPlacement.expires_at <= now)
+        GigPlacement.status == PlacementStatus.SENT, GigPlacement.expires_at <= now)
         .order_by(GigPlacement.gig_id, GigPlacement.id)).all()
     expired, gigs = [], set()
     for placement_id, gig_id in due:
         lock_gig(session, gig_id)
-        if not _transition(session, placement_id, (PlacementStatus.OFFERED,), PlacementStatus.EXPIRED):
+        if not _transition(session, placement_id, (PlacementStatus.SENT,), PlacementStatus.EXPIRED):
             continue
         placement = session.get(GigPlacement, placement_id)
         assert placement is not None
