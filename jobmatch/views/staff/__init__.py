@@ -24,3 +24,4 @@ from jobmatch.views.staff import (  # noqa: E402,F401
                                   training,
                                   welfare,
 )
+from jobmatch.views.staff import gigs  # noqa: E402,F401  (routes: the gig station)
