@@ -227,3 +227,15 @@ def test_a_confirmation_for_someone_not_on_the_gig_writes_nothing(app, session, 
     assert first.work_confirmed_at is None
     assert session.scalar(select(func.count()).select_from(LedgerEvent).where(
         LedgerEvent.kind == "gig_work_confirmed")) == 0
+
+
+def test_the_gigs_check_command_expires_offers_and_opens_wage_problems(app, session, cli, clock):
+    site = make_settlement(session)
+    available_workers(session, site, 1)
+    gig = post(session, site, headcount=1, start_time="12:00")
+    with app.app_context():
+        offering.offer_gig(session, gig.id, actor="user:clerk")
+    session.commit()
+    clock.set(datetime(2026, 12, 2, 17, 0, tzinfo=SHANGHAI))
+    result = cli("gigs", "check")
+    assert result.exit_code == 0 and "expired 1 gig offer(s); opened 0 wage problem(s)" in result.output
