@@ -7,7 +7,15 @@ same pages (e.g. 匹配推荐 for rounds, 拟录用 for fair outcomes, 已响应
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind
 from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.followups import EmploymentState
-from jobmatch.models.gigs import AvailabilitySource, GigStatus, PayBasis, PayMethod, PayStatus, PayTiming, PlacementStatus
+from jobmatch.models.gigs import (
+    AvailabilitySource,
+    GigStatus,
+    PayBasis,
+    PayMethod,
+    PayStatus,
+    PayTiming,
+    PlacementStatus,
+)
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
 from jobmatch.models.monitoring import AlertReason

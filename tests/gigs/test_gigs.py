@@ -1,6 +1,6 @@
 """The odd-job market, bullet by bullet, on SQLite and PostgreSQL with a controllable clock."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select

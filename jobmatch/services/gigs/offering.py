@@ -32,7 +32,7 @@ from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.config import Settings, current_settings
 from jobmatch.models import Gig, GigPlacement, Household, Person
-from jobmatch.models.gigs import ANSWERABLE_NO, ANSWERABLE_YES, GigStatus, PayStatus, PlacementStatus
+from jobmatch.models.gigs import ANSWERABLE_NO, ANSWERABLE_YES, GigStatus, PayBasis, PayStatus, PlacementStatus
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.people import MonitoringCategory
 from jobmatch.services.errors import UserError
@@ -122,7 +122,7 @@ def offer_gig(session: Session, gig_id: int, *, actor: str, settings: Settings |
 
 def gig_sms_data(gig: Gig) -> dict:
     """The variables a gig's texts share."""
-    unit = PAY_BASIS_LABELS[gig.pay_basis].removeprefix("元/")
+    unit = PAY_BASIS_LABELS[PayBasis(gig.pay_basis)].removeprefix("元/")
     day = gig.work_date
     today = local_today()
     when = "今天" if day == today else "明天" if day == today + timedelta(days=1) else f"{day.month}月{day.day}日"
@@ -182,8 +182,8 @@ def answer_gig_offer(session: Session, placement_id: int, person_id: int, accept
 def _transition(session: Session, placement_id: int, expected, new: str, **values) -> bool:
     changed = session.execute(update(GigPlacement).where(GigPlacement.id == placement_id,
                                                          GigPlacement.status.in_(tuple(expected)))
-                              .values(status=new, **values).execution_options(synchronize_session=False)).rowcount
-    return bool(changed)
+                              .values(status=new, **values).execution_options(synchronize_session=False))
+    return changed.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
 
 
 def _take_yes(session: Session, gig: Gig, placement: GigPlacement, *, actor: str, via: str) -> str:
@@ -191,7 +191,7 @@ def _take_yes(session: Session, gig: Gig, placement: GigPlacement, *, actor: str
         return ""
     full = places_left(session, gig) <= 0
     new = PlacementStatus.WAITLISTED if full else PlacementStatus.ACCEPTED
-    values = {"answered_at": utcnow()}
+    values: dict[str, object] = {"answered_at": utcnow()}
     if not full:
         values["pay_status"] = PayStatus.AWAITING_EMPLOYER
     if not _transition(session, placement.id, (placement.status,), new, **values):

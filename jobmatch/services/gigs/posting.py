@@ -14,7 +14,7 @@ from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
 from jobmatch.models import Employer, Gig, Settlement
 from jobmatch.models.employers import EmployerKind
-from jobmatch.models.gigs import PAY_BASES, PAY_METHODS, PAY_TIMINGS, GigStatus
+from jobmatch.models.gigs import PAY_BASES, PAY_METHODS, PAY_TIMINGS, GigStatus, PayBasis
 from jobmatch.models.ledger import EventKind
 from jobmatch.services.errors import UserError, get_or_fail, require
 
@@ -136,4 +136,4 @@ def pay_text(gig: Gig) -> str:
     """"180元/天"."""
     from jobmatch.vocabulary.staff import PAY_BASIS_LABELS
 
-    return f"{gig.pay_yuan}{PAY_BASIS_LABELS[gig.pay_basis]}"
+    return f"{gig.pay_yuan}{PAY_BASIS_LABELS[PayBasis(gig.pay_basis)]}"

@@ -12,9 +12,9 @@ from jobmatch.models import Gig, Settlement
 from jobmatch.models.gigs import PayStatus, PlacementStatus
 from jobmatch.services.errors import UserError
 from jobmatch.services.gigs import offering, pay, posting
+from jobmatch.views.employer import bp
 from jobmatch.views.fields import first_errors
 from jobmatch.views.gig_forms import OPTION_LABELS, GigForm
-from jobmatch.views.employer import bp
 from jobmatch.views.transactions import commit_or_error
 from jobmatch.vocabulary import employer as employer_words
 
@@ -78,13 +78,13 @@ def gig(gig_id):
     if request.method == "POST":
         try:
             done = _work_done(found)
-        except UserError as error:
-            errors = {"work": error.message}
+        except UserError as bad_input:
+            errors = {"work": bad_input.message}
         else:
-            _, error = commit_or_error(session, lambda: pay.confirm_work(
+            _, refused = commit_or_error(session, lambda: pay.confirm_work(
                 session, found.id, done, actor=f"user:{current_user.id}", employer_id=employer.id))
-            if error:
-                errors = {"work": error.message}
+            if refused:
+                errors = {"work": refused.message}
             else:
                 flash(f"已确认 {len(done)} 人的工钱，我们会短信问工人是否收到。")
                 return redirect(url_for("employer.gig", gig_id=found.id))

@@ -15,6 +15,7 @@ from jobmatch.views.staff import (  # noqa: E402,F401
                                   employers,
                                   fairs,
                                   followups,
+                                  gigs,
                                   monitoring,
                                   people,  # (routes)
                                   roster,
@@ -24,4 +25,3 @@ from jobmatch.views.staff import (  # noqa: E402,F401
                                   training,
                                   welfare,
 )
-from jobmatch.views.staff import gigs  # noqa: E402,F401  (routes: the gig station)
