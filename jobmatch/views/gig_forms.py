@@ -7,6 +7,9 @@ from jobmatch.services.gigs.posting import MAX_DAYS, MAX_HEADCOUNT, NewGig
 from jobmatch.views.fields import Choice, Day, Flag, Number, Text
 from jobmatch.vocabulary import staff as staff_words
 
+# What a new gig's form starts with.
+NEW_GIG_DEFAULTS = {"start_time": "08:00", "end_time": "17:00", "headcount": "1", "days": "1", "pay_basis": "day",
+                    "pay_timing": "same_day", "pay_method": "wechat", "physical_demand": "medium"}
 DEMAND_CHOICES = {"light": "轻体力", "medium": "中等体力", "heavy": "重体力"}
 
 

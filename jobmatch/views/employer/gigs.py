@@ -14,7 +14,7 @@ from jobmatch.services.errors import UserError
 from jobmatch.services.gigs import offering, pay, posting
 from jobmatch.views.employer import bp
 from jobmatch.views.fields import first_errors
-from jobmatch.views.gig_forms import OPTION_LABELS, GigForm
+from jobmatch.views.gig_forms import NEW_GIG_DEFAULTS, OPTION_LABELS, GigForm
 from jobmatch.views.transactions import commit_or_error
 from jobmatch.vocabulary import employer as employer_words
 
@@ -40,8 +40,7 @@ def _page(session, employer, *, form=None, errors=None, status=200):
     return render_template(
         "employer/gigs.html", employer=employer, gigs=gigs, places=places, options=OPTION_LABELS,
         errors=errors or {}, pay_text=posting.pay_text, PlacementStatus=PlacementStatus,
-        form=form if form is not None else {"work_date": local_today().isoformat(), "start_time": "08:00",
-                                            "end_time": "17:00", "headcount": "1"}), status
+        form=form if form is not None else {"work_date": local_today().isoformat(), **NEW_GIG_DEFAULTS}), status
 
 
 @bp.route("/gigs", methods=["GET", "POST"])

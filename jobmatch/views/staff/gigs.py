@@ -18,7 +18,7 @@ from jobmatch.services.errors import UserError
 from jobmatch.services.gigs import counting, offering, pay, posting, station
 from jobmatch.services.scope import person_in_scope
 from jobmatch.views.fields import first_errors
-from jobmatch.views.gig_forms import OPTION_LABELS, StationGigForm, WalkInForm
+from jobmatch.views.gig_forms import NEW_GIG_DEFAULTS, OPTION_LABELS, StationGigForm, WalkInForm
 from jobmatch.views.staff import STAFF_ROLES, WRITER_ROLES, bp
 from jobmatch.views.transactions import commit_or_error
 from jobmatch.vocabulary import staff as staff_words
@@ -42,8 +42,7 @@ def _station_page(session, *, errors=None, form=None, status=200):
     board = station.station_board(session, [s.id for s in sites], day)
     return render_template(
         "staff/gigs.html", board=board, day=day, sites={s.id: s.name for s in sites}, errors=errors or {},
-        form=form if form is not None else {"work_date": day.isoformat(), "start_time": "08:00",
-                                            "end_time": "17:00", "headcount": "1"},
+        form=form if form is not None else {"work_date": day.isoformat(), **NEW_GIG_DEFAULTS},
         options=OPTION_LABELS, unpaid=pay.unpaid_by_employer(session, [s.id for s in sites]),
         placement_labels=staff_words.GIG_PLACEMENT_STATUS_LABELS, pay_labels=staff_words.GIG_PAY_STATUS_LABELS,
         pay_text=posting.pay_text, writer=current_user.role in WRITER_ROLES), status
