@@ -239,3 +239,31 @@ def test_the_gigs_check_command_expires_offers_and_opens_wage_problems(app, sess
     clock.set(datetime(2026, 12, 2, 17, 0, tzinfo=SHANGHAI))
     result = cli("gigs", "check")
     assert result.exit_code == 0 and "expired 1 gig offer(s); opened 0 wage problem(s)" in result.output
+
+
+def test_twenty_yeses_at_once_never_put_a_gig_over_its_headcount(app, database_url, session, clock):
+    from collections import Counter
+
+    from tests.offers.test_offers_concurrency import run_at_once
+
+    use_settings(app, settings_of(app).replace(gig_offers_per_place=7))
+    site = make_settlement(session)
+    workers = available_workers(session, site, 20)
+    gig = post(session, site, headcount=3)
+    with app.app_context():
+        offering.offer_gig(session, gig.id, actor="user:clerk")
+    offers = [(p.id, p.person_id) for p in placements(session, gig)]
+    session.commit()
+    assert len(offers) == len(workers)
+
+    def yes(placement_id, person_id):
+        def task(s):
+            with app.app_context():
+                return answers.answer(s, f"gig:{placement_id}", person_id, True, actor=f"person:{person_id}", via="sms")
+        return task
+
+    # Every worker says yes, and a quarter of them twice (an SMS and the page at once).
+    results = run_at_once(database_url, [yes(*offer) for offer in offers + offers[:5]])
+    assert Counter(results) == {"gig_placed": 3, "confirm_waitlisted": 17, "": 5}
+    session.expire_all()
+    assert Counter(p.status for p in placements(session, gig)) == {"accepted": 3, "waitlisted": 17}
