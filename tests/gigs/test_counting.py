@@ -88,3 +88,17 @@ def test_the_monthly_gig_report_per_station_and_county(app, session, clock):
     assert (by_name[other.name].gigs_posted, by_name[other.name].places_filled) == (1, 0)
     assert (report.total.gigs_posted, report.total.places) == (2, 8)
     assert idle.id not in {p.person_id for p in placed}
+
+
+def test_when_the_month_turns_last_months_gig_days_no_longer_count(app, session, cli, clock):
+    site = make_settlement(session)
+    worker = make_person(session, make_household(session, site))
+    _work(app, session, clock, site, worker, 8)
+    assert not session.get(Household, worker.household_id).zero_employment
+    session.commit()
+    clock.set(datetime(2027, 1, 1, 9, 0, tzinfo=SHANGHAI))
+    assert cli("gigs", "check").exit_code == 0
+    session.expire_all()
+    assert session.get(Household, worker.household_id).zero_employment
+    with app.app_context():
+        assert stale_households(session) == []

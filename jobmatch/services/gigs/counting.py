@@ -114,3 +114,17 @@ def monthly_gig_report(session: Session, county_id: int, month: Month, min_days:
             .group_by(Household.settlement_id)):
         rows[settlement_id].flexibly_employed = count
     return GigReport(month, list(rows.values()))
+
+
+def refresh_gig_households(session: Session, *, actor: str) -> list[int]:
+    """Refresh the status of households with confirmed gig work this month or last: flexible employment is
+    a month's, so a household counted last month is counted again (or not) when the month turns."""
+    from jobmatch.services.households.status import refresh_households
+
+    this_month = Month.current()
+    households = set(session.scalars(
+        select(Person.household_id).join(GigPlacement, GigPlacement.person_id == Person.id)
+        .join(Gig, Gig.id == GigPlacement.gig_id)
+        .where(GigPlacement.work_confirmed_at.is_not(None), Gig.work_date >= this_month.previous().first_day)))
+    refresh_households(session, households, actor=actor)
+    return sorted(households)

@@ -59,6 +59,8 @@ def confirm_work(session: Session, gig_id: int, done: list[WorkDone], *, actor: 
             raise UserError(f"第 {entry.placement_id} 号不是这个零工接下的人", "placement_id")
         if not 0 < entry.days <= gig.days:
             raise UserError(f"{placement.person.name}：天数应在 0 到 {gig.days} 之间", "days")
+        if entry.hours is not None and not 0 < entry.hours <= 24 * gig.days:
+            raise UserError(f"{placement.person.name}：小时数不对", "hours")
         if entry.pay_yuan <= 0:
             raise UserError(f"{placement.person.name}：请写付了多少工钱（元）", "pay_yuan")
         if placement.pay_status not in (PayStatus.AWAITING_EMPLOYER, PayStatus.DISPUTED):

@@ -101,10 +101,12 @@ def _work_done(gig) -> list[pay.WorkDone]:
             continue
         try:
             days = float(request.form.get(f"days_{placement.id}") or 1)
+            raw_hours = request.form.get(f"hours_{placement.id}") or ""
+            hours = float(raw_hours) if raw_hours.strip() else None
             pay_yuan = int(request.form.get(f"pay_{placement.id}") or 0)
         except ValueError:
-            raise UserError(f"{placement.person.name}：天数和工钱要写数字", "work") from None
-        done.append(pay.WorkDone(placement.id, days, None, pay_yuan))
+            raise UserError(f"{placement.person.name}：天数、小时和工钱要写数字", "work") from None
+        done.append(pay.WorkDone(placement.id, days, hours, pay_yuan))
     if not done:
         raise UserError("请勾选干了活的人", "work")
     return done
