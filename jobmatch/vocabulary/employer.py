@@ -4,6 +4,7 @@ from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKin
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.gigs import GigStatus, PayBasis, PayMethod, PayStatus, PayTiming
 from jobmatch.models.offers import OfferStatus
+from jobmatch.vocabulary import worker
 
 EMPLOYER_KIND_LABELS = {
     EmployerKind.COMPANY: "企业", EmployerKind.WORKSHOP: "帮扶车间", EmployerKind.COOPERATIVE: "合作社",
@@ -41,9 +42,9 @@ GIG_PAY_STATUS_LABELS = {
     PayStatus.AWAITING_EMPLOYER: "请确认", PayStatus.CONFIRMED: "已确认", PayStatus.RECEIVED: "工人已收到",
     PayStatus.DISPUTED: "工人说没收到",
 }
-PAY_BASIS_LABELS = {PayBasis.DAY: "元/天", PayBasis.HOUR: "元/小时"}
-PAY_TIMING_LABELS = {PayTiming.SAME_DAY: "当天结清", PayTiming.NEXT_DAY: "第二天结", PayTiming.END_OF_JOB: "干完结清"}
-PAY_METHOD_LABELS = {PayMethod.CASH: "现金", PayMethod.WECHAT: "微信", PayMethod.BANK: "银行卡"}
+# How a gig pays: the same plain words every audience reads (the worker's).
+PAY_BASIS_LABELS, PAY_TIMING_LABELS, PAY_METHOD_LABELS = (
+    worker.PAY_BASIS_LABELS, worker.PAY_TIMING_LABELS, worker.PAY_METHOD_LABELS)
 
 LABELS.update({
     GigStatus: GIG_STATUS_LABELS, PayStatus: GIG_PAY_STATUS_LABELS, PayBasis: PAY_BASIS_LABELS,

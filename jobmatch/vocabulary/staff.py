@@ -24,7 +24,7 @@ from jobmatch.models.people import CannotLeaveReason
 from jobmatch.models.problems import ProblemCategory, ProblemStage
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
-from jobmatch.vocabulary import employer
+from jobmatch.vocabulary import employer, worker
 from jobmatch.vocabulary.roster import CANNOT_LEAVE_REASON_LABELS, CAPACITY_LABELS, EMPLOYMENT_LABELS, MOBILITY_LABELS
 
 __all__ = ["CAPACITY_LABELS", "EMPLOYMENT_LABELS", "MOBILITY_LABELS"]  # the roster's words, on the staff pages
@@ -189,9 +189,9 @@ GIG_PAY_STATUS_LABELS = {
     PayStatus.AWAITING_EMPLOYER: "等单位确认", PayStatus.CONFIRMED: "单位已确认，等工人回复",
     PayStatus.RECEIVED: "工钱已收到", PayStatus.DISPUTED: "工钱未收到（已立问题）",
 }
-PAY_BASIS_LABELS = {PayBasis.DAY: "元/天", PayBasis.HOUR: "元/小时"}
-PAY_TIMING_LABELS = {PayTiming.SAME_DAY: "当天结清", PayTiming.NEXT_DAY: "第二天结", PayTiming.END_OF_JOB: "干完结清"}
-PAY_METHOD_LABELS = {PayMethod.CASH: "现金", PayMethod.WECHAT: "微信", PayMethod.BANK: "银行卡"}
+# How a gig pays: the same plain words every audience reads (the worker's).
+PAY_BASIS_LABELS, PAY_TIMING_LABELS, PAY_METHOD_LABELS = (
+    worker.PAY_BASIS_LABELS, worker.PAY_TIMING_LABELS, worker.PAY_METHOD_LABELS)
 AVAILABILITY_SOURCE_LABELS = {AvailabilitySource.SMS: "短信", AvailabilitySource.WEB: "网页", AvailabilitySource.STATION: "服务站"}
 
 LABELS.update({
