@@ -23,6 +23,7 @@ class MessageKind(StrEnum):
     GIG_PLACED = "gig_placed"  # the worker's "1" got a place on the gig
     GIG_PAY_CHECK = "gig_pay_check"  # after the gig: 工钱收到了吗？
     GIG_AVAILABLE = "gig_available"  # "零工 明天" noted
+    GIG_CANCELLED = "gig_cancelled"  # the employer called the gig off: do not go
 
 
 # Messages the service starts on its own. They count against the daily cap and must

@@ -45,6 +45,7 @@ class PlacementStatus(StrEnum):
     WAITLISTED = "waitlisted"  # said yes when the gig was full
     DECLINED = "declined"
     EXPIRED = "expired"        # no answer within GIG_ANSWER_HOURS
+    CANCELLED = "cancelled"    # the gig was called off
 
 
 class PayStatus(StrEnum):

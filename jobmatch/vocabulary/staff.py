@@ -183,7 +183,7 @@ LABELS = {
 GIG_STATUS_LABELS = {GigStatus.OPEN: "招人中", GigStatus.CANCELLED: "已取消"}
 GIG_PLACEMENT_STATUS_LABELS = {
     PlacementStatus.SENT: "等答复", PlacementStatus.ACCEPTED: "已接下", PlacementStatus.WAITLISTED: "候补",
-    PlacementStatus.DECLINED: "不去", PlacementStatus.EXPIRED: "过期未答复",
+    PlacementStatus.DECLINED: "不去", PlacementStatus.EXPIRED: "过期未答复", PlacementStatus.CANCELLED: "零工已取消",
 }
 GIG_PAY_STATUS_LABELS = {
     PayStatus.AWAITING_EMPLOYER: "等单位确认", PayStatus.CONFIRMED: "单位已确认，等工人回复",

@@ -45,7 +45,7 @@ LABELS = {
 GIG_PLACEMENT_STATUS_LABELS = {
     PlacementStatus.SENT: "等您答复", PlacementStatus.ACCEPTED: "您已接下，请按时到",
     PlacementStatus.WAITLISTED: "人已招满，您在候补名单上", PlacementStatus.DECLINED: "您没有接",
-    PlacementStatus.EXPIRED: "已过答复时间",
+    PlacementStatus.EXPIRED: "已过答复时间", PlacementStatus.CANCELLED: "这个活取消了，不用去了",
 }
 GIG_PAY_STATUS_LABELS = {
     PayStatus.AWAITING_EMPLOYER: "等单位确认工钱", PayStatus.CONFIRMED: "单位说已付工钱，请告诉我们收到没有",

@@ -118,3 +118,23 @@ def test_the_worker_says_when_they_are_free_and_answers_a_gig_on_their_page(app,
     assert "您接下了这个活" in client.get(response.headers["Location"]).get_data(as_text=True)
     session.rollback()
     assert session.get(GigPlacement, placement_id).status == "accepted"
+
+
+def test_the_employer_calls_a_gig_off_and_the_worker_is_told(app, session, client, clock):
+    site = make_settlement(session)
+    employer = make_employer(session, site.county)
+    worker = make_person(session, make_household(session, site))
+    say_available(session, worker.id, "today", source="sms", actor="test")
+    add_user(session, "boss", "employer", employer_id=employer.id)
+    gig = post(session, site, employer)
+    from jobmatch.services.gigs import offering
+    with app.app_context():
+        offering.offer_gig(session, gig.id, actor="test")
+    gig_id, worker_id = gig.id, worker.id
+    session.commit()
+    login(client, "boss")
+    assert "取消这个零工" in client.get(f"/e/gigs/{gig_id}").get_data(as_text=True)
+    response = client.post(f"/e/gigs/{gig_id}/cancel")
+    assert "已短信告诉 1 位工人不用去了" in client.get(response.headers["Location"]).get_data(as_text=True)
+    session.rollback()
+    assert session.scalar(select(GigPlacement.status).where(GigPlacement.person_id == worker_id)) == "cancelled"

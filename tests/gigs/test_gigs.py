@@ -267,3 +267,20 @@ def test_twenty_yeses_at_once_never_put_a_gig_over_its_headcount(app, database_u
     assert Counter(results) == {"gig_placed": 3, "confirm_waitlisted": 17, "": 5}
     session.expire_all()
     assert Counter(p.status for p in placements(session, gig)) == {"accepted": 3, "waitlisted": 17}
+
+
+def test_a_cancelled_gig_tells_everyone_offered_placed_or_waiting_not_to_come(app, session, clock):
+    site = make_settlement(session)
+    placed, waiting, unanswered = available_workers(session, site, 3)
+    gig = post(session, site, headcount=1)
+    with app.app_context():
+        offering.offer_gig(session, gig.id, actor="user:clerk")
+        answers.answer(session, f"gig:{placements(session, gig)[0].id}", placed.id, True, actor="p", via="web")
+        answers.answer(session, f"gig:{placements(session, gig)[1].id}", waiting.id, True, actor="p", via="web")
+        assert offering.cancel_gig(session, gig.id, actor="user:employer") == 2
+        with pytest.raises(UserError, match="已经取消"):
+            offering.cancel_gig(session, gig.id, actor="user:employer")
+    assert [p.status for p in placements(session, gig)] == ["cancelled", "cancelled"]
+    assert "取消了，不用去了" in texts(session, "gig_cancelled", placed.id)[0].body
+    assert texts(session, "gig_cancelled", waiting.id) and posting.gigs_on(session, GIG_DAY) == []
+    assert unanswered.id not in {p.person_id for p in placements(session, gig)}  # two offers for one place

@@ -308,3 +308,30 @@ def _record(session: Session, kind: str, placement: GigPlacement, person: Person
     ledger.append(session, kind, actor=actor, person_id=person.id, household_id=person.household_id,
                   subject=f"{SUBJECT}:{placement.id}", data={"gig_id": placement.gig_id, **data})
 
+
+
+def cancel_gig(session: Session, gig_id: int, *, actor: str, employer_id: int | None = None) -> int:
+    """Call a gig off before its day: everyone offered, placed or waiting is told not to come. Returns how
+    many were told. Refused once the work is confirmed or the day has passed."""
+    gig = lock_gig(session, gig_id)
+    if employer_id is not None and gig.employer_id != employer_id:
+        raise UserError("这个零工不是贵单位发布的", "gig_id", status=404)
+    if gig.status != GigStatus.OPEN:
+        raise UserError("这个零工已经取消了", "gig_id", status=409)
+    if gig.work_date < local_today() or any(p.work_confirmed_at for p in gig.placements):
+        raise UserError("活已经干了，不能取消；请确认工钱", "gig_id", status=409)
+    gig.status = GigStatus.CANCELLED
+    told = 0
+    for placement in gig.placements:
+        was = placement.status
+        if not _transition(session, placement.id, (PlacementStatus.SENT, PlacementStatus.ACCEPTED,
+                                                   PlacementStatus.WAITLISTED), PlacementStatus.CANCELLED,
+                           pay_status=""):
+            continue
+        session.refresh(placement)
+        queue_message(session, person_id=placement.person_id, kind=MessageKind.GIG_CANCELLED, actor=actor,
+                      subject=f"{SUBJECT}:{placement.id}", data={**gig_sms_data(gig), "link": f"{SUBJECT}:{placement.id}"})
+        _record(session, EventKind.GIG_CANCELLED, placement, placement.person, actor, previous=was)
+        told += 1
+    ledger.append(session, EventKind.GIG_CANCELLED, actor=actor, subject=f"gig:{gig.id}", data={"told": told})
+    return told

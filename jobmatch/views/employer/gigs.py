@@ -9,7 +9,7 @@ from jobmatch.auth import roles_required
 from jobmatch.clock import local_today
 from jobmatch.db import get_session
 from jobmatch.models import Gig, Settlement
-from jobmatch.models.gigs import PayStatus, PlacementStatus
+from jobmatch.models.gigs import GigStatus, PayStatus, PlacementStatus
 from jobmatch.services.errors import UserError
 from jobmatch.services.gigs import offering, pay, posting
 from jobmatch.views.employer import bp
@@ -89,8 +89,9 @@ def gig(gig_id):
                 return redirect(url_for("employer.gig", gig_id=found.id))
     crew = [p for p in found.placements if p.status == PlacementStatus.ACCEPTED]
     return render_template("employer/gig.html", gig=found, crew=crew, errors=errors, pay_text=posting.pay_text,
-                           pay_labels=employer_words.GIG_PAY_STATUS_LABELS, PayStatus=PayStatus,
-                           can_confirm=found.work_date <= local_today()), 400 if errors else 200
+                           pay_labels=employer_words.GIG_PAY_STATUS_LABELS, PayStatus=PayStatus, GigStatus=GigStatus,
+                           can_confirm=found.work_date <= local_today(),
+                           can_confirm_any=any(p.work_confirmed_at for p in found.placements)), 400 if errors else 200
 
 
 def _work_done(gig) -> list[pay.WorkDone]:
@@ -110,3 +111,13 @@ def _work_done(gig) -> list[pay.WorkDone]:
     if not done:
         raise UserError("请勾选干了活的人", "work")
     return done
+
+
+@bp.post("/gigs/<id:gig_id>/cancel")
+@roles_required("employer")
+def cancel_gig(gig_id):
+    session, employer = get_session(), _employer()
+    told, error = commit_or_error(session, lambda: offering.cancel_gig(
+        session, gig_id, actor=f"user:{current_user.id}", employer_id=employer.id))
+    flash(error.message if error else f"零工已取消，已短信告诉 {told} 位工人不用去了。")
+    return redirect(url_for("employer.gigs"))

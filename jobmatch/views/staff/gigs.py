@@ -141,3 +141,15 @@ def _gig_in_scope(session, gig_id):
     if gig is None or gig.settlement_id not in visible_settlement_ids(session, current_user):
         abort(404)
     return gig
+
+
+@bp.post("/gigs/<id:gig_id>/cancel")
+@roles_required(*WRITER_ROLES)
+def gig_cancel(gig_id):
+    session = get_session()
+    gig = _gig_in_scope(session, gig_id)
+    day = gig.work_date.isoformat()
+    told, error = commit_or_error(session, lambda: offering.cancel_gig(session, gig.id,
+                                                                       actor=f"user:{current_user.id}"))
+    flash(error.message if error else f"零工已取消，已短信告诉 {told} 位工人不用去了。")
+    return redirect(url_for("staff.gigs", day=day))
