@@ -5,8 +5,9 @@ Decisions:
   gig's county, not already holding a place on a gig that day nor waiting on another gig
   offer. The same hard rules and scores as jobs: each person becomes the engine's worker
   record (matching_input.worker_record) and the gig a vacancy of kind "gig" with openings =
-  headcount (matching.engine.score_pairs). Zero-employment households first, then monitored
-  ones, then by score.
+  headcount (matching.engine.score_pairs, with the rounds' learned model; pairs below
+  MATCH_MIN_SCORE are never offered). Zero-employment households first, then monitored ones,
+  then by score.
 - How many: GIG_OFFERS_PER_PLACE offers per place still open, sent at once; first "1" first
   placed, up to the headcount; a later "1" goes on the waiting list.
 - The answer window is GIG_ANSWER_HOURS from when the SMS may go, ending at the latest an hour
@@ -39,6 +40,7 @@ from jobmatch.services.errors import UserError
 from jobmatch.services.gigs.availability import available_persons, withdraw_availability
 from jobmatch.services.gigs.posting import starts_at
 from jobmatch.services.offers.matching_input import employed_person_ids, worker_record
+from jobmatch.services.offers.rounds import configured_matching
 from jobmatch.services.sms.messaging import normalised_phone, queue_message
 from jobmatch.vocabulary.staff import PAY_BASIS_LABELS
 from matching import records
@@ -153,9 +155,12 @@ def _candidates(session: Session, gig: Gig) -> list[tuple[Person, float]]:
     vacancy = records.Vacancy(id=str(gig.id), title=gig.title, openings=gig.headcount, lat=gig.lat, lon=gig.lon,
                               kind="gig", physical_demand=gig.physical_demand, hours="day",
                               county=f"{gig.settlement.county.province or ''}{gig.settlement.county.name}")
-    scored = score_pairs(workers, [vacancy])
+    min_score, model = configured_matching()  # the rounds' learned model and MATCH_MIN_SCORE
+    scored = score_pairs(workers, [vacancy], model=model)
     ranked = []
     for i in range(len(scored.pairs)):
+        if float(scored.score[i]) < min_score:
+            continue
         person = by_id[workers[int(scored.pairs.worker[i])].id]
         ranked.append((person, float(scored.score[i])))
     ranked.sort(key=lambda item: (not item[0].household.zero_employment,
