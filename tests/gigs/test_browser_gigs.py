@@ -86,7 +86,7 @@ def test_the_clerk_runs_the_morning_at_the_station(browser, server, live_app, sc
     page.goto(f"{server}/staff/gigs?day={tomorrow.isoformat()}")
     gig = page.locator("section.gig").filter(has_text="茶园采茶")
     gig.locator("select[name=person_id]").select_option(label="王小妹")
-    gig.locator("button[type=submit]").click()
+    gig.get_by_role("button", name="安排").click()
     page.wait_for_load_state()
     assert "已安排王小妹去“茶园采茶”" in page.inner_text("main")
     page.goto(f"{server}/staff/gigs/print?day={tomorrow.isoformat()}")
@@ -130,6 +130,22 @@ def test_the_worker_says_when_free_and_takes_a_gig_on_a_phone(browser, server, l
     assert "您接下了这个活" in page.inner_text("main")
     screenshot(page, "worker-gigs-taken-360")
     page.close()
+
     session = _db(live_app)
-    assert session.scalar(select(GigPlacement.status).where(GigPlacement.person_id == worker.id)) == "accepted"
+    post(session, session.get(Settlement, site.id), work_date=tomorrow + timedelta(days=1), title="酒席帮厨",
+         headcount=1, physical_demand="light")
+    session.commit()
+    session.close()
+    page = browser.new_page(**PHONE)
+    _sign_in(page, server, "worker")
+    page.goto(f"{server}/w/gigs")
+    nearby = page.locator("div.card.gig").filter(has_text="酒席帮厨")
+    _check(page, "worker-gigs-nearby-360", screenshot)
+    nearby.get_by_role("button", name="我要去").click()
+    page.wait_for_load_state()
+    assert "您接下了这个活" in page.inner_text("main")
+    page.close()
+    session = _db(live_app)
+    assert session.scalars(select(GigPlacement.status).where(GigPlacement.person_id == worker.id)).all() == [
+        "accepted", "accepted"]
     session.close()

@@ -284,3 +284,23 @@ def test_a_cancelled_gig_tells_everyone_offered_placed_or_waiting_not_to_come(ap
     assert "取消了，不用去了" in texts(session, "gig_cancelled", placed.id)[0].body
     assert texts(session, "gig_cancelled", waiting.id) and posting.gigs_on(session, GIG_DAY) == []
     assert unanswered.id not in {p.person_id for p in placements(session, gig)}  # two offers for one place
+
+
+def test_a_worker_takes_a_gig_seen_on_their_page_first_come_first_placed(app, session, clock):
+    site = make_settlement(session)
+    first, second = (make_person(session, make_household(session, site)) for _ in range(2))
+    weak = make_person(session, make_household(session, site), capacity="weak")
+    gig = post(session, site, headcount=1, physical_demand="heavy")
+    assert [g.id for g in offering.open_gigs_for(session, first)] == [gig.id]
+    assert not offering.fits(gig, weak)
+    with app.app_context():
+        assert offering.take_gig(session, gig.id, first.id) == "gig_placed"
+        assert offering.take_gig(session, gig.id, second.id) == "confirm_waitlisted"
+        with pytest.raises(UserError, match="体力或路程"):
+            offering.take_gig(session, gig.id, weak.id)
+    assert offering.open_gigs_for(session, second) == []  # full
+    other = post(session, site, headcount=2)
+    assert offering.open_gigs_for(session, first) == []  # the same day as the gig they hold
+    with app.app_context(), pytest.raises(UserError, match="这天已经接下了"):
+        offering.take_gig(session, other.id, first.id)
+    assert [p.status for p in placements(session, gig)] == ["accepted", "waitlisted"]

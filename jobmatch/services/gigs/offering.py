@@ -263,14 +263,12 @@ def assign_on_the_spot(session: Session, gig_id: int, person_id: int, *, actor: 
     person = session.get(Person, person_id)
     if person is None:
         raise UserError("找不到这个人", "person_id")
-    same_day = session.scalars(select(GigPlacement).join(Gig, Gig.id == GigPlacement.gig_id).where(
-        GigPlacement.person_id == person_id, Gig.work_date == gig.work_date,
-        GigPlacement.status == PlacementStatus.ACCEPTED)).first()
-    if same_day is not None:
-        raise UserError(f"{person.name}这天已经接下了“{same_day.gig.title}”", "person_id", status=409)
+    _refuse_a_second_gig_that_day(session, gig, person)
     placement = session.scalars(select(GigPlacement).where(GigPlacement.gig_id == gig.id,
                                                            GigPlacement.person_id == person_id)).first()
     now = utcnow()
+    if placement is not None and placement.status == PlacementStatus.ACCEPTED:
+        raise UserError(f"{person.name}已经安排在“{gig.title}”了", "person_id", status=409)
     if placement is None:
         placement = GigPlacement(gig_id=gig.id, person_id=person_id, status=PlacementStatus.ACCEPTED, via="station",
                                  rank=0, score=None, needs_call=False, offered_at=now, answered_at=now,
@@ -340,3 +338,59 @@ def cancel_gig(session: Session, gig_id: int, *, actor: str, employer_id: int | 
         told += 1
     ledger.append(session, EventKind.GIG_CANCELLED, actor=actor, subject=f"gig:{gig.id}", data={"told": told})
     return told
+
+
+# -- workers taking a gig themselves -----------------------------------------------------------
+
+def open_gigs_for(session: Session, person: Person, *, days: int = 3) -> list[Gig]:
+    """Open gigs of the person's county from today for ``days`` days that still have places, on days the
+    person has no gig yet, earliest first."""
+    today = local_today()
+    booked = set(session.scalars(select(Gig.work_date).join(GigPlacement, GigPlacement.gig_id == Gig.id).where(
+        GigPlacement.person_id == person.id, GigPlacement.status == PlacementStatus.ACCEPTED, Gig.work_date >= today)))
+    gigs = session.scalars(
+        select(Gig).join(Gig.settlement).where(
+            Gig.status == GigStatus.OPEN, Gig.work_date >= today, Gig.work_date < today + timedelta(days=days),
+            Gig.settlement.has(county_id=person.household.county_id))
+        .order_by(Gig.work_date, Gig.start_time, Gig.id)).all()
+    return [gig for gig in gigs if gig.work_date not in booked and places_left(session, gig) > 0]
+
+
+def fits(gig: Gig, person: Person) -> bool:
+    """Whether the job rules (body, distance, age) allow the person on this gig, as for an offer."""
+    worker = worker_record(person, employed=False, today=local_today())
+    if worker is None:
+        return False
+    vacancy = records.Vacancy(id=str(gig.id), title=gig.title, openings=gig.headcount, lat=gig.lat, lon=gig.lon,
+                              kind="gig", physical_demand=gig.physical_demand, hours="day")
+    return len(score_pairs([worker], [vacancy]).pairs) > 0
+
+
+def take_gig(session: Session, gig_id: int, person_id: int, *, via: str = "web") -> str:
+    """A worker asks for a gig they saw on their page: a place if one is left, else the waiting list.
+    Returns the confirmation kind, like an answer to an offer."""
+    gig = lock_gig(session, gig_id)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise UserError("找不到这个人", "person_id")
+    if gig.status != GigStatus.OPEN or gig.work_date < local_today():
+        raise UserError("这个活已经取消或过期了", "gig_id", status=409)
+    if not fits(gig, person):
+        raise UserError("这个活的体力或路程要求不适合您，请看看别的活", "gig_id")
+    _refuse_a_second_gig_that_day(session, gig, person)
+    placement = session.scalars(select(GigPlacement).where(GigPlacement.gig_id == gig.id,
+                                                           GigPlacement.person_id == person_id)).first()
+    if placement is None:
+        placement = GigPlacement(gig_id=gig.id, person_id=person_id, status=PlacementStatus.SENT, via=via, rank=0,
+                                 score=None, needs_call=False, offered_at=utcnow(), pay_status="")
+        session.add(placement)
+        session.flush()
+    return _take_yes(session, gig, placement, actor=f"person:{person_id}", via=via)
+
+
+def _refuse_a_second_gig_that_day(session: Session, gig: Gig, person: Person) -> None:
+    same_day = session.scalars(select(GigPlacement).join(Gig, Gig.id == GigPlacement.gig_id).where(
+        GigPlacement.person_id == person.id, Gig.work_date == gig.work_date, GigPlacement.gig_id != gig.id,
+        GigPlacement.status == PlacementStatus.ACCEPTED)).first()
+    if same_day is not None:
+        raise UserError(f"{person.name}这天已经接下了“{same_day.gig.title}”", "person_id", status=409)
