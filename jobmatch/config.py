@@ -141,6 +141,12 @@ class Settings:
     # the arrival ask ("到了请回1") goes out.
     labour_export_reminder_hour: int = field(default=18, metadata=_at_least(8))
     labour_export_arrival_ask_hours: int = field(default=24, metadata=_at_least(1))
+    # The odd-job market (零工市场): hours a worker has to answer a gig offer before it goes to the next one,
+    gig_answer_hours: float = field(default=2.0, metadata=_at_least(0, above=True))
+    # gig days in one month that count a person as flexibly employed (灵活就业) for household status and reports,
+    gig_days_flexible: int = field(default=8, metadata=_at_least(1))
+    # and gig offers sent per place at once (first accepted, first placed; later yeses wait on the list).
+    gig_offers_per_place: int = field(default=2, metadata=_at_least(1))
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

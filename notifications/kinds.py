@@ -23,6 +23,11 @@ class MessageKind(StrEnum):
     EXPORT_INVITATION = "export_invitation"  # a labour-export group's seats (劳务输出), asks 1/2
     EXPORT_REMINDER = "export_reminder"  # the day before departure, to those holding a seat
     EXPORT_ARRIVAL = "export_arrival"  # after departure: "到达后回1"
+    GIG_OFFER = "gig_offer"  # a gig (零工) for today or tomorrow: answer within GIG_ANSWER_HOURS
+    GIG_PLACED = "gig_placed"  # the worker's "1" got a place on the gig
+    GIG_PAY_CHECK = "gig_pay_check"  # after the gig: 工钱收到了吗？
+    GIG_AVAILABLE = "gig_available"  # "零工 明天" noted
+    GIG_CANCELLED = "gig_cancelled"  # the employer called the gig off: do not go
 
 
 # Messages the service starts on its own. They count against the daily cap and must
@@ -36,6 +41,7 @@ PUSH_KINDS = frozenset(
         MessageKind.FOLLOW_UP,
         MessageKind.EXPORT_INVITATION,
         MessageKind.EXPORT_REMINDER,
+        MessageKind.GIG_OFFER,
     }
 )
 

@@ -8,6 +8,7 @@ from jobmatch.models.employment import EmploymentSpell
 from jobmatch.models.fairs import Fair, FairAttendee, FairOutcome, fair_vacancies
 from jobmatch.models.followups import FollowUp
 from jobmatch.models.geography import County, Place, PlaceKind, Settlement
+from jobmatch.models.gigs import Gig, GigAvailability, GigPlacement
 from jobmatch.models.labour_export import ExportGroup, ExportMember
 from jobmatch.models.ledger import LedgerEvent
 from jobmatch.models.messages import InboundMessage, Message, SmsKindStop
@@ -42,4 +43,5 @@ __all__ = [
     "Place", "PlaceKind",
     "WechatBinding", "WechatNotice", "WechatNoticeStatus",
     "ExportGroup", "ExportMember",
+    "Gig", "GigAvailability", "GigPlacement",
 ]

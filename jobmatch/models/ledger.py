@@ -160,6 +160,19 @@ class EventKind(StrEnum):
     EXPORT_FOLLOW_UP_RECORDED = "export_follow_up_recorded"
     EXPORT_RETURNED = "export_returned"
     TRANSPORT_SUBSIDY_SET = "transport_subsidy_set"
+    # the odd-job market (零工市场)
+    GIG_POSTED = "gig_posted"
+    GIG_CANCELLED = "gig_cancelled"
+    GIG_AVAILABLE = "gig_available"
+    GIG_OFFERED = "gig_offered"
+    GIG_ACCEPTED = "gig_accepted"
+    GIG_WAITLISTED = "gig_waitlisted"
+    GIG_DECLINED = "gig_declined"
+    GIG_EXPIRED = "gig_expired"
+    GIG_ASSIGNED = "gig_assigned"  # the clerk placed a walk-in on the spot
+    GIG_WORK_CONFIRMED = "gig_work_confirmed"  # days, hours and pay: the month's gig days and earnings
+    GIG_PAY_RECEIVED = "gig_pay_received"
+    GIG_PAY_DISPUTED = "gig_pay_disputed"  # a wage problem opens
 
 
 class LedgerEvent(Base):

@@ -25,6 +25,8 @@ from jobmatch.clock import utcnow
 from jobmatch.models import Message, Person
 from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, WAITING_STATUSES, AskAnswer, MessageStatus
 from jobmatch.services.fairs.events import answer_fair_invitation
+from jobmatch.services.gigs.offering import answer_gig_offer
+from jobmatch.services.gigs.pay import answer_pay
 from jobmatch.services.labour_export.arrival import answer_export_arrival
 from jobmatch.services.labour_export.recruitment import answer_export_invitation
 from jobmatch.services.offers.lifecycle import answer_offer
@@ -42,6 +44,8 @@ ANSWER_HANDLERS: dict[str, AnswerHandler] = {
     "fair_invitation": answer_fair_invitation,
     "export_invitation": answer_export_invitation,
     "export_arrival": answer_export_arrival,
+    "gig": answer_gig_offer,
+    "gig_pay": answer_pay,
 }
 
 

@@ -3,7 +3,9 @@
 from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKind, VacancyStatus
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.geography import PlaceKind
+from jobmatch.models.gigs import GigStatus, PayBasis, PayMethod, PayStatus, PayTiming
 from jobmatch.models.offers import OfferStatus
+from jobmatch.vocabulary import worker
 
 EMPLOYER_KIND_LABELS = {
     EmployerKind.COMPANY: "企业", EmployerKind.WORKSHOP: "帮扶车间", EmployerKind.COOPERATIVE: "合作社",
@@ -38,3 +40,18 @@ LABELS = {
     SubsidyStatus: SUBSIDY_STATUS_LABELS,
     PlaceKind: PLACE_KIND_LABELS,
 }
+
+# Gigs (零工) the employer posts and the pay it confirms.
+GIG_STATUS_LABELS = {GigStatus.OPEN: "招人中", GigStatus.CANCELLED: "已取消"}
+GIG_PAY_STATUS_LABELS = {
+    PayStatus.AWAITING_EMPLOYER: "请确认", PayStatus.CONFIRMED: "已确认", PayStatus.RECEIVED: "工人已收到",
+    PayStatus.DISPUTED: "工人说没收到",
+}
+# How a gig pays: the same plain words every audience reads (the worker's).
+PAY_BASIS_LABELS, PAY_TIMING_LABELS, PAY_METHOD_LABELS = (
+    worker.PAY_BASIS_LABELS, worker.PAY_TIMING_LABELS, worker.PAY_METHOD_LABELS)
+
+LABELS.update({
+    GigStatus: GIG_STATUS_LABELS, PayStatus: GIG_PAY_STATUS_LABELS, PayBasis: PAY_BASIS_LABELS,
+    PayTiming: PAY_TIMING_LABELS, PayMethod: PAY_METHOD_LABELS,
+})

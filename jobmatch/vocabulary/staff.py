@@ -9,6 +9,15 @@ from jobmatch.models.employers import EmployerApproval, EmployerKind, VacancyKin
 from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.followups import EmploymentState
 from jobmatch.models.geography import PlaceKind
+from jobmatch.models.gigs import (
+    AvailabilitySource,
+    GigStatus,
+    PayBasis,
+    PayMethod,
+    PayStatus,
+    PayTiming,
+    PlacementStatus,
+)
 from jobmatch.models.labour_export import ExportMemberStatus, TransportMode
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.messages import MessageStatus
@@ -20,7 +29,7 @@ from jobmatch.models.startups import ApplicationKind, ApplicationStatus, Busines
 from jobmatch.models.training import AssessmentResult, TrainingSubsidyKind
 from jobmatch.models.wechat import WechatNoticeStatus
 from jobmatch.models.welfare import AppointmentStatus, ExitReason, ReviewStatus, WelfarePostStatus
-from jobmatch.vocabulary import employer
+from jobmatch.vocabulary import employer, worker
 from jobmatch.vocabulary.roster import (
     CANNOT_LEAVE_REASON_LABELS,
     CAPACITY_LABELS,
@@ -94,6 +103,11 @@ EVENT_LABELS = {
     E.EXPORT_ARRIVAL_ASKED: "询问是否到达", E.EXPORT_ARRIVED: "劳务输出到岗",
     E.EXPORT_FOLLOW_UP_RECORDED: "劳务输出稳岗回访", E.EXPORT_RETURNED: "劳务输出返乡",
     E.TRANSPORT_SUBSIDY_SET: "设置劳务输出交通补贴标准",
+    E.GIG_POSTED: "发布零工", E.GIG_CANCELLED: "取消零工", E.GIG_AVAILABLE: "登记可打零工",
+    E.GIG_OFFERED: "推送零工", E.GIG_ACCEPTED: "接下零工", E.GIG_WAITLISTED: "零工候补",
+    E.GIG_DECLINED: "不接零工", E.GIG_EXPIRED: "零工推送过期", E.GIG_ASSIGNED: "现场安排零工",
+    E.GIG_WORK_CONFIRMED: "零工用工确认", E.GIG_PAY_RECEIVED: "零工工钱已收到",
+    E.GIG_PAY_DISPUTED: "零工工钱未收到",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -311,6 +325,13 @@ EVENT_SENTENCES = {
     E.EXPORT_ARRIVAL_ASKED: "已问 %(person)s 是否到达", E.EXPORT_ARRIVED: "%(person)s 已到岗（劳务输出团 %(what)s）",
     E.EXPORT_FOLLOW_UP_RECORDED: "%(actor)s 回访了外出务工的 %(person)s",
     E.EXPORT_RETURNED: "%(person)s 外出务工后返乡", E.TRANSPORT_SUBSIDY_SET: "%(actor)s 设置了劳务输出交通补贴标准",
+    E.GIG_POSTED: "%(actor)s 发布了零工 %(what)s", E.GIG_CANCELLED: "%(actor)s 取消了零工 %(what)s",
+    E.GIG_AVAILABLE: "%(person)s 登记可以打零工", E.GIG_OFFERED: "向 %(person)s 推送零工 %(what)s",
+    E.GIG_ACCEPTED: "%(person)s 接下了零工 %(what)s", E.GIG_WAITLISTED: "%(person)s 在零工 %(what)s 候补",
+    E.GIG_DECLINED: "%(person)s 不接零工 %(what)s", E.GIG_EXPIRED: "给 %(person)s 的零工 %(what)s 推送过期",
+    E.GIG_ASSIGNED: "%(actor)s 安排 %(person)s 去做零工 %(what)s",
+    E.GIG_WORK_CONFIRMED: "单位确认 %(person)s 做了零工 %(what)s", E.GIG_PAY_RECEIVED: "%(person)s 收到了零工 %(what)s 的工钱",
+    E.GIG_PAY_DISPUTED: "%(person)s 说零工 %(what)s 的工钱没收到",
 }
 
 
@@ -320,3 +341,23 @@ def event_sentence(kind: str) -> str:
 
 
 PLACE_KIND_LABELS = employer.PLACE_KIND_LABELS  # staff enter the places employers choose from
+# The odd-job market (零工市场): the station clerk's and staff pages.
+GIG_STATUS_LABELS = {GigStatus.OPEN: "招人中", GigStatus.CANCELLED: "已取消"}
+GIG_PLACEMENT_STATUS_LABELS = {
+    PlacementStatus.SENT: "等答复", PlacementStatus.ACCEPTED: "已接下", PlacementStatus.WAITLISTED: "候补",
+    PlacementStatus.DECLINED: "不去", PlacementStatus.EXPIRED: "过期未答复", PlacementStatus.CANCELLED: "零工已取消",
+}
+GIG_PAY_STATUS_LABELS = {
+    PayStatus.AWAITING_EMPLOYER: "等单位确认", PayStatus.CONFIRMED: "单位已确认，等工人回复",
+    PayStatus.RECEIVED: "工钱已收到", PayStatus.DISPUTED: "工钱未收到（已立问题）",
+}
+# How a gig pays: the same plain words every audience reads (the worker's).
+PAY_BASIS_LABELS, PAY_TIMING_LABELS, PAY_METHOD_LABELS = (
+    worker.PAY_BASIS_LABELS, worker.PAY_TIMING_LABELS, worker.PAY_METHOD_LABELS)
+AVAILABILITY_SOURCE_LABELS = {AvailabilitySource.SMS: "短信", AvailabilitySource.WEB: "网页", AvailabilitySource.STATION: "服务站"}
+
+LABELS.update({
+    GigStatus: GIG_STATUS_LABELS, PlacementStatus: GIG_PLACEMENT_STATUS_LABELS, PayStatus: GIG_PAY_STATUS_LABELS,
+    PayBasis: PAY_BASIS_LABELS, PayTiming: PAY_TIMING_LABELS, PayMethod: PAY_METHOD_LABELS,
+    AvailabilitySource: AVAILABILITY_SOURCE_LABELS,
+})

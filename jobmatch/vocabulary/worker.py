@@ -1,6 +1,7 @@
 """What a relocated worker reads on their own page (/w/): plain words, addressed to them."""
 
 from jobmatch.models.fairs import Attendance
+from jobmatch.models.gigs import PayBasis, PayMethod, PayStatus, PayTiming, PlacementStatus
 from jobmatch.models.labour_export import ExportMemberStatus, TransportMode
 from jobmatch.models.offers import OfferStatus
 from jobmatch.models.people import NotInWorkforce
@@ -93,3 +94,21 @@ def reason_sentence(reason: str) -> str:
         wage, fits, _ = reason[len("工资 "):].partition("，符合期望")
         return f"每月工资 {wage}" + ("，和您想要的差不多" if fits else "")
     return reason.replace(" → ", "，").replace("→", "，").replace("：", "，")
+# Gigs (零工) on the worker's page.
+GIG_PLACEMENT_STATUS_LABELS = {
+    PlacementStatus.SENT: "等您答复", PlacementStatus.ACCEPTED: "您已接下，请按时到",
+    PlacementStatus.WAITLISTED: "人已招满，您在候补名单上", PlacementStatus.DECLINED: "您没有接",
+    PlacementStatus.EXPIRED: "已过答复时间", PlacementStatus.CANCELLED: "这个活取消了，不用去了",
+}
+GIG_PAY_STATUS_LABELS = {
+    PayStatus.AWAITING_EMPLOYER: "等单位确认工钱", PayStatus.CONFIRMED: "单位说已付工钱，请告诉我们收到没有",
+    PayStatus.RECEIVED: "工钱已收到", PayStatus.DISPUTED: "工钱没收到，工作人员在处理",
+}
+PAY_BASIS_LABELS = {PayBasis.DAY: "元/天", PayBasis.HOUR: "元/小时"}
+PAY_TIMING_LABELS = {PayTiming.SAME_DAY: "当天结清", PayTiming.NEXT_DAY: "第二天结", PayTiming.END_OF_JOB: "干完结清"}
+PAY_METHOD_LABELS = {PayMethod.CASH: "现金", PayMethod.WECHAT: "微信", PayMethod.BANK: "银行卡"}
+
+LABELS.update({
+    PlacementStatus: GIG_PLACEMENT_STATUS_LABELS, PayStatus: GIG_PAY_STATUS_LABELS, PayBasis: PAY_BASIS_LABELS,
+    PayTiming: PAY_TIMING_LABELS, PayMethod: PAY_METHOD_LABELS,
+})

@@ -40,6 +40,11 @@ LONGEST = {
         "answer": "已联系老板，周五前发工资，请带好身份证和银行卡来安置点办公室登记。",
         "what": "反映工资待遇问题",
         "destination": "新疆维吾尔自治区乌鲁木齐市",
+        "start_at": "07:30",
+        "pay": "1200",
+        "pay_unit": "小时",
+        "answer_by": "20:30",
+        "free_days": "今天和明天",
     },
     "en": {
         "title": "Electronics assembly",
@@ -61,10 +66,16 @@ LONGEST = {
         "answer": "Wages paid Friday; bring your ID.",
         "what": "a problem with wages",
         "destination": "Dongguan, Guangdong",
+        "start_at": "07:30",
+        "pay": "180",
+        "pay_unit": "day",
+        "answer_by": "20:30",
+        "free_days": "today",
     },
 }
 ASKS_FOR_REPLY = {MessageKind.JOB_OFFER, MessageKind.WELFARE_POST, MessageKind.FAIR_INVITATION, MessageKind.FOLLOW_UP,
-                  MessageKind.EXPORT_INVITATION, MessageKind.EXPORT_ARRIVAL}
+                  MessageKind.EXPORT_INVITATION, MessageKind.EXPORT_ARRIVAL, MessageKind.GIG_OFFER,
+                  MessageKind.GIG_PAY_CHECK}
 PROVIDER_SETS = [(), ("aliyun",), ("tencent",), ("aliyun", "tencent")]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from jobmatch.models.employers import EmployerApproval, VacancyStatus
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.fairs import Attendance, OutcomeStage
+from jobmatch.models.gigs import GigStatus, PayStatus, PlacementStatus
 from jobmatch.models.labour_export import ExportMemberStatus, TransportMode
 from jobmatch.models.messages import AskAnswer, MessageStatus
 from jobmatch.models.offers import OfferChannel, OfferStatus, RoundScope, RoundStatus
@@ -27,6 +28,7 @@ STATUS_ENUMS: tuple[type[StrEnum], ...] = (
     WelfarePostStatus, Attendance, OutcomeStage, EnrolmentStatus, ProblemStage, SubsidyStatus, AttemptStatus,
     AssessmentResult, WechatNoticeStatus,
     ExportMemberStatus, TransportMode,
+    GigStatus, PlacementStatus, PayStatus,
 )
 STATUS_VALUES = frozenset(member.value for enum in STATUS_ENUMS for member in enum)
 # Names that hold a status: an attribute, a variable, a keyword argument or a dict key.

@@ -2,7 +2,8 @@
 
 A labourer is a member with labour capacity. A household is zero-employment (rule 1 of
 DOMAIN.md) when at least one member has capacity and wants work and no member is
-employed (has a current employment spell). The counters are stored on Household, for
+employed (has a current employment spell, or GIG_DAYS_FLEXIBLE confirmed gig days this
+month: flexible employment, jobmatch.services.gigs.counting). The counters are stored on Household, for
 fast lists, and only ``refresh_households`` writes them, logging every change of the
 zero-employment flag to the ledger. The time of the latest follow-up is stored too
 (``Household.last_follow_up_at``), and only ``note_follow_up(s)`` writes it: call it
@@ -17,7 +18,7 @@ from sqlalchemy import Table, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
-from jobmatch.clock import utcnow
+from jobmatch.clock import Month, utcnow
 from jobmatch.db import in_chunks
 from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, Person
 from jobmatch.models.people import NotInWorkforce
@@ -39,7 +40,11 @@ class HouseholdStatus:
 
 def compute_statuses(session: Session, household_ids=None) -> dict[int, HouseholdStatus]:
     """Status of the given households (all when None), from persons and current spells."""
-    employed_persons = select(EmploymentSpell.person_id).where(EmploymentSpell.ended_on.is_(None))
+    from jobmatch.services.gigs.counting import flexibly_employed_query, gig_days_flexible
+
+    # Employed: a current spell, or this month's gig days make the person flexibly employed (灵活就业).
+    employed_persons = select(EmploymentSpell.person_id).where(EmploymentSpell.ended_on.is_(None)).union(
+        flexibly_employed_query(Month.current(), gig_days_flexible()))
     has_capacity = Person.capacity != "none"
     query = (
         select(

@@ -45,6 +45,7 @@ from jobmatch.models.fairs import OutcomeStage
 from jobmatch.models.training import AssessmentResult
 from jobmatch.models.types import as_utc
 from jobmatch.services.coverage import coverage_rows
+from jobmatch.services.gigs.counting import flexibly_employed, gig_days_flexible
 from jobmatch.services.households.monitoring import monitored_on
 from jobmatch.services.households.status import zero_employment_on
 from jobmatch.services.subsidies.hiring import hiring_subsidy_lines
@@ -185,11 +186,14 @@ def monthly_report(session: Session, county: County, year: int, month: int) -> M
     spells = _spells_by_person(session, [p.person_id for p in people])
     previous_month_end, previous_year_end = first - timedelta(days=1), date(year - 1, 12, 31)
     employed_people: set[int] = set()
+    flexible = flexibly_employed(session, period, gig_days_flexible())
     for person in people:
         row = rows[person.settlement_id]
         row.labourers += 1
         held = spells.get(person.person_id, [])
         kind = employment_on(held, as_of)
+        if not kind and person.person_id in flexible:
+            kind = "flexible"  # the month's gig days (jobmatch.services.gigs.counting)
         if kind:
             employed_people.add(person.person_id)
             row.employed += 1

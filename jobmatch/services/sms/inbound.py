@@ -2,8 +2,8 @@
 
 A reply is stored (body in ``inbound_messages`` only), classified
 (notifications.replies) and acted on: 1/2 answer the sender's latest open ask, TD/T/退订/STOP
-stop pushes with one confirmation, 订阅/START resume them, 0/帮助 get help, and anything
-else gets help and waits, unread, for staff. A reply repeated by the provider (same
+stop pushes with one confirmation, 订阅/START resume them, 0/帮助 get help, "零工 明天"
+(今天/明天/本周) says the sender is free for gigs, and anything else gets help and waits, unread, for staff. A reply repeated by the provider (same
 MessageSid) changes nothing.
 """
 
@@ -19,9 +19,11 @@ from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.control_chars import without_control_chars
 from jobmatch.models import Household, InboundMessage, Message, Person
+from jobmatch.models.gigs import AvailabilitySource
 from jobmatch.models.messages import GONE_OUT_STATUSES, IN_FLIGHT_STATUSES, MessageStatus
 from jobmatch.services import answers
 from jobmatch.services.answer_windows import message_settled
+from jobmatch.services.gigs.availability import WHEN_LABELS, read_gig_reply, say_available
 from jobmatch.services.sms.delivery import record_sent
 from jobmatch.services.sms.messaging import queue_message, set_opt_out
 from jobmatch.services.sms.outbox import record_event
@@ -90,6 +92,9 @@ def _act(session: Session, inbound: InboundMessage, kind: ReplyKind, persons: li
         return InboundResult(inbound.id, kind.value)
     if kind in (ReplyKind.OPT_OUT, ReplyKind.OPT_IN):
         return _change_subscription(session, inbound, kind, persons)
+    when = read_gig_reply(inbound.body)
+    if when is not None:
+        return _note_gig_availability(session, inbound, kind, when, persons[0])
     if kind in (ReplyKind.ACCEPT, ReplyKind.DECLINE):
         return _answer_latest_ask(session, inbound, kind, persons)
     inbound.unread = kind is ReplyKind.OTHER
@@ -138,6 +143,15 @@ def _send_help(session: Session, person: Person, inbound: InboundMessage) -> Non
                   subject=f"inbound:{inbound.id}")
 
 
+
+
+def _note_gig_availability(session: Session, inbound: InboundMessage, kind: ReplyKind, when: str,
+                           person: Person) -> InboundResult:
+    """"零工 明天": the sender is free for gigs then (the odd-job market), with one confirmation."""
+    say_available(session, person.id, when, source=AvailabilitySource.SMS, actor=f"person:{person.id}")
+    queue_message(session, person_id=person.id, kind=MessageKind.GIG_AVAILABLE, data={"free_days": WHEN_LABELS[when]},
+                  actor=f"person:{person.id}", subject=f"inbound:{inbound.id}")
+    return InboundResult(inbound.id, kind.value, confirmation=MessageKind.GIG_AVAILABLE.value)
 
 
 def _normalised_or_raw(raw: str) -> str:

@@ -104,4 +104,6 @@ def target_path(target: str) -> str:
         return f"/w/fairs/{raw_id}"
     if kind == "export" and raw_id.isdigit():
         return f"/w/export/{raw_id}"
+    if kind == "gig" and raw_id.isdigit():
+        return "/w/gigs"  # the worker's gig offers and places, with the answer buttons
     return "/w/"  # home: welfare posts and everything else are answered there

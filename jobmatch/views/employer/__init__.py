@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("employer", __name__, url_prefix="/e")
 
-from jobmatch.views.employer import accounts, hiring, photos  # noqa: E402,F401  (routes)
+from jobmatch.views.employer import (  # noqa: E402,F401  (routes)
+    accounts,
+    gigs,
+    hiring,
+    photos,
+)

@@ -16,6 +16,7 @@ from jobmatch.views.staff import (  # noqa: E402,F401
                                   employers,
                                   fairs,
                                   followups,
+                                  gigs,
                                   households,  # noqa: E402,F401  (routes)
                                   labour_export,
                                   monitoring,

@@ -4,4 +4,8 @@ from flask import Blueprint
 
 bp = Blueprint("worker", __name__, url_prefix="/w")
 
-from jobmatch.views.worker import actions, home  # noqa: E402,F401  (routes)
+from jobmatch.views.worker import (  # noqa: E402,F401  (routes)
+    actions,
+    gigs,
+    home,
+)
