@@ -135,6 +135,9 @@ class Settings:
     wechat_template_ids: str = ""
     wechat_fallback_minutes: int = field(default=60, metadata=_at_least(1))
     wechat_long_term: bool = False
+    # The HMAC key that signs ledger checkpoints (`jobmatch ledger checkpoint`); empty: derived from
+    # SECRET_KEY, so changing SECRET_KEY makes older checkpoints ignored until the next full walk.
+    ledger_checkpoint_key: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

@@ -8,7 +8,7 @@ from jobmatch.models.employment import EmploymentSpell
 from jobmatch.models.fairs import Fair, FairAttendee, FairOutcome, fair_vacancies
 from jobmatch.models.followups import FollowUp
 from jobmatch.models.geography import County, Place, PlaceKind, Settlement
-from jobmatch.models.ledger import LedgerEvent
+from jobmatch.models.ledger import LedgerCheckpoint, LedgerEvent
 from jobmatch.models.messages import InboundMessage, Message, SmsKindStop
 from jobmatch.models.monitoring import AlertReason, MonitoringAlert
 from jobmatch.models.offers import MatchRound, Offer, match_round_vacancies
@@ -40,4 +40,5 @@ __all__ = [
     "TrainingSubsidy",
     "Place", "PlaceKind",
     "WechatBinding", "WechatNotice", "WechatNoticeStatus",
+    "LedgerCheckpoint",
 ]
