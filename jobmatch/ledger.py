@@ -181,13 +181,14 @@ class _Segment:
 
 
 def verify(session: Session, batch_size: int = 20_000, *, after: tuple[int, str] | None = None,
-           checkpoints: dict[int, str] | None = None, workers: int = 1) -> VerifyResult:
+           checkpoints: dict[int, str] | None = None, workers: int = 1,
+           split_above: int = 500_000) -> VerifyResult:
     """Walk the chain in seq order; stop at the first event that does not fit.
 
     ``after`` = (seq, hash) starts the walk after a trusted event (a checkpoint) instead of
     the first; ``checkpoints`` (seq -> hash, signatures already checked) are events whose hash
     must not have changed since they were signed; ``workers`` > 1 splits the range across that
-    many processes on PostgreSQL (each walks its part from the stored prev_hash of its first event, and the
+    many processes on PostgreSQL when more than ``split_above`` events are to be walked (each walks its part from the stored prev_hash of its first event, and the
     parts are joined only if each one's last hash is the next one's start).
 
     A redacted event (data replaced by ``{"redacted": true, "by": N}``, digest kept) fits
@@ -197,7 +198,8 @@ def verify(session: Session, batch_size: int = 20_000, *, after: tuple[int, str]
     checkpoints = checkpoints or {}
     last_seq = session.execute(select(func.max(LedgerEvent.seq))).scalar() or 0
     # SQLite runs one transaction at a time (BEGIN IMMEDIATE), so only PostgreSQL walks in parts.
-    if workers > 1 and is_postgresql(session) and last_seq - start_seq > 2 * batch_size:
+    # Starting a process costs about a second: worth it only for a long walk.
+    if workers > 1 and is_postgresql(session) and last_seq - start_seq > max(2 * batch_size, split_above):
         segments = _walk_in_processes(session, start_seq, start_hash, last_seq, checkpoints, batch_size, workers)
     else:
         segment = _Segment(start_seq + 1, start_hash, head_seq=start_seq, head_hash=start_hash)

@@ -190,13 +190,13 @@ def test_a_forged_checkpoint_is_ignored(session, cli, app):
 def test_a_walk_split_across_two_processes_finds_what_one_finds(session):
     _append(session, 300)
     one = ledger.verify(session)
-    two = ledger.verify(session, batch_size=50, workers=2)
+    two = ledger.verify(session, batch_size=50, workers=2, split_above=0)
     assert one.ok and two.ok and (two.checked, two.head_hash) == (300, one.head_hash)
     session.rollback()
     _disable_guard(session)
     session.execute(text("DELETE FROM ledger_events WHERE seq = 151"))  # the second part's first event
     session.commit()
-    result = ledger.verify(session, batch_size=50, workers=2)
+    result = ledger.verify(session, batch_size=50, workers=2, split_above=0)
     assert result.bad_seq == 152 and "event 151 is missing" in result.problem
 
 
