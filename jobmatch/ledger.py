@@ -231,7 +231,7 @@ def _event_rows(session: Session, first_seq: int, last_seq: int | None, batch_si
     last_seq = _NO_END if last_seq is None else last_seq
     dbapi_connection = session.connection().connection.dbapi_connection
     if is_postgresql(session):
-        with dbapi_connection.cursor(name="ledger_walk") as cursor:  # type: ignore[union-attr]
+        with dbapi_connection.cursor(name="ledger_walk", binary=True) as cursor:  # type: ignore[union-attr]
             cursor.itersize = batch_size
             cursor.execute(_PG_EVENT_ROWS, {"first": first_seq, "last": last_seq})
             while batch := cursor.fetchmany(batch_size):
