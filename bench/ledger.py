@@ -5,7 +5,8 @@
 - appends: WRITERS threads, each with its own connection, each transaction appending one event
   (the service's usual shape: one thing happened, recorded and committed), for SECONDS; beside
   a baseline of the same transactions inserting the same rows into an unchained copy of the
-  table (no lock, no hash), in the same process.
+  table (no lock, no hash), in the same process; then the same writers against a prototype of
+  sealing after commit (see the comment above ``_seal``; not in the service yet).
 - verify: `jobmatch.ledger.verify` over EVENTS events (built with append_many in batches),
   events/s in one process and split across VERIFY_WORKERS, beside a baseline that only reads
   the same rows; then a checkpoint is signed, 1,000 events are appended and `ledger verify`

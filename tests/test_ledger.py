@@ -220,3 +220,16 @@ def test_events_at_whole_seconds_and_events_written_before_canonical_storage_ver
     assert "\\u5165" in session.scalar(text("SELECT CAST(data AS TEXT) FROM ledger_events WHERE seq = 2"))
     result = ledger.verify(session)
     assert result.ok and result.checked == 2
+
+
+def test_a_new_checkpoint_key_ignores_the_old_checkpoints_and_walks_from_the_start(session, cli, app):
+    from jobmatch.config import settings_of, use_settings
+
+    use_settings(app, settings_of(app).replace(ledger_checkpoint_key="county-key-2026"))
+    _append_three(session)
+    cli("ledger", "checkpoint")
+    _append(session, 1)
+    assert "1 events after checkpoint 3" in cli("ledger", "verify").output
+    use_settings(app, settings_of(app).replace(ledger_checkpoint_key="county-key-2027"))
+    out = cli("ledger", "verify")
+    assert out.exit_code == 0 and "ledger ok: 4 events, head " in out.output and "ignored 2 checkpoints" in out.output
