@@ -19,8 +19,9 @@ lock; right after its commit, and on the dispatcher's schedule, a sealer takes t
 only for its own short transaction and chains the committed unsealed rows in id order.
 Per-chain sharding was set aside: one line is what verify, redaction and the reports
 trust. Not done yet: nullable chain columns and an append-only trigger that lets the
-sealer fill them once; readers ordering by seq (timeline, status, monitoring, scope,
-model training, privacy) coping with unsealed rows; ``lock_chain`` callers, which use the
+sealer fill them once; readers ordering by seq (timeline, scope, model training, privacy)
+and comparing seqs (households/status.py and monitoring.py pick the latest flag event by
+seq) coping with unsealed rows; ``lock_chain`` callers, which use the
 lock as a lock-order device and (privacy) need seqs at once, sealing inline.
 """
 

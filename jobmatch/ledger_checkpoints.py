@@ -18,7 +18,7 @@ What it proves, and what it does not:
 import hashlib
 import hmac
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -89,6 +89,13 @@ def verify_and_checkpoint(session: Session, key: bytes, *, full: bool = False,
             break
     result = verify(session, after=after, checkpoints=checkpoints, workers=workers)
     session.rollback()  # end the read transaction before writing
+    beyond = [seq for seq in checkpoints if seq > result.head_seq]
+    if result.ok and beyond and result.head_seq == session.scalar(select(func.max(LedgerEvent.seq))):
+        seq = min(beyond)  # the walk reached the end, and a signed event after it is gone
+        problem = f"event {seq}, signed as checked in a checkpoint, is gone: the end of the chain was deleted"
+        session.rollback()
+        return VerifyResult(result.checked, problem, seq, result.head_hash, result.started_after,
+                            result.head_seq), ignored
     if result.ok and result.head_seq > (after or (0, ""))[0]:
         write_checkpoint(session, key, result.head_seq, result.head_hash)
     return result, ignored

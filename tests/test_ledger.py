@@ -233,3 +233,14 @@ def test_a_new_checkpoint_key_ignores_the_old_checkpoints_and_walks_from_the_sta
     use_settings(app, settings_of(app).replace(ledger_checkpoint_key="county-key-2027"))
     out = cli("ledger", "verify")
     assert out.exit_code == 0 and "ledger ok: 4 events, head " in out.output and "ignored 2 checkpoints" in out.output
+
+
+def test_events_deleted_from_the_end_after_a_checkpoint_are_reported(session, cli):
+    _append_three(session)
+    cli("ledger", "checkpoint")
+    _disable_guard(session)
+    session.execute(text("DELETE FROM ledger_events WHERE seq = 3"))
+    session.commit()
+    for args in (("ledger", "verify"), ("ledger", "verify", "--full")):
+        out = cli(*args)
+        assert out.exit_code == 1 and "event 3, signed as checked in a checkpoint, is gone" in out.output
