@@ -37,6 +37,7 @@ bench: install-dev                     ## the benchmarks of README.md (needs Pos
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/sms.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/ledger.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -121,17 +121,39 @@ def ledger():
 
 
 @ledger.command("verify")
+@click.option("--full", is_flag=True, help="walk from event 1, not from the last signed checkpoint")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="processes that walk parts of the chain at once")
 @with_appcontext
-def ledger_verify():
-    """Check every event's hash; name the first altered, inserted or deleted one."""
-    from jobmatch import ledger as ledger_module
-    from jobmatch.db import get_session
+def ledger_verify(full, workers):
+    """Check the events' hashes from the last signed checkpoint (--full: every event).
 
-    result = ledger_module.verify(get_session())
+    Names the first altered, inserted or deleted event and exits 1; after a good walk,
+    signs a checkpoint at the head.
+    """
+    _verify_ledger(full=full, workers=workers)
+
+
+@ledger.command("checkpoint")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16))
+@with_appcontext
+def ledger_checkpoint(workers):
+    """Verify from the last checkpoint and sign a new one at the head (run it nightly)."""
+    _verify_ledger(full=False, workers=workers)
+
+
+def _verify_ledger(*, full: bool, workers: int) -> None:
+    from jobmatch.db import get_session
+    from jobmatch.ledger_checkpoints import checkpoint_key, verify_and_checkpoint
+
+    result, ignored = verify_and_checkpoint(get_session(), checkpoint_key(current_app), full=full, workers=workers)
+    if ignored:
+        click.echo(f"ignored {ignored} checkpoints whose signature does not match this key", err=True)
     if not result.ok:
         click.echo(f"ledger broken after {result.checked} good events: {result.problem}", err=True)
         sys.exit(1)
-    click.echo(f"ledger ok: {result.checked} events, head {result.head_hash[:16]}")
+    start = f" after checkpoint {result.started_after}" if result.started_after else ""
+    click.echo(f"ledger ok: {result.checked} events{start}, head {result.head_hash[:16]} at event {result.head_seq}")
 
 
 # -- demo -------------------------------------------------------------------------------

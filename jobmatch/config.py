@@ -147,6 +147,9 @@ class Settings:
     gig_days_flexible: int = field(default=8, metadata=_at_least(1))
     # and gig offers sent per place at once (first accepted, first placed; later yeses wait on the list).
     gig_offers_per_place: int = field(default=2, metadata=_at_least(1))
+    # The HMAC key that signs ledger checkpoints (`jobmatch ledger checkpoint`); empty: derived from
+    # SECRET_KEY, so changing SECRET_KEY makes older checkpoints ignored until the next full walk.
+    ledger_checkpoint_key: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))

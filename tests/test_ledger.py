@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from jobmatch import ledger
-from jobmatch.models import LedgerEvent
+from jobmatch.clock import utcnow
+from jobmatch.models import LedgerCheckpoint, LedgerEvent
 
 
 def _append_three(session):
@@ -116,3 +117,130 @@ def test_an_unknown_event_kind_is_refused_and_nothing_is_written(session):
                                      ledger.NewEvent("offer_acepted", "user:1")])
     session.commit()
     assert [e.kind for e in session.query(LedgerEvent).order_by(LedgerEvent.seq)] == ["follow_up_recorded"]
+
+
+# -- signed checkpoints and the incremental walk ---------------------------------------------
+
+def _append(session, count, start=0):
+    ledger.append_many(session, [ledger.NewEvent("follow_up_recorded", "user:1", {"n": n, "note": "电话回访"})
+                                 for n in range(start, start + count)])
+    session.commit()
+
+
+def test_verify_signs_a_checkpoint_and_the_next_walk_starts_there(session, cli):
+    _append_three(session)
+    assert cli("ledger", "verify").output.startswith("ledger ok: 3 events, head ")
+    _append(session, 2)
+    out = cli("ledger", "verify")
+    assert out.exit_code == 0 and "ledger ok: 2 events after checkpoint 3, head " in out.output
+    assert out.output.rstrip().endswith(" at event 5")
+    assert "ledger ok: 0 events after checkpoint 5" in cli("ledger", "checkpoint").output  # nothing new to sign
+    assert "5 events" in cli("ledger", "verify", "--full").output
+    assert session.scalars(select(LedgerCheckpoint.seq).order_by(LedgerCheckpoint.seq)).all() == [3, 5]
+
+
+def test_an_edit_before_a_checkpoint_is_caught_by_the_full_walk(session, cli):
+    _append_three(session)
+    cli("ledger", "checkpoint")
+    _append(session, 1)
+    _disable_guard(session)
+    session.execute(text("UPDATE ledger_events SET data = :d WHERE seq = 2"), {"d": '{"n": 99, "note": "电话回访"}'})
+    session.commit()
+    assert cli("ledger", "verify").exit_code == 0  # walks only event 4, as documented
+    out = cli("ledger", "verify", "--full")
+    assert out.exit_code == 1 and "event 2 (follow_up_recorded" in out.output and "data was altered" in out.output
+
+
+def test_a_rewritten_chain_that_walks_clean_is_caught_by_the_checkpoint(session, cli):
+    _append_three(session)
+    cli("ledger", "checkpoint")
+    _disable_guard(session)
+    # A tamperer with database rights changes event 2 and recomputes every hash after it.
+    events = session.scalars(select(LedgerEvent).order_by(LedgerEvent.seq)).all()
+    prev = events[0].hash
+    for ev in events[1:]:
+        data = {"n": 42, "note": "电话回访"} if ev.seq == 2 else ev.data
+        digest = ledger.data_digest(data)
+        new_hash = ledger.chain_hash(prev, ev.seq, ev.occurred_at, ev.actor, ev.kind, ev.household_id,
+                                     ev.person_id, ev.subject, digest)
+        session.execute(text("UPDATE ledger_events SET data = :d, data_digest = :g, prev_hash = :p, hash = :h "
+                             "WHERE seq = :s"),
+                        {"d": ledger.canonical_json(data), "g": digest, "p": prev, "h": new_hash,
+                         "s": ev.seq})
+        prev = new_hash
+    session.commit()
+    session.expire_all()
+    assert ledger.verify(session).ok  # the chain alone cannot tell
+    session.rollback()  # end the read transaction before another process writes
+    out = cli("ledger", "verify")
+    assert out.exit_code == 1 and "event 3, signed as checked in a checkpoint, has another hash" in out.output
+    out = cli("ledger", "verify", "--full")
+    assert out.exit_code == 1 and "event 3 (follow_up_recorded" in out.output and "rewritten" in out.output
+
+
+def test_a_forged_checkpoint_is_ignored(session, cli, app):
+    _append_three(session)
+    session.add(LedgerCheckpoint(seq=3, hash="f" * 64, signed_at=utcnow(), signature="0" * 64))
+    session.commit()
+    out = cli("ledger", "verify")
+    assert out.exit_code == 0 and "ledger ok: 3 events, head " in out.output
+    assert "ignored 1 checkpoints" in out.output
+
+
+def test_a_walk_split_across_two_processes_finds_what_one_finds(session):
+    _append(session, 300)
+    one = ledger.verify(session)
+    two = ledger.verify(session, batch_size=50, workers=2, split_above=0)
+    assert one.ok and two.ok and (two.checked, two.head_hash) == (300, one.head_hash)
+    session.rollback()
+    _disable_guard(session)
+    session.execute(text("DELETE FROM ledger_events WHERE seq = 151"))  # the second part's first event
+    session.commit()
+    result = ledger.verify(session, batch_size=50, workers=2, split_above=0)
+    assert result.bad_seq == 152 and "event 151 is missing" in result.problem
+
+
+def test_events_at_whole_seconds_and_events_written_before_canonical_storage_verify(session):
+    from datetime import UTC, datetime
+
+    from tests.factories import frozen_clock
+
+    with frozen_clock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC)):  # isoformat() has no microseconds here
+        ledger.append(session, "follow_up_recorded", actor="user:1", data={"note": "电话回访"})
+    # An event stored as the JSON column writes it (spaces, \\u escapes), as earlier versions did.
+    data = {"note": "入户走访", "n": 1}
+    digest = ledger.data_digest(data)
+    head = session.scalars(select(LedgerEvent).order_by(LedgerEvent.seq.desc())).first()
+    at = utcnow()
+    session.add(LedgerEvent(seq=2, occurred_at=at, actor="user:1", kind="follow_up_recorded", subject="",
+                            data=data, data_digest=digest, prev_hash=head.hash,
+                            hash=ledger.chain_hash(head.hash, 2, at, "user:1", "follow_up_recorded", None, None, "",
+                                                   digest)))
+    session.commit()
+    assert "\\u5165" in session.scalar(text("SELECT CAST(data AS TEXT) FROM ledger_events WHERE seq = 2"))
+    result = ledger.verify(session)
+    assert result.ok and result.checked == 2
+
+
+def test_a_new_checkpoint_key_ignores_the_old_checkpoints_and_walks_from_the_start(session, cli, app):
+    from jobmatch.config import settings_of, use_settings
+
+    use_settings(app, settings_of(app).replace(ledger_checkpoint_key="county-key-2026"))
+    _append_three(session)
+    cli("ledger", "checkpoint")
+    _append(session, 1)
+    assert "1 events after checkpoint 3" in cli("ledger", "verify").output
+    use_settings(app, settings_of(app).replace(ledger_checkpoint_key="county-key-2027"))
+    out = cli("ledger", "verify")
+    assert out.exit_code == 0 and "ledger ok: 4 events, head " in out.output and "ignored 2 checkpoints" in out.output
+
+
+def test_events_deleted_from_the_end_after_a_checkpoint_are_reported(session, cli):
+    _append_three(session)
+    cli("ledger", "checkpoint")
+    _disable_guard(session)
+    session.execute(text("DELETE FROM ledger_events WHERE seq = 3"))
+    session.commit()
+    for args in (("ledger", "verify"), ("ledger", "verify", "--full")):
+        out = cli(*args)
+        assert out.exit_code == 1 and "event 3, signed as checked in a checkpoint, is gone" in out.output

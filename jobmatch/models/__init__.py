@@ -10,7 +10,7 @@ from jobmatch.models.followups import FollowUp
 from jobmatch.models.geography import County, Place, PlaceKind, Settlement
 from jobmatch.models.gigs import Gig, GigAvailability, GigPlacement
 from jobmatch.models.labour_export import ExportGroup, ExportMember
-from jobmatch.models.ledger import LedgerEvent
+from jobmatch.models.ledger import LedgerCheckpoint, LedgerEvent
 from jobmatch.models.messages import InboundMessage, Message, SmsKindStop
 from jobmatch.models.monitoring import AlertReason, MonitoringAlert
 from jobmatch.models.offers import MatchRound, Offer, match_round_vacancies
@@ -44,4 +44,5 @@ __all__ = [
     "WechatBinding", "WechatNotice", "WechatNoticeStatus",
     "ExportGroup", "ExportMember",
     "Gig", "GigAvailability", "GigPlacement",
+    "LedgerCheckpoint",
 ]

@@ -191,3 +191,20 @@ class LedgerEvent(Base):
     data_digest: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class LedgerCheckpoint(Base):
+    """A point up to which the chain was verified: (seq, hash) signed with the checkpoint key.
+
+    Not an event (writing one changes nothing the ledger records); jobmatch.ledger_checkpoints
+    writes them after a good walk, and ``jobmatch ledger verify`` starts from the last one that
+    still matches its event.
+    """
+
+    __tablename__ = "ledger_checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signature: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 over "seq:hash"
