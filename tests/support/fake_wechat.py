@@ -217,7 +217,8 @@ def wechat_settings(fake: FakeWeChat, **overrides: Any) -> dict[str, Any]:
         "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET, "WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY,
         "WECHAT_API_BASE_URL": fake.url + "/", "WECHAT_OAUTH_BASE_URL": fake.url + "/connect/",
         "WECHAT_TEMPLATE_IDS": "job_offer=TPL-OFFER,welfare_post=TPL-WELFARE,fair_invitation=TPL-FAIR,"
-                               "fair_reminder=TPL-FAIR-REMIND,follow_up=TPL-FOLLOW",
+                               "fair_reminder=TPL-FAIR-REMIND,follow_up=TPL-FOLLOW,gig_offer=TPL-GIG,"
+                               "export_invitation=TPL-EXPORT,export_reminder=TPL-EXPORT-REMIND",
         "WECHAT_FALLBACK_MINUTES": 60, "WECHAT_LONG_TERM": True,
     }
     values.update(overrides)

@@ -251,3 +251,20 @@ def test_the_doctor_checks_the_wechat_settings():
     good = check_wechat(Settings(wechat_app_id="wx1", wechat_app_secret="s", wechat_token="t",
                                  wechat_template_ids="job_offer=T1"))
     assert good.ok and "job_offer" in good.message
+
+
+def test_gig_offers_and_labour_export_invitations_go_by_wechat_too(wechat_app, fake_wechat):
+    """Issue 18: a gig or a labour-export group reaches a bound worker in WeChat first, like a job offer."""
+    from tests.notifications.test_templates import LONGEST
+
+    sessions = wechat_app.extensions["jobmatch.sessionmaker"]
+    with wechat_app.app_context(), fixed_clock(WORKDAY_MORNING), sessions() as session:
+        person, openid = _bound_worker(wechat_app, session)
+        for kind, subject in (("gig_offer", "gig:1"), ("export_invitation", "export_invitation:1")):
+            queue_message(session, person_id=person.id, kind=kind, data=dict(LONGEST["zh"]), subject=subject,
+                          expects_reply=True, actor="user:1")
+        session.commit()
+        assert _dispatch(wechat_app) == 2
+        assert sorted(n.template_id for n in fake_wechat.notices) == ["TPL-EXPORT", "TPL-GIG"]
+        assert {n.openid for n in fake_wechat.notices} == {openid}
+        assert _sms_sent(wechat_app) == []
