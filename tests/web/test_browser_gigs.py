@@ -15,7 +15,7 @@ from jobmatch.services.gigs import offering
 from jobmatch.services.gigs.availability import say_available
 from tests.factories import make_household, make_person
 from tests.gigs.gig_factories import post
-from tests.web.conftest import browser, live_app, page_has_no_horizontal_scroll, screenshot, server  # noqa: F401
+from tests.web.conftest import page_has_no_horizontal_scroll
 from tests.web.helpers import SITE_A
 from tests.web.test_browser_workflows import _db, _sign_in
 
