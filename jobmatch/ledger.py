@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from jobmatch.clock import utcnow
-from jobmatch.db import is_postgresql
+from jobmatch.db import copy_rows, is_postgresql
 from jobmatch.models import LedgerEvent
 from jobmatch.models.ledger import EventKind
 
@@ -82,11 +82,13 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
     kinds = [known_kind(new.kind).value for new in events]  # all checked before anything is written
     seq, prev_hash = _locked_head(session)
     occurred_at = utcnow()
-    rows = []
+    rows, texts = [], []
     for new, kind in zip(events, kinds):
         seq += 1
-        data = json.loads(canonical_json(new.data))  # store exactly what was hashed
-        digest = data_digest(data)
+        data_text = canonical_json(new.data)  # canonical JSON reads back to the same canonical JSON
+        data = json.loads(data_text)  # store exactly what was hashed
+        digest = hashlib.sha256(data_text.encode("utf-8")).hexdigest()
+        texts.append(data_text)
         row_hash = chain_hash(prev_hash, seq, occurred_at, new.actor, kind,
                               new.household_id, new.person_id, new.subject, digest)
         rows.append({
@@ -95,9 +97,19 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
             "data": data, "data_digest": digest, "prev_hash": prev_hash, "hash": row_hash,
         })
         prev_hash = row_hash
-    session.execute(insert(LedgerEvent.__table__), rows)  # type: ignore[arg-type]
+    if len(rows) >= COPY_FROM and is_postgresql(session):
+        copy_rows(session, "ledger_events", _LEDGER_COLUMNS,
+                  ([row[c] if c != "data" else data_text for c in _LEDGER_COLUMNS] for row, data_text in zip(rows, texts)))
+    else:
+        session.execute(insert(LedgerEvent.__table__), rows)  # type: ignore[arg-type]
     session.info[_HEAD_KEY] = (seq, prev_hash)
     return rows
+
+
+# From this many events on, PostgreSQL receives them through COPY (one stream, no per-row round trip).
+COPY_FROM = 500
+_LEDGER_COLUMNS = ("seq", "occurred_at", "actor", "kind", "household_id", "person_id", "subject", "data",
+                   "data_digest", "prev_hash", "hash")
 
 
 def lock_chain(session: Session) -> None:

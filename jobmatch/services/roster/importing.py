@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from jobmatch import gazetteer, ledger
 from jobmatch.clock import local_today, utcnow
 from jobmatch.config import current_settings
-from jobmatch.db import in_chunks
+from jobmatch.db import copy_insert, in_chunks, is_postgresql
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import read_roster_table
@@ -221,7 +221,7 @@ def _ensure_households(session, households, settlement_ids, actor):
     if moves:
         session.execute(update(Household), moves)
     if new_rows:
-        session.execute(insert(Household.__table__), new_rows)
+        _bulk_insert(session, Household.__table__, new_rows)
         created = _ids_by_natural_key(session, Household, (Household.county_id, Household.household_no),
                                       [(r["county_id"], r["household_no"]) for r in new_rows])
         for key, row in zip(new_keys, new_rows):
@@ -260,7 +260,7 @@ def _insert_persons(session, records, household_ids, actor, events) -> dict[str,
         return {}
     rows = [{**_profile_of(r), "id_number": r.id_number, "household_id": household_ids[r.household_key]}
             for r in records]
-    session.execute(insert(Person.__table__), rows)  # type: ignore[arg-type]  # __table__ is typed FromClause
+    _bulk_insert(session, Person.__table__, rows)
     by_key = _ids_by_natural_key(session, Person, (Person.id_number,), [(r.id_number,) for r in records])
     ids: dict[str, int] = {id_number: person_id for (id_number,), person_id in by_key.items()}
     for record, row in zip(records, rows):
@@ -347,7 +347,7 @@ def _insert_spells(session, new_spells, actor, events) -> None:
     if not new_spells:
         return
     rows = [row for _household, row in new_spells]
-    session.execute(insert(EmploymentSpell.__table__), rows)  # type: ignore[arg-type]  # __table__ is typed FromClause
+    _bulk_insert(session, EmploymentSpell.__table__, rows)
     # Each person now has exactly one open spell: the one just inserted.
     open_spells = _ids_by_natural_key(session, EmploymentSpell, (EmploymentSpell.person_id,),
                                       [(row["person_id"],) for row in rows], EmploymentSpell.ended_on.is_(None))
@@ -382,6 +382,14 @@ def _spell_event(kind, spell, actor, household_id, person_id, on: date) -> ledge
         data["reason"] = END_REASON
     return ledger.NewEvent(kind, actor, data, household_id=household_id, person_id=person_id,
                            subject=f"spell:{spell['id']}")
+
+
+def _bulk_insert(session: Session, table, rows: list[dict]) -> None:
+    """INSERT many rows; on PostgreSQL, from ledger.COPY_FROM rows on, through COPY (issue 19)."""
+    if len(rows) >= ledger.COPY_FROM and is_postgresql(session):
+        copy_insert(session, table, rows)
+    else:
+        session.execute(insert(table), rows)
 
 
 def configured_xlsx_limits() -> XlsxLimits:
