@@ -81,7 +81,8 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
     records = validation.records
     county_problems, unknown_county_households = _unknown_counties(session, records)
     checked = [r for r in records if r.household_key not in validation.invalid_households]
-    head_problems, headless = preview.head_problems(session, checked)
+    recorded = preview.recorded_state(session, checked)
+    head_problems, headless = preview.head_problems(session, checked, recorded)
     problems = validation.problems + county_problems + head_problems
     skip = validation.invalid_households | unknown_county_households | headless
     if more_checks is not None:
@@ -94,15 +95,15 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
         return report
     kept = [r for r in records if r.household_key not in skip]
     report.skipped_rows = len(table.rows) - len(kept)
-    report.preview = preview.build_preview(session, kept, _profile_of)
+    report.preview = preview.build_preview(session, kept, _profile_of, recorded)
     if expected_preview is not None and report.preview.digest() != expected_preview:
         raise PreviewOutdated("台账在预览之后有了变化（文件或已登记的数据），没有写入。请重新上传并核对预览。")
     if dry_run:
         with session.begin_nested() as savepoint:
-            _apply(session, kept, report, actor)
+            _apply(session, kept, report, actor, recorded.persons)
             savepoint.rollback()
         return report
-    _apply(session, kept, report, actor)
+    _apply(session, kept, report, actor, recorded.persons)
     report.written = True
     return report
 
@@ -133,14 +134,19 @@ def _unknown_counties(session: Session, records: list[PersonRecord]):
     return problems, households
 
 
-def _apply(session: Session, records: list[PersonRecord], report: ImportReport, actor: str) -> None:
+def _apply(session: Session, records: list[PersonRecord], report: ImportReport, actor: str,
+           recorded_persons: dict[str, dict] | None = None) -> None:
+    """``recorded_persons``: the persons as read for the preview (by ID number), when read already."""
     households = households_of(records)
     report.households, report.persons = len(households), len(records)
     if not records:
         return
     settlement_ids = _ensure_places(session, records)
     household_ids, events = _ensure_households(session, households, settlement_ids, actor)
-    existing = _load_persons(session, [r.id_number for r in records])
+    if recorded_persons is None:
+        existing = _load_persons(session, [r.id_number for r in records])
+    else:
+        existing = {r.id_number: recorded_persons[r.id_number] for r in records if r.id_number in recorded_persons}
     new_records = [r for r in records if r.id_number not in existing]
     person_ids = _insert_persons(session, new_records, household_ids, actor, events)
     touched = {household_ids[r.household_key] for r in new_records}

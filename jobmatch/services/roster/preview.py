@@ -114,6 +114,16 @@ class _Recorded:
     household_numbers: dict[int, str]
 
 
+# Read with the shown fields, so the import can compare every stored field without reading the persons again.
+_COMPARED_TOO = ("gender", "birth_date", "cannot_leave_site")
+
+
+def recorded_state(session: Session, records: list[PersonRecord]) -> _Recorded:
+    """What the database holds of these records' households and persons: read once, passed to
+    ``head_problems``, ``build_preview`` and the import (records a subset of these)."""
+    return _recorded(session, records)
+
+
 def _recorded(session: Session, records: list[PersonRecord]) -> _Recorded:
     keys = {r.household_key for r in records}
     counties = {name for name, _ in keys}
@@ -125,7 +135,7 @@ def _recorded(session: Session, records: list[PersonRecord]) -> _Recorded:
         if (county, number) in keys:
             households[(county, number)] = (household_id, settlement)
     columns = [Person.id, Person.id_number, Person.household_id, Household.household_no,
-               *(getattr(Person, name) for name in _SHOWN_FIELDS)]
+               *(getattr(Person, name) for name in (*_SHOWN_FIELDS, *_COMPARED_TOO))]
     persons: dict[str, dict] = {}
     for chunk in in_chunks([r.id_number for r in records]):
         for row in session.execute(select(*columns).join(Household).where(Person.id_number.in_(chunk))):
@@ -143,9 +153,10 @@ def _recorded(session: Session, records: list[PersonRecord]) -> _Recorded:
     return _Recorded(households, members, persons, numbers)
 
 
-def head_problems(session: Session, records: list[PersonRecord]) -> tuple[list[RosterProblem], set[HouseholdKey]]:
+def head_problems(session: Session, records: list[PersonRecord],
+                  recorded: _Recorded | None = None) -> tuple[list[RosterProblem], set[HouseholdKey]]:
     """Households that would have two heads, or none, once the file is imported."""
-    recorded = _recorded(session, records)
+    recorded = recorded or _recorded(session, records)
     in_file = {r.id_number for r in records}
     problems: list[RosterProblem] = []
     bad: set[HouseholdKey] = set()
@@ -192,9 +203,10 @@ def _shown(field_name: str, value) -> str:
     return str(_LABELS.get(field_name, {}).get(value, value))
 
 
-def build_preview(session: Session, records: list[PersonRecord], profile_of) -> RosterPreview:
+def build_preview(session: Session, records: list[PersonRecord], profile_of,
+                  recorded: _Recorded | None = None) -> RosterPreview:
     """What importing ``records`` would change; ``profile_of`` gives a record's stored field values."""
-    recorded = _recorded(session, records)
+    recorded = recorded or _recorded(session, records)
     preview = RosterPreview()
     for key, members in households_of(records).items():
         rows = [r.row for r in members]
