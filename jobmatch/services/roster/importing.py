@@ -100,10 +100,10 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
         raise PreviewOutdated("台账在预览之后有了变化（文件或已登记的数据），没有写入。请重新上传并核对预览。")
     if dry_run:
         with session.begin_nested() as savepoint:
-            _apply(session, kept, report, actor, recorded.persons)
+            _apply(session, kept, report, actor, recorded)
             savepoint.rollback()
         return report
-    _apply(session, kept, report, actor, recorded.persons)
+    _apply(session, kept, report, actor, recorded)
     report.written = True
     return report
 
@@ -135,18 +135,18 @@ def _unknown_counties(session: Session, records: list[PersonRecord]):
 
 
 def _apply(session: Session, records: list[PersonRecord], report: ImportReport, actor: str,
-           recorded_persons: dict[str, dict] | None = None) -> None:
-    """``recorded_persons``: the persons as read for the preview (by ID number), when read already."""
+           recorded: preview.Recorded | None = None) -> None:
+    """``recorded``: the households, persons and spells as read for the preview, when read already."""
     households = households_of(records)
     report.households, report.persons = len(households), len(records)
     if not records:
         return
     settlement_ids = _ensure_places(session, records)
     household_ids, events = _ensure_households(session, households, settlement_ids, actor)
-    if recorded_persons is None:
+    if recorded is None:
         existing = _load_persons(session, [r.id_number for r in records])
     else:
-        existing = {r.id_number: recorded_persons[r.id_number] for r in records if r.id_number in recorded_persons}
+        existing = {r.id_number: recorded.persons[r.id_number] for r in records if r.id_number in recorded.persons}
     new_records = [r for r in records if r.id_number not in existing]
     person_ids = _insert_persons(session, new_records, household_ids, actor, events)
     touched = {household_ids[r.household_key] for r in new_records}
@@ -160,7 +160,8 @@ def _apply(session: Session, records: list[PersonRecord], report: ImportReport, 
             else:
                 report.unchanged += 1
     report.created = len(new_records)
-    employment_touched = _apply_employment(session, records, person_ids, household_ids, actor, events)
+    known_spells = recorded.current_spells(session) if recorded is not None else None
+    employment_touched = _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells)
     touched |= employment_touched
     ledger.append_many(session, events)
     refresh_households(session, touched, actor=actor)
@@ -300,9 +301,12 @@ def _update_person(session, person: dict, record: PersonRecord, household_id: in
     return True
 
 
-def _apply_employment(session, records, person_ids, household_ids, actor, events) -> set[int]:
-    """Bring each person's current employment spell in line with the roster's status."""
-    current = _current_spells(session, list(person_ids.values()))
+def _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells=None) -> set[int]:
+    """Bring each person's current employment spell in line with the roster's status.
+
+    ``known_spells``: the recorded persons' current spells, read already (persons created by
+    this import have none)."""
+    current = _current_spells(session, list(person_ids.values())) if known_spells is None else known_spells
     today = local_today()
     touched, new_spells, ended = set(), [], []
     for record in records:
