@@ -36,7 +36,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from jobmatch.clock import utcnow
-from jobmatch.db import is_postgresql
+from jobmatch.db import copy_rows, is_postgresql
 from jobmatch.models import LedgerEvent
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.types import as_utc
@@ -110,8 +110,8 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
     rows, params = [], []
     for new, kind in zip(events, kinds):
         seq += 1
-        data = json.loads(canonical_json(new.data))  # store exactly what was hashed
-        data_text = canonical_json(data)
+        data_text = canonical_json(new.data)  # canonical JSON reads back to the same canonical JSON
+        data = json.loads(data_text)  # store exactly what was hashed
         digest = hashlib.sha256(data_text.encode("utf-8")).hexdigest()
         row_hash = chain_hash(prev_hash, seq, occurred_at, new.actor, kind,
                               new.household_id, new.person_id, new.subject, digest)
@@ -123,7 +123,11 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
         rows.append(row)
         params.append({**row, "data": data_text})
         prev_hash = row_hash
-    session.execute(_insert_events(session), params)
+    if len(rows) >= COPY_FROM and is_postgresql(session):
+        # COPY stores the data column's canonical text as is, like _insert_events.
+        copy_rows(session, "ledger_events", _LEDGER_COLUMNS, ([p[c] for c in _LEDGER_COLUMNS] for p in params))
+    else:
+        session.execute(_insert_events(session), params)
     session.info[_HEAD_KEY] = (seq, prev_hash)
     return rows
 
@@ -137,6 +141,12 @@ def _insert_events(session: Session):
     text_param = bindparam("data", type_=Text())
     stored = cast(text_param, JSON) if is_postgresql(session) else type_coerce(text_param, Text())
     return insert(LedgerEvent.__table__).values(data=stored)  # type: ignore[arg-type]
+
+
+# From this many events on, PostgreSQL receives them through COPY (one stream, no per-row round trip).
+COPY_FROM = 500
+_LEDGER_COLUMNS = ("seq", "occurred_at", "actor", "kind", "household_id", "person_id", "subject", "data",
+                   "data_digest", "prev_hash", "hash")
 
 
 def lock_chain(session: Session) -> None:

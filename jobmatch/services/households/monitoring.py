@@ -69,12 +69,17 @@ def _checked_reason(reason: str) -> str:
 
 def _set_category(session: Session, household: Household, category: MonitoringCategory, reason: str,
                   actor: str) -> None:
+    ledger.append_many(session, [_category_event(household, category, reason, actor)])
+
+
+def _category_event(household: Household, category: MonitoringCategory, reason: str, actor: str) -> ledger.NewEvent:
+    """Set the household's flag; the event that records it (the caller appends it)."""
     previous = household.monitoring
     household.monitoring = category
     household.monitoring_since = utcnow() if is_monitored(category) else None
-    ledger.append(session, FLAGGED if is_monitored(category) else UNFLAGGED, actor=actor,
-                  household_id=household.id, subject=f"household:{household.id}",
-                  data={"category": str(category), "previous": str(previous), "reason": reason})
+    return ledger.NewEvent(FLAGGED if is_monitored(category) else UNFLAGGED, actor,
+                           {"category": str(category), "previous": str(previous), "reason": reason},
+                           household_id=household.id, subject=f"household:{household.id}")
 
 
 def _write_members(session: Session, household_id: int, category: str) -> None:
@@ -90,7 +95,7 @@ def household_category(member_categories) -> MonitoringCategory:
 def sync_from_roster(session: Session, household_ids, *, actor: str) -> list[int]:
     """After a roster import: set each household's flag from its members' 监测对象; returns the changed ids."""
     session.flush()
-    changed = []
+    changed, events = [], []
     for chunk in in_chunks(sorted(set(household_ids))):
         members: dict[int, list[str]] = {}
         for household_id, category in session.execute(
@@ -99,8 +104,9 @@ def sync_from_roster(session: Session, household_ids, *, actor: str) -> list[int
         for household in session.scalars(select(Household).where(Household.id.in_(chunk))):
             category = household_category(members.get(household.id, ()))
             if household.monitoring != category:
-                _set_category(session, household, category, ROSTER_REASON, actor)
+                events.append(_category_event(household, category, ROSTER_REASON, actor))
                 changed.append(household.id)
+    ledger.append_many(session, events)  # one round trip (COPY on PostgreSQL from ledger.COPY_FROM events)
     return changed
 
 

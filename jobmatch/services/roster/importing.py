@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from jobmatch import gazetteer, ledger
 from jobmatch.clock import local_today, utcnow
 from jobmatch.config import current_settings
-from jobmatch.db import in_chunks
+from jobmatch.db import copy_insert, in_chunks, is_postgresql
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import read_roster_table
@@ -81,7 +81,8 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
     records = validation.records
     county_problems, unknown_county_households = _unknown_counties(session, records)
     checked = [r for r in records if r.household_key not in validation.invalid_households]
-    head_problems, headless = preview.head_problems(session, checked)
+    recorded = preview.recorded_state(session, checked)
+    head_problems, headless = preview.head_problems(session, checked, recorded)
     problems = validation.problems + county_problems + head_problems
     skip = validation.invalid_households | unknown_county_households | headless
     if more_checks is not None:
@@ -94,15 +95,15 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
         return report
     kept = [r for r in records if r.household_key not in skip]
     report.skipped_rows = len(table.rows) - len(kept)
-    report.preview = preview.build_preview(session, kept, _profile_of)
+    report.preview = preview.build_preview(session, kept, _profile_of, recorded)
     if expected_preview is not None and report.preview.digest() != expected_preview:
         raise PreviewOutdated("台账在预览之后有了变化（文件或已登记的数据），没有写入。请重新上传并核对预览。")
     if dry_run:
         with session.begin_nested() as savepoint:
-            _apply(session, kept, report, actor)
+            _apply(session, kept, report, actor, recorded)
             savepoint.rollback()
         return report
-    _apply(session, kept, report, actor)
+    _apply(session, kept, report, actor, recorded)
     report.written = True
     return report
 
@@ -133,14 +134,19 @@ def _unknown_counties(session: Session, records: list[PersonRecord]):
     return problems, households
 
 
-def _apply(session: Session, records: list[PersonRecord], report: ImportReport, actor: str) -> None:
+def _apply(session: Session, records: list[PersonRecord], report: ImportReport, actor: str,
+           recorded: preview.Recorded | None = None) -> None:
+    """``recorded``: the households, persons and spells as read for the preview, when read already."""
     households = households_of(records)
     report.households, report.persons = len(households), len(records)
     if not records:
         return
     settlement_ids = _ensure_places(session, records)
     household_ids, events = _ensure_households(session, households, settlement_ids, actor)
-    existing = _load_persons(session, [r.id_number for r in records])
+    if recorded is None:
+        existing = _load_persons(session, [r.id_number for r in records])
+    else:
+        existing = {r.id_number: recorded.persons[r.id_number] for r in records if r.id_number in recorded.persons}
     new_records = [r for r in records if r.id_number not in existing]
     person_ids = _insert_persons(session, new_records, household_ids, actor, events)
     touched = {household_ids[r.household_key] for r in new_records}
@@ -154,7 +160,8 @@ def _apply(session: Session, records: list[PersonRecord], report: ImportReport, 
             else:
                 report.unchanged += 1
     report.created = len(new_records)
-    employment_touched = _apply_employment(session, records, person_ids, household_ids, actor, events)
+    known_spells = recorded.current_spells(session) if recorded is not None else None
+    employment_touched = _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells)
     touched |= employment_touched
     ledger.append_many(session, events)
     refresh_households(session, touched, actor=actor)
@@ -221,7 +228,7 @@ def _ensure_households(session, households, settlement_ids, actor):
     if moves:
         session.execute(update(Household), moves)
     if new_rows:
-        session.execute(insert(Household.__table__), new_rows)
+        _bulk_insert(session, Household.__table__, new_rows)
         created = _ids_by_natural_key(session, Household, (Household.county_id, Household.household_no),
                                       [(r["county_id"], r["household_no"]) for r in new_rows])
         for key, row in zip(new_keys, new_rows):
@@ -260,7 +267,7 @@ def _insert_persons(session, records, household_ids, actor, events) -> dict[str,
         return {}
     rows = [{**_profile_of(r), "id_number": r.id_number, "household_id": household_ids[r.household_key]}
             for r in records]
-    session.execute(insert(Person.__table__), rows)  # type: ignore[arg-type]  # __table__ is typed FromClause
+    _bulk_insert(session, Person.__table__, rows)
     by_key = _ids_by_natural_key(session, Person, (Person.id_number,), [(r.id_number,) for r in records])
     ids: dict[str, int] = {id_number: person_id for (id_number,), person_id in by_key.items()}
     for record, row in zip(records, rows):
@@ -294,9 +301,12 @@ def _update_person(session, person: dict, record: PersonRecord, household_id: in
     return True
 
 
-def _apply_employment(session, records, person_ids, household_ids, actor, events) -> set[int]:
-    """Bring each person's current employment spell in line with the roster's status."""
-    current = _current_spells(session, list(person_ids.values()))
+def _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells=None) -> set[int]:
+    """Bring each person's current employment spell in line with the roster's status.
+
+    ``known_spells``: the recorded persons' current spells, read already (persons created by
+    this import have none)."""
+    current = _current_spells(session, list(person_ids.values())) if known_spells is None else known_spells
     today = local_today()
     touched, new_spells, ended = set(), [], []
     for record in records:
@@ -347,7 +357,7 @@ def _insert_spells(session, new_spells, actor, events) -> None:
     if not new_spells:
         return
     rows = [row for _household, row in new_spells]
-    session.execute(insert(EmploymentSpell.__table__), rows)  # type: ignore[arg-type]  # __table__ is typed FromClause
+    _bulk_insert(session, EmploymentSpell.__table__, rows)
     # Each person now has exactly one open spell: the one just inserted.
     open_spells = _ids_by_natural_key(session, EmploymentSpell, (EmploymentSpell.person_id,),
                                       [(row["person_id"],) for row in rows], EmploymentSpell.ended_on.is_(None))
@@ -382,6 +392,14 @@ def _spell_event(kind, spell, actor, household_id, person_id, on: date) -> ledge
         data["reason"] = END_REASON
     return ledger.NewEvent(kind, actor, data, household_id=household_id, person_id=person_id,
                            subject=f"spell:{spell['id']}")
+
+
+def _bulk_insert(session: Session, table, rows: list[dict]) -> None:
+    """INSERT many rows; on PostgreSQL, from ledger.COPY_FROM rows on, through COPY (issue 19)."""
+    if len(rows) >= ledger.COPY_FROM and is_postgresql(session):
+        copy_insert(session, table, rows)
+    else:
+        session.execute(insert(table), rows)
 
 
 def configured_xlsx_limits() -> XlsxLimits:

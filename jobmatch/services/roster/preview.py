@@ -105,16 +105,39 @@ class RosterPreview:
 
 
 @dataclass
-class _Recorded:
+class Recorded:
     """What the database holds about the file's households and persons."""
 
     households: dict[HouseholdKey, tuple[int, str]]  # key -> (id, settlement name)
     members: dict[int, list[dict]]  # household id -> its persons (id_number, name, relation)
     persons: dict[str, dict]  # id_number -> person row and its household's number
     household_numbers: dict[int, str]
+    # person id -> its current spell (id, person_id, kind, employer_name, monthly_income); read on first use
+    spells: dict[int, dict] | None = None
+
+    def current_spells(self, session: Session) -> dict[int, dict]:
+        if self.spells is None:
+            self.spells = {}
+            for chunk in in_chunks([p["id"] for p in self.persons.values()]):
+                for row in session.execute(
+                        select(EmploymentSpell.id, EmploymentSpell.person_id, EmploymentSpell.kind,
+                               EmploymentSpell.employer_name, EmploymentSpell.monthly_income)
+                        .where(EmploymentSpell.person_id.in_(chunk), EmploymentSpell.ended_on.is_(None))):
+                    self.spells[row.person_id] = row._asdict()
+        return self.spells
 
 
-def _recorded(session: Session, records: list[PersonRecord]) -> _Recorded:
+# Read with the shown fields, so the import can compare every stored field without reading the persons again.
+_COMPARED_TOO = ("gender", "birth_date", "cannot_leave_site")
+
+
+def recorded_state(session: Session, records: list[PersonRecord]) -> Recorded:
+    """What the database holds of these records' households and persons: read once, passed to
+    ``head_problems``, ``build_preview`` and the import (records a subset of these)."""
+    return _recorded(session, records)
+
+
+def _recorded(session: Session, records: list[PersonRecord]) -> Recorded:
     keys = {r.household_key for r in records}
     counties = {name for name, _ in keys}
     households: dict[HouseholdKey, tuple[int, str]] = {}
@@ -125,7 +148,7 @@ def _recorded(session: Session, records: list[PersonRecord]) -> _Recorded:
         if (county, number) in keys:
             households[(county, number)] = (household_id, settlement)
     columns = [Person.id, Person.id_number, Person.household_id, Household.household_no,
-               *(getattr(Person, name) for name in _SHOWN_FIELDS)]
+               *(getattr(Person, name) for name in (*_SHOWN_FIELDS, *_COMPARED_TOO))]
     persons: dict[str, dict] = {}
     for chunk in in_chunks([r.id_number for r in records]):
         for row in session.execute(select(*columns).join(Household).where(Person.id_number.in_(chunk))):
@@ -140,12 +163,13 @@ def _recorded(session: Session, records: list[PersonRecord]) -> _Recorded:
                                    .where(Person.household_id.in_(chunk)).order_by(Person.id)):
             members.setdefault(row.household_id, []).append(row._asdict())
             numbers[row.household_id] = row.household_no
-    return _Recorded(households, members, persons, numbers)
+    return Recorded(households, members, persons, numbers)
 
 
-def head_problems(session: Session, records: list[PersonRecord]) -> tuple[list[RosterProblem], set[HouseholdKey]]:
+def head_problems(session: Session, records: list[PersonRecord],
+                  recorded: Recorded | None = None) -> tuple[list[RosterProblem], set[HouseholdKey]]:
     """Households that would have two heads, or none, once the file is imported."""
-    recorded = _recorded(session, records)
+    recorded = recorded or _recorded(session, records)
     in_file = {r.id_number for r in records}
     problems: list[RosterProblem] = []
     bad: set[HouseholdKey] = set()
@@ -192,9 +216,10 @@ def _shown(field_name: str, value) -> str:
     return str(_LABELS.get(field_name, {}).get(value, value))
 
 
-def build_preview(session: Session, records: list[PersonRecord], profile_of) -> RosterPreview:
+def build_preview(session: Session, records: list[PersonRecord], profile_of,
+                  recorded: Recorded | None = None) -> RosterPreview:
     """What importing ``records`` would change; ``profile_of`` gives a record's stored field values."""
-    recorded = _recorded(session, records)
+    recorded = recorded or _recorded(session, records)
     preview = RosterPreview()
     for key, members in households_of(records).items():
         rows = [r.row for r in members]
@@ -210,7 +235,8 @@ def build_preview(session: Session, records: list[PersonRecord], profile_of) -> 
             preview.strangers.append(StrangerHousehold(key[1], rows, [m["name"] for m in already],
                                                        [r.name for r in members]))
     household_of_key = {key: found[0] for key, found in recorded.households.items()}
-    spells = _current_spells(session, [p["id"] for p in recorded.persons.values()])
+    spells = {person_id: (spell["kind"], spell["employer_name"] or "")
+              for person_id, spell in recorded.current_spells(session).items()}
     for record in records:
         person = recorded.persons.get(record.id_number)
         if person is None:
@@ -234,12 +260,3 @@ def build_preview(session: Session, records: list[PersonRecord], profile_of) -> 
             preview.changes.append(FieldChange(record.row, record.name, HEADER_OF["employment_status"], old, new))
     return preview
 
-
-def _current_spells(session: Session, person_ids: list[int]) -> dict[int, tuple[str, str]]:
-    spells: dict[int, tuple[str, str]] = {}
-    for chunk in in_chunks(person_ids):
-        for person_id, kind, employer in session.execute(
-                select(EmploymentSpell.person_id, EmploymentSpell.kind, EmploymentSpell.employer_name)
-                .where(EmploymentSpell.person_id.in_(chunk), EmploymentSpell.ended_on.is_(None))):
-            spells[person_id] = (kind, employer or "")
-    return spells
