@@ -53,9 +53,11 @@ def test_a_worker_killed_mid_send_and_restarted_sends_every_message_exactly_once
     workers = [_start_worker(env), _start_worker(env)]
     try:
         with _dispatcher(app):
-            _wait_for(lambda: len(domestic.fake.messages) >= 100, 60, "the first 100 sends")
+            # Kill while a batch is mid-send (taken by the provider, not yet recorded as sent).
+            _wait_for(lambda: len(domestic.fake.messages) >= 100 and len(domestic.fake.messages) > _count_sent(app),
+                      60, "the first 100 sends, with a batch mid-send")
             for worker in workers:
-                worker.kill()  # SIGKILL: most likely between the provider's answer and the commit
+                worker.kill()  # SIGKILL: between the provider's answer and the commit
                 worker.wait()
             domestic.fake.delay_responses(0)
             workers = [_start_worker(env), _start_worker(env)]
