@@ -103,19 +103,25 @@ def worker_record(person: Person, *, employed: bool, today: date, facts=None) ->
     )
 
 
-def scope_persons(session: Session, *, county_id: int, settlement_id: int | None,
-                  person_id: int | None = None) -> list[Person]:
-    """Members with labour capacity of the households in the scope (only ``person_id`` when given),
-    zero-employment households first, then monitored ones."""
-    query = (
+def labour_query():
+    """Members with labour capacity, their household's site, county and members loaded,
+    zero-employment households first, then monitored ones (rounds add their scope)."""
+    return (
         select(Person).join(Household, Person.household_id == Household.id)
-        .where(Household.county_id == county_id, Person.capacity != "none")
+        .where(Person.capacity != "none")
         .options(selectinload(Person.household).selectinload(Household.settlement),
                  selectinload(Person.household).selectinload(Household.county),
                  selectinload(Person.household).selectinload(Household.members))
         .order_by(Household.zero_employment.desc(), (Household.monitoring != MonitoringCategory.NONE).desc(),
                   Person.id)
     )
+
+
+def scope_persons(session: Session, *, county_id: int, settlement_id: int | None,
+                  person_id: int | None = None) -> list[Person]:
+    """Members with labour capacity of the households in the scope (only ``person_id`` when given),
+    zero-employment households first, then monitored ones."""
+    query = labour_query().where(Household.county_id == county_id)
     if settlement_id is not None:
         query = query.where(Household.settlement_id == settlement_id)
     if person_id is not None:

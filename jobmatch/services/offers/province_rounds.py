@@ -21,12 +21,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import utcnow
-from jobmatch.models import County, Household, MatchRound, MonitoringCategory, Offer, Person, Vacancy
+from jobmatch.models import County, Household, MatchRound, Offer, Person, Vacancy
 from jobmatch.models.employers import VacancyStatus
 from jobmatch.models.offers import OfferStatus, RoundScope
 from jobmatch.models.round_batches import FINISHED_STEP_STATUSES, BatchStepStatus, RoundBatch, RoundBatchCounty
 from jobmatch.services.errors import WorkflowError, get_or_fail
-from jobmatch.services.offers.matching_input import EngineInput, add_vacancies, add_workers, load_vacancies
+from jobmatch.services.offers.matching_input import (
+    EngineInput,
+    add_vacancies,
+    add_workers,
+    labour_query,
+    load_vacancies,
+)
 from jobmatch.services.offers.rounds import (
     RoundPlan,
     is_local_first,
@@ -146,15 +152,8 @@ def _batch_proposals(session: Session, round_ids: list[int]) -> tuple[dict[int, 
 def pool_persons(session: Session, *, exclude: set[int]) -> list[Person]:
     """Members with labour capacity willing to work anywhere in the province or further, zero-employment
     households first, then monitored ones."""
-    query = (
-        select(Person).join(Household, Person.household_id == Household.id)
-        .where(Person.capacity != "none", Person.mobility.in_(POOL_MOBILITIES), Person.cannot_leave_site.is_(False),
-               Person.wants_work.is_(True))
-        .options(selectinload(Person.household).selectinload(Household.settlement),
-                 selectinload(Person.household).selectinload(Household.county),
-                 selectinload(Person.household).selectinload(Household.members))
-        .order_by(Household.zero_employment.desc(), (Household.monitoring != MonitoringCategory.NONE).desc(),
-                  Person.id))
+    query = labour_query().where(Person.mobility.in_(POOL_MOBILITIES), Person.cannot_leave_site.is_(False),
+                                 Person.wants_work.is_(True))
     return [p for p in session.scalars(query) if p.id not in exclude]
 
 
