@@ -161,3 +161,19 @@ def make_sent_offers(session, vacancy: Vacancy, persons, *, channel: str = "sms"
     session.add_all(offers)
     session.flush()
     return offers
+
+
+def make_imported_household(session, settlement: Settlement, number: str, *members: dict):
+    """A household as a roster import leaves it: its members (one dict of overrides each, named
+    "<number>-<n>"), the ledger's record of its creation, its status refreshed and flagged.
+    Returns (household, persons)."""
+    from jobmatch import ledger
+    from jobmatch.services.households.zero_employment import refresh_and_flag
+
+    household = make_household(session, settlement, household_no=number)
+    people = [make_person(session, household, name=f"{number}-{index}", **values)
+              for index, values in enumerate(members, start=1)]
+    ledger.append(session, "household_created", actor="import", household_id=household.id,
+                  subject=f"household:{household.id}", data={"household_no": number})
+    refresh_and_flag(session, [household.id], actor="import")
+    return household, people

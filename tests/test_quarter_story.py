@@ -22,7 +22,6 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from jobmatch import ledger
 from jobmatch.clock import Month
 from jobmatch.models import Message, TrainingCourse
 from jobmatch.models.followups import EmploymentState
@@ -32,7 +31,7 @@ from jobmatch.services.households import monitoring, problems, worker_answers
 from jobmatch.services.households.employment_changes import NewJob, current_spell, end_spell, start_job
 from jobmatch.services.households.followups import MonitoringNotes, due_follow_ups, record_follow_up
 from jobmatch.services.households.monitoring_alerts import open_alerts
-from jobmatch.services.households.zero_employment import record_door_visit, refresh_and_flag
+from jobmatch.services.households.zero_employment import record_door_visit
 from jobmatch.services.offers.rounds import propose_round
 from jobmatch.services.reports.monthly import monthly_report
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
@@ -44,8 +43,7 @@ from tests.factories import (
     frozen_clock,
     make_county,
     make_employer,
-    make_household,
-    make_person,
+    make_imported_household,
     make_settlement,
     make_user,
     make_vacancy,
@@ -67,17 +65,6 @@ QUARTER = (Period(2026, 9), Period(2026, 10), Period(2026, 11))
 
 def _at(month, day, hour=10, minute=0):
     return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
-
-
-def _household(session, site, number, *members):
-    """A household as an import leaves it: its members, and the ledger's record of its creation."""
-    household = make_household(session, site, household_no=number)
-    people = [make_person(session, household, name=f"{number}-{index}", **values)
-              for index, values in enumerate(members, start=1)]
-    ledger.append(session, "household_created", actor="import", household_id=household.id,
-                  subject=f"household:{household.id}", data={"household_no": number})
-    refresh_and_flag(session, [household.id], actor="import")
-    return household, people
 
 
 def _job(session, person, started_on, employer="园区工厂"):
@@ -114,18 +101,17 @@ def test_a_quarter_in_which_nobody_falls_through(app, session, client):
         staff = _user(session, "staff", "wang", settlements=[east, west, big], display_name="王专干")
         set_staff_phone(session, staff.id, "13987654321", actor="user:1")
         _user(session, "county_officer", "officer", county_id=county.id, display_name="李科长")
-        stable, (stable_a, _stable_b) = _household(session, east, "E-1", {}, {})
+        stable, (stable_a, _stable_b) = make_imported_household(session, east, "E-1", {}, {})
         _job(session, stable_a, date(2025, 6, 1))
-        zero, (zero_welder,) = _household(session, west, "W-0", {"skills": ["电焊"]})
-        watched, (watched_welder, watched_spouse) = _household(session, west, "W-1", {"skills": ["电焊"]},
-                                                               {"relation": "配偶"})
+        zero, (zero_welder,) = make_imported_household(session, west, "W-0", {"skills": ["电焊"]})
+        watched, (watched_welder, watched_spouse) = make_imported_household(
+            session, west, "W-1", {"skills": ["电焊"]}, {"relation": "配偶"})
         _job(session, watched_welder, date(2026, 3, 1))
         _job(session, watched_spouse, date(2026, 1, 1), employer="县城超市")
-        plain, (plain_welder, plain_spouse) = _household(session, west, "W-2", {"skills": ["电焊"],
-                                                                                "certificates": ["焊工证"]},
-                                                         {"relation": "配偶"})
+        plain, (plain_welder, plain_spouse) = make_imported_household(
+            session, west, "W-2", {"skills": ["电焊"], "certificates": ["焊工证"]}, {"relation": "配偶"})
         _job(session, plain_spouse, date(2026, 2, 1), employer="县城超市")
-        wishers = [_household(session, east, f"E-T{n}", {"training_wishes": ["电焊"]})[1][0] for n in (1, 2)]
+        wishers = [make_imported_household(session, east, f"E-T{n}", {"training_wishes": ["电焊"]})[1][0] for n in (1, 2)]
         for wisher in wishers:
             _job(session, wisher, date(2026, 8, 1), employer="扶贫车间")
         monitoring.flag_household(session, watched.id, "unstable", reason="务工收入不稳", actor=f"user:{staff.id}")

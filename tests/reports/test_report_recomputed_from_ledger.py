@@ -13,16 +13,22 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from jobmatch import ledger
 from jobmatch.models import TrainingCourse
 from jobmatch.services.households import monitoring
 from jobmatch.services.households.employment_changes import NewJob, current_spell, end_spell, start_job
 from jobmatch.services.households.followups import MonitoringNotes, record_follow_up
-from jobmatch.services.households.zero_employment import record_door_visit, refresh_and_flag
+from jobmatch.services.households.zero_employment import record_door_visit
 from jobmatch.services.reports.monthly import monthly_report
 from jobmatch.services.reports.monthly_xlsx import write_report_xlsx
 from jobmatch.services.training import courses as training
-from tests.factories import frozen_clock, make_county, make_household, make_person, make_settlement
+from tests.factories import (
+    frozen_clock,
+    make_county,
+    make_household,
+    make_imported_household,
+    make_person,
+    make_settlement,
+)
 from tests.reports.ledger_figures import (
     SHANGHAI,
     Period,
@@ -41,17 +47,6 @@ def _at(month, day, hour=10):
     return datetime(2026, month, day, hour, 0, tzinfo=SHANGHAI)
 
 
-def _household(session, site, number, *members):
-    """A household as an import leaves it: its members, and the ledger's record of its creation."""
-    household = make_household(session, site, household_no=number)
-    people = [make_person(session, household, name=f"{number}-{index}", **values)
-              for index, values in enumerate(members, start=1)]
-    ledger.append(session, "household_created", actor="import", household_id=household.id,
-                  subject=f"household:{household.id}", data={"household_no": number})
-    refresh_and_flag(session, [household.id], actor="import")
-    return household, people
-
-
 def _job(session, person, started_on):
     return start_job(session, NewJob(person.id, "within_county", "园区工厂", started_on=started_on,
                                      monthly_income=2800), actor="user:1")
@@ -61,13 +56,14 @@ def _build_the_month(session, clock):
     clock.set(_at(10, 20))
     county = make_county(session, name="测试县")
     east, west = make_settlement(session, county, name="东安置点"), make_settlement(session, county, name="西安置点")
-    stable, (stable_a, stable_b) = _household(session, east, "E-1", {}, {})
+    stable, (stable_a, stable_b) = make_imported_household(session, east, "E-1", {}, {})
     _job(session, stable_a, date(2025, 6, 1))  # employed since last year
-    rejoins, (rejoiner,) = _household(session, east, "E-2", {})  # zero-employment in October
-    watched, (watched_worker,) = _household(session, west, "W-1", {})
+    rejoins, (rejoiner,) = make_imported_household(session, east, "E-2", {})  # zero-employment in October
+    watched, (watched_worker,) = make_imported_household(session, west, "W-1", {})
     _job(session, watched_worker, date(2026, 3, 1))  # employed since March
-    idle, (idle_worker, _elder) = _household(session, west, "W-2", {}, {"capacity": "none", "wants_work": False})
-    wishers = [_household(session, east, f"E-T{n}", {"training_wishes": ["电焊"]})[1][0] for n in (1, 2)]
+    idle, (idle_worker, _elder) = make_imported_household(session, west, "W-2", {},
+                                                          {"capacity": "none", "wants_work": False})
+    wishers = [make_imported_household(session, east, f"E-T{n}", {"training_wishes": ["电焊"]})[1][0] for n in (1, 2)]
     for wisher in wishers:
         _job(session, wisher, date(2026, 10, 1))
 
@@ -142,7 +138,7 @@ def test_a_month_before_a_site_was_recorded_is_no_data_not_zero_percent(session)
         county = make_county(session, name="新建县")
         recorded, unrecorded = make_settlement(session, county, name="已建档点"), make_settlement(session, county,
                                                                                             name="新搬迁点")
-        _household(session, recorded, "R-1", {})
+        make_imported_household(session, recorded, "R-1", {})
         make_person(session, make_household(session, unrecorded, household_no="N-1"))  # no event yet
         buffer = io.BytesIO()
         report = monthly_report(session, county, 2026, 10)
