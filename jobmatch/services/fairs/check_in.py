@@ -56,7 +56,7 @@ def check_in_by_token(session: Session, fair_id: int, token: str, *, secret_key:
     attendee = get_or_fail(session, FairAttendee, attendee_id, "token", "报名记录")
     if attendee.person is not None:
         _require_in_scope(attendee.person, _check_in_scope(session, fair, settlement_ids), "token")
-    return _mark(session, attendee, "qr", actor, walk_in=False)
+    return _mark(session, attendee, CheckInMethod.QR, actor, walk_in=False)
 
 
 def check_in_by_identity(session: Session, fair_id: int, *, actor: str, settlement_ids, phone: str = "",
