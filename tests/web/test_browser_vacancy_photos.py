@@ -60,6 +60,9 @@ def test_employer_adds_photos_and_the_worker_sees_them_on_a_phone(browser, serve
     assert photos.count() == 2
     alts = [photos.nth(i).get_attribute("alt") for i in range(2)]
     assert all("工作场所照片" in alt for alt in alts) and alts[0] != alts[1]
+    for i in range(2):  # loading="lazy": a photo below the fold loads when it is scrolled to
+        photos.nth(i).scroll_into_view_if_needed()
+        photos.nth(i).evaluate("img => img.complete || new Promise(done => img.addEventListener('load', done))")
     assert all(photos.nth(i).evaluate("img => img.complete && img.naturalWidth > 0") for i in range(2))
     assert not ENGLISH_WORD.search(page.inner_text("main"))
     screenshot(page, "worker-offer-photos-360")
