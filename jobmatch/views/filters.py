@@ -51,42 +51,51 @@ def wage_range(vacancy) -> str:
     return f"{vacancy.wage_min or vacancy.wage_max} 元/月" if (vacancy.wage_min or vacancy.wage_max) else "面议"
 
 
-def answer_by(offer) -> str:
-    """An offer's answer deadline in plain words, the same words its SMS used."""
+def _words_locale() -> str:
+    """The locale plain words are written in: "en" on the English pages, else "zh"."""
     from flask_babel import get_locale
 
-    from jobmatch.services.offers.lifecycle import answer_deadline, current_settings
+    locale = get_locale()
+    return "en" if locale and locale.language == "en" else "zh"
+
+
+def deadline_words(moment) -> str:
+    """A deadline as a worker reads it: 12月3日 周四 中午12点前 (the words the SMS use)."""
     from notifications.wording import deadline_text
 
-    deadline = answer_deadline(offer, current_settings())
-    locale = get_locale()
-    return deadline_text(deadline, "en" if locale and locale.language == "en" else "zh") if deadline else ""
+    return deadline_text(moment, _words_locale()) if moment else ""
+
+
+def moment_words(moment) -> str:
+    """A moment as a worker reads it: 12月4日 周五 早上7点."""
+    from notifications.wording import moment_text
+
+    return moment_text(moment, _words_locale()) if moment else ""
+
+
+def answer_by(offer) -> str:
+    """An offer's answer deadline in plain words, the same words its SMS used."""
+    from jobmatch.services.offers.lifecycle import answer_deadline, current_settings
+
+    return deadline_words(answer_deadline(offer, current_settings()))
 
 
 def welfare_answer_by(appointment) -> str:
     """The day and hour an offered welfare place passes on unless the worker answers."""
-    from flask_babel import get_locale
-
     from jobmatch.config import current_settings
     from jobmatch.services.welfare.appointments import answer_deadline
-    from notifications.wording import deadline_text
 
-    deadline = answer_deadline(appointment, current_settings().offer_expiry_hours)
-    locale = get_locale()
-    return deadline_text(deadline, "en" if locale and locale.language == "en" else "zh") if deadline else ""
+    return deadline_words(answer_deadline(appointment, current_settings().offer_expiry_hours))
 
 
 def day_words(day) -> str:
     """A day as a worker reads it: 12月7日 周一 (the year too when it is not this year's)."""
-    from flask_babel import get_locale
-
     from jobmatch.clock import local_today
     from notifications.wording import day_text
 
     if not day:
         return ""
-    locale = get_locale()
-    english = bool(locale and locale.language == "en")
+    english = _words_locale() == "en"
     words = day_text(day, "en" if english else "zh")
     if day.year == local_today().year:
         return words
@@ -113,6 +122,8 @@ FILTERS = {
     "welfare_post_status": lambda code: staff.WELFARE_POST_STATUS_LABELS.get(code, code),
     "welfare_answer_by": welfare_answer_by,
     "day_words": day_words,
+    "deadline_words": deadline_words,
+    "moment_words": moment_words,
 }
 
 # Templates compare statuses with these, never with bare strings.

@@ -1,6 +1,8 @@
 """The gig pages, thin over the services: the station clerk's board at the door, the employer's gig and
 pay confirmation, and the worker's gig page (answers through the same path as an SMS)."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -114,6 +116,8 @@ def test_the_worker_says_when_they_are_free_and_answers_a_gig_on_their_page(app,
     session.rollback()
     page = client.get("/w/gigs").get_data(as_text=True)
     assert "搬运装车" in page and "等您答复" in page and "180元/天" in page
+    deadline = re.search(r'<dd class="deadline">([^<]*)</dd>', page).group(1)
+    assert re.fullmatch(r"\d+月\d+日 周. .+前", deadline), deadline  # plain words, as the SMS says it
     response = client.post(f"/w/gigs/{placement_id}/answer", data={"answer": "accept"})
     assert "您接下了这个活" in client.get(response.headers["Location"]).get_data(as_text=True)
     session.rollback()

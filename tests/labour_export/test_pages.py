@@ -90,6 +90,7 @@ def test_the_worker_signs_up_on_the_page_sees_the_qr_code_and_says_they_arrived(
     _worker_signs_in(client, session, person_id, phone)
     home = client.get("/w/").get_data(as_text=True)
     assert "外出务工" in home and f"/w/export/{group_id}" in home
+    assert "2026-11-25" not in home and "11月25日 周三" in home  # the departure in plain words
     page = client.post(f"/w/export/{group_id}", data={"answer": "accept"}, follow_redirects=True).get_data(as_text=True)
     assert "报名成功" in page and "<svg" in page
     assert _status(session, person_id) == ExportMemberStatus.SIGNED_UP
