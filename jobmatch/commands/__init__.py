@@ -3,7 +3,7 @@ groups and lists them in ``COMMANDS``; jobmatch.cli adds them to the main group.
 
 import importlib
 
-AREAS = ("model", "ops", "rounds", "sms", "web", "workflows", "labour_export", "gigs")  # modules under jobmatch.commands
+AREAS = ("model", "ops", "rounds", "sms", "web", "workflows", "labour_export", "gigs", "figures")  # modules under jobmatch.commands
 
 
 def register(main_group) -> None:

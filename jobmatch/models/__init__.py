@@ -6,6 +6,7 @@ from jobmatch.models.coverage import EmploymentBaseline, SpecialAction
 from jobmatch.models.employers import Employer, Vacancy
 from jobmatch.models.employment import EmploymentSpell
 from jobmatch.models.fairs import Fair, FairAttendee, FairOutcome, fair_vacancies
+from jobmatch.models.figures import SiteFigureChange, SiteFigures
 from jobmatch.models.followups import FollowUp
 from jobmatch.models.geography import County, Place, PlaceKind, Settlement
 from jobmatch.models.gigs import Gig, GigAvailability, GigPlacement
@@ -45,4 +46,5 @@ __all__ = [
     "ExportGroup", "ExportMember",
     "Gig", "GigAvailability", "GigPlacement",
     "LedgerCheckpoint",
+    "SiteFigures", "SiteFigureChange",
 ]

@@ -6,7 +6,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from jobmatch.db import Base
 
-ROLES = ("admin", "county_officer", "staff", "employer", "worker")
+ROLES = ("admin", "county_officer", "staff", "employer", "worker", "province_officer")
 
 staff_settlements = Table(
     "staff_settlements",

@@ -17,6 +17,7 @@ from jobmatch.roster.synthetic import generate_roster
 from jobmatch.services.households.status import note_follow_ups
 from jobmatch.services.offers.matching_input import employed_person_ids
 from jobmatch.services.offers.rounds import approve_round, propose_round
+from jobmatch.services.province.figures import rebuild_site_figures
 from jobmatch.services.roster.importing import apply_records
 
 COUNTY = "威宁彝族回族苗族自治县"
@@ -101,6 +102,7 @@ def load_demo(session: Session, households: int = 150, seed: int = 7) -> list[tu
     _follow_ups(session, rng)
     logins = _logins(session, county, settlements, employers)
     _course_and_problems(session, county)
+    rebuild_site_figures(session)
     return logins
 
 
@@ -134,7 +136,7 @@ def demo_logins(session: Session) -> list[tuple[str, str, str]]:
     return [("admin", "admin", DEMO_PASSWORD), ("staff", "staff", DEMO_PASSWORD),
             ("county officer", "county", DEMO_PASSWORD), ("employer", "employer", DEMO_PASSWORD),
             ("worker (/w/login)", phone, "SMS code (printed by the console SMS provider)"),
-            ("worker (/login)", "worker", DEMO_PASSWORD)]
+            ("worker (/login)", "worker", DEMO_PASSWORD), ("province officer", "province", DEMO_PASSWORD)]
 
 
 def _place_settlements(session, county) -> dict[str, Settlement]:
@@ -210,6 +212,7 @@ def _logins(session, county, settlements, employers) -> list[tuple[str, str, str
         User(username="county", role="county_officer", display_name="县就业局 李科长", county_id=county.id),
         User(username="employer", role="employer", display_name="服装厂 王经理", employer_id=employers[0].id),
         User(username="worker", role="worker", display_name=worker.name, person_id=worker.id),
+        User(username="province", role="province_officer", display_name="省人社厅 就业处", county_id=county.id),
     ]
     for user in users:
         user.set_password(DEMO_PASSWORD)

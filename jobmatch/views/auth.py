@@ -13,7 +13,7 @@ from jobmatch.services.accounts import sessions
 bp = Blueprint("auth", __name__)
 
 HOME_BY_ROLE = {"admin": "staff.dashboard", "staff": "staff.dashboard", "county_officer": "county.overview",
-                "employer": "employer.home", "worker": "worker.home"}
+                "employer": "employer.home", "worker": "worker.home", "province_officer": "staff.province"}
 
 
 @bp.get("/")

@@ -361,3 +361,10 @@ LABELS.update({
     PayBasis: PAY_BASIS_LABELS, PayTiming: PAY_TIMING_LABELS, PayMethod: PAY_METHOD_LABELS,
     AvailabilitySource: AVAILABILITY_SOURCE_LABELS,
 })
+
+# The province overview's columns (/staff/province and its .xlsx), in the order shown.
+PROVINCE_FIGURE_LABELS = {
+    "sites": "安置点数", "households": "户数", "labourers": "劳动力", "employed": "已就业", "employment_rate": "就业率",
+    "zero_employment": "零就业家庭", "monitored": "监测户", "followed_up": "本月已回访", "follow_ups_due": "本月待回访",
+    "open_alerts": "未关闭预警", "open_problems": "未解决问题",
+}

@@ -87,13 +87,19 @@ _overdue = overdue_condition(_LAST_MONTH)
 _zero = Household.zero_employment.is_(True)
 
 
+def household_counts() -> dict[str, Any]:
+    """The per-site counts over Household rows, as aggregates for a statement grouped by site: households,
+    labourers, employed, zero(-employment households), due (a follow-up this month; binds ``this_month``).
+    The province's site figures (jobmatch.services.province.figures) count with these same columns."""
+    return {"households": func.count(Household.id), "labourers": func.sum(Household.labourers),
+            "employed": func.sum(Household.employed), "zero": func.sum(case((Household.zero_employment, 1), else_=0)),
+            "due": func.sum(case((_due, 1), else_=0))}
+
+
 @cache
 def _totals_statement():
     # Aggregated apart from settlements so PostgreSQL can read it from an index alone.
-    per_site = (select(Household.settlement_id, func.count(Household.id).label("households"),
-                       func.sum(Household.labourers).label("labourers"), func.sum(Household.employed).label("employed"),
-                       func.sum(case((Household.zero_employment, 1), else_=0)).label("zero"),
-                       func.sum(case((_due, 1), else_=0)).label("due"))
+    per_site = (select(Household.settlement_id, *(column.label(name) for name, column in household_counts().items()))
                 .where(Household.settlement_id.in_(_SITES)).group_by(Household.settlement_id).subquery())
     counts = (per_site.c.households, per_site.c.labourers, per_site.c.employed, per_site.c.zero, per_site.c.due)
     return (select(Settlement.id, Settlement.name, *(func.coalesce(column, 0) for column in counts))

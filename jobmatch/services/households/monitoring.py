@@ -160,9 +160,14 @@ def monitored_households(session: Session, settlement_ids) -> list[MonitoredHous
     return lines
 
 
+def monitored_condition():
+    """``is_monitored`` as SQL over Household rows, for statements that count monitored households."""
+    return Household.monitoring != MonitoringCategory.NONE
+
+
 def monitored_count(session: Session, settlement_ids) -> int:
     return session.scalar(select(func.count(Household.id)).where(
-        Household.settlement_id.in_(list(settlement_ids)), Household.monitoring != MonitoringCategory.NONE)) or 0
+        Household.settlement_id.in_(list(settlement_ids)), monitored_condition())) or 0
 
 
 def _open_alert_counts(session: Session, household_ids) -> dict[int, int]:

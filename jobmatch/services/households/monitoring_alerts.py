@@ -131,13 +131,18 @@ class AlertLine:
         return MONITORING_LABELS[self.category]
 
 
+def open_alert_condition():
+    """An alert still open (not closed), as SQL: the open alerts listed here and counted per site."""
+    return MonitoringAlert.closed_at.is_(None)
+
+
 def open_alerts(session: Session, settlement_ids) -> list[AlertLine]:
     """Open alerts of these settlements' households, oldest first."""
     rows = session.execute(
         select(MonitoringAlert, Household.household_no, Household.monitoring, Settlement.name)
         .join(Household, Household.id == MonitoringAlert.household_id)
         .join(Settlement, Settlement.id == Household.settlement_id)
-        .where(Household.settlement_id.in_(list(settlement_ids)), MonitoringAlert.closed_at.is_(None))
+        .where(Household.settlement_id.in_(list(settlement_ids)), open_alert_condition())
         .order_by(MonitoringAlert.raised_at, MonitoringAlert.id)).all()
     return [AlertLine(a.id, a.household_id, no, site, category, a.raised_at, list(a.reasons))
             for a, no, category, site in rows]

@@ -153,9 +153,14 @@ def problem_status(problem: Problem, now: datetime | None = None, hours: Working
     return ProblemStatus(problem, stage, due, overdue, late)
 
 
+def open_problem_condition():
+    """A problem not yet resolved, as SQL: the open problems listed here and counted per site."""
+    return Problem.resolved_at.is_(None)
+
+
 def open_problems(session: Session, settlement_ids=None) -> list[ProblemStatus]:
     """Unresolved problems, the most overdue first, then the oldest."""
-    query = select(Problem).join(Household, Household.id == Problem.household_id).where(Problem.resolved_at.is_(None))
+    query = select(Problem).join(Household, Household.id == Problem.household_id).where(open_problem_condition())
     if settlement_ids is not None:
         query = query.where(Household.settlement_id.in_(list(settlement_ids)))
     hours = working_hours()

@@ -21,6 +21,7 @@ from jobmatch.views.staff import (  # noqa: E402,F401
                                   labour_export,
                                   monitoring,
                                   people,  # (routes)
+                                  province,
                                   roster,
                                   rounds,
                                   sms_replies,
