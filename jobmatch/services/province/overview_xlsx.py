@@ -15,27 +15,31 @@ from jobmatch.spreadsheets import (
 )
 from jobmatch.vocabulary.staff import PROVINCE_FIGURE_LABELS
 
+# A site's sheet leaves out the count of sites (always 1), as the page does.
+SITE_COLUMNS = [column for column in PROVINCE_FIGURE_LABELS if column != "sites"]
 NO_RATE = "无数据"  # no labourers: a rate of nothing, not 0 %
 
 
 def write_overview_xlsx(overview: ProvinceOverview, target, *, title: str) -> None:
     workbook = Workbook()
-    _write_sheet(workbook.active, "各县", f"{title} · 各县", "县", [*overview.counties, overview.total], overview)
+    _write_sheet(workbook.active, "各县", f"{title} · 各县", "县", [*overview.counties, overview.total], overview,
+                 list(PROVINCE_FIGURE_LABELS))
     if overview.county is not None:
         _write_sheet(workbook.create_sheet(), f"{overview.county.name}各安置点"[:31],
-                     f"{overview.county.name} · 各安置点", "安置点", [*overview.sites, overview.county], overview)
+                     f"{overview.county.name} · 各安置点", "安置点", [*overview.sites, overview.county], overview,
+                     SITE_COLUMNS)
     workbook.save(target)
 
 
 def _write_sheet(sheet, name: str, title: str, first_column: str, rows: list[FiguresRow],
-                 overview: ProvinceOverview) -> None:
+                 overview: ProvinceOverview, columns: list[str]) -> None:
     sheet.title = name
     as_of = overview.as_of.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if overview.as_of else "尚未统计"
     append_title(sheet, f"{title}（数据截至 {as_of}）")
-    append_header(sheet, [first_column, *PROVINCE_FIGURE_LABELS.values()])
+    append_header(sheet, [first_column, *(PROVINCE_FIGURE_LABELS[column] for column in columns)])
     for row in rows:
-        append_row(sheet, [row.name, *(_cell(sheet, row, column) for column in PROVINCE_FIGURE_LABELS)])
-    set_column_widths(sheet, [18] + [11] * len(PROVINCE_FIGURE_LABELS))
+        append_row(sheet, [row.name, *(_cell(sheet, row, column) for column in columns)])
+    set_column_widths(sheet, [18] + [11] * len(columns))
     freeze_rows_above(sheet, 3)
 
 
