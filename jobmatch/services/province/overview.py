@@ -9,12 +9,11 @@ province of 2 M people as for a county of 2,000. The page and its .xlsx export r
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobmatch.db import in_chunks
 from jobmatch.models import County, Settlement, SiteFigures
-from jobmatch.services.province.figures import FIGURE_COLUMNS, pending_changes
+from jobmatch.services.province.figures import FIGURE_COLUMNS, among, pending_changes
 
 # The columns a table can be sorted by: the name, each figure, and the rates.
 SORT_KEYS = ("name", *FIGURE_COLUMNS, "employment_rate", "followed_up")
@@ -89,13 +88,11 @@ def province_overview(session: Session, settlement_ids, county_id: int | None = 
 def _site_rows(session: Session, settlement_ids: set[int]) -> list[tuple[int, str, FiguresRow]]:
     """(county id, county name, the site's row) for each of these sites that has figures."""
     columns = [getattr(SiteFigures, column) for column in FIGURE_COLUMNS]
-    rows: list = []
-    for chunk in in_chunks(sorted(settlement_ids)):
-        rows += session.execute(
-            select(County.id, County.name, Settlement.id, Settlement.name, *columns, SiteFigures.computed_at)
-            .join(Settlement, Settlement.id == SiteFigures.settlement_id)
-            .join(County, County.id == Settlement.county_id)
-            .where(SiteFigures.settlement_id.in_(chunk))).all()
+    rows = session.execute(
+        select(County.id, County.name, Settlement.id, Settlement.name, *columns, SiteFigures.computed_at)
+        .join(Settlement, Settlement.id == SiteFigures.settlement_id)
+        .join(County, County.id == Settlement.county_id)
+        .where(among(session, SiteFigures.settlement_id, settlement_ids))).all()
     return [(row[0], row[1], FiguresRow(row[3], row[2], 1, **dict(zip(FIGURE_COLUMNS, row[4:-1])),
                                         computed_at=row[-1]))
             for row in rows]
@@ -108,11 +105,3 @@ def _sorted(rows: list[FiguresRow], sort: str, descending: bool) -> list[Figures
     present = [row for row in rows if getattr(row, sort) is not None]
     missing = [row for row in rows if getattr(row, sort) is None]
     return sorted(present, key=lambda row: (getattr(row, sort), row.name), reverse=descending) + missing
-
-
-def sites_without_figures(session: Session, settlement_ids) -> int:
-    """How many of these sites have no figures yet (counted at the next refresh)."""
-    ids = sorted(set(settlement_ids))
-    counted = sum(session.scalar(select(func.count()).select_from(SiteFigures)
-                                 .where(SiteFigures.settlement_id.in_(chunk))) or 0 for chunk in in_chunks(ids))
-    return len(ids) - counted
