@@ -181,3 +181,16 @@ def test_the_rebuild_after_a_bulk_load_counts_every_site(session):
     assert rebuild_site_figures(session) == 2
     session.commit()
     assert stale_site_figures(session) == []
+
+
+def test_the_figures_commands(cli, session):
+    _imported(session, households=6)
+    assert "rebuilt the figures of 2 site(s)" in cli("figures", "rebuild").output
+    assert cli("figures", "check").exit_code == 0
+    household = session.scalars(select(Household).order_by(Household.id)).first()
+    monitoring.flag_household(session, household.id, "marginal", reason="收入下降", actor="test")
+    session.commit()
+    stale = cli("figures", "check")
+    assert stale.exit_code == 1 and "1 site(s) differ from a recompute" in stale.output
+    assert "refreshed the figures of 1 site(s)" in cli("figures", "refresh").output
+    assert cli("figures", "check").exit_code == 0
