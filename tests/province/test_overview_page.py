@@ -111,3 +111,35 @@ def test_a_change_shows_as_waiting_until_refreshed(client, session, province):
     page = client.get("/staff/province").get_data(as_text=True)
     assert "所有变动均已计入" in page
     assert _rows(page)["赫章县"][1:3] == ["2", "3"] and _rows(page)["赫章县"][6] == "1"  # monitored
+
+
+def test_the_page_reads_the_replica_when_there_is_one(pg_url):
+    from sqlalchemy.orm import Session
+
+    from jobmatch.db import make_engine
+    from jobmatch.migrate import upgrade
+    from jobmatch.services.province.figures import refresh_site_figures
+    from tests import services
+    from tests.app.test_replica import _fill
+    from tests.conftest import make_test_app
+
+    replica_url = services.create_pg_database("jobmatch_replica")
+    try:
+        upgrade(replica_url)
+        _fill(pg_url)
+        _fill(replica_url, replica_only=True)  # a change the primary's readers have not seen yet
+        for url in (pg_url, replica_url):
+            engine = make_engine(url)
+            with Session(engine) as session:
+                refresh_site_figures(session)
+                session.commit()
+            engine.dispose()
+        app = make_test_app(pg_url, DATABASE_REPLICA_URL=replica_url)
+        client = app.test_client()
+        assert client.post("/login", data={"username": "boss", "password": "pw-123456"}).status_code == 302
+        rows = _rows(client.get("/staff/province").get_data(as_text=True))
+        assert rows["威宁县（副本）"][1] == "2"  # the replica's two households
+        for engine_key in ("jobmatch.engine", "jobmatch.replica_engine"):
+            app.extensions[engine_key].dispose()
+    finally:
+        services.drop_pg_database(replica_url)
