@@ -21,7 +21,7 @@ from jobmatch.services.province.figures import (
     stale_site_figures,
 )
 from jobmatch.services.roster.importing import apply_records
-from tests.factories import make_employer, make_sent_offers, make_user, make_vacancy
+from tests.factories import make_employer, make_sent_offers, make_settlement, make_user, make_vacancy
 
 SITE_A, SITE_B = list(SETTLEMENTS)
 
@@ -134,6 +134,10 @@ def test_a_refresh_recomputes_only_the_sites_that_changed(session):
     session.commit()
     assert session.get(SiteFigures, _site(session, SITE_B).id).computed_at == untouched
     assert refresh_site_figures(session) == 0  # nothing waiting
+    new_site = make_settlement(session, site_a.county, name="新建安置点")
+    session.commit()
+    assert refresh_site_figures(session) == 1
+    assert session.get(SiteFigures, new_site.id).households == 0
 
 
 def test_a_new_month_recounts_every_site(session):
@@ -147,7 +151,7 @@ def test_a_new_month_recounts_every_site(session):
     assert stale_site_figures(session) == []
 
 
-def test_a_new_site_and_a_change_committed_during_a_refresh_are_not_lost(pg_url):
+def test_a_change_committed_during_a_refresh_is_not_lost(pg_url):
     """PostgreSQL, two connections: a change committed while a refresh runs waits for the next one."""
     from sqlalchemy.orm import Session
 
