@@ -5,7 +5,7 @@ from jobmatch.models.employers import EmployerApproval, VacancyStatus
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.fairs import Attendance, CheckInWindow
 from jobmatch.models.offers import FILLING_STATUSES, OfferChannel, OfferStatus, RoundScope
-from jobmatch.models.problems import ProblemStage
+from jobmatch.models.problems import ProblemSource, ProblemStage
 from jobmatch.models.training import EnrolmentStatus
 from jobmatch.models.welfare import WelfarePostStatus
 from jobmatch.privacy import mask_id_number, mask_phone
@@ -129,7 +129,7 @@ FILTERS = {
 # Templates compare statuses with these, never with bare strings.
 STATUS_GLOBALS = {enum.__name__: enum for enum in (
     OfferStatus, OfferChannel, RoundScope, VacancyStatus, EmployerApproval, WelfarePostStatus, Attendance,
-    EnrolmentStatus, ProblemStage, SubsidyStatus, CheckInWindow)} | {"FILLING_STATUSES": FILLING_STATUSES}
+    EnrolmentStatus, ProblemStage, SubsidyStatus, CheckInWindow, ProblemSource)} | {"FILLING_STATUSES": FILLING_STATUSES}
 
 
 def register(app) -> None:
