@@ -88,6 +88,13 @@ def welfare_answer_by(appointment) -> str:
     return deadline_words(answer_deadline(appointment, current_settings().offer_expiry_hours))
 
 
+def gig_where(gig) -> str:
+    """Where a gig is: its known place with the address, else the address or the settlement."""
+    from jobmatch.services.gigs.posting import where_words
+
+    return where_words(gig)
+
+
 def day_words(day) -> str:
     """A day as a worker reads it: 12月7日 周一 (the year too when it is not this year's)."""
     from jobmatch.clock import local_today
@@ -124,6 +131,7 @@ FILTERS = {
     "day_words": day_words,
     "deadline_words": deadline_words,
     "moment_words": moment_words,
+    "gig_where": gig_where,
 }
 
 # Templates compare statuses with these, never with bare strings.
