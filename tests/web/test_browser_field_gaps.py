@@ -103,3 +103,22 @@ def test_a_gig_at_a_known_place_from_the_station_to_the_workers_phone(browser, s
     assert "五里岗工业园区 3号仓库" in card.inner_text()
     _check(page, "field-gaps-worker-gig-360", screenshot)
     page.close()
+
+
+@pytest.mark.slow
+def test_the_employer_names_a_known_place_for_a_gig(browser, server, live_app, screenshot):
+    tomorrow = local_today() + timedelta(days=1)
+    page = browser.new_page(**DESKTOP)
+    _sign_in(page, server, "employer")
+    page.goto(f"{server}/e/gigs")
+    form = page.locator("#new-gig")
+    form.locator("#title").fill("园区搬运")
+    form.locator("#place_id").select_option(label="五里岗工业园区")
+    form.locator("#work_date").fill(tomorrow.isoformat())
+    form.locator("#headcount").fill("2")
+    form.locator("#pay_yuan").fill("170")
+    _check(page, "field-gaps-employer-gig-form-1366", screenshot)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "五里岗工业园区" in page.inner_text("main")
+    page.close()
