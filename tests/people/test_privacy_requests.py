@@ -202,6 +202,9 @@ def test_anonymise_clears_every_other_copy_of_the_person(session, person, tmp_pa
     session.add_all([walk_in, stranger])
     session.commit()
 
+    exported = export_person(session, id_number)  # their texts and problems are theirs to see first
+    assert [t["body"] for t in exported["texts_received"]] == [f"我是{person.name}，老板欠我工钱"]
+    assert [p["description"] for p in exported["problems"]] == [f"我是{person.name}，老板欠我工钱"]
     report = anonymise_person(session, id_number, reason="left", actor="user:1")
     session.commit()
     session.expire_all()

@@ -81,7 +81,8 @@ def events_about(session: Session, person_id: int) -> list[LedgerEvent]:
 
 
 def export_person(session: Session, id_number: str) -> dict:
-    """Everything held about one person: profile, household, spells, messages, ledger events."""
+    """Everything held about one person: profile, household, spells, messages, texts they sent, the problems
+    they raised, ledger events."""
     person = find_person(session, id_number)
     household = person.household
     return {
@@ -98,6 +99,16 @@ def export_person(session: Session, id_number: str) -> dict:
         "messages": [
             {"kind": m.kind, "status": m.status, "created_at": _plain(m.created_at), "body": m.body}
             for m in session.scalars(select(Message).where(Message.person_id == person.id).order_by(Message.id))
+        ],
+        "texts_received": [
+            {"received_at": _plain(t.received_at), "body": t.body}
+            for t in session.scalars(select(InboundMessage).where(InboundMessage.person_id == person.id)
+                                     .order_by(InboundMessage.id))
+        ],
+        "problems": [
+            {"reported_at": _plain(p.reported_at), "category": p.category, "description": p.description,
+             "resolved_at": _plain(p.resolved_at), "resolution": p.resolution}
+            for p in session.scalars(select(Problem).where(Problem.person_id == person.id).order_by(Problem.id))
         ],
         "ledger_events": [
             {"seq": e.seq, "occurred_at": _plain(e.occurred_at), "kind": e.kind, "actor": e.actor,
