@@ -15,7 +15,7 @@ from jobmatch import ledger
 from jobmatch.clock import utcnow
 from jobmatch.models import InboundMessage, Person, Problem
 from jobmatch.models.ledger import EventKind
-from jobmatch.models.problems import NOT_A_PROBLEM_REASONS, ProblemCategory, ProblemSource
+from jobmatch.models.problems import NOT_A_PROBLEM_REASONS, NotAProblemReason, ProblemCategory, ProblemSource
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.households.problems import DESCRIPTION_MAX_CHARS, NewProblem, problem_for_staff, raise_problem
 from jobmatch.services.sms.inbound import mark_read
@@ -73,7 +73,7 @@ def close_as_not_a_problem(session: Session, problem_id: int, reason: str, *, us
     require(reason in NOT_A_PROBLEM_REASONS, "reason", "请选择为什么不是问题")
     problem.not_a_problem = reason
     problem.resolved_at, problem.handled_by_user_id = utcnow(), user_id
-    problem.resolution = f"不是问题：{NOT_A_PROBLEM_LABELS[reason]}"  # type: ignore[index]  # checked above
+    problem.resolution = f"不是问题：{NOT_A_PROBLEM_LABELS[NotAProblemReason(reason)]}"
     read_texts_of(session, problem.id, actor=actor)
     ledger.append(session, EventKind.PROBLEM_NOT_A_PROBLEM, actor=actor, household_id=problem.household_id,
                   person_id=problem.person_id, subject=f"problem:{problem.id}", data={"reason": reason})
