@@ -328,7 +328,9 @@ def person_anonymise(id_number, reason, yes):
         sys.exit(1)
     session.commit()
     click.echo(f"person {report.person_id} anonymised: {report.redacted_events} ledger events redacted "
-               f"(backed by event {report.event_seq}), {report.messages_cleared} messages cleared.")
+               f"(backed by event {report.event_seq}), {report.messages_cleared} messages cleared, "
+               f"{report.roster_uploads_deleted} kept roster uploads deleted, {report.other_copies_cleared} other copies "
+               "cleared.")
 
 
 COMMANDS = [doctor, person]

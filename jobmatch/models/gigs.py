@@ -85,6 +85,8 @@ class Gig(Base):
     # Where the work is: a known place (the settlement whose station serves it).
     settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"))
     address: Mapped[str] = mapped_column(String(80), default="")
+    # A known place staff entered (an industrial park, a township) where the work is; None: at the settlement.
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     title: Mapped[str] = mapped_column(String(40))
@@ -110,6 +112,7 @@ class Gig(Base):
 
     employer = relationship("Employer")
     settlement = relationship("Settlement")
+    place = relationship("Place")
     placements: Mapped[list["GigPlacement"]] = relationship(back_populates="gig", order_by="GigPlacement.id")
 
 

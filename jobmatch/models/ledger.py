@@ -173,6 +173,9 @@ class EventKind(StrEnum):
     GIG_WORK_CONFIRMED = "gig_work_confirmed"  # days, hours and pay: the month's gig days and earnings
     GIG_PAY_RECEIVED = "gig_pay_received"
     GIG_PAY_DISPUTED = "gig_pay_disputed"  # a wage problem opens
+    # a worker's text in their own words is a problem (rule 8): a later text joins the open one
+    PROBLEM_TEXT_ATTACHED = "problem_text_attached"
+    PROBLEM_NOT_A_PROBLEM = "problem_not_a_problem"  # staff closed a problem from a text: nothing to do
 
 
 class LedgerEvent(Base):

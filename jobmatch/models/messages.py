@@ -110,3 +110,5 @@ class InboundMessage(Base):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     # Texts the service could not act on wait here for staff to read.
     unread: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # The problem a text in the worker's own words opened, or was attached to as a follow-up message.
+    problem_id: Mapped[int | None] = mapped_column(ForeignKey("problems.id"), index=True)

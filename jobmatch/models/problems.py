@@ -31,10 +31,20 @@ class ProblemSource(StrEnum):
     WORKER = "worker"
     FOLLOW_UP = "follow_up"
     STAFF = "staff"
+    SMS = "sms"  # a text in the worker's own words (not 1/2/0/TD nor a keyword)
+
+
+class NotAProblemReason(StrEnum):
+    """Why staff closed a problem opened from a text as "not a problem"."""
+
+    GREETING = "greeting"  # a greeting or thanks: nothing to do
+    MISTAKE = "mistake"    # sent by mistake, or not meant for the service
+    HANDLED = "handled"    # already dealt with elsewhere (a call, another problem)
 
 
 PROBLEM_CATEGORIES = tuple(ProblemCategory)
 PROBLEM_SOURCES = tuple(ProblemSource)
+NOT_A_PROBLEM_REASONS = tuple(NotAProblemReason)
 
 
 class Problem(Base):
@@ -53,6 +63,8 @@ class Problem(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     handled_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolution: Mapped[str] = mapped_column(Text, default="")
+    # Set when staff closed it as not a problem (a NotAProblemReason); "" otherwise.
+    not_a_problem: Mapped[str] = mapped_column(String(10), default="")
 
     household = relationship("Household")
     person = relationship("Person")

@@ -5,7 +5,7 @@ from jobmatch.models.employers import EmployerApproval, VacancyStatus
 from jobmatch.models.employment import SubsidyStatus
 from jobmatch.models.fairs import Attendance, CheckInWindow
 from jobmatch.models.offers import FILLING_STATUSES, OfferChannel, OfferStatus, RoundScope
-from jobmatch.models.problems import ProblemStage
+from jobmatch.models.problems import ProblemSource, ProblemStage
 from jobmatch.models.training import EnrolmentStatus
 from jobmatch.models.welfare import WelfarePostStatus
 from jobmatch.privacy import mask_id_number, mask_phone
@@ -88,6 +88,13 @@ def welfare_answer_by(appointment) -> str:
     return deadline_words(answer_deadline(appointment, current_settings().offer_expiry_hours))
 
 
+def gig_where(gig) -> str:
+    """Where a gig is: its known place with the address, else the address or the settlement."""
+    from jobmatch.services.gigs.posting import where_words
+
+    return where_words(gig)
+
+
 def day_words(day) -> str:
     """A day as a worker reads it: 12月7日 周一 (the year too when it is not this year's)."""
     from jobmatch.clock import local_today
@@ -124,12 +131,13 @@ FILTERS = {
     "day_words": day_words,
     "deadline_words": deadline_words,
     "moment_words": moment_words,
+    "gig_where": gig_where,
 }
 
 # Templates compare statuses with these, never with bare strings.
 STATUS_GLOBALS = {enum.__name__: enum for enum in (
     OfferStatus, OfferChannel, RoundScope, VacancyStatus, EmployerApproval, WelfarePostStatus, Attendance,
-    EnrolmentStatus, ProblemStage, SubsidyStatus, CheckInWindow)} | {"FILLING_STATUSES": FILLING_STATUSES}
+    EnrolmentStatus, ProblemStage, SubsidyStatus, CheckInWindow, ProblemSource)} | {"FILLING_STATUSES": FILLING_STATUSES}
 
 
 def register(app) -> None:

@@ -19,6 +19,7 @@ class GigForm(FlaskForm):
     title = Text("干什么活", max_length=40, required=True)
     settlement_id = Choice("干活地点", coerce=int)
     address = Text("具体地址", max_length=80)
+    place_id = Choice("在哪个地点", coerce=int)
     work_date = Day("用工日期")
     start_time = Text("上工时间", max_length=5, required=True)
     end_time = Text("收工时间", max_length=5, required=True)
@@ -34,15 +35,16 @@ class GigForm(FlaskForm):
     accident_insurance = Flag("买了日结保险")
     description = Text("说明", max_length=500)
 
-    def __init__(self, settlement_ids, **kwargs):
+    def __init__(self, settlement_ids, place_ids=(), **kwargs):
         super().__init__(**kwargs)
         self.settlement_id.choices = list(settlement_ids)
+        self.place_id.choices = [None, *place_ids]  # None: at the settlement
 
     def new_gig(self) -> NewGig:
         return NewGig(title=self.title.data, settlement_id=self.settlement_id.data, work_date=self.work_date.data,
                       start_time=self.start_time.data, end_time=self.end_time.data, headcount=self.headcount.data,
                       pay_basis=self.pay_basis.data, pay_yuan=self.pay_yuan.data, pay_timing=self.pay_timing.data,
-                      pay_method=self.pay_method.data, address=self.address.data,
+                      pay_method=self.pay_method.data, address=self.address.data, place_id=self.place_id.data,
                       description=self.description.data, days=self.days.data or 1,
                       physical_demand=self.physical_demand.data, meals=self.meals.data,
                       transport=self.transport.data, accident_insurance=self.accident_insurance.data)

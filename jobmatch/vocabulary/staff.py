@@ -24,7 +24,7 @@ from jobmatch.models.messages import MessageStatus
 from jobmatch.models.monitoring import AlertReason
 from jobmatch.models.offers import OfferChannel, OfferStatus, RoundStatus
 from jobmatch.models.people import CannotLeaveReason, NotInWorkforce
-from jobmatch.models.problems import ProblemCategory, ProblemStage
+from jobmatch.models.problems import NotAProblemReason, ProblemCategory, ProblemStage
 from jobmatch.models.startups import ApplicationKind, ApplicationStatus, BusinessKind
 from jobmatch.models.training import AssessmentResult, TrainingSubsidyKind
 from jobmatch.models.wechat import WechatNoticeStatus
@@ -108,6 +108,7 @@ EVENT_LABELS = {
     E.GIG_DECLINED: "不接零工", E.GIG_EXPIRED: "零工推送过期", E.GIG_ASSIGNED: "现场安排零工",
     E.GIG_WORK_CONFIRMED: "零工用工确认", E.GIG_PAY_RECEIVED: "零工工钱已收到",
     E.GIG_PAY_DISPUTED: "零工工钱未收到",
+    E.PROBLEM_TEXT_ATTACHED: "问题有新短信", E.PROBLEM_NOT_A_PROBLEM: "短信不是问题（已关闭）",
 }
 
 ROUND_STATUS_LABELS = {RoundStatus.PROPOSED: "待批准", RoundStatus.APPROVED: "已批准"}
@@ -332,6 +333,8 @@ EVENT_SENTENCES = {
     E.GIG_ASSIGNED: "%(actor)s 安排 %(person)s 去做零工 %(what)s",
     E.GIG_WORK_CONFIRMED: "单位确认 %(person)s 做了零工 %(what)s", E.GIG_PAY_RECEIVED: "%(person)s 收到了零工 %(what)s 的工钱",
     E.GIG_PAY_DISPUTED: "%(person)s 说零工 %(what)s 的工钱没收到",
+    E.PROBLEM_TEXT_ATTACHED: "%(person)s 又发来短信，补充反映的问题",
+    E.PROBLEM_NOT_A_PROBLEM: "%(actor)s 看过 %(person)s 的短信：不是要办的问题",
 }
 
 
@@ -368,3 +371,8 @@ PROVINCE_FIGURE_LABELS = {
     "zero_employment": "零就业家庭", "monitored": "监测户", "followed_up": "本月已回访", "follow_ups_due": "本月待回访",
     "open_alerts": "未关闭预警", "open_problems": "未解决问题",
 }
+# Why staff closed a problem opened from a text as "not a problem" (one click on the problems page).
+NOT_A_PROBLEM_LABELS = {NotAProblemReason.GREETING: "问候或道谢，不用办",
+                        NotAProblemReason.MISTAKE: "发错了或不是找我们",
+                        NotAProblemReason.HANDLED: "已经在别处处理"}
+LABELS[NotAProblemReason] = NOT_A_PROBLEM_LABELS

@@ -164,3 +164,61 @@ def test_cli_export_and_anonymise(session, person, cli, tmp_path):
     assert result.exit_code == 0 and "ledger events redacted" in result.output
     assert cli("ledger", "verify").exit_code == 0
     assert cli("person", "export", id_number, "--out", str(out)).exit_code == 1
+
+
+def test_anonymise_clears_every_other_copy_of_the_person(session, person, tmp_path):
+    from datetime import timedelta
+
+    from jobmatch.clock import utcnow
+    from jobmatch.models import Fair, FairAttendee, InboundMessage, Message, Problem, RosterUpload, SignInCode
+    from jobmatch.services.sms.inbound import receive_reply
+    from tests.factories import make_user
+    from tests.roster.conftest import person as roster_row
+    from tests.roster.conftest import write_csv
+
+    id_number, phone, person_id = person.id_number, person.phone, person.id
+    staff = make_user(session, "staff")
+
+    def kept_upload(name, rows, age=timedelta(0)):
+        data = write_csv(tmp_path / name, rows).read_bytes()
+        upload = RosterUpload(token=name, user_id=staff.id, filename=name, content=data, content_sha256="x",
+                              preview_digest="x", created_at=utcnow() - age)
+        session.add(upload)
+        return upload
+
+    kept_upload("theirs.csv", [roster_row(1), roster_row(2, id_number=id_number.lower())])  # an x typed small
+    kept_upload("others.csv", [roster_row(1), roster_row(3)])
+    kept_upload("old.csv", [roster_row(1)], age=timedelta(hours=25))
+    session.add(RosterUpload(token="broken", user_id=staff.id, filename="坏.xlsx", content=b"not a zip",
+                             content_sha256="x", preview_digest="x", created_at=utcnow()))
+    receive_reply(session, from_phone=phone, body=f"我是{person.name}，老板欠我工钱", provider_sid="SMX1")
+    session.add(SignInCode(phone=phone, person_id=person_id, code_hash="h", created_at=utcnow(),
+                           expires_at=utcnow() + timedelta(minutes=10)))
+    fair = Fair(name="招聘会", held_on=utcnow().date(), place="广场", county_id=person.household.county_id)
+    session.add(fair)
+    session.flush()
+    walk_in = FairAttendee(fair_id=fair.id, visitor_name=person.name, visitor_id_number=id_number)
+    stranger = FairAttendee(fair_id=fair.id, visitor_name="路人", visitor_phone="+8613900000000")
+    session.add_all([walk_in, stranger])
+    session.commit()
+
+    exported = export_person(session, id_number)  # their texts and problems are theirs to see first
+    assert [t["body"] for t in exported["texts_received"]] == [f"我是{person.name}，老板欠我工钱"]
+    assert [p["description"] for p in exported["problems"]] == [f"我是{person.name}，老板欠我工钱"]
+    report = anonymise_person(session, id_number, reason="left", actor="user:1")
+    session.commit()
+    session.expire_all()
+    assert sorted(session.scalars(select(RosterUpload.token))) == ["others.csv"]
+    assert report.roster_uploads_deleted == 2  # theirs, and the one that could not be read; the old one too
+    [problem] = session.scalars(select(Problem).where(Problem.person_id == person_id))
+    assert problem.description == "（已注销）" and "工钱" not in problem.description
+    assert session.scalars(select(InboundMessage.body).where(InboundMessage.person_id == person_id)).all() == [""]
+    assert all(v is None for v in session.scalars(select(Message.template_variables)
+                                                  .where(Message.person_id == person_id)))
+    assert session.scalars(select(SignInCode).where(SignInCode.person_id == person_id)).all() == []
+    session.refresh(walk_in)
+    session.refresh(stranger)
+    assert (walk_in.visitor_name, walk_in.visitor_id_number) == (ANONYMISED_NAME, None)
+    assert stranger.visitor_name == "路人"
+    assert report.other_copies_cleared >= 3
+    assert ledger.verify(session).ok

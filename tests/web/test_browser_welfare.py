@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from jobmatch.clock import add_months, local_today
-from jobmatch.models import EmploymentSpell, Settlement, User, WelfareAppointment
+from jobmatch.models import EmploymentSpell, Message, Settlement, User, WelfareAppointment
 from jobmatch.services.households.status import refresh_households
 from tests.factories import make_household, make_person, make_spell, make_welfare_post
 from tests.web.conftest import page_has_no_horizontal_scroll
@@ -108,6 +108,12 @@ def test_staff_offer_a_welfare_place_the_worker_accepts_and_the_employer_reads_s
     page.goto(f"{server}/w/")
     place = page.locator("#welfare")
     assert "安置点保洁员" in place.inner_text() and "回1接受 回2不要" in place.inner_text()
+    deadline = place.locator(".deadline").inner_text().removeprefix("答复期限：")  # "12月3日 周四 中午12点前"
+    session = _db(live_app)
+    text = session.scalar(select(Message.body).where(Message.kind == "welfare_post",
+                                                     Message.person_id == ids["worker"]))
+    session.close()
+    assert f"请在{deadline}回1接受" in text  # the SMS states the deadline the page shows
     _check_both_widths(page, "worker-welfare-offer", screenshot)
     page.set_viewport_size({"width": 360, "height": 740})
     place.locator("button[value=accept]").click()

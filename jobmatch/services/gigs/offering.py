@@ -38,7 +38,7 @@ from jobmatch.models.ledger import EventKind
 from jobmatch.models.people import MonitoringCategory
 from jobmatch.services.errors import UserError
 from jobmatch.services.gigs.availability import available_persons, withdraw_availability
-from jobmatch.services.gigs.posting import starts_at
+from jobmatch.services.gigs.posting import place_name, starts_at
 from jobmatch.services.offers.matching_input import employed_person_ids, worker_record
 from jobmatch.services.offers.rounds import configured_matching
 from jobmatch.services.sms.messaging import normalised_phone, queue_message
@@ -128,7 +128,7 @@ def gig_sms_data(gig: Gig) -> dict:
     day = gig.work_date
     today = local_today()
     when = "今天" if day == today else "明天" if day == today + timedelta(days=1) else f"{day.month}月{day.day}日"
-    return {"start_date": when, "start_at": gig.start_time, "place": gig.address or gig.settlement.name,
+    return {"start_date": when, "start_at": gig.start_time, "place": place_name(gig),
             "title": gig.title, "pay": str(gig.pay_yuan), "pay_unit": unit}
 
 

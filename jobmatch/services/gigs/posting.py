@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import LOCAL_TZ, local_today, utcnow
-from jobmatch.models import Employer, Gig, Settlement
+from jobmatch.models import Employer, Gig, Place, Settlement
 from jobmatch.models.employers import EmployerKind
 from jobmatch.models.gigs import PAY_BASES, PAY_METHODS, PAY_TIMINGS, GigStatus, PayBasis
 from jobmatch.models.ledger import EventKind
@@ -38,6 +38,7 @@ class NewGig:
     pay_timing: str
     pay_method: str
     address: str = ""
+    place_id: int | None = None  # a known place (industrial park, township) of the settlement's county
     description: str = ""
     days: int = 1
     physical_demand: str = "medium"
@@ -87,10 +88,15 @@ def post_gig(session: Session, employer_id: int, new: NewGig, *, actor: str) -> 
     require(employer.approved, "employer_id", "单位还没有通过审核，不能发布零工")
     settlement = get_or_fail(session, Settlement, new.settlement_id, "settlement_id", "干活地点")
     validate(new)
-    lat = settlement.lat if settlement.lat is not None else settlement.county.lat
-    lon = settlement.lon if settlement.lon is not None else settlement.county.lon
+    place = _known_place(session, new.place_id, settlement)
+    if place is not None:  # the work is there: distances count from it
+        lat, lon = place.lat, place.lon
+    else:
+        lat = settlement.lat if settlement.lat is not None else settlement.county.lat
+        lon = settlement.lon if settlement.lon is not None else settlement.county.lon
     require(lat is not None and lon is not None, "settlement_id", "这个地点还没有位置，请先在安置点设置里填写")
-    gig = Gig(employer_id=employer.id, settlement_id=settlement.id, address=new.address.strip()[:80], lat=lat, lon=lon,
+    gig = Gig(employer_id=employer.id, settlement_id=settlement.id, place_id=place.id if place else None,
+              address=new.address.strip()[:80], lat=lat, lon=lon,
               title=new.title.strip(), description=new.description.strip(), work_date=new.work_date,
               start_time=parse_clock(new.start_time, "start_time").strftime("%H:%M"),
               end_time=parse_clock(new.end_time, "end_time").strftime("%H:%M"), days=new.days,
@@ -101,10 +107,40 @@ def post_gig(session: Session, employer_id: int, new: NewGig, *, actor: str) -> 
     session.add(gig)
     session.flush()
     ledger.append(session, EventKind.GIG_POSTED, actor=actor, subject=f"gig:{gig.id}",
-                  data={"employer_id": employer.id, "settlement_id": settlement.id, "work_date": gig.work_date,
+                  data={"employer_id": employer.id, "settlement_id": settlement.id, "place_id": gig.place_id,
+                        "work_date": gig.work_date,
                         "headcount": gig.headcount, "pay_yuan": gig.pay_yuan, "pay_basis": gig.pay_basis,
                         "accident_insurance": gig.accident_insurance})
     return gig
+
+
+def _known_place(session: Session, place_id: int | None, settlement: Settlement) -> Place | None:
+    if place_id is None:
+        return None
+    place = get_or_fail(session, Place, place_id, "place_id", "地点")
+    require(place.county_id == settlement.county_id, "place_id", f"“{place.name}”不在{settlement.name}所在的县，请重新选择")
+    return place
+
+
+def gig_places(session: Session, county_ids) -> dict[int, str]:
+    """The known places (industrial parks, townships) a gig in these counties may name, by id."""
+    return {place.id: place.name for place in session.scalars(
+        select(Place).where(Place.county_id.in_(list(county_ids))).order_by(Place.name, Place.id))}
+
+
+def place_name(gig: Gig) -> str:
+    """Where the gig is, as its SMS say it: the known place, else the address, else the settlement."""
+    return gig.place.name if gig.place is not None else gig.address or gig.settlement.name
+
+
+def where_words(gig: Gig) -> str:
+    """Where the gig is, as its pages say it: the known place with the address, else as before a gig could
+    name a known place (the address, else the settlement)."""
+    if gig.place is None:
+        return gig.address or gig.settlement.name
+    if not gig.address or gig.place.name in gig.address:
+        return gig.address or gig.place.name
+    return f"{gig.place.name} {gig.address}"
 
 
 def walk_in_employer(session: Session, name: str, phone: str, county_id: int, *, actor: str) -> Employer:

@@ -1,5 +1,5 @@
 """Staff told at once (rule 8): a worker's problem report, on the page or by a text in their own
-words, texts the site's staff members.
+words (which opens a problem: households.text_problems), texts the site's staff members.
 
 The text goes to every active staff member assigned to the household's site who has a mobile on
 their account (User.phone); a site with no staff member assigned (rule 3) falls to its county's
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch.clock import utcnow
 from jobmatch.models import County, Household, Message, Problem, Settlement, User, staff_settlements
-from jobmatch.models.problems import ProblemCategory, ProblemStage
+from jobmatch.models.problems import ProblemCategory, ProblemSource, ProblemStage
 from jobmatch.services.households.problems import DEADLINES
 from jobmatch.services.households.working_hours import working_hours
 from jobmatch.services.sms.messaging import queue_staff_message
@@ -28,13 +28,11 @@ from notifications.kinds import MessageKind
 
 def alert_site_staff(session: Session, problem: Problem, *, actor: str) -> list[Message]:
     """Queue the problem alert to the site's staff (else the county's officers); the texts queued."""
-    label = PROBLEM_CATEGORY_LABELS[ProblemCategory(problem.category)]
-    return _alert(session, problem.household_id, f"反映{label}问题", subject=f"problem:{problem.id}", actor=actor)
-
-
-def alert_staff_of_text(session: Session, household_id: int, inbound_id: int, *, actor: str) -> list[Message]:
-    """A worker texted in their own words (an unread SMS): the same alert, pointing at the text."""
-    return _alert(session, household_id, "发来短信留言", subject=f"inbound:{inbound_id}", actor=actor)
+    if problem.source == ProblemSource.SMS:  # a text in the worker's own words
+        what = "发来短信留言"
+    else:
+        what = f"反映{PROBLEM_CATEGORY_LABELS[ProblemCategory(problem.category)]}问题"
+    return _alert(session, problem.household_id, what, subject=f"problem:{problem.id}", actor=actor)
 
 
 def _alert(session: Session, household_id: int, what: str, *, subject: str, actor: str) -> list[Message]:

@@ -58,7 +58,7 @@ def validate_new_problem(session: Session, household_id: int, new: NewProblem) -
 
 
 def raise_problem(session: Session, household_id: int, new: NewProblem, *, source: str, actor: str,
-                  follow_up_id: int | None = None) -> Problem:
+                  follow_up_id: int | None = None, inbound_id: int | None = None) -> Problem:
     """Record a problem for a household (from staff, a follow-up, or the worker)."""
     get_or_fail(session, Household, household_id, "household_id", "该户")
     require(source in PROBLEM_SOURCES, "source", "问题来源不对")
@@ -70,8 +70,9 @@ def raise_problem(session: Session, household_id: int, new: NewProblem, *, sourc
                       resolution="")
     session.add(problem)
     session.flush()
-    _ledger(session, "problem_reported", problem, actor, {"category": new.category, "source": source})
-    if source == ProblemSource.WORKER:  # staff hear of it at once (rule 8)
+    _ledger(session, "problem_reported", problem, actor, {"category": new.category, "source": source}
+            | ({"inbound_id": inbound_id} if inbound_id is not None else {}))
+    if source in (ProblemSource.WORKER, ProblemSource.SMS):  # staff hear of it at once (rule 8)
         from jobmatch.services.households.problem_alerts import alert_site_staff
 
         alert_site_staff(session, problem, actor=actor)
@@ -87,7 +88,7 @@ def report_problem(session: Session, person_id: int, description: str, *, catego
 
 def acknowledge(session: Session, problem_id: int, *, user_id: int, actor: str) -> Problem:
     """Staff answered the worker (stage 1 of 3)."""
-    problem = _problem_for_staff(session, problem_id, user_id)
+    problem = problem_for_staff(session, problem_id, user_id)
     require(problem.acknowledged_at is None, "problem_id", "该问题已经响应过")
     problem.acknowledged_at, problem.handled_by_user_id = utcnow(), user_id
     _ledger(session, "problem_acknowledged", problem, actor, {})
@@ -96,7 +97,7 @@ def acknowledge(session: Session, problem_id: int, *, user_id: int, actor: str) 
 
 def arrive_on_site(session: Session, problem_id: int, *, user_id: int, actor: str) -> Problem:
     """Staff are on site (stage 2 of 3)."""
-    problem = _problem_for_staff(session, problem_id, user_id)
+    problem = problem_for_staff(session, problem_id, user_id)
     require(problem.acknowledged_at is not None, "problem_id", "请先响应该问题，再登记到场")
     require(problem.on_site_at is None, "problem_id", "已经登记过到场")
     require(problem.resolved_at is None, "problem_id", "该问题已经解决")
@@ -107,7 +108,7 @@ def arrive_on_site(session: Session, problem_id: int, *, user_id: int, actor: st
 
 def resolve(session: Session, problem_id: int, *, resolution: str, user_id: int, actor: str) -> Problem:
     """The problem is solved (stage 3 of 3), with how."""
-    problem = _problem_for_staff(session, problem_id, user_id)
+    problem = problem_for_staff(session, problem_id, user_id)
     resolution = (resolution or "").strip()
     require(problem.acknowledged_at is not None, "problem_id", "请先响应该问题，再登记解决")
     require(problem.resolved_at is None, "problem_id", "该问题已经解决")
@@ -117,7 +118,8 @@ def resolve(session: Session, problem_id: int, *, resolution: str, user_id: int,
     return problem
 
 
-def _problem_for_staff(session: Session, problem_id: int, user_id: int) -> Problem:
+def problem_for_staff(session: Session, problem_id: int, user_id: int) -> Problem:
+    """The problem, for a staff member (or admin) to act on; UserError otherwise."""
     problem = get_or_fail(session, Problem, problem_id, "problem_id", "问题")
     user = get_or_fail(session, User, user_id, "user_id", "工作人员")
     require(user.role in ("staff", "admin"), "user_id", "只有工作人员可以处理问题")
@@ -134,8 +136,10 @@ def problem_deadlines(reported_at: datetime, hours: WorkingHours | None = None) 
 def problem_status(problem: Problem, now: datetime | None = None, hours: WorkingHours | None = None) -> ProblemStatus:
     """Where a problem stands against the 三个三 deadlines."""
     now = now or utcnow()
-    done = {ProblemStage.ACKNOWLEDGED: problem.acknowledged_at, ProblemStage.ON_SITE: problem.on_site_at,
-            ProblemStage.RESOLVED: problem.resolved_at}
+    # Closing a text as "not a problem" answers it then, and needs no visit.
+    dismissed_at = problem.resolved_at if problem.not_a_problem else None
+    done = {ProblemStage.ACKNOWLEDGED: problem.acknowledged_at or dismissed_at,
+            ProblemStage.ON_SITE: problem.on_site_at or dismissed_at, ProblemStage.RESOLVED: problem.resolved_at}
     due = problem_deadlines(problem.reported_at, hours)
     overdue: list[ProblemStage] = []
     late: list[ProblemStage] = []

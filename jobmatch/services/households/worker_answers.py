@@ -1,7 +1,7 @@
 """Staff answer a worker by SMS (rule 8's 3-minute answer): from a problem the worker reported,
 or from a text the service could not act on. The answer is a STAFF_ANSWER text in the outbox and
-a ``worker_answered`` ledger event, written together; answering a problem acknowledges it, and
-answering a text marks it read."""
+a ``worker_answered`` ledger event, written together; answering a problem acknowledges it and marks
+the texts it came from read, and answering a text marks it read and acknowledges its problem."""
 
 from sqlalchemy.orm import Session
 
@@ -10,7 +10,7 @@ from jobmatch.config import current_settings
 from jobmatch.models import InboundMessage, Message, Person, Problem
 from jobmatch.models.ledger import EventKind
 from jobmatch.services.errors import get_or_fail, require
-from jobmatch.services.households import problems
+from jobmatch.services.households import problems, text_problems
 from jobmatch.services.sms.inbound import mark_read
 from jobmatch.services.sms.messaging import queue_message, sending_providers
 from notifications.kinds import MessageKind
@@ -28,17 +28,24 @@ def answer_problem(session: Session, problem_id: int, answer: str, *, user_id: i
     message = _send(session, problem.person_id, answer, actor=actor, subject=f"problem:{problem.id}")
     if problem.acknowledged_at is None:
         problems.acknowledge(session, problem.id, user_id=user_id, actor=actor)
+    text_problems.read_texts_of(session, problem.id, actor=actor)  # the texts it came from are answered
     return message
 
 
-def answer_text(session: Session, inbound_id: int, answer: str, *, actor: str, settlement_ids=None) -> Message:
-    """Text back the worker who sent an unread text (of ``settlement_ids`` when given); the text is then read."""
+def answer_text(session: Session, inbound_id: int, answer: str, *, user_id: int, actor: str,
+                settlement_ids=None) -> Message:
+    """Text back the worker who sent an unread text (of ``settlement_ids`` when given); the text is then read,
+    and the problem it opened or joined counts as answered."""
     answer = _checked(answer)
     inbound = get_or_fail(session, InboundMessage, inbound_id, "inbound_id", "短信")
     require(inbound.person_id is not None, "inbound_id", "这个号码不是登记的人员，无法短信答复，请直接打电话")
     require(mark_read(session, [inbound.id], actor=actor, settlement_ids=settlement_ids) == 1 or not inbound.unread,
             "inbound_id", "这条短信不在您负责的安置点")
-    return _send(session, inbound.person_id, answer, actor=actor, subject=f"inbound:{inbound.id}")
+    message = _send(session, inbound.person_id, answer, actor=actor, subject=f"inbound:{inbound.id}")
+    problem = text_problems.problem_of_text(session, inbound.id)
+    if problem is not None and problem.acknowledged_at is None:
+        problems.acknowledge(session, problem.id, user_id=user_id, actor=actor)
+    return message
 
 
 def _checked(answer: str) -> str:

@@ -183,10 +183,10 @@ def offer_message_data(offer: Offer, settings: OfferSettings) -> dict:
 _DEADLINE_TIMES = (time(12, 0), time(18, 0))
 
 
-def promised_deadline(queued_at: datetime, expiry_hours: int) -> datetime:
-    """The deadline an offer's SMS states: the window from the moment the SMS may first go
-    (after quiet hours), rounded up to the next noon or 6 pm local time."""
-    end = (send_time_for(MessageKind.JOB_OFFER, queued_at) + timedelta(hours=expiry_hours)).astimezone(LOCAL_TZ)
+def promised_deadline(queued_at: datetime, expiry_hours: int, kind: MessageKind = MessageKind.JOB_OFFER) -> datetime:
+    """The deadline an offer's SMS (of ``kind``: a job, a welfare place) states: the window from the moment
+    the SMS may first go (after quiet hours), rounded up to the next noon or 6 pm local time."""
+    end = (send_time_for(kind, queued_at) + timedelta(hours=expiry_hours)).astimezone(LOCAL_TZ)
     for day in (end.date(), end.date() + timedelta(days=1)):
         for at in _DEADLINE_TIMES:
             candidate = datetime.combine(day, at, tzinfo=LOCAL_TZ)

@@ -4,7 +4,9 @@ Anonymisation keeps the ledger verifiable: events about the person keep their di
 and hash, their data is replaced by ``{"redacted": true, "by": N}``, and event N
 (``person_anonymised``) lists the redacted seqs with one hash over what was removed,
 never the data itself. The person row stays (spells and counts still add up) with the
-identifying fields replaced.
+identifying fields replaced. Other copies of their data go too: roster files kept for a
+preview that hold them, their words in problems, sign-in codes, a walk-in check-in naming them,
+and the texts' variables.
 """
 
 import hashlib
@@ -16,11 +18,23 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
-from jobmatch.models import InboundMessage, LedgerEvent, Message, Person, WechatBinding
+from jobmatch.models import (
+    FairAttendee,
+    InboundMessage,
+    LedgerEvent,
+    Message,
+    Person,
+    Problem,
+    SignInCode,
+    WechatBinding,
+)
 from jobmatch.models.messages import WAITING_STATUSES, MessageStatus
 from jobmatch.services.accounts.sessions import end_worker_sessions
+from jobmatch.services.roster.upload import forget_person_in_uploads
+from notifications.phones import InvalidPhone, national_digits, normalise_phone
 
 ANONYMISED_NAME = "已注销"
+ANONYMISED_TEXT = "（已注销）"  # what stands in for their own words
 PLACEHOLDER_PREFIX = "ANON"  # a real ID number is 17 digits and a check digit: no collision
 PROFILE_FIELDS = (
     "id", "id_number", "name", "gender", "birth_date", "relation", "phone", "capacity", "wants_work",
@@ -45,6 +59,8 @@ class AnonymisationReport:
     event_seq: int
     redacted_events: int
     messages_cleared: int
+    roster_uploads_deleted: int = 0  # kept roster files (for a preview) that held the person
+    other_copies_cleared: int = 0  # problems in their words, sign-in codes, walk-in check-ins
 
 
 def find_person(session: Session, id_number: str) -> Person:
@@ -65,7 +81,8 @@ def events_about(session: Session, person_id: int) -> list[LedgerEvent]:
 
 
 def export_person(session: Session, id_number: str) -> dict:
-    """Everything held about one person: profile, household, spells, messages, ledger events."""
+    """Everything held about one person: profile, household, spells, messages, texts they sent, the problems
+    they raised, ledger events."""
     person = find_person(session, id_number)
     household = person.household
     return {
@@ -82,6 +99,16 @@ def export_person(session: Session, id_number: str) -> dict:
         "messages": [
             {"kind": m.kind, "status": m.status, "created_at": _plain(m.created_at), "body": m.body}
             for m in session.scalars(select(Message).where(Message.person_id == person.id).order_by(Message.id))
+        ],
+        "texts_received": [
+            {"received_at": _plain(t.received_at), "body": t.body}
+            for t in session.scalars(select(InboundMessage).where(InboundMessage.person_id == person.id)
+                                     .order_by(InboundMessage.id))
+        ],
+        "problems": [
+            {"reported_at": _plain(p.reported_at), "category": p.category, "description": p.description,
+             "resolved_at": _plain(p.resolved_at), "resolution": p.resolution}
+            for p in session.scalars(select(Problem).where(Problem.person_id == person.id).order_by(Problem.id))
         ],
         "ledger_events": [
             {"seq": e.seq, "occurred_at": _plain(e.occurred_at), "kind": e.kind, "actor": e.actor,
@@ -108,9 +135,11 @@ def anonymise_person(session: Session, id_number: str, *, reason: str, actor: st
               "removed_digest": removed_digest(to_redact)},
     )
     redacted = ledger.redact_events(session, [e.seq for e in to_redact], event["seq"])
+    uploads = forget_person_in_uploads(session, person.id_number)
+    others = _clear_other_copies(session, person)  # before the person's own fields: it matches on them
     _clear_person(session, person)
     cleared = _clear_messages(session, person.id)
-    return AnonymisationReport(person.id, event["seq"], redacted, cleared)
+    return AnonymisationReport(person.id, event["seq"], redacted, cleared, uploads, others)
 
 
 def removed_digest(events: list[LedgerEvent]) -> str:
@@ -138,13 +167,35 @@ def _clear_person(session: Session, person: Person) -> None:
     end_worker_sessions(session, [person.id])
 
 
+def _clear_other_copies(session: Session, person: Person) -> int:
+    """Their words in problems (texts copied in, what staff wrote back), their sign-in codes, and a fair's
+    walk-in record that names their phone or ID number (checked in before they were on the roster)."""
+    problems = session.execute(update(Problem).where(Problem.person_id == person.id)
+                               .values(description=ANONYMISED_TEXT, resolution=""))
+    codes = session.execute(delete(SignInCode).where(SignInCode.person_id == person.id))
+    walk_in = [FairAttendee.visitor_id_number == person.id_number]
+    if person.phone:
+        walk_in.append(FairAttendee.visitor_phone.in_(_spellings(person.phone)))
+    visits = session.execute(update(FairAttendee).where(FairAttendee.person_id.is_(None), or_(*walk_in))
+                             .values(visitor_name=ANONYMISED_NAME, visitor_phone=None, visitor_id_number=None))
+    return sum(result.rowcount for result in (problems, codes, visits))  # type: ignore[attr-defined]
+
+
+def _spellings(phone: str) -> set[str]:
+    try:
+        e164 = normalise_phone(phone)
+    except InvalidPhone:
+        return {phone}
+    return {phone, e164, national_digits(e164)}
+
+
 def _clear_messages(session: Session, person_id: int) -> int:
     """Blank the texts and numbers of their messages; waiting ones are cancelled."""
     now = utcnow()
     session.execute(update(Message).where(Message.person_id == person_id, Message.status.in_(WAITING_STATUSES))
                     .values(status=MessageStatus.CANCELLED, updated_at=now))
-    outbox = session.execute(update(Message).where(Message.person_id == person_id)
-                             .values(body="", to_phone=None, updated_at=now))
+    outbox = session.execute(update(Message).where(Message.person_id == person_id)  # the variables repeat the body
+                             .values(body="", to_phone=None, template_variables=None, updated_at=now))
     inbox = session.execute(update(InboundMessage).where(InboundMessage.person_id == person_id)
                             .values(body="", from_phone=""))
     return outbox.rowcount + inbox.rowcount  # type: ignore[attr-defined]

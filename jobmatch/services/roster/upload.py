@@ -20,6 +20,7 @@ from jobmatch.clock import utcnow
 from jobmatch.db import in_chunks
 from jobmatch.models import County, Household, Person, RosterUpload, Settlement, User
 from jobmatch.roster.problems import RosterProblem
+from jobmatch.roster.reading import read_roster_table
 from jobmatch.roster.records import PersonRecord
 from jobmatch.services.errors import UserError
 from jobmatch.services.roster.importing import ImportReport, import_roster
@@ -65,6 +66,27 @@ def confirm_upload(session: Session, token: str, *, user: User, settlement_ids: 
     if not report.written:
         raise UserError("台账在预览之后有了变化，没有写入。请重新上传并核对预览。", status=409)
     return report
+
+
+def forget_person_in_uploads(session: Session, id_number: str) -> int:
+    """A person's data must go (anonymisation): delete every kept upload whose file holds their ID number,
+    and every upload past its 24 hours; an upload that cannot be read any more goes too. How many went."""
+    session.execute(delete(RosterUpload).where(RosterUpload.created_at < utcnow() - KEPT_FOR))
+    wanted = id_number.strip().upper()
+    holding = [upload_id for upload_id, content, filename in session.execute(
+        select(RosterUpload.id, RosterUpload.content, RosterUpload.filename).order_by(RosterUpload.id))
+        if _holds_id_number(content, filename, wanted)]
+    if holding:
+        session.execute(delete(RosterUpload).where(RosterUpload.id.in_(holding)))
+    return len(holding)
+
+
+def _holds_id_number(content: bytes, filename: str, id_number: str) -> bool:
+    try:
+        table = read_roster_table(io.BytesIO(content), filename)
+    except Exception:  # any reader's error (a damaged zip too): a copy kept for a preview is not worth the doubt
+        return True
+    return any(row.get("id_number", "").strip().upper() == id_number for _, row in table.rows)
 
 
 def _run(session, data, filename, *, user, settlement_ids, partial, dry_run, expected_preview=None) -> ImportReport:

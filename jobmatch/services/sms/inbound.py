@@ -3,8 +3,9 @@
 A reply is stored (body in ``inbound_messages`` only), classified
 (notifications.replies) and acted on: 1/2 answer the sender's latest open ask, TD/T/退订/STOP
 stop pushes with one confirmation, 订阅/START resume them, 0/帮助 get help, "零工 明天"
-(今天/明天/本周) says the sender is free for gigs, and anything else gets help and waits, unread, for staff. A reply repeated by the provider (same
-MessageSid) changes nothing.
+(今天/明天/本周) says the sender is free for gigs, and anything else gets help and waits, unread, for staff:
+a text in the sender's own words opens a problem (households.text_problems). A reply repeated by the
+provider (same MessageSid) changes nothing.
 """
 
 from collections.abc import Iterable
@@ -98,11 +99,11 @@ def _act(session: Session, inbound: InboundMessage, kind: ReplyKind, persons: li
     if kind in (ReplyKind.ACCEPT, ReplyKind.DECLINE):
         return _answer_latest_ask(session, inbound, kind, persons)
     inbound.unread = kind is ReplyKind.OTHER
-    if inbound.unread:  # a worker wrote in their own words: staff hear of it at once (rule 8)
-        from jobmatch.services.households.problem_alerts import alert_staff_of_text
+    if inbound.unread:  # a worker wrote in their own words: a problem, staff hear of it at once (rule 8)
+        from jobmatch.services.households.text_problems import problem_from_text
 
-        session.flush()  # the text's id names it in the alert's ledger event
-        alert_staff_of_text(session, persons[0].household_id, inbound.id, actor=f"person:{persons[0].id}")
+        session.flush()  # the text's id names it in the problem's ledger event
+        problem_from_text(session, inbound, persons[0])
     _send_help(session, persons[0], inbound)
     return InboundResult(inbound.id, kind.value, confirmation=MessageKind.HELP.value)
 

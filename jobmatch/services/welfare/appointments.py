@@ -24,11 +24,12 @@ from jobmatch.models import Person, WelfareAppointment, WelfarePost
 from jobmatch.models.welfare import AppointmentStatus, WelfarePostStatus
 from jobmatch.services.errors import WorkflowError, get_or_fail, require
 from jobmatch.services.households.employment_changes import NewJob, current_spell, start_job
-from jobmatch.services.offers.lifecycle import current_settings
+from jobmatch.services.offers.lifecycle import current_settings, promised_deadline
 from jobmatch.services.sms.messaging import queue_message
 from jobmatch.services.welfare.posts import locked_post, places_left
 from jobmatch.services.welfare.ranking import WelfareCandidate, rank_candidates
 from notifications.kinds import MessageKind
+from notifications.wording import moment_text
 
 WITHDRAWN_FOR_WELFARE = "已安排公益性岗位"
 MAX_OVERRIDE_REASON = 500
@@ -104,10 +105,13 @@ def offer_place(session: Session, post: WelfarePost, candidate: WelfareCandidate
                   data={"appointment_id": appointment.id, "points": candidate.points, "reason": candidate.reason,
                         "rank": rank, "best_person_id": best.person_id if best else candidate.person_id,
                         "override_reason": override_reason})
+    deadline = answer_deadline(appointment, current_settings().expiry_hours)
+    assert deadline is not None  # just offered
     queue_message(session, person_id=candidate.person_id, kind=MessageKind.WELFARE_POST,
                   subject=f"welfare_post:{post.id}", expects_reply=True, actor=actor,
-                  data={"title": post.title, "place": post.settlement.name, "wage": f"补贴{post.monthly_subsidy}元",
-                        "reason": f"优先原因：{candidate.reason}", "link": f"welfare_post:{post.id}"})
+                  data={"title": post.title, "wage": f"补贴{post.monthly_subsidy}元",
+                        "reason": f"优先原因：{candidate.reason}", "deadline": moment_text(deadline),
+                        "link": f"welfare_post:{post.id}"})
     return appointment
 
 
@@ -124,8 +128,9 @@ def offer_place_to_next(session: Session, post_id: int, *, actor: str) -> Welfar
 
 
 def expire_unanswered(session: Session, *, hours: int, actor: str = "system") -> list[WelfareAppointment]:
-    """Offers not answered within ``hours``: the place passes to the next ranked candidate."""
-    cutoff = utcnow() - timedelta(hours=hours)
+    """Offers not answered by their deadline (``hours`` on): the place passes to the next ranked candidate."""
+    now = utcnow()
+    cutoff = now - timedelta(hours=hours)  # every deadline is at least this long after the offer
     stale = session.scalars(select(WelfareAppointment.id).where(
         WelfareAppointment.status == AppointmentStatus.OFFERED, WelfareAppointment.offered_at < cutoff)
         .order_by(WelfareAppointment.id)).all()
@@ -135,7 +140,8 @@ def expire_unanswered(session: Session, *, hours: int, actor: str = "system") ->
         assert appointment is not None  # just selected by id
         locked_post(session, appointment.post_id)
         session.refresh(appointment)
-        if appointment.status != AppointmentStatus.OFFERED:
+        deadline = answer_deadline(appointment, hours)
+        if deadline is None or deadline > now:
             continue
         appointment.status = AppointmentStatus.DECLINED
         ledger.append(session, "welfare_post_declined", actor=actor, household_id=appointment.person.household_id,
@@ -147,10 +153,12 @@ def expire_unanswered(session: Session, *, hours: int, actor: str = "system") ->
 
 
 def answer_deadline(appointment: WelfareAppointment, hours: int) -> datetime | None:
-    """When an unanswered offer of a place passes on (``expire_unanswered``); None once answered."""
+    """When an unanswered offer of a place passes on (``expire_unanswered``): ``hours`` from when its SMS may
+    first go, rounded up to noon or 6 pm, as a job offer's (the SMS and the worker's page state it); None once
+    answered."""
     if appointment.status != AppointmentStatus.OFFERED or appointment.offered_at is None:
         return None
-    return appointment.offered_at + timedelta(hours=hours)
+    return promised_deadline(appointment.offered_at, hours, MessageKind.WELFARE_POST)
 
 
 def open_offer(session: Session, post_id: int, person_id: int) -> WelfareAppointment | None:

@@ -33,12 +33,19 @@ def _places(session, employer) -> dict[int, str]:
     return {s.id: s.name for s in session.scalars(query)}
 
 
+def _known_places(session, employer) -> dict[int, str]:
+    counties = ({employer.county_id} if employer.county_id is not None
+                else set(session.scalars(select(Settlement.county_id).distinct())))
+    return posting.gig_places(session, counties)
+
+
 def _page(session, employer, *, form=None, errors=None, status=200):
     gigs = session.scalars(select(Gig).where(Gig.employer_id == employer.id)
                            .order_by(Gig.work_date.desc(), Gig.id.desc()).limit(50)).all()
     places = _places(session, employer)
     return render_template(
         "employer/gigs.html", employer=employer, gigs=gigs, places=places, options=OPTION_LABELS,
+        gig_places=_known_places(session, employer),
         errors=errors or {}, pay_text=posting.pay_text, PlacementStatus=PlacementStatus,
         form=form if form is not None else {"work_date": local_today().isoformat(), **NEW_GIG_DEFAULTS}), status
 
@@ -49,7 +56,7 @@ def gigs():
     session, employer = get_session(), _employer()
     if request.method == "GET":
         return _page(session, employer)
-    form = GigForm(list(_places(session, employer)))
+    form = GigForm(list(_places(session, employer)), list(_known_places(session, employer)))
     if not form.validate():
         return _page(session, employer, form=request.form, errors=first_errors(form), status=400)
     actor = f"user:{current_user.id}"

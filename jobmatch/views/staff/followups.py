@@ -9,7 +9,7 @@ from jobmatch.auth import roles_required
 from jobmatch.clock import utcnow
 from jobmatch.db import get_session
 from jobmatch.models import Problem
-from jobmatch.services.households import followups, problems, worker_answers
+from jobmatch.services.households import followups, problems, text_problems, worker_answers
 from jobmatch.services.households.follow_up_changes import JOB_KIND_LABELS, member_jobs
 from jobmatch.services.households.problems import NewProblem
 from jobmatch.services.households.zero_employment import zero_employment_households
@@ -84,14 +84,16 @@ def record_follow_up(household_id):
 @roles_required(*STAFF_ROLES)
 def problems_page():
     session = get_session()
-    return render_template("staff/problems.html",
-                           statuses=problems.open_problems(session, visible_settlement_ids(session, current_user)),
+    statuses = problems.open_problems(session, visible_settlement_ids(session, current_user))
+    return render_template("staff/problems.html", statuses=statuses,
+                           texts=text_problems.texts_of_problems(session, [s.problem.id for s in statuses]),
                            stage_names=staff_words.PROBLEM_STAGE_LABELS, stage_labels=staff_words.PROBLEM_DEADLINE_LABELS,
-                           categories=staff_words.PROBLEM_CATEGORY_LABELS)
+                           categories=staff_words.PROBLEM_CATEGORY_LABELS,
+                           not_a_problem_reasons=staff_words.NOT_A_PROBLEM_LABELS)
 
 
 
-@bp.post("/problems/<id:problem_id>/<any(acknowledge, on_site, resolve):step>")
+@bp.post("/problems/<id:problem_id>/<any(acknowledge, on_site, resolve, not_a_problem):step>")
 @roles_required(*WRITER_ROLES)
 def problem_step(problem_id, step):
     session = get_session()
@@ -103,9 +105,12 @@ def problem_step(problem_id, step):
         "acknowledge": lambda: problems.acknowledge(session, problem.id, **common),
         "on_site": lambda: problems.arrive_on_site(session, problem.id, **common),
         "resolve": lambda: problems.resolve(session, problem.id, resolution=request.form.get("resolution", ""), **common),
+        "not_a_problem": lambda: text_problems.close_as_not_a_problem(
+            session, problem.id, request.form.get("reason", ""), **common),
     }
     _, error = commit_or_error(session, steps[step])
-    flash(error.message if error else {"acknowledge": "已响应。", "on_site": "已登记到场。", "resolve": "已解决。"}[step])
+    flash(error.message if error else {"acknowledge": "已响应。", "on_site": "已登记到场。", "resolve": "已解决。",
+                                       "not_a_problem": "已关闭：不是问题。"}[step])
     return redirect(url_for("staff.problems") + f"#problem-{problem.id}")
 
 

@@ -43,6 +43,7 @@ def _station_page(session, *, errors=None, form=None, status=200):
     return render_template(
         "staff/gigs.html", board=board, day=day, sites={s.id: s.name for s in sites}, errors=errors or {},
         form=form if form is not None else {"work_date": day.isoformat(), **NEW_GIG_DEFAULTS},
+        gig_places=posting.gig_places(session, {s.county_id for s in sites}),
         options=OPTION_LABELS, unpaid=pay.unpaid_by_employer(session, [s.id for s in sites]),
         placement_labels=staff_words.GIG_PLACEMENT_STATUS_LABELS, pay_labels=staff_words.GIG_PAY_STATUS_LABELS,
         pay_text=posting.pay_text, writer=current_user.role in WRITER_ROLES), status
@@ -59,7 +60,7 @@ def gigs():
 def post_gig():
     session = get_session()
     sites = _sites(session)
-    form = StationGigForm([s.id for s in sites])
+    form = StationGigForm([s.id for s in sites], posting.gig_places(session, {s.county_id for s in sites}))
     if not form.validate():
         return _station_page(session, errors=first_errors(form), form=request.form, status=400)
     site = next(s for s in sites if s.id == form.settlement_id.data)

@@ -71,7 +71,7 @@ def answer_reply(inbound_id):
     if session.get(InboundMessage, inbound_id) is None:
         abort(404)
     _, error = commit_or_error(session, lambda: worker_answers.answer_text(
-        session, inbound_id, request.form.get("answer", ""), actor=f"user:{current_user.id}",
+        session, inbound_id, request.form.get("answer", ""), user_id=current_user.id, actor=f"user:{current_user.id}",
         settlement_ids=inbound_text_scope(session, current_user)))
     flash(error.message if error else "答复短信已发出，这条短信已标为已读。")
     return redirect(url_for("staff.unread_replies"))
