@@ -141,6 +141,12 @@ def test_a_link_appended_at_the_end_shows_last_in_its_group_for_the_roles_its_vi
     assert reports == ["全县", "短信回复"]
 
 
+def test_every_link_names_a_view_that_says_who_may_open_it(app):
+    """A view without roles_required would drop out of everyone's bar without a word."""
+    with app.test_request_context():
+        assert [link.endpoint for link in LINKS if not navigation.allowed_roles(link.endpoint)] == []
+
+
 def test_a_link_to_a_group_that_does_not_exist_stops_the_app_starting(app, monkeypatch):
     monkeypatch.setattr(navigation, "LINKS", LINKS + (NavLink("staff.account", "我的账号", "nowhere"),))
     with pytest.raises(ValueError, match="nowhere"):
