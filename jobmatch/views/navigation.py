@@ -24,6 +24,10 @@ class NavLink:
     endpoint: str
     label: str  # a msgid
     group: str = ""  # a NavGroup key; "" for a link on the bar itself
+    role_labels: tuple[tuple[str, str], ...] = ()  # (role, msgid): a role that reads the page by another name
+
+    def label_for(self, role: str) -> str:
+        return dict(self.role_labels).get(role, self.label)
 
 
 GROUPS = (
@@ -64,6 +68,7 @@ LINKS = (
     NavLink("employer.subsidies", "就业补贴"),
     NavLink("employer.company", "单位信息"),
     NavLink("employer.gigs", "零工"),
+    NavLink("staff.province", "全省概况", "reports", role_labels=(("county_officer", "各点概况"),)),
 )
 
 
@@ -101,12 +106,12 @@ def menu_for(role: str, current_endpoint: str | None = None) -> list[MenuItem]:
     links = links_for(role)
 
     def entry(link: NavLink) -> MenuLink:
-        return MenuLink(url_for(link.endpoint), link.label, link.endpoint == current_endpoint)
+        return MenuLink(url_for(link.endpoint), link.label_for(role), link.endpoint == current_endpoint)
 
     items = [MenuItem(group.label, [entry(link) for link in links if link.group == group.key], True)
              for group in GROUPS]
     items = [item for item in items if item.links]
-    return items + [MenuItem(link.label, [entry(link)], False) for link in links if not link.group]
+    return items + [MenuItem(link.label_for(role), [entry(link)], False) for link in links if not link.group]
 
 
 def _menu() -> list[MenuItem]:

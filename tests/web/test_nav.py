@@ -19,11 +19,12 @@ STAFF = {"今日概况": "/staff/", "查找": "/staff/search", "匹配推荐": "
 WRITERS = {"上传台账": "/staff/roster/upload", "导出台账": "/staff/roster/export", "单位审核": "/staff/employers/pending",
            "单位政策属性": "/staff/employers/policy", "地点": "/staff/places"}
 COUNTY = {"全县": "/county/"}
-# What each role's bar linked to before it was grouped (templates/_nav.html at 9dc8d45).
+# What each role's bar linked to before it was grouped (templates/_nav.html at 35fd735).
 BEFORE = {
-    "admin": STAFF | WRITERS | COUNTY,
+    "admin": STAFF | WRITERS | COUNTY | {"全省概况": "/staff/province"},
     "staff": STAFF | WRITERS,
-    "county": STAFF | COUNTY,
+    "county": STAFF | COUNTY | {"各点概况": "/staff/province"},
+    "province": {"全省概况": "/staff/province"},
     "employer": {"我的岗位": "/e/", "应聘人员": "/e/candidates", "就业补贴": "/e/subsidies", "单位信息": "/e/company",
                  "零工": "/e/gigs"},
 }
@@ -85,7 +86,7 @@ def _menu_links(bar: _Bar) -> dict[str, str]:
 @pytest.mark.parametrize("username", BEFORE)
 def test_each_role_reaches_exactly_its_pages_within_two_clicks(app, session, client, demo, username):
     login(client, username)
-    home = "/e/" if username == "employer" else "/staff/account"
+    home = {"employer": "/e/", "province": "/staff/province"}.get(username, "/staff/account")
     bar = _bar(client, home)
     assert _menu_links(bar) == BEFORE[username]
     for label, href, depth in bar.links:
@@ -94,7 +95,7 @@ def test_each_role_reaches_exactly_its_pages_within_two_clicks(app, session, cli
             assert client.get(href).status_code == 200, f"{username} cannot open {label} ({href})"
 
 
-@pytest.mark.parametrize("username", ["staff", "county", "employer"])
+@pytest.mark.parametrize("username", ["staff", "county", "province", "employer"])
 def test_no_role_is_offered_a_page_it_may_not_open(app, session, client, demo, username):
     login(client, username)
     offered = set(BEFORE[username].values())
@@ -137,8 +138,8 @@ def test_a_link_appended_at_the_end_shows_last_in_its_group_for_the_roles_its_vi
     login(client, "county")
     bar = _bar(client, "/staff/account")
     reports = [label for label, href, depth in bar.links if depth and href in
-               ("/county/", "/staff/sms/unread")]
-    assert reports == ["全县", "短信回复"]
+               ("/county/", "/staff/province", "/staff/sms/unread")]
+    assert reports == ["全县", "各点概况", "短信回复"]
 
 
 def test_every_link_names_a_view_that_says_who_may_open_it(app):
