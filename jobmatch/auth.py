@@ -50,5 +50,6 @@ def roles_required(*roles):
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
+        wrapped.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]  # the nav shows a page to these
         return wrapped
     return decorator

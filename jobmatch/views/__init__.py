@@ -10,6 +10,7 @@ def register_blueprints(app) -> None:
         errors,
         filters,
         health,
+        navigation,
         photos,
         rounds,
         short_links,
@@ -20,6 +21,7 @@ def register_blueprints(app) -> None:
     )
 
     filters.register(app)
+    navigation.register(app)
     errors.init_app(app)
 
     app.register_blueprint(auth.bp)

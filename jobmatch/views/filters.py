@@ -1,5 +1,8 @@
 """Template filters and globals: local times, masking, vocabulary labels, the status enums."""
 
+from collections.abc import Callable
+from typing import Any
+
 from jobmatch.clock import LOCAL_TZ
 from jobmatch.models.employers import EmployerApproval, VacancyStatus
 from jobmatch.models.employment import SubsidyStatus
@@ -11,6 +14,7 @@ from jobmatch.models.welfare import WelfarePostStatus
 from jobmatch.privacy import mask_id_number, mask_phone
 from jobmatch.vocabulary import staff
 from jobmatch.vocabulary.staff import CAPACITY_LABELS, MOBILITY_LABELS
+from jobmatch.vocabulary.worker import reason_message
 from notifications.phones import national_digits
 
 
@@ -109,7 +113,7 @@ def day_words(day) -> str:
     return f"{words} {day.year}" if english else f"{day.year}年{words}"
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "answer_by": answer_by,
     "localtime": localtime,
     "localdate": localdate,
@@ -132,6 +136,7 @@ FILTERS = {
     "deadline_words": deadline_words,
     "moment_words": moment_words,
     "gig_where": gig_where,
+    "reason_message": reason_message,
 }
 
 # Templates compare statuses with these, never with bare strings.

@@ -1,5 +1,7 @@
 """What a relocated worker reads on their own page (/w/): plain words, addressed to them."""
 
+from dataclasses import dataclass, field
+
 from jobmatch.models.fairs import Attendance
 from jobmatch.models.gigs import PayBasis, PayMethod, PayStatus, PayTiming, PlacementStatus
 from jobmatch.models.labour_export import ExportMemberStatus, TransportMode
@@ -56,44 +58,76 @@ LABELS = {
 }
 
 
-# Offer reasons as the worker reads them: whole sentences addressed to them, no arrows and no
-# catalogue words. matching/reasons.py writes short phrases for staff and employers
-# ("技能相符：电焊 → 焊工", see shared/formats/matching-io.md); this turns each into a sentence.
+# Offer reasons as the worker reads them: whole sentences, no arrows and no catalogue words.
+# matching/reasons.py writes short phrases ("技能相符：电焊 → 焊工", see shared/formats/matching-io.md);
+# reason_message turns each into a sentence msgid about %(who)s ("您" on the worker's own page, the
+# worker's name on the employer's), so the employer's page can show it in English too.
 _REASON_SENTENCES = {
     "不要求技能，上手快": "这个岗位不要求手艺，很快就能学会",
-    "持有相关证书": "您有这个岗位要的证书",
+    "持有相关证书": "%(who)s有这个岗位要的证书",
     "包住宿": "单位包住",
-    "轻体力活，适合半劳力": "活儿不重，您干得动",
-    "轻体力活，适合弱劳力": "活儿不重，您干得动",
+    "轻体力活，适合半劳力": "活儿不重，%(who)s干得动",
+    "轻体力活，适合弱劳力": "活儿不重，%(who)s干得动",
     "白天上班，能兼顾接送孩子": "白天上班，不耽误接送孩子",
     "公益性岗位，照顾不能外出的家庭": "这是家门口的公益性岗位，走不开也能干",
     "公益性岗位": "这是公益性岗位，就在附近",
     "以工代赈，优先招本地搬迁群众": "这是以工代赈项目，先招本地搬迁群众",
     "零工，时间灵活": "这是零工，时间灵活",
-    "离家近": "离您家近",
+    "离家近": "离%(who)s家近",
+}
+_SKILL_SENTENCES = {  # (prefix, the worker's words are the job's words): msgid
+    ("技能相符：", True): "%(who)s会%(skill)s，这个岗位正要这门手艺",
+    ("技能相符：", False): "%(who)s会%(skill)s，这个岗位要%(wanted)s",
+    ("技能相近：", True): "%(who)s会%(skill)s，这个岗位正要这门手艺",
+    ("技能相近：", False): "%(who)s会%(skill)s，这个岗位要%(wanted)s，活儿差不多",
 }
 
 
-def reason_sentence(reason: str) -> str:
-    """One matching reason as a plain sentence: "技能相符：缝纫 → 缝纫工" → "您会缝纫，这个岗位要缝纫工"."""
+@dataclass(frozen=True)
+class ReasonMessage:
+    """A reason as a sentence: a msgid (in messages.po) with %(who)s and the values it names."""
+
+    msgid: str
+    values: dict = field(default_factory=dict)
+
+    def text(self, who: str = "您") -> str:
+        return self.msgid % dict(self.values, who=who)
+
+
+def _distance_message(distance: str, dormitory: bool) -> ReasonMessage:
+    """"1.2 公里" or "不到 1 公里", as matching/reasons.py writes distances."""
+    tail = "，单位包住" if dormitory else ""
+    if distance.startswith("不到 1 公里"):
+        return ReasonMessage("离%(who)s家不到 1 公里" + tail)
+    return ReasonMessage("离%(who)s家 %(km)s 公里" + tail, {"km": distance.removesuffix("公里").strip()})
+
+
+def reason_message(reason: str) -> ReasonMessage:
+    """One matching reason as a sentence about %(who)s: "技能相符：缝纫 → 缝纫工" → "%(who)s会缝纫，这个岗位要缝纫工"."""
     reason = reason.strip()
     if reason in _REASON_SENTENCES:
-        return _REASON_SENTENCES[reason]
-    for prefix, ending in (("技能相符：", ""), ("技能相近：", "，活儿差不多")):
+        return ReasonMessage(_REASON_SENTENCES[reason])
+    for prefix in ("技能相符：", "技能相近："):
         if reason.startswith(prefix):
             words, _, wanted = reason[len(prefix):].partition("→")
             words, wanted = words.strip(), wanted.strip()
-            if not wanted or wanted == words:
-                return f"您会{words}，这个岗位正要这门手艺"
-            return f"您会{words}，这个岗位要{wanted}{ending}"
+            same = not wanted or wanted == words
+            return ReasonMessage(_SKILL_SENTENCES[prefix, same], {"skill": words, "wanted": wanted})
     if reason.startswith("包住宿，离家 "):
-        return f"离您家 {reason[len('包住宿，离家 '):]}，单位包住"
+        return _distance_message(reason[len("包住宿，离家 "):], dormitory=True)
     if reason.startswith("离家 "):
-        return f"离您家 {reason[len('离家 '):]}"
+        return _distance_message(reason[len("离家 "):], dormitory=False)
     if reason.startswith("工资 "):
         wage, fits, _ = reason[len("工资 "):].partition("，符合期望")
-        return f"每月工资 {wage}" + ("，和您想要的差不多" if fits else "")
-    return reason.replace(" → ", "，").replace("→", "，").replace("：", "，")
+        msgid = "每月工资 %(wage)s 元" + ("，和%(who)s想要的差不多" if fits else "")
+        return ReasonMessage(msgid, {"wage": wage.removesuffix("元").strip()})
+    plain = reason.replace(" → ", "，").replace("→", "，").replace("：", "，")
+    return ReasonMessage(plain.replace("%", "%%"))  # not in messages.po: read as written
+
+
+def reason_sentence(reason: str, who: str = "您") -> str:
+    """One matching reason as a plain Chinese sentence: "技能相符：缝纫 → 缝纫工" → "您会缝纫，这个岗位要缝纫工"."""
+    return reason_message(reason).text(who)
 # Gigs (零工) on the worker's page.
 GIG_PLACEMENT_STATUS_LABELS = {
     PlacementStatus.SENT: "等您答复", PlacementStatus.ACCEPTED: "您已接下，请按时到",

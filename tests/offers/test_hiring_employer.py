@@ -139,7 +139,7 @@ def test_the_employer_page_shows_no_zero_employment_flag(session, client):
     session.commit()
     assert client.post("/login", data={"username": "boss", "password": "pw-123456"}).status_code == 302
     page = client.get("/e/candidates").get_data(as_text=True)
-    assert persons[0].name in page and "技能相符：电焊" in page and "零就业" not in page
+    assert f"{persons[0].name}会电焊，这个岗位正要这门手艺" in page and "零就业" not in page
 
 
 def test_a_hire_withdraws_the_workers_other_live_offers_and_passes_the_places_on(session):

@@ -4,6 +4,10 @@ Views of unmasked personal data (``personal_data_viewed``) are ledger events lik
 they are about who looked, not about the family: they are left out of the timeline and listed
 on the household's access log instead. Names are looked up in one query per kind of subject,
 for the events of the page only.
+
+A timeline is read a page at a time, newest first: a page holds TIMELINE_PAGE events and names
+the ledger position (``seq``) of its oldest one, and the next page holds the events before it
+(keyset paging: a page stays the same however many events are written meanwhile).
 """
 
 from dataclasses import dataclass, field
@@ -21,7 +25,8 @@ from jobmatch.models.training import TrainingCourse
 from jobmatch.models.welfare import WelfarePost
 from jobmatch.vocabulary.staff import EMPLOYMENT_LABELS, event_label, event_sentence
 
-TIMELINE_LENGTH = 200
+TIMELINE_LENGTH = 200  # the access log's length
+TIMELINE_PAGE = 50
 ACCESS = EventKind.PERSONAL_DATA_VIEWED
 SYSTEM_ACTORS = {"system": "系统", "import": "台账导入", "sms": "短信", "api": "接口"}
 # Actors named by a word (translated on the page) rather than by a person's name.
@@ -30,6 +35,7 @@ ACTOR_WORDS = frozenset(SYSTEM_ACTORS.values()) | {"工作人员", "本人", "�
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    seq: int  # the event's place in the ledger: pages are cut by it
     occurred_at: datetime
     kind: str
     sentence: str  # a msgid of jobmatch.vocabulary.staff.EVENT_SENTENCES, with %(name)s places
@@ -50,6 +56,8 @@ class Timeline:
     entries: list[TimelineEntry]
     kinds: list[tuple[str, str]]  # (kind, label) of the kinds this timeline holds, for its filter
     kind: str = ""
+    earlier: int | None = None  # the seq to ask for older events before (``before=``); None: this is the oldest page
+    before: int | None = None  # the seq this page starts before; None: the newest page
 
 
 @dataclass(frozen=True)
@@ -150,8 +158,11 @@ class _Names:
                 "what": self.what(event)}
 
 
-def _events(session: Session, *, household_id: int | None, person_id: int | None, kinds, exclude=(), limit: int):
+def _events(session: Session, *, household_id: int | None, person_id: int | None, kinds, exclude=(), limit: int,
+            before: int | None = None):
     statement = select(LedgerEvent)
+    if before is not None:
+        statement = statement.where(LedgerEvent.seq < before)
     if household_id is not None:
         statement = statement.where(LedgerEvent.household_id == household_id)
     if person_id is not None:
@@ -164,19 +175,22 @@ def _events(session: Session, *, household_id: int | None, person_id: int | None
 
 
 def timeline(session: Session, *, household_id: int | None = None, person_id: int | None = None,
-             kind: str = "", limit: int = TIMELINE_LENGTH) -> Timeline:
-    """The newest ``limit`` events of a household (or a person) as sentences; only ``kind`` when given."""
+             kind: str = "", before: int | None = None, limit: int = TIMELINE_PAGE) -> Timeline:
+    """A page of a household's (or a person's) events as sentences, newest first: the newest ``limit``,
+    or the newest ``limit`` before ledger position ``before``; only ``kind`` when given."""
     kind = kind if kind in EventKind.__members__.values() and kind != ACCESS else ""
     events = _events(session, household_id=household_id, person_id=person_id, kinds=[kind] if kind else (),
-                     exclude=(ACCESS,), limit=limit)
+                     exclude=(ACCESS,), limit=limit + 1, before=before)
+    more, events = len(events) > limit, events[:limit]
     names = _Names(session, events)
-    entries = [TimelineEntry(e.occurred_at, e.kind, event_sentence(e.kind), names.values(e), names.actor(e.actor))
+    entries = [TimelineEntry(e.seq, e.occurred_at, e.kind, event_sentence(e.kind), names.values(e),
+                             names.actor(e.actor))
                for e in events]
     held = select(LedgerEvent.kind).where(LedgerEvent.kind != ACCESS).distinct()
     held = held.where(LedgerEvent.household_id == household_id) if household_id is not None else held
     held = held.where(LedgerEvent.person_id == person_id) if person_id is not None else held
     kinds = sorted(((k, event_label(k)) for k in session.scalars(held)), key=lambda pair: pair[1])
-    return Timeline(entries, kinds, kind)
+    return Timeline(entries, kinds, kind, earlier=entries[-1].seq if more else None, before=before)
 
 
 def access_log(session: Session, household_id: int, limit: int = TIMELINE_LENGTH) -> list[AccessEntry]:

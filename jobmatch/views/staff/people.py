@@ -31,7 +31,8 @@ def search():
 def household(household_id):
     session = get_session()
     household = household_in_scope(session, current_user, household_id) or abort(404)
-    events = timeline(session, household_id=household_id, kind=request.args.get("kind", ""))
+    events = timeline(session, household_id=household_id, kind=request.args.get("kind", ""),
+                      before=request.args.get("before", type=int))
     unmasked = _record_if_unmasked(session, household.members, "staff.household")
     return render_template("staff/household.html", household=household, events=events, unmasked=unmasked,
                            last_follow_up=household.last_follow_up_at, monitoring_labels=MONITORING_LABELS,
@@ -43,7 +44,8 @@ def household(household_id):
 def person(person_id):
     session = get_session()
     person = person_in_scope(session, current_user, person_id) or abort(404)
-    events = timeline(session, person_id=person_id, kind=request.args.get("kind", ""))
+    events = timeline(session, person_id=person_id, kind=request.args.get("kind", ""),
+                      before=request.args.get("before", type=int))
     unmasked = _record_if_unmasked(session, [person], "staff.person")
     binding = binding_of(session, person.id)
     return render_template("staff/person.html", person=person, events=events, unmasked=unmasked,
