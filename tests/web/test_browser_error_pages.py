@@ -83,8 +83,10 @@ def test_a_worker_tapping_a_family_members_link_gets_a_chinese_404_with_a_way_to
     assert "这条工作推荐不是发给" in page.inner_text("main")
     screenshot(page, "error-404-other-members-offer-360")
     assert page_has_no_horizontal_scroll(page)
-    page.click("text=用家里其他人的手机号登录")
-    assert page.url.startswith(f"{server}/w/login") and page.locator("#phone").count() == 1
+    with page.expect_navigation():
+        page.click("text=用家里其他人的手机号登录")
+    page.wait_for_selector("#phone")
+    assert page.url.startswith(f"{server}/w/login")
     page.close()
 
 
