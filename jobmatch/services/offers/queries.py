@@ -6,6 +6,7 @@ from functools import cache
 
 from sqlalchemy import bindparam, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from jobmatch.db import is_postgresql
 from jobmatch.models import Household, MatchRound, Offer, Person, Settlement, Vacancy
@@ -80,7 +81,7 @@ class WaitingOffer:
 def _offers_waiting_statement(per_member: bool):
     # Built once, with bound parameters: the staff dashboard asks on every request.
     # The count comes along with each of the first rows (a window over every waiting offer).
-    sites = bindparam("settlement_ids", expanding=True)
+    sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
     if not per_member:
         return (select(Offer.id, Person.id, Person.name, Household.id, Household.household_no,
                        Household.zero_employment, Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at,
