@@ -19,6 +19,7 @@ Then prints each figure with its target:
 - the staff dashboard (day_overview) of the largest site and the household list of the largest
   county, as service calls (p95 of repeated calls; no HTTP);
 - ledger appends/s with 8 concurrent writers and the full verify walk (bench/ledger.py's functions);
+- the dashboard, household list and worker's page over HTTP at 150 requests/s (bench/pages.py's run);
 - "not measured (why)" for the rest.
 """
 
@@ -366,6 +367,10 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-round", action="store_true")
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--keep", action="store_true", help="keep the databases (their URLs are printed)")
+    parser.add_argument("--skip-http", action="store_true", help="skip the pages over HTTP (bench/pages.py)")
+    parser.add_argument("--http-seconds", type=float, default=20.0, help="seconds per page over HTTP")
+    parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers for the pages over HTTP")
+    parser.add_argument("--web-threads", type=int, default=4, help="threads per gunicorn worker")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "bench"))
     from tests.services import create_pg_database, drop_pg_database
@@ -407,9 +412,12 @@ def main(argv=None) -> int:
         lines.append(f"ledger: appends with 8 writers {appends:,.0f}/s (target >= 1,000/s); full verify walk of "
                      f"{checked:,} events {walk:,.0f} events/s (target >= 200,000/s)")
         print(lines[-1], flush=True)
+        if not args.skip_http:
+            import pages as bench_pages
+
+            for result in bench_pages.run(url, args.web_workers, args.web_threads, 150, args.http_seconds):
+                lines.append(f"over HTTP at 150 req/s offered: {bench_pages.summary(result)}")
         for line in (
-            "pages p95 at >= 150 requests/s over HTTP: not measured (bench/web.py builds its own small database; "
-            "the service-call times above are the database's part)",
             "province overview page < 2 s: not measured (no such page yet)",
             "incremental verify from signed checkpoints: not measured (not built)",
             "reports on a replica: not measured here (no streaming replica on this machine; DATABASE_REPLICA_URL "

@@ -3,6 +3,7 @@
 Everything comes from the environment (see docs/OPERATIONS.md):
   JOBMATCH_BIND          address to listen on (default 127.0.0.1:8000; nginx in front)
   WEB_CONCURRENCY        worker processes (default 2 x CPUs + 1)
+  WEB_THREADS            threads per worker (default 1: sync workers; more: gthread workers)
   FORWARDED_ALLOW_IPS    proxies whose X-Forwarded-Proto is believed (default loopback)
   PROMETHEUS_MULTIPROC_DIR  a directory for the workers' metrics (set it in the unit or
                          the shell that starts gunicorn, not here: the workers inherit it)
@@ -19,7 +20,8 @@ from gunicorn import glogging as _glogging
 wsgi_app = "jobmatch:create_app()"
 bind = [_os.environ.get("JOBMATCH_BIND", "127.0.0.1:8000")]
 workers = int(_os.environ.get("WEB_CONCURRENCY") or 2 * (_os.cpu_count() or 1) + 1)
-worker_class = "sync"
+threads = int(_os.environ.get("WEB_THREADS") or 1)
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = 60  # an xlsx roster import of a whole county takes a while
 graceful_timeout = 30
 max_requests = 2000  # recycle workers now and then; jitter keeps them from restarting together

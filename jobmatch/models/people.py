@@ -100,6 +100,12 @@ class Person(Base):
     cannot_leave_site: Mapped[bool] = mapped_column(Boolean, default=False)
     cannot_leave_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")  # a CannotLeaveReason
 
+    __table_args__ = (
+        # A site's members from the index alone (the dashboard's waiting offers, heads' names): without it
+        # PostgreSQL reads every person of the province to find a site's few thousand (issue 19).
+        Index("ix_persons_household_id_members", "household_id", postgresql_include=["id", "name", "relation"]),
+    )
+
     household: Mapped[Household] = relationship(back_populates="members")
     spells: Mapped[list["EmploymentSpell"]] = relationship(back_populates="person", order_by="EmploymentSpell.started_on")
 

@@ -99,6 +99,15 @@ def test_paging_and_sorting(session, town):
     assert rows[0].head_name == "李大山" and rows[0].members == 1
 
 
+def test_every_sort_pages_through_the_same_rows_as_one_page(session, town):
+    """Paged by 2, each sort's pages put together are its one-page list: names and member counts too."""
+    for sort in ("household_no", "settlement", "zero_first", "follow_up"):
+        whole = list_households(session, town["both"], HouseholdFilters(sort=sort))
+        pages = [list_households(session, town["both"], HouseholdFilters(sort=sort, page=n), page_size=2)
+                 for n in (1, 2)]
+        assert [r for page in pages for r in page.rows] == whole.rows, sort
+
+
 def test_empty_search_and_a_settlement_name_show_the_paged_list(app, session):
     demo = load_small_demo(session, households=120)
     site_name = session.get(Settlement, demo.settlement_a).name

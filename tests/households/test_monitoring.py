@@ -13,7 +13,7 @@ from jobmatch.services.errors import UserError
 from jobmatch.services.households import monitoring
 from jobmatch.services.households.employment_changes import end_spell
 from jobmatch.services.households.followups import JobLoss, MonitoringNotes, record_follow_up
-from jobmatch.services.households.monitoring_alerts import close_alert, open_alerts
+from jobmatch.services.households.monitoring_alerts import close_alert, open_alert_count, open_alerts
 from jobmatch.services.households.status import refresh_households
 from tests.factories import frozen_clock, make_household, make_person, make_settlement, make_user
 
@@ -106,11 +106,12 @@ def test_a_job_lost_in_a_monitored_household_alerts_its_staff_the_same_day(sessi
     end_spell(session, son.spells[0], reason="车间放假", actor="user:1")
     [same_day] = open_alerts(session, [site.id])
     assert same_day.alert_id == alert.alert_id
+    assert open_alert_count(session, [site.id]) == 1  # the dashboard's tile
     assert same_day.reasons == ["job_ended", "income_below_line", "zero_employment"]
     with pytest.raises(UserError, match="帮扶措施"):
         close_alert(session, alert.alert_id, user_id=make_user(session).id, note=" ", actor="user:1")
     close_alert(session, alert.alert_id, user_id=make_user(session).id, note="推荐公益性岗位", actor="user:1")
-    assert open_alerts(session, [site.id]) == []
+    assert open_alerts(session, [site.id]) == [] and open_alert_count(session, [site.id]) == 0
     assert [k for k in session.scalars(select(LedgerEvent.kind).where(LedgerEvent.kind.like("monitoring_alert%"))
                                        .order_by(LedgerEvent.seq))] == [
         "monitoring_alert_raised", "monitoring_alert_raised", "monitoring_alert_closed"]

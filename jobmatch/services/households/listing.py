@@ -165,13 +165,18 @@ def list_households(session: Session, settlement_ids: set[int], filters: Househo
     head_name = (select(Person.name).where(Person.household_id == Household.id)
                  .order_by(Person.relation != HEAD_RELATION, Person.id).limit(1).scalar_subquery())
     members = select(func.count(Person.id)).where(Person.household_id == Household.id).scalar_subquery()
+    order = _order(filters.sort, last_month)
+    # The page's ids first, the head's name and the member count for those rows only: with OFFSET,
+    # PostgreSQL would compute them for every row it skips too (page 40 cost 8x page 1).
+    page_ids = (joined.order_by(*order).offset((filters.page - 1) * page_size).limit(page_size)
+                .subquery("page_ids"))
     rows = session.execute(
         select(Household.id, Household.household_no, Settlement.name, head_name, members, Household.labourers,
                Household.employed, Household.zero_employment, Household.monitoring, Household.last_follow_up_at,
                Household.listed_at)
-        .join(Settlement, Settlement.id == Household.settlement_id).where(*conditions)
-        .order_by(*_order(filters.sort, last_month))
-        .offset((filters.page - 1) * page_size).limit(page_size)).all()
+        .join(page_ids, page_ids.c.id == Household.id)
+        .join(Settlement, Settlement.id == Household.settlement_id)
+        .order_by(*order)).all()
     found = _found_members(session, [r[0] for r in rows], filters.query)
     return HouseholdPage(filters, total, [
         HouseholdRow(r[0], r[1], r[2], r[3] or "", r[4] or 0, r[5] or 0, r[6] or 0, bool(r[7]), r[8],

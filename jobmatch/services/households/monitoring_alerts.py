@@ -146,3 +146,10 @@ def open_alerts(session: Session, settlement_ids) -> list[AlertLine]:
         .order_by(MonitoringAlert.raised_at, MonitoringAlert.id)).all()
     return [AlertLine(a.id, a.household_id, no, site, category, a.raised_at, list(a.reasons))
             for a, no, category, site in rows]
+
+
+def open_alert_count(session: Session, settlement_ids) -> int:
+    """How many ``open_alerts`` there are (the dashboard's tile), counted in the database."""
+    return session.scalar(
+        select(func.count(MonitoringAlert.id)).join(Household, Household.id == MonitoringAlert.household_id)
+        .where(Household.settlement_id.in_(list(settlement_ids)), open_alert_condition())) or 0

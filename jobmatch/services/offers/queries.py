@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
+from jobmatch.db import is_postgresql
 from jobmatch.models import Household, MatchRound, Offer, Person, Settlement, Vacancy
 from jobmatch.models.employers import VacancyStatus
 from jobmatch.models.offers import OfferChannel, OfferStatus, RoundScope
@@ -76,20 +78,37 @@ class WaitingOffer:
 
 
 @cache
-def _offers_waiting_statement():
+def _offers_waiting_statement(per_member: bool):
     # Built once, with bound parameters: the staff dashboard asks on every request.
     # The count comes along with each of the first rows (a window over every waiting offer).
-    return (select(Offer.id, Person.id, Person.name, Household.id, Household.household_no, Household.zero_employment,
-                   Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at, func.count().over())
-            .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
-            .join(Vacancy, Vacancy.id == Offer.vacancy_id)
-            .where(Offer.status == OfferStatus.SENT, Household.settlement_id.in_(bindparam("settlement_ids", expanding=True)))
-            .order_by((Offer.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(), Offer.expires_at, Offer.id)
+    sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
+    if not per_member:
+        return (select(Offer.id, Person.id, Person.name, Household.id, Household.household_no,
+                       Household.zero_employment, Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at,
+                       func.count().over())
+                .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+                .join(Vacancy, Vacancy.id == Offer.vacancy_id)
+                .where(Offer.status == OfferStatus.SENT, Household.settlement_id.in_(sites))
+                .order_by((Offer.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(),
+                          Offer.expires_at, Offer.id)
+                .limit(bindparam("limit")))
+    # PostgreSQL: from the sites' members to each one's sent offer (a person has at most one, as
+    # uq_offers_one_sent_per_person keeps it; LIMIT 1 keeps the planner probing that index). Joined the
+    # other way it read every sent offer of the province, or every person, to find a site's few.
+    sent = (select(Offer.id, Offer.vacancy_id, Offer.channel, Offer.sent_at, Offer.expires_at)
+            .where(Offer.person_id == Person.id, Offer.status == OfferStatus.SENT).limit(1).lateral("sent"))
+    return (select(sent.c.id, Person.id, Person.name, Household.id, Household.household_no, Household.zero_employment,
+                   Vacancy.title, sent.c.channel, sent.c.sent_at, sent.c.expires_at, func.count().over())
+            .select_from(Household).join(Person, Person.household_id == Household.id).join(sent, true())
+            .join(Vacancy, Vacancy.id == sent.c.vacancy_id)
+            .where(Household.settlement_id.in_(sites))
+            .order_by((sent.c.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(),
+                      sent.c.expires_at, sent.c.id)
             .limit(bindparam("limit")))
 
 
 def offers_waiting(session: Session, settlement_ids, limit: int = 50) -> tuple[int, list[WaitingOffer]]:
     """Sent offers still waiting for the worker's answer: how many, and the first ``limit``
     (door deliveries and zero-employment households first, then the soonest to expire); ``limit`` >= 1."""
-    rows = session.execute(_offers_waiting_statement(), {"settlement_ids": list(settlement_ids), "limit": limit}).all()
+    rows = session.execute(_offers_waiting_statement(is_postgresql(session)), {"settlement_ids": list(settlement_ids), "limit": limit}).all()
     return (rows[0][-1] if rows else 0), [WaitingOffer(*row[:-1]) for row in rows]

@@ -27,5 +27,5 @@ def dashboard():
                            new_vacancies=overview.new_vacancies, waiting_total=waiting_total, waiting=waiting,
                            unread_texts=unread_count(session, inbound_text_scope(session, current_user)),
                            monitored=monitoring.monitored_count(session, settlement_ids),
-                           monitoring_alerts=len(monitoring_alerts.open_alerts(session, settlement_ids)),
+                           monitoring_alerts=monitoring_alerts.open_alert_count(session, settlement_ids),
                            problems=problems.open_problems_tile(session, settlement_ids))
