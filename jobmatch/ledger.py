@@ -27,11 +27,27 @@ lock as a lock-order device and (privacy) need seqs at once, sealing inline.
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from typing import cast as cast_table
 
-from sqlalchemy import JSON, Text, bindparam, cast, func, insert, select, text, type_coerce, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Engine,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -40,6 +56,8 @@ from jobmatch.db import copy_rows, is_postgresql
 from jobmatch.models import LedgerEvent
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.types import as_utc
+
+log = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_KEY = 7_301_000  # any constant shared by all writers
@@ -101,34 +119,43 @@ def append(session: Session, kind: str, *, actor: str, data: dict | None = None,
 
 
 def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
-    """Append events in order with one round trip. The caller commits."""
+    """Append events in order with one round trip. The caller commits.
+
+    On PostgreSQL the events go in unsealed (seq, prev_hash and hash None in the rows
+    returned) and are sealed right after the commit; a transaction holding the chain lock
+    (``lock_chain``), and SQLite, seal them as they are inserted.
+    """
     if not events:
         return []
     kinds = [known_kind(new.kind).value for new in events]  # all checked before anything is written
-    seq, prev_hash = _locked_head(session)
+    sealed_now = not is_postgresql(session) or _HEAD_KEY in session.info
+    seq, prev_hash = _locked_head(session) if sealed_now else (0, GENESIS_HASH)
     occurred_at = utcnow()
     rows, params = [], []
     for new, kind in zip(events, kinds):
-        seq += 1
         data_text = canonical_json(new.data)  # canonical JSON reads back to the same canonical JSON
-        data = json.loads(data_text)  # store exactly what was hashed
         digest = hashlib.sha256(data_text.encode("utf-8")).hexdigest()
-        row_hash = chain_hash(prev_hash, seq, occurred_at, new.actor, kind,
-                              new.household_id, new.person_id, new.subject, digest)
         row = {
-            "seq": seq, "occurred_at": occurred_at, "actor": new.actor, "kind": kind,
+            "seq": None, "occurred_at": occurred_at, "actor": new.actor, "kind": kind,
             "household_id": new.household_id, "person_id": new.person_id, "subject": new.subject,
-            "data": data, "data_digest": digest, "prev_hash": prev_hash, "hash": row_hash,
-        }
+            "data": json.loads(data_text), "data_digest": digest, "prev_hash": None, "hash": None,
+        }  # data: exactly what was hashed
+        if sealed_now:
+            seq += 1
+            row_hash = chain_hash(prev_hash, seq, occurred_at, new.actor, kind,
+                                  new.household_id, new.person_id, new.subject, digest)
+            row.update(seq=seq, prev_hash=prev_hash, hash=row_hash)
+            prev_hash = row_hash
         rows.append(row)
         params.append({**row, "data": data_text})
-        prev_hash = row_hash
     if len(rows) >= COPY_FROM and is_postgresql(session):
         # COPY stores the data column's canonical text as is, like _insert_events.
         copy_rows(session, "ledger_events", _LEDGER_COLUMNS, ([p[c] for c in _LEDGER_COLUMNS] for p in params))
     else:
         session.execute(_insert_events(session), params)
-    session.info[_HEAD_KEY] = (seq, prev_hash)
+    if sealed_now:
+        session.info[_HEAD_KEY] = (seq, prev_hash)
+    session.info[_TO_SEAL_KEY] = True
     return rows
 
 
@@ -150,27 +177,43 @@ _LEDGER_COLUMNS = ("seq", "occurred_at", "actor", "kind", "household_id", "perso
 
 
 def lock_chain(session: Session) -> None:
-    """Take the chain's append lock for this transaction (held until it ends).
+    """Take the chain's lock for this transaction (held until it ends) and seal what is pending.
 
-    The first lock of every writer that also locks rows: everyone taking it first gives
-    one lock order, so row locks taken after it cannot deadlock.
+    For a writer that needs seqs at once (privacy lists the seqs it redacts): every committed
+    event is sealed in this transaction, and its own events are sealed as it appends them.
+    Also the first lock of writers that lock rows after it: one lock order. Ordinary appends
+    take no lock (see the module docstring).
     """
     _locked_head(session)
 
 
 def _locked_head(session: Session) -> tuple[int, str]:
-    """The last (seq, hash), read once per transaction after taking the append lock."""
+    """The last (seq, hash), read once per transaction after taking the chain lock.
+
+    On PostgreSQL the events committed but not sealed yet (and this transaction's own) are
+    sealed first, in this transaction, so the head is the end of everything it can see.
+    """
     head = session.info.get(_HEAD_KEY)
     if head is not None:
         return head
     if is_postgresql(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
-    last = session.execute(
-        select(LedgerEvent.seq, LedgerEvent.hash).order_by(LedgerEvent.seq.desc()).limit(1)
-    ).first()
-    head = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        head = _chain_head(session)
+        while sealed := _seal_visible(session, head, _SEAL_BATCH):
+            head = sealed
+        session.info[_TO_SEAL_KEY] = True  # rows committed while this one holds the lock: sealed after it
+    else:
+        head = _chain_head(session)
     session.info[_HEAD_KEY] = head
     return head
+
+
+def _chain_head(session_or_connection) -> tuple[int, str]:
+    last = session_or_connection.execute(
+        select(LedgerEvent.seq, LedgerEvent.hash).where(LedgerEvent.seq.is_not(None))
+        .order_by(LedgerEvent.seq.desc()).limit(1)
+    ).first()
+    return (last.seq, last.hash) if last else (0, GENESIS_HASH)
 
 
 @sa_event.listens_for(Session, "after_transaction_end")
@@ -178,6 +221,105 @@ def _forget_head(session, transaction):
     # The cached head is only valid while this transaction holds the append lock.
     if transaction.parent is None:
         session.info.pop(_HEAD_KEY, None)
+        if session.info.pop(_SEAL_NOW_KEY, False):  # the connection is back in the pool by now
+            _seal_after_commit(session)
+
+
+# -- sealing: chaining committed events --------------------------------------------------------
+
+_TO_SEAL_KEY = "jobmatch.ledger_to_seal"  # this transaction inserted events or held the chain lock
+_SEAL_NOW_KEY = "jobmatch.ledger_seal_now"  # ... and has committed
+_SEAL_BATCH = 2000  # events chained per sealing transaction
+_SEAL_PASSES = 50  # passes one call makes at most while events keep arriving (the schedule does the rest)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _note_commit(session):
+    if session.info.pop(_TO_SEAL_KEY, False):
+        session.info[_SEAL_NOW_KEY] = True
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_unsealed(session):
+    session.info.pop(_TO_SEAL_KEY, None)  # the next seal picks up whatever did commit
+
+
+def _seal_after_commit(session: Session) -> None:
+    bind = session.get_bind()
+    try:
+        seal_pending(bind.engine if isinstance(bind, Connection) else bind)
+    except Exception as exc:  # noqa: BLE001 - the business commit stands; the scheduled sealer retries
+        # Not log.exception: a database error quotes its parameters.
+        log.warning("ledger seal after commit failed (%s); the scheduled seal will chain the events",
+                    type(exc).__name__)
+
+
+def seal_pending(engine: Engine) -> int:
+    """Chain the committed unsealed events, each batch in its own short transaction; returns how many.
+
+    Called after every commit that inserted events, and on the dispatcher's schedule (a
+    writer killed between its commit and its seal loses nothing). A call that finds another
+    sealer at work leaves at once: that one looks again after its commit, so it sees these events.
+    """
+    if engine.dialect.name != "postgresql":
+        return 0  # SQLite seals as it inserts (one writer at a time)
+    total = 0
+    for _ in range(_SEAL_PASSES):
+        with engine.connect() as connection:
+            sealed = _seal_pass(connection)
+            if sealed is None:
+                break
+            total += sealed
+            # Looked at after this pass released the lock: a writer whose own call found it
+            # held may have committed meanwhile, and relies on this look.
+            if not connection.execute(_ANY_UNSEALED).first():
+                break
+    return total
+
+
+_ANY_UNSEALED = select(LedgerEvent.id).where(LedgerEvent.seq.is_(None)).limit(1)
+
+
+def _seal_pass(connection: Connection) -> int | None:
+    """Seal one batch under the chain lock; None if another transaction holds the lock."""
+    with connection.begin():
+        if not connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                  {"key": _ADVISORY_LOCK_KEY}).scalar():
+            return None
+        # A seal is derived from committed rows: were a crash to lose it, they would be sealed
+        # again. WAL is flushed in order, so the next durable commit (a checkpoint, a redaction)
+        # makes it durable too: no fsync to wait for here.
+        connection.execute(text("SET LOCAL synchronous_commit = off"))
+        head = _chain_head(connection)
+        sealed = _seal_visible(connection, head, _SEAL_BATCH)
+        return 0 if sealed is None else sealed[0] - head[0]
+
+
+def _seal_visible(session_or_connection, head: tuple[int, str], limit: int) -> tuple[int, str] | None:
+    """Chain up to ``limit`` unsealed events this transaction sees, in id order, after ``head``.
+
+    The caller holds the chain lock. Returns the new head, None if there was nothing to seal.
+    """
+    pending = session_or_connection.execute(
+        select(LedgerEvent.id, LedgerEvent.occurred_at, LedgerEvent.actor, LedgerEvent.kind,
+               LedgerEvent.household_id, LedgerEvent.person_id, LedgerEvent.subject, LedgerEvent.data_digest)
+        .where(LedgerEvent.seq.is_(None)).order_by(LedgerEvent.id).limit(limit)).all()
+    if not pending:
+        return None
+    seq, prev_hash = head
+    seals = []
+    for row in pending:
+        seq += 1
+        row_hash = chain_hash(prev_hash, seq, as_utc(row.occurred_at), row.actor, row.kind,
+                              row.household_id, row.person_id, row.subject, row.data_digest)
+        seals.append({"row_id": row.id, "new_seq": seq, "new_prev": prev_hash, "new_hash": row_hash})
+        prev_hash = row_hash
+    table = cast_table(Table, LedgerEvent.__table__)  # declared as FromClause
+    session_or_connection.execute(
+        update(table).where(table.c.id == bindparam("row_id"))
+        .values(seq=bindparam("new_seq"), prev_hash=bindparam("new_prev"), hash=bindparam("new_hash")),
+        seals)
+    return seq, prev_hash
 
 
 @dataclass
@@ -188,6 +330,7 @@ class VerifyResult:
     head_hash: str = GENESIS_HASH
     started_after: int = 0  # the walk began after this event (a checkpoint's), 0: from the first
     head_seq: int = 0
+    unsealed: int = 0  # committed events not chained yet: no walk covers them until they are sealed
 
     @property
     def ok(self) -> bool:
@@ -222,6 +365,9 @@ def verify(session: Session, batch_size: int = 20_000, *, after: tuple[int, str]
 
     A redacted event (data replaced by ``{"redacted": true, "by": N}``, digest kept) fits
     only if event N, later in the chain, is a ``person_anonymised`` event listing it.
+
+    Only sealed events are walked (the chain is the sealed ones, seq 1 to the head); the
+    result counts the committed events still waiting for their seal.
     """
     start_seq, start_hash = after or (0, GENESIS_HASH)
     checkpoints = checkpoints or {}
@@ -234,7 +380,9 @@ def verify(session: Session, batch_size: int = 20_000, *, after: tuple[int, str]
         segment = _Segment(start_seq + 1, start_hash, head_seq=start_seq, head_hash=start_hash)
         _walk(_event_rows(session, start_seq + 1, None, batch_size), segment, checkpoints)
         segments = [segment]
-    return _join(segments, start_seq, start_hash)
+    result = _join(segments, start_seq, start_hash)
+    result.unsealed = session.execute(select(func.count()).where(LedgerEvent.seq.is_(None))).scalar() or 0
+    return result
 
 
 # The columns the hash covers, in the order _walk unpacks them; occurred_at comes as the text

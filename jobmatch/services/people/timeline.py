@@ -160,7 +160,7 @@ def _events(session: Session, *, household_id: int | None, person_id: int | None
         statement = statement.where(LedgerEvent.kind.in_(list(kinds)))
     if exclude:
         statement = statement.where(LedgerEvent.kind.not_in(list(exclude)))
-    return session.scalars(statement.order_by(LedgerEvent.seq.desc()).limit(limit)).all()
+    return session.scalars(statement.order_by(LedgerEvent.id.desc()).limit(limit)).all()
 
 
 def timeline(session: Session, *, household_id: int | None = None, person_id: int | None = None,
