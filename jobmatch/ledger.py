@@ -28,6 +28,7 @@ lock as a lock-order device and (privacy) need seqs at once, sealing inline.
 import hashlib
 import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -247,49 +248,76 @@ def _forget_unsealed(session):
 def _seal_after_commit(session: Session) -> None:
     bind = session.get_bind()
     try:
-        seal_pending(bind.engine if isinstance(bind, Connection) else bind)
+        seal_soon(bind.engine if isinstance(bind, Connection) else bind)
     except Exception as exc:  # noqa: BLE001 - the business commit stands; the scheduled sealer retries
         # Not log.exception: a database error quotes its parameters.
         log.warning("ledger seal after commit failed (%s); the scheduled seal will chain the events",
                     type(exc).__name__)
 
 
+@dataclass
+class _ProcessSealer:
+    """One sealing thread at a time per process and database; the others only leave word."""
+
+    busy: threading.Lock = field(default_factory=threading.Lock)
+    wanted: threading.Event = field(default_factory=threading.Event)
+
+
+_process_sealers: dict[str, _ProcessSealer] = {}
+
+
+def seal_soon(engine: Engine) -> None:
+    """Seal what this thread committed, unless a thread of this process is sealing: then that one will.
+
+    Word is left before trying, and the sealing thread looks for word after it is done, so
+    events committed while it sealed are never left waiting for the schedule.
+    """
+    sealer = _process_sealers.setdefault(str(engine.url), _ProcessSealer())
+    sealer.wanted.set()
+    while sealer.wanted.is_set() and sealer.busy.acquire(blocking=False):
+        try:
+            sealer.wanted.clear()
+            seal_pending(engine)
+        finally:
+            sealer.busy.release()
+
+
 def seal_pending(engine: Engine) -> int:
     """Chain the committed unsealed events, each batch in its own short transaction; returns how many.
 
-    Called after every commit that inserted events, and on the dispatcher's schedule (a
-    writer killed between its commit and its seal loses nothing). A call that finds another
+    Called after commits that inserted events (``seal_soon``), and on the dispatcher's schedule
+    (a writer killed between its commit and its seal loses nothing). A call that finds another
     sealer at work leaves at once: that one looks again after its commit, so it sees these events.
     """
     if engine.dialect.name != "postgresql":
         return 0  # SQLite seals as it inserts (one writer at a time)
     total = 0
-    for _ in range(_SEAL_PASSES):
-        with engine.connect() as connection:
+    with engine.connect() as connection:
+        for _ in range(_SEAL_PASSES):
             sealed = _seal_pass(connection)
             if sealed is None:
                 break
             total += sealed
-            # Looked at after this pass released the lock: a writer whose own call found it
-            # held may have committed meanwhile, and relies on this look.
+            # Looked at after this pass released the lock: a sealer that found it held may
+            # have left because of it, after its own commit; this look sees that commit.
             if not connection.execute(_ANY_UNSEALED).first():
                 break
+            connection.rollback()  # end the look's transaction
     return total
 
 
 _ANY_UNSEALED = select(LedgerEvent.id).where(LedgerEvent.seq.is_(None)).limit(1)
+# A seal is derived from committed rows: were a crash to lose it, they would be sealed again.
+# WAL is flushed in order, so the next durable commit (a checkpoint, a redaction) makes it
+# durable too: no fsync to wait for here.
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key), set_config('synchronous_commit', 'off', true)")
 
 
 def _seal_pass(connection: Connection) -> int | None:
     """Seal one batch under the chain lock; None if another transaction holds the lock."""
     with connection.begin():
-        if not connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
-                                  {"key": _ADVISORY_LOCK_KEY}).scalar():
+        if not connection.execute(_TRY_LOCK, {"key": _ADVISORY_LOCK_KEY}).scalar():
             return None
-        # A seal is derived from committed rows: were a crash to lose it, they would be sealed
-        # again. WAL is flushed in order, so the next durable commit (a checkpoint, a redaction)
-        # makes it durable too: no fsync to wait for here.
-        connection.execute(text("SET LOCAL synchronous_commit = off"))
         head = _chain_head(connection)
         sealed = _seal_visible(connection, head, _SEAL_BATCH)
         return 0 if sealed is None else sealed[0] - head[0]

@@ -92,9 +92,9 @@ SQLITE_IS_REDACTION = """
         AND (SELECT COUNT(*) FROM json_each(NEW.data)) = 2
         AND json_type(NEW.data, '$.redacted') = 'true'
         AND json_type(NEW.data, '$.by') = 'integer'
-        AND json_extract(NEW.data, '$.by') > OLD.seq
+        AND OLD.seq IS NOT NULL AND json_extract(NEW.data, '$.by') > OLD.seq
         AND json_type(OLD.data, '$.redacted') IS NOT 'true'
-"""
+"""  # OLD.seq IS NOT NULL: a comparison with NULL would make the WHEN NULL, letting the UPDATE through
 
 
 def _sqlite_triggers(allowed: str, refused: str) -> list[str]:
