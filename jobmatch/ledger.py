@@ -1,28 +1,38 @@
-"""The employment ledger: append events, verify the chain. The only code that writes events.
+"""The employment ledger: append events, seal them into the chain, verify the chain. The only code that writes events.
 
-An event's hash is sha256 over the previous hash, the event's header fields and the
-sha256 digest of its canonical JSON data. Appends are serialised (an advisory lock on
-PostgreSQL, BEGIN IMMEDIATE on SQLite), so the chain stays a single line however
-many processes write at once.
+An event's hash is sha256 over the previous hash, the event's header fields (its seq among
+them) and the sha256 digest of its canonical JSON data.
+
+Appends do not serialise the service (issue 19). A business transaction inserts its events
+unsealed (seq, prev_hash and hash NULL) and takes no lock. Sealing chains them: under the
+chain lock (an advisory lock), in a short transaction of its own, the sealer reads the head
+and gives the committed unsealed events, in id order, the next seqs and their hashes. It runs
+right after every commit that inserted events (an after-commit hook of the session, so a
+quiet system is sealed within milliseconds) and on the dispatcher's schedule (a writer
+killed between its commit and its seal loses nothing: the next seal picks its events up).
+
+Why no event is skipped or sealed twice, though ids and commits come in different orders (a
+transaction can take a lower id and commit after a higher one was sealed): the sealer picks
+events by ``seq IS NULL`` (a partial index), never by an id watermark, so a late commit is
+simply chained at the head by the next seal; and only the holder of the lock seals, and the
+database lets seq/prev_hash/hash be set exactly once (migration 0028). So the chain is in
+seal order: id order except for such late commits. Readers that want "latest" or "oldest
+first" order by id, which holds for unsealed events too and agrees with the chain whenever
+one event was inserted after the other's transaction committed (two changes to one household
+serialised by its row lock): the later one is never sealed before the earlier one.
+
+A writer that needs seqs at once (privacy lists the seqs it redacts) calls ``lock_chain``:
+it takes the chain lock until its commit, seals every committed event in its transaction,
+and its own events are sealed as they are inserted (the old way). SQLite, one writer at a
+time, always seals as it inserts. A sealer finding the lock held leaves at once: the holder
+looks again after its commit; and one thread per process seals, the others leave word.
 
 Events are stored with their data as its canonical JSON text, so ``verify`` hashes the
 stored text without parsing it; it reads plain tuples from the driver (a server-side
-cursor on PostgreSQL) and can split a long walk across processes. Signed checkpoints
-(jobmatch.ledger_checkpoints) let ``jobmatch ledger verify`` start where the last good
-walk ended.
-
-The append lock is held until COMMIT, so every ledger-writing transaction waits for the
-previous one's fsync (issue 19: 893 appends/s with 8 writers against 4,435 plain INSERTs).
-The design measured to replace it (bench/ledger.py, 1,816/s in the same run) seals after
-commit: the business transaction inserts events without seq/prev_hash/hash and takes no
-lock; right after its commit, and on the dispatcher's schedule, a sealer takes the lock
-only for its own short transaction and chains the committed unsealed rows in id order.
-Per-chain sharding was set aside: one line is what verify, redaction and the reports
-trust. Not done yet: nullable chain columns and an append-only trigger that lets the
-sealer fill them once; readers ordering by seq (timeline, scope, model training, privacy)
-and comparing seqs (households/status.py and monitoring.py pick the latest flag event by
-seq) coping with unsealed rows; ``lock_chain`` callers, which use the
-lock as a lock-order device and (privacy) need seqs at once, sealing inline.
+cursor on PostgreSQL) and can split a long walk across processes. It walks the sealed chain
+(seq 1 to the head) and counts the events still unsealed. Signed checkpoints
+(jobmatch.ledger_checkpoints) let ``jobmatch ledger verify`` start where the last good walk
+ended. Per-chain sharding was set aside: one line is what verify, redaction and the reports trust.
 """
 
 import hashlib
