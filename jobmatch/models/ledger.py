@@ -1,9 +1,9 @@
 """The employment ledger (就业管理台账) as an append-only, hash-chained table of events.
 
 Only jobmatch.ledger writes here. An event is inserted unsealed and chained (given its
-seq, prev_hash and hash) once its transaction has committed. Each event's hash covers the previous event's hash,
-its own header fields and the digest of its data, so an altered, inserted or deleted
-row breaks the chain at that point.
+seq, prev_hash and hash) once its transaction has committed. Each event's hash covers the
+previous event's hash, its own header fields and the digest of its data, so an altered,
+inserted or deleted row breaks the chain at that point.
 """
 
 from datetime import datetime
@@ -211,8 +211,7 @@ class LedgerCheckpoint(Base):
     __tablename__ = "ledger_checkpoints"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # seq, prev_hash and hash are NULL until the event is sealed (jobmatch.ledger.seal_pending)
-    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     hash: Mapped[str] = mapped_column(String(64))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     signature: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 over "seq:hash"
