@@ -134,12 +134,14 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
 
     On PostgreSQL the events go in unsealed (seq, prev_hash and hash None in the rows
     returned) and are sealed right after the commit; a transaction holding the chain lock
-    (``lock_chain``), and SQLite, seal them as they are inserted.
+    (``lock_chain``), a bulk load of COPY_FROM events or more (which takes the lock), and
+    SQLite seal them as they are inserted.
     """
     if not events:
         return []
     kinds = [known_kind(new.kind).value for new in events]  # all checked before anything is written
-    sealed_now = not is_postgresql(session) or _HEAD_KEY in session.info
+    # A bulk load (COPY) is sealed as it is written: sealing afterwards would write every row twice.
+    sealed_now = not is_postgresql(session) or _HEAD_KEY in session.info or len(events) >= COPY_FROM
     seq, prev_hash = _locked_head(session) if sealed_now else (0, GENESIS_HASH)
     occurred_at = utcnow()
     rows, params = [], []

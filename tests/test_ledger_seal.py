@@ -222,3 +222,34 @@ def test_an_unsealed_event_can_be_sealed_once_and_edited_never(session):
              id=row_id, p="b" * 64, h="c" * 64)
     _refused(session, "UPDATE ledger_events SET seq = NULL, prev_hash = NULL, hash = NULL WHERE id = :id", id=row_id)
     assert session.execute(select(LedgerEvent.seq, LedgerEvent.hash).where(LedgerEvent.id == row_id)).one() == (1, "a" * 64)
+
+
+def test_a_bulk_load_is_sealed_as_it_is_written(pg_app):
+    maker = pg_app.extensions["jobmatch.sessionmaker"]
+    with maker() as session:
+        rows = ledger.append_many(session, [ledger.NewEvent("person_imported", "import", {"n": n})
+                                            for n in range(ledger.COPY_FROM)])
+        assert [row["seq"] for row in rows] == list(range(1, ledger.COPY_FROM + 1))  # before the commit
+        session.commit()
+        assert ledger.verify(session).checked == ledger.COPY_FROM
+
+
+def test_a_households_latest_flag_event_is_read_before_it_is_sealed(pg_app, monkeypatch):
+    from jobmatch.clock import utcnow
+    from jobmatch.services.households.monitoring import monitored_on
+    from jobmatch.services.households.status import zero_employment_on
+    from tests.factories import make_household
+
+    maker = pg_app.extensions["jobmatch.sessionmaker"]
+    _no_seal_after_commit(monkeypatch)
+    with maker() as session:
+        household = make_household(session)
+        session.commit()
+        for kind, data in (("household_became_zero_employment", {}), ("monitoring_flagged", {"category": "edge"}),
+                           ("household_left_zero_employment", {}), ("monitoring_unflagged", {})):
+            ledger.append(session, kind, actor="user:1", household_id=household.id, data=data)
+            session.commit()
+        assert _unsealed(session) == 4
+        later = utcnow().replace(year=utcnow().year + 1)
+        assert household.id not in zero_employment_on(session, [household.settlement_id], later)
+        assert household.id not in monitored_on(session, [household.settlement_id], later)
