@@ -168,7 +168,8 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
         session.execute(_insert_events(session), params)
     if sealed_now:
         session.info[_HEAD_KEY] = (seq, prev_hash)
-    session.info[_TO_SEAL_KEY] = True
+    if is_postgresql(session):
+        session.info[_TO_SEAL_KEY] = True
     return rows
 
 
@@ -231,7 +232,7 @@ def _chain_head(session_or_connection) -> tuple[int, str]:
 
 @sa_event.listens_for(Session, "after_transaction_end")
 def _forget_head(session, transaction):
-    # The cached head is only valid while this transaction holds the append lock.
+    # The cached head is only valid while this transaction holds the chain lock.
     if transaction.parent is None:
         session.info.pop(_HEAD_KEY, None)
         if session.info.pop(_SEAL_NOW_KEY, False):  # the connection is back in the pool by now
@@ -406,8 +407,10 @@ def verify(session: Session, batch_size: int = 20_000, *, after: tuple[int, str]
     A redacted event (data replaced by ``{"redacted": true, "by": N}``, digest kept) fits
     only if event N, later in the chain, is a ``person_anonymised`` event listing it.
 
-    Only sealed events are walked (the chain is the sealed ones, seq 1 to the head); the
-    result counts the committed events still waiting for their seal.
+    Only sealed events are walked (the chain is the sealed ones, seq 1 to the head, in the
+    order they were sealed: id order but for a late commit, which the next seal chains at
+    the head; see the module docstring); the result counts the committed events still
+    waiting for their seal, which no walk or checkpoint covers yet.
     """
     start_seq, start_hash = after or (0, GENESIS_HASH)
     checkpoints = checkpoints or {}
