@@ -3,10 +3,11 @@
     .venv/bin/python bench/ledger.py [--writers 8] [--seconds 10] [--events 1000000] [--verify-workers 2] [--skip-appends]
 
 - appends: WRITERS threads, each with its own connection, each transaction appending one event
-  (the service's usual shape: one thing happened, recorded and committed), for SECONDS; beside
-  a baseline of the same transactions inserting the same rows into an unchained copy of the
-  table (no lock, no hash), in the same process; then the same writers against a prototype of
-  sealing after commit (see the comment above ``_seal``; not in the service yet).
+  with `jobmatch.ledger.append` as the app calls it (the service's usual shape: one thing
+  happened, recorded and committed; the event is sealed right after the commit), for SECONDS;
+  beside a baseline of the same transactions inserting the same rows into an unchained copy of
+  the table (no lock, no hash), in the same process. Afterwards every event must be sealed
+  exactly once and the chain must verify.
 - verify: `jobmatch.ledger.verify` over EVENTS events (built with append_many in batches),
   events/s in one process and split across VERIFY_WORKERS, beside a baseline that only reads
   the same rows; then a checkpoint is signed, 1,000 events are appended and `ledger verify`
@@ -17,7 +18,6 @@ Needs PostgreSQL (JOBMATCH_TEST_PG, an admin DSN; default the local trust user).
 """
 
 import argparse
-import hashlib
 import json
 import sys
 import threading
@@ -32,7 +32,6 @@ from jobmatch import (
     create_app,  # noqa: E402
     ledger,  # noqa: E402
 )
-from jobmatch.clock import utcnow  # noqa: E402
 from jobmatch.migrate import upgrade  # noqa: E402
 
 
@@ -73,88 +72,23 @@ def _plain_insert(session, i: int) -> None:
                     {"s": f"bench:{i}", "d": json.dumps({"i": i, "note": "入户走访"}, ensure_ascii=False)})
 
 
-def bench_appends(app, writers: int, seconds: float) -> tuple[float, float]:
-    with app.extensions["jobmatch.engine"].begin() as conn:
+def bench_appends(app, writers: int, seconds: float) -> tuple[float, float, int, int]:
+    """(appends/s, plain INSERTs/s, events left unsealed when the writers stopped, events verified)."""
+    engine = app.extensions["jobmatch.engine"]
+    with engine.begin() as conn:
         conn.execute(text("CREATE TABLE bench_plain (id bigserial primary key, occurred_at timestamptz default now(), "
                           "actor varchar(40), kind varchar(40), subject varchar(40), data json)"))
     baseline = _writers(app, writers, seconds, _plain_insert)
     chained = _writers(app, writers, seconds, _append)
-    return chained, baseline
-
-
-# -- step 2 of issue 19, measured but not yet in the service: seal after commit ----------------
-# Writers insert events without seq/prev_hash/hash and take no lock; right after its commit a
-# writer tries (pg_try_advisory_xact_lock, never waiting) to seal what is committed and unsealed,
-# in id order, in its own short transaction; whoever holds the lock seals everyone's rows, and
-# a last sweep seals what is left (the dispatcher's job in the service). Measured on a copy of
-# the table with nullable chain columns; the chain it builds is walked afterwards.
-
-_SEAL_KEY = 7_301_999
-
-
-def _create_unsealed(app) -> None:
-    with app.extensions["jobmatch.engine"].begin() as conn:
-        conn.execute(text("CREATE TABLE bench_unsealed (id bigserial primary key, seq bigint unique, "
-                          "occurred_at timestamptz not null, actor varchar(40), kind varchar(40), subject varchar(40), "
-                          "data json, data_digest varchar(64), prev_hash varchar(64) unique, hash varchar(64) unique)"))
-        conn.execute(text("CREATE INDEX bench_unsealed_pending ON bench_unsealed (id) WHERE seq IS NULL"))
-
-
-def _seal(session, limit: int = 2000) -> int:
-    """Seal committed unsealed rows if nobody else is sealing; returns how many. Commits."""
-    if not session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _SEAL_KEY}).scalar():
-        session.rollback()
-        return 0
-    # A seal is derived from committed rows: if a crash loses it, the rows are sealed again. And WAL
-    # is flushed in order, so any later durable commit (a checkpoint) makes it durable: no fsync wait.
-    session.execute(text("SET LOCAL synchronous_commit = off"))
-    head = session.execute(text("SELECT seq, hash FROM bench_unsealed WHERE seq IS NOT NULL "
-                                "ORDER BY seq DESC LIMIT 1")).first()
-    seq, prev_hash = (head.seq, head.hash) if head else (0, ledger.GENESIS_HASH)
-    pending = session.execute(text("SELECT id, occurred_at, actor, kind, subject, data_digest FROM bench_unsealed "
-                                   "WHERE seq IS NULL ORDER BY id LIMIT :n"), {"n": limit}).all()
-    updates = []
-    for row in pending:
-        seq += 1
-        row_hash = ledger.chain_hash(prev_hash, seq, row.occurred_at, row.actor, row.kind, None, None,
-                                     row.subject, row.data_digest)
-        updates.append({"i": row.id, "s": seq, "p": prev_hash, "h": row_hash})
-        prev_hash = row_hash
-    if updates:
-        session.execute(text("UPDATE bench_unsealed SET seq = :s, prev_hash = :p, hash = :h WHERE id = :i"), updates)
-    session.commit()
-    return len(updates)
-
-
-def _append_unsealed(session, i: int) -> None:
-    data_text = ledger.canonical_json({"i": i, "note": "入户走访"})
-    session.execute(text("INSERT INTO bench_unsealed (occurred_at, actor, kind, subject, data, data_digest) VALUES "
-                         "(:t, 'bench', 'follow_up_recorded', :s, CAST(:d AS json), :g)"),
-                    {"t": utcnow(), "s": f"bench:{i}", "d": data_text,
-                     "g": hashlib.sha256(data_text.encode()).hexdigest()})
-    session.commit()
-    _seal(session)  # the after-commit hook
-
-
-def bench_sealed_appends(app, writers: int, seconds: float) -> tuple[float, float, int]:
-    """(appends/s, seconds the last sweep took, events sealed), the sealed chain walked."""
-    _create_unsealed(app)
-    appends = _writers(app, writers, seconds, _append_unsealed)
+    with engine.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM ledger_events WHERE seq IS NULL")).scalar()
+        total = conn.execute(text("SELECT count(*) FROM ledger_events")).scalar()
+    ledger.seal_pending(engine)
     session = app.extensions["jobmatch.sessionmaker"]()
-    started = time.perf_counter()
-    while session.execute(text("SELECT count(*) FROM bench_unsealed WHERE seq IS NULL")).scalar():
-        session.rollback()
-        _seal(session)
-    sweep = time.perf_counter() - started
-    prev_hash, expected = ledger.GENESIS_HASH, 1
-    for row in session.execute(text("SELECT seq, occurred_at, actor, kind, subject, data, data_digest, prev_hash, hash "
-                                    "FROM bench_unsealed ORDER BY seq")):
-        assert row.seq == expected and row.prev_hash == prev_hash and ledger.data_digest(row.data) == row.data_digest
-        assert ledger.chain_hash(prev_hash, row.seq, row.occurred_at, row.actor, row.kind, None, None, row.subject,
-                                 row.data_digest) == row.hash
-        prev_hash, expected = row.hash, expected + 1
+    verified = ledger.verify(session)
+    assert verified.ok and verified.checked == total and verified.unsealed == 0, verified
     session.close()
-    return appends, sweep, expected - 1
+    return chained, baseline, left, verified.checked
 
 
 def bench_verify(app, events: int, workers: int) -> dict:
@@ -215,14 +149,11 @@ def main(argv=None) -> int:
         upgrade(url)
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "REDIS_URL": None})
         if not args.skip_appends:
-            chained, baseline = bench_appends(app, args.writers, args.seconds)
-            print(f"appends, {args.writers} writers, one event per transaction: {chained:,.0f}/s "
-                  f"(plain INSERT baseline {baseline:,.0f}/s, ratio {chained / baseline:.2f}); target >= 1,000/s",
-                  flush=True)
-            sealed, sweep, count = bench_sealed_appends(app, args.writers, args.seconds)
-            print(f"appends sealed after commit (prototype, not in the service yet), {args.writers} writers: "
-                  f"{sealed:,.0f}/s (ratio to plain INSERT {sealed / baseline:.2f}); the last sweep sealed the rest "
-                  f"in {sweep:.2f} s; {count:,} events walked as one good chain", flush=True)
+            chained, baseline, left, checked = bench_appends(app, args.writers, args.seconds)
+            print(f"appends (jobmatch.ledger.append, sealed after commit), {args.writers} writers, one event per "
+                  f"transaction: {chained:,.0f}/s (plain INSERT baseline {baseline:,.0f}/s, ratio "
+                  f"{chained / baseline:.2f}); target >= 1,000/s; {left} of {checked:,} events were still unsealed "
+                  "when the writers stopped; all sealed once and verified as one chain", flush=True)
             with app.extensions["jobmatch.engine"].begin() as conn:
                 conn.execute(text("TRUNCATE ledger_events"))
         f = bench_verify(app, args.events, args.verify_workers)

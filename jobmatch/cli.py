@@ -142,6 +142,16 @@ def ledger_checkpoint(workers):
     _verify_ledger(full=False, workers=workers)
 
 
+@ledger.command("seal")
+@with_appcontext
+def ledger_seal():
+    """Chain the committed events not sealed yet (the dispatcher does it on its schedule too)."""
+    from jobmatch.ledger import seal_pending
+
+    sealed = seal_pending(current_app.extensions["jobmatch.engine"])
+    click.echo(f"sealed {sealed} events")
+
+
 def _verify_ledger(*, full: bool, workers: int) -> None:
     from jobmatch.db import get_session
     from jobmatch.ledger_checkpoints import checkpoint_key, verify_and_checkpoint
@@ -154,6 +164,9 @@ def _verify_ledger(*, full: bool, workers: int) -> None:
         sys.exit(1)
     start = f" after checkpoint {result.started_after}" if result.started_after else ""
     click.echo(f"ledger ok: {result.checked} events{start}, head {result.head_hash[:16]} at event {result.head_seq}")
+    if result.unsealed:
+        click.echo(f"{result.unsealed} 条事件已提交、尚未封存，本次未校验 / {result.unsealed} events committed but "
+                   "not sealed yet, not verified this time (`jobmatch ledger seal` seals them)")
 
 
 # -- demo -------------------------------------------------------------------------------

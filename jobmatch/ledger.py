@@ -1,37 +1,64 @@
-"""The employment ledger: append events, verify the chain. The only code that writes events.
+"""The employment ledger: append events, seal them into the chain, verify the chain. The only code that writes events.
 
-An event's hash is sha256 over the previous hash, the event's header fields and the
-sha256 digest of its canonical JSON data. Appends are serialised (an advisory lock on
-PostgreSQL, BEGIN IMMEDIATE on SQLite), so the chain stays a single line however
-many processes write at once.
+An event's hash is sha256 over the previous hash, the event's header fields (its seq among
+them) and the sha256 digest of its canonical JSON data.
+
+Appends do not serialise the service (issue 19). A business transaction inserts its events
+unsealed (seq, prev_hash and hash NULL) and takes no lock. Sealing chains them: under the
+chain lock (an advisory lock), in a short transaction of its own, the sealer reads the head
+and gives the committed unsealed events, in id order, the next seqs and their hashes. It runs
+right after every commit that inserted events (an after-commit hook of the session, so a
+quiet system is sealed within milliseconds) and on the dispatcher's schedule (a writer
+killed between its commit and its seal loses nothing: the next seal picks its events up).
+
+Why no event is skipped or sealed twice, though ids and commits come in different orders (a
+transaction can take a lower id and commit after a higher one was sealed): the sealer picks
+events by ``seq IS NULL`` (a partial index), never by an id watermark, so a late commit is
+simply chained at the head by the next seal; and only the holder of the lock seals, and the
+database lets seq/prev_hash/hash be set exactly once (migration 0028). So the chain is in
+seal order: id order except for such late commits. Readers that want "latest" or "oldest
+first" order by id, which holds for unsealed events too and agrees with the chain whenever
+one event was inserted after the other's transaction committed (two changes to one household
+serialised by its row lock): the later one is never sealed before the earlier one.
+
+A writer that needs seqs at once (privacy lists the seqs it redacts) calls ``lock_chain``:
+it takes the chain lock until its commit, seals every committed event in its transaction,
+and its own events are sealed as they are inserted (the old way). SQLite, one writer at a
+time, always seals as it inserts. A sealer finding the lock held leaves at once: the holder
+looks again after its commit; and one thread per process seals, the others leave word.
 
 Events are stored with their data as its canonical JSON text, so ``verify`` hashes the
 stored text without parsing it; it reads plain tuples from the driver (a server-side
-cursor on PostgreSQL) and can split a long walk across processes. Signed checkpoints
-(jobmatch.ledger_checkpoints) let ``jobmatch ledger verify`` start where the last good
-walk ended.
-
-The append lock is held until COMMIT, so every ledger-writing transaction waits for the
-previous one's fsync (issue 19: 893 appends/s with 8 writers against 4,435 plain INSERTs).
-The design measured to replace it (bench/ledger.py, 1,816/s in the same run) seals after
-commit: the business transaction inserts events without seq/prev_hash/hash and takes no
-lock; right after its commit, and on the dispatcher's schedule, a sealer takes the lock
-only for its own short transaction and chains the committed unsealed rows in id order.
-Per-chain sharding was set aside: one line is what verify, redaction and the reports
-trust. Not done yet: nullable chain columns and an append-only trigger that lets the
-sealer fill them once; readers ordering by seq (timeline, scope, model training, privacy)
-and comparing seqs (households/status.py and monitoring.py pick the latest flag event by
-seq) coping with unsealed rows; ``lock_chain`` callers, which use the
-lock as a lock-order device and (privacy) need seqs at once, sealing inline.
+cursor on PostgreSQL) and can split a long walk across processes. It walks the sealed chain
+(seq 1 to the head) and counts the events still unsealed. Signed checkpoints
+(jobmatch.ledger_checkpoints) let ``jobmatch ledger verify`` start where the last good walk
+ended. Per-chain sharding was set aside: one line is what verify, redaction and the reports trust.
 """
 
 import hashlib
 import json
+import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from typing import cast as cast_table
 
-from sqlalchemy import JSON, Text, bindparam, cast, func, insert, select, text, type_coerce, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Engine,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -40,6 +67,8 @@ from jobmatch.db import copy_rows, is_postgresql
 from jobmatch.models import LedgerEvent
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.types import as_utc
+
+log = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_KEY = 7_301_000  # any constant shared by all writers
@@ -101,34 +130,46 @@ def append(session: Session, kind: str, *, actor: str, data: dict | None = None,
 
 
 def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
-    """Append events in order with one round trip. The caller commits."""
+    """Append events in order with one round trip. The caller commits.
+
+    On PostgreSQL the events go in unsealed (seq, prev_hash and hash None in the rows
+    returned) and are sealed right after the commit; a transaction holding the chain lock
+    (``lock_chain``), a bulk load of COPY_FROM events or more (which takes the lock), and
+    SQLite seal them as they are inserted.
+    """
     if not events:
         return []
     kinds = [known_kind(new.kind).value for new in events]  # all checked before anything is written
-    seq, prev_hash = _locked_head(session)
+    # A bulk load (COPY) is sealed as it is written: sealing afterwards would write every row twice.
+    sealed_now = not is_postgresql(session) or _HEAD_KEY in session.info or len(events) >= COPY_FROM
+    seq, prev_hash = _locked_head(session) if sealed_now else (0, GENESIS_HASH)
     occurred_at = utcnow()
     rows, params = [], []
     for new, kind in zip(events, kinds):
-        seq += 1
         data_text = canonical_json(new.data)  # canonical JSON reads back to the same canonical JSON
-        data = json.loads(data_text)  # store exactly what was hashed
         digest = hashlib.sha256(data_text.encode("utf-8")).hexdigest()
-        row_hash = chain_hash(prev_hash, seq, occurred_at, new.actor, kind,
-                              new.household_id, new.person_id, new.subject, digest)
         row = {
-            "seq": seq, "occurred_at": occurred_at, "actor": new.actor, "kind": kind,
+            "seq": None, "occurred_at": occurred_at, "actor": new.actor, "kind": kind,
             "household_id": new.household_id, "person_id": new.person_id, "subject": new.subject,
-            "data": data, "data_digest": digest, "prev_hash": prev_hash, "hash": row_hash,
-        }
+            "data": json.loads(data_text), "data_digest": digest, "prev_hash": None, "hash": None,
+        }  # data: exactly what was hashed
+        if sealed_now:
+            seq += 1
+            row_hash = chain_hash(prev_hash, seq, occurred_at, new.actor, kind,
+                                  new.household_id, new.person_id, new.subject, digest)
+            row.update(seq=seq, prev_hash=prev_hash, hash=row_hash)
+            prev_hash = row_hash
         rows.append(row)
         params.append({**row, "data": data_text})
-        prev_hash = row_hash
     if len(rows) >= COPY_FROM and is_postgresql(session):
         # COPY stores the data column's canonical text as is, like _insert_events.
         copy_rows(session, "ledger_events", _LEDGER_COLUMNS, ([p[c] for c in _LEDGER_COLUMNS] for p in params))
     else:
         session.execute(_insert_events(session), params)
-    session.info[_HEAD_KEY] = (seq, prev_hash)
+    if sealed_now:
+        session.info[_HEAD_KEY] = (seq, prev_hash)
+    if is_postgresql(session):
+        session.info[_TO_SEAL_KEY] = True
     return rows
 
 
@@ -150,34 +191,176 @@ _LEDGER_COLUMNS = ("seq", "occurred_at", "actor", "kind", "household_id", "perso
 
 
 def lock_chain(session: Session) -> None:
-    """Take the chain's append lock for this transaction (held until it ends).
+    """Take the chain's lock for this transaction (held until it ends) and seal what is pending.
 
-    The first lock of every writer that also locks rows: everyone taking it first gives
-    one lock order, so row locks taken after it cannot deadlock.
+    For a writer that needs seqs at once (privacy lists the seqs it redacts): every committed
+    event is sealed in this transaction, and its own events are sealed as it appends them.
+    Also the first lock of writers that lock rows after it: one lock order. Ordinary appends
+    take no lock (see the module docstring).
     """
     _locked_head(session)
 
 
 def _locked_head(session: Session) -> tuple[int, str]:
-    """The last (seq, hash), read once per transaction after taking the append lock."""
+    """The last (seq, hash), read once per transaction after taking the chain lock.
+
+    On PostgreSQL the events committed but not sealed yet (and this transaction's own) are
+    sealed first, in this transaction, so the head is the end of everything it can see.
+    """
     head = session.info.get(_HEAD_KEY)
     if head is not None:
         return head
     if is_postgresql(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
-    last = session.execute(
-        select(LedgerEvent.seq, LedgerEvent.hash).order_by(LedgerEvent.seq.desc()).limit(1)
-    ).first()
-    head = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        head = _chain_head(session)
+        while sealed := _seal_visible(session, head, _SEAL_BATCH):
+            head = sealed
+        session.info[_TO_SEAL_KEY] = True  # rows committed while this one holds the lock: sealed after it
+    else:
+        head = _chain_head(session)
     session.info[_HEAD_KEY] = head
     return head
 
 
+def _chain_head(session_or_connection) -> tuple[int, str]:
+    last = session_or_connection.execute(
+        select(LedgerEvent.seq, LedgerEvent.hash).where(LedgerEvent.seq.is_not(None))
+        .order_by(LedgerEvent.seq.desc()).limit(1)
+    ).first()
+    return (last.seq, last.hash) if last else (0, GENESIS_HASH)
+
+
 @sa_event.listens_for(Session, "after_transaction_end")
 def _forget_head(session, transaction):
-    # The cached head is only valid while this transaction holds the append lock.
+    # The cached head is only valid while this transaction holds the chain lock.
     if transaction.parent is None:
         session.info.pop(_HEAD_KEY, None)
+        if session.info.pop(_SEAL_NOW_KEY, False):  # the connection is back in the pool by now
+            _seal_after_commit(session)
+
+
+# -- sealing: chaining committed events --------------------------------------------------------
+
+_TO_SEAL_KEY = "jobmatch.ledger_to_seal"  # this transaction inserted events or held the chain lock
+_SEAL_NOW_KEY = "jobmatch.ledger_seal_now"  # ... and has committed
+_SEAL_BATCH = 2000  # events chained per sealing transaction
+_SEAL_PASSES = 50  # passes one call makes at most while events keep arriving (the schedule does the rest)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _note_commit(session):
+    if session.info.pop(_TO_SEAL_KEY, False):
+        session.info[_SEAL_NOW_KEY] = True
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_unsealed(session):
+    session.info.pop(_TO_SEAL_KEY, None)  # the next seal picks up whatever did commit
+
+
+def _seal_after_commit(session: Session) -> None:
+    bind = session.get_bind()
+    try:
+        seal_soon(bind.engine if isinstance(bind, Connection) else bind)
+    except Exception as exc:  # noqa: BLE001 - the business commit stands; the scheduled sealer retries
+        # Not log.exception: a database error quotes its parameters.
+        log.warning("ledger seal after commit failed (%s); the scheduled seal will chain the events",
+                    type(exc).__name__)
+
+
+@dataclass
+class _ProcessSealer:
+    """One sealing thread at a time per process and database; the others only leave word."""
+
+    busy: threading.Lock = field(default_factory=threading.Lock)
+    wanted: threading.Event = field(default_factory=threading.Event)
+
+
+_process_sealers: dict[str, _ProcessSealer] = {}
+
+
+def seal_soon(engine: Engine) -> None:
+    """Seal what this thread committed, unless a thread of this process is sealing: then that one will.
+
+    Word is left before trying, and the sealing thread looks for word after it is done, so
+    events committed while it sealed are never left waiting for the schedule.
+    """
+    sealer = _process_sealers.setdefault(str(engine.url), _ProcessSealer())
+    sealer.wanted.set()
+    while sealer.wanted.is_set() and sealer.busy.acquire(blocking=False):
+        try:
+            sealer.wanted.clear()
+            seal_pending(engine)
+        finally:
+            sealer.busy.release()
+
+
+def seal_pending(engine: Engine) -> int:
+    """Chain the committed unsealed events, each batch in its own short transaction; returns how many.
+
+    Called after commits that inserted events (``seal_soon``), and on the dispatcher's schedule
+    (a writer killed between its commit and its seal loses nothing). A call that finds another
+    sealer at work leaves at once: that one looks again after its commit, so it sees these events.
+    """
+    if engine.dialect.name != "postgresql":
+        return 0  # SQLite seals as it inserts (one writer at a time)
+    total = 0
+    with engine.connect() as connection:
+        for _ in range(_SEAL_PASSES):
+            sealed = _seal_pass(connection)
+            if sealed is None:
+                break
+            total += sealed
+            # Looked at after this pass released the lock: a sealer that found it held may
+            # have left because of it, after its own commit; this look sees that commit.
+            if not connection.execute(_ANY_UNSEALED).first():
+                break
+            connection.rollback()  # end the look's transaction
+    return total
+
+
+_ANY_UNSEALED = select(LedgerEvent.id).where(LedgerEvent.seq.is_(None)).limit(1)
+# A seal is derived from committed rows: were a crash to lose it, they would be sealed again.
+# WAL is flushed in order, so the next durable commit (a checkpoint, a redaction) makes it
+# durable too: no fsync to wait for here.
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key), set_config('synchronous_commit', 'off', true)")
+
+
+def _seal_pass(connection: Connection) -> int | None:
+    """Seal one batch under the chain lock; None if another transaction holds the lock."""
+    with connection.begin():
+        if not connection.execute(_TRY_LOCK, {"key": _ADVISORY_LOCK_KEY}).scalar():
+            return None
+        head = _chain_head(connection)
+        sealed = _seal_visible(connection, head, _SEAL_BATCH)
+        return 0 if sealed is None else sealed[0] - head[0]
+
+
+def _seal_visible(session_or_connection, head: tuple[int, str], limit: int) -> tuple[int, str] | None:
+    """Chain up to ``limit`` unsealed events this transaction sees, in id order, after ``head``.
+
+    The caller holds the chain lock. Returns the new head, None if there was nothing to seal.
+    """
+    pending = session_or_connection.execute(
+        select(LedgerEvent.id, LedgerEvent.occurred_at, LedgerEvent.actor, LedgerEvent.kind,
+               LedgerEvent.household_id, LedgerEvent.person_id, LedgerEvent.subject, LedgerEvent.data_digest)
+        .where(LedgerEvent.seq.is_(None)).order_by(LedgerEvent.id).limit(limit)).all()
+    if not pending:
+        return None
+    seq, prev_hash = head
+    seals = []
+    for row in pending:
+        seq += 1
+        row_hash = chain_hash(prev_hash, seq, as_utc(row.occurred_at), row.actor, row.kind,
+                              row.household_id, row.person_id, row.subject, row.data_digest)
+        seals.append({"row_id": row.id, "new_seq": seq, "new_prev": prev_hash, "new_hash": row_hash})
+        prev_hash = row_hash
+    table = cast_table(Table, LedgerEvent.__table__)  # declared as FromClause
+    session_or_connection.execute(
+        update(table).where(table.c.id == bindparam("row_id"))
+        .values(seq=bindparam("new_seq"), prev_hash=bindparam("new_prev"), hash=bindparam("new_hash")),
+        seals)
+    return seq, prev_hash
 
 
 @dataclass
@@ -188,6 +371,7 @@ class VerifyResult:
     head_hash: str = GENESIS_HASH
     started_after: int = 0  # the walk began after this event (a checkpoint's), 0: from the first
     head_seq: int = 0
+    unsealed: int = 0  # committed events not chained yet: no walk covers them until they are sealed
 
     @property
     def ok(self) -> bool:
@@ -222,6 +406,11 @@ def verify(session: Session, batch_size: int = 20_000, *, after: tuple[int, str]
 
     A redacted event (data replaced by ``{"redacted": true, "by": N}``, digest kept) fits
     only if event N, later in the chain, is a ``person_anonymised`` event listing it.
+
+    Only sealed events are walked (the chain is the sealed ones, seq 1 to the head, in the
+    order they were sealed: id order but for a late commit, which the next seal chains at
+    the head; see the module docstring); the result counts the committed events still
+    waiting for their seal, which no walk or checkpoint covers yet.
     """
     start_seq, start_hash = after or (0, GENESIS_HASH)
     checkpoints = checkpoints or {}
@@ -234,7 +423,9 @@ def verify(session: Session, batch_size: int = 20_000, *, after: tuple[int, str]
         segment = _Segment(start_seq + 1, start_hash, head_seq=start_seq, head_hash=start_hash)
         _walk(_event_rows(session, start_seq + 1, None, batch_size), segment, checkpoints)
         segments = [segment]
-    return _join(segments, start_seq, start_hash)
+    result = _join(segments, start_seq, start_hash)
+    result.unsealed = session.execute(select(func.count()).where(LedgerEvent.seq.is_(None))).scalar() or 0
+    return result
 
 
 # The columns the hash covers, in the order _walk unpacks them; occurred_at comes as the text

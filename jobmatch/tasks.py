@@ -22,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from jobmatch import ledger
 from jobmatch.backoff import Backoff
 from jobmatch.config import settings_of
 from jobmatch.services.sms.delivery import deliver_batch
@@ -182,7 +183,8 @@ def _dispatch_pass(app: Flask, queue: JobQueue) -> DispatchPass:
 
 
 def run_dispatcher(app: Flask, stop: threading.Event, wake: threading.Event | None = None) -> None:
-    """Dispatch every SMS_DISPATCH_INTERVAL seconds (or when woken) until ``stop`` is set.
+    """Dispatch every SMS_DISPATCH_INTERVAL seconds (or when woken) until ``stop`` is set; each pass
+    also seals the ledger events a writer left unsealed (see jobmatch.ledger).
 
     While the queue (Redis) is unavailable, the passes back off up to REDIS_RETRY_MAX_SECONDS apart.
     """
@@ -200,6 +202,7 @@ def run_dispatcher(app: Flask, stop: threading.Event, wake: threading.Event | No
         except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the loop
             # Not log.exception: a database error quotes its parameters (phones, bodies).
             log.error("SMS dispatch pass failed (%s); trying again in %.0f s", type(exc).__name__, interval)
+        seal_ledger(app)
         if settings.sms_inbound_mode == "pull" and time.monotonic() >= next_pull:
             next_pull = time.monotonic() + settings.sms_pull_interval
             pull_once(app)
@@ -208,6 +211,15 @@ def run_dispatcher(app: Flask, stop: threading.Event, wake: threading.Event | No
         else:
             wake.wait(wait)
             wake.clear()
+
+
+def seal_ledger(app: Flask) -> int:
+    """Chain ledger events committed but not sealed (a writer killed before its own seal); errors are logged."""
+    try:
+        return ledger.seal_pending(app.extensions["jobmatch.engine"])
+    except Exception as exc:  # noqa: BLE001 - the database may be away for a while
+        log.error("ledger seal failed (%s); trying again on the next pass", type(exc).__name__)
+        return 0
 
 
 def pull_once(app: Flask) -> int:

@@ -207,6 +207,7 @@ def test_events_at_whole_seconds_and_events_written_before_canonical_storage_ver
 
     with frozen_clock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC)):  # isoformat() has no microseconds here
         ledger.append(session, "follow_up_recorded", actor="user:1", data={"note": "电话回访"})
+    session.commit()  # sealed after its commit
     # An event stored as the JSON column writes it (spaces, \\u escapes), as earlier versions did.
     data = {"note": "入户走访", "n": 1}
     digest = ledger.data_digest(data)

@@ -1,14 +1,15 @@
 """The employment ledger (就业管理台账) as an append-only, hash-chained table of events.
 
-Only jobmatch.ledger writes here. Each event's hash covers the previous event's hash,
-its own header fields and the digest of its data, so an altered, inserted or deleted
-row breaks the chain at that point.
+Only jobmatch.ledger writes here. An event is inserted unsealed and chained (given its
+seq, prev_hash and hash) once its transaction has committed. Each event's hash covers the
+previous event's hash, its own header fields and the digest of its data, so an altered,
+inserted or deleted row breaks the chain at that point.
 """
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobmatch.db import Base
@@ -180,10 +181,16 @@ class EventKind(StrEnum):
 
 class LedgerEvent(Base):
     __tablename__ = "ledger_events"
-    __table_args__ = (Index("ix_ledger_events_subject", "subject"),)
+    __table_args__ = (
+        Index("ix_ledger_events_subject", "subject"),
+        # The sealer's work list: events committed but not chained yet (seq NULL), in id order.
+        Index("ix_ledger_events_unsealed", "id", postgresql_where=text("seq IS NULL"),
+              sqlite_where=text("seq IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # seq, prev_hash and hash are NULL until the event is sealed (jobmatch.ledger.seal_pending)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(40))  # "user:3", "person:17", "system", "import"
     kind: Mapped[str] = mapped_column(String(40), index=True)  # an EventKind
@@ -192,8 +199,8 @@ class LedgerEvent(Base):
     subject: Mapped[str] = mapped_column(String(40), default="")  # e.g. "offer:12"
     data: Mapped[dict | None] = mapped_column(JSON)
     data_digest: Mapped[str] = mapped_column(String(64))
-    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class LedgerCheckpoint(Base):

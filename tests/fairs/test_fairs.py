@@ -144,7 +144,7 @@ def test_check_in_by_qr_phone_id_number_and_walk_ins(session, county_with_fair, 
                                     settlement_ids=county_sites)
     assert stranger.walk_in and stranger.attendee.person_id is None and stranger.attendee.visitor_name == "路人"
     event = session.scalars(select(LedgerEvent).where(LedgerEvent.kind == "fair_checked_in")
-                            .order_by(LedgerEvent.seq.desc())).first()
+                            .order_by(LedgerEvent.id.desc())).first()
     assert event.data["phone"] == "138****8000"  # masked in the ledger
     for typed, field in [({"phone": "12345"}, "phone"), ({"id_number": "520526198502301234"}, "id_number"), ({}, "phone")]:
         with pytest.raises(WorkflowError) as error:

@@ -58,7 +58,7 @@ def test_staff_flag_and_unflag_with_a_reason_and_the_ledger_keeps_both(session):
     with pytest.raises(UserError, match="不是监测对象"):
         monitoring.unflag_household(session, household.id, reason="再次", actor="user:1")
     events = session.execute(select(LedgerEvent.kind, LedgerEvent.data).where(
-        LedgerEvent.household_id == household.id).order_by(LedgerEvent.seq)).all()
+        LedgerEvent.household_id == household.id).order_by(LedgerEvent.id)).all()
     assert [(kind, data["category"], data["reason"]) for kind, data in events] == [
         ("monitoring_flagged", "hardship", "户主重病住院"), ("monitoring_unflagged", "none", "病愈返岗，风险消除")]
 
@@ -113,7 +113,7 @@ def test_a_job_lost_in_a_monitored_household_alerts_its_staff_the_same_day(sessi
     close_alert(session, alert.alert_id, user_id=make_user(session).id, note="推荐公益性岗位", actor="user:1")
     assert open_alerts(session, [site.id]) == [] and open_alert_count(session, [site.id]) == 0
     assert [k for k in session.scalars(select(LedgerEvent.kind).where(LedgerEvent.kind.like("monitoring_alert%"))
-                                       .order_by(LedgerEvent.seq))] == [
+                                       .order_by(LedgerEvent.id))] == [
         "monitoring_alert_raised", "monitoring_alert_raised", "monitoring_alert_closed"]
 
 

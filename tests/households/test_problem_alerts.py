@@ -45,7 +45,7 @@ def test_a_workers_report_texts_the_site_staff_at_once(twilio_app, fake_twilio):
         [sent] = fake_twilio.messages
         assert sent.to == "+8613987654321"
         events = session.scalars(select(LedgerEvent).where(LedgerEvent.subject == f"problem:{problem.id}")
-                                 .order_by(LedgerEvent.seq)).all()
+                                 .order_by(LedgerEvent.id)).all()
         assert [e.kind for e in events] == ["problem_reported", "sms_queued", "sms_sent"]
         assert all("13987654321" not in str(e.data) for e in events)
         assert events[1].data["to"] == "139****4321"

@@ -162,7 +162,7 @@ def test_a_hire_withdraws_the_workers_other_live_offers_and_passes_the_places_on
               for o in (held, waitlisted, unanswered, reserve)}
     assert status == {held.id: "withdrawn", waitlisted.id: "accepted", unanswered.id: "withdrawn", reserve.id: "sent"}
     withdrawn = session.scalars(select(LedgerEvent).where(LedgerEvent.kind == "offer_withdrawn")
-                                .order_by(LedgerEvent.seq)).all()
+                                .order_by(LedgerEvent.id)).all()
     assert [(e.data["offer_id"], e.data["previous"]) for e in withdrawn] == [(held.id, "accepted"),
                                                                             (unanswered.id, "sent")]
     assert all(e.data["reason"] and e.data["hired_offer_id"] == hired_offer.id for e in withdrawn)

@@ -47,13 +47,13 @@ def test_pages_follow_each_other_to_the_oldest_event(session):
     while True:
         page = timeline(session, household_id=household_id, before=before)
         assert len(page.entries) <= TIMELINE_PAGE
-        seen += [entry.seq for entry in page.entries]
+        seen += [entry.event_id for entry in page.entries]
         pages += 1
         if page.earlier is None:
             break
         before = page.earlier
-    everything = session.scalars(select(LedgerEvent.seq).where(LedgerEvent.household_id == household_id)
-                                 .order_by(LedgerEvent.seq.desc())).all()
+    everything = session.scalars(select(LedgerEvent.id).where(LedgerEvent.household_id == household_id)
+                                 .order_by(LedgerEvent.id.desc())).all()
     assert seen == everything and len(seen) == EVENTS + FOLLOW_UPS
     assert pages == -(-(EVENTS + FOLLOW_UPS) // TIMELINE_PAGE)
 

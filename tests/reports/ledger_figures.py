@@ -65,7 +65,7 @@ class MonthFigures:
 
 
 def events(session, *kinds):
-    return session.scalars(select(LedgerEvent).where(LedgerEvent.kind.in_(kinds)).order_by(LedgerEvent.seq)).all()
+    return session.scalars(select(LedgerEvent).where(LedgerEvent.kind.in_(kinds)).order_by(LedgerEvent.id)).all()
 
 
 def _local(event) -> datetime:

@@ -35,7 +35,7 @@ def _flag_state_from_ledger(session, kinds, moment):
     """Independently of the report: the households whose latest event of ``kinds`` before ``moment`` is the first kind."""
     latest = {}
     for household_id, kind in session.execute(select(LedgerEvent.household_id, LedgerEvent.kind).where(
-            LedgerEvent.kind.in_(kinds), LedgerEvent.occurred_at < moment).order_by(LedgerEvent.seq)):
+            LedgerEvent.kind.in_(kinds), LedgerEvent.occurred_at < moment).order_by(LedgerEvent.id)):
         latest[household_id] = kind
     return {h for h, kind in latest.items() if kind == kinds[0]}
 

@@ -44,7 +44,7 @@ def _fresh(session, model, row_id):
 
 
 def _ledger_kinds(session):
-    kinds = list(session.scalars(select(LedgerEvent.kind).order_by(LedgerEvent.seq)))
+    kinds = list(session.scalars(select(LedgerEvent.kind).order_by(LedgerEvent.id)))
     session.rollback()
     return kinds
 
@@ -64,7 +64,7 @@ def test_a_queued_offer_reaches_the_provider_once_and_the_ledger_keeps_no_phone_
         assert received.status_callback == f"http://jobmatch.test/sms/status?key={message.idempotency_key}"
         message = _fresh(session, Message, message.id)
         assert (message.status, message.provider_message_id, message.attempts) == ("sent", received.sid, 1)
-        events = session.scalars(select(LedgerEvent).order_by(LedgerEvent.seq)).all()
+        events = session.scalars(select(LedgerEvent).order_by(LedgerEvent.id)).all()
         assert [e.kind for e in events] == ["sms_queued", "sms_sent"]
         for event in events:
             assert "13912345678" not in str(event.data) and "鑫达" not in str(event.data)
@@ -256,7 +256,7 @@ def test_bulk_queuing_writes_a_row_each_and_one_event_per_subject(twilio_app):
         ids = queue_messages_bulk(session, rows, actor="user:1")
         session.commit()
         assert len(ids) == 5 and _statuses(session) == ["queued"] * 4 + ["failed"]
-        events = session.scalars(select(LedgerEvent).order_by(LedgerEvent.seq)).all()
+        events = session.scalars(select(LedgerEvent).order_by(LedgerEvent.id)).all()
         assert [(e.kind, e.person_id) for e in events] == [("sms_failed", people[4].id), ("sms_queued_bulk", None)]
         assert events[1].data == {"queued": 4, "held": 0, "kind": "fair_invitation",
                                   "first_message_id": ids[0], "last_message_id": ids[3]}

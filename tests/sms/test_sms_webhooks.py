@@ -175,7 +175,7 @@ def test_status_callbacks_record_delivery_and_settle_a_message_in_doubt(twilio_a
         session.rollback()
         failed = {"MessageSid": received.sid, "MessageStatus": "undelivered", "ErrorCode": "30005"}
         assert _signed_post(client, received.status_callback, failed).status_code == 204
-        kinds = session.scalars(select(LedgerEvent.kind).order_by(LedgerEvent.seq)).all()
+        kinds = session.scalars(select(LedgerEvent.kind).order_by(LedgerEvent.id)).all()
         # The second sms_sent is the callback settling the send the "crash" did not record;
         # a failure reported after delivery leaves it delivered.
         assert kinds == ["sms_queued", "sms_sent", "sms_sent", "sms_delivered"]

@@ -36,7 +36,7 @@ def _queue_offer(session, person, subject="offer:1"):
 
 
 def _kinds(session):
-    kinds = list(session.scalars(select(LedgerEvent.kind).order_by(LedgerEvent.seq)))
+    kinds = list(session.scalars(select(LedgerEvent.kind).order_by(LedgerEvent.id)))
     session.rollback()
     return kinds
 

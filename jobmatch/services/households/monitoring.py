@@ -200,14 +200,14 @@ def monitored_on(session: Session, settlement_ids, moment: datetime) -> dict[int
     latest_before: dict[int, tuple[int, str, dict]] = {}
     for chunk in in_chunks(list(households)):
         events = session.execute(
-            select(LedgerEvent.household_id, LedgerEvent.seq, LedgerEvent.kind, LedgerEvent.data,
+            select(LedgerEvent.household_id, LedgerEvent.id, LedgerEvent.kind, LedgerEvent.data,
                    LedgerEvent.occurred_at)
             .where(LedgerEvent.kind.in_((FLAGGED, UNFLAGGED)), LedgerEvent.household_id.in_(chunk)))
-        for household_id, seq, kind, data, occurred_at in events:
+        for household_id, event_id, kind, data, occurred_at in events:
             with_events.add(household_id)
             known = latest_before.get(household_id)
-            if as_utc(occurred_at) < moment and (known is None or seq > known[0]):
-                latest_before[household_id] = (seq, kind, data)
+            if as_utc(occurred_at) < moment and (known is None or event_id > known[0]):
+                latest_before[household_id] = (event_id, kind, data)
     monitored = {household_id: category for household_id, category in households.items()
                  if household_id not in with_events and is_monitored(category)}
     for household_id, (_, kind, data) in latest_before.items():

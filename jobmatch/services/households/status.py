@@ -130,13 +130,13 @@ def zero_employment_on(session: Session, settlement_ids, moment: datetime) -> di
     with_events: set[int] = set()
     latest_before: dict[int, tuple[int, str, datetime]] = {}
     for chunk in in_chunks(list(households)):
-        for household_id, seq, kind, occurred_at in session.execute(
-                select(LedgerEvent.household_id, LedgerEvent.seq, LedgerEvent.kind, LedgerEvent.occurred_at)
+        for household_id, event_id, kind, occurred_at in session.execute(
+                select(LedgerEvent.household_id, LedgerEvent.id, LedgerEvent.kind, LedgerEvent.occurred_at)
                 .where(LedgerEvent.kind.in_((BECAME_ZERO, LEFT_ZERO)), LedgerEvent.household_id.in_(chunk))):
             with_events.add(household_id)
             known = latest_before.get(household_id)
-            if as_utc(occurred_at) < moment and (known is None or seq > known[0]):
-                latest_before[household_id] = (seq, kind, as_utc(occurred_at))
+            if as_utc(occurred_at) < moment and (known is None or event_id > known[0]):
+                latest_before[household_id] = (event_id, kind, as_utc(occurred_at))
     listed = {h.id: h.zero_employment_since for h in households.values() if h.id not in with_events and h.zero_employment}
     listed.update((household_id, at) for household_id, (_, kind, at) in latest_before.items() if kind == BECAME_ZERO)
     return listed

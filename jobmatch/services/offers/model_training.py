@@ -55,7 +55,7 @@ def training_examples(session: Session) -> list[dict]:
 
 
 def _events(session: Session, kinds) -> list[LedgerEvent]:
-    return list(session.scalars(select(LedgerEvent).where(LedgerEvent.kind.in_(kinds)).order_by(LedgerEvent.seq)))
+    return list(session.scalars(select(LedgerEvent).where(LedgerEvent.kind.in_(kinds)).order_by(LedgerEvent.id)))
 
 
 def _short_hires(session, hires_by_spell, outcomes) -> set[str]:

@@ -72,11 +72,12 @@ def find_person(session: Session, id_number: str) -> Person:
 
 
 def events_about(session: Session, person_id: int) -> list[LedgerEvent]:
-    """Ledger events whose person or subject is this person, oldest first."""
+    """Ledger events whose person or subject is this person, in chain order (unsealed ones last)."""
     return list(session.scalars(
         select(LedgerEvent)
         .where(or_(LedgerEvent.person_id == person_id, LedgerEvent.subject == f"person:{person_id}"))
-        .order_by(LedgerEvent.seq)
+        .order_by(LedgerEvent.seq.is_(None), LedgerEvent.seq, LedgerEvent.id)
+        .execution_options(populate_existing=True)  # a seal in this transaction is not in loaded objects
     ))
 
 
@@ -127,6 +128,7 @@ def anonymise_person(session: Session, id_number: str, *, reason: str, actor: st
     person = find_person(session, id_number)
     if person.id_number.startswith(PLACEHOLDER_PREFIX):
         raise AlreadyAnonymised("this person was anonymised before")
+    ledger.lock_chain(session)  # seals every committed event: the redacted ones are listed by seq
     to_redact = [e for e in events_about(session, person.id) if ledger.redacted_by(e.data) is None]
     event = ledger.append(
         session, ledger.ANONYMISED_KIND, actor=actor, household_id=person.household_id, person_id=person.id,
@@ -134,7 +136,7 @@ def anonymise_person(session: Session, id_number: str, *, reason: str, actor: st
         data={"reason": reason, "redacted_seqs": [e.seq for e in to_redact],
               "removed_digest": removed_digest(to_redact)},
     )
-    redacted = ledger.redact_events(session, [e.seq for e in to_redact], event["seq"])
+    redacted = ledger.redact_events(session, [e.seq for e in to_redact if e.seq is not None], event["seq"])
     uploads = forget_person_in_uploads(session, person.id_number)
     others = _clear_other_copies(session, person)  # before the person's own fields: it matches on them
     _clear_person(session, person)

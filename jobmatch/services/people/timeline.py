@@ -6,7 +6,8 @@ on the household's access log instead. Names are looked up in one query per kind
 for the events of the page only.
 
 A timeline is read a page at a time, newest first: a page holds TIMELINE_PAGE events and names
-the ledger position (``seq``) of its oldest one, and the next page holds the events before it
+the id of its oldest event, and the next page holds the events before it (ids, not ledger
+positions: an event gets its ``seq`` only when sealed, just after its commit)
 (keyset paging: a page stays the same however many events are written meanwhile).
 """
 
@@ -35,7 +36,7 @@ ACTOR_WORDS = frozenset(SYSTEM_ACTORS.values()) | {"工作人员", "本人", "�
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    seq: int  # the event's place in the ledger: pages are cut by it
+    event_id: int  # pages are cut by it
     occurred_at: datetime
     kind: str
     sentence: str  # a msgid of jobmatch.vocabulary.staff.EVENT_SENTENCES, with %(name)s places
@@ -56,8 +57,8 @@ class Timeline:
     entries: list[TimelineEntry]
     kinds: list[tuple[str, str]]  # (kind, label) of the kinds this timeline holds, for its filter
     kind: str = ""
-    earlier: int | None = None  # the seq to ask for older events before (``before=``); None: this is the oldest page
-    before: int | None = None  # the seq this page starts before; None: the newest page
+    earlier: int | None = None  # the event id to ask for older events before (``before=``); None: this is the oldest page
+    before: int | None = None  # the event id this page starts before; None: the newest page
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def _events(session: Session, *, household_id: int | None, person_id: int | None
             before: int | None = None):
     statement = select(LedgerEvent)
     if before is not None:
-        statement = statement.where(LedgerEvent.seq < before)
+        statement = statement.where(LedgerEvent.id < before)
     if household_id is not None:
         statement = statement.where(LedgerEvent.household_id == household_id)
     if person_id is not None:
@@ -171,26 +172,26 @@ def _events(session: Session, *, household_id: int | None, person_id: int | None
         statement = statement.where(LedgerEvent.kind.in_(list(kinds)))
     if exclude:
         statement = statement.where(LedgerEvent.kind.not_in(list(exclude)))
-    return session.scalars(statement.order_by(LedgerEvent.seq.desc()).limit(limit)).all()
+    return session.scalars(statement.order_by(LedgerEvent.id.desc()).limit(limit)).all()
 
 
 def timeline(session: Session, *, household_id: int | None = None, person_id: int | None = None,
              kind: str = "", before: int | None = None, limit: int = TIMELINE_PAGE) -> Timeline:
     """A page of a household's (or a person's) events as sentences, newest first: the newest ``limit``,
-    or the newest ``limit`` before ledger position ``before``; only ``kind`` when given."""
+    or the newest ``limit`` before event id ``before``; only ``kind`` when given."""
     kind = kind if kind in EventKind.__members__.values() and kind != ACCESS else ""
     events = _events(session, household_id=household_id, person_id=person_id, kinds=[kind] if kind else (),
                      exclude=(ACCESS,), limit=limit + 1, before=before)
     more, events = len(events) > limit, events[:limit]
     names = _Names(session, events)
-    entries = [TimelineEntry(e.seq, e.occurred_at, e.kind, event_sentence(e.kind), names.values(e),
+    entries = [TimelineEntry(e.id, e.occurred_at, e.kind, event_sentence(e.kind), names.values(e),
                              names.actor(e.actor))
                for e in events]
     held = select(LedgerEvent.kind).where(LedgerEvent.kind != ACCESS).distinct()
     held = held.where(LedgerEvent.household_id == household_id) if household_id is not None else held
     held = held.where(LedgerEvent.person_id == person_id) if person_id is not None else held
     kinds = sorted(((k, event_label(k)) for k in session.scalars(held)), key=lambda pair: pair[1])
-    return Timeline(entries, kinds, kind, earlier=entries[-1].seq if more else None, before=before)
+    return Timeline(entries, kinds, kind, earlier=entries[-1].event_id if more else None, before=before)
 
 
 def access_log(session: Session, household_id: int, limit: int = TIMELINE_LENGTH) -> list[AccessEntry]:

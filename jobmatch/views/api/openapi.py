@@ -89,7 +89,7 @@ SCHEMAS: dict[str, Any] = {
         "vacancy_ids": {"type": "array", "items": {"type": "integer"}}, "invited": {"type": "integer"},
         "registered": {"type": "integer"}, "checked_in": {"type": "integer"}}},
     "LedgerEvent": {"type": "object", "required": ["id", "seq", "occurred_at", "actor", "kind"], "properties": {
-        "id": {"type": "integer"}, "seq": {"type": "integer"}, "occurred_at": {"type": "string", "format": "date-time"},
+        "id": {"type": "integer"}, "seq": _nullable("integer"), "occurred_at": {"type": "string", "format": "date-time"},
         "actor": {"type": "string"}, "kind": {"type": "string"}, "household_id": _nullable("integer"),
         "person_id": _nullable("integer"), "subject": {"type": "string"}, "data": {"type": "object"}}},
 }
