@@ -91,8 +91,15 @@ def measure_round(url: str, redis_url: str, workers: int) -> tuple[float, int, i
         progress = batch_progress(session, batch_id)
         failed = len(progress.failed)
         proposed = session.scalar(text("SELECT count(*) FROM offers"))
+        steps = progress.steps
+        county_work = sum((s.finished_at - s.started_at).total_seconds() for s in steps)
+        last_county = max(s.finished_at for s in steps)
+        counties_span = (last_county - min(s.started_at for s in steps)).total_seconds()
+        pool = (progress.batch.finished_at - last_county).total_seconds()
         session.close()
     app.extensions["jobmatch.engine"].dispose()
+    print(f"  {workers} worker(s): {elapsed:.1f} s; county jobs {county_work:.1f} s of work in {counties_span:.1f} s, "
+          f"then the pool {pool:.1f} s; load average {os.getloadavg()[0]:.1f}", flush=True)
     return elapsed, failed, proposed
 
 
@@ -206,7 +213,7 @@ def build(url: str, scale: float, seed: int, lines: list[str]) -> dict:
     disk_before = shutil.disk_usage("/").used
     facts = build_province(url, scale, seed)
     phases = facts["phases"]
-    size = f"database {database_size(url)}, disk used +{(shutil.disk_usage('/').used - disk_before) / 2**30:.1f} GiB"
+    size = f"database {database_size(url)}, disk used {(shutil.disk_usage('/').used - disk_before) / 2**30:+.1f} GiB (the whole disk's change: other work writes too)"
     site_figures = ("not run (jobmatch.services.province.figures not here)" if phases["site_figures"] is None
                     else f"{phases['site_figures']:.0f} s")
     lines.append(f"province built in {phases['total']:,.0f} s with COPY (target: the full scale well under 30 min): "
