@@ -80,8 +80,11 @@ def measure_round(url: str, redis_url: str, workers: int) -> tuple[float, int, i
     out = subprocess.run(jobmatch + ["round", "propose", "--all", "--no-wait"], env=env, capture_output=True,
                          text=True, check=True).stdout
     batch_id = int(out.split()[1].rstrip(":"))
+    # Each worker in a session of its own, as a supervisor (systemd, the Procfile's runner) starts
+    # them: Linux's scheduler autogroups share CPU per session, so workers started in this one
+    # would share one session's share of a busy machine, whatever their number.
     procs = [subprocess.Popen(jobmatch + ["worker", "--burst"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL) for _ in range(workers)]
+                              stderr=subprocess.DEVNULL, start_new_session=True) for _ in range(workers)]
     for proc in procs:
         proc.wait()
     elapsed = time.perf_counter() - started
