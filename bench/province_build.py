@@ -468,7 +468,9 @@ def rebuild_site_figures(session: Session) -> float | None:
 
     try:
         module = importlib.import_module(SITE_FIGURES_MODULE)
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as missing:
+        if missing.name is None or not SITE_FIGURES_MODULE.startswith(missing.name):
+            raise  # the module is there but something it imports is not
         return None
     started = time.perf_counter()
     module.rebuild_site_figures(session)
