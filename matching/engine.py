@@ -12,7 +12,7 @@ from matching.allocate import AllocationProblem, allocate
 from matching.background import run_beside
 from matching.candidates import CandidatePairs, candidate_pairs
 from matching.columns import VacancyColumns, WorkerColumns
-from matching.features import pair_features
+from matching.features import FEATURE_NAMES, pair_features
 from matching.model import ScoringModel, default_model
 from matching.reasons import ReasonWriter, reasons_for_pairs
 from matching.records import Match, Vacancy, Worker
@@ -55,12 +55,15 @@ class ScoredPairs(RoundPairs):
 
 @dataclass
 class RoundResult:
-    """What a round produced, with figures for a summary line."""
+    """What a round produced, with figures for a summary line. ``features`` and ``distance_km`` are
+    rows parallel to ``matches``: what each written pair was scored on (callers store them)."""
 
     matches: list[Match]
     candidate_pairs: int = 0
     allocated: int = 0
     unknown_skill_terms: Counter = field(default_factory=Counter)
+    features: np.ndarray = field(default_factory=lambda: np.empty((0, len(FEATURE_NAMES)), dtype=np.float32))
+    distance_km: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 def _taxonomy_or_default(taxonomy: Any) -> Any:
@@ -233,19 +236,22 @@ def match_round(
         ranking = VacancyRanking(pairs.vacancy, scored.score, pairs.worker, len(vacancies))
         top, top_rank = ranking.top(top_k)
         writer = ReasonWriter(scored.skills)
-        top_reasons = _reasons(writer, workers, vacancies, scored, top)
+        top_features = scored.features_of(top)
+        top_reasons = _reasons(writer, workers, vacancies, scored, top, top_features)
     allocated = np.zeros(len(pairs), dtype=bool)
     allocated[allocatable[pending.result()]] = True
     in_top = np.zeros(len(pairs), dtype=bool)
     in_top[top] = True
     below_top = np.flatnonzero(allocated & ~in_top)
     below_rank = ranking.ranks_of(below_top)
-    below_reasons = _reasons(writer, workers, vacancies, scored, below_top)
+    below_features = scored.features_of(below_top)
+    below_reasons = _reasons(writer, workers, vacancies, scored, below_top, below_features)
     # Written by vacancy, then rank: the top k and the offers below it merged in order.
     written = np.concatenate([top, below_top])
     written_rank = np.concatenate([top_rank, below_rank])
     written_reasons = top_reasons + below_reasons
     order = np.lexsort((written_rank, pairs.vacancy[written]))
+    written_features = np.concatenate([top_features, below_features])[order]
     matches = [
         Match(
             vacancy_id=vacancies[pairs.vacancy[i]].id,
@@ -257,12 +263,14 @@ def match_round(
         )
         for position, i, rank in zip(order.tolist(), written[order].tolist(), written_rank[order].tolist())
     ]
-    return RoundResult(matches, len(pairs), int(allocated.sum()), scored.skills.unknown_terms)
+    return RoundResult(matches, len(pairs), int(allocated.sum()), scored.skills.unknown_terms,
+                       features=written_features, distance_km=pairs.distance_km[written[order]])
 
 
-def _reasons(writer: ReasonWriter, workers, vacancies, scored: RoundPairs, pairs: np.ndarray) -> list[list[str]]:
+def _reasons(writer: ReasonWriter, workers, vacancies, scored: RoundPairs, pairs: np.ndarray,
+             features: np.ndarray) -> list[list[str]]:
     p = scored.pairs
-    return reasons_for_pairs(writer, workers, vacancies, p.worker[pairs], p.vacancy[pairs], scored.features_of(pairs), p.distance_km[pairs])
+    return reasons_for_pairs(writer, workers, vacancies, p.worker[pairs], p.vacancy[pairs], features, p.distance_km[pairs])
 
 
 def run_matching(

@@ -120,6 +120,27 @@ def test_scoring_a_chunk_at_a_time_gives_the_scores_and_matches_of_scoring_all_a
     assert engine.match_round(workers, vacancies, top_k=3, taxonomy=StandInTaxonomy()).matches == whole.matches
 
 
+def test_each_written_match_comes_with_the_features_and_distance_it_was_scored_on():
+    import random
+
+    from matching import engine
+
+    rng = random.Random(8)
+    workers = [make_worker(lat=km_north(rng.uniform(0, 14)), skills=(rng.choice(["电焊", "保洁", "叉车"]),),
+                           wage_expectation=rng.choice([None, 3000, 5000])) for _ in range(30)]
+    vacancies = [make_vacancy(lat=km_north(rng.uniform(0, 5)), openings=rng.randint(1, 4)) for _ in range(5)]
+    everything = engine.score_pairs(workers, vacancies, taxonomy=StandInTaxonomy())
+    at = {(workers[w].id, vacancies[v].id): i
+          for i, (w, v) in enumerate(zip(everything.pairs.worker.tolist(), everything.pairs.vacancy.tolist()))}
+    result = engine.match_round(workers, vacancies, top_k=2, taxonomy=StandInTaxonomy())
+    assert any(m.rank > 2 for m in result.matches)  # offers below the top k are written too
+    assert len(result.features) == len(result.distance_km) == len(result.matches)
+    for match, features, distance in zip(result.matches, result.features, result.distance_km):
+        i = at[(match.worker_id, match.vacancy_id)]
+        assert features.tolist() == everything.features[i].tolist()
+        assert distance == everything.pairs.distance_km[i]
+
+
 def test_workers_sharing_skill_words_are_each_counted_and_each_matched():
     from matching.engine import match_round
 

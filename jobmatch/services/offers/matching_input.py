@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import local_today
+from jobmatch.db import in_chunks
 from jobmatch.models import County, Employer, EmploymentSpell, Household, MonitoringCategory, Offer, Person, Vacancy
 from jobmatch.models.offers import CLAIMING_STATUSES, WAITING_STATUSES
 from matching import records
@@ -78,6 +79,34 @@ def employed_person_ids(session: Session, person_ids) -> set[int]:
         EmploymentSpell.ended_on.is_(None), EmploymentSpell.person_id.in_(ids))))
 
 
+@dataclass(frozen=True)
+class Member:
+    """What a round needs of a household member for the household's facts."""
+
+    id: int
+    monitoring: str
+    disability: str
+
+
+def household_members(session: Session, household_ids) -> tuple[dict[int, list[Member]], dict[int, str]]:
+    """The households' members, and person id -> kind of their current employment spell for those
+    in work (one query per chunk of households)."""
+    members: dict[int, list[Member]] = {household_id: [] for household_id in household_ids}
+    spell_kinds: dict[int, str] = {}
+    for chunk in in_chunks(members):
+        rows = session.execute(
+            select(Person.id, Person.household_id, Person.monitoring, Person.disability, EmploymentSpell.kind)
+            .outerjoin(EmploymentSpell, (EmploymentSpell.person_id == Person.id) & EmploymentSpell.ended_on.is_(None))
+            .where(Person.household_id.in_(chunk)).order_by(Person.id))
+        for person_id, household_id, monitoring, disability, kind in rows:
+            household = members[household_id]
+            if not household or household[-1].id != person_id:  # a second open spell repeats the row
+                household.append(Member(person_id, monitoring, disability))
+            if kind is not None:
+                spell_kinds[person_id] = kind
+    return members, spell_kinds
+
+
 def persons_waiting_on_offers(session: Session) -> set[int]:
     """Persons with a sent offer to answer or an accepted place."""
     return set(session.scalars(select(Offer.person_id).where(Offer.status.in_(WAITING_STATUSES))))
@@ -104,14 +133,14 @@ def worker_record(person: Person, *, employed: bool, today: date, facts=None) ->
 
 
 def labour_query():
-    """Members with labour capacity, their household's site, county and members loaded,
-    zero-employment households first, then monitored ones (rounds add their scope)."""
+    """Members with labour capacity, their household's site and county loaded, zero-employment
+    households first, then monitored ones (rounds add their scope). Their households' members
+    come from household_members: a few columns, not every member as a Person."""
     return (
         select(Person).join(Household, Person.household_id == Household.id)
         .where(Person.capacity != "none")
         .options(selectinload(Person.household).selectinload(Household.settlement),
-                 selectinload(Person.household).selectinload(Household.county),
-                 selectinload(Person.household).selectinload(Household.members))
+                 selectinload(Person.household).selectinload(Household.county))
         .order_by(Household.zero_employment.desc(), (Household.monitoring != MonitoringCategory.NONE).desc(),
                   Person.id)
     )
@@ -181,18 +210,17 @@ def add_vacancies(session: Session, result: EngineInput, vacancies: list[Vacancy
 
 def add_workers(session: Session, result: EngineInput, persons: list[Person]) -> None:
     """The persons who want work (or are employed), not waiting on an answer, with a home location."""
-    from jobmatch.services.welfare.ranking import current_spell_kinds, household_facts
+    from jobmatch.services.welfare.ranking import household_facts
 
     today = local_today()
-    employed = employed_person_ids(session, [p.id for p in persons])
+    members, spell_kinds = household_members(session, {p.household_id for p in persons})
     waiting = persons_waiting_on_offers(session)
-    spell_kinds = current_spell_kinds(session, {m.id for p in persons for m in p.household.members})
     for person in persons:
-        is_employed = person.id in employed
+        is_employed = person.id in spell_kinds  # a current spell
         if person.id in waiting or not (is_employed or person.wants_work):
             continue
-        worker = worker_record(person, employed=is_employed, today=today,
-                               facts=household_facts(person.household, person.id, spell_kinds))
+        facts = household_facts(person.household, person.id, spell_kinds, members[person.household_id])
+        worker = worker_record(person, employed=is_employed, today=today, facts=facts)
         if worker is None:
             result.workers_without_location += 1
             continue

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from jobmatch.clock import utcnow
-from jobmatch.models import County, Household, MatchRound, Offer, Person, Vacancy
+from jobmatch.models import Household, MatchRound, Offer, Person, Vacancy
 from jobmatch.models.employers import VacancyStatus
 from jobmatch.models.offers import OfferStatus, RoundScope
 from jobmatch.models.round_batches import FINISHED_STEP_STATUSES, BatchStepStatus, RoundBatch, RoundBatchCounty
@@ -58,10 +58,12 @@ class RoundOptions:
 
 
 def start_batch(session: Session, *, actor: str) -> RoundBatch:
-    """A new batch with one queued step per county that has households."""
+    """A new batch with one queued step per county that has households, the largest first: the
+    steps are queued in this order, so that workers sharing the batch end close together (a big
+    county taken last would keep one worker busy while the others wait)."""
     county_ids = list(session.scalars(
-        select(County.id).where(select(Household.id).where(Household.county_id == County.id).exists())
-        .order_by(County.id)))
+        select(Household.county_id).group_by(Household.county_id)
+        .order_by(func.count().desc(), Household.county_id)))
     if not county_ids:
         raise WorkflowError("county", "还没有任何县的搬迁户，无法匹配")
     batch = RoundBatch(created_by=actor, created_at=utcnow(), pool_status=BatchStepStatus.QUEUED,
@@ -121,12 +123,12 @@ def run_pool_step(session: Session, batch_id: int, options: RoundOptions) -> Rou
 def propose_pool_round(session: Session, batch: RoundBatch, options: RoundOptions) -> MatchRound:
     """The province pool's round over the places the batch's county rounds left."""
     county_rounds = [step.round_id for step in batch.counties if step.round_id is not None]
-    held, proposed_to = _batch_proposals(session, county_rounds)
+    held = _batch_held_openings(session, county_rounds)
     chosen = load_vacancies(session, session.scalars(select(Vacancy.id).where(Vacancy.status == VacancyStatus.OPEN)))
     excluded = {v.id: local_first_reason(v) for v in chosen if is_local_first(v) and _local_round_missing(session, v)}
     engine_input = EngineInput()
     add_vacancies(session, engine_input, [v for v in chosen if v.id not in excluded], also_held=held)
-    add_workers(session, engine_input, pool_persons(session, exclude=proposed_to))
+    add_workers(session, engine_input, pool_persons(session, county_round_ids=county_rounds))
     plan = RoundPlan(RoundScope.PROVINCE, None, None, engine_input, chosen, excluded, {"batch_id": batch.id})
     return record_round(session, plan, actor=options.actor, min_score=options.min_score, top_k=options.top_k,
                         model=options.model, reoffer_refused=False)
@@ -137,24 +139,28 @@ def _local_round_missing(session: Session, vacancy: Vacancy) -> bool:
     return local_first_excluded(session, vacancy, scope_county_id=-1)
 
 
-def _batch_proposals(session: Session, round_ids: list[int]) -> tuple[dict[int, int], set[int]]:
-    """Openings the county rounds proposed, per vacancy, and the persons they proposed to."""
+def _batch_held_openings(session: Session, round_ids: list[int]) -> dict[int, int]:
+    """Openings the county rounds proposed, per vacancy."""
     if not round_ids:
-        return {}, set()
-    rows = session.execute(select(Offer.vacancy_id, Offer.person_id).where(
-        Offer.round_id.in_(round_ids), Offer.status == OfferStatus.PROPOSED)).all()
-    held: dict[int, int] = {}
-    for vacancy_id, _ in rows:
-        held[vacancy_id] = held.get(vacancy_id, 0) + 1
-    return held, {person_id for _, person_id in rows}
+        return {}
+    rows = session.execute(select(Offer.vacancy_id, func.count()).where(
+        Offer.round_id.in_(round_ids), Offer.status == OfferStatus.PROPOSED).group_by(Offer.vacancy_id))
+    return {vacancy_id: count for vacancy_id, count in rows}
 
 
-def pool_persons(session: Session, *, exclude: set[int]) -> list[Person]:
-    """Members with labour capacity willing to work anywhere in the province or further, zero-employment
-    households first, then monitored ones."""
+def pool_persons(session: Session, *, county_round_ids: list[int]) -> list[Person]:
+    """Members with labour capacity willing to work anywhere in the province or further, to whom none
+    of these county rounds proposed an offer; zero-employment households first, then monitored ones.
+
+    Those proposed to are left out by the query: loading the province's willing workers only to
+    drop most of them made the pool round the batch's long serial tail."""
     query = labour_query().where(Person.mobility.in_(POOL_MOBILITIES), Person.cannot_leave_site.is_(False),
                                  Person.wants_work.is_(True))
-    return [p for p in session.scalars(query) if p.id not in exclude]
+    if county_round_ids:
+        query = query.where(~select(Offer.id).where(
+            Offer.person_id == Person.id, Offer.round_id.in_(county_round_ids),
+            Offer.status == OfferStatus.PROPOSED).exists())
+    return list(session.scalars(query))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ scoped to their settlement, so their site's staff review and approve it like any
 import os
 from dataclasses import dataclass
 
-import numpy as np
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -37,7 +36,7 @@ from jobmatch.services.errors import WorkflowError, get_or_fail
 from jobmatch.services.offers.lifecycle import OfferSettings, SendResult, send_offers
 from jobmatch.services.offers.matching_input import EngineInput, build_engine_input, load_vacancies, vacancy_county
 from jobmatch.services.offers.reoffer import REFUSED_BEFORE_REASON, RefusedPairs, refused_pairs
-from matching.engine import DEFAULT_MIN_SCORE, DEFAULT_TOP_K, match_round, score_pairs
+from matching.engine import DEFAULT_MIN_SCORE, DEFAULT_TOP_K, match_round
 from matching.features import FEATURE_NAMES
 from matching.model import ScoringModel, load_model
 from matching.records import Match
@@ -151,24 +150,14 @@ def local_first_excluded(session: Session, vacancy: Vacancy, scope_county_id: in
 
 def run_engine(engine_input: EngineInput, *, top_k: int, min_score: float, model: ScoringModel | None,
                excluded_pairs=()) -> tuple[list[RankedPair], int]:
-    """The engine's ranked pairs with their features, and the number of candidate pairs."""
+    """The engine's ranked pairs with the features they were scored on (the ledger keeps them: the
+    learned model is trained from offer_sent events), and the number of candidate pairs."""
     if not engine_input.workers or not engine_input.vacancies:
         return [], 0
-    workers, vacancies = engine_input.workers, engine_input.vacancies
-    result = match_round(workers, vacancies, top_k=top_k, min_score=min_score, model=model,
+    result = match_round(engine_input.workers, engine_input.vacancies, top_k=top_k, min_score=min_score, model=model,
                          excluded_pairs=excluded_pairs)
-    # run_matching returns no features; they are recomputed for the ledger (the learned
-    # model is trained from offer_sent events). Scoring is vectorised, so this is cheap.
-    scored = score_pairs(workers, vacancies, model=model, excluded_pairs=excluded_pairs)
-    index = {(workers[w].id, vacancies[v].id): i
-             for i, (w, v) in enumerate(zip(scored.pairs.worker.tolist(), scored.pairs.vacancy.tolist()))}
-    pairs = []
-    for match in result.matches:
-        i = index.get((match.worker_id, match.vacancy_id))
-        features = {} if i is None else {name: round(float(value), 4)
-                                         for name, value in zip(FEATURE_NAMES, np.asarray(scored.features[i]))}
-        distance = None if i is None else float(scored.pairs.distance_km[i])
-        pairs.append(RankedPair(match, features, distance))
+    pairs = [RankedPair(match, {name: round(value, 4) for name, value in zip(FEATURE_NAMES, row)}, distance)
+             for match, row, distance in zip(result.matches, result.features.tolist(), result.distance_km.tolist())]
     return pairs, result.candidate_pairs
 
 

@@ -108,12 +108,16 @@ def score_candidate(person: Person, age: int, facts: HouseholdFacts) -> tuple[in
     return (sum(POINTS[g] for g, _ in grounds), [text for _, text in grounds], [g.value for g, _ in grounds])
 
 
-def household_facts(household: Household, person_id: int, employed_kinds: dict[int, str]) -> HouseholdFacts:
-    """``employed_kinds``: person id -> kind of their current spell, for the household's members."""
-    others = [m for m in household.members if m.id != person_id]
+def household_facts(household: Household, person_id: int, employed_kinds: dict[int, str],
+                    members=None) -> HouseholdFacts:
+    """``employed_kinds``: person id -> kind of their current spell, for the household's members.
+    ``members``: the household's members (anything with id, monitoring and disability) when the
+    caller has them, else ``household.members``."""
+    members = household.members if members is None else members
+    others = [m for m in members if m.id != person_id]
     return HouseholdFacts(
         zero_employment=bool(household.zero_employment),
-        monitored=any(m.monitoring != "none" for m in household.members),
+        monitored=any(m.monitoring != "none" for m in members),
         member_disabled=any(m.disability != "none" for m in others),
         member_working_away=any(employed_kinds.get(m.id) in AWAY_SPELL_KINDS for m in others))
 
