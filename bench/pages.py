@@ -285,16 +285,22 @@ def _load() -> str:
     return f"load {one:.2f}/{five:.2f} on {os.cpu_count()} cores"
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds the processes have used so far (Linux /proc)."""
-    total = 0
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds each live process has used so far (Linux /proc)."""
+    seconds = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between the two readings by the processes alive at both (one that ended is left out,
+    rather than counted as giving its time back)."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def _server_pids(process: subprocess.Popen, url: str) -> tuple[list[int], list[int]]:
@@ -319,7 +325,7 @@ def measure_page(url: str, name: str, targets: list[Target], workers: int, threa
         app, database = _server_pids(process, url)
         before = _cpu_seconds(app), _cpu_seconds(database)
         result = {"page": name, **measure_http(base, targets, rate=rate, seconds=seconds, warmup=0)}
-        app_cpu, database_cpu = _cpu_seconds(app) - before[0], _cpu_seconds(database) - before[1]
+        app_cpu, database_cpu = _cpu_used(before[0], _cpu_seconds(app)), _cpu_used(before[1], _cpu_seconds(database))
         answered = max(1, result["requests"] + sum(v for k, v in result["failures"].items() if k != "not sent"))
         result.update(server_cpu_ms=1000 * (app_cpu + database_cpu) / answered, app_cpu_ms=1000 * app_cpu / answered,
                       database_cpu_ms=1000 * database_cpu / answered, load=_load())
