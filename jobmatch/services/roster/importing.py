@@ -22,7 +22,7 @@ from jobmatch.config import current_settings
 from jobmatch.db import copy_insert, in_chunks, is_postgresql
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.problems import RosterProblem
-from jobmatch.roster.reading import read_roster_table
+from jobmatch.roster.reading import open_roster_rows
 from jobmatch.roster.records import PersonRecord, households_of
 from jobmatch.roster.validation import validate_roster
 from jobmatch.roster.xlsx_limits import XlsxLimits
@@ -80,8 +80,8 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
     the file cannot be read at all. ``staged``: compare through a staging table (default: on
     PostgreSQL; False measures the plain path in bench/roster_import.py).
     """
-    table = read_roster_table(source, filename, sheet, limits=configured_xlsx_limits())
-    validation = validate_roster(table)
+    stream = open_roster_rows(source, filename, sheet, limits=configured_xlsx_limits())
+    validation = validate_roster(stream)
     records = validation.records
     county_problems, unknown_county_households = _unknown_counties(session, records)
     checked = [r for r in records if r.household_key not in validation.invalid_households]
@@ -99,7 +99,7 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
     if report.problems and not partial:
         return report
     kept = [r for r in records if r.household_key not in skip]
-    report.skipped_rows = len(table.rows) - len(kept)
+    report.skipped_rows = validation.rows - len(kept)
     report.preview = preview.build_preview(session, kept, _profile_of, recorded)
     if expected_preview is not None and report.preview.digest() != expected_preview:
         raise PreviewOutdated("台账在预览之后有了变化（文件或已登记的数据），没有写入。请重新上传并核对预览。")

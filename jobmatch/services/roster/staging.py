@@ -74,9 +74,13 @@ JOIN persons p ON p.id_number = s.id_number
 JOIN households h ON h.id = p.household_id
 JOIN counties c ON c.id = h.county_id
 LEFT JOIN LATERAL (
-    SELECT count(*) AS n, max(e.kind) AS kind, max(e.employer_name) AS employer_name,
-           max(e.monthly_income) AS monthly_income
-    FROM employment_spells e WHERE e.person_id = p.id AND e.ended_on IS NULL
+    -- FILTER, not WHERE: the person's few spells are found by person_id alone (with ended_on in the WHERE,
+    -- PostgreSQL may AND in the ended_on index, which reads every open spell for each person)
+    SELECT count(*) FILTER (WHERE e.ended_on IS NULL) AS n,
+           max(e.kind) FILTER (WHERE e.ended_on IS NULL) AS kind,
+           max(e.employer_name) FILTER (WHERE e.ended_on IS NULL) AS employer_name,
+           max(e.monthly_income) FILTER (WHERE e.ended_on IS NULL) AS monthly_income
+    FROM employment_spells e WHERE e.person_id = p.id
 ) spell ON true
 WHERE c.name = s.county AND h.household_no = s.household_no
   AND p.name = s.name AND p.relation = s.relation AND p.phone IS NOT DISTINCT FROM s.phone
