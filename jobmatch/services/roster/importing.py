@@ -9,7 +9,7 @@ unchanged persons aside, new persons are inserted from it with one INSERT ... SE
 only the rest is compared in Python (issue 19).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -46,6 +46,7 @@ LIST_FIELDS = ("skills", "certificates", "training_wishes")
 # Compared only when the file has the column 不能离开安置点原因 (roster.md: without it, unchanged).
 SITE_BOUND_FIELDS = ("cannot_leave_reason", "cannot_leave_site")
 END_REASON = "台账更新"
+LEDGER_PART = 5000  # events appended per call, so memory does not grow with the file
 
 
 @dataclass
@@ -154,7 +155,10 @@ def _apply(session: Session, records: list[PersonRecord], report: ImportReport, 
     if not records:
         return
     settlement_ids = _ensure_places(session, records)
-    household_ids, events = _ensure_households(session, households, settlement_ids, actor)
+    household_ids, household_events = _ensure_households(session, households, settlement_ids, actor)
+    events = _LedgerParts(session)
+    for event in household_events:
+        events.append(event)
     unchanged = recorded.unchanged if recorded is not None else frozenset()
     if recorded is None:
         existing = _load_persons(session, [r.id_number for r in records])
@@ -180,11 +184,32 @@ def _apply(session: Session, records: list[PersonRecord], report: ImportReport, 
     employment_touched = _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells,
                                            staged)
     touched |= employment_touched
-    ledger.append_many(session, events)
+    events.flush()
     refresh_households(session, touched, actor=actor)
     sync_from_roster(session, touched, actor=actor)
-    alert_on_jobs_ended(session, [JobEnded(e.household_id, e.data.get("monthly_income")) for e in events
-                                  if e.kind == "employment_ended"], actor=actor)
+    alert_on_jobs_ended(session, events.jobs_ended, actor=actor)
+
+
+class _LedgerParts:
+    """The import's ledger events, appended in order as they are made, LEDGER_PART at a time:
+    ``ledger.append_many`` holds a few KiB per event while it hashes and copies them, so memory
+    does not grow with the file."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pending: list[ledger.NewEvent] = []
+        self.jobs_ended: list[JobEnded] = []
+
+    def append(self, event: ledger.NewEvent) -> None:
+        self.pending.append(event)
+        if event.kind == "employment_ended" and event.household_id is not None:
+            self.jobs_ended.append(JobEnded(event.household_id, event.data.get("monthly_income")))
+        if len(self.pending) >= LEDGER_PART:
+            self.flush()
+
+    def flush(self) -> None:
+        ledger.append_many(self.session, self.pending)
+        self.pending = []
 
 
 def _ensure_places(session: Session, records: list[PersonRecord]) -> dict[tuple[str, str], int]:
@@ -282,12 +307,16 @@ def _profile_of(record: PersonRecord) -> dict:
 def _insert_persons(session, records, household_ids, actor, events, staged: bool = False) -> dict[str, int]:
     if not records:
         return {}
-    rows = [{**_profile_of(r), "id_number": r.id_number, "household_id": household_ids[r.household_key]}
-            for r in records]
+    def row_of(record: PersonRecord) -> dict:
+        return {**_profile_of(record), "id_number": record.id_number, "household_id": household_ids[record.household_key]}
+
+    rows: Iterable[dict]
     if staged:
         ids = staging.insert_new_persons(session, [r.id_number for r in records])
+        rows = map(row_of, records)  # made one at a time, for its event
     else:
-        _bulk_insert(session, Person.__table__, rows)
+        rows = inserted = [row_of(r) for r in records]
+        _bulk_insert(session, Person.__table__, inserted)
         by_key = _ids_by_natural_key(session, Person, (Person.id_number,), [(r.id_number,) for r in records])
         ids = {id_number: person_id for (id_number,), person_id in by_key.items()}
     for record, row in zip(records, rows):
