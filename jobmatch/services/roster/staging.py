@@ -60,7 +60,10 @@ def _staged_row(record: PersonRecord) -> tuple:
 
 
 def _json_list(values: tuple[str, ...]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
+    return _ENCODER.encode(values) if values else "[]"
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 # A staged person is unchanged when the person with that ID number is in the household the row names,
