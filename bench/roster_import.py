@@ -131,10 +131,17 @@ def memory_probe(path: Path, url: str) -> None:
     """Run in a fresh process: import ``path`` into the migrated database ``url``; print the peak
     RSS and how much the import added to the process's peak before it."""
     app = create_app({"DATABASE_URL": url, "TESTING": True})
-    before = peak_rss_mib()
+    before = own_peak_rss_mib()
     timed_import(app, path)
     app.extensions["jobmatch.engine"].dispose()
-    print(f"{peak_rss_mib():.0f} {peak_rss_mib() - before:.0f}")
+    print(f"{own_peak_rss_mib():.0f} {own_peak_rss_mib() - before:.0f}")
+
+
+def own_peak_rss_mib() -> float:
+    """This process's own peak RSS (VmHWM): ru_maxrss would also count the parent's size at fork."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 def measure_memory(sizes: list[int], directory: Path) -> list[tuple[int, float, float, float]]:

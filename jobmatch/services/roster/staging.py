@@ -154,8 +154,9 @@ def _members_needed(session: Session, households: dict, persons: dict) -> tuple[
         return members, numbers
     for row in session.execute(text("""
             SELECT p.household_id, p.id_number, p.name, p.relation, h.household_no
-            FROM persons p JOIN households h ON h.id = p.household_id
-            WHERE p.household_id = ANY(:ids) ORDER BY p.id"""), {"ids": needed}):
+            FROM unnest(CAST(:ids AS integer[])) AS needed(id)
+            JOIN persons p ON p.household_id = needed.id JOIN households h ON h.id = p.household_id
+            ORDER BY p.id"""), {"ids": needed}):
         members.setdefault(row.household_id, []).append(row._asdict())
         numbers[row.household_id] = row.household_no
     return members, numbers
@@ -170,9 +171,9 @@ SELECT h.id, s.id_number, s.name, s.gender, s.birth_date, s.relation, s.phone, f
        s.wage_expectation, s.disability, s.monitoring, s.notes, false, coalesce(s.cannot_leave_site, false),
        coalesce(s.cannot_leave_reason, '')
 FROM {TABLE} s
+JOIN unnest(CAST(:id_numbers AS text[])) AS new(id_number) ON new.id_number = s.id_number
 JOIN counties c ON c.name = s.county
 JOIN households h ON h.county_id = c.id AND h.household_no = s.household_no
-WHERE s.id_number = ANY(:id_numbers)
 ORDER BY s.row
 RETURNING id, id_number
 """
