@@ -42,7 +42,6 @@ def stage_records(session: Session, records: list[PersonRecord]) -> None:
     session.execute(text(f"CREATE TEMPORARY TABLE {TABLE} ({columns}) ON COMMIT DROP"))
     copy_rows(session, TABLE, COLUMN_NAMES, (_staged_row(record) for record in records))
     session.execute(text(f"CREATE INDEX ON {TABLE} (county, household_no)"))
-    session.execute(text(f"ANALYZE {TABLE}"))
 
 
 def _staged_row(record: PersonRecord) -> tuple:
