@@ -127,6 +127,25 @@ def on_postgresql(label: str, path: Path, persons: int, baseline_records, staged
         drop_pg_database(url)
 
 
+def postgresql_rounds(path: Path, persons: int, baseline_records, rounds: int, skip_plain: bool) -> list[dict]:
+    """The plain and the staged import alternating, ``rounds`` times each (a shared machine's load
+    drifts over minutes); for each path its best first import and best re-import."""
+    best: dict[str, dict] = {}
+    for round_number in range(rounds):
+        for label, staged in ([] if skip_plain else [("plain", False)]) + [("staged", True)]:
+            result = on_postgresql(label, path, persons, baseline_records if round_number == 0 and staged else [],
+                                   staged)
+            print(f"round {round_number + 1}, PostgreSQL {label}: first import {result['first']:,.0f} persons/s "
+                  f"(CPU {result['first_cpu']:.1f} s of {result['first_s']:.1f} s), re-import {result['again']:,.0f} "
+                  f"persons/s (CPU {result['again_cpu']:.1f} s of {result['again_s']:.1f} s)", flush=True)
+            kept = best.setdefault(label, result)
+            for key in ("first", "again"):
+                if result[key] > kept[key]:
+                    kept.update({key: result[key], f"{key}_s": result[f"{key}_s"], f"{key}_cpu": result[f"{key}_cpu"]})
+            kept["baseline"] = kept["baseline"] or result["baseline"]
+    return [best[label] for label in ("staged", "plain") if label in best]
+
+
 def memory_probe(path: Path, url: str) -> None:
     """Run in a fresh process: import ``path`` into the migrated database ``url``; print the peak
     RSS and how much the import added to the process's peak before it."""
@@ -171,6 +190,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-postgresql", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-plain", action="store_true", help="on PostgreSQL, only the staged import")
+    parser.add_argument("--rounds", type=int, default=2, help="PostgreSQL runs of each path, alternating; best kept")
     parser.add_argument("--memory-sizes", default="20000,80000", help="persons per file, comma separated; 0: skip")
     parser.add_argument("--memory-probe", nargs=2, help=argparse.SUPPRESS)  # a roster's path, a database URL
     args = parser.parse_args(argv)
@@ -187,9 +207,7 @@ def main(argv=None) -> int:
         results = [] if args.skip_sqlite else [
             bench_backend("SQLite", f"sqlite:///{directory / 'bench.sqlite'}", path, persons, baseline_records)]
         if not args.skip_postgresql:
-            results.append(on_postgresql("staged", path, persons, baseline_records, staged=True))
-            if not args.skip_plain:
-                results.append(on_postgresql("plain", path, persons, [], staged=False))
+            results += postgresql_rounds(path, persons, baseline_records, args.rounds, args.skip_plain)
         sizes = [int(size) for size in args.memory_sizes.split(",") if int(size)]
         memory = measure_memory(sizes, directory) if sizes and not args.skip_postgresql else []
     print()
@@ -208,9 +226,10 @@ def main(argv=None) -> int:
               f"this process's CPU: {staged['first_cpu']:.1f} s and {staged['again_cpu']:.1f} s of "
               f"{staged['first_s']:.1f} s and {staged['again_s']:.1f} s wall (the rest is PostgreSQL and waiting)")
     if staged and plain:
-        print(f"staged vs plain comparison on PostgreSQL, same run: first import {staged['first'] / plain['first']:.2f}x "
-              f"({plain['first']:,.0f} persons/s plain), unchanged re-import {staged['again'] / plain['again']:.2f}x "
-              f"({plain['again']:,.0f} persons/s plain)")
+        print(f"staged vs plain comparison on PostgreSQL, same run (best of each): first import "
+              f"{staged['first'] / plain['first']:.2f}x ({plain['first']:,.0f} persons/s plain), unchanged re-import "
+              f"{staged['again'] / plain['again']:.2f}x ({plain['again']:,.0f} persons/s plain); this process's CPU "
+              f"{plain['first_cpu'] / staged['first_cpu']:.2f}x and {plain['again_cpu'] / staged['again_cpu']:.2f}x less")
     for count, mib, peak, growth in memory:
         print(f"memory, PostgreSQL import of {count:,} persons ({mib:.1f} MiB CSV) in a fresh process: peak RSS "
               f"{peak:,.0f} MiB, {growth:,.0f} MiB over the process before the import")
