@@ -5,6 +5,7 @@ men, even for women) and a check digit (0-9 or X) computed over the first 17.
 """
 
 from datetime import date
+from operator import mul
 
 ID_LENGTH = 18
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -13,7 +14,7 @@ _CHECK_CHARACTERS = "10X98765432"
 
 def check_digit(first17: str) -> str:
     """The check character ('0'-'9' or 'X') for the first 17 digits of an ID number."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS))
+    total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARACTERS[total % 11]
 
 

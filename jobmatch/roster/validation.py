@@ -16,7 +16,7 @@ from jobmatch.roster.fields import (
     parse_yuan,
 )
 from jobmatch.roster.problems import RosterProblem
-from jobmatch.roster.reading import RosterTable
+from jobmatch.roster.reading import RosterRows, RosterTable, Row
 from jobmatch.roster.records import HouseholdKey, PersonRecord
 from jobmatch.vocabulary import (
     CANNOT_LEAVE_REASON_FROM_LABEL,
@@ -46,6 +46,7 @@ class RosterValidation:
     records: list[PersonRecord] = field(default_factory=list)
     problems: list[RosterProblem] = field(default_factory=list)
     invalid_households: set[HouseholdKey] = field(default_factory=set)
+    rows: int = 0  # data rows read
 
     @property
     def is_valid(self) -> bool:
@@ -53,24 +54,33 @@ class RosterValidation:
         return not self.problems
 
 
-def validate_roster(table: RosterTable) -> RosterValidation:
-    """Check every row and the rows against each other, collecting every problem."""
+def validate_roster(table: RosterTable | RosterRows) -> RosterValidation:
+    """Check every row and the rows against each other, collecting every problem.
+
+    Rows are read once, in order: of each, only its record and the few cells the checks across
+    rows compare are kept, so a streamed file (``RosterRows``) is never held whole."""
     problems: list[RosterProblem] = []
     parsed: dict[int, PersonRecord] = {}
+    compared: list[Row] = []
     for number, values in table.rows:
         row_problems: list[RosterProblem] = []
         record = _parse_row(number, values, number in table.ids_with_lost_digits, row_problems)
         problems.extend(row_problems)
         if record is not None:
             parsed[number] = record
-    cross_problems, cross_households = cross_row_problems(table.rows)
+        compared.append((number, {key: values[key] for key in _COMPARED_ACROSS_ROWS if key in values}))
+    cross_problems, cross_households = cross_row_problems(compared)
     problems.extend(cross_problems)
     problems = sorted(set(problems), key=lambda p: (p.row, _COLUMN_ORDER.get(p.column, 99), p.message))
     rows_with_problems = {problem.row for problem in problems}
     invalid_households = set(cross_households)
-    invalid_households.update(_household_key(values) for number, values in table.rows if number in rows_with_problems)
+    invalid_households.update(_household_key(values) for number, values in compared if number in rows_with_problems)
     records = [record for number, record in parsed.items() if number not in rows_with_problems]
-    return RosterValidation(records, problems, invalid_households)
+    return RosterValidation(records, problems, invalid_households, len(compared))
+
+
+# The cells jobmatch.roster.consistency compares between rows.
+_COMPARED_ACROSS_ROWS = ("id_number", "county", "household_no", "settlement", "relation", "name")
 
 
 def _household_key(values: dict[str, str]) -> HouseholdKey:

@@ -186,3 +186,31 @@ def test_an_old_xls_file_is_read_like_an_xlsx():
     assert (table.header_row, [row for row, _ in table.rows]) == (2, [3, 4])
     assert not validation.problems
     assert [r.id_number for r in validation.records] == [people[0]["身份证号"], people[1]["身份证号"]]
+
+
+def test_a_gbk_csv_whose_first_non_ascii_byte_comes_after_a_megabyte_is_read_as_gbk(tmp_path):
+    """The CSV is streamed; its encoding is settled over the whole file first, not its first chunk."""
+    from jobmatch.roster.columns import COLUMNS
+
+    ascii_row = [f"H{seq}" if column.key == "household_no" else "x" * 100 for seq, column in
+                 zip(range(len(COLUMNS)), COLUMNS)]
+    lines = [",".join(column.key for column in COLUMNS)] + [",".join(ascii_row)] * 600
+    lines.append(",".join("龙秀英" if column.key == "name" else "x" for column in COLUMNS))
+    path = tmp_path / "r.csv"
+    path.write_bytes("\r\n".join(lines).encode("gb18030"))
+    assert path.read_bytes()[: 1 << 20].isascii()
+    rows = list(reading.open_roster_rows(path, "r.csv").rows)
+    assert (rows[-1][0], rows[-1][1]["name"]) == (602, "龙秀英")
+
+
+def test_an_xlsx_whose_table_starts_in_column_b_keeps_its_columns(tmp_path, xlsx_engine):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([None, TITLE])
+    sheet.append([None, *HEADERS])
+    sheet.append([None, *person(1).values()])
+    path = tmp_path / "r.xlsx"
+    workbook.save(path)
+    stream = reading.open_roster_rows(path, "r.xlsx")
+    assert stream.header_row == 2 and stream.columns["household_no"] == 1
+    assert [(number, values["name"]) for number, values in stream.rows] == [(3, "吴丽")]

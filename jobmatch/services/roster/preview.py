@@ -114,6 +114,10 @@ class Recorded:
     household_numbers: dict[int, str]
     # person id -> its current spell (id, person_id, kind, employer_name, monthly_income); read on first use
     spells: dict[int, dict] | None = None
+    # ID numbers of persons the file leaves exactly as recorded (fields, household, spell), found by
+    # the staged comparison on PostgreSQL (jobmatch.services.roster.staging): they are not in ``persons``.
+    unchanged: frozenset[str] = frozenset()
+    staged: bool = False  # read from the staging table, which the import may use too
 
     def current_spells(self, session: Session) -> dict[int, dict]:
         if self.spells is None:
@@ -129,6 +133,11 @@ class Recorded:
 
 # Read with the shown fields, so the import can compare every stored field without reading the persons again.
 _COMPARED_TOO = ("gender", "birth_date", "cannot_leave_site")
+
+
+def shown_and_compared_fields() -> tuple[str, ...]:
+    """The person columns ``Recorded.persons`` holds besides id, id_number, household_id and household_no."""
+    return (*_SHOWN_FIELDS, *_COMPARED_TOO)
 
 
 def recorded_state(session: Session, records: list[PersonRecord]) -> Recorded:
@@ -148,7 +157,7 @@ def _recorded(session: Session, records: list[PersonRecord]) -> Recorded:
         if (county, number) in keys:
             households[(county, number)] = (household_id, settlement)
     columns = [Person.id, Person.id_number, Person.household_id, Household.household_no,
-               *(getattr(Person, name) for name in (*_SHOWN_FIELDS, *_COMPARED_TOO))]
+               *(getattr(Person, name) for name in shown_and_compared_fields())]
     persons: dict[str, dict] = {}
     for chunk in in_chunks([r.id_number for r in records]):
         for row in session.execute(select(*columns).join(Household).where(Person.id_number.in_(chunk))):
@@ -238,6 +247,8 @@ def build_preview(session: Session, records: list[PersonRecord], profile_of,
     spells = {person_id: (spell["kind"], spell["employer_name"] or "")
               for person_id, spell in recorded.current_spells(session).items()}
     for record in records:
+        if record.id_number in recorded.unchanged:
+            continue
         person = recorded.persons.get(record.id_number)
         if person is None:
             preview.new_persons.append(record.name)

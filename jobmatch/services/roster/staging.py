@@ -1,0 +1,191 @@
+"""PostgreSQL: a roster's records COPYed into a temporary staging table, then compared set-based (issue 19).
+
+The import reads from the database only what can change something. One query finds the
+persons whose every stored field, household and current employment spell are already what
+the file says ("unchanged"); only the others, and the households they touch, are read into
+Python for the head checks, the preview and the updates. An unchanged re-import is a COPY
+plus that query.
+
+"Unchanged" is decided strictly (NULLs and types compared as Python compares them), so a
+person it leaves out is simply compared again in Python, as on SQLite.
+"""
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from jobmatch.db import copy_rows
+from jobmatch.roster.records import PersonRecord
+from jobmatch.services.roster.preview import Recorded, shown_and_compared_fields
+
+TABLE = "roster_staging"
+UNCHANGED = "roster_unchanged"
+
+_COLUMNS = (
+    ("row", "integer"), ("id_number", "varchar(18) primary key"), ("county", "text"), ("household_no", "text"),
+    ("settlement", "text"), ("name", "text"), ("relation", "text"), ("phone", "text"), ("capacity", "text"),
+    ("wants_work", "boolean"), ("mobility", "text"), ("max_commute_km", "double precision"), ("skills", "jsonb"),
+    ("certificates", "jsonb"), ("training_wishes", "jsonb"), ("wage_expectation", "integer"), ("disability", "text"),
+    ("monitoring", "text"), ("notes", "text"), ("gender", "text"), ("birth_date", "date"),
+    ("cannot_leave_reason", "text"), ("cannot_leave_site", "boolean"),
+    ("employment_kind", "text"), ("employer_name", "text"), ("monthly_income", "integer"),
+)
+COLUMN_NAMES = tuple(name for name, _type in _COLUMNS)
+
+
+def stage_records(session: Session, records: list[PersonRecord]) -> None:
+    """(Re)create the staging table for this transaction and COPY ``records`` into it."""
+    session.execute(text(f"DROP TABLE IF EXISTS {UNCHANGED}"))
+    session.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
+    columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _COLUMNS)
+    session.execute(text(f"CREATE TEMPORARY TABLE {TABLE} ({columns}) ON COMMIT DROP"))
+    copy_rows(session, TABLE, COLUMN_NAMES, (_staged_row(record) for record in records))
+    session.execute(text(f"CREATE INDEX ON {TABLE} (county, household_no)"))
+
+
+def _staged_row(record: PersonRecord) -> tuple:
+    employed = record.employment_status not in (None, "unemployed")
+    reason = record.cannot_leave_reason
+    return (
+        record.row, record.id_number, record.county, record.household_no, record.settlement, record.name,
+        record.relation, record.phone, record.capacity, record.wants_work, record.mobility, record.max_commute_km,
+        _json_list(record.skills), _json_list(record.certificates), _json_list(record.training_wishes),
+        record.wage_expectation, record.disability, record.monitoring, record.notes or "", record.gender,
+        record.birth_date, reason, None if reason is None else bool(reason),
+        record.employment_status if employed else None, (record.employer_name or "") if employed else None,
+        record.monthly_income if employed else None,
+    )
+
+
+def _json_list(values: tuple[str, ...]) -> str:
+    return _ENCODER.encode(values) if values else "[]"
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+# A staged person is unchanged when the person with that ID number is in the household the row names,
+# every roster field is equal, and the open employment spell is the one the row asks for (none when
+# not employed). Mirrors importing._update_person and importing._apply_employment.
+_UNCHANGED_QUERY = f"""
+CREATE TEMPORARY TABLE {UNCHANGED} ON COMMIT DROP AS
+SELECT s.id_number
+FROM {TABLE} s
+JOIN persons p ON p.id_number = s.id_number
+JOIN households h ON h.id = p.household_id
+JOIN counties c ON c.id = h.county_id
+LEFT JOIN LATERAL (
+    -- FILTER, not WHERE: the person's few spells are found by person_id alone (with ended_on in the WHERE,
+    -- PostgreSQL may AND in the ended_on index, which reads every open spell for each person)
+    SELECT count(*) FILTER (WHERE e.ended_on IS NULL) AS n,
+           max(e.kind) FILTER (WHERE e.ended_on IS NULL) AS kind,
+           max(e.employer_name) FILTER (WHERE e.ended_on IS NULL) AS employer_name,
+           max(e.monthly_income) FILTER (WHERE e.ended_on IS NULL) AS monthly_income
+    FROM employment_spells e WHERE e.person_id = p.id
+) spell ON true
+WHERE c.name = s.county AND h.household_no = s.household_no
+  AND p.name = s.name AND p.relation = s.relation AND p.phone IS NOT DISTINCT FROM s.phone
+  AND p.capacity = s.capacity AND p.wants_work IS NOT DISTINCT FROM s.wants_work
+  AND p.mobility IS NOT DISTINCT FROM s.mobility AND p.max_commute_km IS NOT DISTINCT FROM s.max_commute_km
+  AND p.skills::jsonb = s.skills AND p.certificates::jsonb = s.certificates
+  AND p.training_wishes::jsonb = s.training_wishes
+  AND p.wage_expectation IS NOT DISTINCT FROM s.wage_expectation
+  AND p.disability = s.disability AND p.monitoring = s.monitoring AND p.notes = s.notes
+  AND p.gender = s.gender AND p.birth_date = s.birth_date
+  AND (s.cannot_leave_reason IS NULL
+       OR (p.cannot_leave_reason = s.cannot_leave_reason AND p.cannot_leave_site = s.cannot_leave_site))
+  AND CASE WHEN s.employment_kind IS NULL THEN spell.n = 0
+           ELSE spell.n = 1 AND spell.kind = s.employment_kind AND spell.employer_name = s.employer_name
+                AND spell.monthly_income IS NOT DISTINCT FROM s.monthly_income END
+"""
+
+
+def staged_recorded_state(session: Session) -> Recorded:
+    """What the database holds that the staged file may change: a ``Recorded`` holding only the
+    persons not unchanged, their current spells, and the members of the households where a head
+    check or the preview needs them; ``Recorded.unchanged`` names the others."""
+    session.execute(text(_UNCHANGED_QUERY))
+    unchanged = frozenset(session.scalars(text(f"SELECT id_number FROM {UNCHANGED}")))
+    households = {(county, number): (household_id, settlement) for household_id, county, number, settlement in
+                  session.execute(text(f"""
+        SELECT h.id, c.name, h.household_no, st.name
+        FROM (SELECT DISTINCT county, household_no FROM {TABLE}) k
+        JOIN counties c ON c.name = k.county
+        JOIN households h ON h.county_id = c.id AND h.household_no = k.household_no
+        JOIN settlements st ON st.id = h.settlement_id"""))}
+    person_columns = ", ".join(f"p.{name}" for name in shown_and_compared_fields())
+    persons = {row.id_number: row._asdict() for row in session.execute(text(f"""
+        SELECT p.id, p.id_number, p.household_id, h.household_no, {person_columns}
+        FROM {TABLE} s JOIN persons p ON p.id_number = s.id_number JOIN households h ON h.id = p.household_id
+        WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)"""))}
+    members, numbers = _members_needed(session, households, persons)
+    spells = {row.person_id: row._asdict() for row in session.execute(text(f"""
+        SELECT e.id, e.person_id, e.kind, e.employer_name, e.monthly_income
+        FROM {TABLE} s JOIN persons p ON p.id_number = s.id_number
+        JOIN employment_spells e ON e.person_id = p.id AND e.ended_on IS NULL
+        WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)
+        ORDER BY e.id"""))}
+    return Recorded(households, members, persons, numbers, spells, unchanged, staged=True)
+
+
+def _members_needed(session: Session, households: dict, persons: dict) -> tuple[dict[int, list[dict]], dict[int, str]]:
+    """The members of the households where anything but unchanged persons is: a recorded member the
+    file leaves out, a person not unchanged, or the household a loaded person comes from. Elsewhere
+    the recorded members are exactly the file's, and the checks need none of them."""
+    with_staying = set(session.scalars(text(f"""
+        SELECT DISTINCT p.household_id
+        FROM (SELECT DISTINCT county, household_no FROM {TABLE}) k
+        JOIN counties c ON c.name = k.county
+        JOIN households h ON h.county_id = c.id AND h.household_no = k.household_no
+        JOIN persons p ON p.household_id = h.id
+        WHERE NOT EXISTS (SELECT 1 FROM {TABLE} s WHERE s.id_number = p.id_number)""")))
+    with_changes = set(session.scalars(text(f"""
+        SELECT DISTINCT h.id
+        FROM {TABLE} s
+        JOIN counties c ON c.name = s.county
+        JOIN households h ON h.county_id = c.id AND h.household_no = s.household_no
+        WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)""")))
+    needed = sorted(with_staying | with_changes | {p["household_id"] for p in persons.values()})
+    members: dict[int, list[dict]] = {}
+    numbers: dict[int, str] = {}
+    if not needed:
+        return members, numbers
+    for row in session.execute(text("""
+            SELECT p.household_id, p.id_number, p.name, p.relation, h.household_no
+            FROM unnest(CAST(:ids AS integer[])) AS needed(id)
+            JOIN persons p ON p.household_id = needed.id JOIN households h ON h.id = p.household_id
+            ORDER BY p.id"""), {"ids": needed}):
+        members.setdefault(row.household_id, []).append(row._asdict())
+        numbers[row.household_id] = row.household_no
+    return members, numbers
+
+
+_PERSON_INSERT = f"""
+INSERT INTO persons (household_id, id_number, name, gender, birth_date, relation, phone, phone_invalid, capacity,
+                     wants_work, mobility, max_commute_km, skills, certificates, training_wishes, wage_expectation,
+                     disability, monitoring, notes, sms_opt_out, cannot_leave_site, cannot_leave_reason)
+SELECT h.id, s.id_number, s.name, s.gender, s.birth_date, s.relation, s.phone, false, s.capacity,
+       s.wants_work, s.mobility, s.max_commute_km, s.skills::json, s.certificates::json, s.training_wishes::json,
+       s.wage_expectation, s.disability, s.monitoring, s.notes, false, coalesce(s.cannot_leave_site, false),
+       coalesce(s.cannot_leave_reason, '')
+FROM {TABLE} s
+JOIN unnest(CAST(:id_numbers AS text[])) AS new(id_number) ON new.id_number = s.id_number
+JOIN counties c ON c.name = s.county
+JOIN households h ON h.county_id = c.id AND h.household_no = s.household_no
+ORDER BY s.row
+RETURNING id, id_number
+"""
+
+
+def insert_new_persons(session: Session, id_numbers: list[str]) -> dict[str, int]:
+    """Insert the staged persons with these ID numbers into their (existing) households; their new ids."""
+    return {id_number: person_id for person_id, id_number in
+            session.execute(text(_PERSON_INSERT), {"id_numbers": id_numbers})}
+
+
+def open_spell_ids(session: Session) -> dict[tuple[int], int]:
+    """(person id,) -> id of the open employment spell, for the staged persons."""
+    return {(person_id,): spell_id for spell_id, person_id in session.execute(text(f"""
+        SELECT e.id, e.person_id FROM {TABLE} s JOIN persons p ON p.id_number = s.id_number
+        JOIN employment_spells e ON e.person_id = p.id AND e.ended_on IS NULL"""))}
