@@ -233,10 +233,15 @@ def _chain_head(session_or_connection) -> tuple[int, str]:
 @sa_event.listens_for(Session, "after_transaction_end")
 def _forget_head(session, transaction):
     # The cached head is only valid while this transaction holds the chain lock.
-    if transaction.parent is None:
-        session.info.pop(_HEAD_KEY, None)
-        if session.info.pop(_SEAL_NOW_KEY, False):  # the connection is back in the pool by now
-            _seal_after_commit(session)
+    if transaction.parent is not None:
+        # A savepoint rolled back takes its events with it: the head is read again, while the
+        # key stays to say this transaction holds the lock (its events are still sealed as written).
+        if _HEAD_KEY in session.info:
+            session.info[_HEAD_KEY] = None
+        return
+    session.info.pop(_HEAD_KEY, None)
+    if session.info.pop(_SEAL_NOW_KEY, False):  # the connection is back in the pool by now
+        _seal_after_commit(session)
 
 
 # -- sealing: chaining committed events --------------------------------------------------------

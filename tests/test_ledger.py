@@ -245,3 +245,20 @@ def test_events_deleted_from_the_end_after_a_checkpoint_are_reported(session, cl
     for args in (("ledger", "verify"), ("ledger", "verify", "--full")):
         out = cli(*args)
         assert out.exit_code == 1 and "event 3, signed as checked in a checkpoint, is gone" in out.output
+
+
+def test_events_after_a_rolled_back_savepoint_still_chain(session):
+    """A dry run inside a savepoint (the roster preview does this) writes and rolls back sealed events;
+    the events written after it in the same transaction must chain onto what is really there."""
+    ledger.append(session, "household_created", actor="test", subject="H-1")
+    session.commit()
+    ledger.lock_chain(session)  # sealed as written from here on, on both databases
+    with session.begin_nested() as dry_run:
+        ledger.append(session, "household_created", actor="test", subject="H-dry")
+        dry_run.rollback()
+    after = ledger.append(session, "household_created", actor="test", subject="H-2")
+    assert after["seq"] == 2  # still sealed as written, onto the event that is really there
+    session.commit()
+    result = ledger.verify(session)
+    assert result.ok, result.problem
+    assert result.checked == 2
