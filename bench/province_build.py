@@ -41,7 +41,6 @@ from jobmatch.models.ledger import EventKind
 from jobmatch.roster.synthetic import _PHONE_PREFIXES, _RosterGenerator
 from jobmatch.services.households.status import HouseholdStatus
 from jobmatch.services.roster.importing import _profile_of, _wanted_employment
-from notifications.phones import InvalidPhone, normalise_phone
 
 FULL_PERSONS, FULL_SITES, FULL_EVENTS = 2_000_000, 950, 20_000_000
 ACTOR = "import"
@@ -127,17 +126,8 @@ class CountyRosterGenerator(_RosterGenerator):
         self.blocks = [f"{self.rng.choice(_PHONE_PREFIXES)}{self.rng.randrange(10**4):04d}"
                        for _ in range(self.BLOCKS_PER_COUNTY)]
 
-    def _phone(self) -> str:
-        while True:
-            digits = f"{self.rng.choice(self.blocks)}{self.rng.randrange(10**4):04d}"
-            if digits in self.used_phones:
-                continue
-            try:
-                phone = normalise_phone(digits)
-            except InvalidPhone:
-                continue
-            self.used_phones.add(digits)
-            return phone
+    def _phone_digits(self) -> str:
+        return f"{self.rng.choice(self.blocks)}{self.rng.randrange(10**4):04d}"
 
 
 @dataclass

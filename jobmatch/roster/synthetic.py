@@ -261,9 +261,12 @@ class _RosterGenerator:
                 self.used_ids.add(id_number)
                 return id_number
 
+    def _phone_digits(self) -> str:
+        return f"{self.rng.choice(_PHONE_PREFIXES)}{self.rng.randrange(10**8):08d}"
+
     def _phone(self) -> str:
         while True:
-            digits = f"{self.rng.choice(_PHONE_PREFIXES)}{self.rng.randrange(10**8):08d}"
+            digits = self._phone_digits()
             if digits in self.used_phones:
                 continue
             try:
