@@ -12,7 +12,7 @@ site never wait on each other.
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobmatch.db import Base
@@ -33,6 +33,8 @@ class SiteFigures(Base):
     open_problems: Mapped[int] = mapped_column(Integer)  # problems not resolved
     # sent offers waiting for the worker's answer (marked by triggers on offers, migration 0035)
     waiting_offers: Mapped[int] = mapped_column(Integer, server_default="0")
+    # the ids of the first of them in the dashboard's order (jobmatch.services.offers.queries.offers_waiting)
+    waiting_first: Mapped[list[int] | None] = mapped_column(JSON)
     month: Mapped[str] = mapped_column(String(7))  # the local month follow_ups_due counts, "2026-12"
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -1,9 +1,11 @@
 """dashboard figures: each site's waiting offers kept in site_figures, marked changed by triggers on offers
 
 The staff dashboard reads its tiles from site_figures (jobmatch.services.households.day_figures);
-the offers waiting for an answer are one of them. A sent offer, or one that stops being sent,
-and a worker moving to another household mark the sites concerned in site_figure_changes, in
-the same transaction, as migration 0029_site_figures does for households, problems and alerts.
+the offers waiting for an answer are one of them: how many (waiting_offers) and which come first
+in the dashboard's order (waiting_first, offer ids). A sent offer, one that stops being sent or
+changes channel or answer-by time, and a worker moving to another household mark the sites
+concerned in site_figure_changes, in the same transaction, as migration 0029_site_figures does
+for households, problems and alerts.
 
 Revision ID: 0035_dashboard_figures
 Revises: 0031_page_indexes
@@ -33,8 +35,8 @@ BEGIN
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER offers_mark_site AFTER INSERT OR DELETE OR UPDATE OF status, person_id ON offers
-    FOR EACH ROW EXECUTE FUNCTION site_figures_mark_offer();
+CREATE TRIGGER offers_mark_site AFTER INSERT OR DELETE OR UPDATE OF status, person_id, channel, expires_at
+    ON offers FOR EACH ROW EXECUTE FUNCTION site_figures_mark_offer();
 
 CREATE FUNCTION site_figures_mark_member() RETURNS trigger AS $$
 BEGIN
@@ -60,7 +62,7 @@ def sqlite_triggers() -> list[str]:
         f"BEGIN {mark} {new_site}; END",
         f"CREATE TRIGGER offers_mark_site_delete AFTER DELETE ON offers WHEN OLD.status = 'sent' "
         f"BEGIN {mark} {old_site}; END",
-        f"""CREATE TRIGGER offers_mark_site_update AFTER UPDATE OF status, person_id ON offers
+        f"""CREATE TRIGGER offers_mark_site_update AFTER UPDATE OF status, person_id, channel, expires_at ON offers
             WHEN OLD.status = 'sent' OR NEW.status = 'sent'
             BEGIN {mark} {old_site} UNION {new_site}; END""",
         f"""CREATE TRIGGER persons_mark_site_update AFTER UPDATE OF household_id ON persons
@@ -71,6 +73,7 @@ def sqlite_triggers() -> list[str]:
 
 def upgrade() -> None:
     op.add_column('site_figures', sa.Column('waiting_offers', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('site_figures', sa.Column('waiting_first', sa.JSON(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_TRIGGERS)
     else:
@@ -86,9 +89,11 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS persons_mark_site ON persons")
         op.execute("DROP FUNCTION IF EXISTS site_figures_mark_offer()")
         op.execute("DROP FUNCTION IF EXISTS site_figures_mark_member()")
+        op.drop_column('site_figures', 'waiting_first')
         op.drop_column('site_figures', 'waiting_offers')
     else:
         for trigger in SQLITE_TRIGGER_NAMES:
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         with op.batch_alter_table('site_figures') as batch:
+            batch.drop_column('waiting_first')
             batch.drop_column('waiting_offers')

@@ -3,7 +3,8 @@
 Each visible site's figures come from jobmatch.services.province.figures.current_site_figures:
 the stored row when nothing has changed since it was counted, a recompute of that site when
 something has (a mark not yet refreshed), so the tiles always equal the live counts the
-household list and the other pages show, and a quiet site costs one indexed read."""
+household list and the other pages show, and a quiet site costs one indexed read. The first
+waiting offers are kept the same way: their ids, read back by id while the site is quiet."""
 
 from dataclasses import dataclass
 
@@ -21,12 +22,14 @@ class DayFigures:
     monitored: int
     open_alerts: int
     waiting_offers: int
+    waiting_first: list[int] | None  # offer ids holding the first waiting offers, when kept for every site
 
 
 def day_figures(session: Session, settlement_ids) -> DayFigures:
     """The dashboard's counts for these sites: per-site totals and the tiles' sums."""
     ids = sorted(set(settlement_ids))
-    figures = {site_id: dict(zip(FIGURE_COLUMNS, values)) for site_id, values in current_site_figures(session, ids).items()}
+    current = current_site_figures(session, ids)
+    figures = {site_id: dict(zip(FIGURE_COLUMNS, values)) for site_id, values in current.figures.items()}
     names = session.execute(select(Settlement.id, Settlement.name).where(Settlement.id.in_(ids))
                             .order_by(Settlement.name)).all()
     totals = [SettlementTotals(Site(site_id, name), f["households"], f["labourers"], f["employed"], f["zero_employment"],
@@ -36,4 +39,4 @@ def day_figures(session: Session, settlement_ids) -> DayFigures:
     def total(column: str) -> int:
         return sum(f[column] for f in figures.values())
 
-    return DayFigures(totals, total("monitored"), total("open_alerts"), total("waiting_offers"))
+    return DayFigures(totals, total("monitored"), total("open_alerts"), total("waiting_offers"), current.waiting_first)

@@ -109,15 +109,37 @@ def _offers_waiting_statement(per_member: bool, counted: bool = True):
             .limit(bindparam("limit")))
 
 
-def offers_waiting(session: Session, settlement_ids, limit: int = 50,
-                   total: int | None = None) -> tuple[int, list[WaitingOffer]]:
+@cache
+def _offers_waiting_among_statement():
+    # The offers given by id (the sites' first waiting offers as their figures keep them), in the same order.
+    ids: BindParameter[list[int]] = bindparam("offer_ids", expanding=True)
+    sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
+    return (select(Offer.id, Person.id, Person.name, Household.id, Household.household_no,
+                   Household.zero_employment, Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at)
+            .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+            .join(Vacancy, Vacancy.id == Offer.vacancy_id)
+            .where(Offer.id.in_(ids), Offer.status == OfferStatus.SENT, Household.settlement_id.in_(sites))
+            .order_by((Offer.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(),
+                      Offer.expires_at, Offer.id)
+            .limit(bindparam("limit")))
+
+
+def offers_waiting(session: Session, settlement_ids, limit: int = 50, total: int | None = None,
+                   among: list[int] | None = None) -> tuple[int, list[WaitingOffer]]:
     """Sent offers still waiting for the worker's answer: how many (counted here unless given: the
     dashboard has it from the site figures), and the first ``limit`` (door deliveries and
-    zero-employment households first, then the soonest to expire); ``limit`` >= 1."""
+    zero-employment households first, then the soonest to expire); ``limit`` >= 1.
+
+    ``among``: offer ids known to hold the first ``limit`` (each site's first, kept with its figures
+    while nothing there has changed): only those are read, not every member's offers."""
     if total == 0:
         return 0, []
+    parameters = {"settlement_ids": list(settlement_ids), "limit": limit}
+    if among is not None and total is not None:
+        rows = session.execute(_offers_waiting_among_statement(), {**parameters, "offer_ids": among}).all()
+        return total, [WaitingOffer(*row) for row in rows]
     statement = _offers_waiting_statement(is_postgresql(session), counted=total is None)
-    rows = session.execute(statement, {"settlement_ids": list(settlement_ids), "limit": limit}).all()
+    rows = session.execute(statement, parameters).all()
     if total is not None:
         return total, [WaitingOffer(*row) for row in rows]
     return (rows[0][-1] if rows else 0), [WaitingOffer(*row[:-1]) for row in rows]

@@ -20,10 +20,25 @@ refreshes at once could otherwise store an older count over a newer one. A mark 
 while a refresh runs is not claimed by it and waits for the next one.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Integer, Table, any_, bindparam, case, delete, exists, func, insert, literal, select, text
+from sqlalchemy import (
+    Integer,
+    Table,
+    any_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -45,8 +60,10 @@ from jobmatch.services.households.followups import month_starts
 from jobmatch.services.households.monitoring import monitored_condition
 from jobmatch.services.households.monitoring_alerts import open_alert_condition
 from jobmatch.services.households.problems import open_problem_condition
+from jobmatch.services.offers.queries import offers_waiting
 
 _LOCK_KEY = 190_190_019  # pg_advisory_xact_lock key of the site figures (any constant no other lock uses)
+WAITING_KEPT = 20  # how many of a site's first waiting offers its figures keep (the dashboard lists 20)
 FIGURE_COLUMNS = ("households", "labourers", "employed", "zero_employment", "monitored", "follow_ups_due",
                   "open_alerts", "open_problems", "waiting_offers")
 
@@ -106,19 +123,26 @@ def computed_figures(session: Session, settlement_ids=None) -> dict[int, tuple[i
             for row in session.execute(statement, _parameters())}
 
 
-def current_site_figures(session: Session, settlement_ids) -> dict[int, tuple[int, ...]]:
-    """Site id -> its figures (in FIGURE_COLUMNS order) as they are now, for every one of these sites:
-    the stored figures of a site counted this month with no change waiting, a recompute for the
-    others (so a page never shows a count the household list would contradict)."""
+@dataclass(frozen=True)
+class CurrentFigures:
+    figures: dict[int, tuple[int, ...]]  # site id -> its figures in FIGURE_COLUMNS order
+    # the first WAITING_KEPT waiting offers of each site, when every site's were stored; else None
+    waiting_first: list[int] | None
+
+
+def current_site_figures(session: Session, settlement_ids) -> CurrentFigures:
+    """These sites' figures as they are now: the stored figures of a site counted this month with
+    no change waiting, a recompute for the others (so a page never shows a count the household list
+    would contradict)."""
     ids = sorted(set(settlement_ids))
-    if not ids:
-        return {}
-    stored = {row[0]: tuple(row[1:]) for row in session.execute(
-        select(SiteFigures.settlement_id, *(getattr(SiteFigures, c) for c in FIGURE_COLUMNS))
+    rows = session.execute(
+        select(SiteFigures.settlement_id, SiteFigures.waiting_first, *(getattr(SiteFigures, c) for c in FIGURE_COLUMNS))
         .where(among(session, SiteFigures.settlement_id, ids), SiteFigures.month == str(Month.current()),
-               ~exists().where(SiteFigureChange.settlement_id == SiteFigures.settlement_id)))}
+               ~exists().where(SiteFigureChange.settlement_id == SiteFigures.settlement_id))).all() if ids else []
+    stored = {row[0]: tuple(row[2:]) for row in rows}
     outdated = [site_id for site_id in ids if site_id not in stored]
-    return {**stored, **(computed_figures(session, outdated) if outdated else {})}
+    waiting_first = None if outdated or any(row[1] is None for row in rows) else [i for row in rows for i in row[1]]
+    return CurrentFigures({**stored, **(computed_figures(session, outdated) if outdated else {})}, waiting_first)
 
 
 def stale_site_figures(session: Session) -> list[int]:
@@ -139,8 +163,12 @@ def _compute(session: Session, settlement_ids) -> int:
     columns = ["settlement_id", *FIGURE_COLUMNS, "month", "computed_at"]
     table = cast(Table, SiteFigures.__table__)  # a Core INSERT: the ORM would take the parameters for rows
     inserted = session.scalars(insert(table).from_select(columns, statement).returning(table.c.settlement_id),
-                               _parameters())
-    return len(inserted.all())
+                               _parameters()).all()
+    for site_id in inserted:  # the dashboard's order is the dashboard's query's: asked site by site
+        _, first = offers_waiting(session, [site_id], limit=WAITING_KEPT)
+        session.execute(update(SiteFigures).where(SiteFigures.settlement_id == site_id)
+                        .values(waiting_first=[offer.offer_id for offer in first]))
+    return len(inserted)
 
 
 def _parameters() -> dict:

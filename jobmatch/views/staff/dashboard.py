@@ -10,6 +10,7 @@ from jobmatch.services.households import dashboard as day
 from jobmatch.services.households import problems
 from jobmatch.services.households.day_figures import day_figures
 from jobmatch.services.offers.queries import offers_waiting
+from jobmatch.services.province.figures import WAITING_KEPT
 from jobmatch.services.sms.inbound import unread_count
 from jobmatch.views.charts import horizontal_bars
 from jobmatch.views.staff import STAFF_ROLES, bp
@@ -22,7 +23,8 @@ def dashboard():
     settlement_ids = visible_settlement_ids(session, current_user)
     figures = day_figures(session, settlement_ids)
     overview = day.day_overview(session, settlement_ids, limit=20, totals=figures.totals)
-    waiting_total, waiting = offers_waiting(session, settlement_ids, limit=20, total=figures.waiting_offers)
+    waiting_total, waiting = offers_waiting(session, settlement_ids, limit=WAITING_KEPT, total=figures.waiting_offers,
+                                            among=figures.waiting_first)
     chart = horizontal_bars([(t.settlement.name, t.employment_rate) for t in overview.totals], title="各安置点就业率")
     return render_template("staff/dashboard.html", totals=overview.totals, chart=chart,
                            zero_households=overview.zero_households, follow_ups_due=overview.follow_ups_due,
