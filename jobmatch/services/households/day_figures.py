@@ -21,6 +21,7 @@ class DayFigures:
     totals: list[SettlementTotals]  # per site, by name
     monitored: int
     open_alerts: int
+    open_problems: int
     waiting_offers: int
     waiting_first: list[int] | None  # offer ids holding the first waiting offers, when kept for every site
 
@@ -39,4 +40,5 @@ def day_figures(session: Session, settlement_ids) -> DayFigures:
     def total(column: str) -> int:
         return sum(f[column] for f in figures.values())
 
-    return DayFigures(totals, total("monitored"), total("open_alerts"), total("waiting_offers"), current.waiting_first)
+    return DayFigures(totals, total("monitored"), total("open_alerts"), total("open_problems"), total("waiting_offers"),
+                      current.waiting_first)

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, func, or_, select, true
+from sqlalchemy import Integer, any_, bindparam, func, or_, select, true
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import BindParameter
 
@@ -110,15 +111,17 @@ def _offers_waiting_statement(per_member: bool, counted: bool = True):
 
 
 @cache
-def _offers_waiting_among_statement():
+def _offers_waiting_among_statement(array: bool):
     # The offers given by id (the sites' first waiting offers as their figures keep them), in the same order.
-    ids: BindParameter[list[int]] = bindparam("offer_ids", expanding=True)
+    # PostgreSQL: the ids as one array parameter (a province's sites keep thousands).
+    ids = (Offer.id == any_(bindparam("offer_ids", type_=postgresql.ARRAY(Integer))) if array
+           else Offer.id.in_(bindparam("offer_ids", expanding=True)))
     sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
     return (select(Offer.id, Person.id, Person.name, Household.id, Household.household_no,
                    Household.zero_employment, Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at)
             .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
             .join(Vacancy, Vacancy.id == Offer.vacancy_id)
-            .where(Offer.id.in_(ids), Offer.status == OfferStatus.SENT, Household.settlement_id.in_(sites))
+            .where(ids, Offer.status == OfferStatus.SENT, Household.settlement_id.in_(sites))
             .order_by((Offer.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(),
                       Offer.expires_at, Offer.id)
             .limit(bindparam("limit")))
@@ -136,7 +139,8 @@ def offers_waiting(session: Session, settlement_ids, limit: int = 50, total: int
         return 0, []
     parameters = {"settlement_ids": list(settlement_ids), "limit": limit}
     if among is not None and total is not None:
-        rows = session.execute(_offers_waiting_among_statement(), {**parameters, "offer_ids": among}).all()
+        rows = session.execute(_offers_waiting_among_statement(is_postgresql(session)),
+                               {**parameters, "offer_ids": among}).all()
         return total, [WaitingOffer(*row) for row in rows]
     statement = _offers_waiting_statement(is_postgresql(session), counted=total is None)
     rows = session.execute(statement, parameters).all()

@@ -31,4 +31,4 @@ def dashboard():
                            new_vacancies=overview.new_vacancies, waiting_total=waiting_total, waiting=waiting,
                            unread_texts=unread_count(session, inbound_text_scope(session, current_user)),
                            monitored=figures.monitored, monitoring_alerts=figures.open_alerts,
-                           problems=problems.open_problems_tile(session, settlement_ids))
+                           problems=problems.open_problems_tile(session, settlement_ids, figures.open_problems))
