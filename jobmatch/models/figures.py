@@ -1,17 +1,18 @@
-"""Per-site figures kept current as things happen (issue 19): the province overview reads them.
+"""Per-site figures kept current as things happen (issue 19): the province overview and the staff
+dashboard read them.
 
 ``SiteFigures`` holds one row per settlement, computed by jobmatch.services.province.figures
 from the same household counters every other page counts. ``SiteFigureChange`` is the list of
 sites whose figures are out of date: database triggers on households, problems, monitoring
-alerts and settlements add a row in the same transaction as the change (migration
-0029_site_figures), so no writer can forget to; the refresh claims the rows and recomputes
-only those sites. The list is append-only for writers, so two staff recording at the same
+alerts and settlements (migration 0029_site_figures), offers and persons (0035_dashboard_figures)
+add a row in the same transaction as the change, so no writer can forget to; the refresh claims
+the rows and recomputes only those sites. The list is append-only for writers, so two staff recording at the same
 site never wait on each other.
 """
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobmatch.db import Base
@@ -30,6 +31,10 @@ class SiteFigures(Base):
     follow_ups_due: Mapped[int] = mapped_column(Integer)  # households not yet contacted in ``month``
     open_alerts: Mapped[int] = mapped_column(Integer)  # monitoring alerts not closed
     open_problems: Mapped[int] = mapped_column(Integer)  # problems not resolved
+    # sent offers waiting for the worker's answer (marked by triggers on offers, migration 0035)
+    waiting_offers: Mapped[int] = mapped_column(Integer, server_default="0")
+    # the ids of the first of them in the dashboard's order (jobmatch.services.offers.queries.offers_waiting)
+    waiting_first: Mapped[list[int] | None] = mapped_column(JSON)
     month: Mapped[str] = mapped_column(String(7))  # the local month follow_ups_due counts, "2026-12"
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -196,9 +196,12 @@ class DayOverview:
     new_vacancies: Bounded
 
 
-def day_overview(session: Session, settlement_ids: set[int], limit: int = 20) -> DayOverview:
-    """The dashboard's figures: the counts come from the one pass of ``settlement_totals``."""
-    totals = settlement_totals(session, settlement_ids)
+def day_overview(session: Session, settlement_ids: set[int], limit: int = 20,
+                 totals: list[SettlementTotals] | None = None) -> DayOverview:
+    """The dashboard's figures: the counts come from ``totals`` (the sites' maintained figures,
+    jobmatch.services.households.day_figures), counted here in one pass of ``settlement_totals`` if not given."""
+    if totals is None:
+        totals = settlement_totals(session, settlement_ids)
     return DayOverview(
         totals,
         zero_employment_summary(session, settlement_ids, limit, total=sum(t.zero_employment for t in totals)),

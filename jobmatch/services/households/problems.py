@@ -182,7 +182,10 @@ class OpenProblemsTile:
     oldest_age: timedelta | None
 
 
-def open_problems_tile(session: Session, settlement_ids) -> OpenProblemsTile:
+def open_problems_tile(session: Session, settlement_ids, open_count: int | None = None) -> OpenProblemsTile:
+    """``open_count``: how many there are, when known (the dashboard's site figures): none open, nothing to read."""
+    if open_count == 0:
+        return OpenProblemsTile(0, 0, None)
     statuses = open_problems(session, settlement_ids)
     oldest = min((s.problem.reported_at for s in statuses), default=None)
     return OpenProblemsTile(len(statuses), sum(bool(s.overdue) for s in statuses),

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, func, or_, select, true
+from sqlalchemy import Integer, any_, bindparam, func, or_, select, true
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import BindParameter
 
@@ -78,14 +79,16 @@ class WaitingOffer:
 
 
 @cache
-def _offers_waiting_statement(per_member: bool):
+def _offers_waiting_statement(per_member: bool, counted: bool = True):
     # Built once, with bound parameters: the staff dashboard asks on every request.
-    # The count comes along with each of the first rows (a window over every waiting offer).
+    # ``counted``: the count comes along with each of the first rows (a window over every waiting offer);
+    # without it, the vacancies are looked up for the first rows only.
     sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
+    count = (func.count().over(),) if counted else ()
     if not per_member:
         return (select(Offer.id, Person.id, Person.name, Household.id, Household.household_no,
                        Household.zero_employment, Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at,
-                       func.count().over())
+                       *count)
                 .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
                 .join(Vacancy, Vacancy.id == Offer.vacancy_id)
                 .where(Offer.status == OfferStatus.SENT, Household.settlement_id.in_(sites))
@@ -98,7 +101,7 @@ def _offers_waiting_statement(per_member: bool):
     sent = (select(Offer.id, Offer.vacancy_id, Offer.channel, Offer.sent_at, Offer.expires_at)
             .where(Offer.person_id == Person.id, Offer.status == OfferStatus.SENT).limit(1).lateral("sent"))
     return (select(sent.c.id, Person.id, Person.name, Household.id, Household.household_no, Household.zero_employment,
-                   Vacancy.title, sent.c.channel, sent.c.sent_at, sent.c.expires_at, func.count().over())
+                   Vacancy.title, sent.c.channel, sent.c.sent_at, sent.c.expires_at, *count)
             .select_from(Household).join(Person, Person.household_id == Household.id).join(sent, true())
             .join(Vacancy, Vacancy.id == sent.c.vacancy_id)
             .where(Household.settlement_id.in_(sites))
@@ -107,8 +110,40 @@ def _offers_waiting_statement(per_member: bool):
             .limit(bindparam("limit")))
 
 
-def offers_waiting(session: Session, settlement_ids, limit: int = 50) -> tuple[int, list[WaitingOffer]]:
-    """Sent offers still waiting for the worker's answer: how many, and the first ``limit``
-    (door deliveries and zero-employment households first, then the soonest to expire); ``limit`` >= 1."""
-    rows = session.execute(_offers_waiting_statement(is_postgresql(session)), {"settlement_ids": list(settlement_ids), "limit": limit}).all()
+@cache
+def _offers_waiting_among_statement(array: bool):
+    # The offers given by id (the sites' first waiting offers as their figures keep them), in the same order.
+    # PostgreSQL: the ids as one array parameter (a province's sites keep thousands).
+    ids = (Offer.id == any_(bindparam("offer_ids", type_=postgresql.ARRAY(Integer))) if array
+           else Offer.id.in_(bindparam("offer_ids", expanding=True)))
+    sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
+    return (select(Offer.id, Person.id, Person.name, Household.id, Household.household_no,
+                   Household.zero_employment, Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at)
+            .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+            .join(Vacancy, Vacancy.id == Offer.vacancy_id)
+            .where(ids, Offer.status == OfferStatus.SENT, Household.settlement_id.in_(sites))
+            .order_by((Offer.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(),
+                      Offer.expires_at, Offer.id)
+            .limit(bindparam("limit")))
+
+
+def offers_waiting(session: Session, settlement_ids, limit: int = 50, total: int | None = None,
+                   among: list[int] | None = None) -> tuple[int, list[WaitingOffer]]:
+    """Sent offers still waiting for the worker's answer: how many (counted here unless given: the
+    dashboard has it from the site figures), and the first ``limit`` (door deliveries and
+    zero-employment households first, then the soonest to expire); ``limit`` >= 1.
+
+    ``among``: offer ids known to hold the first ``limit`` (each site's first, kept with its figures
+    while nothing there has changed): only those are read, not every member's offers."""
+    if total == 0:
+        return 0, []
+    parameters = {"settlement_ids": list(settlement_ids), "limit": limit}
+    if among is not None and total is not None:
+        rows = session.execute(_offers_waiting_among_statement(is_postgresql(session)),
+                               {**parameters, "offer_ids": among}).all()
+        return total, [WaitingOffer(*row) for row in rows]
+    statement = _offers_waiting_statement(is_postgresql(session), counted=total is None)
+    rows = session.execute(statement, parameters).all()
+    if total is not None:
+        return total, [WaitingOffer(*row) for row in rows]
     return (rows[0][-1] if rows else 0), [WaitingOffer(*row[:-1]) for row in rows]

@@ -34,6 +34,7 @@ class FiguresRow:
     follow_ups_due: int = 0
     open_alerts: int = 0
     open_problems: int = 0
+    waiting_offers: int = 0
     computed_at: datetime | None = None  # the oldest of its sites' figures
 
     @property
