@@ -184,7 +184,6 @@ def main(argv=None) -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/6", help="Redis for the RQ workers")
     parser.add_argument("--skip-round", action="store_true")
     parser.add_argument("--seed", type=int, default=19)
-    parser.add_argument("--keep", action="store_true", help="keep the databases (their URLs are printed)")
     parser.add_argument("--skip-http", action="store_true", help="skip the pages over HTTP (bench/pages.py)")
     parser.add_argument("--http-seconds", type=float, default=20.0, help="seconds per page over HTTP")
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers for the pages over HTTP")
