@@ -40,15 +40,15 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def make_roster(persons: int, directory: Path) -> tuple[Path, int]:
+def make_roster(persons: int, directory: Path, county: str = COUNTY) -> tuple[Path, int]:
     households = int(persons / 3.4)
-    records = generate_roster(COUNTY, SETTLEMENTS, households=households, seed=11)
+    records = generate_roster(county, SETTLEMENTS, households=households, seed=11)
     while len(records) < persons:
         households += max(1, (persons - len(records)) // 3)
-        records = generate_roster(COUNTY, SETTLEMENTS, households=households, seed=11)
+        records = generate_roster(county, SETTLEMENTS, households=households, seed=11)
     records = _whole_households(records, persons)
     path = directory / "roster.csv"
-    write_roster_csv(path, records, encoding="utf-8-sig", title_row="威宁县搬迁群众就业台账（2026年11月）")
+    write_roster_csv(path, records, encoding="utf-8-sig", title_row=f"{county}搬迁群众就业台账（2026年11月）")
     return path, len(records)
 
 

@@ -43,14 +43,18 @@ def compute_statuses(session: Session, household_ids=None) -> dict[int, Househol
     from jobmatch.services.gigs.counting import flexibly_employed_query, gig_days_flexible
 
     # Employed: a current spell, or this month's gig days make the person flexibly employed (灵活就业).
-    employed_persons = select(EmploymentSpell.person_id).where(EmploymentSpell.ended_on.is_(None)).union(
-        flexibly_employed_query(Month.current(), gig_days_flexible()))
+    # The spell is looked up per person (EXISTS on its index), not as an IN over every current spell:
+    # at province size that set is millions of rows, hashed again for each chunk of households.
+    has_current_spell = (select(EmploymentSpell.id)
+                         .where(EmploymentSpell.person_id == Person.id, EmploymentSpell.ended_on.is_(None))
+                         .exists())
+    employed = has_current_spell | Person.id.in_(flexibly_employed_query(Month.current(), gig_days_flexible()))
     has_capacity = Person.capacity != "none"
     query = (
         select(
             Person.household_id,
             func.sum(case((has_capacity, 1), else_=0)),
-            func.sum(case((Person.id.in_(employed_persons), 1), else_=0)),
+            func.sum(case((employed, 1), else_=0)),
             func.sum(case((has_capacity & Person.wants_work.is_(True), 1), else_=0)),
         )
         .group_by(Person.household_id)
