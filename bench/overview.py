@@ -80,9 +80,7 @@ def build(url: str, households: int, sites: int, counties: int, seed: int) -> No
                    monitoring, contacted, now - timedelta(days=400))
 
     copy_rows(session, "households", columns, rows())
-    officer = User(username="province", role="province_officer", display_name="省就业处", county_id=county_rows[0].id)
-    officer.set_password(PASSWORD)
-    session.add(officer)
+    _ensure_officer(session, county_rows[0].id)
     session.commit()
     session.connection().exec_driver_sql("ANALYZE")
     session.commit()
@@ -100,6 +98,14 @@ def _times(call, repeat: int) -> tuple[float, float]:
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def _ensure_officer(session, county_id: int) -> None:
+    """The province officer the HTTP page is read as: user "province", of the province of ``county_id``."""
+    if session.scalar(select(User.id).where(User.username == "province")) is None:
+        officer = User(username="province", role="province_officer", display_name="省就业处", county_id=county_id)
+        officer.set_password(PASSWORD)
+        session.add(officer)
 
 
 def measure_overview(url: str, repeat: int = 30, baseline_repeat: int = 5) -> dict:
@@ -127,6 +133,8 @@ def measure_overview(url: str, repeat: int = 30, baseline_repeat: int = 5) -> di
         results["service_all"] = _times(lambda: province_overview(session, site_ids), repeat)
         results["service_county"] = _times(lambda: province_overview(session, site_ids, county_id=largest_county), repeat)
         results["recompute"] = _times(lambda: computed_figures(session), baseline_repeat)
+        _ensure_officer(session, largest_county)  # a database bench/province.py built has none
+        session.commit()
     client = app.test_client()
     signed_in = client.post("/login", data={"username": "province", "password": PASSWORD})
     assert signed_in.status_code == 302, "the province officer could not sign in"
