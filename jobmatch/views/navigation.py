@@ -102,7 +102,8 @@ def links_for(role: str) -> list[NavLink]:
 
 
 def menu_for(role: str, current_endpoint: str | None = None) -> list[MenuItem]:
-    """The bar for one role: its groups in GROUPS order (empty ones left out), then its own links."""
+    """The bar for one role: its groups in GROUPS order (empty ones left out, one of a single link
+    shown as that link), then its own links."""
     links = links_for(role)
 
     def entry(link: NavLink) -> MenuLink:
@@ -110,7 +111,9 @@ def menu_for(role: str, current_endpoint: str | None = None) -> list[MenuItem]:
 
     items = [MenuItem(group.label, [entry(link) for link in links if link.group == group.key], True)
              for group in GROUPS]
-    items = [item for item in items if item.links]
+    # A group of one link would be a menu to open for nothing: its link stands on the bar instead.
+    items = [item if len(item.links) > 1 else MenuItem(item.links[0].label, item.links, False)
+             for item in items if item.links]
     return items + [MenuItem(link.label_for(role), [entry(link)], False) for link in links if not link.group]
 
 

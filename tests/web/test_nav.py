@@ -119,8 +119,16 @@ def test_the_county_officer_sees_no_empty_group_and_no_writer_pages(app, session
     login(client, "county")
     bar = _bar(client, "/county/")
     labels = [label for label, _ in bar.summaries]
-    assert "设置" in labels and "报表与台账" in labels
+    assert "报表与台账" in labels and "设置" not in labels  # 设置 holds only 我的账号 here: it stands on the bar
+    assert ("我的账号", "/staff/account", 0) in bar.links
     assert not {"上传台账", "导出台账", "地点", "单位审核"} & set(_menu_links(bar))
+
+
+def test_a_group_of_one_link_is_that_link_on_the_bar(app, session, client, demo):
+    login(client, "province")
+    bar = _bar(client, "/staff/province")
+    assert bar.summaries == []  # nothing to open for the one page a province officer reads
+    assert ("全省概况", "/staff/province", 0) in bar.links and bar.current == ["/staff/province"]
 
 
 def test_the_english_bar_is_in_english(app, session, client, demo):
