@@ -78,35 +78,47 @@ class WaitingOffer:
     expires_at: datetime | None
 
 
+def _waiting_columns(offer, *extra):
+    """A WaitingOffer's columns, the offer's own read from ``offer`` (Offer, or a subquery of its columns)."""
+    return (offer.id, Person.id, Person.name, Household.id, Household.household_no, Household.zero_employment,
+            Vacancy.title, offer.channel, offer.sent_at, offer.expires_at, *extra)
+
+
+def _waiting_order(offer):
+    """Door deliveries and zero-employment households first, then the soonest to expire."""
+    return ((offer.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(), offer.expires_at, offer.id)
+
+
+def _sent_offers_of_sites(*extra, where=()):
+    """Sent offers of the sites' members, with their WaitingOffer columns, in the dashboard's order."""
+    sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
+    return (select(*_waiting_columns(Offer, *extra))
+            .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+            .join(Vacancy, Vacancy.id == Offer.vacancy_id)
+            .where(*where, Offer.status == OfferStatus.SENT, Household.settlement_id.in_(sites))
+            .order_by(*_waiting_order(Offer))
+            .limit(bindparam("limit")))
+
+
 @cache
 def _offers_waiting_statement(per_member: bool, counted: bool = True):
     # Built once, with bound parameters: the staff dashboard asks on every request.
     # ``counted``: the count comes along with each of the first rows (a window over every waiting offer);
     # without it, the vacancies are looked up for the first rows only.
-    sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
     count = (func.count().over(),) if counted else ()
     if not per_member:
-        return (select(Offer.id, Person.id, Person.name, Household.id, Household.household_no,
-                       Household.zero_employment, Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at,
-                       *count)
-                .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
-                .join(Vacancy, Vacancy.id == Offer.vacancy_id)
-                .where(Offer.status == OfferStatus.SENT, Household.settlement_id.in_(sites))
-                .order_by((Offer.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(),
-                          Offer.expires_at, Offer.id)
-                .limit(bindparam("limit")))
+        return _sent_offers_of_sites(*count)
     # PostgreSQL: from the sites' members to each one's sent offer (a person has at most one, as
     # uq_offers_one_sent_per_person keeps it; LIMIT 1 keeps the planner probing that index). Joined the
     # other way it read every sent offer of the province, or every person, to find a site's few.
+    sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
     sent = (select(Offer.id, Offer.vacancy_id, Offer.channel, Offer.sent_at, Offer.expires_at)
             .where(Offer.person_id == Person.id, Offer.status == OfferStatus.SENT).limit(1).lateral("sent"))
-    return (select(sent.c.id, Person.id, Person.name, Household.id, Household.household_no, Household.zero_employment,
-                   Vacancy.title, sent.c.channel, sent.c.sent_at, sent.c.expires_at, *count)
+    return (select(*_waiting_columns(sent.c, *count))
             .select_from(Household).join(Person, Person.household_id == Household.id).join(sent, true())
             .join(Vacancy, Vacancy.id == sent.c.vacancy_id)
             .where(Household.settlement_id.in_(sites))
-            .order_by((sent.c.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(),
-                      sent.c.expires_at, sent.c.id)
+            .order_by(*_waiting_order(sent.c))
             .limit(bindparam("limit")))
 
 
@@ -116,15 +128,7 @@ def _offers_waiting_among_statement(array: bool):
     # PostgreSQL: the ids as one array parameter (a province's sites keep thousands).
     ids = (Offer.id == any_(bindparam("offer_ids", type_=postgresql.ARRAY(Integer))) if array
            else Offer.id.in_(bindparam("offer_ids", expanding=True)))
-    sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
-    return (select(Offer.id, Person.id, Person.name, Household.id, Household.household_no,
-                   Household.zero_employment, Vacancy.title, Offer.channel, Offer.sent_at, Offer.expires_at)
-            .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
-            .join(Vacancy, Vacancy.id == Offer.vacancy_id)
-            .where(ids, Offer.status == OfferStatus.SENT, Household.settlement_id.in_(sites))
-            .order_by((Offer.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(),
-                      Offer.expires_at, Offer.id)
-            .limit(bindparam("limit")))
+    return _sent_offers_of_sites(where=(ids,))
 
 
 def offers_waiting(session: Session, settlement_ids, limit: int = 50, total: int | None = None,
