@@ -6,9 +6,9 @@ on the household's access log instead. Names are looked up in one query per kind
 for the events of the page only.
 
 A timeline is read a page at a time, newest first: a page holds TIMELINE_PAGE events and names
-the id of its oldest event, and the next page holds the events before it (ids, not ledger
-positions: an event gets its ``seq`` only when sealed, just after its commit)
-(keyset paging: a page stays the same however many events are written meanwhile).
+the id of its oldest event, and the next page holds the events before it (keyset paging: a page
+stays the same however many events are written meanwhile). Pages are cut by id, not by ledger
+position: an event gets its ``seq`` only when sealed, just after its commit.
 """
 
 from dataclasses import dataclass, field
