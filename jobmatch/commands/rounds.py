@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from jobmatch.config import settings_of
 from jobmatch.models.offers import OfferStatus
 from jobmatch.services.errors import WorkflowError
+from jobmatch.vocabulary.worker import reason_sentence
 
 ACTOR_PROPOSE = "cli:round-propose"
 ACTOR_APPROVE = "cli:round-approve"
@@ -29,8 +30,9 @@ def _fail(session, error: WorkflowError) -> None:
 def _print_offers(offers) -> None:
     for offer in offers:
         zero = "零就业 " if offer.person.household.zero_employment else ""
+        reasons = "；".join(reason_sentence(r, who=offer.person.name) for r in offer.reasons or [])
         click.echo(f"  offer {offer.id:>6}  {offer.status:<9} vacancy {offer.vacancy_id:>5} rank {offer.rank:>3} "
-                   f"score {offer.score:.2f}  {zero}{offer.person.name}：{'；'.join(offer.reasons or [])}")
+                   f"score {offer.score:.2f}  {zero}{offer.person.name}：{reasons}")
 
 
 @click.group("round")
