@@ -128,3 +128,58 @@ def test_answering_the_text_answers_its_problem_and_answering_the_problem_reads_
         assert unread_replies(session) == []
         problems.resolve(session, problem.id, resolution="修好了", user_id=staff.id, actor=f"user:{staff.id}")
         assert problem.not_a_problem == "" and problems.open_problems(session) == []
+
+
+def test_a_text_on_a_problem_staff_already_answered_alerts_them_again(session):
+    with frozen_clock(shanghai(2026, 11, 25, 10)) as clock:
+        worker, staff = _site(session)
+        receive_reply(session, from_phone=worker.phone, body="房子漏水", provider_sid="SM1")
+        [problem] = _problems_of(session, worker.id)
+        worker_answers.answer_problem(session, problem.id, "下午来看", user_id=staff.id, actor=f"user:{staff.id}")
+
+        clock.set(shanghai(2026, 11, 25, 14))
+        receive_reply(session, from_phone=worker.phone, body="还在漏，人还没来", provider_sid="SM2")
+        first_alert, again = _alerts(session)
+        assert again.user_id == staff.id and again.subject == f"problem:{problem.id}" and again.status == "queued"
+        assert "五里岗安置点群众又发来短信留言，请3分钟内响应" in again.body
+        assert len(_problems_of(session, worker.id)) == 1 and problem.acknowledged_at == shanghai(2026, 11, 25, 10)
+
+        receive_reply(session, from_phone=worker.phone, body="水越来越大", provider_sid="SM3")
+        assert len(_alerts(session)) == 2  # told of the last one and not looked yet: no second text for it
+        worker_answers.answer_problem(session, problem.id, "马上到", user_id=staff.id, actor=f"user:{staff.id}")
+        clock.set(shanghai(2026, 11, 25, 14, 30))
+        receive_reply(session, from_phone=worker.phone, body="到哪了", provider_sid="SM4")
+        assert len(_alerts(session)) == 3  # staff read the last ones: this one is news again
+
+
+def test_a_text_at_night_on_an_answered_problem_alerts_staff_in_working_hours(session):
+    with frozen_clock(shanghai(2026, 11, 25, 20)) as clock:
+        worker, staff = _site(session)
+        receive_reply(session, from_phone=worker.phone, body="明天能去上工吗", provider_sid="SM1")
+        [problem] = _problems_of(session, worker.id)
+        problems.acknowledge(session, problem.id, user_id=staff.id, actor=f"user:{staff.id}")
+        clock.set(shanghai(2026, 11, 25, 23, 10))
+        receive_reply(session, from_phone=worker.phone, body="还没回我", provider_sid="SM2")
+        _, again = _alerts(session)
+        assert (again.status, again.due_at) == ("held", shanghai(2026, 11, 26, 8))
+
+
+def test_the_problems_page_shows_the_text_sent_after_the_answer_with_its_time(session, client):
+    with frozen_clock(shanghai(2026, 11, 25, 10)) as clock:
+        worker, staff = _site(session)
+        receive_reply(session, from_phone=worker.phone, body="房子漏水", provider_sid="SM1")
+        [problem] = _problems_of(session, worker.id)
+        clock.set(shanghai(2026, 11, 25, 10, 1))
+        receive_reply(session, from_phone=worker.phone, body="厨房那边", provider_sid="SM2")
+        problems.acknowledge(session, problem.id, user_id=staff.id, actor=f"user:{staff.id}")
+        clock.set(shanghai(2026, 11, 25, 14, 7))
+        receive_reply(session, from_phone=worker.phone, body="还在漏，人还没来", provider_sid="SM3")
+    staff.set_password("pw-123456")
+    session.commit()
+    assert client.post("/login", data={"username": staff.username, "password": "pw-123456"}).status_code == 302
+    row = client.get("/staff/problems").get_data(as_text=True).split(f'id="problem-{problem.id}"', 1)[1]
+    row = row.split("</tr>", 1)[0]
+    assert "2026-11-25 10:01 又发来</span>：厨房那边" in row  # before the answer, as before
+    assert '<span class="flag text-after-answer">2026-11-25 14:07 响应后又发来</span>：还在漏，人还没来' in row
+    english = client.get("/staff/problems?lang=en").get_data(as_text=True)
+    assert "2026-11-25 14:07 wrote again after the answer" in english

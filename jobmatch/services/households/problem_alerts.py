@@ -8,7 +8,8 @@ when the 3 minutes start to run (jobmatch.services.households.working_hours). A 
 than 3 minutes of working time before the working day ends (20:58) waits too: the text asks for an
 answer within 3 minutes, so it goes when the working day of its answer deadline begins (08:00 the
 next morning), not two minutes before staff go off duty. One text per staff member per problem,
-written in the report's own transaction.
+written in the report's own transaction; and one more when the worker texts again about a problem
+staff have already answered (households.text_problems), as they would not hear of it otherwise.
 """
 
 from datetime import datetime
@@ -33,6 +34,11 @@ def alert_site_staff(session: Session, problem: Problem, *, actor: str) -> list[
     else:
         what = f"反映{PROBLEM_CATEGORY_LABELS[ProblemCategory(problem.category)]}问题"
     return _alert(session, problem.household_id, what, subject=f"problem:{problem.id}", actor=actor)
+
+
+def alert_site_staff_of_new_text(session: Session, problem: Problem, *, actor: str) -> list[Message]:
+    """The worker wrote again about a problem staff already answered: the same alert to the same staff."""
+    return _alert(session, problem.household_id, "又发来短信留言", subject=f"problem:{problem.id}", actor=actor)
 
 
 def _alert(session: Session, household_id: int, what: str, *, subject: str, actor: str) -> list[Message]:

@@ -3,7 +3,9 @@
 A text that is not 1/2/0/TD nor a keyword ("零工 明天") opens a problem in the sender's words, with
 the alert a problem reported on the worker's page gets (held to working hours). While one of the
 sender's problems is open, a further text joins it (``problem_text_attached``) instead of opening
-another. Staff answer and close it as any problem, or close it with one click as "not a problem"
+another; when staff have already answered that problem, the text alerts them again (unless an earlier
+text since their answer is still unread: they were told of that one and have not looked yet). Staff
+answer and close it as any problem, or close it with one click as "not a problem"
 (a greeting, a text sent by mistake, something handled elsewhere), saying which. The texts stay on
 the unread page until staff answer or close it.
 """
@@ -17,6 +19,7 @@ from jobmatch.models import InboundMessage, Person, Problem
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.problems import NOT_A_PROBLEM_REASONS, NotAProblemReason, ProblemCategory, ProblemSource
 from jobmatch.services.errors import get_or_fail, require
+from jobmatch.services.households.problem_alerts import alert_site_staff_of_new_text
 from jobmatch.services.households.problems import DESCRIPTION_MAX_CHARS, NewProblem, problem_for_staff, raise_problem
 from jobmatch.services.sms.inbound import mark_read
 from jobmatch.vocabulary.staff import NOT_A_PROBLEM_LABELS
@@ -32,12 +35,24 @@ def problem_from_text(session: Session, inbound: InboundMessage, person: Person)
         inbound.problem_id = open_problem.id
         ledger.append(session, EventKind.PROBLEM_TEXT_ATTACHED, actor=actor, household_id=open_problem.household_id,
                       person_id=person.id, subject=f"problem:{open_problem.id}", data={"inbound_id": inbound.id})
+        if _staff_to_hear_again(session, open_problem, inbound):
+            alert_site_staff_of_new_text(session, open_problem, actor=actor)
         return open_problem
     description = (inbound.body or "").strip()[:DESCRIPTION_MAX_CHARS] or EMPTY_TEXT
     problem = raise_problem(session, person.household_id, NewProblem(description, ProblemCategory.OTHER, person.id),
                             source=ProblemSource.SMS, actor=actor, inbound_id=inbound.id)
     inbound.problem_id = problem.id
     return problem
+
+
+def _staff_to_hear_again(session: Session, problem: Problem, inbound: InboundMessage) -> bool:
+    """Staff answered the problem and have read whatever the worker wrote since, so this text is news."""
+    if problem.acknowledged_at is None:
+        return False  # the first alert still stands: they have not answered yet
+    unread_since = session.scalar(select(InboundMessage.id).where(
+        InboundMessage.problem_id == problem.id, InboundMessage.id != inbound.id, InboundMessage.unread.is_(True),
+        InboundMessage.received_at > problem.acknowledged_at).limit(1))
+    return unread_since is None
 
 
 def open_problem_of(session: Session, person_id: int) -> Problem | None:
