@@ -3,25 +3,37 @@ workflows (a roster import, a hire, a job lost, a flag, follow-ups, problems, a 
 SQLite and PostgreSQL; and they are the dashboard's own counts."""
 
 import dataclasses
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from jobmatch.clock import local_today
-from jobmatch.models import Household, Person, Settlement, SiteFigures
+from jobmatch.models import Household, Offer, Person, Settlement, SiteFigures
 from jobmatch.roster.synthetic import generate_roster
 from jobmatch.services.demo import COUNTY, SETTLEMENTS
 from jobmatch.services.households import dashboard, monitoring, monitoring_alerts, problems
 from jobmatch.services.households.employment_changes import current_spell
 from jobmatch.services.households.followups import JobLoss, MonitoringNotes, record_follow_up
 from jobmatch.services.offers.hiring import record_hire
+from jobmatch.services.offers.queries import offers_waiting
 from jobmatch.services.province.figures import (
+    WAITING_KEPT,
     pending_changes,
     rebuild_site_figures,
     refresh_site_figures,
     stale_site_figures,
 )
 from jobmatch.services.roster.importing import apply_records
-from tests.factories import make_employer, make_sent_offers, make_settlement, make_user, make_vacancy
+from tests.factories import (
+    make_county,
+    make_employer,
+    make_household,
+    make_person,
+    make_sent_offers,
+    make_settlement,
+    make_user,
+    make_vacancy,
+)
 
 SITE_A, SITE_B = list(SETTLEMENTS)
 
@@ -198,3 +210,34 @@ def test_the_figures_commands(cli, session):
     assert stale.exit_code == 1 and "1 site(s) differ from a recompute" in stale.output
     assert "refreshed the figures of 1 site(s)" in cli("figures", "refresh").output
     assert cli("figures", "check").exit_code == 0
+
+
+def test_a_rebuild_keeps_each_sites_first_twenty_waiting_offers_in_the_dashboards_order(session):
+    """One numbered statement for every site gives each site what the dashboard's own query gives it alone."""
+    county = make_county(session)
+    vacancy = make_vacancy(session, make_employer(session, county), county_id=county.id)
+    sites = [make_settlement(session, county, name=f"第{n}安置点") for n in range(4)]
+    sizes = (27, 20, 3, 0)  # more than kept, exactly as many, fewer, none
+    offers_of = {}
+    for site, size in zip(sites, sizes, strict=True):
+        households = [make_household(session, site, zero_employment=n % 3 == 0) for n in range(size)]
+        persons = [make_person(session, household) for household in households]
+        offers = make_sent_offers(session, vacancy, persons[::2]) + make_sent_offers(
+            session, vacancy, persons[1::2], channel="visit")
+        for n, offer in enumerate(offers):  # expiries out of the order they were made
+            offer.expires_at = offer.expires_at - timedelta(minutes=(n * 7) % 11)
+        offers_of[site.id] = offers
+    session.commit()
+
+    assert rebuild_site_figures(session) == 4
+    session.commit()
+    stored = dict(session.execute(select(SiteFigures.settlement_id, SiteFigures.waiting_first)).all())
+    for site, size in zip(sites, sizes, strict=True):
+        _, live = offers_waiting(session, [site.id], limit=WAITING_KEPT)
+        assert stored[site.id] == [w.offer_id for w in live], site.name
+        assert len(stored[site.id]) == min(size, WAITING_KEPT)
+        assert set(stored[site.id]) <= {o.id for o in offers_of[site.id]}  # its own members' offers only
+        kept = [session.get(Offer, i) for i in stored[site.id]]  # door deliveries, then zero-employment first
+        order = [(o.channel != "visit", not o.person.household.zero_employment) for o in kept]
+        assert order == sorted(order)
+    assert stored[sites[3].id] == []

@@ -89,13 +89,18 @@ def _waiting_order(offer):
     return ((offer.channel == OfferChannel.VISIT).desc(), Household.zero_employment.desc(), offer.expires_at, offer.id)
 
 
+def _sent_offers(*extra):
+    """Sent offers with their member, household and vacancy joined, selecting their WaitingOffer columns."""
+    return (select(*_waiting_columns(Offer, *extra)).select_from(Offer)
+            .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
+            .join(Vacancy, Vacancy.id == Offer.vacancy_id)
+            .where(Offer.status == OfferStatus.SENT))
+
+
 def _sent_offers_of_sites(*extra, where=()):
     """Sent offers of the sites' members, with their WaitingOffer columns, in the dashboard's order."""
     sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
-    return (select(*_waiting_columns(Offer, *extra))
-            .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
-            .join(Vacancy, Vacancy.id == Offer.vacancy_id)
-            .where(*where, Offer.status == OfferStatus.SENT, Household.settlement_id.in_(sites))
+    return (_sent_offers(*extra).where(*where, Household.settlement_id.in_(sites))
             .order_by(*_waiting_order(Offer))
             .limit(bindparam("limit")))
 
@@ -151,3 +156,19 @@ def offers_waiting(session: Session, settlement_ids, limit: int = 50, total: int
     if total is not None:
         return total, [WaitingOffer(*row) for row in rows]
     return (rows[0][-1] if rows else 0), [WaitingOffer(*row[:-1]) for row in rows]
+
+
+def first_offers_waiting_by_site(session: Session, limit: int, settlement_ids=None) -> dict[int, list[WaitingOffer]]:
+    """Each site's first ``limit`` waiting offers, as ``offers_waiting`` gives them for that site alone (its
+    order, joins and columns), for every site (or these) in one statement: numbered per site by a window.
+    A site with none is left out."""
+    place = func.row_number().over(partition_by=Household.settlement_id, order_by=_waiting_order(Offer))
+    ranked = _sent_offers(Household.settlement_id, place)
+    if settlement_ids is not None:
+        ranked = ranked.where(Household.settlement_id.in_(list(settlement_ids)))
+    numbered = ranked.subquery("numbered")
+    site_id, number = list(numbered.c)[-2:]
+    firsts: dict[int, list[WaitingOffer]] = {}
+    for *row, site, _ in session.execute(select(numbered).where(number <= limit).order_by(site_id, number)):
+        firsts.setdefault(site, []).append(WaitingOffer(*row))
+    return firsts

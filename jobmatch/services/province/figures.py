@@ -60,7 +60,7 @@ from jobmatch.services.households.followups import month_starts
 from jobmatch.services.households.monitoring import monitored_condition
 from jobmatch.services.households.monitoring_alerts import open_alert_condition
 from jobmatch.services.households.problems import open_problem_condition
-from jobmatch.services.offers.queries import offers_waiting
+from jobmatch.services.offers.queries import first_offers_waiting_by_site
 
 _LOCK_KEY = 190_190_019  # pg_advisory_xact_lock key of the site figures (any constant no other lock uses)
 WAITING_KEPT = 20  # how many of a site's first waiting offers its figures keep (the dashboard lists 20)
@@ -164,10 +164,12 @@ def _compute(session: Session, settlement_ids) -> int:
     table = cast(Table, SiteFigures.__table__)  # a Core INSERT: the ORM would take the parameters for rows
     inserted = session.scalars(insert(table).from_select(columns, statement).returning(table.c.settlement_id),
                                _parameters()).all()
-    for site_id in inserted:  # the dashboard's order is the dashboard's query's: asked site by site
-        _, first = offers_waiting(session, [site_id], limit=WAITING_KEPT)
-        session.execute(update(SiteFigures).where(SiteFigures.settlement_id == site_id)
-                        .values(waiting_first=[offer.offer_id for offer in first]))
+    if inserted:  # in the dashboard's order, by the dashboard's own statement numbered per site
+        firsts = first_offers_waiting_by_site(session, WAITING_KEPT, settlement_ids)
+        session.execute(update(table).where(table.c.settlement_id == bindparam("site_id"))
+                        .values(waiting_first=bindparam("first")),
+                        [{"site_id": site_id, "first": [offer.offer_id for offer in firsts.get(site_id, [])]}
+                         for site_id in inserted])
     return len(inserted)
 
 
