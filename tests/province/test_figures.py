@@ -241,3 +241,13 @@ def test_a_rebuild_keeps_each_sites_first_twenty_waiting_offers_in_the_dashboard
         order = [(o.channel != "visit", not o.person.household.zero_employment) for o in kept]
         assert order == sorted(order)
     assert stored[sites[3].id] == []
+
+    # a refresh of some sites reads them from their members (PostgreSQL), numbered the same way
+    for offer in offers_of[sites[0].id][:5]:
+        offer.status = "declined"
+    session.commit()
+    assert refresh_site_figures(session) == 1
+    session.commit()
+    refreshed = session.scalar(select(SiteFigures.waiting_first).where(SiteFigures.settlement_id == sites[0].id))
+    _, live = offers_waiting(session, [sites[0].id], limit=WAITING_KEPT)
+    assert refreshed == [w.offer_id for w in live] and len(refreshed) == 20 and refreshed != stored[sites[0].id]

@@ -90,18 +90,32 @@ def _waiting_order(offer):
 
 
 def _sent_offers(*extra):
-    """Sent offers with their member, household and vacancy joined, selecting their WaitingOffer columns."""
+    """Sent offers with their member, household and vacancy joined, selecting their WaitingOffer columns;
+    and what holds the offer's columns (to order by)."""
     return (select(*_waiting_columns(Offer, *extra)).select_from(Offer)
             .join(Person, Offer.person_id == Person.id).join(Household, Person.household_id == Household.id)
             .join(Vacancy, Vacancy.id == Offer.vacancy_id)
-            .where(Offer.status == OfferStatus.SENT))
+            .where(Offer.status == OfferStatus.SENT)), Offer
 
 
-def _sent_offers_of_sites(*extra, where=()):
+def _members_sent_offers(*extra):
+    """The same rows from the members' side, for PostgreSQL and a few sites: from the sites' members to each
+    one's sent offer (a person has at most one, as uq_offers_one_sent_per_person keeps it; LIMIT 1 keeps the
+    planner probing that index). Joined the other way it read every sent offer of the province, or every
+    person, to find a site's few."""
+    sent = (select(Offer.id, Offer.vacancy_id, Offer.channel, Offer.sent_at, Offer.expires_at)
+            .where(Offer.person_id == Person.id, Offer.status == OfferStatus.SENT).limit(1).lateral("sent"))
+    return (select(*_waiting_columns(sent.c, *extra))
+            .select_from(Household).join(Person, Person.household_id == Household.id).join(sent, true())
+            .join(Vacancy, Vacancy.id == sent.c.vacancy_id)), sent.c
+
+
+def _sent_offers_of_sites(*extra, where=(), per_member: bool = False):
     """Sent offers of the sites' members, with their WaitingOffer columns, in the dashboard's order."""
     sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
-    return (_sent_offers(*extra).where(*where, Household.settlement_id.in_(sites))
-            .order_by(*_waiting_order(Offer))
+    statement, offer = _members_sent_offers(*extra) if per_member else _sent_offers(*extra)
+    return (statement.where(*where, Household.settlement_id.in_(sites))
+            .order_by(*_waiting_order(offer))
             .limit(bindparam("limit")))
 
 
@@ -111,20 +125,7 @@ def _offers_waiting_statement(per_member: bool, counted: bool = True):
     # ``counted``: the count comes along with each of the first rows (a window over every waiting offer);
     # without it, the vacancies are looked up for the first rows only.
     count = (func.count().over(),) if counted else ()
-    if not per_member:
-        return _sent_offers_of_sites(*count)
-    # PostgreSQL: from the sites' members to each one's sent offer (a person has at most one, as
-    # uq_offers_one_sent_per_person keeps it; LIMIT 1 keeps the planner probing that index). Joined the
-    # other way it read every sent offer of the province, or every person, to find a site's few.
-    sites: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
-    sent = (select(Offer.id, Offer.vacancy_id, Offer.channel, Offer.sent_at, Offer.expires_at)
-            .where(Offer.person_id == Person.id, Offer.status == OfferStatus.SENT).limit(1).lateral("sent"))
-    return (select(*_waiting_columns(sent.c, *count))
-            .select_from(Household).join(Person, Person.household_id == Household.id).join(sent, true())
-            .join(Vacancy, Vacancy.id == sent.c.vacancy_id)
-            .where(Household.settlement_id.in_(sites))
-            .order_by(*_waiting_order(sent.c))
-            .limit(bindparam("limit")))
+    return _sent_offers_of_sites(*count, per_member=per_member)
 
 
 @cache
@@ -160,15 +161,20 @@ def offers_waiting(session: Session, settlement_ids, limit: int = 50, total: int
 
 def first_offers_waiting_by_site(session: Session, limit: int, settlement_ids=None) -> dict[int, list[WaitingOffer]]:
     """Each site's first ``limit`` waiting offers, as ``offers_waiting`` gives them for that site alone (its
-    order, joins and columns), for every site (or these) in one statement: numbered per site by a window.
-    A site with none is left out."""
-    place = func.row_number().over(partition_by=Household.settlement_id, order_by=_waiting_order(Offer))
-    ranked = _sent_offers(Household.settlement_id, place)
-    if settlement_ids is not None:
-        ranked = ranked.where(Household.settlement_id.in_(list(settlement_ids)))
-    numbered = ranked.subquery("numbered")
-    site_id, number = list(numbered.c)[-2:]
+    joins, columns and order), for every site (or these) in one statement: numbered per site by a window.
+    A site with none is left out. Every site: one pass over the sent offers; some sites on PostgreSQL:
+    from their members, as the dashboard reads a site (a pass over the province's offers would cost a
+    few sites as much as all of them)."""
+    some = settlement_ids is not None
+    sent_offers = _members_sent_offers if some and is_postgresql(session) else _sent_offers
+    numbered, offer = sent_offers(Household.settlement_id)
+    numbered = numbered.add_columns(
+        func.row_number().over(partition_by=Household.settlement_id, order_by=_waiting_order(offer)))
+    if some:
+        numbered = numbered.where(Household.settlement_id.in_(list(settlement_ids)))
+    ranked = numbered.subquery("numbered")
+    site_id, number = list(ranked.c)[-2:]
     firsts: dict[int, list[WaitingOffer]] = {}
-    for *row, site, _ in session.execute(select(numbered).where(number <= limit).order_by(site_id, number)):
+    for *row, site, _ in session.execute(select(ranked).where(number <= limit).order_by(site_id, number)):
         firsts.setdefault(site, []).append(WaitingOffer(*row))
     return firsts
