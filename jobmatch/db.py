@@ -10,7 +10,7 @@ import json
 from contextlib import contextmanager
 
 from flask import current_app, g
-from sqlalchemy import JSON, MetaData, create_engine, event
+from sqlalchemy import JSON, MetaData, bindparam, create_engine, event, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -173,3 +173,35 @@ def copy_insert(session: Session, table, rows: list[dict]) -> int:
         return out
 
     return copy_rows(session, table.name, [c.name for c in columns], (values(row) for row in rows))
+
+
+def update_by_id(session: Session, table, rows: list[dict]) -> None:
+    """UPDATE many rows of ``table`` by id, each row a dict of its id and new values (all rows with
+    the same keys). On PostgreSQL one statement over arrays per UPDATE_PART rows (an executemany
+    runs one statement per row); elsewhere an executemany. Objects loaded in the session are not
+    refreshed: the caller expires them."""
+    if not rows:
+        return
+    names = [name for name in rows[0] if name != "id"]
+    if not is_postgresql(session):
+        statement = (update(table).where(table.c.id == bindparam("row_id"))
+                     .values({name: bindparam(name) for name in names}))
+        session.execute(statement, [{"row_id": row["id"], **{name: row[name] for name in names}} for row in rows])
+        return
+    dialect = session.get_bind().dialect
+    array_types = {name: table.c[name].type.compile(dialect=dialect) + "[]" for name in ["id", *names]}
+    statement = text(
+        f"UPDATE {table.name} t SET {', '.join(f'{name} = v.{name}' for name in names)} "
+        f"FROM unnest({', '.join(f'CAST(:{name} AS {array_types[name]})' for name in ['id', *names])}) "
+        f"AS v(id, {', '.join(names)}) WHERE t.id = v.id")
+    for start in range(0, len(rows), UPDATE_PART):
+        part = rows[start:start + UPDATE_PART]
+        session.execute(statement, {name: [_plain(row[name]) for row in part] for name in ["id", *names]})
+
+
+UPDATE_PART = 10_000
+
+
+def _plain(value):
+    """A str enum as its text (psycopg would send an Enum's name)."""
+    return str(value) if isinstance(value, str) else value

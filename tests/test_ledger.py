@@ -262,3 +262,47 @@ def test_events_after_a_rolled_back_savepoint_still_chain(session):
     result = ledger.verify(session)
     assert result.ok, result.problem
     assert result.checked == 2
+
+
+# -- a stream of events (a roster import's) ------------------------------------------------------
+
+_AWKWARD = ["a\\b", "tab\there", "line\nbreak", "cr\rx", 'quote " mark', "王雪燕", "\u2028", "\x01"]
+
+
+def _awkward_events(count):
+    """Events whose texts hold everything COPY or JSON must escape, some with no household or person."""
+    for n in range(count):
+        text_ = _AWKWARD[n % len(_AWKWARD)]
+        yield ledger.NewEvent("follow_up_recorded", f"staff:{text_}", {"n": n, "note": text_, "on": utcnow().date(),
+                                                                       "nested": {"b": [text_], "a": None}},
+                              subject=f"test:{text_}")
+
+
+def test_a_stream_of_events_chains_verifies_and_keeps_every_text(session):
+    ledger.append(session, "follow_up_recorded", actor="user:1", data={"first": True})
+    count = ledger.COPY_FROM + 7  # through COPY on PostgreSQL, in parts of append_many on SQLite
+    assert ledger.append_stream(session, _awkward_events(count)) == count
+    session.commit()
+    events = session.query(LedgerEvent).order_by(LedgerEvent.seq).all()
+    assert [e.seq for e in events] == list(range(1, count + 2))
+    assert all(e.prev_hash == before.hash for before, e in zip(events, events[1:]))
+    for n, event in enumerate(events[1:]):
+        text_ = _AWKWARD[n % len(_AWKWARD)]
+        assert (event.actor, event.subject, event.data["note"], event.data["nested"]) == (
+            f"staff:{text_}", f"test:{text_}", text_, {"a": None, "b": [text_]})
+        assert event.data_digest == ledger.data_digest(event.data)
+        assert event.hash == ledger.chain_hash(event.prev_hash, event.seq, event.occurred_at, event.actor, event.kind,
+                                               None, None, event.subject, event.data_digest)
+    result = ledger.verify(session)
+    assert result.ok and result.checked == count + 1
+
+
+def test_a_stream_with_an_unknown_kind_part_way_keeps_nothing(session):
+    ledger.append(session, "follow_up_recorded", actor="user:1", data={"n": 0})
+    session.commit()
+    events = [*_awkward_events(ledger.COPY_FROM), ledger.NewEvent("offer_acepted", "user:1")]
+    with pytest.raises(ValueError, match="unknown ledger event kind 'offer_acepted'"):
+        ledger.append_stream(session, events)
+    session.rollback()
+    assert session.query(LedgerEvent).count() == 1
+    assert ledger.verify(session).ok

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import Month, utcnow
-from jobmatch.db import in_chunks
+from jobmatch.db import in_chunks, update_by_id
 from jobmatch.models import Household, LedgerEvent, MonitoringAlert, MonitoringCategory, Person, Settlement
 from jobmatch.models.types import as_utc
 from jobmatch.services.errors import get_or_fail, require
+from jobmatch.services.households.status import expire_loaded
 from jobmatch.vocabulary import HEAD_RELATION, MONITORING_LABELS
 
 FLAGGED, UNFLAGGED = "monitoring_flagged", "monitoring_unflagged"
@@ -77,9 +78,13 @@ def _category_event(household: Household, category: MonitoringCategory, reason: 
     previous = household.monitoring
     household.monitoring = category
     household.monitoring_since = utcnow() if is_monitored(category) else None
+    return _flag_event(household.id, category, previous, reason, actor)
+
+
+def _flag_event(household_id: int, category: str, previous: str, reason: str, actor: str) -> ledger.NewEvent:
     return ledger.NewEvent(FLAGGED if is_monitored(category) else UNFLAGGED, actor,
                            {"category": str(category), "previous": str(previous), "reason": reason},
-                           household_id=household.id, subject=f"household:{household.id}")
+                           household_id=household_id, subject=f"household:{household_id}")
 
 
 def _write_members(session: Session, household_id: int, category: str) -> None:
@@ -95,19 +100,24 @@ def household_category(member_categories) -> MonitoringCategory:
 def sync_from_roster(session: Session, household_ids, *, actor: str) -> list[int]:
     """After a roster import: set each household's flag from its members' 监测对象; returns the changed ids."""
     session.flush()
-    changed, events = [], []
+    changes, events = [], []
+    now = utcnow()
     for chunk in in_chunks(sorted(set(household_ids))):
         members: dict[int, list[str]] = {}
         for household_id, category in session.execute(
                 select(Person.household_id, Person.monitoring).where(Person.household_id.in_(chunk))):
             members.setdefault(household_id, []).append(category)
-        for household in session.scalars(select(Household).where(Household.id.in_(chunk))):
-            category = household_category(members.get(household.id, ()))
-            if household.monitoring != category:
-                events.append(_category_event(household, category, ROSTER_REASON, actor))
-                changed.append(household.id)
-    ledger.append_many(session, events)  # one round trip (COPY on PostgreSQL from ledger.COPY_FROM events)
-    return changed
+        for household_id, previous in session.execute(
+                select(Household.id, Household.monitoring).where(Household.id.in_(chunk))):
+            category = household_category(members.get(household_id, ()))
+            if previous != category:
+                changes.append({"id": household_id, "monitoring": category,
+                                "monitoring_since": now if is_monitored(category) else None})
+                events.append(_flag_event(household_id, category, previous, ROSTER_REASON, actor))
+    update_by_id(session, Household.__table__, changes)
+    expire_loaded(session, {change["id"] for change in changes})
+    ledger.append_stream(session, events)
+    return [change["id"] for change in changes]
 
 
 def monitored_ids(session: Session, household_ids=None) -> set[int]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import Month, utcnow
-from jobmatch.db import in_chunks
+from jobmatch.db import in_chunks, update_by_id
 from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, Person
 from jobmatch.models.people import NotInWorkforce
 from jobmatch.models.types import as_utc
@@ -102,13 +102,13 @@ def refresh_households(session: Session, household_ids, *, actor: str) -> list[i
             changes.append({"id": household_id, "labourers": status.labourers, "employed": status.employed,
                             "zero_employment": status.zero_employment, "zero_employment_since": since})
     if changes:
-        session.execute(update(Household), changes)
-        _expire_loaded(session, {change["id"] for change in changes})
-    ledger.append_many(session, events)
+        update_by_id(session, Household.__table__, changes)
+        expire_loaded(session, {change["id"] for change in changes})
+    ledger.append_stream(session, events)
     return became_zero
 
 
-def _expire_loaded(session: Session, household_ids: set[int]) -> None:
+def expire_loaded(session: Session, household_ids: set[int]) -> None:
     # A bulk UPDATE bypasses the objects already loaded in this session.
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Household) and obj.id in household_ids:
@@ -169,7 +169,7 @@ def note_follow_ups(session: Session, contacts) -> None:
                                          table.c.last_follow_up_at < bindparam("contacted_at")))
                  .values(last_follow_up_at=bindparam("contacted_at")))
     session.execute(statement, [{"household_id": h, "contacted_at": at} for h, at in sorted(latest.items())])
-    _expire_loaded(session, set(latest))
+    expire_loaded(session, set(latest))
 
 
 def stale_households(session: Session) -> list[int]:

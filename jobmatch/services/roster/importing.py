@@ -191,9 +191,9 @@ def _apply(session: Session, records: list[PersonRecord], report: ImportReport, 
 
 
 class _LedgerParts:
-    """The import's ledger events, appended in order as they are made, LEDGER_PART at a time:
-    ``ledger.append_many`` holds a few KiB per event while it hashes and copies them, so memory
-    does not grow with the file."""
+    """The import's ledger events, appended in order: those made one by one between other
+    statements LEDGER_PART at a time, and those made in a run (one per new person, one per new
+    spell) streamed into the ledger as they are made. Memory does not grow with the file."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -207,8 +207,13 @@ class _LedgerParts:
         if len(self.pending) >= LEDGER_PART:
             self.flush()
 
+    def stream(self, events: Iterable[ledger.NewEvent]) -> None:
+        """Append a run of events (of kinds other than employment_ended) after those pending."""
+        self.flush()
+        ledger.append_stream(self.session, events)
+
     def flush(self) -> None:
-        ledger.append_many(self.session, self.pending)
+        ledger.append_stream(self.session, self.pending)
         self.pending = []
 
 
@@ -319,12 +324,19 @@ def _insert_persons(session, records, household_ids, actor, events, staged: bool
         _bulk_insert(session, Person.__table__, inserted)
         by_key = _ids_by_natural_key(session, Person, (Person.id_number,), [(r.id_number,) for r in records])
         ids = {id_number: person_id for (id_number,), person_id in by_key.items()}
+    events.stream(_imported_events(records, rows, ids, actor))
+    return ids
+
+
+def _imported_events(records: list[PersonRecord], rows: Iterable[dict], ids: dict[str, int],
+                     actor: str) -> Iterable[ledger.NewEvent]:
     for record, row in zip(records, rows):
         person_id = ids[record.id_number]
         data = {k: v for k, v in row.items() if k != "household_id"}
-        events.append(ledger.NewEvent("person_imported", actor, data, household_id=row["household_id"],
-                                      person_id=person_id, subject=f"person:{person_id}"))
-    return ids
+        if data["birth_date"] is not None:
+            data["birth_date"] = data["birth_date"].isoformat()  # as the ledger's JSON writes it, only sooner
+        yield ledger.NewEvent("person_imported", actor, data, household_id=row["household_id"],
+                              person_id=person_id, subject=f"person:{person_id}")
 
 
 def _update_person(session, person: dict, record: PersonRecord, household_id: int, actor, events) -> bool:
@@ -414,10 +426,9 @@ def _insert_spells(session, new_spells, actor, events, staged: bool = False) -> 
     else:
         open_spells = _ids_by_natural_key(session, EmploymentSpell, (EmploymentSpell.person_id,),
                                           [(row["person_id"],) for row in rows], EmploymentSpell.ended_on.is_(None))
-    for household_id, row in new_spells:
-        spell_id = open_spells[(row["person_id"],)]
-        events.append(_spell_event("employment_started", {**row, "id": spell_id}, actor, household_id,
-                                   row["person_id"], row["started_on"]))
+    events.stream(_spell_event("employment_started", {**row, "id": open_spells[(row["person_id"],)]}, actor,
+                               household_id, row["person_id"], row["started_on"])
+                  for household_id, row in new_spells)
 
 
 def _ids_by_natural_key(session, model, key_columns, keys, *conditions) -> dict[tuple, int]:
@@ -440,7 +451,7 @@ def _ids_by_natural_key(session, model, key_columns, keys, *conditions) -> dict[
 
 def _spell_event(kind, spell, actor, household_id, person_id, on: date) -> ledger.NewEvent:
     data = {"spell_id": spell["id"], "kind": spell["kind"], "employer_name": spell["employer_name"],
-            "monthly_income": spell["monthly_income"], "on": on}
+            "monthly_income": spell["monthly_income"], "on": on.isoformat()}  # the text the ledger would write
     if kind == "employment_ended":
         data["reason"] = END_REASON
     return ledger.NewEvent(kind, actor, data, household_id=household_id, person_id=person_id,
