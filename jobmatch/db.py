@@ -184,19 +184,19 @@ def update_by_id(session: Session, table, rows: list[dict]) -> None:
         return
     names = [name for name in rows[0] if name != "id"]
     if not is_postgresql(session):
-        statement = (update(table).where(table.c.id == bindparam("row_id"))
-                     .values({name: bindparam(name) for name in names}))
-        session.execute(statement, [{"row_id": row["id"], **{name: row[name] for name in names}} for row in rows])
+        by_row = (update(table).where(table.c.id == bindparam("row_id"))
+                  .values({name: bindparam(name) for name in names}))
+        session.execute(by_row, [{"row_id": row["id"], **{name: row[name] for name in names}} for row in rows])
         return
     dialect = session.get_bind().dialect
     array_types = {name: table.c[name].type.compile(dialect=dialect) + "[]" for name in ["id", *names]}
-    statement = text(
+    over_arrays = text(
         f"UPDATE {table.name} t SET {', '.join(f'{name} = v.{name}' for name in names)} "
         f"FROM unnest({', '.join(f'CAST(:{name} AS {array_types[name]})' for name in ['id', *names])}) "
         f"AS v(id, {', '.join(names)}) WHERE t.id = v.id")
     for start in range(0, len(rows), UPDATE_PART):
         part = rows[start:start + UPDATE_PART]
-        session.execute(statement, {name: [_plain(row[name]) for row in part] for name in ["id", *names]})
+        session.execute(over_arrays, {name: [_plain(row[name]) for row in part] for name in ["id", *names]})
 
 
 UPDATE_PART = 10_000
