@@ -7,6 +7,8 @@ Decisions (the engine's data model is /work/shared/formats/matching-io.md):
 - Workers who wait on an answer (a ``sent`` offer) or hold a place (``accepted``) are
   left out: one live offer per worker.
 - Home is the settlement's location, else the county's; a worker with neither is left out.
+- A round reads its workers as columns (WorkerColumns: one select per scope, no Person
+  objects); a Person (gigs) becomes the same columns, so both go through one record builder.
 - ``welfare_eligible`` (rule 2): anyone the welfare-post ranking gives a priority ground
   (jobmatch.services.welfare.ranking.priority_grounds, the one list): a zero-employment
   household, cannot leave the site, half or weak labour, a disability or a disabled family
@@ -69,6 +71,7 @@ def county_text(county: County | None) -> str:
 
 
 def province_county_text(province: str | None, county_name: str) -> str:
+    """county_text from the two columns (a round reads them, not the County)."""
     return f"{province or ''}{county_name}"
 
 

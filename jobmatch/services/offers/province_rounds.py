@@ -157,7 +157,7 @@ def pool_workers(session: Session, *, county_round_ids: list[int]) -> list[Worke
     Those proposed to are left out by the query: loading the province's willing workers only to
     drop most of them made the pool round the batch's long serial tail."""
     query = labour_columns_query().where(Person.mobility.in_(POOL_MOBILITIES), Person.cannot_leave_site.is_(False),
-                                 Person.wants_work.is_(True))
+                                         Person.wants_work.is_(True))
     if county_round_ids:
         query = query.where(~select(Offer.id).where(
             Offer.person_id == Person.id, Offer.round_id.in_(county_round_ids),
