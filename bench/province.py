@@ -13,7 +13,11 @@ Then prints each figure with its target:
 - roster import on PostgreSQL, a county-sized file (--import-persons) into the province: first
   import and unchanged re-import, persons/s;
 - the all-counties round (`jobmatch round propose --all --no-wait`, then RQ workers in burst mode)
-  with 1 and then 2 workers on two identical copies of the province; the ratio;
+  with 1 and then 2 workers on two identical copies of the province; the ratio. First the round's
+  workers of the largest county and of the pool read as columns against the ORM objects rounds read
+  before (the baseline kept here), in this process. ``--round-only`` measures only these;
+  ``--baseline-code DIR`` also runs each round with the code in DIR (a checkout of main) before
+  this one's, on its own copy;
 - the monthly county report of the largest county (services/reports/monthly.py);
 - the staff dashboard (day_overview) of the largest site and the household list of the largest
   county, as service calls (p95 of repeated calls; no HTTP);
@@ -74,25 +78,27 @@ def measure_import(url: str, persons: int) -> tuple[float, float]:
     return count / first, count / again
 
 
-def measure_round(url: str, redis_url: str, workers: int) -> tuple[float, int, int]:
-    """Seconds from `round propose --all --no-wait` to the batch's end with ``workers`` burst workers."""
+def measure_round(url: str, redis_url: str, workers: int, code: Path = ROOT) -> tuple[float, int, int, float]:
+    """Seconds from `round propose --all --no-wait` to the batch's end with ``workers`` burst workers
+    running the code in ``code`` (another checkout: the same round with older code); also failed
+    counties, offers and the county jobs' seconds added up."""
     import redis
 
     from jobmatch.services.offers.province_rounds import batch_progress
 
     redis.Redis.from_url(redis_url).flushdb()
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SECRET_KEY": "bench",
-           "PYTHONPATH": str(ROOT), "FLASK_APP": "jobmatch"}
+           "PYTHONPATH": str(code), "FLASK_APP": "jobmatch"}
     jobmatch = [sys.executable, "-c", "from jobmatch.cli import main; main()"]
     started = time.perf_counter()
     out = subprocess.run(jobmatch + ["round", "propose", "--all", "--no-wait"], env=env, capture_output=True,
-                         text=True, check=True).stdout
+                         text=True, check=True, cwd=code).stdout
     batch_id = int(out.split()[1].rstrip(":"))
     # Each worker in a session of its own, as a supervisor (systemd, the Procfile's runner) starts
     # them: Linux's scheduler autogroups share CPU per session, so workers started in this one
     # would share one session's share of a busy machine, whatever their number.
     procs = [subprocess.Popen(jobmatch + ["worker", "--burst"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True) for _ in range(workers)]
+                              stderr=subprocess.DEVNULL, start_new_session=True, cwd=code) for _ in range(workers)]
     for proc in procs:
         proc.wait()
     elapsed = time.perf_counter() - started
@@ -111,7 +117,101 @@ def measure_round(url: str, redis_url: str, workers: int) -> tuple[float, int, i
     app.extensions["jobmatch.engine"].dispose()
     print(f"  {workers} worker(s): {elapsed:.1f} s; county jobs {county_work:.1f} s of work in {counties_span:.1f} s, "
           f"then the pool {pool:.1f} s; load average {os.getloadavg()[0]:.1f}", flush=True)
-    return elapsed, failed, proposed
+    return elapsed, failed, proposed, county_work
+
+
+# -- the engine's input: the round's columns against the ORM objects it read before ---------------
+
+def _orm_workers(session, persons) -> list:
+    """The ORM baseline: what add_workers did before the round read columns (Person objects with
+    their household, site and county loaded; each record built from the objects)."""
+    from jobmatch.services.offers.matching_input import (
+        age_on,
+        county_text,
+        household_members,
+        is_welfare_eligible,
+        persons_waiting_on_offers,
+    )
+    from jobmatch.services.welfare.ranking import household_facts
+    from matching import records
+
+    today = local_today()
+    members, spell_kinds = household_members(session, {p.household_id for p in persons})
+    waiting = persons_waiting_on_offers(session)
+    workers = []
+    for person in persons:
+        is_employed = person.id in spell_kinds
+        if person.id in waiting or not (is_employed or person.wants_work):
+            continue
+        facts = household_facts(person.household, person.id, spell_kinds, members[person.household_id])
+        household = person.household
+        settlement, county = household.settlement, household.county
+        lat, lon = (settlement.lat, settlement.lon) if settlement.lat is not None else (county.lat, county.lon)
+        if lat is None or lon is None:
+            continue
+        age = age_on(person.birth_date, today)
+        workers.append(records.Worker(
+            id=str(person.id), household_id=str(household.id), lat=lat, lon=lon,
+            skills=tuple(person.skills or ()), certificates=tuple(person.certificates or ()),
+            capacity=person.capacity, mobility="site" if person.cannot_leave_site else (person.mobility or "county"),
+            max_commute_km=person.max_commute_km, county=county_text(county), age=age,
+            wage_expectation=person.wage_expectation, zero_employment_household=household.zero_employment,
+            monitored_household=household.monitoring != "none",
+            welfare_eligible=is_welfare_eligible(person, age, facts), employed=is_employed))
+    return workers
+
+
+def measure_engine_input(url: str, county_id: int, repeats: int = 3) -> list[str]:
+    """The workers of the largest county's round and of a pool round (no county round before it:
+    every willing worker of the province), read as Person objects (the ORM baseline) and as columns,
+    alternating in one process, each on a fresh session; best of ``repeats``. Checks the records
+    are the same."""
+    from jobmatch.models import Household, Person
+    from jobmatch.services.offers.matching_input import (
+        EngineInput,
+        add_workers,
+        labour_query,
+        scope_workers,
+    )
+    from jobmatch.services.offers.province_rounds import POOL_MOBILITIES, pool_workers
+
+    scopes = {
+        "largest county": (
+            lambda session: list(session.scalars(labour_query().where(Household.county_id == county_id))),
+            lambda session: scope_workers(session, county_id=county_id, settlement_id=None)),
+        "province pool": (
+            lambda session: list(session.scalars(labour_query().where(
+                Person.mobility.in_(POOL_MOBILITIES), Person.cannot_leave_site.is_(False),
+                Person.wants_work.is_(True)))),
+            lambda session: pool_workers(session, county_round_ids=[])),
+    }
+    app = _app(url)
+    lines = []
+    with app.app_context():
+        for name, (orm_persons, column_workers) in scopes.items():
+            best = {"orm": float("inf"), "columns": float("inf")}
+            for _ in range(repeats):
+                for way in ("orm", "columns"):
+                    session = app.extensions["jobmatch.sessionmaker"]()
+                    started = time.perf_counter()
+                    if way == "orm":
+                        workers = _orm_workers(session, orm_persons(session))
+                    else:
+                        engine_input = EngineInput()
+                        add_workers(session, engine_input, column_workers(session))
+                        workers = engine_input.workers
+                    best[way] = min(best[way], time.perf_counter() - started)
+                    session.close()
+                    if way == "orm":
+                        baseline = workers
+                    else:
+                        assert workers == baseline, f"{name}: the columns' records differ from the ORM's"
+            lines.append(f"workers of a round, {name} ({len(baseline):,} workers): ORM objects {best['orm']:.2f} s, "
+                         f"columns {best['columns']:.2f} s, {best['orm'] / best['columns']:.1f}x (best of {repeats}, "
+                         f"same records; load average {os.getloadavg()[0]:.1f})")
+            print(lines[-1], flush=True)
+    app.extensions["jobmatch.engine"].dispose()
+    return lines
 
 
 def _p95(call, times: int) -> float:
@@ -190,6 +290,10 @@ def main(argv=None) -> int:
     parser.add_argument("--ledger-seconds", type=float, default=10.0)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/6", help="Redis for the RQ workers")
     parser.add_argument("--skip-round", action="store_true")
+    parser.add_argument("--round-only", action="store_true", help="measure only the round (its workers read as "
+                                                                   "objects and as columns, then 1 and 2 RQ workers)")
+    parser.add_argument("--baseline-code", metavar="DIR", help="also run the round with the code in DIR (e.g. "
+                                                               "`git archive main | tar -x -C DIR`), before this one's")
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--skip-http", action="store_true", help="skip the pages over HTTP (bench/pages.py)")
     parser.add_argument("--http-seconds", type=float, default=20.0, help="seconds per page over HTTP")
@@ -267,9 +371,32 @@ def province_facts(name: str) -> dict:
             "largest_site_households": households}
 
 
-def measure_all(url: str, facts: dict, args, lines: list[str]) -> None:
+def measure_rounds(url: str, facts: dict, args, lines: list[str]) -> None:
+    """The round's workers read both ways, then the all-counties round with 1 and 2 workers, each on a
+    fresh copy of the province (with --baseline-code, that code's round first, then this one's)."""
     from tests.services import drop_pg_database
 
+    lines.extend(measure_engine_input(url, facts["largest_county_id"]))
+    codes = [("before", Path(args.baseline_code).resolve()), ("after", ROOT)] if args.baseline_code else [("", ROOT)]
+    for workers in (1, 2):
+        for label, code in codes:
+            copy = clone_database(url, f"{url.rpartition('/')[2]}_round")
+            try:
+                elapsed, failed, offers, county_work = measure_round(copy, args.redis, workers, code)
+            finally:
+                drop_pg_database(copy)
+            lines.append(f"all-counties round{f' ({label})' if label else ''}, {workers} worker(s): {elapsed:.1f} s, "
+                         f"county jobs {county_work:.1f} s added up; offers {offers:,}, failed counties {failed}; "
+                         f"load average {os.getloadavg()[0]:.1f}")
+            print(lines[-1], flush=True)
+    print("(ratio: the 1-worker time over the 2-worker time of the same code; 2.0 = scales linearly, "
+          "2 cores shared here)")
+
+
+def measure_all(url: str, facts: dict, args, lines: list[str]) -> None:
+    if args.round_only:
+        measure_rounds(url, facts, args, lines)
+        return
     pages = measure_pages(url, facts)
     lines.append(f"county report, largest county ({facts['largest_county_persons']:,} persons): "
                  f"{pages['report']:.1f} s; target < 10 s")
@@ -279,18 +406,7 @@ def measure_all(url: str, facts: dict, args, lines: list[str]) -> None:
                  f"largest county zero-employment {pages['list_county']:.0f} ms; target p95 < 100 ms (pages, HTTP)")
     print(*lines[-3:], sep="\n", flush=True)
     if not args.skip_round:
-        rounds = []
-        for workers in (1, 2):  # each on a fresh copy of the province, dropped after
-            copy = clone_database(url, f"{url.rpartition('/')[2]}_round")
-            try:
-                rounds.append(measure_round(copy, args.redis, workers))
-            finally:
-                drop_pg_database(copy)
-        (one, failed_one, offers_one), (two, failed_two, offers_two) = rounds
-        lines.append(f"all-counties round (propose --all, 88 county jobs + pool): 1 worker {one:.1f} s, "
-                     f"2 workers {two:.1f} s, ratio {one / two:.2f} (2.0 = scales linearly; 2 cores shared "
-                     f"here); offers {offers_one:,} / {offers_two:,}, failed counties {failed_one} / {failed_two}")
-        print(lines[-1], flush=True)
+        measure_rounds(url, facts, args, lines)
     first, again = measure_import(url, args.import_persons)
     lines.append(f"roster import into the province, {args.import_persons:,} persons: first {first:,.0f} persons/s "
                  f"(target >= 10,000), unchanged re-import {again:,.0f} persons/s (target >= 30,000)")

@@ -64,3 +64,19 @@ def test_a_small_province_has_a_valid_chain_and_true_household_statuses(pg_datab
         session.rollback()
         session.close()
         engine.dispose()
+
+
+def test_the_rounds_workers_read_as_columns_are_the_records_the_orm_objects_made(pg_database):
+    """bench/province.py's ORM baseline against the round's columns, on a generated province: the
+    largest county's workers and the pool's (every willing worker), record for record."""
+    _empty_pg(pg_database)
+    facts = _build_module().build_province(pg_database, scale=0.001, seed=5, log=lambda *a, **k: None)
+    spec = importlib.util.spec_from_file_location("bench_province", BUILD.parent / "province.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    lines = bench.measure_engine_input(pg_database, facts["largest_county_id"], repeats=1)  # asserts equality
+
+    assert [line.split(" (")[0] for line in lines] == ["workers of a round, largest county",
+                                                       "workers of a round, province pool"]
+    assert all("same records" in line and "(0 workers)" not in line for line in lines)

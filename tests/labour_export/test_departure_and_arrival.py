@@ -140,7 +140,8 @@ def test_follow_ups_record_staying_and_a_return_puts_the_person_back_in_the_pool
     household = session.get(Household, zero.person.household_id)
     assert household.zero_employment  # back to zero-employment: listed first again
     pool = build_engine_input(session, county_id=setting.county.id, settlement_id=None, vacancies=[])
-    assert str(zero.person_id) in pool.persons and not pool.persons[str(zero.person_id)].spells[-1].is_current
+    returned = [w for w in pool.workers if w.id == str(zero.person_id)]
+    assert len(returned) == 1 and not returned[0].employed and not zero.person.spells[-1].is_current
     clock.set(datetime(2027, 2, 27, 10, 0, tzinfo=SHANGHAI))
     arrival.record_follow_up(session, anywhere.id, months=3, stayed=True, actor="user:1")
     assert anywhere.stayed_3m is True

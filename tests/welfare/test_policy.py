@@ -276,8 +276,8 @@ def test_matching_rounds_treat_as_welfare_eligible_exactly_the_groups_the_rankin
     plain = make_person(session, plain_home, name="普通", relation="子女", gender="male", birth_date=date(1998, 1, 1))
     refresh_households(session, [away_home.id, carer_home.id, watched_home.id, plain_home.id], actor="test")
     engine_input = build_engine_input(session, county_id=site.county_id, settlement_id=site.id, vacancies=[])
-    eligible = {engine_input.persons[w.id].name: w.welfare_eligible for w in engine_input.workers
-                if w.id in {str(p.id) for p in (left_behind, carer, watched, plain)}}
+    names = {str(p.id): p.name for p in (left_behind, carer, watched, plain)}
+    eligible = {names[w.id]: w.welfare_eligible for w in engine_input.workers if w.id in names}
     assert eligible == {"留守": True, "照料者": True, "监测户成员": True, "普通": False}
     post = make_welfare_post(session, site)
     ranked = {c.name for c in posts.candidates_for_post(session, post.id) if c.points > 0}

@@ -39,7 +39,7 @@ from jobmatch.models.people import MonitoringCategory
 from jobmatch.services.errors import UserError
 from jobmatch.services.gigs.availability import available_persons, withdraw_availability
 from jobmatch.services.gigs.posting import place_name, starts_at
-from jobmatch.services.offers.matching_input import employed_person_ids, worker_record
+from jobmatch.services.offers.matching_input import county_text, employed_person_ids, worker_record
 from jobmatch.services.offers.rounds import configured_matching
 from jobmatch.services.sms.messaging import normalised_phone, queue_message
 from jobmatch.vocabulary.staff import PAY_BASIS_LABELS
@@ -154,7 +154,7 @@ def _candidates(session: Session, gig: Gig) -> list[tuple[Person, float]]:
             by_id[worker.id] = person
     vacancy = records.Vacancy(id=str(gig.id), title=gig.title, openings=gig.headcount, lat=gig.lat, lon=gig.lon,
                               kind="gig", physical_demand=gig.physical_demand, hours="day",
-                              county=f"{gig.settlement.county.province or ''}{gig.settlement.county.name}")
+                              county=county_text(gig.settlement.county))
     min_score, model = configured_matching()  # the rounds' learned model and MATCH_MIN_SCORE
     scored = score_pairs(workers, [vacancy], model=model)
     ranked = []

@@ -28,10 +28,12 @@ from jobmatch.models.round_batches import FINISHED_STEP_STATUSES, BatchStepStatu
 from jobmatch.services.errors import WorkflowError, get_or_fail
 from jobmatch.services.offers.matching_input import (
     EngineInput,
+    WorkerColumns,
     add_vacancies,
     add_workers,
-    labour_query,
+    labour_columns_query,
     load_vacancies,
+    read_workers,
 )
 from jobmatch.services.offers.rounds import (
     RoundPlan,
@@ -128,7 +130,7 @@ def propose_pool_round(session: Session, batch: RoundBatch, options: RoundOption
     excluded = {v.id: local_first_reason(v) for v in chosen if is_local_first(v) and _local_round_missing(session, v)}
     engine_input = EngineInput()
     add_vacancies(session, engine_input, [v for v in chosen if v.id not in excluded], also_held=held)
-    add_workers(session, engine_input, pool_persons(session, county_round_ids=county_rounds))
+    add_workers(session, engine_input, pool_workers(session, county_round_ids=county_rounds))
     plan = RoundPlan(RoundScope.PROVINCE, None, None, engine_input, chosen, excluded, {"batch_id": batch.id})
     return record_round(session, plan, actor=options.actor, min_score=options.min_score, top_k=options.top_k,
                         model=options.model, reoffer_refused=False)
@@ -148,19 +150,19 @@ def _batch_held_openings(session: Session, round_ids: list[int]) -> dict[int, in
     return {vacancy_id: count for vacancy_id, count in rows}
 
 
-def pool_persons(session: Session, *, county_round_ids: list[int]) -> list[Person]:
+def pool_workers(session: Session, *, county_round_ids: list[int]) -> list[WorkerColumns]:
     """Members with labour capacity willing to work anywhere in the province or further, to whom none
     of these county rounds proposed an offer; zero-employment households first, then monitored ones.
 
     Those proposed to are left out by the query: loading the province's willing workers only to
     drop most of them made the pool round the batch's long serial tail."""
-    query = labour_query().where(Person.mobility.in_(POOL_MOBILITIES), Person.cannot_leave_site.is_(False),
-                                 Person.wants_work.is_(True))
+    query = labour_columns_query().where(Person.mobility.in_(POOL_MOBILITIES), Person.cannot_leave_site.is_(False),
+                                         Person.wants_work.is_(True))
     if county_round_ids:
         query = query.where(~select(Offer.id).where(
             Offer.person_id == Person.id, Offer.round_id.in_(county_round_ids),
             Offer.status == OfferStatus.PROPOSED).exists())
-    return list(session.scalars(query))
+    return read_workers(session, query)
 
 
 @dataclass(frozen=True)

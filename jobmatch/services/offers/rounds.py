@@ -228,8 +228,9 @@ def record_round(session: Session, plan: RoundPlan, *, actor: str, min_score: fl
 
 
 def _refused_pairs(session: Session, engine_input: EngineInput, now) -> RefusedPairs:
-    return refused_pairs(session, person_ids=engine_input.persons, vacancies=list(engine_input.vacancy_rows.values()),
-                         now=now, reoffer_after_days=current_settings().reoffer_after_days)
+    return refused_pairs(session, person_ids=[w.id for w in engine_input.workers],
+                         vacancies=list(engine_input.vacancy_rows.values()), now=now,
+                         reoffer_after_days=current_settings().reoffer_after_days)
 
 
 def rematch_person(session: Session, person_id: int, *, actor: str, min_score: float | None = None,

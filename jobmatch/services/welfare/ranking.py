@@ -19,6 +19,7 @@ post's site with labour capacity who want work, hold no job and no other welfare
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
@@ -76,7 +77,20 @@ class HouseholdFacts:
     member_working_away: bool  # someone other than the person, employed outside the county
 
 
-def priority_grounds(person: Person, age: int, facts: HouseholdFacts) -> list[tuple[PriorityGround, str]]:
+class PersonTraits(Protocol):
+    """What the ranking reads of the person: a Person, or a round's columns of one."""
+
+    @property
+    def cannot_leave_site(self) -> bool: ...
+    @property
+    def capacity(self) -> str: ...
+    @property
+    def disability(self) -> str: ...
+    @property
+    def gender(self) -> str: ...
+
+
+def priority_grounds(person: PersonTraits, age: int, facts: HouseholdFacts) -> list[tuple[PriorityGround, str]]:
     """The person's grounds, each with its plain-Chinese text, in the order of the points table."""
     grounds: list[tuple[PriorityGround, str]] = []
     label = WELFARE_PRIORITY_LABELS
@@ -113,10 +127,16 @@ def household_facts(household: Household, person_id: int, employed_kinds: dict[i
     """``employed_kinds``: person id -> kind of their current spell, for the household's members.
     ``members``: the household's members (anything with id, monitoring and disability) when the
     caller has them, else ``household.members``."""
-    members = household.members if members is None else members
+    return members_facts(bool(household.zero_employment), person_id, employed_kinds,
+                         household.members if members is None else members)
+
+
+def members_facts(zero_employment: bool, person_id: int, employed_kinds: dict[int, str], members) -> HouseholdFacts:
+    """household_facts from the household's flag and its members (anything with id, monitoring and
+    disability): what a round has when it reads its workers as columns."""
     others = [m for m in members if m.id != person_id]
     return HouseholdFacts(
-        zero_employment=bool(household.zero_employment),
+        zero_employment=zero_employment,
         monitored=any(m.monitoring != "none" for m in members),
         member_disabled=any(m.disability != "none" for m in others),
         member_working_away=any(employed_kinds.get(m.id) in AWAY_SPELL_KINDS for m in others))
