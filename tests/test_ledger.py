@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from jobmatch import ledger
 from jobmatch.clock import utcnow
@@ -306,3 +307,23 @@ def test_a_stream_with_an_unknown_kind_part_way_keeps_nothing(session):
     session.rollback()
     assert session.query(LedgerEvent).count() == 1
     assert ledger.verify(session).ok
+
+
+def test_a_fork_onto_an_earlier_event_is_named_and_a_second_event_at_one_seq_is_refused(session):
+    """What the unique indexes on hash and prev_hash used to guard (migration 0037): verify names a
+    link to the wrong predecessor, and the database still refuses two events at one place."""
+    _append_three(session)
+    first, _second, third = session.query(LedgerEvent).order_by(LedgerEvent.seq).all()
+    _disable_guard(session)
+    forked_hash = ledger.chain_hash(first.hash, 3, third.occurred_at, third.actor, third.kind, None, None,
+                                    third.subject, third.data_digest)
+    session.execute(text("UPDATE ledger_events SET prev_hash = :prev, hash = :hash WHERE seq = 3"),
+                    {"prev": first.hash, "hash": forked_hash})
+    session.commit()
+    result = ledger.verify(session)
+    assert not result.ok and result.bad_seq == 3
+    with pytest.raises(IntegrityError):
+        session.add(LedgerEvent(seq=3, occurred_at=third.occurred_at, actor="user:1", kind="follow_up_recorded",
+                                subject="", data={}, data_digest=ledger.data_digest({}), prev_hash=first.hash,
+                                hash="e" * 64))
+        session.flush()

@@ -199,8 +199,10 @@ class LedgerEvent(Base):
     subject: Mapped[str] = mapped_column(String(40), default="")  # e.g. "offer:12"
     data: Mapped[dict | None] = mapped_column(JSON)
     data_digest: Mapped[str] = mapped_column(String(64))
-    prev_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Not unique indexes: the hash covers the seq, which is unique, and verify checks each link
+    # (migration 0037 says why).
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class LedgerCheckpoint(Base):

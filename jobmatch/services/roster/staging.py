@@ -21,6 +21,7 @@ from jobmatch.services.roster.preview import Recorded, shown_and_compared_fields
 
 TABLE = "roster_staging"
 UNCHANGED = "roster_unchanged"
+CHANGED = "roster_changed"  # the staged persons not unchanged
 
 _COLUMNS = (
     ("row", "integer"), ("id_number", "varchar(18) primary key"), ("county", "text"), ("household_no", "text"),
@@ -36,6 +37,7 @@ COLUMN_NAMES = tuple(name for name, _type in _COLUMNS)
 
 def stage_records(session: Session, records: list[PersonRecord]) -> None:
     """(Re)create the staging table for this transaction and COPY ``records`` into it."""
+    session.execute(text(f"DROP TABLE IF EXISTS {CHANGED}"))
     session.execute(text(f"DROP TABLE IF EXISTS {UNCHANGED}"))
     session.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
     columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _COLUMNS)
@@ -107,6 +109,10 @@ def staged_recorded_state(session: Session) -> Recorded:
     check or the preview needs them; ``Recorded.unchanged`` names the others."""
     session.execute(text(_UNCHANGED_QUERY))
     unchanged = frozenset(session.scalars(text(f"SELECT id_number FROM {UNCHANGED}")))
+    # The rest, once: the queries below join it (nothing at all on an unchanged re-import).
+    session.execute(text(f"""CREATE TEMPORARY TABLE {CHANGED} ON COMMIT DROP AS
+        SELECT * FROM {TABLE} s WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)"""))
+    session.execute(text(f"ANALYZE {CHANGED}"))
     households = {(county, number): (household_id, settlement) for household_id, county, number, settlement in
                   session.execute(text(f"""
         SELECT h.id, c.name, h.household_no, st.name
@@ -117,14 +123,12 @@ def staged_recorded_state(session: Session) -> Recorded:
     person_columns = ", ".join(f"p.{name}" for name in shown_and_compared_fields())
     persons = {row.id_number: row._asdict() for row in session.execute(text(f"""
         SELECT p.id, p.id_number, p.household_id, h.household_no, {person_columns}
-        FROM {TABLE} s JOIN persons p ON p.id_number = s.id_number JOIN households h ON h.id = p.household_id
-        WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)"""))}
+        FROM {CHANGED} s JOIN persons p ON p.id_number = s.id_number JOIN households h ON h.id = p.household_id"""))}
     members, numbers = _members_needed(session, households, persons)
     spells = {row.person_id: row._asdict() for row in session.execute(text(f"""
         SELECT e.id, e.person_id, e.kind, e.employer_name, e.monthly_income
-        FROM {TABLE} s JOIN persons p ON p.id_number = s.id_number
+        FROM {CHANGED} s JOIN persons p ON p.id_number = s.id_number
         JOIN employment_spells e ON e.person_id = p.id AND e.ended_on IS NULL
-        WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)
         ORDER BY e.id"""))}
     return Recorded(households, members, persons, numbers, spells, unchanged, staged=True)
 
@@ -142,10 +146,9 @@ def _members_needed(session: Session, households: dict, persons: dict) -> tuple[
         WHERE NOT EXISTS (SELECT 1 FROM {TABLE} s WHERE s.id_number = p.id_number)""")))
     with_changes = set(session.scalars(text(f"""
         SELECT DISTINCT h.id
-        FROM {TABLE} s
+        FROM {CHANGED} s
         JOIN counties c ON c.name = s.county
-        JOIN households h ON h.county_id = c.id AND h.household_no = s.household_no
-        WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)""")))
+        JOIN households h ON h.county_id = c.id AND h.household_no = s.household_no""")))
     needed = sorted(with_staying | with_changes | {p["household_id"] for p in persons.values()})
     members: dict[int, list[dict]] = {}
     numbers: dict[int, str] = {}
