@@ -305,6 +305,7 @@ def _data_rows(iterator: Iterator[tuple[int, Sequence[object]]], columns: dict[s
     positions = tuple(columns.values())
     pick = itemgetter(*positions)  # the header holds the required columns, so several: a tuple
     full_width = max(positions) + 1
+    in_place = positions == tuple(range(full_width))  # the header is the roster's columns and only them
     id_position = columns["id_number"]
     strip = str.strip
     for number, cells in iterator:
@@ -313,7 +314,7 @@ def _data_rows(iterator: Iterator[tuple[int, Sequence[object]]], columns: dict[s
         if width < full_width:
             texts = [_text_of(cells[position]) if position < width else "" for position in positions]
         elif text_only:
-            texts = list(map(strip, pick(cells)))
+            texts = list(map(strip, cells if in_place and width == full_width else pick(cells)))
         else:
             texts = [value.strip() if value.__class__ is str else cell_text(value)  # type: ignore[attr-defined]
                      for value in pick(cells)]
