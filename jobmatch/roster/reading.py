@@ -116,8 +116,11 @@ def cell_text(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        # repr keeps the digits the file held; Decimal avoids binary noise in large numbers.
-        return str(int(Decimal(repr(value)))) if value.is_integer() else repr(value)
+        if not value.is_integer():
+            return repr(value)
+        # Below 10^15 a whole float is the number the file held; above, repr keeps the digits it
+        # held and Decimal avoids binary noise.
+        return str(int(value)) if -1e15 < value < 1e15 else str(int(Decimal(repr(value))))
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):
