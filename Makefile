@@ -34,6 +34,7 @@ test: install-dev                      ## the whole suite, on SQLite, PostgreSQL
 
 bench: install-dev                     ## the benchmarks of README.md (needs PostgreSQL; several minutes)
 	$(BIN)/python bench/roster_import.py
+	$(BIN)/python bench/roster_validation.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/sms.py
 	$(BIN)/python bench/web.py

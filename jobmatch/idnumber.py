@@ -6,15 +6,21 @@ men, even for women) and a check digit (0-9 or X) computed over the first 17.
 
 from datetime import date
 from operator import mul
+from typing import Any
 
 ID_LENGTH = 18
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
+# ASCII digit -> its value, so the bytes of 17 digits multiply with the weights without an int() per digit.
+_DIGIT_VALUES = bytes.maketrans(b"0123456789", bytes(range(10)))
 
 
 def check_digit(first17: str) -> str:
     """The check character ('0'-'9' or 'X') for the first 17 digits of an ID number."""
-    total = sum(map(mul, map(int, first17), _WEIGHTS))
+    if first17.isascii() and first17.isdigit():
+        total = sum(map(mul, first17.encode("ascii").translate(_DIGIT_VALUES), _WEIGHTS))
+    else:
+        total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARACTERS[total % 11]
 
 
@@ -60,6 +66,56 @@ def make_id_number(region6: str, born: date, seq3: int | str) -> str:
         raise ValueError("region must be 6 digits and sequence 0-999")
     first17 = f"{region6}{born:%Y%m%d}{sequence}"
     return first17 + check_digit(first17)
+
+
+class ValidIdNumbers:
+    """Recognises valid ID numbers quickly, for a file of thousands: what their parts that repeat
+    (region, birth date) weigh in the check digit, and the birth dates, are worked out once each.
+
+    ``match`` settles the ID numbers written the usual way (18 ASCII digits, or 17 and an X);
+    ``check_id_number`` says what is wrong with the others, or accepts them.
+    """
+
+    _SEQUENCE_SUMS = {f"{n:03d}": sum(map(mul, map(int, f"{n:03d}"), _WEIGHTS[14:])) for n in range(1000)}
+
+    def __init__(self, today: date | None = None) -> None:
+        self.today = today or date.today()
+        self.regions: dict[str, int] = {}
+        self.birth_dates: dict[str, tuple[date, int] | None] = {}
+
+    def match(self, text: str) -> tuple[str, date] | None:
+        """(the ID number in upper case, the birth date) when ``text`` is a valid ID number written
+        the usual way, else None: not valid, or to be checked by ``check_id_number``."""
+        if len(text) != ID_LENGTH or not text.isascii() or not text[:17].isdigit():
+            return None
+        last = text[17]
+        if last == "x":
+            last = "X"
+        elif last != "X" and not last.isdigit():
+            return None
+        born = self.birth_dates.get(text[6:14], _MISSING)
+        if born is _MISSING:
+            born = self._birth(text)
+        if born is None:
+            return None
+        region = self.regions.get(text[:6])
+        if region is None:
+            region = self.regions[text[:6]] = sum(map(mul, map(int, text[:6]), _WEIGHTS))
+        if _CHECK_CHARACTERS[(region + born[1] + self._SEQUENCE_SUMS[text[14:17]]) % 11] != last:
+            return None
+        return text[:17] + last, born[0]
+
+    def _birth(self, text: str) -> tuple[date, int] | None:
+        born = _parse_birth_date(text)
+        if born is None or born > self.today:
+            kept = None
+        else:
+            kept = born, sum(map(mul, map(int, text[6:14]), _WEIGHTS[6:14]))
+        self.birth_dates[text[6:14]] = kept
+        return kept
+
+
+_MISSING: Any = object()
 
 
 def _parse_birth_date(id_number: str) -> date | None:

@@ -23,7 +23,7 @@ def cross_row_problems(rows: list[Row]) -> tuple[list[RosterProblem], set[Househ
     _check_duplicate_ids(rows, problems, households)
     for block in _consecutive_households(rows):
         _check_agreement(block, "county", problems, households)
-    for group in _households(rows).values():
+    for group in _households_to_check(rows).values():
         _check_agreement(group, "settlement", problems, households)
         _check_single_head(group, problems, households)
     return problems, households
@@ -34,14 +34,15 @@ def _key(values: dict[str, str]) -> HouseholdKey:
 
 
 def _check_duplicate_ids(rows: list[Row], problems: list[RosterProblem], households: set[HouseholdKey]) -> None:
+    id_numbers = [values.get("id_number", "").upper() for _, values in rows]
+    repeated = {id_number for id_number, count in Counter(id_numbers).items() if count > 1 and id_number}
+    if not repeated:
+        return
     rows_of_id: dict[str, list[Row]] = {}
-    for row in rows:
-        id_number = row[1].get("id_number", "").upper()
-        if id_number:
+    for id_number, row in zip(id_numbers, rows):
+        if id_number in repeated:
             rows_of_id.setdefault(id_number, []).append(row)
     for same_id_rows in rows_of_id.values():
-        if len(same_id_rows) < 2:
-            continue
         for number, values in same_id_rows:
             others = "、".join(str(other) for other, _ in same_id_rows if other != number)
             problems.append(RosterProblem(number, HEADER_OF["id_number"], f"与第 {others} 行的身份证号重复，同一人只能登记一次"))
@@ -61,12 +62,31 @@ def _consecutive_households(rows: list[Row]) -> Iterator[list[Row]]:
         yield block
 
 
-def _households(rows: list[Row]) -> dict[HouseholdKey, list[Row]]:
+def _households_to_check(rows: list[Row]) -> dict[HouseholdKey, list[Row]]:
+    """The rows of each (county, household_no) whose rows name two settlements or two heads.
+
+    The other households, nearly all, pass both checks: one pass over the rows finds them
+    without gathering each household's rows."""
+    settlement_of: dict[HouseholdKey, str] = {}
+    with_head: set[HouseholdKey] = set()
+    suspect: set[HouseholdKey] = set()
+    for _, values in rows:
+        key = (values.get("county", ""), values.get("household_no", ""))
+        if not (key[0] and key[1]):
+            continue
+        settlement = values.get("settlement")
+        if settlement and settlement_of.setdefault(key, settlement) != settlement:
+            suspect.add(key)
+        if values.get("relation", "").strip() == HEAD_RELATION:
+            if key in with_head:
+                suspect.add(key)
+            with_head.add(key)
     groups: dict[HouseholdKey, list[Row]] = {}
-    for row in rows:
-        key = _key(row[1])
-        if all(key):
-            groups.setdefault(key, []).append(row)
+    if suspect:
+        for row in rows:
+            key = _key(row[1])
+            if key in suspect:
+                groups.setdefault(key, []).append(row)
     return groups
 
 
@@ -74,6 +94,8 @@ def _check_agreement(
     household: list[Row], column: str, problems: list[RosterProblem], households: set[HouseholdKey]
 ) -> None:
     """Flag the rows whose ``column`` differs from what most rows of the household say."""
+    if len({values.get(column) for _, values in household} - {"", None}) < 2:
+        return
     filled = [(number, values) for number, values in household if values.get(column)]
     counts = Counter(values[column] for _, values in filled)
     if len(counts) < 2:

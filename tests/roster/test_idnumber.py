@@ -50,3 +50,27 @@ def test_made_numbers_are_valid_and_carry_birth_date_and_gender():
 def test_make_id_number_rejects_a_bad_region():
     with pytest.raises(ValueError):
         make_id_number("5205", date(1990, 1, 1), 1)
+
+
+def test_the_quick_check_of_a_file_accepts_exactly_the_numbers_the_full_check_accepts():
+    """ValidIdNumbers (what a roster file's rows are checked with) against check_id_number, on right
+    numbers, wrong check digits, impossible and future birth dates, and a lower-case x."""
+    import random
+
+    from jobmatch.idnumber import ValidIdNumbers, check_digit
+
+    rng = random.Random(3)
+    quick = ValidIdNumbers(today=date(2026, 11, 1))
+    accepted = 0
+    for _ in range(3000):
+        born = date(1930, 1, 1) + (date(2030, 1, 1) - date(1930, 1, 1)) * rng.random()
+        digits = f"{born:%Y%m%d}"
+        if rng.random() < 0.3:  # often no date at all
+            digits = f"{rng.randint(1900, 2100)}{rng.randint(0, 13):02d}{rng.randint(0, 32):02d}"
+        first17 = f"{rng.choice(['520526', '433124', '110101'])}{digits}{rng.randint(0, 999):03d}"
+        last = check_digit(first17) if rng.random() < 0.7 else rng.choice("0123456789Xx")
+        number = first17 + (last.lower() if rng.random() < 0.5 else last)
+        valid = check_id_number(number, today=date(2026, 11, 1)) is None
+        assert quick.match(number) == ((number.upper(), birth_date(number)) if valid else None), number
+        accepted += valid
+    assert 1000 < accepted < 2900  # both kinds were tried
