@@ -1,12 +1,13 @@
 """Phone numbers: the one place they are parsed, normalised to E.164 and validated."""
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import phonenumbers
 
 DEFAULT_REGION = "CN"
-_PLAIN_CN_MOBILE = re.compile(r"1\d{10}")
+_PLAIN_CN_MOBILE = re.compile(r"1[0-9]{10}")
 
 
 class InvalidPhone(ValueError):
@@ -16,10 +17,11 @@ class InvalidPhone(ValueError):
 def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     """Return ``raw`` as E.164 (``+8613912345678``), or raise InvalidPhone saying why.
 
-    Accepts the spellings staff type: spaces, dashes, a leading ``+86`` or ``86``.
-    Chinese numbers must be mobile numbers, since only those receive SMS.
+    Accepts the spellings staff type: spaces, dashes, a leading ``+86`` or ``86``, full-width
+    digits (an input method's ０-９, read as 0-9). Chinese numbers must be mobile numbers, since
+    only those receive SMS.
     """
-    text = (raw or "").strip().replace("－", "-").replace("＋", "+")
+    text = unicodedata.normalize("NFKC", raw or "").strip()
     if not text:
         raise InvalidPhone("号码为空")
     if region == DEFAULT_REGION and _PLAIN_CN_MOBILE.fullmatch(text):

@@ -66,6 +66,7 @@ ACCEPTED_CELLS: list[tuple[str, str, object]] = [
     ("phone", "8613975893901", "+8613975893901"),
     ("phone", "+8613975893901", "+8613975893901"),
     ("phone", "１３９７５８９３９０１", "+8613975893901"),
+    ("phone", "1397589390１", "+8613975893901"),  # one full-width digit: read as 1, not stored as typed
     ("capacity", "普通劳动力", "full"),
     ("capacity", "强 劳 力", "full"),
     ("wants_work", " 否", False),
