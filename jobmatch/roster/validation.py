@@ -226,7 +226,6 @@ class _RowParser:
         if len(problems) > count or id_number is None:
             return None
 
-        lists = self.lists
         return PersonRecord(
             household_no=household_no,
             county=county,
@@ -239,11 +238,9 @@ class _RowParser:
             wants_work=wants_work,
             mobility=mobility,
             max_commute_km=kilometres,
-            skills=lists[skills] if skills in lists else lists.setdefault(skills, parse_list(skills)),
-            certificates=lists[certificates] if certificates in lists
-            else lists.setdefault(certificates, parse_list(certificates)),
-            training_wishes=lists[training_wish] if training_wish in lists
-            else lists.setdefault(training_wish, parse_list(training_wish)),
+            skills=self._list(skills),
+            certificates=self._list(certificates),
+            training_wishes=self._list(training_wish),
             wage_expectation=wage,
             employment_status=status,
             employer_name=employer or None,
@@ -252,7 +249,7 @@ class _RowParser:
             monitoring=monitoring or "none",
             notes=notes or None,
             cannot_leave_reason=(reason or "") if "cannot_leave_reason" in values else None,
-            gender=idnumber.gender(id_number) if born is None else "male" if id_number[16] in "13579" else "female",
+            gender=idnumber.gender(id_number),
             birth_date=idnumber.birth_date(id_number) if born is None else born,
             row=number,
         )
@@ -275,6 +272,11 @@ class _RowParser:
         if len(report.problems) > count:
             return tuple(codes)
         return self.codes.setdefault(label_cells, tuple(codes))
+
+    def _list(self, cell: str) -> tuple[str, ...]:
+        """parse_list(cell), once per distinct cell of the file."""
+        known = self.lists.get(cell)
+        return known if known is not None else self.lists.setdefault(cell, parse_list(cell))
 
     @staticmethod
     def _amount(report: _RowReport, key: str, cell: str, parser, known: dict):
