@@ -13,7 +13,7 @@ own ("b:..."), and receipts and QuerySendDetails records name the OutId and the 
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from alibabacloud_dysmsapi20170525 import models as sms_models
@@ -156,13 +156,25 @@ class AliyunProvider(SmsProvider):
         Aliyun's API has no pull for replies (they come by SmsUp callback or its message
         queue), so pull mode gets receipts only.
         """
-        wanted = {item.provider_message_id for item in awaiting}
+        wanted_on: dict[tuple[str, date], set[str]] = {}
+        for item in awaiting:
+            day = item.sent_at.astimezone(_SHANGHAI).date()
+            wanted_on.setdefault((item.to_e164, day), set()).add(item.provider_message_id)
+        today = datetime.now(_SHANGHAI).date()
         events: list[InboundEvent] = []
-        for to_e164, day in sorted({(item.to_e164, item.sent_at.astimezone(_SHANGHAI).date()) for item in awaiting}):
-            for record in self._records(to_e164, day):
-                receipt = receipt_for(record.out_id or "", to_e164, record.send_status, record.err_code or "")
-                if receipt is not None and receipt.provider_message_id in wanted:
-                    events.append(receipt)
+        for (to_e164, day), wanted in sorted(wanted_on.items()):
+            # Aliyun files a record under its own clock's day: one sent around midnight may be the next day's.
+            for on in (day, day + timedelta(days=1)):
+                if not wanted or on > today:
+                    break
+                for record in self._records(to_e164, on):
+                    message_id = provider_id(record.out_id or "", to_e164)
+                    if message_id not in wanted:
+                        continue
+                    wanted.discard(message_id)
+                    receipt = receipt_for(record.out_id or "", to_e164, record.send_status, record.err_code or "")
+                    if receipt is not None:
+                        events.append(receipt)
         return events
 
     def _records(self, to_e164: str, day):

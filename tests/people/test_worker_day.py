@@ -3,12 +3,12 @@ reads as plain sentences with a 听一听 button, a hire says when, where, whom 
 children or people without labour capacity are never "未就业"."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from jobmatch.clock import local_today
+from jobmatch.clock import LOCAL_TZ, local_today
 from jobmatch.models import EmploymentSpell, LedgerEvent, User
 from jobmatch.services.accounts import worker_sign_in
 from jobmatch.services.errors import UserError
@@ -17,7 +17,7 @@ from jobmatch.services.offers import hiring
 from jobmatch.services.offers.lifecycle import transition_offer
 from jobmatch.services.roster.exporting import _person_row
 from jobmatch.vocabulary.worker import reason_sentence
-from tests.factories import make_household, make_person, make_sent_offers, make_spell, make_welding_site
+from tests.factories import frozen_clock, make_household, make_person, make_sent_offers, make_spell, make_welding_site
 from tests.web.test_worker_and_security import _code
 
 SECRET = "test-secret"
@@ -265,13 +265,14 @@ def test_the_offer_says_where_the_job_is_when_it_is_not_at_the_employers_office(
 def test_the_workers_fair_dates_read_as_days_in_either_language(session, client):
     from jobmatch.services.fairs import events as fairs
 
-    settlement, _, (worker,) = make_welding_site(session, workers=1)
-    fair = fairs.create_fair(session, name="春风行动招聘会", held_on=date(local_today().year, 12, 1), place="文化广场",
-                             county_id=settlement.county_id, settlement_id=settlement.id, actor="test")
-    fairs.register(session, fair.id, worker.id, via="staff", actor="test")
-    session.commit()
-    _signed_in(client, session, worker)
-    weekday = "一二三四五六日"[date(local_today().year, 12, 1).weekday()]
-    assert f"12月1日 周{weekday}" in client.get("/w/").get_data(as_text=True)
-    english = client.get("/w/?lang=en").get_data(as_text=True)
+    fair_day = date(2026, 12, 1)  # a Tuesday, eleven days after the frozen morning
+    with frozen_clock(datetime(2026, 11, 20, 10, 0, tzinfo=LOCAL_TZ)):
+        settlement, _, (worker,) = make_welding_site(session, workers=1)
+        fair = fairs.create_fair(session, name="春风行动招聘会", held_on=fair_day, place="文化广场",
+                                 county_id=settlement.county_id, settlement_id=settlement.id, actor="test")
+        fairs.register(session, fair.id, worker.id, via="staff", actor="test")
+        session.commit()
+        _signed_in(client, session, worker)
+        assert "12月1日 周二" in client.get("/w/").get_data(as_text=True)
+        english = client.get("/w/?lang=en").get_data(as_text=True)
     assert "12月" not in english and "1 Dec" in english

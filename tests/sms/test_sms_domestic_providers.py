@@ -5,10 +5,11 @@ request signature and speak the provider's wire format, the app sends the approv
 template with its variables, and callbacks and pulls come back through one inbound path.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from jobmatch import ledger
 from jobmatch.models import InboundMessage, LedgerEvent, Message, Offer, Person, SmsKindStop
@@ -20,6 +21,7 @@ from tests.sms.domestic_support import CALLBACK_TOKEN, credentials, start, templ
 from tests.sms.test_sms_support import OFFER_DATA, make_people, office_hours
 
 PROVIDERS = ["aliyun", "tencent"]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(params=PROVIDERS)
@@ -256,6 +258,25 @@ def test_pull_mode_brings_receipts_and_replies(database_url, domestic, clock, cl
         with app.extensions["jobmatch.sessionmaker"]() as session:
             assert session.scalars(select(InboundMessage.kind)).all() == ["opt_out"]
     app.extensions["jobmatch.engine"].dispose()
+
+
+def test_a_receipt_aliyun_files_under_the_next_day_is_still_found(database_url, clock, cli_for):
+    """Sent at 23:59:58 by our clock, filed at 00:00:01 by Aliyun's: the pull looks at the next day too."""
+    aliyun = start("aliyun")
+    try:
+        app = make_test_app(database_url, **aliyun.config(SMS_INBOUND_MODE="pull", SMS_CALLBACK_TOKEN=""))
+        _queue_offers(app, 1)
+        _dispatch(app)
+        midnight = datetime.now(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
+        aliyun.fake.messages[0].sent_at = midnight + timedelta(seconds=1)
+        with app.extensions["jobmatch.sessionmaker"].begin() as session:
+            session.execute(update(Message).values(sent_at=midnight - timedelta(seconds=2)))
+        result = cli_for(app)("sms", "pull")
+        assert result.exit_code == 0, result.output
+        assert [m.status for m in _messages(app)] == ["delivered"]
+        app.extensions["jobmatch.engine"].dispose()
+    finally:
+        aliyun.fake.stop()
 
 
 @pytest.fixture

@@ -135,15 +135,17 @@ def test_a_shared_phone_asks_who_then_the_offer_and_the_hire_read_plainly(browse
     page.click("button[value=accept]")
 
     session = _db(live_app)
+    start = local_today() + timedelta(days=6)
     with live_app.app_context():
-        hiring.record_hire(session, offer_id, start_date=date(2026, 12, 7), contract_months=12, social_insurance=True,
+        hiring.record_hire(session, offer_id, start_date=start, contract_months=12, social_insurance=True,
                            monthly_wage=3800, actor="test", work_place="园区 3 号厂房二楼", contact="车间主任 张师傅",
                            bring="身份证、银行卡")
     session.commit()
     session.close()
     page.goto(f"{server}/w/o/{offer_id}")
     hire = page.inner_text("#hire")
-    started = "12月7日 周一" if local_today().year == 2026 else "2026年12月7日 周一"
+    year = "" if start.year == local_today().year else f"{start.year}年"
+    started = f"{year}{start.month}月{start.day}日 周{'一二三四五六日'[start.weekday()]}"
     for shown in (started, "园区 3 号厂房二楼", "车间主任 张师傅", "13800000001", "身份证、银行卡"):
         assert shown in hire, shown
     screenshot(page, "worker-hire-360")
