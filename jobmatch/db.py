@@ -7,10 +7,12 @@ zero-setup database is a single file shared by the dev server and the CLI).
 """
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import current_app, g
-from sqlalchemy import JSON, MetaData, bindparam, create_engine, event, text, update
+from sqlalchemy import JSON, Integer, MetaData, any_, bindparam, create_engine, event, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -73,6 +75,20 @@ def in_chunks(values, size: int = IN_LIST_SIZE):
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start:start + size]
+
+
+def id_conditions(session: Session, column, ids) -> Iterator:
+    """``column IN ids`` as few conditions as the database takes: on PostgreSQL one array parameter
+    (``= ANY``), so tens of thousands of ids are neither compiled nor bound one by one; elsewhere
+    one IN list per IN_LIST_SIZE ids."""
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    if is_postgresql(session):
+        yield column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+        return
+    for chunk in in_chunks(ids):
+        yield column.in_(chunk)
 
 
 def is_postgresql(session_or_engine) -> bool:

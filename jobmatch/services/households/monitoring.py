@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import Month, utcnow
-from jobmatch.db import in_chunks, update_by_id
+from jobmatch.db import id_conditions, in_chunks, update_by_id
 from jobmatch.models import Household, LedgerEvent, MonitoringAlert, MonitoringCategory, Person, Settlement
 from jobmatch.models.types import as_utc
 from jobmatch.services.errors import get_or_fail, require
@@ -100,15 +100,17 @@ def household_category(member_categories) -> MonitoringCategory:
 def sync_from_roster(session: Session, household_ids, *, actor: str) -> list[int]:
     """After a roster import: set each household's flag from its members' 监测对象; returns the changed ids."""
     session.flush()
+    household_ids = sorted(set(household_ids))
     changes, events = [], []
     now = utcnow()
-    for chunk in in_chunks(sorted(set(household_ids))):
-        members: dict[int, list[str]] = {}
+    members: dict[int, set[str]] = {}
+    for among in id_conditions(session, Person.household_id, household_ids):
         for household_id, category in session.execute(
-                select(Person.household_id, Person.monitoring).where(Person.household_id.in_(chunk))):
-            members.setdefault(household_id, []).append(category)
-        for household_id, previous in session.execute(
-                select(Household.id, Household.monitoring).where(Household.id.in_(chunk))):
+                select(Person.household_id, Person.monitoring).where(among).distinct()):
+            members.setdefault(household_id, set()).add(category)
+    for among in id_conditions(session, Household.id, household_ids):
+        for household_id, previous in session.execute(select(Household.id, Household.monitoring).where(among)
+                                                             .order_by(Household.id)):
             category = household_category(members.get(household_id, ()))
             if previous != category:
                 changes.append({"id": household_id, "monitoring": category,

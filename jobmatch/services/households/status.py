@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch import ledger
 from jobmatch.clock import Month, utcnow
-from jobmatch.db import in_chunks, update_by_id
+from jobmatch.db import id_conditions, in_chunks, update_by_id
 from jobmatch.models import EmploymentSpell, FollowUp, Household, LedgerEvent, Person
 from jobmatch.models.people import NotInWorkforce
 from jobmatch.models.types import as_utc
@@ -60,18 +60,14 @@ def compute_statuses(session: Session, household_ids=None) -> dict[int, Househol
         .group_by(Person.household_id)
     )
     statuses = {}
-    for chunk in _chunks(household_ids):
-        q = query if chunk is None else query.where(Person.household_id.in_(chunk))
+    conditions = [None] if household_ids is None else id_conditions(session, Person.household_id, household_ids)
+    for condition in conditions:
+        q = query if condition is None else query.where(condition)
         for household_id, labourers, employed, willing in session.execute(q):
             statuses[household_id] = HouseholdStatus(int(labourers or 0), int(employed or 0), int(willing or 0))
     for household_id in household_ids or ():
         statuses.setdefault(household_id, HouseholdStatus(0, 0, 0))
     return statuses
-
-
-def _chunks(ids):
-    """The ids in IN-list chunks; None (every household) as one chunk of None."""
-    return [None] if ids is None else in_chunks(ids)
 
 
 def refresh_households(session: Session, household_ids, *, actor: str) -> list[int]:
@@ -86,10 +82,10 @@ def refresh_households(session: Session, household_ids, *, actor: str) -> list[i
     statuses = compute_statuses(session, household_ids)
     now = utcnow()
     became_zero, events, changes = [], [], []
-    for chunk in _chunks(household_ids):
+    for among in id_conditions(session, Household.id, household_ids):
         stored_rows = session.execute(
             select(Household.id, Household.labourers, Household.employed, Household.zero_employment,
-                   Household.zero_employment_since).where(Household.id.in_(chunk)))
+                   Household.zero_employment_since).where(among).order_by(Household.id))
         for household_id, labourers, employed, zero, since in stored_rows:
             status = statuses[household_id]
             if (labourers, employed, zero) == (status.labourers, status.employed, status.zero_employment):

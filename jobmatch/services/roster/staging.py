@@ -112,7 +112,7 @@ def staged_recorded_state(session: Session) -> Recorded:
     # The rest, once: the queries below join it (nothing at all on an unchanged re-import).
     session.execute(text(f"""CREATE TEMPORARY TABLE {CHANGED} ON COMMIT DROP AS
         SELECT * FROM {TABLE} s WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)"""))
-    session.execute(text(f"ANALYZE {CHANGED}"))
+    session.execute(text(f"ANALYZE {CHANGED} (id_number, county, household_no)"))  # the joined columns
     households = {(county, number): (household_id, settlement) for household_id, county, number, settlement in
                   session.execute(text(f"""
         SELECT h.id, c.name, h.household_no, st.name
