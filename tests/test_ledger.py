@@ -327,3 +327,21 @@ def test_a_fork_onto_an_earlier_event_is_named_and_a_second_event_at_one_seq_is_
                                 subject="", data={}, data_digest=ledger.data_digest({}), prev_hash=first.hash,
                                 hash="e" * 64))
         session.flush()
+
+
+def test_an_event_naming_a_person_not_recorded_is_named_by_verify(session, cli):
+    from tests.factories import make_household, make_person
+
+    household = make_household(session)
+    person = make_person(session, household)
+    ledger.append(session, "follow_up_recorded", actor="user:1", data={"n": 1}, household_id=household.id,
+                  person_id=person.id)
+    ledger.append(session, "follow_up_recorded", actor="user:1", data={"n": 2}, household_id=household.id,
+                  person_id=person.id + 1000)  # no such person: nothing refuses it on insert (migration 0038)
+    session.commit()
+    result = ledger.verify(session)
+    assert not result.ok and result.bad_seq == 2 and result.checked == 1
+    assert f"person {person.id + 1000}" in result.problem
+    session.rollback()
+    out = cli("ledger", "verify")
+    assert out.exit_code == 1 and "event 2" in out.output
