@@ -2,7 +2,7 @@
 
 import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -60,14 +60,11 @@ class RosterValidation:
         return not self.problems
 
 
-def validate_roster(table: RosterTable | RosterRows,
-                    on_record: Callable[[PersonRecord], object] | None = None) -> RosterValidation:
+def validate_roster(table: RosterTable | RosterRows) -> RosterValidation:
     """Check every row and the rows against each other, collecting every problem.
 
     Rows are read once, in order: of each, only its record and the few cells the checks across
-    rows compare are kept, so a streamed file (``RosterRows``) is never held whole. ``on_record``
-    is given each row's record as it is read, before the checks across rows: a record may still
-    be left out of ``records`` by them."""
+    rows compare are kept, so a streamed file (``RosterRows``) is never held whole."""
     with _without_cycle_collection():
         problems: list[RosterProblem] = []
         parsed: dict[int, PersonRecord] = {}
@@ -78,8 +75,6 @@ def validate_roster(table: RosterTable | RosterRows,
             record = parse_row(number, values, number in lost_digits, problems)
             if record is not None:
                 parsed[number] = record
-                if on_record is not None:
-                    on_record(record)
             compared.append((number, _compared_cells(values)))
         cross_problems, cross_households = cross_row_problems(compared)
     problems.extend(cross_problems)

@@ -24,7 +24,7 @@ from jobmatch.models import County, EmploymentSpell, Household, Person, Settleme
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import open_roster_rows
 from jobmatch.roster.records import PersonRecord, households_of
-from jobmatch.roster.validation import RosterValidation, validate_roster
+from jobmatch.roster.validation import validate_roster
 from jobmatch.roster.xlsx_limits import XlsxLimits
 from jobmatch.services.accounts.sessions import end_worker_sessions
 from jobmatch.services.errors import UserError
@@ -82,16 +82,12 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
     PostgreSQL; False measures the plain path in bench/roster_import.py).
     """
     stream = open_roster_rows(source, filename, sheet, limits=configured_xlsx_limits())
-    staged = is_postgresql(session) if staged is None else staged
-    validation = _validated(session, stream, staged)
+    validation = validate_roster(stream)
     records = validation.records
     county_problems, unknown_county_households = _unknown_counties(session, records)
     checked = [r for r in records if r.household_key not in validation.invalid_households]
-    if staged:
-        staging.keep_only(session, checked, validation.rows)
-        recorded = staging.staged_recorded_state(session)
-    else:
-        recorded = preview.recorded_state(session, checked)
+    staged = is_postgresql(session) if staged is None else staged
+    recorded = _recorded_state(session, checked, staged)
     head_problems, headless = preview.head_problems(session, checked, recorded)
     problems = validation.problems + county_problems + head_problems
     skip = validation.invalid_households | unknown_county_households | headless
@@ -130,15 +126,6 @@ def apply_records(session: Session, records: list[PersonRecord], *, actor: str) 
     _apply(session, records, report, actor, _recorded_state(session, records, is_postgresql(session)))
     report.written = True
     return report
-
-
-def _validated(session: Session, stream, staged: bool) -> RosterValidation:
-    """The file validated; when ``staged``, its records staged while it is read, in a savepoint, so
-    a file that cannot be read part way leaves the transaction usable."""
-    if not staged:
-        return validate_roster(stream)
-    with session.begin_nested(), staging.staging_while_read(session) as stage:
-        return validate_roster(stream, on_record=stage)
 
 
 def _recorded_state(session: Session, records: list[PersonRecord], staged: bool) -> preview.Recorded:

@@ -11,10 +11,7 @@ person it leaves out is simply compared again in Python, as on SQLite.
 """
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
-from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -27,7 +24,7 @@ UNCHANGED = "roster_unchanged"
 CHANGED = "roster_changed"  # the staged persons not unchanged
 
 _COLUMNS = (
-    ("row", "integer"), ("id_number", "varchar(18)"), ("county", "text"), ("household_no", "text"),
+    ("row", "integer"), ("id_number", "varchar(18) primary key"), ("county", "text"), ("household_no", "text"),
     ("settlement", "text"), ("name", "text"), ("relation", "text"), ("phone", "text"), ("capacity", "text"),
     ("wants_work", "boolean"), ("mobility", "text"), ("max_commute_km", "double precision"), ("skills", "jsonb"),
     ("certificates", "jsonb"), ("training_wishes", "jsonb"), ("wage_expectation", "integer"), ("disability", "text"),
@@ -40,45 +37,12 @@ COLUMN_NAMES = tuple(name for name, _type in _COLUMNS)
 
 def stage_records(session: Session, records: list[PersonRecord]) -> None:
     """(Re)create the staging table for this transaction and COPY ``records`` into it."""
-    _create_table(session)
-    copy_rows(session, TABLE, COLUMN_NAMES, (_staged_row(record) for record in records))
-    _index_table(session)
-
-
-@contextmanager
-def staging_while_read(session: Session) -> Iterator[Callable[[PersonRecord], None]]:
-    """(Re)create the staging table and yield a function staging one record: the COPY is fed while
-    the file is read and validated, and PostgreSQL stores each part while Python reads the next.
-    Call ``keep_only`` afterwards with the records that passed."""
-    _create_table(session)
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor, cursor.copy(f"COPY {TABLE} ({', '.join(COLUMN_NAMES)}) FROM STDIN",
-                             writer=QueuedLibpqWriter(cursor)) as copy:
-        write_row = copy.write_row
-        yield lambda record: write_row(_staged_row(record))
-
-
-def keep_only(session: Session, records: list[PersonRecord], rows_read: int) -> None:
-    """Take out of the staging table every row but ``records`` (those staged while the file's
-    ``rows_read`` rows were read that had a problem or were in a household with one), then index it."""
-    if len(records) < rows_read:
-        session.execute(text(f"DELETE FROM {TABLE} WHERE NOT row = ANY(CAST(:rows AS integer[]))"),
-                        {"rows": [record.row for record in records]})
-    _index_table(session)
-
-
-def _create_table(session: Session) -> None:
     session.execute(text(f"DROP TABLE IF EXISTS {CHANGED}"))
     session.execute(text(f"DROP TABLE IF EXISTS {UNCHANGED}"))
     session.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
     columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _COLUMNS)
     session.execute(text(f"CREATE TEMPORARY TABLE {TABLE} ({columns}) ON COMMIT DROP"))
-
-
-def _index_table(session: Session) -> None:
-    # Made once the rows are in: a file's repeated ID number is a problem the validation names, not
-    # an error of the COPY that stages the rows while they are read.
-    session.execute(text(f"ALTER TABLE {TABLE} ADD PRIMARY KEY (id_number)"))
+    copy_rows(session, TABLE, COLUMN_NAMES, (_staged_row(record) for record in records))
     session.execute(text(f"CREATE INDEX ON {TABLE} (county, household_no)"))
 
 
@@ -144,15 +108,11 @@ def staged_recorded_state(session: Session) -> Recorded:
     persons not unchanged, their current spells, and the members of the households where a head
     check or the preview needs them; ``Recorded.unchanged`` names the others."""
     session.execute(text(_UNCHANGED_QUERY))
-    unchanged = frozenset(session.scalars(text(f"SELECT id_number FROM {UNCHANGED}")).all())
-    # The rest, once: the queries below join it (on an unchanged re-import there is no rest).
-    everything_unchanged = len(unchanged) == session.scalar(text(f"SELECT count(*) FROM {TABLE}"))
-    if everything_unchanged:
-        session.execute(text(f"CREATE TEMPORARY TABLE {CHANGED} ON COMMIT DROP AS SELECT * FROM {TABLE} WITH NO DATA"))
-    else:
-        session.execute(text(f"""CREATE TEMPORARY TABLE {CHANGED} ON COMMIT DROP AS
-            SELECT * FROM {TABLE} s WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)"""))
-        session.execute(text(f"ANALYZE {CHANGED} (id_number, county, household_no)"))  # the joined columns
+    unchanged = frozenset(session.scalars(text(f"SELECT id_number FROM {UNCHANGED}")))
+    # The rest, once: the queries below join it (nothing at all on an unchanged re-import).
+    session.execute(text(f"""CREATE TEMPORARY TABLE {CHANGED} ON COMMIT DROP AS
+        SELECT * FROM {TABLE} s WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)"""))
+    session.execute(text(f"ANALYZE {CHANGED} (id_number, county, household_no)"))  # the joined columns
     households = {(county, number): (household_id, settlement) for household_id, county, number, settlement in
                   session.execute(text(f"""
         SELECT h.id, c.name, h.household_no, st.name
