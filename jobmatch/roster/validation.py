@@ -1,15 +1,13 @@
 """Validating a read roster: every problem as `row N, column X: what is wrong`, and typed records."""
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
 from jobmatch import idnumber
+from jobmatch.gc_pause import without_cycle_collection
 from jobmatch.roster.columns import COLUMNS, HEADER_OF, KEYS, Required
 from jobmatch.roster.consistency import cross_row_problems
 from jobmatch.roster.fields import (
@@ -65,7 +63,7 @@ def validate_roster(table: RosterTable | RosterRows) -> RosterValidation:
 
     Rows are read once, in order: of each, only its record and the few cells the checks across
     rows compare are kept, so a streamed file (``RosterRows``) is never held whole."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         problems: list[RosterProblem] = []
         parsed: dict[int, PersonRecord] = {}
         compared: list[Row] = []
@@ -84,22 +82,6 @@ def validate_roster(table: RosterTable | RosterRows) -> RosterValidation:
     invalid_households.update(_household_key(values) for number, values in compared if number in rows_with_problems)
     records = [record for number, record in parsed.items() if number not in rows_with_problems]
     return RosterValidation(records, problems, invalid_households, len(compared))
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the rows are read and compared.
-
-    A 50,000-person roster leaves 50,000 records and no reference cycles; their growing number set
-    off three full collections, each rescanning every object of the process (0.4-0.7 s of 3-5 s CPU,
-    measured). Whoever found the collector on turns it back on, so overlapping uses leave it on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # The cells jobmatch.roster.consistency compares between rows.

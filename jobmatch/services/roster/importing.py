@@ -20,6 +20,7 @@ from jobmatch import gazetteer, ledger
 from jobmatch.clock import local_today, utcnow
 from jobmatch.config import current_settings
 from jobmatch.db import copy_insert, in_chunks, is_postgresql
+from jobmatch.gc_pause import without_cycle_collection
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import open_roster_rows
@@ -81,6 +82,15 @@ def import_roster(session: Session, source, *, filename: str, actor: str, sheet:
     the file cannot be read at all. ``staged``: compare through a staging table (default: on
     PostgreSQL; False measures the plain path in bench/roster_import.py).
     """
+    with without_cycle_collection():  # hundreds of thousands of objects, no cycles
+        return _import_roster(session, source, filename=filename, actor=actor, sheet=sheet, partial=partial,
+                              dry_run=dry_run, more_checks=more_checks, expected_preview=expected_preview,
+                              staged=staged)
+
+
+def _import_roster(session: Session, source, *, filename: str, actor: str, sheet: str | None, partial: bool,
+                   dry_run: bool, more_checks: MoreChecks | None, expected_preview: str | None,
+                   staged: bool | None) -> ImportReport:
     stream = open_roster_rows(source, filename, sheet, limits=configured_xlsx_limits())
     validation = validate_roster(stream)
     records = validation.records
@@ -422,7 +432,8 @@ def _insert_spells(session, new_spells, actor, events, staged: bool = False) -> 
     _bulk_insert(session, EmploymentSpell.__table__, rows)
     # Each person now has exactly one open spell: the one just inserted.
     if staged:
-        open_spells = staging.open_spell_ids(session)
+        open_spells = {(person_id,): spell["id"] for person_id, spell in
+                       staging.open_spells(session, [row["person_id"] for row in rows]).items()}
     else:
         open_spells = _ids_by_natural_key(session, EmploymentSpell, (EmploymentSpell.person_id,),
                                           [(row["person_id"],) for row in rows], EmploymentSpell.ended_on.is_(None))

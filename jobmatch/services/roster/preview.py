@@ -12,6 +12,7 @@ Two things only the database can tell:
 
 import hashlib
 import json
+from collections.abc import Container
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select
@@ -116,7 +117,8 @@ class Recorded:
     spells: dict[int, dict] | None = None
     # ID numbers of persons the file leaves exactly as recorded (fields, household, spell), found by
     # the staged comparison on PostgreSQL (jobmatch.services.roster.staging): they are not in ``persons``.
-    unchanged: frozenset[str] = frozenset()
+    # Asked only about the file's (staged) ID numbers.
+    unchanged: Container[str] = frozenset()
     staged: bool = False  # read from the staging table, which the import may use too
 
     def current_spells(self, session: Session) -> dict[int, dict]:
