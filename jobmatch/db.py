@@ -209,7 +209,9 @@ def update_by_id(session: Session, table, rows: list[dict]) -> None:
     over_arrays = text(
         f"UPDATE {table.name} t SET {', '.join(f'{name} = v.{name}' for name in names)} "
         f"FROM unnest({', '.join(f'CAST(:{name} AS {array_types[name]})' for name in ['id', *names])}) "
-        f"AS v(id, {', '.join(names)}) WHERE t.id = v.id")
+        # t.id = ANY(...) as well: the rows are then found by index, where PostgreSQL would otherwise
+        # merge-join the arrays with the whole primary key index (the last rows: a scan of all of it)
+        f"AS v(id, {', '.join(names)}) WHERE t.id = v.id AND t.id = ANY(CAST(:id AS {array_types['id']}))")
     for start in range(0, len(rows), UPDATE_PART):
         part = rows[start:start + UPDATE_PART]
         session.execute(over_arrays, {name: [_plain(row[name]) for row in part] for name in ["id", *names]})

@@ -51,8 +51,9 @@ class Household(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
-    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), index=True)
+    # Looked up through uq_households_county_id and ix_households_settlement_id_last_follow_up_at.
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"))
     household_no: Mapped[str] = mapped_column(String(40))
     # Kept by jobmatch.services.households.status.refresh_households and nothing else.
     labourers: Mapped[int] = mapped_column(Integer, default=0)
@@ -76,7 +77,7 @@ class Person(Base):
     __tablename__ = "persons"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))  # ix_persons_household_id_members
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(40))
     gender: Mapped[str] = mapped_column(String(6))
