@@ -76,12 +76,9 @@ _UNCHANGED_QUERY = f"""
 CREATE TEMPORARY TABLE {UNCHANGED} ON COMMIT DROP AS
 SELECT s.id_number
 FROM {TABLE} s
--- Each staged person found by index, then its household by its id: OFFSET 0 keeps PostgreSQL from
--- joining households on (county, number) instead, which hashed all of a province's (0.12 s).
-JOIN LATERAL (SELECT p.*, h.county_id, h.household_no AS recorded_household_no
-              FROM persons p JOIN households h ON h.id = p.household_id
-              WHERE p.id_number = s.id_number OFFSET 0) p ON true
-JOIN counties c ON c.id = p.county_id
+JOIN persons p ON p.id_number = s.id_number
+JOIN households h ON h.id = p.household_id
+JOIN counties c ON c.id = h.county_id
 LEFT JOIN LATERAL (
     -- FILTER, not WHERE: the person's few spells are found by person_id alone (with ended_on in the WHERE,
     -- PostgreSQL may AND in the ended_on index, which reads every open spell for each person)
@@ -91,7 +88,7 @@ LEFT JOIN LATERAL (
            max(e.monthly_income) FILTER (WHERE e.ended_on IS NULL) AS monthly_income
     FROM employment_spells e WHERE e.person_id = p.id
 ) spell ON true
-WHERE c.name = s.county AND p.recorded_household_no = s.household_no
+WHERE c.name = s.county AND h.household_no = s.household_no
   AND p.name = s.name AND p.relation = s.relation AND p.phone IS NOT DISTINCT FROM s.phone
   AND p.capacity = s.capacity AND p.wants_work IS NOT DISTINCT FROM s.wants_work
   AND p.mobility IS NOT DISTINCT FROM s.mobility AND p.max_commute_km IS NOT DISTINCT FROM s.max_commute_km
