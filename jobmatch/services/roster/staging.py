@@ -39,9 +39,9 @@ COLUMN_NAMES = tuple(name for name, _type in _COLUMNS)
 
 def stage_records(session: Session, records: list[PersonRecord]) -> None:
     """(Re)create the staging table for this transaction and COPY ``records`` into it."""
-    # The import's plans as for data in memory or on SSD (random reads cost about what sequential ones
-    # do): with PostgreSQL's default of 4, comparing a county's file with a province hashed all of its
-    # households rather than look up the file's 5,000 (0.24 s against 0.12 s), until the transaction ends.
+    # For the rest of the transaction, plans as for data in memory or on SSD (a random read costs about
+    # what a sequential one does): with PostgreSQL's default of 4, comparing a county's file with a
+    # province hashed all of its households rather than look up the file's 5,000 (0.24 s against 0.12 s).
     session.execute(text("SET LOCAL random_page_cost = 1.1"))
     session.execute(text(f"DROP TABLE IF EXISTS {CHANGED}"))
     session.execute(text(f"DROP TABLE IF EXISTS {UNCHANGED}"))
