@@ -6,7 +6,7 @@ from datetime import date
 HouseholdKey = tuple[str, str]  # (county, household_no)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no per-record __dict__: an import holds a county's records
 class PersonRecord:
     """One person of the roster: codes from jobmatch.vocabulary, None where the cell was empty.
 
