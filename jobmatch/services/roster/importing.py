@@ -327,7 +327,7 @@ def _insert_persons(session, records, household_ids, actor, events, staged: bool
 
     rows: Iterable[dict]
     if staged:
-        ids = staging.insert_new_persons(session, [r.id_number for r in records])
+        ids = staging.insert_new_persons(session, {r.id_number: household_ids[r.household_key] for r in records})
         rows = map(row_of, records)  # made one at a time, for its event
     else:
         rows = inserted = [row_of(r) for r in records]

@@ -210,20 +210,22 @@ _PERSON_INSERT = f"""
 INSERT INTO persons (household_id, id_number, name, gender, birth_date, relation, phone, phone_invalid, capacity,
                      wants_work, mobility, max_commute_km, skills, certificates, training_wishes, wage_expectation,
                      disability, monitoring, notes, sms_opt_out, cannot_leave_site, cannot_leave_reason)
-SELECT h.id, s.id_number, s.name, s.gender, s.birth_date, s.relation, s.phone, false, s.capacity,
+SELECT new.household_id, s.id_number, s.name, s.gender, s.birth_date, s.relation, s.phone, false, s.capacity,
        s.wants_work, s.mobility, s.max_commute_km, s.skills::json, s.certificates::json, s.training_wishes::json,
        s.wage_expectation, s.disability, s.monitoring, s.notes, false, coalesce(s.cannot_leave_site, false),
        coalesce(s.cannot_leave_reason, '')
 FROM {TABLE} s
-JOIN unnest(CAST(:id_numbers AS text[])) AS new(id_number) ON new.id_number = s.id_number
-JOIN counties c ON c.name = s.county
-JOIN households h ON h.county_id = c.id AND h.household_no = s.household_no
+JOIN unnest(CAST(:id_numbers AS text[]), CAST(:household_ids AS integer[])) AS new(id_number, household_id)
+  ON new.id_number = s.id_number
 ORDER BY s.row
 RETURNING id, id_number
 """
 
 
-def insert_new_persons(session: Session, id_numbers: list[str]) -> dict[str, int]:
-    """Insert the staged persons with these ID numbers into their (existing) households; their new ids."""
-    return {id_number: person_id for person_id, id_number in
-            session.execute(text(_PERSON_INSERT), {"id_numbers": id_numbers})}
+def insert_new_persons(session: Session, households: dict[str, int]) -> dict[str, int]:
+    """Insert the staged persons with these ID numbers into these (existing) households; their new ids.
+
+    The household ids come from the caller, who has just found or made them: joined here by county
+    and number, PostgreSQL merge-joined the staged rows with every household of the province."""
+    return {id_number: person_id for person_id, id_number in session.execute(
+        text(_PERSON_INSERT), {"id_numbers": list(households), "household_ids": list(households.values())})}
