@@ -148,9 +148,15 @@ def _recorded_state(session: Session, records: list[PersonRecord], staged: bool)
 def _unknown_counties(session: Session, records: list[PersonRecord]):
     """Counties neither in the database nor in the gazetteer: most likely a typo."""
     known = set(session.scalars(select(County.name)))
+    found: dict[tuple[str, str], bool] = {}  # a county new to the database is looked up once per region code
     problems, households = [], set()
     for record in records:
-        if record.county in known or gazetteer.find_county(record.county, record.id_number[:6]):
+        if record.county in known:
+            continue
+        key = (record.county, record.id_number[:6])
+        if key not in found:
+            found[key] = gazetteer.find_county(*key) is not None
+        if found[key]:
             continue
         problems.append(RosterProblem(record.row, "县区", f"未知的县区“{record.county}”，请写县区全称"))
         households.add(record.household_key)
