@@ -77,6 +77,11 @@ def in_chunks(values, size: int = IN_LIST_SIZE):
         yield values[start:start + size]
 
 
+def equals_any(column, ids):
+    """PostgreSQL's ``column = ANY(:ids)``: one array parameter, however many ids."""
+    return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+
+
 def id_conditions(session: Session, column, ids) -> Iterator:
     """``column IN ids`` as few conditions as the database takes: on PostgreSQL one array parameter
     (``= ANY``), so tens of thousands of ids are neither compiled nor bound one by one; elsewhere
@@ -85,7 +90,7 @@ def id_conditions(session: Session, column, ids) -> Iterator:
     if not ids:
         return
     if is_postgresql(session):
-        yield column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+        yield equals_any(column, ids)
         return
     for chunk in in_chunks(ids):
         yield column.in_(chunk)

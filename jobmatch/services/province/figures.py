@@ -25,9 +25,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import (
-    Integer,
     Table,
-    any_,
     bindparam,
     case,
     delete,
@@ -39,11 +37,10 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from jobmatch.clock import Month, utcnow
-from jobmatch.db import in_chunks, is_postgresql
+from jobmatch.db import equals_any, in_chunks, is_postgresql
 from jobmatch.models import (
     Household,
     MonitoringAlert,
@@ -112,7 +109,7 @@ def among(session: Session, column, site_ids):
     parameters one by one cost more than the query itself."""
     ids = sorted(set(site_ids))
     if is_postgresql(session):
-        return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+        return equals_any(column, ids)
     return column.in_(ids)
 
 

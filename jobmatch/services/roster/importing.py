@@ -197,8 +197,7 @@ def _apply(session: Session, records: list[PersonRecord], report: ImportReport, 
                 report.unchanged += 1
     report.created = len(new_records)
     known_spells = recorded.current_spells(session) if recorded is not None else None
-    employment_touched = _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells,
-                                           staged)
+    employment_touched = _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells)
     touched |= employment_touched
     events.flush()
     refresh_households(session, touched, actor=actor)
@@ -378,13 +377,12 @@ def _update_person(session, person: dict, record: PersonRecord, household_id: in
     return True
 
 
-def _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells=None,
-                      staged: bool = False) -> set[int]:
+def _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells=None) -> set[int]:
     """Bring each person's current employment spell in line with the roster's status.
 
     ``known_spells``: the recorded persons' current spells, read already (persons created by
     this import have none)."""
-    current = _current_spells(session, list(person_ids.values())) if known_spells is None else known_spells
+    current = preview.open_spells(session, list(person_ids.values())) if known_spells is None else known_spells
     today = local_today()
     touched, new_spells, ended = set(), [], []
     for record in records:
@@ -409,7 +407,7 @@ def _apply_employment(session, records, person_ids, household_ids, actor, events
             touched.add(household_id)
     if ended:
         session.execute(update(EmploymentSpell), ended)
-    _insert_spells(session, new_spells, actor, events, staged)
+    _insert_spells(session, new_spells, actor, events)
     return touched
 
 
@@ -420,30 +418,14 @@ def _wanted_employment(record: PersonRecord) -> dict | None:
             "monthly_income": record.monthly_income}
 
 
-def _current_spells(session, person_ids: list[int]) -> dict[int, dict]:
-    spells = {}
-    for chunk in in_chunks(person_ids):
-        rows = session.execute(select(EmploymentSpell.id, EmploymentSpell.person_id, EmploymentSpell.kind,
-                                      EmploymentSpell.employer_name, EmploymentSpell.monthly_income)
-                               .where(EmploymentSpell.person_id.in_(chunk), EmploymentSpell.ended_on.is_(None)))
-        for row in rows:
-            spells[row.person_id] = row._asdict()
-    return spells
-
-
-def _insert_spells(session, new_spells, actor, events, staged: bool = False) -> None:
+def _insert_spells(session, new_spells, actor, events) -> None:
     if not new_spells:
         return
     rows = [row for _household, row in new_spells]
     _bulk_insert(session, EmploymentSpell.__table__, rows)
     # Each person now has exactly one open spell: the one just inserted.
-    if staged:
-        open_spells = {(person_id,): spell["id"] for person_id, spell in
-                       staging.open_spells(session, [row["person_id"] for row in rows]).items()}
-    else:
-        open_spells = _ids_by_natural_key(session, EmploymentSpell, (EmploymentSpell.person_id,),
-                                          [(row["person_id"],) for row in rows], EmploymentSpell.ended_on.is_(None))
-    events.stream(_spell_event("employment_started", {**row, "id": open_spells[(row["person_id"],)]}, actor,
+    open_spells = preview.open_spells(session, [row["person_id"] for row in rows])
+    events.stream(_spell_event("employment_started", {**row, "id": open_spells[row["person_id"]]["id"]}, actor,
                                household_id, row["person_id"], row["started_on"])
                   for household_id, row in new_spells)
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobmatch.db import in_chunks
+from jobmatch.db import id_conditions, in_chunks
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.columns import HEADER_OF
 from jobmatch.roster.problems import RosterProblem
@@ -123,14 +123,25 @@ class Recorded:
 
     def current_spells(self, session: Session) -> dict[int, dict]:
         if self.spells is None:
-            self.spells = {}
-            for chunk in in_chunks([p["id"] for p in self.persons.values()]):
-                for row in session.execute(
-                        select(EmploymentSpell.id, EmploymentSpell.person_id, EmploymentSpell.kind,
-                               EmploymentSpell.employer_name, EmploymentSpell.monthly_income)
-                        .where(EmploymentSpell.person_id.in_(chunk), EmploymentSpell.ended_on.is_(None))):
-                    self.spells[row.person_id] = row._asdict()
+            self.spells = open_spells(session, [p["id"] for p in self.persons.values()])
         return self.spells
+
+
+def open_spells(session: Session, person_ids) -> dict[int, dict]:
+    """Person id -> its open employment spell (id, person_id, kind, employer_name, monthly_income).
+
+    Found by person_id alone (the few spells of each) and the ended ones left here: with ended_on
+    in the WHERE, PostgreSQL may AND in the ended_on index, which reads every open spell."""
+    spells: dict[int, dict] = {}
+    for among in id_conditions(session, EmploymentSpell.person_id, person_ids):
+        for row in session.execute(
+                select(EmploymentSpell.id, EmploymentSpell.person_id, EmploymentSpell.kind,
+                       EmploymentSpell.employer_name, EmploymentSpell.monthly_income, EmploymentSpell.ended_on)
+                .where(among).order_by(EmploymentSpell.id)):
+            spell = row._asdict()
+            if spell.pop("ended_on") is None:
+                spells[row.person_id] = spell
+    return spells
 
 
 # Read with the shown fields, so the import can compare every stored field without reading the persons again.

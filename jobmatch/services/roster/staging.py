@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch.db import copy_rows
 from jobmatch.roster.records import PersonRecord
-from jobmatch.services.roster.preview import Recorded, shown_and_compared_fields
+from jobmatch.services.roster.preview import Recorded, open_spells, shown_and_compared_fields
 
 TABLE = "roster_staging"
 UNCHANGED = "roster_unchanged"
@@ -145,24 +145,6 @@ def staged_recorded_state(session: Session) -> Recorded:
     members, numbers = _members_needed(session, households, persons)
     spells = open_spells(session, [person["id"] for person in persons.values()])
     return Recorded(households, members, persons, numbers, spells, unchanged, staged=True)
-
-
-def open_spells(session: Session, person_ids: list[int]) -> dict[int, dict]:
-    """Person id -> its open employment spell (id, person_id, kind, employer_name, monthly_income).
-
-    Found by person_id alone (the few spells of each) and the ended ones left here: with ended_on
-    in the WHERE, PostgreSQL may AND in the ended_on index, which reads every open spell."""
-    spells = {}
-    for row in session.execute(text("""
-            SELECT e.id, e.person_id, e.kind, e.employer_name, e.monthly_income, e.ended_on
-            FROM employment_spells e WHERE e.person_id = ANY(CAST(:ids AS integer[])) ORDER BY e.id"""),
-            {"ids": person_ids}):
-        if row.ended_on is None:
-            spells[row.person_id] = {name: getattr(row, name) for name in _SPELL_FIELDS}
-    return spells
-
-
-_SPELL_FIELDS = ("id", "person_id", "kind", "employer_name", "monthly_income")
 
 
 @dataclass(frozen=True)
