@@ -18,7 +18,7 @@ def test_the_round_page_reads_the_reasons_as_sentences(browser, server, screensh
     page.click("#new-round button[type=submit]")
     assert re.search(r"/staff/rounds/\d+$", page.url)
     rows = page.locator("table.offers tbody tr")
-    assert rows.count() > 0
+    assert rows.count() > 0, page.inner_text("main")[:800]  # on failure, what the page said instead
     named = 0
     for i in range(rows.count()):
         name = rows.nth(i).locator("td").nth(1).inner_text().splitlines()[0].strip()

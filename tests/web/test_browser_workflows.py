@@ -93,7 +93,8 @@ def test_worker_accepts_an_offer_from_the_sms_link_on_a_phone(browser, server, l
     assert page_has_no_horizontal_scroll(page)
     page.locator("#fairs a.item-link").first.click()
     page.click("button[value=accept]")
-    assert page.locator("#qr svg").count() == 1  # the check-in code, drawn without JavaScript
+    # the check-in code, drawn without JavaScript (on failure, the page's message says why not)
+    assert page.locator("#qr svg").count() == 1, page.inner_text("main")[:800]
     screenshot(page, "worker-fair-qr-360")
     assert page_has_no_horizontal_scroll(page)
     page.close()
