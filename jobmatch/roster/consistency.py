@@ -7,16 +7,33 @@ number was given to two households.
 """
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from operator import itemgetter
+from sys import intern  # a county's, a site's, a relation's name: one string for all their rows
 
 from jobmatch.roster.columns import HEADER_OF
 from jobmatch.roster.problems import RosterProblem
-from jobmatch.roster.reading import Row
 from jobmatch.roster.records import HouseholdKey
 from jobmatch.vocabulary import HEAD_RELATION
 
+# The cells compared between rows, in the order a CrossRow holds them.
+COMPARED = ("id_number", "county", "household_no", "settlement", "relation", "name")
+ID, COUNTY, HOUSEHOLD_NO, SETTLEMENT, RELATION, NAME = range(len(COMPARED))
+_compared_values = itemgetter(*COMPARED)
+# (row number, the COMPARED cells): a tuple, not the row's dict, since one is kept per row of the file
+CrossRow = tuple[int, tuple[str, ...]]
 
-def cross_row_problems(rows: list[Row]) -> tuple[list[RosterProblem], set[HouseholdKey]]:
+
+def cross_row(number: int, values: Mapping[str, str]) -> CrossRow:
+    """What the checks across rows keep of one row (a missing cell is "")."""
+    try:  # a file's rows hold every one of them: they are required columns
+        id_number, county, household_no, settlement, relation, name = _compared_values(values)
+    except KeyError:
+        id_number, county, household_no, settlement, relation, name = (values.get(key, "") for key in COMPARED)
+    return number, (id_number, intern(county), household_no, intern(settlement), intern(relation), name)
+
+
+def cross_row_problems(rows: list[CrossRow]) -> tuple[list[RosterProblem], set[HouseholdKey]]:
     """Problems between rows, and the households they make invalid."""
     problems: list[RosterProblem] = []
     households: set[HouseholdKey] = set()
@@ -29,31 +46,31 @@ def cross_row_problems(rows: list[Row]) -> tuple[list[RosterProblem], set[Househ
     return problems, households
 
 
-def _key(values: dict[str, str]) -> HouseholdKey:
-    return (values.get("county", ""), values.get("household_no", ""))
+def _key(cells: tuple[str, ...]) -> HouseholdKey:
+    return (cells[COUNTY], cells[HOUSEHOLD_NO])
 
 
-def _check_duplicate_ids(rows: list[Row], problems: list[RosterProblem], households: set[HouseholdKey]) -> None:
-    id_numbers = [values.get("id_number", "").upper() for _, values in rows]
+def _check_duplicate_ids(rows: list[CrossRow], problems: list[RosterProblem], households: set[HouseholdKey]) -> None:
+    id_numbers = [cells[ID].upper() for _, cells in rows]
     repeated = {id_number for id_number, count in Counter(id_numbers).items() if count > 1 and id_number}
     if not repeated:
         return
-    rows_of_id: dict[str, list[Row]] = {}
+    rows_of_id: dict[str, list[CrossRow]] = {}
     for id_number, row in zip(id_numbers, rows):
         if id_number in repeated:
             rows_of_id.setdefault(id_number, []).append(row)
     for same_id_rows in rows_of_id.values():
-        for number, values in same_id_rows:
+        for number, cells in same_id_rows:
             others = "、".join(str(other) for other, _ in same_id_rows if other != number)
             problems.append(RosterProblem(number, HEADER_OF["id_number"], f"与第 {others} 行的身份证号重复，同一人只能登记一次"))
-            households.add(_key(values))
+            households.add(_key(cells))
 
 
-def _consecutive_households(rows: list[Row]) -> Iterator[list[Row]]:
-    block: list[Row] = []
+def _consecutive_households(rows: list[CrossRow]) -> Iterator[list[CrossRow]]:
+    block: list[CrossRow] = []
     for row in rows:
-        household_no = row[1].get("household_no", "")
-        if block and household_no != block[0][1].get("household_no", ""):
+        household_no = row[1][HOUSEHOLD_NO]
+        if block and household_no != block[0][1][HOUSEHOLD_NO]:
             yield block
             block = []
         if household_no:
@@ -62,7 +79,7 @@ def _consecutive_households(rows: list[Row]) -> Iterator[list[Row]]:
         yield block
 
 
-def _households_to_check(rows: list[Row]) -> dict[HouseholdKey, list[Row]]:
+def _households_to_check(rows: list[CrossRow]) -> dict[HouseholdKey, list[CrossRow]]:
     """The rows of each (county, household_no) whose rows name two settlements or two heads.
 
     The other households, nearly all, pass both checks: one pass over the rows finds them
@@ -70,18 +87,18 @@ def _households_to_check(rows: list[Row]) -> dict[HouseholdKey, list[Row]]:
     settlement_of: dict[HouseholdKey, str] = {}
     with_head: set[HouseholdKey] = set()
     suspect: set[HouseholdKey] = set()
-    for _, values in rows:
-        key = (values.get("county", ""), values.get("household_no", ""))
+    for _, cells in rows:
+        key = (cells[COUNTY], cells[HOUSEHOLD_NO])
         if not (key[0] and key[1]):
             continue
-        settlement = values.get("settlement")
+        settlement = cells[SETTLEMENT]
         if settlement and settlement_of.setdefault(key, settlement) != settlement:
             suspect.add(key)
-        if values.get("relation", "").strip() == HEAD_RELATION:
+        if cells[RELATION].strip() == HEAD_RELATION:
             if key in with_head:
                 suspect.add(key)
             with_head.add(key)
-    groups: dict[HouseholdKey, list[Row]] = {}
+    groups: dict[HouseholdKey, list[CrossRow]] = {}
     if suspect:
         for row in rows:
             key = _key(row[1])
@@ -91,38 +108,40 @@ def _households_to_check(rows: list[Row]) -> dict[HouseholdKey, list[Row]]:
 
 
 def _check_agreement(
-    household: list[Row], column: str, problems: list[RosterProblem], households: set[HouseholdKey]
+    household: list[CrossRow], column: str, problems: list[RosterProblem], households: set[HouseholdKey]
 ) -> None:
     """Flag the rows whose ``column`` differs from what most rows of the household say."""
-    if len({values.get(column) for _, values in household} - {"", None}) < 2:
+    at = COMPARED.index(column)
+    if len({cells[at] for _, cells in household} - {""}) < 2:  # nearly every household: one value
         return
-    filled = [(number, values) for number, values in household if values.get(column)]
-    counts = Counter(values[column] for _, values in filled)
+    filled = [(number, cells) for number, cells in household if cells[at]]
+    counts = Counter(cells[at] for _, cells in filled)
     if len(counts) < 2:
         return
     first_row_of: dict[str, int] = {}
-    for number, values in filled:
-        first_row_of.setdefault(values[column], number)
+    for number, cells in filled:
+        first_row_of.setdefault(cells[at], number)
     majority = max(counts, key=lambda value: (counts[value], -first_row_of[value]))
-    household_no = household[0][1]["household_no"]
+    household_no = household[0][1][HOUSEHOLD_NO]
     header = HEADER_OF[column]
-    for number, values in filled:
-        if values[column] != majority:
-            message = f"同一户（户编号 {household_no}）的{header}应一致：第 {first_row_of[majority]} 行为「{majority}」，本行为「{values[column]}」"
+    for number, cells in filled:
+        if cells[at] != majority:
+            message = f"同一户（户编号 {household_no}）的{header}应一致：第 {first_row_of[majority]} 行为「{majority}」，本行为「{cells[at]}」"
             problems.append(RosterProblem(number, header, message))
-            households.add(_key(values))
-            households.add(_key({**values, column: majority}))
+            households.add(_key(cells))
+            households.add(_key(cells[:at] + (majority,) + cells[at + 1:]))
 
 
-def _check_single_head(household: list[Row], problems: list[RosterProblem], households: set[HouseholdKey]) -> None:
-    heads = [(number, values) for number, values in household if values.get("relation", "").strip() == HEAD_RELATION]
+def _check_single_head(household: list[CrossRow], problems: list[RosterProblem],
+                       households: set[HouseholdKey]) -> None:
+    heads = [(number, cells) for number, cells in household if cells[RELATION].strip() == HEAD_RELATION]
     if len(heads) < 2:
         return
     first_number, first_head = heads[0]
     county, household_no = _key(first_head)
     for number, _ in heads[1:]:
         message = (
-            f"户编号 {household_no} 在{county}已有户主（第 {first_number} 行 {first_head.get('name', '')}），"
+            f"户编号 {household_no} 在{county}已有户主（第 {first_number} 行 {first_head[NAME]}），"
             "一个县区内一个户编号只能对应一户：请核对户编号或与户主关系"
         )
         problems.append(RosterProblem(number, HEADER_OF["household_no"], message))

@@ -4,12 +4,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
+from sys import intern
 from typing import Any
 
 from jobmatch import idnumber
 from jobmatch.gc_pause import without_cycle_collection
 from jobmatch.roster.columns import COLUMNS, HEADER_OF, KEYS, Required
-from jobmatch.roster.consistency import cross_row_problems
+from jobmatch.roster.consistency import COUNTY, HOUSEHOLD_NO, CrossRow, cross_row, cross_row_problems
 from jobmatch.roster.fields import (
     CellError,
     parse_kilometres,
@@ -20,7 +21,7 @@ from jobmatch.roster.fields import (
     parse_yuan,
 )
 from jobmatch.roster.problems import RosterProblem
-from jobmatch.roster.reading import RosterRows, RosterTable, Row
+from jobmatch.roster.reading import RosterRows, RosterTable
 from jobmatch.roster.records import HouseholdKey, PersonRecord
 from jobmatch.vocabulary import (
     CANNOT_LEAVE_REASON_FROM_LABEL,
@@ -66,38 +67,23 @@ def validate_roster(table: RosterTable | RosterRows) -> RosterValidation:
     with without_cycle_collection():
         problems: list[RosterProblem] = []
         parsed: dict[int, PersonRecord] = {}
-        compared: list[Row] = []
+        compared: list[CrossRow] = []
         parse_row = _RowParser().parse
         lost_digits = table.ids_with_lost_digits
         for number, values in table.rows:
             record = parse_row(number, values, number in lost_digits, problems)
             if record is not None:
                 parsed[number] = record
-            compared.append((number, _compared_cells(values)))
+            compared.append(cross_row(number, values))
         cross_problems, cross_households = cross_row_problems(compared)
     problems.extend(cross_problems)
     problems = sorted(set(problems), key=lambda p: (p.row, _COLUMN_ORDER.get(p.column, 99), p.message))
     rows_with_problems = {problem.row for problem in problems}
     invalid_households = set(cross_households)
-    invalid_households.update(_household_key(values) for number, values in compared if number in rows_with_problems)
+    invalid_households.update((cells[COUNTY], cells[HOUSEHOLD_NO]) for number, cells in compared
+                              if number in rows_with_problems)
     records = [record for number, record in parsed.items() if number not in rows_with_problems]
     return RosterValidation(records, problems, invalid_households, len(compared))
-
-
-# The cells jobmatch.roster.consistency compares between rows.
-_COMPARED_ACROSS_ROWS = ("id_number", "county", "household_no", "settlement", "relation", "name")
-_compared_values = itemgetter(*_COMPARED_ACROSS_ROWS)
-
-
-def _compared_cells(values: dict[str, str]) -> dict[str, str]:
-    try:  # a file's rows hold every one of them: they are required columns
-        return dict(zip(_COMPARED_ACROSS_ROWS, _compared_values(values)))
-    except KeyError:
-        return {key: values[key] for key in _COMPARED_ACROSS_ROWS if key in values}
-
-
-def _household_key(values: dict[str, str]) -> HouseholdKey:
-    return (values.get("county", ""), values.get("household_no", ""))
 
 
 class _RowReport:
@@ -210,8 +196,8 @@ class _RowParser:
 
         return PersonRecord(
             household_no=household_no,
-            county=county,
-            settlement=settlement,
+            county=intern(county),  # the same string as the checks across rows keep
+            settlement=intern(settlement),
             name=name if name.isalnum() else parse_name(name),  # isalnum: no space to take out
             id_number=id_number,
             relation=relation,

@@ -424,8 +424,8 @@ def _insert_spells(session, new_spells, actor, events) -> None:
     rows = [row for _household, row in new_spells]
     _bulk_insert(session, EmploymentSpell.__table__, rows)
     # Each person now has exactly one open spell: the one just inserted.
-    open_spells = preview.open_spells(session, [row["person_id"] for row in rows])
-    events.stream(_spell_event("employment_started", {**row, "id": open_spells[row["person_id"]]["id"]}, actor,
+    spell_ids = preview.open_spell_ids(session, [row["person_id"] for row in rows])
+    events.stream(_spell_event("employment_started", {**row, "id": spell_ids[row["person_id"]]}, actor,
                                household_id, row["person_id"], row["started_on"])
                   for household_id, row in new_spells)
 

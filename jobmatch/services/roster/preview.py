@@ -128,20 +128,30 @@ class Recorded:
 
 
 def open_spells(session: Session, person_ids) -> dict[int, dict]:
-    """Person id -> its open employment spell (id, person_id, kind, employer_name, monthly_income).
-
-    Found by person_id alone (the few spells of each) and the ended ones left here: with ended_on
-    in the WHERE, PostgreSQL may AND in the ended_on index, which reads every open spell."""
+    """Person id -> its open employment spell (id, person_id, kind, employer_name, monthly_income)."""
     spells: dict[int, dict] = {}
-    for among in id_conditions(session, EmploymentSpell.person_id, person_ids):
-        for row in session.execute(
-                select(EmploymentSpell.id, EmploymentSpell.person_id, EmploymentSpell.kind,
-                       EmploymentSpell.employer_name, EmploymentSpell.monthly_income, EmploymentSpell.ended_on)
-                .where(among).order_by(EmploymentSpell.id)):
-            spell = row._asdict()
-            if spell.pop("ended_on") is None:
-                spells[row.person_id] = spell
+    for row in _open_spell_rows(session, person_ids, EmploymentSpell.kind, EmploymentSpell.employer_name,
+                                EmploymentSpell.monthly_income):
+        spell = row._asdict()
+        del spell["ended_on"]
+        spells[row.person_id] = spell
     return spells
+
+
+def open_spell_ids(session: Session, person_ids) -> dict[int, int]:
+    """Person id -> the id of its open employment spell: what the import's new spells' events need."""
+    return {row.person_id: row.id for row in _open_spell_rows(session, person_ids)}
+
+
+def _open_spell_rows(session: Session, person_ids, *columns):
+    """The open spells of these persons, in id order: found by person_id alone (the few spells of each)
+    and the ended ones left here: with ended_on in the WHERE, PostgreSQL may AND in the ended_on index,
+    which reads every open spell."""
+    for among in id_conditions(session, EmploymentSpell.person_id, person_ids):
+        for row in session.execute(select(EmploymentSpell.id, EmploymentSpell.person_id, *columns,
+                                          EmploymentSpell.ended_on).where(among).order_by(EmploymentSpell.id)):
+            if row.ended_on is None:
+                yield row
 
 
 # Read with the shown fields, so the import can compare every stored field without reading the persons again.
