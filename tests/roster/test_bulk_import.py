@@ -4,7 +4,7 @@ exactly what the row-by-row INSERTs give: every field, every default, a chain th
 
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from jobmatch import ledger
 from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Person
@@ -125,5 +125,38 @@ def test_the_staged_comparison_changes_exactly_what_the_plain_one_does(pg_url, t
     assert 0 < staged.updated and 0 < staged.unchanged < len(records)
     assert _events_after(session, last_id) == plain_events
     assert ledger.verify(session).ok
+    session.close()
+    app.extensions["jobmatch.engine"].dispose()
+
+
+def test_a_second_head_the_file_leaves_out_is_seen_by_both_comparisons(pg_url, tmp_path):
+    """A household recorded with two heads (a relation edited by hand), re-imported from a file that
+    leaves one of them out and has every other row unchanged: after the import the household would
+    still have two heads. The staged comparison reads the members of a household whose rows are
+    all unchanged only where more are recorded than the file lists; it must see this one, and say
+    so as the plain comparison does."""
+    app = make_test_app(pg_url)
+    session = app.extensions["jobmatch.sessionmaker"]()
+    records = generate_roster(COUNTY, ["五里岗安置点"], households=12, seed=5)
+    roster = tmp_path / "roster.csv"
+    write_roster_csv(roster, records)
+    _import(session, roster)
+    key, members = next((key, members) for key, members in households_of(records).items() if len(members) > 1)
+    other = next(r for r in members if r.relation != "户主")
+    session.execute(update(Person).where(Person.id_number == other.id_number).values(relation="户主"))
+    session.commit()
+    without_other = tmp_path / "without-other.csv"
+    write_roster_csv(without_other, [r for r in records if r is not other])
+
+    reports = []
+    for staged in (False, True):
+        with open(without_other, "rb") as source:
+            reports.append(import_roster(session, source, filename=str(without_other), actor="test", staged=staged))
+        session.rollback()
+    plain, staged_report = reports
+    assert [p.message for p in staged_report.problems] == [p.message for p in plain.problems]
+    assert len(plain.problems) == 1
+    assert "2 个户主" in plain.problems[0].message and other.name in plain.problems[0].message
+    assert not staged_report.written and staged_report.unchanged == 0
     session.close()
     app.extensions["jobmatch.engine"].dispose()
