@@ -2,11 +2,20 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import dataclass_transform
 
 HouseholdKey = tuple[str, str]  # (county, household_no)
 
 
-@dataclass(frozen=True, slots=True)  # no per-record __dict__: an import holds a county's records
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def _record(cls):
+    """Records are immutable to the type checker; at run time they are a plain slots dataclass, as a
+    frozen one sets each field through object.__setattr__: 2.2 us a record against 0.6 (80 ms of
+    validating 50,000 rows). Slots: no per-record __dict__, as an import holds a county's records."""
+    return dataclass(slots=True)(cls)
+
+
+@_record
 class PersonRecord:
     """One person of the roster: codes from jobmatch.vocabulary, None where the cell was empty.
 
