@@ -8,7 +8,6 @@ from sys import intern
 from typing import Any
 
 from jobmatch import idnumber
-from jobmatch.gc_pause import without_cycle_collection
 from jobmatch.roster.columns import COLUMNS, HEADER_OF, KEYS, Required
 from jobmatch.roster.consistency import COUNTY, HOUSEHOLD_NO, CrossRow, cross_row, cross_row_problems
 from jobmatch.roster.fields import (
@@ -33,6 +32,7 @@ from jobmatch.vocabulary import (
     RELATIONS,
     YES_NO_FROM_LABEL,
 )
+from matching.gc_pause import without_cycle_collection
 
 _COLUMN_ORDER = {column.header: index for index, column in enumerate(COLUMNS)}
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")

@@ -20,7 +20,6 @@ from jobmatch import gazetteer, ledger
 from jobmatch.clock import local_today, utcnow
 from jobmatch.config import current_settings
 from jobmatch.db import copy_insert, in_chunks, is_postgresql
-from jobmatch.gc_pause import without_cycle_collection
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import open_roster_rows
@@ -34,6 +33,7 @@ from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jo
 from jobmatch.services.households.status import refresh_households
 from jobmatch.services.roster import preview, staging
 from jobmatch.services.roster.preview import RosterPreview
+from matching.gc_pause import without_cycle_collection
 
 MoreChecks = Callable[[list[PersonRecord]], list[RosterProblem]]
 
