@@ -115,9 +115,7 @@ def _check_agreement(
     if len({cells[at] for _, cells in household} - {""}) < 2:  # nearly every household: one value
         return
     filled = [(number, cells) for number, cells in household if cells[at]]
-    counts = Counter(cells[at] for _, cells in filled)
-    if len(counts) < 2:
-        return
+    counts = Counter(cells[at] for _, cells in filled)  # two values or more: checked above
     first_row_of: dict[str, int] = {}
     for number, cells in filled:
         first_row_of.setdefault(cells[at], number)
