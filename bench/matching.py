@@ -41,7 +41,7 @@ from matching.engine import DEFAULT_MIN_SCORE, score_pairs  # noqa: E402
 from matching.features import NO_SKILL_REQUIRED_FIT, pair_features  # noqa: E402
 from matching.jsonl import read_vacancies, read_workers  # noqa: E402
 from matching.model import DEFAULT_BIAS, DEFAULT_WEIGHTS, default_model  # noqa: E402
-from matching.province import _adcode_table_path, province_of  # noqa: E402
+from matching.province import adcode_table_path, province_of  # noqa: E402
 from matching.skills import build_skill_index  # noqa: E402
 from matching.taxonomy import _load_cached, load_taxonomy  # noqa: E402
 
@@ -76,7 +76,7 @@ UNKNOWN_SKILLS = ["会修摩托车呀", "放牛羊", "编背篓子"]
 def pick_counties(rng: random.Random) -> list[tuple[str, float, float]]:
     """(name, lat, lon) of real counties (names ending 县) in the five provinces."""
     by_province: dict[str, list[tuple[str, float, float]]] = {p: [] for p in PROVINCES}
-    with open(_adcode_table_path(), encoding="utf-8") as handle:
+    with open(adcode_table_path(), encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             code = row["adcode"]
             if code[:2] in by_province and row["name"].endswith("县") and code[4:6] != "00" and row["latitude"]:

@@ -3,7 +3,8 @@
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from matching.province import adcode_table_path
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,11 @@ class Place:
 
 @lru_cache(maxsize=1)
 def _places() -> dict[str, list[Place]]:
-    rows = list(csv.DictReader(resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8")))
+    # Found without importing cpca, whose import loads pkg_resources (0.1 s, and its memory, in every process).
+    path = adcode_table_path()
+    assert path is not None, "cpca, which ships the gazetteer, is a dependency"
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     provinces = {r["adcode"][:2]: r["name"] for r in rows if r["adcode"][2:] == "0" * 10}
     by_name: dict[str, list[Place]] = {}
     for r in rows:

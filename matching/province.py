@@ -15,7 +15,7 @@ from functools import lru_cache
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 
 
-def _adcode_table_path() -> str | None:
+def adcode_table_path() -> str | None:
     spec = importlib.util.find_spec("cpca")  # locate the data file without importing cpca itself
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -27,7 +27,7 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
     """(province short name → 2-digit code, place name → 2-digit code when unique)."""
     provinces: dict[str, str] = {}
     places: dict[str, set[str]] = {}
-    path = _adcode_table_path()
+    path = adcode_table_path()
     if path is None or not os.path.exists(path):
         return provinces, {}
     with open(path, encoding="utf-8") as handle:
