@@ -1,6 +1,7 @@
 """Validating a read roster: every problem as `row N, column X: what is wrong`, and typed records."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
@@ -59,22 +60,34 @@ class RosterValidation:
         return not self.problems
 
 
-def validate_roster(table: RosterTable | RosterRows) -> RosterValidation:
+def validate_roster(table: RosterTable | RosterRows, on_parsed: Callable[[list[PersonRecord]], None] | None = None,
+                    part_size: int = 5000) -> RosterValidation:
     """Check every row and the rows against each other, collecting every problem.
 
     Rows are read once, in order: of each, only its record and the few cells the checks across
-    rows compare are kept, so a streamed file (``RosterRows``) is never held whole."""
+    rows compare are kept, so a streamed file (``RosterRows``) is never held whole.
+    ``on_parsed`` receives the records of rows without a problem of their own, ``part_size`` at a
+    time, as they are read (an import stages them meanwhile); the checks across rows, made at the
+    end, may still find problems in them."""
     with without_cycle_collection():
         problems: list[RosterProblem] = []
         parsed: dict[int, PersonRecord] = {}
         compared: list[CrossRow] = []
         parse_row = _RowParser().parse
         lost_digits = table.ids_with_lost_digits
+        part: list[PersonRecord] = []
         for number, values in table.rows:
             record = parse_row(number, values, number in lost_digits, problems)
             if record is not None:
                 parsed[number] = record
+                if on_parsed is not None:
+                    part.append(record)
+                    if len(part) >= part_size:
+                        on_parsed(part)
+                        part = []
             compared.append(cross_row(number, values))
+        if on_parsed is not None and part:
+            on_parsed(part)
         cross_problems, cross_households = cross_row_problems(compared)
     problems.extend(cross_problems)
     problems = sorted(set(problems), key=lambda p: (p.row, _COLUMN_ORDER.get(p.column, 99), p.message))

@@ -4,12 +4,15 @@ exactly what the row-by-row INSERTs give: every field, every default, a chain th
 
 from dataclasses import replace
 
+import pytest
 from sqlalchemy import func, select, update
 
 from jobmatch import ledger
 from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Person
+from jobmatch.roster.reading import RosterFileError
 from jobmatch.roster.records import households_of
 from jobmatch.roster.synthetic import generate_roster, write_roster_csv
+from jobmatch.services.roster import importing
 from jobmatch.services.roster.importing import import_roster
 from tests.conftest import make_test_app
 
@@ -98,9 +101,12 @@ def _events_after(session, last_id):
                   if kind in ("profile_changed", "person_moved", "employment_ended"))
 
 
-def test_the_staged_comparison_changes_exactly_what_the_plain_one_does(pg_url, tmp_path):
-    """On PostgreSQL the import compares through a staging table; the plain comparison (SQLite's)
-    on the same database gives the same report, the same preview and the same ledger events."""
+@pytest.mark.parametrize("part", [importing.STAGED_PART, 7])
+def test_the_staged_comparison_changes_exactly_what_the_plain_one_does(pg_url, tmp_path, monkeypatch, part):
+    """On PostgreSQL the import compares through a staging table, part by part while the file is
+    read; the plain comparison (SQLite's) on the same database gives the same report, the same
+    preview and the same ledger events, whether the file is one part or many."""
+    monkeypatch.setattr(importing, "STAGED_PART", part)
     app = make_test_app(pg_url)
     session = app.extensions["jobmatch.sessionmaker"]()
     records = generate_roster(COUNTY, ["五里岗安置点", "陕桥安置点"], households=60, seed=23)
@@ -158,5 +164,102 @@ def test_a_second_head_the_file_leaves_out_is_seen_by_both_comparisons(pg_url, t
     assert len(plain.problems) == 1
     assert "2 个户主" in plain.problems[0].message and other.name in plain.problems[0].message
     assert not staged_report.written and staged_report.unchanged == 0
+    session.close()
+    app.extensions["jobmatch.engine"].dispose()
+
+
+def test_a_repeated_id_number_found_after_its_rows_were_staged_skips_both_households(pg_url, tmp_path, monkeypatch):
+    """The file is staged a few rows at a time while it is read; an ID number given twice, far apart,
+    is only found once the whole file is read, after both rows went into the staging table. With
+    ``partial``, both households are skipped and the rest imported exactly as the plain comparison
+    does: the same problems, report, preview and ledger events."""
+    monkeypatch.setattr(importing, "STAGED_PART", 7)
+    app = make_test_app(pg_url)
+    session = app.extensions["jobmatch.sessionmaker"]()
+    records = generate_roster(COUNTY, ["五里岗安置点", "陕桥安置点"], households=40, seed=31)
+    before, after = tmp_path / "before.csv", tmp_path / "after.csv"
+    write_roster_csv(before, records)
+    _import(session, before)
+    changed = _changed_roster(records)
+    early, late = changed[3], changed[-8]
+    assert early.household_key != late.household_key
+    changed[-8] = replace(late, id_number=early.id_number)
+    write_roster_csv(after, changed)
+    last_id = session.scalar(select(func.max(LedgerEvent.id)))
+
+    reports, events = [], []
+    for staged in (False, True):
+        with open(after, "rb") as source:
+            reports.append(import_roster(session, source, filename=str(after), actor="test", partial=True,
+                                         staged=staged))
+        events.append(_events_after(session, last_id))
+        if not staged:
+            session.rollback()
+    session.commit()
+    plain, staged_report = reports
+
+    assert [(p.row, p.message) for p in staged_report.problems] == [(p.row, p.message) for p in plain.problems]
+    assert {p.row for p in plain.problems} == {5, len(changed) - 6}  # the two rows (after the header row)
+    assert staged_report.summary_line() == plain.summary_line()
+    assert staged_report.skipped_rows == plain.skipped_rows > 0
+    assert staged_report.preview.digest() == plain.preview.digest()
+    assert events[1] == events[0] and staged_report.updated > 0
+    assert ledger.verify(session).ok
+    session.close()
+    app.extensions["jobmatch.engine"].dispose()
+
+
+def test_unchanged_persons_of_a_skipped_household_do_not_hide_changed_ones(pg_url, tmp_path, monkeypatch):
+    """The staged comparison finds the unchanged persons part by part, before the checks across rows
+    skip a household: those of a skipped household must not count as unchanged rows of the file.
+    Here the skipped household has as many members as there are changed persons elsewhere, so a
+    count that still held them would take the whole file for unchanged and update no one."""
+    monkeypatch.setattr(importing, "STAGED_PART", 7)
+    app = make_test_app(pg_url)
+    session = app.extensions["jobmatch.sessionmaker"]()
+    records = generate_roster(COUNTY, ["五里岗安置点"], households=30, seed=37)
+    roster = tmp_path / "roster.csv"
+    write_roster_csv(roster, records)
+    _import(session, roster)
+    households = households_of(records)
+    skipped = next(members for members in households.values() if len(members) >= 2)
+    others = [r for members in households.values() if members is not skipped for r in members]
+    changed = {r.id_number: replace(r, phone=f"+86139000{index:05d}") for index, r in enumerate(others[:len(skipped)])}
+    # A new one-person household given an ID number of the skipped household: both households are skipped.
+    repeated = replace(skipped[0], household_no="NEW-9", relation="户主")
+    after = tmp_path / "after.csv"
+    write_roster_csv(after, [changed.get(r.id_number, r) for r in records] + [repeated])
+
+    with open(after, "rb") as source:
+        report = import_roster(session, source, filename=str(after), actor="test", partial=True)
+    session.commit()
+
+    assert len(report.problems) == 2 and report.skipped_rows == len(skipped) + 1
+    assert report.updated == len(skipped)
+    phones = dict(session.execute(select(Person.id_number, Person.phone).where(Person.id_number.in_(list(changed)))).all())
+    assert phones == {id_number: r.phone for id_number, r in changed.items()}
+    session.close()
+    app.extensions["jobmatch.engine"].dispose()
+
+
+def test_a_file_that_breaks_after_parts_were_staged_leaves_the_session_usable(pg_url, tmp_path, monkeypatch):
+    """Parts of the file are compared in a pipeline while the next is read; when the file turns out
+    unreadable part way through, the import says so and the session's connection is back to normal."""
+    monkeypatch.setattr(importing, "STAGED_PART", 7)
+    app = make_test_app(pg_url)
+    session = app.extensions["jobmatch.sessionmaker"]()
+    path = tmp_path / "broken.csv"
+    write_roster_csv(path, generate_roster(COUNTY, ["五里岗安置点"], households=20, seed=41))
+    with open(path, "a", encoding="utf-8") as broken:
+        broken.write("H99999," + "长" * 140_000 + "\n")  # past the csv module's field limit
+
+    connection = session.connection().connection.driver_connection  # the import's, in its transaction
+
+    with pytest.raises(RosterFileError, match="CSV 文件格式有误"), open(path, "rb") as source:
+        import_roster(session, source, filename=str(path), actor="test")
+
+    assert connection.pgconn.pipeline_status == 0  # out of pipeline mode
+    assert session.scalar(select(func.count(Person.id))) == 0  # the same transaction goes on
+    session.rollback()
     session.close()
     app.extensions["jobmatch.engine"].dispose()

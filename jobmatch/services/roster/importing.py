@@ -48,6 +48,7 @@ LIST_FIELDS = ("skills", "certificates", "training_wishes")
 SITE_BOUND_FIELDS = ("cannot_leave_reason", "cannot_leave_site")
 END_REASON = "台账更新"
 LEDGER_PART = 5000  # events appended per call, so memory does not grow with the file
+STAGED_PART = 5000  # records staged and compared at a time on PostgreSQL, while the next are read
 
 
 @dataclass
@@ -92,12 +93,19 @@ def _import_roster(session: Session, source, *, filename: str, actor: str, sheet
                    dry_run: bool, more_checks: MoreChecks | None, expected_preview: str | None,
                    staged: bool | None) -> ImportReport:
     stream = open_roster_rows(source, filename, sheet, limits=configured_xlsx_limits())
-    validation = validate_roster(stream)
+    staged = is_postgresql(session) if staged is None else staged
+    if staged:  # staged and compared part by part while the file is read
+        with staging.Stager(session) as stager:
+            validation = validate_roster(stream, on_parsed=stager.add, part_size=STAGED_PART)
+    else:
+        validation = validate_roster(stream)
     records = validation.records
     county_problems, unknown_county_households = _unknown_counties(session, records)
     checked = [r for r in records if r.household_key not in validation.invalid_households]
-    staged = is_postgresql(session) if staged is None else staged
-    recorded = _recorded_state(session, checked, staged)
+    if staged:
+        recorded = stager.finish({p.row for p in validation.problems}, validation.invalid_households)
+    else:
+        recorded = preview.recorded_state(session, checked)
     head_problems, headless = preview.head_problems(session, checked, recorded)
     problems = validation.problems + county_problems + head_problems
     skip = validation.invalid_households | unknown_county_households | headless
@@ -141,8 +149,7 @@ def apply_records(session: Session, records: list[PersonRecord], *, actor: str) 
 def _recorded_state(session: Session, records: list[PersonRecord], staged: bool) -> preview.Recorded:
     if not staged:
         return preview.recorded_state(session, records)
-    staging.stage_records(session, records)
-    return staging.staged_recorded_state(session)
+    return staging.stage_records(session, records)
 
 
 def _unknown_counties(session: Session, records: list[PersonRecord]):

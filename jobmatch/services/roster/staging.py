@@ -4,22 +4,24 @@ The import reads from the database only what can change something. One query fin
 persons whose every stored field, household and current employment spell are already what
 the file says ("unchanged"); only the others, and the households they touch, are read into
 Python for the head checks, the preview and the updates. An unchanged re-import is a COPY
-plus that query.
+plus that query, run on each part of the file while validation reads the next (``Stager``).
 
 "Unchanged" is decided strictly (NULLs and types compared as Python compares them), so a
 person it leaves out is simply compared again in Python, as on SQLite.
 """
 
 import json
-from collections.abc import Container
+from collections.abc import Container, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 
+import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jobmatch.db import copy_rows
-from jobmatch.roster.records import PersonRecord
+from jobmatch.roster.records import HouseholdKey, PersonRecord
 from jobmatch.services.roster.preview import Recorded, open_spells, shown_and_compared_fields
 
 TABLE = "roster_staging"
@@ -27,38 +29,106 @@ UNCHANGED = "roster_unchanged"
 CHANGED = "roster_changed"  # the staged persons not unchanged
 
 _COLUMNS = (
-    ("row", "integer"), ("id_number", "varchar(18) primary key"), ("county", "text"), ("household_no", "text"),
-    ("settlement", "text"), ("name", "text"), ("relation", "text"), ("phone", "text"), ("capacity", "text"),
-    ("wants_work", "boolean"), ("mobility", "text"), ("max_commute_km", "double precision"), ("skills", "jsonb"),
-    ("certificates", "jsonb"), ("training_wishes", "jsonb"), ("wage_expectation", "integer"), ("disability", "text"),
-    ("monitoring", "text"), ("notes", "text"), ("gender", "text"), ("birth_date", "date"),
+    ("row", "integer"), ("id_number", "varchar(18)"), ("county", "text"), ("county_id", "integer"),
+    ("household_no", "text"), ("settlement", "text"), ("name", "text"), ("relation", "text"), ("phone", "text"),
+    ("capacity", "text"), ("wants_work", "boolean"), ("mobility", "text"), ("max_commute_km", "double precision"),
+    ("skills", "jsonb"), ("certificates", "jsonb"), ("training_wishes", "jsonb"), ("wage_expectation", "integer"),
+    ("disability", "text"), ("monitoring", "text"), ("notes", "text"), ("gender", "text"), ("birth_date", "date"),
     ("cannot_leave_reason", "text"), ("cannot_leave_site", "boolean"),
     ("employment_kind", "text"), ("employer_name", "text"), ("monthly_income", "integer"),
 )
 COLUMN_NAMES = tuple(name for name, _type in _COLUMNS)
 
 
-def stage_records(session: Session, records: list[PersonRecord]) -> None:
-    """(Re)create the staging table for this transaction and COPY ``records`` into it."""
-    # For the rest of the transaction, plans as for data in memory or on SSD (a random read costs about
-    # what a sequential one does): with PostgreSQL's default of 4, comparing a county's file with a
-    # province hashed all of its households rather than look up the file's 5,000 (0.24 s against 0.12 s).
-    session.execute(text("SET LOCAL random_page_cost = 1.1"))
-    session.execute(text(f"DROP TABLE IF EXISTS {CHANGED}"))
-    session.execute(text(f"DROP TABLE IF EXISTS {UNCHANGED}"))
-    session.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
-    columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _COLUMNS)
-    session.execute(text(f"CREATE TEMPORARY TABLE {TABLE} ({columns}) ON COMMIT DROP"))
-    copy_rows(session, TABLE, COLUMN_NAMES, (_staged_row(record) for record in records))
-    session.execute(text(f"CREATE INDEX ON {TABLE} (county, household_no)"))
+class Stager:
+    """Stages a file's records part by part while validation reads it (``add`` is validate_roster's
+    ``on_parsed``): each part is COPYed, then compared with the database in a pipeline, so PostgreSQL
+    finds one part's unchanged persons while Python reads the next. ``finish`` takes out the rows
+    the checks across rows found wrong and reads what the rest may change. A context manager: the
+    connection leaves pipeline mode however the validation ends."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        driver_connection = session.connection().connection.driver_connection
+        self.connection: psycopg.Connection = driver_connection  # type: ignore[assignment]
+        self.pipeline: AbstractContextManager[psycopg.Pipeline] | None = None
+        # For the rest of the transaction, plans as for data in memory or on SSD (a random read costs about
+        # what a sequential one does): with PostgreSQL's default of 4, comparing a county's file with a
+        # province hashed all of its households rather than look up the file's 5,000 (0.24 s against 0.12 s).
+        session.execute(text("SET LOCAL random_page_cost = 1.1"))
+        for table in (CHANGED, UNCHANGED, TABLE):
+            session.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _COLUMNS)
+        # No primary key while loading: a file may give one ID number twice (a problem validation
+        # reports at the end); the key is made once those rows are out (finish).
+        session.execute(text(f"CREATE TEMPORARY TABLE {TABLE} ({columns}) ON COMMIT DROP"))
+        session.execute(text(f"CREATE INDEX ON {TABLE} (row)"))  # a part is the rows after those staged before
+        session.execute(text(f"CREATE TEMPORARY TABLE {UNCHANGED} (id_number varchar(18)) ON COMMIT DROP"))
+        # Staged with each row, so the comparison finds the household by (county id, number) without
+        # joining counties: per part, PostgreSQL scanned the counties once for every row.
+        self.county_ids: dict[str, int] = dict(session.execute(text("SELECT name, id FROM counties")).tuples().all())
+
+    def __enter__(self) -> "Stager":
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        self._collect()
+
+    def add(self, records: list[PersonRecord]) -> None:
+        """Stage these records and start comparing them; returns without waiting for the comparison."""
+        if not records:
+            return
+        self._collect()
+        county_ids = self.county_ids
+        copy_rows(self.session, TABLE, COLUMN_NAMES, (_staged_row(record, county_ids) for record in records))
+        self.pipeline = pipeline = self.connection.pipeline()
+        pipeline.__enter__()
+        rows = [record.row for record in records]
+        self.connection.execute(_UNCHANGED_QUERY, (min(rows), max(rows)))
+
+    def _collect(self) -> None:
+        """Wait for the last part's statements and leave pipeline mode (raising what failed in them)."""
+        if self.pipeline is not None:
+            pipeline, self.pipeline = self.pipeline, None
+            pipeline.__exit__(None, None, None)
+
+    def finish(self, problem_rows: Iterable[int] = (), invalid_households: Iterable[HouseholdKey] = ()) -> Recorded:
+        """Take out the staged rows with a problem and those of invalid households, then read what
+        the database holds that the rest may change (``staged_recorded_state``)."""
+        self._collect()
+        rows = sorted(set(problem_rows))
+        if rows:
+            self.session.execute(text(f"DELETE FROM {TABLE} s USING unnest(CAST(:rows AS integer[])) AS bad(row) "
+                                      "WHERE s.row = bad.row"), {"rows": rows})
+        keys = sorted(set(invalid_households))
+        if keys:
+            self.session.execute(text(f"""DELETE FROM {TABLE} s
+                USING unnest(CAST(:counties AS text[]), CAST(:numbers AS text[])) AS bad(county, household_no)
+                WHERE s.county = bad.county AND s.household_no = bad.household_no"""),
+                {"counties": [county for county, _ in keys], "numbers": [number for _, number in keys]})
+        self.session.execute(text(f"ALTER TABLE {TABLE} ADD PRIMARY KEY (id_number)"))
+        if rows or keys:
+            self.session.execute(text(f"DELETE FROM {UNCHANGED} u WHERE NOT EXISTS "
+                                      f"(SELECT 1 FROM {TABLE} s WHERE s.id_number = u.id_number)"))
+        self.session.execute(text(f"CREATE INDEX ON {TABLE} (county, household_no)"))
+        return staged_recorded_state(self.session)
 
 
-def _staged_row(record: PersonRecord) -> tuple:
+def stage_records(session: Session, records: list[PersonRecord]) -> Recorded:
+    """Stage records validated already (the demo's and the benchmarks'), all in one part; what
+    the database holds that they may change."""
+    with Stager(session) as stager:
+        stager.add(records)
+    return stager.finish()
+
+
+def _staged_row(record: PersonRecord, county_ids: dict[str, int]) -> tuple:
     employed = record.employment_status not in (None, "unemployed")
     reason = record.cannot_leave_reason
     return (
-        record.row, record.id_number, record.county, record.household_no, record.settlement, record.name,
-        record.relation, record.phone, record.capacity, record.wants_work, record.mobility, record.max_commute_km,
+        record.row, record.id_number, record.county, county_ids.get(record.county), record.household_no,
+        record.settlement, record.name, record.relation, record.phone, record.capacity, record.wants_work,
+        record.mobility, record.max_commute_km,
         _json_list(record.skills), _json_list(record.certificates), _json_list(record.training_wishes),
         record.wage_expectation, record.disability, record.monitoring, record.notes or "", record.gender,
         record.birth_date, reason, None if reason is None else bool(reason),
@@ -79,12 +149,11 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 # every roster field is equal, and the open employment spell is the one the row asks for (none when
 # not employed). Mirrors importing._update_person and importing._apply_employment.
 _UNCHANGED_QUERY = f"""
-CREATE TEMPORARY TABLE {UNCHANGED} ON COMMIT DROP AS
+INSERT INTO {UNCHANGED}
 SELECT s.id_number
 FROM {TABLE} s
 JOIN persons p ON p.id_number = s.id_number
 JOIN households h ON h.id = p.household_id
-JOIN counties c ON c.id = h.county_id
 LEFT JOIN LATERAL (
     -- FILTER, not WHERE: the person's few spells are found by person_id alone (with ended_on in the WHERE,
     -- PostgreSQL may AND in the ended_on index, which reads every open spell for each person)
@@ -94,7 +163,8 @@ LEFT JOIN LATERAL (
            max(e.monthly_income) FILTER (WHERE e.ended_on IS NULL) AS monthly_income
     FROM employment_spells e WHERE e.person_id = p.id
 ) spell ON true
-WHERE c.name = s.county AND h.household_no = s.household_no
+WHERE s.row BETWEEN %s AND %s  -- the part just staged: the file's rows after those of the parts before
+  AND h.county_id = s.county_id AND h.household_no = s.household_no
   AND p.name = s.name AND p.relation = s.relation AND p.phone IS NOT DISTINCT FROM s.phone
   AND p.capacity = s.capacity AND p.wants_work IS NOT DISTINCT FROM s.wants_work
   AND p.mobility IS NOT DISTINCT FROM s.mobility AND p.max_commute_km IS NOT DISTINCT FROM s.max_commute_km
@@ -112,10 +182,10 @@ WHERE c.name = s.county AND h.household_no = s.household_no
 
 
 def staged_recorded_state(session: Session) -> Recorded:
-    """What the database holds that the staged file may change: a ``Recorded`` holding only the
-    persons not unchanged, their current spells, and the members of the households where a head
-    check or the preview needs them; ``Recorded.unchanged`` names the others."""
-    session.execute(text(_UNCHANGED_QUERY))
+    """What the database holds that the staged file may change (its unchanged persons found by
+    ``Stager``): a ``Recorded`` holding only the persons not unchanged, their current spells, and
+    the members of the households where a head check or the preview needs them;
+    ``Recorded.unchanged`` names the others."""
     unchanged_count = session.scalar(text(f"SELECT count(*) FROM {UNCHANGED}")) or 0
     staged_count = session.scalar(text(f"SELECT count(*) FROM {TABLE}")) or 0
     # The rest, once: the queries below join it (on an unchanged re-import there is no rest).
