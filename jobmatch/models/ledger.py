@@ -183,6 +183,8 @@ class LedgerEvent(Base):
     __tablename__ = "ledger_events"
     __table_args__ = (
         Index("ix_ledger_events_subject", "subject"),
+        # A household's events, and the first of them by time (the monthly report's trend starts there).
+        Index("ix_ledger_events_household_id_occurred_at", "household_id", "occurred_at"),
         # The sealer's work list: events committed but not chained yet (seq NULL), in id order.
         Index("ix_ledger_events_unsealed", "id", postgresql_where=text("seq IS NULL"),
               sqlite_where=text("seq IS NULL")),
@@ -195,7 +197,7 @@ class LedgerEvent(Base):
     actor: Mapped[str] = mapped_column(String(40))  # "user:3", "person:17", "system", "import"
     kind: Mapped[str] = mapped_column(String(40), index=True)  # an EventKind
     # Not foreign keys (migration 0038 says why): verify checks that the household and person exist.
-    household_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    household_id: Mapped[int | None] = mapped_column(Integer)
     person_id: Mapped[int | None] = mapped_column(Integer, index=True)
     subject: Mapped[str] = mapped_column(String(40), default="")  # e.g. "offer:12"
     data: Mapped[dict | None] = mapped_column(JSON)

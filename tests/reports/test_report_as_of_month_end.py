@@ -114,6 +114,9 @@ def test_months_before_any_record_are_no_data_not_zero_and_the_chart_says_so(ses
         from jobmatch import ledger
         ledger.append(session, "household_created", actor="import", household_id=household.id)
     with frozen_clock(datetime(2026, 12, 15, 9, tzinfo=SHANGHAI)):
+        # A later event changes nothing: the data starts at the household's first one.
+        ledger.append(session, "profile_changed", actor="user:1", household_id=household.id,
+                      data={"notes": ["", "新电话"]})
         trend = employment_trend(session, {site.id})
         assert trend[:10] == [(f"{month[0]}-{month[1]:02d}", None) for month in
                               [(2026, 1), (2026, 2), (2026, 3), (2026, 4), (2026, 5), (2026, 6), (2026, 7), (2026, 8),
