@@ -4,9 +4,9 @@ Persons are matched by ID number, households by (county, household_no). Unchange
 change nothing; changed fields update the record and write a ``profile_changed`` event;
 a changed employment status ends the current spell and starts another. Everything is
 done in bulk, so a county-sized roster imports in seconds. On PostgreSQL the records are
-first COPYed into a staging table (jobmatch.services.roster.staging): one query sets the
-unchanged persons aside, new persons are inserted from it with one INSERT ... SELECT, and
-only the rest is compared in Python (issue 19).
+COPYed into a staging table while the file is read (jobmatch.services.roster.staging): a
+query per part sets the unchanged persons aside, new persons are inserted from it with one
+INSERT ... SELECT, and only the rest is compared in Python (issue 19).
 """
 
 from collections.abc import Callable, Iterable
