@@ -26,6 +26,21 @@ def _import(session, path):
     return report
 
 
+def _write_and_import(session, path, records):
+    write_roster_csv(path, records)
+    return _import(session, path)
+
+
+@pytest.fixture
+def pg_session(pg_url):
+    """A session on PostgreSQL alone: the staged comparison runs only there."""
+    app = make_test_app(pg_url)
+    session = app.extensions["jobmatch.sessionmaker"]()
+    yield session
+    session.close()
+    app.extensions["jobmatch.engine"].dispose()
+
+
 def test_a_roster_past_the_copy_threshold_reads_back_field_for_field(session, tmp_path):
     records = generate_roster(COUNTY, ["五里岗安置点", "陕桥安置点"], households=220, seed=19)
     assert len(records) > ledger.COPY_FROM
@@ -102,100 +117,88 @@ def _events_after(session, last_id):
 
 
 @pytest.mark.parametrize("part", [importing.STAGED_PART, 7])
-def test_the_staged_comparison_changes_exactly_what_the_plain_one_does(pg_url, tmp_path, monkeypatch, part):
+def test_the_staged_comparison_changes_exactly_what_the_plain_one_does(pg_session, tmp_path, monkeypatch, part):
     """On PostgreSQL the import compares through a staging table, part by part while the file is
     read; the plain comparison (SQLite's) on the same database gives the same report, the same
     preview and the same ledger events, whether the file is one part or many."""
     monkeypatch.setattr(importing, "STAGED_PART", part)
-    app = make_test_app(pg_url)
-    session = app.extensions["jobmatch.sessionmaker"]()
     records = generate_roster(COUNTY, ["五里岗安置点", "陕桥安置点"], households=60, seed=23)
     before, after = tmp_path / "before.csv", tmp_path / "after.csv"
     write_roster_csv(before, records)
     write_roster_csv(after, _changed_roster(records))
-    _import(session, before)
-    last_id = session.scalar(select(func.max(LedgerEvent.id)))
+    _import(pg_session, before)
+    last_id = pg_session.scalar(select(func.max(LedgerEvent.id)))
 
     with open(after, "rb") as source:
-        plain = import_roster(session, source, filename=str(after), actor="test", staged=False)
-    plain_events = _events_after(session, last_id)
-    session.rollback()
+        plain = import_roster(pg_session, source, filename=str(after), actor="test", staged=False)
+    plain_events = _events_after(pg_session, last_id)
+    pg_session.rollback()
     with open(after, "rb") as source:
-        staged = import_roster(session, source, filename=str(after), actor="test", staged=True)
-    session.commit()
+        staged = import_roster(pg_session, source, filename=str(after), actor="test", staged=True)
+    pg_session.commit()
 
     assert not plain.problems and not staged.problems
     assert staged.summary_line() == plain.summary_line()
     assert staged.preview.digest() == plain.preview.digest()
     assert staged.preview.moved_households and staged.preview.moved_persons and staged.preview.changes
     assert 0 < staged.updated and 0 < staged.unchanged < len(records)
-    assert _events_after(session, last_id) == plain_events
-    assert ledger.verify(session).ok
-    session.close()
-    app.extensions["jobmatch.engine"].dispose()
+    assert _events_after(pg_session, last_id) == plain_events
+    assert ledger.verify(pg_session).ok
 
 
-def test_a_second_head_the_file_leaves_out_is_seen_by_both_comparisons(pg_url, tmp_path):
+def test_a_second_head_the_file_leaves_out_is_seen_by_both_comparisons(pg_session, tmp_path):
     """A household recorded with two heads (a relation edited by hand), re-imported from a file that
     leaves one of them out and has every other row unchanged: after the import the household would
     still have two heads. The staged comparison reads the members of a household whose rows are
     all unchanged only where more are recorded than the file lists; it must see this one, and say
     so as the plain comparison does."""
-    app = make_test_app(pg_url)
-    session = app.extensions["jobmatch.sessionmaker"]()
     records = generate_roster(COUNTY, ["五里岗安置点"], households=12, seed=5)
     roster = tmp_path / "roster.csv"
-    write_roster_csv(roster, records)
-    _import(session, roster)
+    _write_and_import(pg_session, roster, records)
     key, members = next((key, members) for key, members in households_of(records).items() if len(members) > 1)
     other = next(r for r in members if r.relation != "户主")
-    session.execute(update(Person).where(Person.id_number == other.id_number).values(relation="户主"))
-    session.commit()
+    pg_session.execute(update(Person).where(Person.id_number == other.id_number).values(relation="户主"))
+    pg_session.commit()
     without_other = tmp_path / "without-other.csv"
     write_roster_csv(without_other, [r for r in records if r is not other])
 
     reports = []
     for staged in (False, True):
         with open(without_other, "rb") as source:
-            reports.append(import_roster(session, source, filename=str(without_other), actor="test", staged=staged))
-        session.rollback()
+            reports.append(import_roster(pg_session, source, filename=str(without_other), actor="test", staged=staged))
+        pg_session.rollback()
     plain, staged_report = reports
     assert [p.message for p in staged_report.problems] == [p.message for p in plain.problems]
     assert len(plain.problems) == 1
     assert "2 个户主" in plain.problems[0].message and other.name in plain.problems[0].message
     assert not staged_report.written and staged_report.unchanged == 0
-    session.close()
-    app.extensions["jobmatch.engine"].dispose()
 
 
-def test_a_repeated_id_number_found_after_its_rows_were_staged_skips_both_households(pg_url, tmp_path, monkeypatch):
+def test_a_repeated_id_number_found_after_its_rows_were_staged_skips_both_households(pg_session, tmp_path, monkeypatch):
     """The file is staged a few rows at a time while it is read; an ID number given twice, far apart,
     is only found once the whole file is read, after both rows went into the staging table. With
     ``partial``, both households are skipped and the rest imported exactly as the plain comparison
     does: the same problems, report, preview and ledger events."""
     monkeypatch.setattr(importing, "STAGED_PART", 7)
-    app = make_test_app(pg_url)
-    session = app.extensions["jobmatch.sessionmaker"]()
     records = generate_roster(COUNTY, ["五里岗安置点", "陕桥安置点"], households=40, seed=31)
     before, after = tmp_path / "before.csv", tmp_path / "after.csv"
-    write_roster_csv(before, records)
-    _import(session, before)
+    _write_and_import(pg_session, before, records)
     changed = _changed_roster(records)
     early, late = changed[3], changed[-8]
     assert early.household_key != late.household_key
     changed[-8] = replace(late, id_number=early.id_number)
     write_roster_csv(after, changed)
-    last_id = session.scalar(select(func.max(LedgerEvent.id)))
+    last_id = pg_session.scalar(select(func.max(LedgerEvent.id)))
 
     reports, events = [], []
     for staged in (False, True):
         with open(after, "rb") as source:
-            reports.append(import_roster(session, source, filename=str(after), actor="test", partial=True,
+            reports.append(import_roster(pg_session, source, filename=str(after), actor="test", partial=True,
                                          staged=staged))
-        events.append(_events_after(session, last_id))
+        events.append(_events_after(pg_session, last_id))
         if not staged:
-            session.rollback()
-    session.commit()
+            pg_session.rollback()
+    pg_session.commit()
     plain, staged_report = reports
 
     assert [(p.row, p.message) for p in staged_report.problems] == [(p.row, p.message) for p in plain.problems]
@@ -204,23 +207,18 @@ def test_a_repeated_id_number_found_after_its_rows_were_staged_skips_both_househ
     assert staged_report.skipped_rows == plain.skipped_rows > 0
     assert staged_report.preview.digest() == plain.preview.digest()
     assert events[1] == events[0] and staged_report.updated > 0
-    assert ledger.verify(session).ok
-    session.close()
-    app.extensions["jobmatch.engine"].dispose()
+    assert ledger.verify(pg_session).ok
 
 
-def test_unchanged_persons_of_a_skipped_household_do_not_hide_changed_ones(pg_url, tmp_path, monkeypatch):
+def test_unchanged_persons_of_a_skipped_household_do_not_hide_changed_ones(pg_session, tmp_path, monkeypatch):
     """The staged comparison finds the unchanged persons part by part, before the checks across rows
     skip a household: those of a skipped household must not count as unchanged rows of the file.
     Here the skipped household has as many members as there are changed persons elsewhere, so a
     count that still held them would take the whole file for unchanged and update no one."""
     monkeypatch.setattr(importing, "STAGED_PART", 7)
-    app = make_test_app(pg_url)
-    session = app.extensions["jobmatch.sessionmaker"]()
     records = generate_roster(COUNTY, ["五里岗安置点"], households=30, seed=37)
     roster = tmp_path / "roster.csv"
-    write_roster_csv(roster, records)
-    _import(session, roster)
+    _write_and_import(pg_session, roster, records)
     households = households_of(records)
     skipped = next(members for members in households.values() if len(members) >= 2)
     others = [r for members in households.values() if members is not skipped for r in members]
@@ -231,35 +229,29 @@ def test_unchanged_persons_of_a_skipped_household_do_not_hide_changed_ones(pg_ur
     write_roster_csv(after, [changed.get(r.id_number, r) for r in records] + [repeated])
 
     with open(after, "rb") as source:
-        report = import_roster(session, source, filename=str(after), actor="test", partial=True)
-    session.commit()
+        report = import_roster(pg_session, source, filename=str(after), actor="test", partial=True)
+    pg_session.commit()
 
     assert len(report.problems) == 2 and report.skipped_rows == len(skipped) + 1
     assert report.updated == len(skipped)
-    phones = dict(session.execute(select(Person.id_number, Person.phone).where(Person.id_number.in_(list(changed)))).all())
+    phones = dict(pg_session.execute(select(Person.id_number, Person.phone).where(Person.id_number.in_(list(changed)))).all())
     assert phones == {id_number: r.phone for id_number, r in changed.items()}
-    session.close()
-    app.extensions["jobmatch.engine"].dispose()
 
 
-def test_a_file_that_breaks_after_parts_were_staged_leaves_the_session_usable(pg_url, tmp_path, monkeypatch):
+def test_a_file_that_breaks_after_parts_were_staged_leaves_the_session_usable(pg_session, tmp_path, monkeypatch):
     """Parts of the file are compared in a pipeline while the next is read; when the file turns out
-    unreadable part way through, the import says so and the session's connection is back to normal."""
+    unreadable part way through, the import says so and the pg_session's connection is back to normal."""
     monkeypatch.setattr(importing, "STAGED_PART", 7)
-    app = make_test_app(pg_url)
-    session = app.extensions["jobmatch.sessionmaker"]()
     path = tmp_path / "broken.csv"
     write_roster_csv(path, generate_roster(COUNTY, ["五里岗安置点"], households=20, seed=41))
     with open(path, "a", encoding="utf-8") as broken:
         broken.write("H99999," + "长" * 140_000 + "\n")  # past the csv module's field limit
 
-    connection = session.connection().connection.driver_connection  # the import's, in its transaction
+    connection = pg_session.connection().connection.driver_connection  # the import's, in its transaction
 
     with pytest.raises(RosterFileError, match="CSV 文件格式有误"), open(path, "rb") as source:
-        import_roster(session, source, filename=str(path), actor="test")
+        import_roster(pg_session, source, filename=str(path), actor="test")
 
     assert connection.pgconn.pipeline_status == 0  # out of pipeline mode
-    assert session.scalar(select(func.count(Person.id))) == 0  # the same transaction goes on
-    session.rollback()
-    session.close()
-    app.extensions["jobmatch.engine"].dispose()
+    assert pg_session.scalar(select(func.count(Person.id))) == 0  # the same transaction goes on
+    pg_session.rollback()
