@@ -234,7 +234,8 @@ def test_unchanged_persons_of_a_skipped_household_do_not_hide_changed_ones(pg_se
 
     assert len(report.problems) == 2 and report.skipped_rows == len(skipped) + 1
     assert report.updated == len(skipped)
-    phones = dict(pg_session.execute(select(Person.id_number, Person.phone).where(Person.id_number.in_(list(changed)))).all())
+    phones = dict(pg_session.execute(select(Person.id_number, Person.phone)
+                                     .where(Person.id_number.in_(list(changed)))).all())
     assert phones == {id_number: r.phone for id_number, r in changed.items()}
 
 
