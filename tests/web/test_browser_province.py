@@ -20,9 +20,13 @@ def test_the_province_officer_opens_a_county_and_sorts_its_sites(browser, server
     assert _serious_violations(page) == []
 
     counties.locator("tbody th a").first.click()
+    page.wait_for_url("**/staff/province?county_id=*")  # count() below does not wait for the new page
+    page.wait_for_load_state()
     sites = page.locator(".table-wrap").first
     assert sites.locator("tbody tr").count() == 2  # the demo's two sites
     sites.get_by_role("link", name="户数").click()  # most households first
+    page.wait_for_url("**sort=households*")
+    page.wait_for_load_state()
     assert sites.locator("th[aria-sort=descending]").inner_text().startswith("户数")
     households = [int(text) for text in sites.locator("tbody tr td:nth-child(3)").all_inner_texts()]
     assert households == sorted(households, reverse=True)

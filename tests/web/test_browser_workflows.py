@@ -92,7 +92,8 @@ def test_worker_accepts_an_offer_from_the_sms_link_on_a_phone(browser, server, l
     screenshot(page, "worker-home-sections-360")
     assert page_has_no_horizontal_scroll(page)
     page.locator("#fairs a.item-link").first.click()
-    page.click("button[value=accept]")
+    with page.expect_navigation():  # count() below does not wait for the answer's page
+        page.click("button[value=accept]")
     # the check-in code, drawn without JavaScript (on failure, the page's message says why not)
     assert page.locator("#qr svg").count() == 1, page.inner_text("main")[:800]
     screenshot(page, "worker-fair-qr-360")
