@@ -5,7 +5,7 @@ live computation after the workflows that change them: both while a change waits
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from jobmatch.access import visible_settlement_ids
 from jobmatch.clock import utcnow
@@ -16,6 +16,7 @@ from jobmatch.services.households.day_figures import day_figures
 from jobmatch.services.households.followups import record_follow_up
 from jobmatch.services.offers.queries import offers_waiting
 from jobmatch.services.province.figures import WAITING_KEPT, refresh_site_figures
+from tests.conftest import make_test_app
 from tests.web.helpers import load_small_demo, login
 
 
@@ -111,3 +112,17 @@ def test_names_on_the_waiting_list_are_read_as_they_are_now(app, session, client
     session.rollback()
     login(client, "staff_a")
     assert "改名后" in client.get("/staff/").get_data(as_text=True)
+
+
+def test_a_sites_zero_employment_households_are_read_from_its_partial_index(pg_url):
+    """PostgreSQL lists a site's zero-employment households from ix_households_zero_employment_listed
+    (WHERE zero_employment): written "IS TRUE", the condition could not use it, and the dashboard
+    read every zero-employment household of a province to show one site's 20 (issue 19)."""
+    app = make_test_app(pg_url)
+    statement = dashboard._zero_lines_statement().params(settlement_ids=[1], limit=20)
+    compiled = statement.compile(app.extensions["jobmatch.engine"], compile_kwargs={"render_postcompile": True})
+    with app.extensions["jobmatch.engine"].connect() as connection:
+        connection.execute(text("SET LOCAL enable_seqscan = off"))  # a test database is too small to need an index
+        plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).scalars())
+    app.extensions["jobmatch.engine"].dispose()
+    assert "ix_households_zero_employment_listed" in plan, plan

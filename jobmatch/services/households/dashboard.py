@@ -19,6 +19,7 @@ from jobmatch.clock import utcnow
 from jobmatch.models import Employer, Household, Person, Settlement, Vacancy
 from jobmatch.models.employers import VacancyStatus
 from jobmatch.services.households.followups import FollowUpDue, is_overdue, month_starts, overdue_condition
+from jobmatch.services.households.zero_employment import IS_ZERO_EMPLOYMENT
 from jobmatch.vocabulary import HEAD_RELATION
 
 _SITES: BindParameter[list[int]] = bindparam("settlement_ids", expanding=True)
@@ -84,7 +85,7 @@ def _months() -> dict:
 
 _due = Household.last_follow_up_at.is_(None) | (Household.last_follow_up_at < _THIS_MONTH)
 _overdue = overdue_condition(_LAST_MONTH)
-_zero = Household.zero_employment.is_(True)
+_zero = IS_ZERO_EMPLOYMENT
 
 
 def household_counts() -> dict[str, Any]:

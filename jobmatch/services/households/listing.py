@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from jobmatch.models import EmploymentSpell, Household, Person, Settlement
 from jobmatch.models.people import MonitoringCategory
 from jobmatch.services.households.followups import is_overdue, month_starts, overdue_condition
+from jobmatch.services.households.zero_employment import IS_ZERO_EMPLOYMENT
 from jobmatch.vocabulary import HEAD_RELATION, SPELL_KINDS
 
 PAGE_SIZE = 50
@@ -125,7 +126,7 @@ def _conditions(filters: HouseholdFilters, settlement_ids: set[int]) -> list[Col
     if filters.settlement_id is not None:
         conditions.append(Household.settlement_id == filters.settlement_id)
     if filters.zero_employment:
-        conditions.append(Household.zero_employment.is_(True))
+        conditions.append(IS_ZERO_EMPLOYMENT)
     if filters.monitored:
         conditions.append(Household.monitoring != MonitoringCategory.NONE)
     if filters.follow_up:

@@ -10,7 +10,7 @@ brought a vacancy.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
@@ -21,6 +21,11 @@ from jobmatch.models.types import as_utc
 from jobmatch.services.errors import get_or_fail, require
 from jobmatch.services.households.status import note_follow_up, refresh_households
 from jobmatch.vocabulary import HEAD_RELATION
+
+# "= true", never "IS TRUE": PostgreSQL proves only the first implies the partial index's
+# "WHERE zero_employment" (ix_households_zero_employment_listed). With IS TRUE it read every
+# zero-employment household of the province to list one site's (1.2 ms of a dashboard's 1.4).
+IS_ZERO_EMPLOYMENT = Household.zero_employment == true()
 
 CONTACT_WITHIN = timedelta(days=3)
 OFFER_WITHIN = timedelta(days=5)
@@ -55,7 +60,7 @@ def help_deadlines(since: datetime) -> tuple[datetime, datetime]:
 def zero_employment_households(session: Session, settlement_ids=None) -> list[ZeroEmploymentHousehold]:
     """The zero-employment households (of the given settlements), overdue and longest-listed first."""
     query = (select(Household, Settlement.name).join(Settlement, Settlement.id == Household.settlement_id)
-             .where(Household.zero_employment.is_(True)))
+             .where(IS_ZERO_EMPLOYMENT))
     if settlement_ids is not None:
         query = query.where(Household.settlement_id.in_(list(settlement_ids)))
     rows = session.execute(query).all()
@@ -196,7 +201,7 @@ def refresh_and_flag(session: Session, household_ids, *, actor: str) -> list[int
 
 def zero_employment_ids(session: Session, household_ids=None) -> set[int]:
     """Ids of the zero-employment households (among ``household_ids`` when given)."""
-    query = select(Household.id).where(Household.zero_employment.is_(True))
+    query = select(Household.id).where(IS_ZERO_EMPLOYMENT)
     if household_ids is not None:
         query = query.where(Household.id.in_(list(household_ids)))
     return set(session.scalars(query))
