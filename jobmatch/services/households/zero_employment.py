@@ -24,7 +24,7 @@ from jobmatch.vocabulary import HEAD_RELATION
 
 # "= true", never "IS TRUE": PostgreSQL proves only the first implies the partial index's
 # "WHERE zero_employment" (ix_households_zero_employment_listed). With IS TRUE it read every
-# zero-employment household of the province to list one site's (1.2 ms of a dashboard's 1.4).
+# zero-employment household of the province (9,269) to list one site's: 1.2 ms of the list's 1.4.
 IS_ZERO_EMPLOYMENT = Household.zero_employment == true()
 
 CONTACT_WITHIN = timedelta(days=3)
