@@ -9,9 +9,11 @@ zero-setup database is a single file shared by the dev server and the CLI).
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
+import psycopg
 from flask import current_app, g
-from sqlalchemy import JSON, Integer, MetaData, any_, bindparam, create_engine, event, text, update
+from sqlalchemy import JSON, Connection, Integer, MetaData, any_, bindparam, create_engine, event, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -154,10 +156,18 @@ def session_scope(app):
         session.close()
 
 
+def driver_connection(session_or_connection: Session | Connection) -> psycopg.Connection:
+    """The psycopg connection under a session (in its transaction) or a SQLAlchemy connection, for
+    COPY, pipelines and the hot paths that send fixed statements to the driver. PostgreSQL only."""
+    connection = (session_or_connection.connection() if isinstance(session_or_connection, Session)
+                  else session_or_connection)
+    return cast(psycopg.Connection, connection.connection.driver_connection)
+
+
 def copy_rows(session: Session, table: str, columns, rows) -> int:
     """Stream ``rows`` (sequences in ``columns`` order) into ``table`` with PostgreSQL's COPY, in this
     transaction. JSON columns take their JSON text. Returns the number of rows written."""
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = driver_connection(session).cursor()
     count = 0
     with cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:

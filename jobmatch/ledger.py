@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, islice
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
-from typing import cast as cast_driver
 
 import psycopg
 from psycopg.copy import QueuedLibpqWriter
@@ -68,7 +67,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from jobmatch.clock import utcnow
-from jobmatch.db import copy_rows, is_postgresql
+from jobmatch.db import copy_rows, driver_connection, is_postgresql
 from jobmatch.models import Household, LedgerEvent, Person
 from jobmatch.models.ledger import EventKind
 from jobmatch.models.types import as_utc
@@ -210,7 +209,7 @@ def append_stream(session: Session, events: Iterable[NewEvent]) -> int:
     sha256, encode, quote = hashlib.sha256, _ENCODER.encode, encode_basestring
     kinds: dict[str, tuple[str, str]] = {}  # each kind checked and quoted once, and each actor: they repeat
     actors: dict[str, str] = {}
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = driver_connection(session).cursor()
     lines: list[str] = []
     with cursor, cursor.copy(f"COPY ledger_events ({', '.join(_LEDGER_COLUMNS)}) FROM STDIN",
                              writer=QueuedLibpqWriter(cursor)) as copy:
@@ -291,7 +290,7 @@ def _locked_head(session: Session) -> tuple[int, str]:
     if is_postgresql(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
         head = _chain_head(session)
-        while sealed := _seal_visible(_driver_connection(session), head, _SEAL_BATCH):
+        while sealed := _seal_visible(driver_connection(session), head, _SEAL_BATCH):
             head = sealed
         session.info[_TO_SEAL_KEY] = True  # rows committed while this one holds the lock: sealed after it
     else:
@@ -300,12 +299,12 @@ def _locked_head(session: Session) -> tuple[int, str]:
     return head
 
 
-def _chain_head(session_or_connection) -> tuple[int, str]:
-    last = session_or_connection.execute(
-        select(LedgerEvent.seq, LedgerEvent.hash).where(LedgerEvent.seq.is_not(None))
-        .order_by(LedgerEvent.seq.desc()).limit(1)
-    ).first()
-    return (last.seq, last.hash) if last else (0, GENESIS_HASH)
+_HEAD = "SELECT seq, hash FROM ledger_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
+
+
+def _chain_head(session: Session) -> tuple[int, str]:
+    last = session.execute(text(_HEAD)).first()
+    return (last[0], last[1]) if last else (0, GENESIS_HASH)
 
 
 @sa_event.listens_for(Session, "after_transaction_end")
@@ -389,7 +388,7 @@ def seal_pending(engine: Engine) -> int:
         return 0  # SQLite seals as it inserts (one writer at a time)
     total = 0
     with engine.connect() as connection:
-        driver = _driver_connection(connection)
+        driver = driver_connection(connection)
         for _ in range(_SEAL_PASSES):
             sealed = _seal_pass(driver)
             if sealed is None:
@@ -410,16 +409,9 @@ _PG_ANY_UNSEALED = "SELECT 1 FROM ledger_events WHERE seq IS NULL LIMIT 1"
 # WAL is flushed in order, so the next durable commit (a checkpoint, a redaction) makes it
 # durable too: no fsync to wait for here.
 _PG_TRY_LOCK = "SELECT pg_try_advisory_xact_lock(%(key)s), set_config('synchronous_commit', 'off', true)"
-_PG_HEAD = "SELECT seq, hash FROM ledger_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
 _PG_PENDING = ("SELECT id, occurred_at, actor, kind, household_id, person_id, subject, data_digest "
                "FROM ledger_events WHERE seq IS NULL ORDER BY id LIMIT %(limit)s")
 _PG_SEAL = "UPDATE ledger_events SET seq = %(seq)s, prev_hash = %(prev)s, hash = %(hash)s WHERE id = %(id)s"
-
-
-def _driver_connection(connection_or_session: Connection | Session) -> psycopg.Connection:
-    connection = (connection_or_session.connection() if isinstance(connection_or_session, Session)
-                  else connection_or_session)  # a session's: in its transaction
-    return cast_driver(psycopg.Connection, connection.connection.driver_connection)
 
 
 def _seal_pass(driver: psycopg.Connection) -> int | None:
@@ -428,7 +420,7 @@ def _seal_pass(driver: psycopg.Connection) -> int | None:
         locked = driver.execute(_PG_TRY_LOCK, {"key": _ADVISORY_LOCK_KEY}).fetchone()
         if not (locked and locked[0]):
             return None
-        head = driver.execute(_PG_HEAD).fetchone() or (0, GENESIS_HASH)
+        head = driver.execute(_HEAD).fetchone() or (0, GENESIS_HASH)
         sealed = _seal_visible(driver, head, _SEAL_BATCH)
         return 0 if sealed is None else sealed[0] - head[0]
 

@@ -20,7 +20,7 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from jobmatch.db import copy_rows
+from jobmatch.db import copy_rows, driver_connection
 from jobmatch.roster.records import HouseholdKey, PersonRecord
 from jobmatch.services.roster.preview import Recorded, open_spells, shown_and_compared_fields
 
@@ -49,8 +49,7 @@ class Stager:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        driver_connection = session.connection().connection.driver_connection
-        self.connection: psycopg.Connection = driver_connection  # type: ignore[assignment]
+        self.connection: psycopg.Connection = driver_connection(session)
         self.pipeline: AbstractContextManager[psycopg.Pipeline] | None = None
         # For the rest of the transaction, plans as for data in memory or on SSD (a random read costs about
         # what a sequential one does): with PostgreSQL's default of 4, comparing a county's file with a
