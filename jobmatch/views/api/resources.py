@@ -8,6 +8,7 @@ from jobmatch.db import MAX_ID, get_session
 from jobmatch.models import Household, LedgerEvent, Person, Settlement, Vacancy
 from jobmatch.models.employers import VACANCY_STATUSES
 from jobmatch.models.ledger import EventKind
+from jobmatch.services.households.zero_employment import IS_ZERO_EMPLOYMENT
 from jobmatch.services.people.data_views import record_unmasked_view
 from jobmatch.services.scope import household_in_scope, ledger_events_query, person_in_scope, settlement_in_scope
 from jobmatch.views.api import ApiError, bp, serializers
@@ -80,7 +81,7 @@ def households():
         query = query.where(Household.settlement_id == settlement_id)
     zero = _bool_arg("zero_employment")
     if zero is not None:
-        query = query.where(Household.zero_employment.is_(zero))
+        query = query.where(IS_ZERO_EMPLOYMENT if zero else ~IS_ZERO_EMPLOYMENT)
     body, _rows = _page(query, serializers.household)
     return jsonify(body)
 
