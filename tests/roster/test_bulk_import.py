@@ -241,7 +241,7 @@ def test_unchanged_persons_of_a_skipped_household_do_not_hide_changed_ones(pg_se
 
 def test_a_file_that_breaks_after_parts_were_staged_leaves_the_session_usable(pg_session, tmp_path, monkeypatch):
     """Parts of the file are compared in a pipeline while the next is read; when the file turns out
-    unreadable part way through, the import says so and the pg_session's connection is back to normal."""
+    unreadable part way through, the import says so and the session's connection is back to normal."""
     monkeypatch.setattr(importing, "STAGED_PART", 7)
     path = tmp_path / "broken.csv"
     write_roster_csv(path, generate_roster(COUNTY, ["五里岗安置点"], households=20, seed=41))
