@@ -207,10 +207,11 @@ def prepare(url: str, workers: int = 50) -> dict:
             .order_by(func.count().desc(), Household.settlement_id).limit(1)).one()
         staff = session.scalar(select(User).where(User.username == f"{PREFIX}staff"))
         if staff is None:
-            staff = User(username=f"{PREFIX}staff", role="staff", display_name="专干",
-                         settlements=[session.get(Settlement, site_id)])
+            staff = User(username=f"{PREFIX}staff", role="staff", display_name="专干")
             staff.set_password(SECRET_KEY)
             session.add(staff)
+        # the largest site now: an import since the last run may have added a larger one
+        staff.settlements = [session.get(Settlement, site_id)]
         people = session.scalars(select(Person).join(Household).where(Household.settlement_id == site_id)
                                  .order_by(Person.id).limit(workers)).all()
         have = set(session.scalars(select(User.person_id).where(User.person_id.in_([p.id for p in people]))))
