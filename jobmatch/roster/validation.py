@@ -61,14 +61,15 @@ class RosterValidation:
 
 
 def validate_roster(table: RosterTable | RosterRows, on_parsed: Callable[[list[PersonRecord]], None] | None = None,
-                    part_size: int = 5000) -> RosterValidation:
+                    part_size: int = 5000, keep_records: bool = True) -> RosterValidation:
     """Check every row and the rows against each other, collecting every problem.
 
     Rows are read once, in order: of each, only its record and the few cells the checks across
     rows compare are kept, so a streamed file (``RosterRows``) is never held whole.
     ``on_parsed`` receives the records of rows without a problem of their own, ``part_size`` at a
     time, as they are read (an import stages them meanwhile); the checks across rows, made at the
-    end, may still find problems in them."""
+    end, may still find problems in them. Without ``keep_records`` (they went to ``on_parsed``),
+    ``records`` stays empty and memory holds only what the checks across rows compare."""
     with without_cycle_collection():
         problems: list[RosterProblem] = []
         parsed: dict[int, PersonRecord] = {}
@@ -79,7 +80,8 @@ def validate_roster(table: RosterTable | RosterRows, on_parsed: Callable[[list[P
         for number, values in table.rows:
             record = parse_row(number, values, number in lost_digits, problems)
             if record is not None:
-                parsed[number] = record
+                if keep_records:
+                    parsed[number] = record
                 if on_parsed is not None:
                     part.append(record)
                     if len(part) >= part_size:

@@ -7,6 +7,11 @@ done in bulk, so a county-sized roster imports in seconds. On PostgreSQL the rec
 COPYed into a staging table while the file is read (jobmatch.services.roster.staging): a
 query per part sets the unchanged persons aside, new persons are inserted from it with one
 INSERT ... SELECT, and only the rest is compared in Python (issue 19).
+
+Once the file is read, the import goes over it twice, a part (whole households) at a time:
+first the head checks and the preview, then, when nothing stops it, the writes. On PostgreSQL
+the parts are read back from the staging table, so memory does not grow with the file; on
+SQLite the whole file is one part.
 """
 
 from collections.abc import Callable, Iterable
@@ -23,7 +28,7 @@ from jobmatch.db import copy_insert, in_chunks, is_postgresql
 from jobmatch.models import County, EmploymentSpell, Household, Person, Settlement
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.reading import open_roster_rows
-from jobmatch.roster.records import PersonRecord, households_of
+from jobmatch.roster.records import HouseholdKey, PersonRecord, households_of
 from jobmatch.roster.validation import validate_roster
 from jobmatch.roster.xlsx_limits import XlsxLimits
 from jobmatch.services.accounts.sessions import end_worker_sessions
@@ -94,40 +99,46 @@ def _import_roster(session: Session, source, *, filename: str, actor: str, sheet
                    staged: bool | None) -> ImportReport:
     stream = open_roster_rows(source, filename, sheet, limits=configured_xlsx_limits())
     staged = is_postgresql(session) if staged is None else staged
-    if staged:  # staged and compared part by part while the file is read
+    checks = _RecordChecks(session, more_checks)
+    file: staging.StagedFile | _RecordsInMemory
+    if staged:  # staged and compared part by part while the file is read; records not kept in Python
         with staging.Stager(session) as stager:
-            validation = validate_roster(stream, on_parsed=stager.add, part_size=STAGED_PART)
+            def stage(part: list[PersonRecord]) -> None:
+                stager.wait()  # the checks may query: the last part's comparison must be out of the way
+                checks.check(part)
+                stager.add(part)
+            validation = validate_roster(stream, on_parsed=stage, part_size=STAGED_PART, keep_records=False)
+        file = stager.finish({p.row for p in validation.problems}, validation.invalid_households, STAGED_PART)
     else:
         validation = validate_roster(stream)
-    records = validation.records
-    county_problems, unknown_county_households = _unknown_counties(session, records)
-    checked = [r for r in records if r.household_key not in validation.invalid_households]
-    if staged:
-        recorded = stager.finish({p.row for p in validation.problems}, validation.invalid_households)
-    else:
-        recorded = preview.recorded_state(session, checked)
-    head_problems, headless = preview.head_problems(session, checked, recorded)
-    problems = validation.problems + county_problems + head_problems
-    skip = validation.invalid_households | unknown_county_households | headless
-    if more_checks is not None:
-        extra = more_checks(records)
-        problems += extra
-        rows = {problem.row for problem in extra}
-        skip |= {r.household_key for r in records if r.row in rows}
+        checks.check(validation.records)
+        file = _RecordsInMemory(session, [r for r in validation.records
+                                          if r.household_key not in validation.invalid_households])
+    problems = validation.problems + checks.problems
+    skip = validation.invalid_households | checks.households
+    previewed = RosterPreview()
+    for number in range(file.parts):  # heads counted with the members recorded, and the preview
+        records, recorded = file.part(number)
+        head_problems, headless = preview.head_problems(session, records, recorded)
+        problems += head_problems
+        skip |= headless
+        if partial or not problems:  # else nothing is written: what it would change does not matter
+            kept = [r for r in records if r.household_key not in skip]
+            preview.build_preview(session, kept, _profile_of, recorded, into=previewed)
     report = ImportReport(problems=sorted(problems, key=lambda p: (p.row, p.column)))
     if report.problems and not partial:
         return report
-    kept = [r for r in records if r.household_key not in skip]
-    report.skipped_rows = validation.rows - len(kept)
-    report.preview = preview.build_preview(session, kept, _profile_of, recorded)
-    if expected_preview is not None and report.preview.digest() != expected_preview:
+    file.drop(skip)
+    report.skipped_rows = validation.rows - file.rows
+    report.preview = previewed
+    if expected_preview is not None and previewed.digest() != expected_preview:
         raise PreviewOutdated("台账在预览之后有了变化（文件或已登记的数据），没有写入。请重新上传并核对预览。")
     if dry_run:
         with session.begin_nested() as savepoint:
-            _apply(session, kept, report, actor, recorded)
+            _apply_file(session, file, report, actor)
             savepoint.rollback()
         return report
-    _apply(session, kept, report, actor, recorded)
+    _apply_file(session, file, report, actor)
     report.written = True
     return report
 
@@ -141,57 +152,105 @@ class PreviewOutdated(UserError):
 def apply_records(session: Session, records: list[PersonRecord], *, actor: str) -> ImportReport:
     """Apply already validated records (the demo and the benchmarks generate them)."""
     report = ImportReport()
-    _apply(session, records, report, actor, _recorded_state(session, records, is_postgresql(session)))
+    if is_postgresql(session):
+        _apply_file(session, staging.stage_records(session, records, STAGED_PART), report, actor)
+    else:
+        _apply_file(session, _RecordsInMemory(session, records), report, actor)
     report.written = True
     return report
 
 
-def _recorded_state(session: Session, records: list[PersonRecord], staged: bool) -> preview.Recorded:
-    if not staged:
-        return preview.recorded_state(session, records)
-    return staging.stage_records(session, records)
+class _RecordsInMemory:
+    """A file's records held in Python, as one part (SQLite): what staging.StagedFile is on PostgreSQL."""
+
+    parts = 1
+
+    def __init__(self, session: Session, records: list[PersonRecord]) -> None:
+        self.session = session
+        self.records = records
+        self.recorded: preview.Recorded | None = None
+
+    @property
+    def rows(self) -> int:
+        return len(self.records)
+
+    def part(self, number: int) -> tuple[list[PersonRecord], preview.Recorded]:
+        if self.recorded is None:  # read once: the writes go by what was read for the preview
+            self.recorded = preview.recorded_state(self.session, self.records)
+        return self.records, self.recorded
+
+    def written(self) -> None:
+        pass
+
+    def drop(self, households: set[HouseholdKey]) -> None:
+        self.records = [r for r in self.records if r.household_key not in households]
 
 
-def _unknown_counties(session: Session, records: list[PersonRecord]):
-    """Counties neither in the database nor in the gazetteer: most likely a typo."""
-    known = set(session.scalars(select(County.name)))
-    found: dict[tuple[str, str], bool] = {}  # a county new to the database is looked up once per region code
-    problems, households = [], set()
-    for record in records:
-        if record.county in known:
-            continue
-        key = (record.county, record.id_number[:6])
-        if key not in found:
-            found[key] = gazetteer.find_county(*key) is not None
-        if found[key]:
-            continue
-        problems.append(RosterProblem(record.row, "县区", f"未知的县区“{record.county}”，请写县区全称"))
-        households.add(record.household_key)
-    return problems, households
+class _RecordChecks:
+    """The checks of records that need the database, made on each part as it is read: counties neither
+    in the database nor in the gazetteer (most likely a typo), and ``more_checks``."""
+
+    def __init__(self, session: Session, more_checks: MoreChecks | None) -> None:
+        self.more_checks = more_checks
+        self.known = set(session.scalars(select(County.name)))
+        self.found: dict[tuple[str, str], bool] = {}  # a county new to the database, looked up once per region code
+        self.problems: list[RosterProblem] = []
+        self.households: set[HouseholdKey] = set()
+
+    def check(self, records: list[PersonRecord]) -> None:
+        for record in records:
+            if record.county in self.known:
+                continue
+            key = (record.county, record.id_number[:6])
+            if key not in self.found:
+                self.found[key] = gazetteer.find_county(*key) is not None
+            if self.found[key]:
+                continue
+            self.problems.append(RosterProblem(record.row, "县区", f"未知的县区“{record.county}”，请写县区全称"))
+            self.households.add(record.household_key)
+        if self.more_checks is not None:
+            extra = self.more_checks(records)
+            self.problems += extra
+            rows = {problem.row for problem in extra}
+            self.households |= {r.household_key for r in records if r.row in rows}
 
 
-def _apply(session: Session, records: list[PersonRecord], report: ImportReport, actor: str,
-           recorded: preview.Recorded | None = None) -> None:
-    """``recorded``: the households, persons and spells as read for the preview, when read already."""
+def _apply_file(session: Session, file: "staging.StagedFile | _RecordsInMemory", report: ImportReport,
+                actor: str) -> None:
+    """Write the file part by part; then each touched household's status and monitoring flag, a
+    bounded number of households at a time."""
+    events = _LedgerParts(session)
+    touched: set[int] = set()
+    for number in range(file.parts):
+        records, recorded = file.part(number)
+        touched |= _apply(session, records, report, actor, events, recorded)
+        file.written()
+    events.flush()
+    for households in in_chunks(sorted(touched)):
+        refresh_households(session, households, actor=actor)
+        sync_from_roster(session, households, actor=actor)
+    alert_on_jobs_ended(session, events.jobs_ended, actor=actor)
+
+
+def _apply(session: Session, records: list[PersonRecord], report: ImportReport, actor: str, events: "_LedgerParts",
+           recorded: preview.Recorded) -> set[int]:
+    """Write one part (whole households) as ``recorded`` (read for its preview, or just now) finds it;
+    the ids of the households whose status may have changed."""
     households = households_of(records)
-    report.households, report.persons = len(households), len(records)
+    report.households += len(households)
+    report.persons += len(records)
     if not records:
-        return
+        return set()
     settlement_ids = _ensure_places(session, records)
     household_ids, household_events = _ensure_households(session, households, settlement_ids, actor)
-    events = _LedgerParts(session)
     for event in household_events:
         events.append(event)
-    unchanged = recorded.unchanged if recorded is not None else frozenset()
-    if recorded is None:
-        existing = _load_persons(session, [r.id_number for r in records])
-    else:
-        existing = {r.id_number: recorded.persons[r.id_number] for r in records if r.id_number in recorded.persons}
-    report.unchanged = sum(1 for r in records if r.id_number in unchanged)
+    unchanged = recorded.unchanged
+    existing = {r.id_number: recorded.persons[r.id_number] for r in records if r.id_number in recorded.persons}
+    report.unchanged += sum(1 for r in records if r.id_number in unchanged)
     records = [r for r in records if r.id_number not in unchanged]
     new_records = [r for r in records if r.id_number not in existing]
-    staged = recorded is not None and recorded.staged
-    person_ids = _insert_persons(session, new_records, household_ids, actor, events, staged)
+    person_ids = _insert_persons(session, new_records, household_ids, actor, events, recorded.staged)
     touched = {household_ids[r.household_key] for r in new_records}
     for record in records:
         if record.id_number in existing:
@@ -202,14 +261,10 @@ def _apply(session: Session, records: list[PersonRecord], report: ImportReport, 
                 touched.update({person["household_id"], household_ids[record.household_key]})
             else:
                 report.unchanged += 1
-    report.created = len(new_records)
-    known_spells = recorded.current_spells(session) if recorded is not None else None
-    employment_touched = _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells)
-    touched |= employment_touched
-    events.flush()
-    refresh_households(session, touched, actor=actor)
-    sync_from_roster(session, touched, actor=actor)
-    alert_on_jobs_ended(session, events.jobs_ended, actor=actor)
+    report.created += len(new_records)
+    known_spells = recorded.current_spells(session)
+    touched |= _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells)
+    return touched
 
 
 class _LedgerParts:
@@ -262,7 +317,7 @@ def _ensure_places(session: Session, records: list[PersonRecord]) -> dict[tuple[
 
 def _create_county(session: Session, record: PersonRecord) -> County:
     place = gazetteer.find_county(record.county, record.id_number[:6])
-    assert place is not None  # households in counties the gazetteer does not know were skipped (_unknown_counties)
+    assert place is not None  # households in counties the gazetteer does not know were skipped (_RecordChecks)
     county = County(name=record.county, province=place.province, adcode=place.adcode, lat=place.lat, lon=place.lon)
     session.add(county)
     session.flush()
@@ -273,10 +328,12 @@ def _ensure_households(session, households, settlement_ids, actor):
     """Household ids by (county, household_no); new ones created, moved ones updated."""
     county_ids = {c.name: c.id for c in session.scalars(select(County))}
     existing = {}
-    for row in session.execute(select(Household.id, Household.county_id, Household.household_no,
-                                      Household.settlement_id)
-                               .where(Household.county_id.in_({county_ids[k[0]] for k in households}))):
-        existing[(row.county_id, row.household_no)] = row
+    in_counties = Household.county_id.in_({county_ids[k[0]] for k in households})
+    for numbers in in_chunks(sorted({number for _county, number in households})):  # this part's, not the county's
+        for row in session.execute(select(Household.id, Household.county_id, Household.household_no,
+                                          Household.settlement_id)
+                                   .where(in_counties, Household.household_no.in_(numbers))):
+            existing[(row.county_id, row.household_no)] = row
     ids, events, new_rows, new_keys, moves = {}, [], [], [], []
     listed_at = utcnow()
     for key, members in households.items():
@@ -308,16 +365,6 @@ def _ensure_households(session, households, settlement_ids, actor):
                                            "settlement_id": row["settlement_id"]},
                                           household_id=household_id, subject=f"household:{household_id}"))
     return ids, events
-
-
-def _load_persons(session: Session, id_numbers: list[str]) -> dict[str, dict]:
-    columns = [Person.id, Person.id_number, Person.household_id] + [
-        getattr(Person, f) for f in PROFILE_FIELDS + SITE_BOUND_FIELDS]
-    found = {}
-    for chunk in in_chunks(id_numbers):
-        for row in session.execute(select(*columns).where(Person.id_number.in_(chunk))):
-            found[row.id_number] = row._asdict()
-    return found
 
 
 def _profile_of(record: PersonRecord) -> dict:
@@ -384,12 +431,11 @@ def _update_person(session, person: dict, record: PersonRecord, household_id: in
     return True
 
 
-def _apply_employment(session, records, person_ids, household_ids, actor, events, known_spells=None) -> set[int]:
+def _apply_employment(session, records, person_ids, household_ids, actor, events, current: dict[int, dict]) -> set[int]:
     """Bring each person's current employment spell in line with the roster's status.
 
-    ``known_spells``: the recorded persons' current spells, read already (persons created by
-    this import have none)."""
-    current = preview.open_spells(session, list(person_ids.values())) if known_spells is None else known_spells
+    ``current``: the recorded persons' current spells, read already (persons created by this
+    import have none)."""
     today = local_today()
     touched, new_spells, ended = set(), [], []
     for record in records:

@@ -76,33 +76,56 @@ class StrangerHousehold:
     incoming: list[str]
 
 
+LISTED = 200  # items of each kind a preview keeps to show; every one is counted and in the digest
+_KINDS = ("new_households", "new_persons", "changes", "moved_households", "moved_persons", "strangers")
+
+
 @dataclass
 class RosterPreview:
+    """What an import changes, gathered part by part as the file is compared: of each kind the first
+    LISTED items (what a page or the CLI shows), how many there are in all (``counts``), and a
+    fingerprint of every one of them, so memory does not grow with the file."""
+
     new_households: list[str] = field(default_factory=list)
     new_persons: list[str] = field(default_factory=list)
     changes: list[FieldChange] = field(default_factory=list)
     moved_households: list[HouseholdMove] = field(default_factory=list)
     moved_persons: list[PersonMove] = field(default_factory=list)
     strangers: list[StrangerHousehold] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_KINDS, 0))
+    _hashes: dict = field(default_factory=lambda: {kind: hashlib.sha256() for kind in _KINDS}, repr=False,
+                          compare=False)
 
-    @property
-    def needs_attention(self) -> bool:
-        """Moves and strangers: staff confirm it is the same household."""
-        return bool(self.moved_households or self.moved_persons or self.strangers)
+    def add(self, kind: str, item) -> None:
+        self.counts[kind] += 1
+        value = asdict(item) if not isinstance(item, str) else item
+        self._hashes[kind].update(json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+        listed = getattr(self, kind)
+        if len(listed) < LISTED:
+            listed.append(item)
+
+    def not_listed(self, kind: str) -> int:
+        """How many of this kind the preview counted but does not list."""
+        return self.counts[kind] - len(getattr(self, kind))
 
     def attention_lines(self) -> list[str]:
         """What staff must check is the same household, one line each (the CLI's --dry-run prints them)."""
-        return ([f"moved: household {m.household_no} (rows {', '.join(map(str, m.rows))}): "
+        lines = [f"moved: household {m.household_no} (rows {', '.join(map(str, m.rows))}): "
                  f"{m.old_settlement} -> {m.new_settlement}" for m in self.moved_households]
-                + [f"members all differ: household {s.household_no} (rows {', '.join(map(str, s.rows))}): "
-                   f"recorded {'、'.join(s.recorded)}; in the file {'、'.join(s.incoming)}" for s in self.strangers]
-                + [f"moved: row {m.row} {m.name}: household {m.old_household_no} -> {m.new_household_no}"
-                   for m in self.moved_persons])
+        lines += [f"members all differ: household {s.household_no} (rows {', '.join(map(str, s.rows))}): "
+                  f"recorded {'、'.join(s.recorded)}; in the file {'、'.join(s.incoming)}" for s in self.strangers]
+        lines += [f"moved: row {m.row} {m.name}: household {m.old_household_no} -> {m.new_household_no}"
+                  for m in self.moved_persons]
+        left_out = sum(self.not_listed(kind) for kind in ("moved_households", "strangers", "moved_persons"))
+        return lines + ([f"... and {left_out} more of these"] if left_out else [])
 
     def digest(self) -> str:
-        """A fingerprint of the whole preview: the confirm step writes only if it is unchanged."""
-        text = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        """A fingerprint of the whole preview (every item, listed or not): the confirm step writes only
+        if it is unchanged. Each kind in the order the file gives its items, whatever the parts."""
+        whole = hashlib.sha256()
+        for kind in _KINDS:
+            whole.update(f"{kind} {self.counts[kind]} {self._hashes[kind].hexdigest()}\n".encode())
+        return whole.hexdigest()
 
 
 @dataclass
@@ -110,7 +133,8 @@ class Recorded:
     """What the database holds about the file's households and persons."""
 
     households: dict[HouseholdKey, tuple[int, str]]  # key -> (id, settlement name)
-    members: dict[int, list[dict]]  # household id -> its persons (id_number, name, relation)
+    # household id -> its persons (id_number, name, relation, in_file: whether the file names them)
+    members: dict[int, list[dict]]
     persons: dict[str, dict]  # id_number -> person row and its household's number
     household_numbers: dict[int, str]
     # person id -> its current spell (id, person_id, kind, employer_name, monthly_income); read on first use
@@ -171,6 +195,7 @@ def recorded_state(session: Session, records: list[PersonRecord]) -> Recorded:
 
 def _recorded(session: Session, records: list[PersonRecord]) -> Recorded:
     keys = {r.household_key for r in records}
+    in_file = {r.id_number for r in records}
     counties = {name for name, _ in keys}
     households: dict[HouseholdKey, tuple[int, str]] = {}
     for household_id, county, number, settlement in session.execute(
@@ -193,23 +218,24 @@ def _recorded(session: Session, records: list[PersonRecord]) -> Recorded:
         for row in session.execute(select(Person.household_id, Person.id_number, Person.name, Person.relation,
                                           Household.household_no).join(Household)
                                    .where(Person.household_id.in_(chunk)).order_by(Person.id)):
-            members.setdefault(row.household_id, []).append(row._asdict())
+            members.setdefault(row.household_id, []).append({**row._asdict(), "in_file": row.id_number in in_file})
             numbers[row.household_id] = row.household_no
     return Recorded(households, members, persons, numbers)
 
 
 def head_problems(session: Session, records: list[PersonRecord],
                   recorded: Recorded | None = None) -> tuple[list[RosterProblem], set[HouseholdKey]]:
-    """Households that would have two heads, or none, once the file is imported."""
+    """Households that would have two heads, or none, once the file is imported. ``records``: whole
+    households (a part of the file); whether a recorded member stays where they are is ``in_file``
+    of ``recorded.members``, which knows the whole file."""
     recorded = recorded or _recorded(session, records)
-    in_file = {r.id_number for r in records}
     problems: list[RosterProblem] = []
     bad: set[HouseholdKey] = set()
     column = HEADER_OF["relation"]
     for key, members in households_of(records).items():
         found = recorded.households.get(key)
         staying = [m for m in recorded.members.get(found[0], [])] if found else []
-        staying = [m for m in staying if m["id_number"] not in in_file]
+        staying = [m for m in staying if not m["in_file"]]
         heads = [f"{m['name']}（已登记，文件中没有）" for m in staying if m["relation"] == HEAD_RELATION]
         heads += [f"{r.name}（第 {r.row} 行）" for r in members if r.relation == HEAD_RELATION]
         if len(heads) == 1:
@@ -227,7 +253,7 @@ def head_problems(session: Session, records: list[PersonRecord],
         person = recorded.persons.get(record.id_number)
         if not person or person["relation"] != HEAD_RELATION or person["household_id"] in file_household_ids:
             continue
-        left = [m for m in recorded.members.get(person["household_id"], []) if m["id_number"] not in in_file]
+        left = [m for m in recorded.members.get(person["household_id"], []) if not m["in_file"]]
         if left and not any(m["relation"] == HEAD_RELATION for m in left):
             problems.append(RosterProblem(record.row, column,
                                           f"此人是户编号 {person['household_no']} 的户主，转到本户后原户"
@@ -248,49 +274,58 @@ def _shown(field_name: str, value) -> str:
     return str(_LABELS.get(field_name, {}).get(value, value))
 
 
-def build_preview(session: Session, records: list[PersonRecord], profile_of,
-                  recorded: Recorded | None = None) -> RosterPreview:
-    """What importing ``records`` would change; ``profile_of`` gives a record's stored field values."""
+def build_preview(session: Session, records: list[PersonRecord], profile_of, recorded: Recorded | None = None,
+                  into: RosterPreview | None = None) -> RosterPreview:
+    """What importing ``records`` (whole households) would change, added to ``into`` (a preview of the
+    parts before); ``profile_of`` gives a record's stored field values. Households in the order
+    they first appear, each with its members."""
     recorded = recorded or _recorded(session, records)
-    preview = RosterPreview()
-    for key, members in households_of(records).items():
-        rows = [r.row for r in members]
-        found = recorded.households.get(key)
-        if found is None:
-            preview.new_households.append(key[1])
-            continue
-        household_id, settlement = found
-        if settlement != members[0].settlement:
-            preview.moved_households.append(HouseholdMove(key[1], rows, settlement, members[0].settlement))
-        already = recorded.members.get(household_id, [])
-        if already and not {m["id_number"] for m in already} & {r.id_number for r in members}:
-            preview.strangers.append(StrangerHousehold(key[1], rows, [m["name"] for m in already],
-                                                       [r.name for r in members]))
+    preview = into if into is not None else RosterPreview()
     household_of_key = {key: found[0] for key, found in recorded.households.items()}
     spells = {person_id: (spell["kind"], spell["employer_name"] or "")
               for person_id, spell in recorded.current_spells(session).items()}
-    for record in records:
-        if record.id_number in recorded.unchanged:
-            continue
-        person = recorded.persons.get(record.id_number)
-        if person is None:
-            preview.new_persons.append(record.name)
-            continue
-        if household_of_key.get(record.household_key) != person["household_id"]:
-            preview.moved_persons.append(PersonMove(record.row, record.name, person["household_no"],
-                                                    record.household_no))
-        profile = profile_of(record)
-        for field_name, column_key in _SHOWN_FIELDS.items():
-            if field_name in profile and profile[field_name] != person[field_name]:
-                preview.changes.append(FieldChange(record.row, record.name, HEADER_OF[column_key],
-                                                   _shown(field_name, person[field_name]),
-                                                   _shown(field_name, profile[field_name])))
-        current = spells.get(person["id"])
-        old = EMPLOYMENT_LABELS[current[0]] + (f"（{current[1]}）" if current[1] else "") if current else "未就业"
-        status = record.employment_status or "unemployed"
-        new = EMPLOYMENT_LABELS[status] + (f"（{record.employer_name}）" if record.employer_name and status != "unemployed"
-                                           else "")
-        if old != new:
-            preview.changes.append(FieldChange(record.row, record.name, HEADER_OF["employment_status"], old, new))
+    for key, members in households_of(records).items():
+        _preview_household(preview, recorded, key, members)
+        for record in members:
+            if record.id_number not in recorded.unchanged:
+                _preview_person(preview, recorded, household_of_key, spells, record, profile_of)
     return preview
 
+
+def _preview_household(preview: RosterPreview, recorded: Recorded, key: HouseholdKey,
+                       members: list[PersonRecord]) -> None:
+    found = recorded.households.get(key)
+    if found is None:
+        preview.add("new_households", key[1])
+        return
+    rows = [r.row for r in members]
+    household_id, settlement = found
+    if settlement != members[0].settlement:
+        preview.add("moved_households", HouseholdMove(key[1], rows, settlement, members[0].settlement))
+    already = recorded.members.get(household_id, [])
+    if already and not {m["id_number"] for m in already} & {r.id_number for r in members}:
+        preview.add("strangers", StrangerHousehold(key[1], rows, [m["name"] for m in already],
+                                                   [r.name for r in members]))
+
+
+def _preview_person(preview: RosterPreview, recorded: Recorded, household_of_key: dict, spells: dict,
+                    record: PersonRecord, profile_of) -> None:
+    person = recorded.persons.get(record.id_number)
+    if person is None:
+        preview.add("new_persons", record.name)
+        return
+    if household_of_key.get(record.household_key) != person["household_id"]:
+        preview.add("moved_persons", PersonMove(record.row, record.name, person["household_no"], record.household_no))
+    profile = profile_of(record)
+    for field_name, column_key in _SHOWN_FIELDS.items():
+        if field_name in profile and profile[field_name] != person[field_name]:
+            preview.add("changes", FieldChange(record.row, record.name, HEADER_OF[column_key],
+                                               _shown(field_name, person[field_name]),
+                                               _shown(field_name, profile[field_name])))
+    current = spells.get(person["id"])
+    old = EMPLOYMENT_LABELS[current[0]] + (f"（{current[1]}）" if current[1] else "") if current else "未就业"
+    status = record.employment_status or "unemployed"
+    new = EMPLOYMENT_LABELS[status] + (f"（{record.employer_name}）" if record.employer_name and status != "unemployed"
+                                       else "")
+    if old != new:
+        preview.add("changes", FieldChange(record.row, record.name, HEADER_OF["employment_status"], old, new))

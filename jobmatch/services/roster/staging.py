@@ -6,15 +6,19 @@ the file says ("unchanged"); only the others, and the households they touch, are
 Python for the head checks, the preview and the updates. An unchanged re-import is a COPY
 plus that query, run on each part of the file while validation reads the next (``Stager``).
 
+The file's records stay in PostgreSQL, not in Python: once it is read, the import takes them
+back a part (whole households) at a time (``StagedFile``), so its memory does not grow with
+the file.
+
 "Unchanged" is decided strictly (NULLs and types compared as Python compares them), so a
 person it leaves out is simply compared again in Python, as on SQLite.
 """
 
 import json
-from collections.abc import Container, Iterable
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from functools import lru_cache
+from sys import intern
 
 import psycopg
 from sqlalchemy import text
@@ -26,7 +30,8 @@ from jobmatch.services.roster.preview import Recorded, open_spells, shown_and_co
 
 TABLE = "roster_staging"
 UNCHANGED = "roster_unchanged"
-CHANGED = "roster_changed"  # the staged persons not unchanged
+# The records left once the file is read and checked, each with its part and whether it is unchanged.
+FILE = "roster_file"
 
 _COLUMNS = (
     ("row", "integer"), ("id_number", "varchar(18)"), ("county", "text"), ("county_id", "integer"),
@@ -55,7 +60,7 @@ class Stager:
         # what a sequential one does): with PostgreSQL's default of 4, comparing a county's file with a
         # province hashed all of its households rather than look up the file's 5,000 (0.24 s against 0.12 s).
         session.execute(text("SET LOCAL random_page_cost = 1.1"))
-        for table in (CHANGED, UNCHANGED, TABLE):
+        for table in (FILE, UNCHANGED, TABLE):
             session.execute(text(f"DROP TABLE IF EXISTS {table}"))
         columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _COLUMNS)
         # No primary key while loading: a file may give one ID number twice (a problem validation
@@ -71,13 +76,13 @@ class Stager:
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:
-        self._collect()
+        self.wait()
 
     def add(self, records: list[PersonRecord]) -> None:
         """Stage these records and start comparing them; returns without waiting for the comparison."""
         if not records:
             return
-        self._collect()
+        self.wait()
         county_ids = self.county_ids
         copy_rows(self.session, TABLE, COLUMN_NAMES, (_staged_row(record, county_ids) for record in records))
         self.pipeline = pipeline = self.connection.pipeline()
@@ -85,40 +90,96 @@ class Stager:
         rows = [record.row for record in records]
         self.connection.execute(_UNCHANGED_QUERY, (min(rows), max(rows)))
 
-    def _collect(self) -> None:
-        """Wait for the last part's statements and leave pipeline mode (raising what failed in them)."""
+    def wait(self) -> None:
+        """Wait for the last part's statements and leave pipeline mode (raising what failed in them):
+        the session can run other statements again."""
         if self.pipeline is not None:
             pipeline, self.pipeline = self.pipeline, None
             pipeline.__exit__(None, None, None)
 
-    def finish(self, problem_rows: Iterable[int] = (), invalid_households: Iterable[HouseholdKey] = ()) -> Recorded:
-        """Take out the staged rows with a problem and those of invalid households, then read what
-        the database holds that the rest may change (``staged_recorded_state``)."""
-        self._collect()
+    def finish(self, problem_rows: Iterable[int] = (), invalid_households: Iterable[HouseholdKey] = (),
+               part_size: int = 5000) -> "StagedFile":
+        """Take out the staged rows with a problem and those of invalid households; the rest, as the
+        import reads them back, whole households of about ``part_size`` persons a part."""
+        self.wait()
         rows = sorted(set(problem_rows))
         if rows:
             self.session.execute(text(f"DELETE FROM {TABLE} s USING unnest(CAST(:rows AS integer[])) AS bad(row) "
                                       "WHERE s.row = bad.row"), {"rows": rows})
-        keys = sorted(set(invalid_households))
-        if keys:
-            self.session.execute(text(f"""DELETE FROM {TABLE} s
-                USING unnest(CAST(:counties AS text[]), CAST(:numbers AS text[])) AS bad(county, household_no)
-                WHERE s.county = bad.county AND s.household_no = bad.household_no"""),
-                {"counties": [county for county, _ in keys], "numbers": [number for _, number in keys]})
-        self.session.execute(text(f"ALTER TABLE {TABLE} ADD PRIMARY KEY (id_number)"))
-        if rows or keys:
-            self.session.execute(text(f"DELETE FROM {UNCHANGED} u WHERE NOT EXISTS "
-                                      f"(SELECT 1 FROM {TABLE} s WHERE s.id_number = u.id_number)"))
-        self.session.execute(text(f"CREATE INDEX ON {TABLE} (county, household_no)"))
-        return staged_recorded_state(self.session)
+        self.session.execute(text(_FILE_QUERY), {"size": part_size})
+        for table in (TABLE, UNCHANGED):
+            self.session.execute(text(f"DROP TABLE {table}"))
+        staged = StagedFile(self.session)
+        staged.drop(set(invalid_households))
+        self.session.execute(text(f"ALTER TABLE {FILE} ADD PRIMARY KEY (id_number)"))
+        self.session.execute(text(f"CREATE INDEX ON {FILE} (part, first_row, row)"))
+        self.session.execute(text(f"CREATE INDEX ON {FILE} (county, household_no)"))
+        self.session.execute(text(f"ANALYZE {FILE}"))  # never analysed by autovacuum: a temporary table
+        staged.parts = self.session.scalar(text(f"SELECT coalesce(max(part) + 1, 0) FROM {FILE}")) or 0
+        return staged
 
 
-def stage_records(session: Session, records: list[PersonRecord]) -> Recorded:
-    """Stage records validated already (the demo's and the benchmarks'), all in one part; what
-    the database holds that they may change."""
+# Parts are whole households in the order the file first gives them; a part ends with the household
+# that takes it to :size persons. Rows a check across rows found wrong were taken out already.
+_FILE_QUERY = f"""
+CREATE TEMPORARY TABLE {FILE} ON COMMIT DROP AS
+SELECT s.*, k.first_row, k.part::integer AS part,
+       EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number) AS unchanged
+FROM {TABLE} s
+JOIN (SELECT county, household_no, first_row, (sum(persons) OVER (ORDER BY first_row) - 1) / :size AS part
+      FROM (SELECT county, household_no, min(row) AS first_row, count(*) AS persons
+            FROM {TABLE} GROUP BY county, household_no) households) k
+  USING (county, household_no)
+"""
+
+
+class StagedFile:
+    """A read file's records in PostgreSQL (``FILE``), and what the database holds that they may
+    change, read back one part at a time: ``part(n)`` gives part n's records, in file order
+    by household, and its ``Recorded``. The part read last is kept until the import writes."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.parts = 0
+        self.rows = 0
+        self._last: tuple[int, list[PersonRecord], Recorded] | None = None
+        self._count()
+
+    def part(self, number: int) -> tuple[list[PersonRecord], Recorded]:
+        if self._last is not None and self._last[0] == number:
+            return self._last[1], self._last[2]
+        records = _records_of_part(self.session, number)
+        unchanged = frozenset(record.id_number for record, same in records if same)
+        self._last = (number, [record for record, _same in records], _recorded_of_part(self.session, number, unchanged))
+        return self._last[1], self._last[2]
+
+    def written(self) -> None:
+        """The import wrote: a part must be read again."""
+        self._last = None
+
+    def drop(self, households: set[HouseholdKey]) -> None:
+        """Take these households out of the file (skipped by a partial import)."""
+        if not households:
+            return
+        keys = sorted(households)
+        self.session.execute(text(f"""DELETE FROM {FILE} s
+            USING unnest(CAST(:counties AS text[]), CAST(:numbers AS text[])) AS bad(county, household_no)
+            WHERE s.county = bad.county AND s.household_no = bad.household_no"""),
+            {"counties": [county for county, _ in keys], "numbers": [number for _, number in keys]})
+        self._count()
+        if self._last is not None:
+            number, records, recorded = self._last
+            self._last = (number, [r for r in records if r.household_key not in households], recorded)
+
+    def _count(self) -> None:
+        self.rows = self.session.scalar(text(f"SELECT count(*) FROM {FILE}")) or 0
+
+
+def stage_records(session: Session, records: list[PersonRecord], part_size: int = 5000) -> StagedFile:
+    """Stage records validated already (the demo's and the benchmarks'), to be read back as a file's."""
     with Stager(session) as stager:
         stager.add(records)
-    return stager.finish()
+    return stager.finish(part_size=part_size)
 
 
 def _staged_row(record: PersonRecord, county_ids: dict[str, int]) -> tuple:
@@ -180,35 +241,52 @@ WHERE s.row BETWEEN %s AND %s  -- the part just staged: the file's rows after th
 """
 
 
-def staged_recorded_state(session: Session) -> Recorded:
-    """What the database holds that the staged file may change (its unchanged persons found by
-    ``Stager``): a ``Recorded`` holding only the persons not unchanged, their current spells, and
-    the members of the households where a head check or the preview needs them;
-    ``Recorded.unchanged`` names the others."""
-    unchanged_count = session.scalar(text(f"SELECT count(*) FROM {UNCHANGED}")) or 0
-    staged_count = session.scalar(text(f"SELECT count(*) FROM {TABLE}")) or 0
-    # The rest, once: the queries below join it (on an unchanged re-import there is no rest).
-    if unchanged_count == staged_count:
-        session.execute(text(f"CREATE TEMPORARY TABLE {CHANGED} ON COMMIT DROP AS SELECT * FROM {TABLE} WITH NO DATA"))
-    else:
-        session.execute(text(f"""CREATE TEMPORARY TABLE {CHANGED} ON COMMIT DROP AS
-            SELECT * FROM {TABLE} s WHERE NOT EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)"""))
-        session.execute(text(f"ANALYZE {CHANGED} (id_number, county, household_no)"))  # the joined columns
-    unchanged: Container[str]
-    if unchanged_count <= staged_count - unchanged_count:  # the smaller list is read
-        unchanged = frozenset(session.scalars(text(f"SELECT id_number FROM {UNCHANGED}")).all())
-    else:
-        unchanged = StagedExcept(frozenset(session.scalars(text(f"SELECT id_number FROM {CHANGED}")).all()))
+_READ_BACK = (
+    "row", "id_number", "county", "household_no", "settlement", "name", "relation", "phone", "capacity", "wants_work",
+    "mobility", "max_commute_km", "skills::text", "certificates::text", "training_wishes::text", "wage_expectation",
+    "disability", "monitoring", "notes", "gender", "birth_date", "cannot_leave_reason", "employment_kind",
+    "employer_name", "monthly_income", "unchanged",
+)
+_PART_QUERY = f"SELECT {', '.join(_READ_BACK)} FROM {FILE} WHERE part = %s ORDER BY first_row, row"
+
+
+def _records_of_part(session: Session, number: int) -> list[tuple[PersonRecord, bool]]:
+    """A part's records as validation made them (what the import reads of them), each with whether
+    the person is unchanged."""
+    records = []
+    for (row, id_number, county, household_no, settlement, name, relation, phone, capacity, wants_work, mobility,
+         kilometres, skills, certificates, training_wishes, wage, disability, monitoring, notes, gender, born, reason,
+         employment, employer, income, unchanged) in driver_connection(session).execute(_PART_QUERY, (number,)):
+        records.append((PersonRecord(
+            household_no=household_no, county=intern(county), settlement=intern(settlement), name=name,
+            id_number=id_number, relation=relation, phone=phone, capacity=capacity, wants_work=wants_work,
+            mobility=mobility, max_commute_km=kilometres, skills=_tuple_of(skills),
+            certificates=_tuple_of(certificates), training_wishes=_tuple_of(training_wishes), wage_expectation=wage,
+            employment_status=employment, employer_name=employer, monthly_income=income, disability=disability,
+            monitoring=monitoring, notes=notes or None, gender=gender, birth_date=born, cannot_leave_reason=reason,
+            row=row), unchanged))
+    return records
+
+
+@lru_cache(maxsize=4096)
+def _tuple_of(encoded: str) -> tuple[str, ...]:
+    return tuple(json.loads(encoded))
+
+
+def _recorded_of_part(session: Session, number: int, unchanged: frozenset[str]) -> Recorded:
+    """What the database holds that part ``number`` of the staged file may change: only the persons not
+    unchanged, their current spells, and the members of the households where a head check or the
+    preview needs them."""
     households: dict = {}
     with_staying: set[int] = set()
-    for household_id, county, number, settlement, staged, recorded in session.execute(text(f"""
+    for household_id, county, household_no, settlement, staged, recorded in session.execute(text(f"""
         SELECT h.id, c.name, h.household_no, st.name, k.staged,
                (SELECT count(*) FROM persons p WHERE p.household_id = h.id) AS recorded
-        FROM (SELECT county, household_no, count(*) AS staged FROM {TABLE} GROUP BY 1, 2) k
+        FROM (SELECT county, household_no, count(*) AS staged FROM {FILE} WHERE part = :part GROUP BY 1, 2) k
         JOIN counties c ON c.name = k.county
         JOIN households h ON h.county_id = c.id AND h.household_no = k.household_no
-        JOIN settlements st ON st.id = h.settlement_id""")):
-        households[(county, number)] = (household_id, settlement)
+        JOIN settlements st ON st.id = h.settlement_id"""), {"part": number}):
+        households[(county, household_no)] = (household_id, settlement)
         if recorded > staged:
             with_staying.add(household_id)
     person_columns = ", ".join(f"p.{name}" for name in shown_and_compared_fields())
@@ -217,43 +295,37 @@ def staged_recorded_state(session: Session) -> Recorded:
     persons = {row.id_number: row._asdict() for row in session.execute(text(f"""
         SELECT p.id, p.id_number, p.household_id, h.household_no, {person_columns}
         FROM persons p JOIN households h ON h.id = p.household_id
-        WHERE p.id_number = ANY(ARRAY(SELECT id_number FROM {CHANGED}))"""))}
-    members, numbers = _members_needed(session, with_staying, persons)
+        WHERE p.id_number = ANY(ARRAY(SELECT id_number FROM {FILE} WHERE part = :part AND NOT unchanged))"""),
+        {"part": number})}
+    members, numbers = _members_needed(session, number, with_staying, persons)
     spells = open_spells(session, [person["id"] for person in persons.values()])
     return Recorded(households, members, persons, numbers, spells, unchanged, staged=True)
 
 
-@dataclass(frozen=True)
-class StagedExcept:
-    """Of the staged ID numbers, every one but ``these``: the unchanged persons, when fewer changed."""
-
-    these: frozenset[str]
-
-    def __contains__(self, id_number: object) -> bool:
-        return id_number not in self.these
-
-
-def _members_needed(session: Session, with_staying: set[int], persons: dict) -> tuple[dict[int, list[dict]], dict[int, str]]:
+def _members_needed(session: Session, number: int, with_staying: set[int],
+                    persons: dict) -> tuple[dict[int, list[dict]], dict[int, str]]:
     """The members of the households where anything but unchanged persons is: a recorded member the
     file leaves out, a person not unchanged, or the household a loaded person comes from. Elsewhere
     the recorded members are exactly the file's, and the checks need none of them.
 
-    ``with_staying``: the file's recorded households with more members recorded than rows in the
+    ``with_staying``: the part's recorded households with more members recorded than rows in the
     file. Where every row of a household is an unchanged person (each then a member of it), that
-    is exactly "a recorded member the file leaves out"; any other household of the file has a
+    is exactly "a recorded member the file leaves out"; any other household of the part has a
     person not unchanged, and is needed anyway."""
     with_changes = set(session.scalars(text(f"""
         SELECT DISTINCT h.id
-        FROM {CHANGED} s
+        FROM {FILE} s
         JOIN counties c ON c.name = s.county
-        JOIN households h ON h.county_id = c.id AND h.household_no = s.household_no""")))
+        JOIN households h ON h.county_id = c.id AND h.household_no = s.household_no
+        WHERE s.part = :part AND NOT s.unchanged"""), {"part": number}))
     needed = sorted(with_staying | with_changes | {p["household_id"] for p in persons.values()})
     members: dict[int, list[dict]] = {}
     numbers: dict[int, str] = {}
     if not needed:
         return members, numbers
-    for row in session.execute(text("""
-            SELECT p.household_id, p.id_number, p.name, p.relation, h.household_no
+    for row in session.execute(text(f"""
+            SELECT p.household_id, p.id_number, p.name, p.relation, h.household_no,
+                   EXISTS (SELECT 1 FROM {FILE} f WHERE f.id_number = p.id_number) AS in_file
             FROM unnest(CAST(:ids AS integer[])) AS needed(id)
             JOIN persons p ON p.household_id = needed.id JOIN households h ON h.id = p.household_id
             ORDER BY p.id"""), {"ids": needed}):
@@ -270,7 +342,7 @@ SELECT new.household_id, s.id_number, s.name, s.gender, s.birth_date, s.relation
        s.wants_work, s.mobility, s.max_commute_km, s.skills::json, s.certificates::json, s.training_wishes::json,
        s.wage_expectation, s.disability, s.monitoring, s.notes, false, coalesce(s.cannot_leave_site, false),
        coalesce(s.cannot_leave_reason, '')
-FROM {TABLE} s
+FROM {FILE} s
 JOIN unnest(CAST(:id_numbers AS text[]), CAST(:household_ids AS integer[])) AS new(id_number, household_id)
   ON new.id_number = s.id_number
 ORDER BY s.row
@@ -279,7 +351,7 @@ RETURNING id, id_number
 
 
 def insert_new_persons(session: Session, households: dict[str, int]) -> dict[str, int]:
-    """Insert the staged persons with these ID numbers into these (existing) households; their new ids.
+    """Insert the file's persons with these ID numbers into these (existing) households; their new ids.
 
     The household ids come from the caller, who has just found or made them: joined here by county
     and number, PostgreSQL merge-joined the staged rows with every household of the province."""
