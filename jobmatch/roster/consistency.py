@@ -7,7 +7,7 @@ number was given to two households.
 """
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from operator import itemgetter
 from sys import intern  # a county's, a site's, a relation's name: one string for all their rows
 
@@ -33,17 +33,51 @@ def cross_row(number: int, values: Mapping[str, str]) -> CrossRow:
     return number, (id_number, intern(county), household_no, intern(settlement), intern(relation), name)
 
 
+def is_head(cells: tuple[str, ...]) -> bool:
+    return cells[RELATION].strip() == HEAD_RELATION
+
+
+class CrossRowsInMemory:
+    """The cells the checks across rows compare, a CrossRow per row of the file, kept in a list
+    (jobmatch.services.roster.staging keeps them in PostgreSQL instead)."""
+
+    def __init__(self) -> None:
+        self.rows: list[CrossRow] = []
+
+    def add(self, row: CrossRow) -> None:
+        self.rows.append(row)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def problems(self) -> tuple[list[RosterProblem], set[HouseholdKey]]:
+        return cross_row_problems(self.rows)
+
+    def households_of(self, row_numbers: set[int]) -> set[HouseholdKey]:
+        """The households these rows name."""
+        return {_key(cells) for number, cells in self.rows if number in row_numbers}
+
+
 def cross_row_problems(rows: list[CrossRow]) -> tuple[list[RosterProblem], set[HouseholdKey]]:
     """Problems between rows, and the households they make invalid."""
+    return problems_of_groups(rows, _consecutive_households(rows), _households_to_check(rows).values())
+
+
+def problems_of_groups(id_rows: list[CrossRow], runs: Iterable[list[CrossRow]],
+                       households: Iterable[list[CrossRow]]) -> tuple[list[RosterProblem], set[HouseholdKey]]:
+    """The problems of rows picked out already: ``id_rows`` holds every row of each ID number given more
+    than once (and may hold others), ``runs`` the runs of consecutive rows with one 户编号, and
+    ``households`` the rows of each (county, household_no), that may name two counties, settlements
+    or heads; what is wrong, and the households it makes invalid."""
     problems: list[RosterProblem] = []
-    households: set[HouseholdKey] = set()
-    _check_duplicate_ids(rows, problems, households)
-    for block in _consecutive_households(rows):
-        _check_agreement(block, "county", problems, households)
-    for group in _households_to_check(rows).values():
-        _check_agreement(group, "settlement", problems, households)
-        _check_single_head(group, problems, households)
-    return problems, households
+    invalid: set[HouseholdKey] = set()
+    _check_duplicate_ids(id_rows, problems, invalid)
+    for block in runs:
+        _check_agreement(block, "county", problems, invalid)
+    for group in households:
+        _check_agreement(group, "settlement", problems, invalid)
+        _check_single_head(group, problems, invalid)
+    return problems, invalid
 
 
 def _key(cells: tuple[str, ...]) -> HouseholdKey:
@@ -94,7 +128,7 @@ def _households_to_check(rows: list[CrossRow]) -> dict[HouseholdKey, list[CrossR
         settlement = cells[SETTLEMENT]
         if settlement and settlement_of.setdefault(key, settlement) != settlement:
             suspect.add(key)
-        if cells[RELATION].strip() == HEAD_RELATION:
+        if is_head(cells):
             if key in with_head:
                 suspect.add(key)
             with_head.add(key)
@@ -132,7 +166,7 @@ def _check_agreement(
 
 def _check_single_head(household: list[CrossRow], problems: list[RosterProblem],
                        households: set[HouseholdKey]) -> None:
-    heads = [(number, cells) for number, cells in household if cells[RELATION].strip() == HEAD_RELATION]
+    heads = [(number, cells) for number, cells in household if is_head(cells)]
     if len(heads) < 2:
         return
     first_number, first_head = heads[0]

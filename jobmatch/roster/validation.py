@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from sys import intern
-from typing import Any
+from typing import Any, Protocol
 
 from jobmatch import idnumber
 from jobmatch.roster.columns import COLUMNS, HEADER_OF, KEYS, Required
-from jobmatch.roster.consistency import COUNTY, HOUSEHOLD_NO, CrossRow, cross_row, cross_row_problems
+from jobmatch.roster.consistency import CrossRow, CrossRowsInMemory, cross_row
 from jobmatch.roster.fields import (
     CellError,
     parse_kilometres,
@@ -60,8 +60,21 @@ class RosterValidation:
         return not self.problems
 
 
+class CrossRows(Protocol):
+    """Where validation keeps what the checks across rows compare, and has them checked."""
+
+    def add(self, row: CrossRow) -> None: ...
+
+    def __len__(self) -> int: ...
+
+    def problems(self) -> tuple[list[RosterProblem], set[HouseholdKey]]: ...
+
+    def households_of(self, row_numbers: set[int]) -> set[HouseholdKey]: ...
+
+
 def validate_roster(table: RosterTable | RosterRows, on_parsed: Callable[[list[PersonRecord]], None] | None = None,
-                    part_size: int = 5000, keep_records: bool = True) -> RosterValidation:
+                    part_size: int = 5000, keep_records: bool = True,
+                    cross_rows: CrossRows | None = None) -> RosterValidation:
     """Check every row and the rows against each other, collecting every problem.
 
     Rows are read once, in order: of each, only its record and the few cells the checks across
@@ -69,11 +82,12 @@ def validate_roster(table: RosterTable | RosterRows, on_parsed: Callable[[list[P
     ``on_parsed`` receives the records of rows without a problem of their own, ``part_size`` at a
     time, as they are read (an import stages them meanwhile); the checks across rows, made at the
     end, may still find problems in them. Without ``keep_records`` (they went to ``on_parsed``),
-    ``records`` stays empty and memory holds only what the checks across rows compare."""
+    ``records`` stays empty; with ``cross_rows`` kept elsewhere too (in the database), memory does
+    not grow with the file."""
     with without_cycle_collection():
         problems: list[RosterProblem] = []
         parsed: dict[int, PersonRecord] = {}
-        compared: list[CrossRow] = []
+        compared = cross_rows if cross_rows is not None else CrossRowsInMemory()
         parse_row = _RowParser().parse
         lost_digits = table.ids_with_lost_digits
         part: list[PersonRecord] = []
@@ -87,16 +101,15 @@ def validate_roster(table: RosterTable | RosterRows, on_parsed: Callable[[list[P
                     if len(part) >= part_size:
                         on_parsed(part)
                         part = []
-            compared.append(cross_row(number, values))
+            compared.add(cross_row(number, values))
         if on_parsed is not None and part:
             on_parsed(part)
-        cross_problems, cross_households = cross_row_problems(compared)
+        cross_problems, cross_households = compared.problems()
     problems.extend(cross_problems)
     problems = sorted(set(problems), key=lambda p: (p.row, _COLUMN_ORDER.get(p.column, 99), p.message))
     rows_with_problems = {problem.row for problem in problems}
     invalid_households = set(cross_households)
-    invalid_households.update((cells[COUNTY], cells[HOUSEHOLD_NO]) for number, cells in compared
-                              if number in rows_with_problems)
+    invalid_households.update(compared.households_of(rows_with_problems))
     records = [record for number, record in parsed.items() if number not in rows_with_problems]
     return RosterValidation(records, problems, invalid_households, len(compared))
 

@@ -122,6 +122,7 @@ def test_the_staged_comparison_changes_exactly_what_the_plain_one_does(pg_sessio
     read; the plain comparison (SQLite's) on the same database gives the same report, the same
     preview and the same ledger events, whether the file is one part or many."""
     monkeypatch.setattr(importing, "STAGED_PART", part)
+    monkeypatch.setattr(importing, "FILE_PART", part)
     records = generate_roster(COUNTY, ["五里岗安置点", "陕桥安置点"], households=60, seed=23)
     before, after = tmp_path / "before.csv", tmp_path / "after.csv"
     write_roster_csv(before, records)
@@ -180,6 +181,7 @@ def test_a_repeated_id_number_found_after_its_rows_were_staged_skips_both_househ
     ``partial``, both households are skipped and the rest imported exactly as the plain comparison
     does: the same problems, report, preview and ledger events."""
     monkeypatch.setattr(importing, "STAGED_PART", 7)
+    monkeypatch.setattr(importing, "FILE_PART", 11)
     records = generate_roster(COUNTY, ["五里岗安置点", "陕桥安置点"], households=40, seed=31)
     before, after = tmp_path / "before.csv", tmp_path / "after.csv"
     _write_and_import(pg_session, before, records)
@@ -216,6 +218,7 @@ def test_unchanged_persons_of_a_skipped_household_do_not_hide_changed_ones(pg_se
     Here the skipped household has as many members as there are changed persons elsewhere, so a
     count that still held them would take the whole file for unchanged and update no one."""
     monkeypatch.setattr(importing, "STAGED_PART", 7)
+    monkeypatch.setattr(importing, "FILE_PART", 11)
     records = generate_roster(COUNTY, ["五里岗安置点"], households=30, seed=37)
     roster = tmp_path / "roster.csv"
     _write_and_import(pg_session, roster, records)
@@ -243,6 +246,7 @@ def test_a_file_that_breaks_after_parts_were_staged_leaves_the_session_usable(pg
     """Parts of the file are compared in a pipeline while the next is read; when the file turns out
     unreadable part way through, the import says so and the session's connection is back to normal."""
     monkeypatch.setattr(importing, "STAGED_PART", 7)
+    monkeypatch.setattr(importing, "FILE_PART", 11)
     path = tmp_path / "broken.csv"
     write_roster_csv(path, generate_roster(COUNTY, ["五里岗安置点"], households=20, seed=41))
     with open(path, "a", encoding="utf-8") as broken:
@@ -256,3 +260,49 @@ def test_a_file_that_breaks_after_parts_were_staged_leaves_the_session_usable(pg
     assert connection.pgconn.pipeline_status == 0  # out of pipeline mode
     assert pg_session.scalar(select(func.count(Person.id))) == 0  # the same transaction goes on
     pg_session.rollback()
+
+
+def test_the_checks_across_rows_find_in_postgresql_what_they_find_in_memory(pg_session, tmp_path, monkeypatch):
+    """On PostgreSQL the cells the checks across rows compare go to a table as the file is read (memory
+    does not grow with the file), and only the rows that may be wrong come back to be checked: an ID
+    number given twice (once on a row with a problem of its own), a household whose rows name two
+    counties, one naming two settlements, one with a second head (written with a space), a row
+    without a 户编号. Every problem, in the same words, and the same households skipped as when
+    every row is kept in memory."""
+    monkeypatch.setattr(importing, "STAGED_PART", 7)
+    monkeypatch.setattr(importing, "FILE_PART", 11)
+    records = generate_roster(COUNTY, ["五里岗安置点", "陕桥安置点"], households=40, seed=43)
+    households = [members for members in households_of(records).values() if len(members) >= 2]
+    rows = list(records)
+    position = {id(r): index for index, r in enumerate(rows)}
+
+    def change(record, **values):
+        rows[position[id(record)]] = replace(record, **values)
+
+    change(households[0][1], county="赫章县")
+    change(households[1][1], settlement="陕桥安置点" if households[1][0].settlement != "陕桥安置点" else "五里岗安置点")
+    change(households[2][1], relation="户主 ")
+    change(households[3][1], household_no="")
+    change(households[5][1], id_number=households[4][1].id_number)
+    change(households[4][1], phone="12345")  # a problem of its own: not staged, still compared
+    path = tmp_path / "mixed.csv"
+    write_roster_csv(path, rows)
+
+    reports = []
+    for staged in (False, True):
+        with open(path, "rb") as source:
+            reports.append(import_roster(pg_session, source, filename=str(path), actor="test", partial=True,
+                                         staged=staged))
+        pg_session.rollback()
+    plain, staged_report = reports
+
+    assert [(p.row, p.column, p.message) for p in staged_report.problems] == [
+        (p.row, p.column, p.message) for p in plain.problems]
+    messages = " ".join(p.message for p in plain.problems)
+    assert "县区应一致" in messages and "安置点应一致" in messages and "已有户主" in messages
+    assert "身份证号重复" in messages and "必填" in messages
+    assert staged_report.summary_line() == plain.summary_line()
+    # every row of the households with a problem, but only the row without a 户编号 of its household
+    skipped = sum(len(households[i]) for i in (0, 1, 2, 4, 5)) + 1
+    assert staged_report.skipped_rows == plain.skipped_rows == skipped
+    assert staged_report.preview.digest() == plain.preview.digest()

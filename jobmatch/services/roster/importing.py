@@ -54,6 +54,9 @@ SITE_BOUND_FIELDS = ("cannot_leave_reason", "cannot_leave_site")
 END_REASON = "台账更新"
 LEDGER_PART = 5000  # events appended per call, so memory does not grow with the file
 STAGED_PART = 5000  # records staged and compared at a time on PostgreSQL, while the next are read
+# Persons (whole households) checked, previewed and written at a time on PostgreSQL: the import's memory
+# is bounded by this, whatever the size of the file; a file of up to this many is read back once.
+FILE_PART = 25_000
 
 
 @dataclass
@@ -102,13 +105,14 @@ def _import_roster(session: Session, source, *, filename: str, actor: str, sheet
     checks = _RecordChecks(session, more_checks)
     file: staging.StagedFile | _RecordsInMemory
     if staged:  # staged and compared part by part while the file is read; records not kept in Python
-        with staging.Stager(session) as stager:
+        with staging.Stager(session, STAGED_PART) as stager:
             def stage(part: list[PersonRecord]) -> None:
                 stager.wait()  # the checks may query: the last part's comparison must be out of the way
                 checks.check(part)
                 stager.add(part)
-            validation = validate_roster(stream, on_parsed=stage, part_size=STAGED_PART, keep_records=False)
-        file = stager.finish({p.row for p in validation.problems}, validation.invalid_households, STAGED_PART)
+            validation = validate_roster(stream, on_parsed=stage, part_size=STAGED_PART, keep_records=False,
+                                         cross_rows=stager.cells)
+        file = stager.finish({p.row for p in validation.problems}, validation.invalid_households, FILE_PART)
     else:
         validation = validate_roster(stream)
         checks.check(validation.records)
@@ -153,7 +157,7 @@ def apply_records(session: Session, records: list[PersonRecord], *, actor: str) 
     """Apply already validated records (the demo and the benchmarks generate them)."""
     report = ImportReport()
     if is_postgresql(session):
-        _apply_file(session, staging.stage_records(session, records, STAGED_PART), report, actor)
+        _apply_file(session, staging.stage_records(session, records, FILE_PART), report, actor)
     else:
         _apply_file(session, _RecordsInMemory(session, records), report, actor)
     report.written = True
@@ -164,6 +168,7 @@ class _RecordsInMemory:
     """A file's records held in Python, as one part (SQLite): what staging.StagedFile is on PostgreSQL."""
 
     parts = 1
+    quiet_households = quiet_persons = 0  # each household is compared
 
     def __init__(self, session: Session, records: list[PersonRecord]) -> None:
         self.session = session
@@ -221,6 +226,9 @@ def _apply_file(session: Session, file: "staging.StagedFile | _RecordsInMemory",
     bounded number of households at a time."""
     events = _LedgerParts(session)
     touched: set[int] = set()
+    report.households += file.quiet_households  # nothing to write there
+    report.persons += file.quiet_persons
+    report.unchanged += file.quiet_persons
     for number in range(file.parts):
         records, recorded = file.part(number)
         touched |= _apply(session, records, report, actor, events, recorded)

@@ -25,13 +25,20 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jobmatch.db import copy_rows, driver_connection
+from jobmatch.roster.consistency import ID, CrossRow, is_head, problems_of_groups
+from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.records import HouseholdKey, PersonRecord
 from jobmatch.services.roster.preview import Recorded, open_spells, shown_and_compared_fields
+from jobmatch.vocabulary import HEAD_RELATION
 
 TABLE = "roster_staging"
 UNCHANGED = "roster_unchanged"
-# The records left once the file is read and checked, each with its part and whether it is unchanged.
+# The file's households, each with its part, or quiet: nothing to write or show (_HOUSEHOLDS_QUERY).
+HOUSEHOLDS = "roster_households"
+# The records left once the file is read and checked, but those of quiet households, each with its part
+# and whether it is unchanged.
 FILE = "roster_file"
+CELLS = "roster_cells"  # what the checks across rows compare, of every row of the file
 
 _COLUMNS = (
     ("row", "integer"), ("id_number", "varchar(18)"), ("county", "text"), ("county_id", "integer"),
@@ -52,15 +59,16 @@ class Stager:
     the checks across rows found wrong and reads what the rest may change. A context manager: the
     connection leaves pipeline mode however the validation ends."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, part_size: int = 5000) -> None:
         self.session = session
+        self.part_size = part_size
         self.connection: psycopg.Connection = driver_connection(session)
         self.pipeline: AbstractContextManager[psycopg.Pipeline] | None = None
         # For the rest of the transaction, plans as for data in memory or on SSD (a random read costs about
         # what a sequential one does): with PostgreSQL's default of 4, comparing a county's file with a
         # province hashed all of its households rather than look up the file's 5,000 (0.24 s against 0.12 s).
         session.execute(text("SET LOCAL random_page_cost = 1.1"))
-        for table in (FILE, UNCHANGED, TABLE):
+        for table in (FILE, HOUSEHOLDS, UNCHANGED, TABLE, CELLS):
             session.execute(text(f"DROP TABLE IF EXISTS {table}"))
         columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _COLUMNS)
         # No primary key while loading: a file may give one ID number twice (a problem validation
@@ -68,6 +76,8 @@ class Stager:
         session.execute(text(f"CREATE TEMPORARY TABLE {TABLE} ({columns}) ON COMMIT DROP"))
         session.execute(text(f"CREATE INDEX ON {TABLE} (row)"))  # a part is the rows after those staged before
         session.execute(text(f"CREATE TEMPORARY TABLE {UNCHANGED} (id_number varchar(18)) ON COMMIT DROP"))
+        session.execute(text(f"CREATE TEMPORARY TABLE {CELLS} ({_CELL_TYPES}) ON COMMIT DROP"))
+        self.cells = StagedCells(self)
         # Staged with each row, so the comparison finds the household by (county id, number) without
         # joining counties: per part, PostgreSQL scanned the counties once for every row.
         self.county_ids: dict[str, int] = dict(session.execute(text("SELECT name, id FROM counties")).tuples().all())
@@ -83,6 +93,7 @@ class Stager:
         if not records:
             return
         self.wait()
+        self.cells.flush()
         county_ids = self.county_ids
         copy_rows(self.session, TABLE, COLUMN_NAMES, (_staged_row(record, county_ids) for record in records))
         self.pipeline = pipeline = self.connection.pipeline()
@@ -106,42 +117,68 @@ class Stager:
         if rows:
             self.session.execute(text(f"DELETE FROM {TABLE} s USING unnest(CAST(:rows AS integer[])) AS bad(row) "
                                       "WHERE s.row = bad.row"), {"rows": rows})
-        self.session.execute(text(_FILE_QUERY), {"size": part_size})
-        for table in (TABLE, UNCHANGED):
+        self.session.execute(text(_HOUSEHOLDS_QUERY), {"size": part_size})
+        self.session.execute(text(f"CREATE INDEX ON {HOUSEHOLDS} (county, household_no)"))
+        self.session.execute(text(_FILE_QUERY))
+        for table in (TABLE, UNCHANGED, CELLS):
             self.session.execute(text(f"DROP TABLE {table}"))
         staged = StagedFile(self.session)
         staged.drop(set(invalid_households))
         self.session.execute(text(f"ALTER TABLE {FILE} ADD PRIMARY KEY (id_number)"))
-        self.session.execute(text(f"CREATE INDEX ON {FILE} (part, first_row, row)"))
-        self.session.execute(text(f"CREATE INDEX ON {FILE} (county, household_no)"))
-        self.session.execute(text(f"ANALYZE {FILE}"))  # never analysed by autovacuum: a temporary table
-        staged.parts = self.session.scalar(text(f"SELECT coalesce(max(part) + 1, 0) FROM {FILE}")) or 0
+        staged.parts = self.session.scalar(text(f"SELECT coalesce(max(part) + 1, 0) FROM {HOUSEHOLDS}")) or 0
+        if staged.parts > 1:  # one part is the whole table
+            self.session.execute(text(f"CREATE INDEX ON {FILE} (part, first_row, row)"))
+            self.session.execute(text(f"ANALYZE {FILE} (part)"))  # how many rows a part has (never autovacuumed)
         return staged
 
 
-# Parts are whole households in the order the file first gives them; a part ends with the household
-# that takes it to :size persons. Rows a check across rows found wrong were taken out already.
+# A household is quiet when its rows are all unchanged persons, exactly its recorded members, in the
+# settlement recorded, one of them its head: the import neither writes nor shows anything of it, and
+# its records stay here. The others are parts: whole households in the order the file first gives
+# them, as few parts of at most about :size persons as they fill, of even size. (A member of a household
+# that is not quiet, recorded elsewhere, is never in a quiet one: they would not be unchanged there.)
+_HOUSEHOLDS_QUERY = f"""
+CREATE TEMPORARY TABLE {HOUSEHOLDS} ON COMMIT DROP AS
+SELECT county, household_no, first_row, persons, quiet,
+       CASE WHEN NOT quiet THEN div(before * div(total + CAST(:size AS bigint) - 1, :size), total)::integer END AS part
+FROM (
+  SELECT *, sum(CASE WHEN quiet THEN 0 ELSE persons END) OVER (ORDER BY first_row) - persons AS before,
+         sum(CASE WHEN quiet THEN 0 ELSE persons END) OVER () AS total
+  FROM (
+    SELECT k.county, k.household_no, k.first_row, k.persons,
+           coalesce(k.unchanged AND k.heads = 1 AND k.settlements = 1 AND st.name = k.settlement
+                    AND (SELECT count(*) FROM persons p WHERE p.household_id = h.id) = k.persons, false) AS quiet
+    FROM (SELECT s.county, s.household_no, min(s.row) AS first_row, count(*) AS persons,
+                 min(s.settlement) AS settlement, count(DISTINCT s.settlement) AS settlements,
+                 count(*) FILTER (WHERE s.relation = '{HEAD_RELATION}') AS heads,
+                 bool_and(EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number)) AS unchanged
+          FROM {TABLE} s GROUP BY s.county, s.household_no) k
+    LEFT JOIN counties c ON c.name = k.county
+    LEFT JOIN households h ON h.county_id = c.id AND h.household_no = k.household_no
+    LEFT JOIN settlements st ON st.id = h.settlement_id
+  ) households
+) counted
+"""
 _FILE_QUERY = f"""
 CREATE TEMPORARY TABLE {FILE} ON COMMIT DROP AS
-SELECT s.*, k.first_row, k.part::integer AS part,
-       EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number) AS unchanged
-FROM {TABLE} s
-JOIN (SELECT county, household_no, first_row, (sum(persons) OVER (ORDER BY first_row) - 1) / :size AS part
-      FROM (SELECT county, household_no, min(row) AS first_row, count(*) AS persons
-            FROM {TABLE} GROUP BY county, household_no) households) k
-  USING (county, household_no)
+SELECT s.*, h.first_row, h.part, EXISTS (SELECT 1 FROM {UNCHANGED} u WHERE u.id_number = s.id_number) AS unchanged
+FROM {TABLE} s JOIN {HOUSEHOLDS} h USING (county, household_no)
+WHERE NOT h.quiet
 """
 
 
 class StagedFile:
     """A read file's records in PostgreSQL (``FILE``), and what the database holds that they may
     change, read back one part at a time: ``part(n)`` gives part n's records, in file order
-    by household, and its ``Recorded``. The part read last is kept until the import writes."""
+    by household, and its ``Recorded``. The part read last is kept until the import writes.
+    The quiet households are only counted: ``quiet_households`` of ``quiet_persons``."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.parts = 0
-        self.rows = 0
+        self.rows = 0  # every record of the file, quiet or not
+        self.quiet_households = 0
+        self.quiet_persons = 0
         self._last: tuple[int, list[PersonRecord], Recorded] | None = None
         self._count()
 
@@ -162,17 +199,20 @@ class StagedFile:
         if not households:
             return
         keys = sorted(households)
-        self.session.execute(text(f"""DELETE FROM {FILE} s
-            USING unnest(CAST(:counties AS text[]), CAST(:numbers AS text[])) AS bad(county, household_no)
-            WHERE s.county = bad.county AND s.household_no = bad.household_no"""),
-            {"counties": [county for county, _ in keys], "numbers": [number for _, number in keys]})
+        for table in (FILE, HOUSEHOLDS):
+            self.session.execute(text(f"""DELETE FROM {table} s
+                USING unnest(CAST(:counties AS text[]), CAST(:numbers AS text[])) AS bad(county, household_no)
+                WHERE s.county = bad.county AND s.household_no = bad.household_no"""),
+                {"counties": [county for county, _ in keys], "numbers": [number for _, number in keys]})
         self._count()
         if self._last is not None:
             number, records, recorded = self._last
             self._last = (number, [r for r in records if r.household_key not in households], recorded)
 
     def _count(self) -> None:
-        self.rows = self.session.scalar(text(f"SELECT count(*) FROM {FILE}")) or 0
+        quiet, rows, quiet_rows = self.session.execute(text(
+            f"SELECT count(*) FILTER (WHERE quiet), sum(persons), sum(persons) FILTER (WHERE quiet) FROM {HOUSEHOLDS}")).one()
+        self.quiet_households, self.rows, self.quiet_persons = quiet or 0, rows or 0, quiet_rows or 0
 
 
 def stage_records(session: Session, records: list[PersonRecord], part_size: int = 5000) -> StagedFile:
@@ -180,6 +220,85 @@ def stage_records(session: Session, records: list[PersonRecord], part_size: int 
     with Stager(session) as stager:
         stager.add(records)
     return stager.finish(part_size=part_size)
+
+
+class StagedCells:
+    """Where validation keeps what the checks across rows compare (its ``cross_rows``): every row's
+    cells, COPYed into CELLS with the Stager's parts. SQL picks out the few rows that may be wrong
+    (an ID number given twice, a household naming two counties, settlements or heads), and
+    jobmatch.roster.consistency checks those as it checks a file held in memory: the same problems,
+    in the same words, without holding a cell per row in Python."""
+
+    def __init__(self, stager: Stager) -> None:
+        self.stager = stager
+        self.pending: list[CrossRow] = []
+        self.count = 0
+
+    def add(self, row: CrossRow) -> None:
+        self.pending.append(row)
+        self.count += 1
+        if len(self.pending) >= 2 * self.stager.part_size:  # rows with problems: no records to send them with
+            self.stager.wait()
+            self.flush()
+
+    def __len__(self) -> int:
+        return self.count
+
+    def flush(self) -> None:
+        """COPY the cells kept since the last time (the Stager's pipeline must be out of the way)."""
+        if self.pending:
+            copy_rows(self.stager.session, CELLS, _CELL_COLUMNS,
+                      ((number, cells[ID].upper(), is_head(cells), *cells) for number, cells in self.pending))
+            self.pending = []
+
+    def problems(self) -> tuple[list[RosterProblem], set[HouseholdKey]]:
+        self.stager.wait()
+        self.flush()
+        id_rows = [row for _group, row in self._rows(_REPEATED_IDS)]
+        return problems_of_groups(id_rows, _grouped(self._rows(_MIXED_RUNS)), _grouped(self._rows(_MIXED_HOUSEHOLDS)))
+
+    def households_of(self, row_numbers: set[int]) -> set[HouseholdKey]:
+        if not row_numbers:
+            return set()
+        return {(county, number) for county, number in self.stager.session.execute(
+            text(f"SELECT DISTINCT county, household_no FROM {CELLS} WHERE row = ANY(:rows)"),
+            {"rows": sorted(row_numbers)})}
+
+    def _rows(self, query: str) -> list[tuple[object, CrossRow]]:
+        return [(group, (number, tuple(cells)))
+                for group, number, *cells in self.stager.session.execute(text(query))]
+
+
+def _grouped(rows: list[tuple[object, CrossRow]]) -> list[list[CrossRow]]:
+    groups: dict[object, list[CrossRow]] = {}
+    for group, row in rows:
+        groups.setdefault(group, []).append(row)
+    return list(groups.values())
+
+
+_CELL_TYPES = ("row integer, id_key text, head boolean, id_number text, county text, household_no text, "
+               "settlement text, relation text, name text")
+_CELL_COLUMNS = ("row", "id_key", "head", "id_number", "county", "household_no", "settlement", "relation", "name")
+_CROSS_ROW = "row, id_number, county, household_no, settlement, relation, name"  # a CrossRow: its number, its cells
+# Every row of an ID number given more than once (id_key: the number in capitals, as the check compares it).
+_REPEATED_IDS = f"""SELECT NULL, {_CROSS_ROW} FROM {CELLS}
+WHERE id_key IN (SELECT id_key FROM {CELLS} WHERE id_key <> '' GROUP BY id_key HAVING count(*) > 1)
+ORDER BY row"""
+# Runs of consecutive rows with one 户编号 (a row without one ends a run) that name two counties.
+_MIXED_RUNS = f"""WITH runs AS (
+    SELECT *, sum(starts) OVER (ORDER BY row) AS run
+    FROM (SELECT *, (household_no IS DISTINCT FROM lag(household_no) OVER (ORDER BY row))::integer AS starts
+          FROM {CELLS}) marked)
+SELECT run, {_CROSS_ROW} FROM runs
+WHERE household_no <> '' AND run IN (SELECT run FROM runs WHERE household_no <> '' AND county <> ''
+                                     GROUP BY run HAVING count(DISTINCT county) > 1)
+ORDER BY row"""
+# Households, (county, household_no), whose rows name two settlements or two heads.
+_MIXED_HOUSEHOLDS = f"""SELECT dense_rank() OVER (ORDER BY county, household_no), {_CROSS_ROW} FROM {CELLS}
+WHERE (county, household_no) IN (
+    SELECT county, household_no FROM {CELLS} WHERE county <> '' AND household_no <> '' GROUP BY county, household_no
+    HAVING count(DISTINCT nullif(settlement, '')) > 1 OR count(*) FILTER (WHERE head) > 1)
+ORDER BY row"""
 
 
 def _staged_row(record: PersonRecord, county_ids: dict[str, int]) -> tuple:
@@ -256,7 +375,7 @@ def _records_of_part(session: Session, number: int) -> list[tuple[PersonRecord, 
     records = []
     for (row, id_number, county, household_no, settlement, name, relation, phone, capacity, wants_work, mobility,
          kilometres, skills, certificates, training_wishes, wage, disability, monitoring, notes, gender, born, reason,
-         employment, employer, income, unchanged) in driver_connection(session).execute(_PART_QUERY, (number,)):
+         employment, employer, income, unchanged) in driver_connection(session).execute(_PART_QUERY, (number,)).fetchall():
         records.append((PersonRecord(
             household_no=household_no, county=intern(county), settlement=intern(settlement), name=name,
             id_number=id_number, relation=relation, phone=phone, capacity=capacity, wants_work=wants_work,
