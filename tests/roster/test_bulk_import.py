@@ -262,15 +262,18 @@ def test_a_file_that_breaks_after_parts_were_staged_leaves_the_session_usable(pg
     pg_session.rollback()
 
 
-def test_the_checks_across_rows_find_in_postgresql_what_they_find_in_memory(pg_session, tmp_path, monkeypatch):
-    """On PostgreSQL the cells the checks across rows compare go to a table as the file is read (memory
-    does not grow with the file), and only the rows that may be wrong come back to be checked: an ID
+@pytest.mark.parametrize("file_part", [11, importing.FILE_PART])
+def test_the_checks_across_rows_find_in_postgresql_what_they_find_in_memory(pg_session, tmp_path, monkeypatch,
+                                                                          file_part):
+    """On PostgreSQL, once a file is past one part (here 11 persons), the cells the checks across rows
+    compare go to a table as the file is read (memory does not grow with the file), and only the rows
+    that may be wrong come back to be checked; a file of one part keeps them, as SQLite does: an ID
     number given twice (once on a row with a problem of its own), a household whose rows name two
     counties, one naming two settlements, one with a second head (written with a space), a row
     without a 户编号. Every problem, in the same words, and the same households skipped as when
     every row is kept in memory."""
     monkeypatch.setattr(importing, "STAGED_PART", 7)
-    monkeypatch.setattr(importing, "FILE_PART", 11)
+    monkeypatch.setattr(importing, "FILE_PART", file_part)
     records = generate_roster(COUNTY, ["五里岗安置点", "陕桥安置点"], households=40, seed=43)
     households = [members for members in households_of(records).values() if len(members) >= 2]
     rows = list(records)

@@ -105,14 +105,14 @@ def _import_roster(session: Session, source, *, filename: str, actor: str, sheet
     checks = _RecordChecks(session, more_checks)
     file: staging.StagedFile | _RecordsInMemory
     if staged:  # staged and compared part by part while the file is read; records not kept in Python
-        with staging.Stager(session, STAGED_PART) as stager:
+        with staging.Stager(session, STAGED_PART, FILE_PART) as stager:
             def stage(part: list[PersonRecord]) -> None:
                 stager.wait()  # the checks may query: the last part's comparison must be out of the way
                 checks.check(part)
                 stager.add(part)
             validation = validate_roster(stream, on_parsed=stage, part_size=STAGED_PART, keep_records=False,
                                          cross_rows=stager.cells)
-        file = stager.finish({p.row for p in validation.problems}, validation.invalid_households, FILE_PART)
+        file = stager.finish({p.row for p in validation.problems}, validation.invalid_households)
     else:
         validation = validate_roster(stream)
         checks.check(validation.records)

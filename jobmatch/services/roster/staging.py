@@ -25,7 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jobmatch.db import copy_rows, driver_connection
-from jobmatch.roster.consistency import ID, CrossRow, is_head, problems_of_groups
+from jobmatch.roster.consistency import ID, CrossRow, CrossRowsInMemory, is_head, problems_of_groups
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.records import HouseholdKey, PersonRecord
 from jobmatch.services.roster.preview import Recorded, open_spells, shown_and_compared_fields
@@ -57,11 +57,16 @@ class Stager:
     ``on_parsed``): each part is COPYed, then compared with the database in a pipeline, so PostgreSQL
     finds one part's unchanged persons while Python reads the next. ``finish`` takes out the rows
     the checks across rows found wrong and reads what the rest may change. A context manager: the
-    connection leaves pipeline mode however the validation ends."""
+    connection leaves pipeline mode however the validation ends.
 
-    def __init__(self, session: Session, part_size: int = 5000) -> None:
+    A file of at most ``file_part`` records is also kept in Python as it is read (the bound the
+    import's parts set anyway), so that it need not be read back."""
+
+    def __init__(self, session: Session, part_size: int = 5000, file_part: int = 25_000) -> None:
         self.session = session
         self.part_size = part_size
+        self.file_part = file_part
+        self.kept: list[PersonRecord] | None = []  # None once the file is past file_part records
         self.connection: psycopg.Connection = driver_connection(session)
         self.pipeline: AbstractContextManager[psycopg.Pipeline] | None = None
         # For the rest of the transaction, plans as for data in memory or on SSD (a random read costs about
@@ -77,7 +82,7 @@ class Stager:
         session.execute(text(f"CREATE INDEX ON {TABLE} (row)"))  # a part is the rows after those staged before
         session.execute(text(f"CREATE TEMPORARY TABLE {UNCHANGED} (id_number varchar(18)) ON COMMIT DROP"))
         session.execute(text(f"CREATE TEMPORARY TABLE {CELLS} ({_CELL_TYPES}) ON COMMIT DROP"))
-        self.cells = StagedCells(self)
+        self.cells = StagedCells(self, keep_up_to=file_part)
         # Staged with each row, so the comparison finds the household by (county id, number) without
         # joining counties: per part, PostgreSQL scanned the counties once for every row.
         self.county_ids: dict[str, int] = dict(session.execute(text("SELECT name, id FROM counties")).tuples().all())
@@ -100,6 +105,11 @@ class Stager:
         pipeline.__enter__()
         rows = [record.row for record in records]
         self.connection.execute(_UNCHANGED_QUERY, (min(rows), max(rows)))
+        if self.kept is not None:
+            if len(self.kept) + len(records) <= self.file_part:
+                self.kept.extend(records)
+            else:
+                self.kept = None
 
     def wait(self) -> None:
         """Wait for the last part's statements and leave pipeline mode (raising what failed in them):
@@ -108,16 +118,15 @@ class Stager:
             pipeline, self.pipeline = self.pipeline, None
             pipeline.__exit__(None, None, None)
 
-    def finish(self, problem_rows: Iterable[int] = (), invalid_households: Iterable[HouseholdKey] = (),
-               part_size: int = 5000) -> "StagedFile":
+    def finish(self, problem_rows: Iterable[int] = (), invalid_households: Iterable[HouseholdKey] = ()) -> "StagedFile":
         """Take out the staged rows with a problem and those of invalid households; the rest, as the
-        import reads them back, whole households of about ``part_size`` persons a part."""
+        import reads them back, whole households of at most about ``file_part`` persons a part."""
         self.wait()
         rows = sorted(set(problem_rows))
         if rows:
             self.session.execute(text(f"DELETE FROM {TABLE} s USING unnest(CAST(:rows AS integer[])) AS bad(row) "
                                       "WHERE s.row = bad.row"), {"rows": rows})
-        self.session.execute(text(_HOUSEHOLDS_QUERY), {"size": part_size})
+        self.session.execute(text(_HOUSEHOLDS_QUERY), {"size": self.file_part})
         self.session.execute(text(f"CREATE INDEX ON {HOUSEHOLDS} (county, household_no)"))
         self.session.execute(text(_FILE_QUERY))
         for table in (TABLE, UNCHANGED, CELLS):
@@ -129,6 +138,8 @@ class Stager:
         if staged.parts > 1:  # one part is the whole table
             self.session.execute(text(f"CREATE INDEX ON {FILE} (part, first_row, row)"))
             self.session.execute(text(f"ANALYZE {FILE} (part)"))  # how many rows a part has (never autovacuumed)
+        elif self.kept is not None:
+            staged.keep(self.kept, set(rows))
         return staged
 
 
@@ -180,14 +191,28 @@ class StagedFile:
         self.quiet_households = 0
         self.quiet_persons = 0
         self._last: tuple[int, list[PersonRecord], Recorded] | None = None
+        # A file of one part, kept as it was read: its records (not those of quiet households) and the
+        # unchanged among them.
+        self._kept: tuple[list[PersonRecord], frozenset[str]] | None = None
         self._count()
+
+    def keep(self, records: list[PersonRecord], problem_rows: set[int]) -> None:
+        """The records of the file, one part, held already: the part need not be read back."""
+        wanted = set(self.session.execute(text(f"SELECT county, household_no FROM {HOUSEHOLDS} WHERE NOT quiet"))
+                     .tuples())
+        unchanged = frozenset(self.session.scalars(text(f"SELECT id_number FROM {FILE} WHERE unchanged")))
+        self._kept = ([r for r in records if r.row not in problem_rows and r.household_key in wanted], unchanged)
 
     def part(self, number: int) -> tuple[list[PersonRecord], Recorded]:
         if self._last is not None and self._last[0] == number:
             return self._last[1], self._last[2]
-        records = _records_of_part(self.session, number)
-        unchanged = frozenset(record.id_number for record, same in records if same)
-        self._last = (number, [record for record, _same in records], _recorded_of_part(self.session, number, unchanged))
+        if self._kept is not None:
+            records, unchanged = self._kept
+        else:
+            read = _records_of_part(self.session, number)
+            records = [record for record, _same in read]
+            unchanged = frozenset(record.id_number for record, same in read if same)
+        self._last = (number, records, _recorded_of_part(self.session, number, unchanged))
         return self._last[1], self._last[2]
 
     def written(self) -> None:
@@ -205,6 +230,8 @@ class StagedFile:
                 WHERE s.county = bad.county AND s.household_no = bad.household_no"""),
                 {"counties": [county for county, _ in keys], "numbers": [number for _, number in keys]})
         self._count()
+        if self._kept is not None:
+            self._kept = ([r for r in self._kept[0] if r.household_key not in households], self._kept[1])
         if self._last is not None:
             number, records, recorded = self._last
             self._last = (number, [r for r in records if r.household_key not in households], recorded)
@@ -215,28 +242,36 @@ class StagedFile:
         self.quiet_households, self.rows, self.quiet_persons = quiet or 0, rows or 0, quiet_rows or 0
 
 
-def stage_records(session: Session, records: list[PersonRecord], part_size: int = 5000) -> StagedFile:
+def stage_records(session: Session, records: list[PersonRecord], file_part: int = 25_000) -> StagedFile:
     """Stage records validated already (the demo's and the benchmarks'), to be read back as a file's."""
-    with Stager(session) as stager:
+    with Stager(session, file_part=file_part) as stager:
         stager.add(records)
-    return stager.finish(part_size=part_size)
+    return stager.finish()
 
 
 class StagedCells:
-    """Where validation keeps what the checks across rows compare (its ``cross_rows``): every row's
-    cells, COPYed into CELLS with the Stager's parts. SQL picks out the few rows that may be wrong
-    (an ID number given twice, a household naming two counties, settlements or heads), and
-    jobmatch.roster.consistency checks those as it checks a file held in memory: the same problems,
-    in the same words, without holding a cell per row in Python."""
+    """Where validation keeps what the checks across rows compare (its ``cross_rows``): in Python for
+    a file of one part; past it, every row's cells COPYed into CELLS with the Stager's parts. SQL then
+    picks out the few rows that may be wrong (an ID number given twice, a household naming two
+    counties, settlements or heads), and jobmatch.roster.consistency checks those as it checks a
+    file held in memory: the same problems, in the same words, without a cell per row in Python."""
 
-    def __init__(self, stager: Stager) -> None:
+    def __init__(self, stager: Stager, keep_up_to: int) -> None:
         self.stager = stager
+        self.keep_up_to = keep_up_to
+        # In Python while the file is at most keep_up_to rows (the bound the import's parts set), then in CELLS.
+        self.kept: CrossRowsInMemory | None = CrossRowsInMemory()
         self.pending: list[CrossRow] = []
         self.count = 0
 
     def add(self, row: CrossRow) -> None:
-        self.pending.append(row)
         self.count += 1
+        if self.kept is not None:
+            self.kept.add(row)
+            if len(self.kept) > self.keep_up_to:  # past one part: these go with the Stager's next part
+                self.pending, self.kept = self.kept.rows, None
+            return
+        self.pending.append(row)
         if len(self.pending) >= 2 * self.stager.part_size:  # rows with problems: no records to send them with
             self.stager.wait()
             self.flush()
@@ -252,12 +287,16 @@ class StagedCells:
             self.pending = []
 
     def problems(self) -> tuple[list[RosterProblem], set[HouseholdKey]]:
+        if self.kept is not None:
+            return self.kept.problems()
         self.stager.wait()
         self.flush()
         id_rows = [row for _group, row in self._rows(_REPEATED_IDS)]
         return problems_of_groups(id_rows, _grouped(self._rows(_MIXED_RUNS)), _grouped(self._rows(_MIXED_HOUSEHOLDS)))
 
     def households_of(self, row_numbers: set[int]) -> set[HouseholdKey]:
+        if self.kept is not None:
+            return self.kept.households_of(row_numbers)
         if not row_numbers:
             return set()
         return {(county, number) for county, number in self.stager.session.execute(
