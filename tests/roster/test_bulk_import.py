@@ -309,3 +309,25 @@ def test_the_checks_across_rows_find_in_postgresql_what_they_find_in_memory(pg_s
     skipped = sum(len(households[i]) for i in (0, 1, 2, 4, 5)) + 1
     assert staged_report.skipped_rows == plain.skipped_rows == skipped
     assert staged_report.preview.digest() == plain.preview.digest()
+
+
+def test_a_preview_lists_200_of_each_kind_and_its_fingerprint_covers_the_rest(session, tmp_path):
+    """A county's file changes a field of every person: the preview lists the first 200 changes and
+    counts them all (memory does not grow with the file), and a record changed in the database after
+    the preview, past the 200 listed, still stops the confirm: nothing is written."""
+    records = generate_roster(COUNTY, ["五里岗安置点"], households=80, seed=47)
+    assert len(records) > 230
+    _write_and_import(session, tmp_path / "before.csv", records)
+    after = tmp_path / "after.csv"
+    write_roster_csv(after, [replace(r, notes=f"备注 {index}") for index, r in enumerate(records)])
+
+    with open(after, "rb") as source:
+        preview = import_roster(session, source, filename=str(after), actor="test", dry_run=True).preview
+    assert preview.counts["changes"] == len(records) and len(preview.changes) == 200
+    assert preview.not_listed("changes") == len(records) - 200
+
+    session.execute(update(Person).where(Person.id_number == records[-1].id_number).values(notes="在别处改过"))
+    with pytest.raises(importing.PreviewOutdated), open(after, "rb") as source:
+        import_roster(session, source, filename=str(after), actor="test", expected_preview=preview.digest())
+    assert session.scalar(select(Person.notes).where(Person.id_number == records[0].id_number)) == (
+        records[0].notes or "")
