@@ -12,7 +12,7 @@ from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Person
 from jobmatch.roster.reading import RosterFileError
 from jobmatch.roster.records import households_of
 from jobmatch.roster.synthetic import generate_roster, write_roster_csv
-from jobmatch.services.roster import importing
+from jobmatch.services.roster import importing, staging
 from jobmatch.services.roster.importing import import_roster
 from tests.conftest import make_test_app
 
@@ -134,10 +134,16 @@ def test_the_staged_comparison_changes_exactly_what_the_plain_one_does(pg_sessio
         plain = import_roster(pg_session, source, filename=str(after), actor="test", staged=False)
     plain_events = _events_after(pg_session, last_id)
     pg_session.rollback()
+    independent = []
+    checked = staging.StagedFile.parts_independent
+    monkeypatch.setattr(staging.StagedFile, "parts_independent",
+                        lambda self: independent.append(checked(self)) or independent[-1])
     with open(after, "rb") as source:
         staged = import_roster(pg_session, source, filename=str(after), actor="test", staged=True)
     pg_session.commit()
 
+    # in parts of 7, persons move between parts: every part is checked before any is written
+    assert independent == ([False] if part == 7 else [])
     assert not plain.problems and not staged.problems
     assert staged.summary_line() == plain.summary_line()
     assert staged.preview.digest() == plain.preview.digest()
@@ -331,3 +337,46 @@ def test_a_preview_lists_200_of_each_kind_and_its_fingerprint_covers_the_rest(se
         import_roster(session, source, filename=str(after), actor="test", expected_preview=preview.digest())
     assert session.scalar(select(Person.notes).where(Person.id_number == records[0].id_number)) == (
         records[0].notes or "")
+
+
+def test_parts_written_as_they_are_checked_are_undone_when_a_later_part_has_a_problem(pg_session, tmp_path,
+                                                                                     monkeypatch):
+    """A first import of several parts (no one recorded yet, so no move between parts) writes each part
+    as soon as it is checked. When the last part's household has no head, nothing of the earlier parts
+    stays written; with ``partial`` every other household is imported, exactly as the plain comparison
+    does; a dry run writes nothing."""
+    monkeypatch.setattr(importing, "STAGED_PART", 7)
+    monkeypatch.setattr(importing, "FILE_PART", 11)
+    independent = []
+    checked = staging.StagedFile.parts_independent
+    monkeypatch.setattr(staging.StagedFile, "parts_independent",
+                        lambda self: independent.append(checked(self)) or independent[-1])
+    records = generate_roster(COUNTY, ["五里岗安置点"], households=20, seed=53)
+    last = list(households_of(records).values())[-1]
+    headless = [replace(r, relation="子女") if r in last else r for r in records]
+    path = tmp_path / "headless.csv"
+    write_roster_csv(path, headless)
+
+    def run(**options):
+        with open(path, "rb") as source:
+            return import_roster(pg_session, source, filename=str(path), actor="test", **options)
+
+    refused = run()
+    assert independent == [True] and len(refused.problems) == 1 and "没有户主" in refused.problems[0].message
+    assert not refused.written and pg_session.scalar(select(func.count(Person.id))) == 0
+    dry = run(partial=True, dry_run=True)
+    assert dry.created == len(records) - len(last) and pg_session.scalar(select(func.count(Person.id))) == 0
+    written = run(partial=True)
+    events = _event_kinds(pg_session)
+    persons = pg_session.scalar(select(func.count(Person.id)))
+    pg_session.rollback()
+    plain = run(partial=True, staged=False)
+
+    assert written.written and persons == written.created == len(records) - len(last)
+    assert written.summary_line() == plain.summary_line() and written.preview.digest() == plain.preview.digest()
+    assert _event_kinds(pg_session) == events and events["person_imported"] == persons
+    pg_session.rollback()
+
+
+def _event_kinds(session) -> dict[str, int]:
+    return dict(session.execute(select(LedgerEvent.kind, func.count()).group_by(LedgerEvent.kind)).tuples().all())

@@ -120,8 +120,50 @@ def _import_roster(session: Session, source, *, filename: str, actor: str, sheet
                                           if r.household_key not in validation.invalid_households])
     problems = validation.problems + checks.problems
     skip = validation.invalid_households | checks.households
+    report = ImportReport()
+    # Parts that read nothing another part writes are written as soon as they are checked, each read
+    # once, in a savepoint given up when a later part finds a problem, the preview is not the one
+    # expected, or it is a dry run. Otherwise every part is checked before any is written.
+    together = file.parts > 1 and file.parts_independent()
+    savepoint = session.begin_nested() if together else None
+    try:
+        writer = _Writer(session, file, report, actor) if together else None
+        previewed = _check_parts(session, file, problems, skip, partial, writer)
+        problems.sort(key=lambda p: (p.row, p.column))
+        if problems and not partial:
+            if savepoint is not None:
+                savepoint.rollback()
+            return ImportReport(problems=problems)
+        report.problems = problems
+        file.drop(skip)
+        report.skipped_rows = validation.rows - file.rows
+        report.preview = previewed
+        if expected_preview is not None and previewed.digest() != expected_preview:
+            raise PreviewOutdated("台账在预览之后有了变化（文件或已登记的数据），没有写入。请重新上传并核对预览。")
+        if writer is None:
+            savepoint = session.begin_nested()
+            _apply_file(session, file, report, actor)
+        else:
+            writer.finish()
+        assert savepoint is not None
+        if dry_run:
+            savepoint.rollback()
+        else:
+            savepoint.commit()
+            report.written = True
+        return report
+    except BaseException:
+        if savepoint is not None and savepoint.is_active:
+            savepoint.rollback()
+        raise
+
+
+def _check_parts(session: Session, file: "staging.StagedFile | _RecordsInMemory", problems: list[RosterProblem],
+                 skip: set[HouseholdKey], partial: bool, writer: "_Writer | None") -> RosterPreview:
+    """Heads counted with the members recorded, and the preview, part by part: adds to ``problems`` and
+    ``skip``. With ``writer``, each part is written once checked (unless nothing will be written)."""
     previewed = RosterPreview()
-    for number in range(file.parts):  # heads counted with the members recorded, and the preview
+    for number in range(file.parts):
         records, recorded = file.part(number)
         head_problems, headless = preview.head_problems(session, records, recorded)
         problems += head_problems
@@ -129,22 +171,10 @@ def _import_roster(session: Session, source, *, filename: str, actor: str, sheet
         if partial or not problems:  # else nothing is written: what it would change does not matter
             kept = [r for r in records if r.household_key not in skip]
             preview.build_preview(session, kept, _profile_of, recorded, into=previewed)
-    report = ImportReport(problems=sorted(problems, key=lambda p: (p.row, p.column)))
-    if report.problems and not partial:
-        return report
-    file.drop(skip)
-    report.skipped_rows = validation.rows - file.rows
-    report.preview = previewed
-    if expected_preview is not None and previewed.digest() != expected_preview:
-        raise PreviewOutdated("台账在预览之后有了变化（文件或已登记的数据），没有写入。请重新上传并核对预览。")
-    if dry_run:
-        with session.begin_nested() as savepoint:
-            _apply_file(session, file, report, actor)
-            savepoint.rollback()
-        return report
-    _apply_file(session, file, report, actor)
-    report.written = True
-    return report
+            if writer is not None:
+                writer.write(kept, recorded)
+                file.written()
+    return previewed
 
 
 class PreviewOutdated(UserError):
@@ -169,6 +199,9 @@ class _RecordsInMemory:
 
     parts = 1
     quiet_households = quiet_persons = 0  # each household is compared
+
+    def parts_independent(self) -> bool:
+        return True  # one part
 
     def __init__(self, session: Session, records: list[PersonRecord]) -> None:
         self.session = session
@@ -222,22 +255,36 @@ class _RecordChecks:
 
 def _apply_file(session: Session, file: "staging.StagedFile | _RecordsInMemory", report: ImportReport,
                 actor: str) -> None:
-    """Write the file part by part; then each touched household's status and monitoring flag, a
-    bounded number of households at a time."""
-    events = _LedgerParts(session)
-    touched: set[int] = set()
-    report.households += file.quiet_households  # nothing to write there
-    report.persons += file.quiet_persons
-    report.unchanged += file.quiet_persons
+    """Write the file part by part."""
+    writer = _Writer(session, file, report, actor)
     for number in range(file.parts):
-        records, recorded = file.part(number)
-        touched |= _apply(session, records, report, actor, events, recorded)
+        writer.write(*file.part(number))
         file.written()
-    events.flush()
-    for households in in_chunks(sorted(touched)):
-        refresh_households(session, households, actor=actor)
-        sync_from_roster(session, households, actor=actor)
-    alert_on_jobs_ended(session, events.jobs_ended, actor=actor)
+    writer.finish()
+
+
+class _Writer:
+    """Writes a file's parts (whole households); ``finish`` then sets each touched household's status and
+    monitoring flag, a bounded number of households at a time."""
+
+    def __init__(self, session: Session, file: "staging.StagedFile | _RecordsInMemory", report: ImportReport,
+                 actor: str) -> None:
+        self.session, self.report, self.actor = session, report, actor
+        self.events = _LedgerParts(session)
+        self.touched: set[int] = set()
+        report.households += file.quiet_households  # nothing to write there
+        report.persons += file.quiet_persons
+        report.unchanged += file.quiet_persons
+
+    def write(self, records: list[PersonRecord], recorded: preview.Recorded) -> None:
+        self.touched |= _apply(self.session, records, self.report, self.actor, self.events, recorded)
+
+    def finish(self) -> None:
+        self.events.flush()
+        for households in in_chunks(sorted(self.touched)):
+            refresh_households(self.session, households, actor=self.actor)
+            sync_from_roster(self.session, households, actor=self.actor)
+        alert_on_jobs_ended(self.session, self.events.jobs_ended, actor=self.actor)
 
 
 def _apply(session: Session, records: list[PersonRecord], report: ImportReport, actor: str, events: "_LedgerParts",

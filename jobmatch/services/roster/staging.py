@@ -215,6 +215,17 @@ class StagedFile:
         self._last = (number, records, _recorded_of_part(self.session, number, unchanged))
         return self._last[1], self._last[2]
 
+    def parts_independent(self) -> bool:
+        """No person of the file is recorded in a household of another part (a move between parts):
+        writing one part then changes nothing the checks and the preview of another read."""
+        return not self.session.scalar(text(f"""SELECT EXISTS (
+            SELECT 1 FROM {FILE} f
+            JOIN persons p ON p.id_number = f.id_number
+            JOIN households h ON h.id = p.household_id
+            JOIN counties c ON c.id = h.county_id
+            JOIN {HOUSEHOLDS} k ON k.county = c.name AND k.household_no = h.household_no
+            WHERE k.part IS DISTINCT FROM f.part)"""))
+
     def written(self) -> None:
         """The import wrote: a part must be read again."""
         self._last = None
