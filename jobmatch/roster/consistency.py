@@ -7,7 +7,7 @@ number was given to two households.
 """
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from operator import itemgetter
 from sys import intern  # a county's, a site's, a relation's name: one string for all their rows
 
@@ -60,7 +60,36 @@ class CrossRowsInMemory:
 
 def cross_row_problems(rows: list[CrossRow]) -> tuple[list[RosterProblem], set[HouseholdKey]]:
     """Problems between rows, and the households they make invalid."""
-    return problems_of_groups(rows, _consecutive_households(rows), _households_to_check(rows).values())
+    runs = MixedRuns()
+    for row in rows:
+        runs.add(row)
+    return problems_of_groups(rows, runs.end(), _households_to_check(rows).values())
+
+
+class MixedRuns:
+    """The runs of consecutive rows with one 户编号 (a row without one ends a run) that name two
+    counties, found as the rows go by: only the current run is held."""
+
+    def __init__(self) -> None:
+        self.run: list[CrossRow] = []
+        self.found: list[list[CrossRow]] = []
+
+    def add(self, row: CrossRow) -> None:
+        household_no = row[1][HOUSEHOLD_NO]
+        if self.run and household_no != self.run[0][1][HOUSEHOLD_NO]:
+            self._close()
+        if household_no:
+            self.run.append(row)
+
+    def end(self) -> list[list[CrossRow]]:
+        """The runs naming two counties, once every row was added."""
+        self._close()
+        return self.found
+
+    def _close(self) -> None:
+        if len({cells[COUNTY] for _, cells in self.run} - {""}) > 1:
+            self.found.append(self.run)
+        self.run = []
 
 
 def problems_of_groups(id_rows: list[CrossRow], runs: Iterable[list[CrossRow]],
@@ -98,19 +127,6 @@ def _check_duplicate_ids(rows: list[CrossRow], problems: list[RosterProblem], ho
             others = "、".join(str(other) for other, _ in same_id_rows if other != number)
             problems.append(RosterProblem(number, HEADER_OF["id_number"], f"与第 {others} 行的身份证号重复，同一人只能登记一次"))
             households.add(_key(cells))
-
-
-def _consecutive_households(rows: list[CrossRow]) -> Iterator[list[CrossRow]]:
-    block: list[CrossRow] = []
-    for row in rows:
-        household_no = row[1][HOUSEHOLD_NO]
-        if block and household_no != block[0][1][HOUSEHOLD_NO]:
-            yield block
-            block = []
-        if household_no:
-            block.append(row)
-    if block:
-        yield block
 
 
 def _households_to_check(rows: list[CrossRow]) -> dict[HouseholdKey, list[CrossRow]]:

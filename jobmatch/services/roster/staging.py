@@ -6,7 +6,8 @@ the file says ("unchanged"); only the others, and the households they touch, are
 Python for the head checks, the preview and the updates. An unchanged re-import is a COPY
 plus that query, run on each part of the file while validation reads the next (``Stager``).
 
-The file's records stay in PostgreSQL, not in Python: once it is read, the import takes them
+Past one part (the import's FILE_PART persons), the file's records and the cells compared
+across rows stay in PostgreSQL, not in Python: once it is read, the import takes the records
 back a part (whole households) at a time (``StagedFile``), so its memory does not grow with
 the file.
 
@@ -25,7 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jobmatch.db import copy_rows, driver_connection
-from jobmatch.roster.consistency import ID, CrossRow, CrossRowsInMemory, is_head, problems_of_groups
+from jobmatch.roster.consistency import ID, CrossRow, CrossRowsInMemory, MixedRuns, is_head, problems_of_groups
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.records import HouseholdKey, PersonRecord
 from jobmatch.services.roster.preview import Recorded, open_spells, shown_and_compared_fields
@@ -56,7 +57,7 @@ class Stager:
     """Stages a file's records part by part while validation reads it (``add`` is validate_roster's
     ``on_parsed``): each part is COPYed, then compared with the database in a pipeline, so PostgreSQL
     finds one part's unchanged persons while Python reads the next. ``finish`` takes out the rows
-    the checks across rows found wrong and reads what the rest may change. A context manager: the
+    the checks across rows found wrong and gives the rest as a ``StagedFile``. A context manager: the
     connection leaves pipeline mode however the validation ends.
 
     A file of at most ``file_part`` records is also kept in Python as it is read (the bound the
@@ -264,8 +265,9 @@ class StagedCells:
     """Where validation keeps what the checks across rows compare (its ``cross_rows``): in Python for
     a file of one part; past it, every row's cells COPYed into CELLS with the Stager's parts. SQL then
     picks out the few rows that may be wrong (an ID number given twice, a household naming two
-    counties, settlements or heads), and jobmatch.roster.consistency checks those as it checks a
-    file held in memory: the same problems, in the same words, without a cell per row in Python."""
+    settlements or heads; runs of rows naming two counties are caught as the rows go by), and
+    jobmatch.roster.consistency checks those as it checks a file held in memory: the same
+    problems, in the same words, without a cell per row in Python."""
 
     def __init__(self, stager: Stager, keep_up_to: int) -> None:
         self.stager = stager
@@ -274,9 +276,11 @@ class StagedCells:
         self.kept: CrossRowsInMemory | None = CrossRowsInMemory()
         self.pending: list[CrossRow] = []
         self.count = 0
+        self.runs = MixedRuns()  # a run is consecutive rows: checked as they go by, not in SQL
 
     def add(self, row: CrossRow) -> None:
         self.count += 1
+        self.runs.add(row)
         if self.kept is not None:
             self.kept.add(row)
             if len(self.kept) > self.keep_up_to:  # past one part: these go with the Stager's next part
@@ -303,7 +307,7 @@ class StagedCells:
         self.stager.wait()
         self.flush()
         id_rows = [row for _group, row in self._rows(_REPEATED_IDS)]
-        return problems_of_groups(id_rows, _grouped(self._rows(_MIXED_RUNS)), _grouped(self._rows(_MIXED_HOUSEHOLDS)))
+        return problems_of_groups(id_rows, self.runs.end(), _grouped(self._rows(_MIXED_HOUSEHOLDS)))
 
     def households_of(self, row_numbers: set[int]) -> set[HouseholdKey]:
         if self.kept is not None:
@@ -333,15 +337,6 @@ _CROSS_ROW = "row, id_number, county, household_no, settlement, relation, name" 
 # Every row of an ID number given more than once (id_key: the number in capitals, as the check compares it).
 _REPEATED_IDS = f"""SELECT NULL, {_CROSS_ROW} FROM {CELLS}
 WHERE id_key IN (SELECT id_key FROM {CELLS} WHERE id_key <> '' GROUP BY id_key HAVING count(*) > 1)
-ORDER BY row"""
-# Runs of consecutive rows with one 户编号 (a row without one ends a run) that name two counties.
-_MIXED_RUNS = f"""WITH runs AS (
-    SELECT *, sum(starts) OVER (ORDER BY row) AS run
-    FROM (SELECT *, (household_no IS DISTINCT FROM lag(household_no) OVER (ORDER BY row))::integer AS starts
-          FROM {CELLS}) marked)
-SELECT run, {_CROSS_ROW} FROM runs
-WHERE household_no <> '' AND run IN (SELECT run FROM runs WHERE household_no <> '' AND county <> ''
-                                     GROUP BY run HAVING count(DISTINCT county) > 1)
 ORDER BY row"""
 # Households, (county, household_no), whose rows name two settlements or two heads.
 _MIXED_HOUSEHOLDS = f"""SELECT dense_rank() OVER (ORDER BY county, household_no), {_CROSS_ROW} FROM {CELLS}
