@@ -200,13 +200,13 @@ class _RecordsInMemory:
     parts = 1
     quiet_households = quiet_persons = 0  # each household is compared
 
-    def parts_independent(self) -> bool:
-        return True  # one part
-
     def __init__(self, session: Session, records: list[PersonRecord]) -> None:
         self.session = session
         self.records = records
         self.recorded: preview.Recorded | None = None
+
+    def parts_independent(self) -> bool:
+        return True  # one part
 
     @property
     def rows(self) -> int:

@@ -135,7 +135,6 @@ class Stager:
         staged = StagedFile(self.session)
         staged.drop(set(invalid_households))
         self.session.execute(text(f"ALTER TABLE {FILE} ADD PRIMARY KEY (id_number)"))
-        staged.parts = self.session.scalar(text(f"SELECT coalesce(max(part) + 1, 0) FROM {HOUSEHOLDS}")) or 0
         if staged.parts > 1:  # one part is the whole table
             self.session.execute(text(f"CREATE INDEX ON {FILE} (part, first_row, row)"))
             self.session.execute(text(f"ANALYZE {FILE} (part)"))  # how many rows a part has (never autovacuumed)
@@ -207,12 +206,7 @@ class StagedFile:
     def part(self, number: int) -> tuple[list[PersonRecord], Recorded]:
         if self._last is not None and self._last[0] == number:
             return self._last[1], self._last[2]
-        if self._kept is not None:
-            records, unchanged = self._kept
-        else:
-            read = _records_of_part(self.session, number)
-            records = [record for record, _same in read]
-            unchanged = frozenset(record.id_number for record, same in read if same)
+        records, unchanged = self._kept if self._kept is not None else _records_of_part(self.session, number)
         self._last = (number, records, _recorded_of_part(self.session, number, unchanged))
         return self._last[1], self._last[2]
 
@@ -249,9 +243,11 @@ class StagedFile:
             self._last = (number, [r for r in records if r.household_key not in households], recorded)
 
     def _count(self) -> None:
-        quiet, rows, quiet_rows = self.session.execute(text(
-            f"SELECT count(*) FILTER (WHERE quiet), sum(persons), sum(persons) FILTER (WHERE quiet) FROM {HOUSEHOLDS}")).one()
-        self.quiet_households, self.rows, self.quiet_persons = quiet or 0, rows or 0, quiet_rows or 0
+        parts, quiet, rows, quiet_rows = self.session.execute(text(
+            f"""SELECT max(part) + 1, count(*) FILTER (WHERE quiet), sum(persons), sum(persons) FILTER (WHERE quiet)
+                FROM {HOUSEHOLDS}""")).one()
+        self.parts, self.quiet_households, self.rows, self.quiet_persons = (
+            parts or 0, quiet or 0, rows or 0, quiet_rows or 0)
 
 
 def stage_records(session: Session, records: list[PersonRecord], file_part: int = 25_000) -> StagedFile:
@@ -276,16 +272,18 @@ class StagedCells:
         self.kept: CrossRowsInMemory | None = CrossRowsInMemory()
         self.pending: list[CrossRow] = []
         self.count = 0
-        self.runs = MixedRuns()  # a run is consecutive rows: checked as they go by, not in SQL
+        self.runs = MixedRuns()  # once spilled: a run is consecutive rows, checked as they go by, not in SQL
 
     def add(self, row: CrossRow) -> None:
         self.count += 1
-        self.runs.add(row)
         if self.kept is not None:
             self.kept.add(row)
             if len(self.kept) > self.keep_up_to:  # past one part: these go with the Stager's next part
                 self.pending, self.kept = self.kept.rows, None
+                for kept in self.pending:
+                    self.runs.add(kept)
             return
+        self.runs.add(row)
         self.pending.append(row)
         if len(self.pending) >= 2 * self.stager.part_size:  # rows with problems: no records to send them with
             self.stager.wait()
@@ -414,22 +412,24 @@ _READ_BACK = (
 _PART_QUERY = f"SELECT {', '.join(_READ_BACK)} FROM {FILE} WHERE part = %s ORDER BY first_row, row"
 
 
-def _records_of_part(session: Session, number: int) -> list[tuple[PersonRecord, bool]]:
-    """A part's records as validation made them (what the import reads of them), each with whether
-    the person is unchanged."""
-    records = []
+def _records_of_part(session: Session, number: int) -> tuple[list[PersonRecord], frozenset[str]]:
+    """A part's records as validation made them (what the import reads of them), and the ID numbers
+    of the unchanged persons among them."""
+    records, unchanged_ids = [], []
     for (row, id_number, county, household_no, settlement, name, relation, phone, capacity, wants_work, mobility,
          kilometres, skills, certificates, training_wishes, wage, disability, monitoring, notes, gender, born, reason,
          employment, employer, income, unchanged) in driver_connection(session).execute(_PART_QUERY, (number,)).fetchall():
-        records.append((PersonRecord(
+        records.append(PersonRecord(
             household_no=household_no, county=intern(county), settlement=intern(settlement), name=name,
             id_number=id_number, relation=relation, phone=phone, capacity=capacity, wants_work=wants_work,
             mobility=mobility, max_commute_km=kilometres, skills=_tuple_of(skills),
             certificates=_tuple_of(certificates), training_wishes=_tuple_of(training_wishes), wage_expectation=wage,
             employment_status=employment, employer_name=employer, monthly_income=income, disability=disability,
             monitoring=monitoring, notes=notes or None, gender=gender, birth_date=born, cannot_leave_reason=reason,
-            row=row), unchanged))
-    return records
+            row=row))
+        if unchanged:
+            unchanged_ids.append(id_number)
+    return records, frozenset(unchanged_ids)
 
 
 @lru_cache(maxsize=4096)
