@@ -1,5 +1,6 @@
 """Fixtures: a migrated database on SQLite and on the real PostgreSQL, the app, a session, the CLI."""
 
+import functools
 import shutil
 
 import pytest
@@ -38,13 +39,46 @@ def pg_database():
 
 
 def _empty_pg(url: str) -> None:
-    engine = make_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    """Every table emptied and every sequence restarted, as TRUNCATE ... RESTART IDENTITY of all tables
+    would, in a few milliseconds: a TRUNCATE makes new files for each of some 55 tables and their
+    indexes (0.1-0.5 s a test), where a test fills a few tables with a few rows. So the filled tables
+    are found first, and emptied with DELETE (TRUNCATE for the large), triggers off, as a replica would."""
+    with _pg_engine(url).begin() as conn:
+        filled = [(name, rows) for name, rows in conn.execute(text(_filled_tables())) if rows]
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # no foreign-key checks, no guards
+        large = [name for name, rows in filled if rows >= _DELETE_UP_TO]
+        if large:
+            conn.execute(text(f"TRUNCATE {', '.join(large)}"))
+        for name, rows in filled:
+            if rows < _DELETE_UP_TO:
+                conn.execute(text(f"DELETE FROM {name}"))
+        conn.execute(text("SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) FROM pg_sequences "
+                          "WHERE last_value IS NOT NULL"))
         # A tampering test may have switched the append-only guard off: every test starts with it on.
-        conn.execute(text("ALTER TABLE ledger_events ENABLE TRIGGER USER"))
-    engine.dispose()
+        if conn.scalar(text("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'ledger_events'::regclass "
+                            "AND NOT tgisinternal AND tgenabled = 'D')")):
+            conn.execute(text("ALTER TABLE ledger_events ENABLE TRIGGER USER"))
+
+
+_DELETE_UP_TO = 5000  # rows: a table with more is truncated
+_engines: dict = {}
+
+
+@functools.cache
+def _filled_tables() -> str:
+    """Each table with (up to _DELETE_UP_TO of) its rows counted, in one statement."""
+    import jobmatch.models  # noqa: F401 - every table in the metadata
+
+    return " UNION ALL ".join(
+        f"SELECT '\"{t.name}\"', (SELECT count(*) FROM (SELECT 1 FROM \"{t.name}\" LIMIT {_DELETE_UP_TO}) AS r)"
+        for t in Base.metadata.sorted_tables)
+
+
+def _pg_engine(url: str):
+    """One engine per test database, kept for the run (a connection is made once, not per test)."""
+    if url not in _engines:
+        _engines[url] = make_engine(url)
+    return _engines[url]
 
 
 @pytest.fixture(params=BACKENDS)
