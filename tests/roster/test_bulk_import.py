@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from jobmatch import ledger
-from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Person
+from jobmatch.models import EmploymentSpell, Household, LedgerEvent, MonitoringAlert, Person
 from jobmatch.roster.reading import RosterFileError
 from jobmatch.roster.records import households_of
 from jobmatch.roster.synthetic import generate_roster, write_roster_csv
@@ -381,3 +381,46 @@ def test_parts_written_as_they_are_checked_are_undone_when_a_later_part_has_a_pr
 
 def _event_kinds(session) -> dict[str, int]:
     return dict(session.execute(select(LedgerEvent.kind, func.count()).group_by(LedgerEvent.kind)).tuples().all())
+
+
+def test_a_re_import_in_parts_settles_each_part_as_the_plain_comparison_settles_the_file(pg_session, tmp_path,
+                                                                                        monkeypatch):
+    """Parts that change nothing of each other are settled as each is written: the households' status,
+    monitoring flag and alerts of ended jobs. The same statuses, flags, alerts and events as the plain
+    comparison, which settles every household once the whole file is written."""
+    monkeypatch.setattr(importing, "STAGED_PART", 7)
+    monkeypatch.setattr(importing, "FILE_PART", 11)
+    records = generate_roster(COUNTY, ["五里岗安置点", "陕桥安置点"], households=24, seed=61)
+    employed = [r for r in records if r.employment_status not in (None, "unemployed")]
+    assert len({r.household_key for r in employed}) >= 8
+    before = [replace(r, monitoring="unstable") if r.household_key in {e.household_key for e in employed[::2]}
+              else r for r in records]
+    lost = {r.id_number for r in employed[::2]}  # monitored households' jobs end: alerts, some become zero
+    after = [replace(r, employment_status="unemployed", employer_name=None, monthly_income=None)
+             if r.id_number in lost else r for r in before]
+    _write_and_import(pg_session, tmp_path / "before.csv", before)
+    last_id = pg_session.scalar(select(func.max(LedgerEvent.id)))
+    path = tmp_path / "after.csv"
+    write_roster_csv(path, after)
+    independent = []
+    checked = staging.StagedFile.parts_independent
+    monkeypatch.setattr(staging.StagedFile, "parts_independent",
+                        lambda self: independent.append(checked(self)) or independent[-1])
+
+    def settled(staged):
+        with open(path, "rb") as source:
+            report = import_roster(pg_session, source, filename=str(path), actor="test", staged=staged)
+        statuses = sorted(pg_session.execute(select(Household.household_no, Household.labourers, Household.employed,
+                                                    Household.zero_employment, Household.monitoring)).tuples())
+        alerts = sorted(pg_session.execute(select(Household.household_no, MonitoringAlert.reasons)
+                                           .join(MonitoringAlert.household)).tuples(), key=str)
+        kinds = sorted(kind for (kind,) in pg_session.execute(select(LedgerEvent.kind)
+                                                              .where(LedgerEvent.id > last_id)))
+        pg_session.rollback()
+        return report.summary_line(), statuses, alerts, kinds
+
+    in_parts = settled(staged=True)
+    assert independent == [True]  # written part by part, each settled once written
+    summary, statuses, alerts, kinds = in_parts
+    assert len(alerts) == len({r.household_key for r in employed[::2]}) and "household_became_zero_employment" in kinds
+    assert in_parts == settled(staged=False)

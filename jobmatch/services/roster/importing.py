@@ -127,7 +127,7 @@ def _import_roster(session: Session, source, *, filename: str, actor: str, sheet
     together = file.parts > 1 and file.parts_independent()
     savepoint = session.begin_nested() if together else None
     try:
-        writer = _Writer(session, file, report, actor) if together else None
+        writer = _Writer(session, file, report, actor, each_part=True) if together else None
         previewed = _check_parts(session, file, problems, skip, partial, writer)
         problems.sort(key=lambda p: (p.row, p.column))
         if problems and not partial:
@@ -264,12 +264,15 @@ def _apply_file(session: Session, file: "staging.StagedFile | _RecordsInMemory",
 
 
 class _Writer:
-    """Writes a file's parts (whole households); ``finish`` then sets each touched household's status and
-    monitoring flag, a bounded number of households at a time."""
+    """Writes a file's parts (whole households), then sets each touched household's status and monitoring
+    flag and raises the alerts of jobs ended: ``each_part`` (parts that change nothing of each other),
+    once each part is written, so nothing held grows with the file; else in ``finish``, once every
+    part is, a bounded number of households at a time."""
 
     def __init__(self, session: Session, file: "staging.StagedFile | _RecordsInMemory", report: ImportReport,
-                 actor: str) -> None:
+                 actor: str, each_part: bool = False) -> None:
         self.session, self.report, self.actor = session, report, actor
+        self.each_part = each_part
         self.events = _LedgerParts(session)
         self.touched: set[int] = set()
         report.households += file.quiet_households  # nothing to write there
@@ -278,13 +281,19 @@ class _Writer:
 
     def write(self, records: list[PersonRecord], recorded: preview.Recorded) -> None:
         self.touched |= _apply(self.session, records, self.report, self.actor, self.events, recorded)
+        if self.each_part:
+            self._settle()
 
     def finish(self) -> None:
+        self._settle()
+
+    def _settle(self) -> None:
         self.events.flush()
         for households in in_chunks(sorted(self.touched)):
             refresh_households(self.session, households, actor=self.actor)
             sync_from_roster(self.session, households, actor=self.actor)
         alert_on_jobs_ended(self.session, self.events.jobs_ended, actor=self.actor)
+        self.touched, self.events.jobs_ended = set(), []
 
 
 def _apply(session: Session, records: list[PersonRecord], report: ImportReport, actor: str, events: "_LedgerParts",
