@@ -265,25 +265,32 @@ class _RowParser:
             for key, cell in (("wants_work", label_cells[2]), ("employment_status", label_cells[3])):
                 if not cell:
                     report.add(key, "劳动能力不是「无劳动能力」时必填，不能为空")
-        if len(report.problems) > count:
+        if len(report.problems) > count or len(self.codes) >= _KEPT:
             return tuple(codes)
         return self.codes.setdefault(label_cells, tuple(codes))
 
     def _list(self, cell: str) -> tuple[str, ...]:
-        """parse_list(cell), once per distinct cell of the file."""
+        """parse_list(cell), once per distinct cell of the file (of the first _KEPT)."""
         known = self.lists.get(cell)
-        return known if known is not None else self.lists.setdefault(cell, parse_list(cell))
+        if known is None:
+            known = parse_list(cell)
+            if len(self.lists) < _KEPT:
+                self.lists[cell] = known
+        return known
 
     @staticmethod
     def _amount(report: _RowReport, key: str, cell: str, parser, known: dict):
         """``parser(cell)``, kept in ``known`` when it is a number, or None after noting the problem."""
         amount = report.parse(key, cell, parser)
-        if amount is not None:
+        if amount is not None and len(known) < _KEPT:
             known[cell] = amount
         return amount
 
 
 _PHONE_HEADER = HEADER_OF["phone"]
+# Distinct cells of a kind whose parsed value is kept for the rows that repeat them: a roster repeats a
+# few hundred lists and amounts; a file of more distinct ones must not make memory grow with it.
+_KEPT = 8192
 
 
 def _check_id(report: _RowReport, text: str, lost_digits: bool) -> str | None:

@@ -111,6 +111,18 @@ def test_every_mistake_in_a_csv_is_reported_as_the_format_says(tmp_path):
         check(validate_roster(open_roster_rows(source, "roster.csv")), roster)
 
 
+def test_past_the_cells_it_keeps_the_validator_reads_them_the_same(tmp_path, monkeypatch):
+    """The validator keeps the parsed value of at most _KEPT distinct cells of a kind (lists, amounts, label
+    rows), so its memory does not grow with a file of ever new ones: past them, it parses each again."""
+    from jobmatch.roster import validation
+
+    monkeypatch.setattr(validation, "_KEPT", 2)
+    roster = build_roster()
+    path = write_csv(tmp_path / "roster.csv", roster.rows)  # type: ignore[arg-type]
+    with open(path, "rb") as source:
+        check(validate_roster(open_roster_rows(source, "roster.csv")), roster)
+
+
 @pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
 def test_every_mistake_in_an_xlsx_is_reported_as_the_format_says(tmp_path, monkeypatch, engine):
     from jobmatch.roster import reading
