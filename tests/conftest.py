@@ -35,6 +35,8 @@ def pg_database():
     url = services.create_pg_database()
     upgrade(url)
     yield url
+    if url in _engines:
+        _engines.pop(url).dispose()
     services.drop_pg_database(url)
 
 

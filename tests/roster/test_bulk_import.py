@@ -421,6 +421,6 @@ def test_a_re_import_in_parts_settles_each_part_as_the_plain_comparison_settles_
 
     in_parts = settled(staged=True)
     assert independent == [True]  # written part by part, each settled once written
-    summary, statuses, alerts, kinds = in_parts
+    _summary, _statuses, alerts, kinds = in_parts
     assert len(alerts) == len({r.household_key for r in employed[::2]}) and "household_became_zero_employment" in kinds
     assert in_parts == settled(staged=False)
