@@ -106,6 +106,15 @@ def _changed_roster(records):
     return [r for members in changed.values() for r in members] + newcomers
 
 
+def _answers_of_parts_independent(monkeypatch) -> list[bool]:
+    """What StagedFile.parts_independent answers in this test, in order (it is asked only of a file of
+    several parts): which way the import wrote them."""
+    answers: list[bool] = []
+    checked = staging.StagedFile.parts_independent
+    monkeypatch.setattr(staging.StagedFile, "parts_independent", lambda self: answers.append(checked(self)) or answers[-1])
+    return answers
+
+
 def _events_after(session, last_id):
     """The events written after event ``last_id`` (by id: an uncommitted event has no seq yet)."""
     rows = session.execute(select(LedgerEvent.kind, LedgerEvent.subject, LedgerEvent.data)
@@ -135,10 +144,7 @@ def test_the_staged_comparison_changes_exactly_what_the_plain_one_does(pg_sessio
         plain = import_roster(pg_session, source, filename=str(after), actor="test", staged=False)
     plain_events = _events_after(pg_session, last_id)
     pg_session.rollback()
-    independent = []
-    checked = staging.StagedFile.parts_independent
-    monkeypatch.setattr(staging.StagedFile, "parts_independent",
-                        lambda self: independent.append(checked(self)) or independent[-1])
+    independent = _answers_of_parts_independent(monkeypatch)
     with open(after, "rb") as source:
         staged = import_roster(pg_session, source, filename=str(after), actor="test", staged=True)
     pg_session.commit()
@@ -348,10 +354,7 @@ def test_parts_written_as_they_are_checked_are_undone_when_a_later_part_has_a_pr
     does; a dry run writes nothing."""
     monkeypatch.setattr(importing, "STAGED_PART", 7)
     monkeypatch.setattr(importing, "FILE_PART", 11)
-    independent = []
-    checked = staging.StagedFile.parts_independent
-    monkeypatch.setattr(staging.StagedFile, "parts_independent",
-                        lambda self: independent.append(checked(self)) or independent[-1])
+    independent = _answers_of_parts_independent(monkeypatch)
     records = generate_roster(COUNTY, ["五里岗安置点"], households=20, seed=53)
     last = list(households_of(records).values())[-1]
     headless = [replace(r, relation="子女") if r in last else r for r in records]
@@ -402,10 +405,7 @@ def test_a_re_import_in_parts_settles_each_part_as_the_plain_comparison_settles_
     last_id = pg_session.scalar(select(func.max(LedgerEvent.id)))
     path = tmp_path / "after.csv"
     write_roster_csv(path, after)
-    independent = []
-    checked = staging.StagedFile.parts_independent
-    monkeypatch.setattr(staging.StagedFile, "parts_independent",
-                        lambda self: independent.append(checked(self)) or independent[-1])
+    independent = _answers_of_parts_independent(monkeypatch)
 
     def settled(staged):
         with open(path, "rb") as source:
