@@ -65,7 +65,8 @@ def test_staff_approving_an_employer_named_like_markup_see_it_as_text_and_no_scr
     _sign_in(page, server, "staff")
     page.goto(f"{server}/staff/employers/pending")
     assert TAG in page.inner_text("main")
-    page.click(f"form[action$='/employers/{employer_id}/decision'] button[value=approve]")
+    with page.expect_navigation():
+        page.click(f"form[action$='/employers/{employer_id}/decision'] button[value=approve]")
     assert page.inner_text(".flash") == f"已通过“{TAG}”。"
     assert page.locator("main img").count() == 0
     screenshot(page, "staff-employer-approved-markup-name-1280")

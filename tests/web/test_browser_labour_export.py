@@ -56,7 +56,8 @@ def test_the_group_page_and_the_workers_invitation(browser, server, live_app, sc
     screenshot(phone, "worker-export-invitation-360")
     assert page_has_no_horizontal_scroll(phone)
     assert _serious_violations(phone) == []
-    phone.click("button[value=accept]")
+    with phone.expect_navigation():
+        phone.click("button[value=accept]")
     assert phone.locator("#qr svg").is_visible()
     assert "座位已留好" in phone.inner_text("#status")
     screenshot(phone, "worker-export-signed-up-360")

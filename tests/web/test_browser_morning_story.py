@@ -178,11 +178,13 @@ def test_a_staff_members_morning(browser, server, live_app, screenshot, tmp_path
     # The month's roster: a wrong ID number is named by row and column, nothing is written; fixed, previewed, confirmed.
     staff.goto(f"{server}/staff/roster/upload")
     staff.set_input_files("#roster", str(bad))
-    staff.click("form.stack button[type=submit]")
+    with staff.expect_navigation():
+        staff.click("form.stack button[type=submit]")
     report = staff.inner_text("#report")
     assert "没有写入任何数据" in report and re.search(r"第 \d+ 行，身份证号 列：", report)
     staff.set_input_files("#roster", str(good))
-    staff.click("form.stack button[type=submit]")
+    with staff.expect_navigation():
+        staff.click("form.stack button[type=submit]")
     preview = staff.inner_text("#report")
     assert "预览" in preview and "新建的户（2）" in preview and staff.is_visible("#confirm")
     look(staff, "roster-preview", screenshot)

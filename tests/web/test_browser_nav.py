@@ -112,7 +112,8 @@ def test_a_long_timeline_pages_back_in_the_browser(browser, server, live_app, sc
     _sign_in(page, server, "staff_a")
     page.goto(f"{server}/staff/households/{household_id}")
     assert "岗位130" in page.inner_text("ol.timeline") and "岗位080" not in page.inner_text("ol.timeline")
-    page.click("text=更早的记录")
+    with page.expect_navigation():
+        page.click("text=更早的记录")
     timeline = page.inner_text("ol.timeline")
     assert "岗位080" in timeline and "岗位130" not in timeline
     assert page.locator("text=回到最新的记录").is_visible()

@@ -15,7 +15,8 @@ def test_the_round_page_reads_the_reasons_as_sentences(browser, server, screensh
     page.click("form.stack button[type=submit]")
     page.goto(f"{server}/staff/rounds")
     page.select_option("#scope", label=SITE_A)
-    page.click("#new-round button[type=submit]")
+    with page.expect_navigation():  # count() below does not wait for the round's page to load
+        page.click("#new-round button[type=submit]")
     assert re.search(r"/staff/rounds/\d+$", page.url)
     rows = page.locator("table.offers tbody tr")
     assert rows.count() > 0, page.inner_text("main")[:800]  # on failure, what the page said instead

@@ -89,11 +89,13 @@ def test_roster_upload_previews_then_confirms(browser, server, tmp_path, screens
         good, bad = _files(tmp_path, 11 if size == "360" else 12)
         page.goto(f"{server}/staff/roster/upload")
         page.set_input_files("#roster", str(bad))
-        page.click("form.stack button[type=submit]")
+        with page.expect_navigation():
+            page.click("form.stack button[type=submit]")
         report = page.inner_text("#report")
         assert "没有写入任何数据" in report and re.search(r"第 \d+ 行，身份证号 列：", report)
         page.set_input_files("#roster", str(good))
-        page.click("form.stack button[type=submit]")
+        with page.expect_navigation():
+            page.click("form.stack button[type=submit]")
         preview = page.inner_text("#report")
         assert "预览" in preview and "新建的户（3）" in preview and page.is_visible("#confirm")
         screenshot(page, f"staff-roster-preview-{size}")

@@ -43,7 +43,8 @@ def test_employer_adds_photos_and_the_worker_sees_them_on_a_phone(browser, serve
         page.click("form.stack button[type=submit]")
         assert "照片已上传" in page.inner_text(".flash")
     page.set_input_files("#photo", files=[{"name": "menu.txt", "mimeType": "text/plain", "buffer": b"not a photo"}])
-    page.click("form.stack button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.stack button[type=submit]")
     assert "不是照片" in page.inner_text("#photo-error")
     assert page.locator(".photos img").count() == 2
     screenshot(page, "employer-vacancy-photos-1366")

@@ -177,7 +177,8 @@ def test_staff_preview_a_round_with_reasons_and_approve_it(browser, server, live
     _sign_in(page, server, "staff_a")
     page.goto(f"{server}/staff/rounds")
     page.select_option("#scope", label=SITE_A)
-    page.click("#new-round button[type=submit]")
+    with page.expect_navigation():  # count() below does not wait for the round's page to load
+        page.click("#new-round button[type=submit]")
     assert re.search(r"/staff/rounds/\d+$", page.url)
     round_id = int(page.url.rsplit("/", 1)[1])
     rows = page.locator("table.offers tbody tr")
