@@ -11,6 +11,7 @@ from jobmatch import ledger
 from jobmatch.models import EmploymentSpell, Household, LedgerEvent, Person, Settlement
 from jobmatch.roster.export import roster_title, summarise_households, write_roster_xlsx
 from jobmatch.roster.synthetic import generate_roster, write_roster_csv
+from jobmatch.services.households.status import compute_statuses
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "roster-sample.csv"
 COUNTY = "威宁彝族回族苗族自治县"
@@ -48,6 +49,21 @@ def test_sample_csv_imports_with_statuses(cli, session):
     settlement = session.scalar(select(Settlement).where(Settlement.name == "威宁和谐安置点"))
     assert settlement.location_source == "gazetteer" and round(settlement.lat, 1) == 26.9
     assert ledger.verify(session).ok
+
+
+def test_a_first_import_stores_the_counted_status_and_logs_each_new_zero_employment_household(cli, session, tmp_path):
+    path = tmp_path / "roster.csv"
+    write_roster_csv(path, generate_roster(COUNTY, ["五里岗安置点"], households=40, seed=3))
+    assert cli("roster", "import", str(path)).exit_code == 0
+    households = session.scalars(select(Household).order_by(Household.id)).all()
+    counted = compute_statuses(session, [h.id for h in households])
+    assert [(h.labourers, h.employed, h.zero_employment) for h in households] == [
+        (counted[h.id].labourers, counted[h.id].employed, counted[h.id].zero_employment) for h in households]
+    flagged = session.scalars(select(LedgerEvent.household_id)
+                              .where(LedgerEvent.kind == "household_became_zero_employment")).all()
+    zero = [h.id for h in households if h.zero_employment]
+    assert sorted(flagged) == zero and zero and len(zero) < len(households)
+    assert all(h.zero_employment_since is not None for h in households if h.zero_employment)
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv-utf8-bom", "csv-gb18030-title"])

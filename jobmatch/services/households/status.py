@@ -10,6 +10,7 @@ zero-employment flag to the ledger. The time of the latest follow-up is stored t
 wherever a FollowUp row is written.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
@@ -38,6 +39,22 @@ class HouseholdStatus:
         return self.willing > 0 and self.employed == 0
 
 
+NO_CAPACITY = "none"  # Person.capacity of a member who is not a labourer
+
+
+def counts_of_new_household(members: Iterable[tuple[str, bool]]) -> dict[str, int]:
+    """The labourers and employed of a household inserted with its members, from each member's
+    (capacity, employed): what compute_statuses will count once they are written. The roster import
+    stores them with the new household, so that refresh_households, which counts again and rewrites
+    what differs, updates only the households whose zero-employment flag it sets (a bulk UPDATE of
+    every new household was a tenth of a county's first import, issue 19)."""
+    labourers = employed = 0
+    for capacity, is_employed in members:
+        labourers += capacity != NO_CAPACITY
+        employed += is_employed
+    return {"labourers": labourers, "employed": employed}
+
+
 def compute_statuses(session: Session, household_ids=None) -> dict[int, HouseholdStatus]:
     """Status of the given households (all when None), from persons and current spells."""
     from jobmatch.services.gigs.counting import flexibly_employed_query, gig_days_flexible
@@ -49,7 +66,7 @@ def compute_statuses(session: Session, household_ids=None) -> dict[int, Househol
                          .where(EmploymentSpell.person_id == Person.id, EmploymentSpell.ended_on.is_(None))
                          .exists())
     employed = has_current_spell | Person.id.in_(flexibly_employed_query(Month.current(), gig_days_flexible()))
-    has_capacity = Person.capacity != "none"
+    has_capacity = Person.capacity != NO_CAPACITY
     query = (
         select(
             Person.household_id,
@@ -197,10 +214,10 @@ def not_in_workforce(person: Person, today: date) -> NotInWorkforce | None:
     age = age_on(person.birth_date, today)
     if age is not None and age < SCHOOL_AGE:
         return NotInWorkforce.PRESCHOOL
-    if age is not None and (age < WORKING_AGE or (age < SCHOOL_LEAVING_AGE and person.capacity == "none")
+    if age is not None and (age < WORKING_AGE or (age < SCHOOL_LEAVING_AGE and person.capacity == NO_CAPACITY)
                             or (age < 30 and "在校" in (person.notes or ""))):
         return NotInWorkforce.IN_SCHOOL
-    return NotInWorkforce.NO_CAPACITY if person.capacity == "none" else None
+    return NotInWorkforce.NO_CAPACITY if person.capacity == NO_CAPACITY else None
 
 
 def work_status(person: Person, today: date) -> str:

@@ -35,7 +35,7 @@ from jobmatch.services.accounts.sessions import end_worker_sessions
 from jobmatch.services.errors import UserError
 from jobmatch.services.households.monitoring import sync_from_roster
 from jobmatch.services.households.monitoring_alerts import JobEnded, alert_on_jobs_ended
-from jobmatch.services.households.status import refresh_households
+from jobmatch.services.households.status import counts_of_new_household, refresh_households
 from jobmatch.services.roster import preview, staging
 from jobmatch.services.roster.preview import RosterPreview
 from matching.gc_pause import without_cycle_collection
@@ -406,7 +406,8 @@ def _ensure_households(session, households, settlement_ids, actor):
         found = existing.get((county_id, key[1]))
         if found is None:
             new_rows.append({"county_id": county_id, "settlement_id": settlement_id, "household_no": key[1],
-                             "listed_at": listed_at})
+                             "listed_at": listed_at, **counts_of_new_household(
+                                 (member.capacity, _wanted_employment(member) is not None) for member in members)})
             new_keys.append(key)
             continue
         ids[key] = found.id
