@@ -79,13 +79,19 @@ _ADVISORY_LOCK_KEY = 7_301_000  # any constant shared by all writers
 _HEAD_KEY = "jobmatch.ledger_head"
 
 
+class CanonicalJSON(str):
+    """An event's data written out already as canonical_json would write it (by a maker of tens of
+    thousands of events of one shape, faster than the encoder: a roster import's persons): stored
+    as given."""
+
+
 @dataclass
 class NewEvent:
     """An event to append: what happened, to whom, said by whom."""
 
     kind: str
     actor: str
-    data: dict = field(default_factory=dict)
+    data: dict | CanonicalJSON = field(default_factory=dict)
     household_id: int | None = None
     person_id: int | None = None
     subject: str = ""
@@ -134,6 +140,14 @@ def known_kind(kind: str) -> EventKind:
                          "and label it in jobmatch.vocabulary") from None
 
 
+def check_person_subject(new: NewEvent) -> None:
+    """An event whose subject is a person ("person:<id>") names that person, or none, as its person_id:
+    the privacy export finds a person's events by person_id, and by subject only among the events
+    with no person_id (the subject index holds only those, migration 0041). Raises ValueError."""
+    if new.person_id is not None and new.subject.startswith("person:") and new.subject != f"person:{new.person_id}":
+        raise ValueError(f"ledger event {new.kind} is about {new.subject} but names person {new.person_id}")
+
+
 def append(session: Session, kind: str, *, actor: str, data: dict | None = None,
            household_id: int | None = None, person_id: int | None = None, subject: str = "") -> dict:
     """Append one event; returns its row as a dict. The caller commits."""
@@ -151,13 +165,16 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
     if not events:
         return []
     kinds = [known_kind(new.kind).value for new in events]  # all checked before anything is written
+    for new in events:
+        check_person_subject(new)
     # A bulk load (COPY) is sealed as it is written: sealing afterwards would write every row twice.
     sealed_now = not is_postgresql(session) or _HEAD_KEY in session.info or len(events) >= COPY_FROM
     seq, prev_hash = _locked_head(session) if sealed_now else (0, GENESIS_HASH)
     occurred_at = utcnow()
     rows, params = [], []
     for new, kind in zip(events, kinds):
-        data_text = canonical_json(new.data)  # canonical JSON reads back to the same canonical JSON
+        # canonical JSON reads back to the same canonical JSON
+        data_text = str(new.data) if isinstance(new.data, CanonicalJSON) else canonical_json(new.data)
         digest = hashlib.sha256(data_text.encode("utf-8")).hexdigest()
         row = {
             "seq": None, "occurred_at": occurred_at, "actor": new.actor, "kind": kind,
@@ -191,15 +208,17 @@ def append_many(session: Session, events: list[NewEvent]) -> list[dict]:
 def append_stream(session: Session, events: Iterable[NewEvent]) -> int:
     """Append ``events`` in order, as ``append_many`` would, without returning them; the count.
 
-    For an import's tens of thousands of events. On PostgreSQL, from COPY_FROM events on, they
-    go in as one COPY fed while they are made (PostgreSQL stores the first while Python makes
-    the next, and memory does not grow with their number), sealed as written under the chain
-    lock, like any bulk load. An unknown kind part way through raises, and the transaction
-    (which the caller then rolls back) keeps none of them.
+    For an import's tens of thousands of events. On PostgreSQL, from COPY_FROM events on (from
+    COPY_FROM_LOCKED in a transaction holding the chain lock already), they go in as one COPY fed
+    while they are made (PostgreSQL stores the first while Python makes the next, and memory does
+    not grow with their number), sealed as written under the chain lock, like any bulk load. An
+    unknown kind part way through raises, and the transaction (which the caller then rolls back)
+    keeps none of them; so does an event about one person that names another (check_person_subject).
     """
     events = iter(events)
-    first = list(islice(events, COPY_FROM))
-    if len(first) < COPY_FROM or not is_postgresql(session):
+    copy_from = COPY_FROM_LOCKED if _HEAD_KEY in session.info else COPY_FROM
+    first = list(islice(events, copy_from))
+    if len(first) < copy_from or not is_postgresql(session):
         count = len(append_many(session, first))
         while part := list(islice(events, _STREAM_PART)):
             count += len(append_many(session, part))
@@ -215,8 +234,10 @@ def append_stream(session: Session, events: Iterable[NewEvent]) -> int:
                              writer=QueuedLibpqWriter(cursor)) as copy:
         for new in chain(first, events):
             kind, kind_json = kinds.get(new.kind) or kinds.setdefault(new.kind, _kind_texts(new.kind))
+            check_person_subject(new)
             actor = actors.get(new.actor) or actors.setdefault(new.actor, quote(new.actor))
-            data_text = encode(new.data)
+            data = new.data
+            data_text = data if data.__class__ is CanonicalJSON else encode(data)
             digest = sha256(data_text.encode()).hexdigest()
             household, household_cell = ("null", "\\N") if new.household_id is None else (int(new.household_id),) * 2
             person, person_cell = ("null", "\\N") if new.person_id is None else (int(new.person_id),) * 2
@@ -259,6 +280,10 @@ def _insert_events(session: Session):
 
 # From this many events on, PostgreSQL receives them through COPY (one stream, no per-row round trip).
 COPY_FROM = 500
+# The same in a transaction that holds the chain lock already (an import): the COPY costs it no lock,
+# and a row-by-row INSERT costs Python a round of work per event (an import's ~1,000 flag changes:
+# a twentieth of a county's first import, issue 19).
+COPY_FROM_LOCKED = 50
 _LEDGER_COLUMNS = ("seq", "occurred_at", "actor", "kind", "household_id", "person_id", "subject", "data",
                    "data_digest", "prev_hash", "hash")
 # _insert_events as PostgreSQL's driver takes it: the json column keeps the canonical text it is given.

@@ -61,6 +61,7 @@ def test_export_holds_profile_household_spells_and_events(session, person):
     assert len(data["employment_spells"]) == len(person.spells)
     kinds = [e["kind"] for e in data["ledger_events"]]
     assert "profile_changed" in kinds and all(e["data"] != {"note": "别人的事"} for e in data["ledger_events"])
+    assert {"note": "本人想去园区上班"} in [e["data"] for e in data["ledger_events"]]  # about them, naming no person
     json.dumps(data, ensure_ascii=False)  # plain JSON all the way down
     with pytest.raises(PersonNotFound):
         export_person(session, "110101199003071234")

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from jobmatch import ledger
@@ -75,7 +75,9 @@ def events_about(session: Session, person_id: int) -> list[LedgerEvent]:
     """Ledger events whose person or subject is this person, in chain order (unsealed ones last)."""
     return list(session.scalars(
         select(LedgerEvent)
-        .where(or_(LedgerEvent.person_id == person_id, LedgerEvent.subject == f"person:{person_id}"))
+        .where(or_(LedgerEvent.person_id == person_id,
+                   # as the partial subject index reads (an event about a person names no other person)
+                   and_(LedgerEvent.person_id.is_(None), LedgerEvent.subject == f"person:{person_id}")))
         .order_by(LedgerEvent.seq.is_(None), LedgerEvent.seq, LedgerEvent.id)
         .execution_options(populate_existing=True)  # a seal in this transaction is not in loaded objects
     ))
