@@ -506,18 +506,21 @@ SELECT new.household_id, s.id_number, s.name, s.gender, s.birth_date, s.relation
        s.wants_work, s.mobility, s.max_commute_km, s.skills::json, s.certificates::json, s.training_wishes::json,
        s.wage_expectation, s.disability, s.monitoring, s.notes, false, coalesce(s.cannot_leave_site, false),
        coalesce(s.cannot_leave_reason, '')
-FROM {FILE} s
-JOIN unnest(CAST(:id_numbers AS text[]), CAST(:household_ids AS integer[])) AS new(id_number, household_id)
-  ON new.id_number = s.id_number
-ORDER BY s.row
+FROM unnest(CAST(:id_numbers AS text[]), CAST(:household_ids AS integer[])) WITH ORDINALITY
+       AS new(id_number, household_id, n)
+JOIN {FILE} s ON s.id_number = new.id_number
+ORDER BY new.n
 RETURNING id, id_number
 """
 
 
 def insert_new_persons(session: Session, households: dict[str, int]) -> dict[str, int]:
-    """Insert the file's persons with these ID numbers into these (existing) households; their new ids.
+    """Insert the file's persons with these ID numbers into these (existing) households, in the order
+    given; their new ids.
 
     The household ids come from the caller, who has just found or made them: joined here by county
-    and number, PostgreSQL merge-joined the staged rows with every household of the province."""
+    and number, PostgreSQL merge-joined the staged rows with every household of the province. Each
+    staged row is looked up by its ID number in the order given: sorting them by ID number (text)
+    to join, then by row, was a fifth of the statement (issue 19)."""
     return {id_number: person_id for person_id, id_number in session.execute(
         text(_PERSON_INSERT), {"id_numbers": list(households), "household_ids": list(households.values())})}
