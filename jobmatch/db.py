@@ -7,13 +7,15 @@ zero-setup database is a single file shared by the dev server and the CLI).
 """
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import cast
 
 import psycopg
 from flask import current_app, g
-from sqlalchemy import JSON, Connection, Integer, MetaData, any_, bindparam, create_engine, event, text, update
+from sqlalchemy import JSON, Connection, Integer, MetaData, Text, any_, bindparam, create_engine, event, text, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -81,7 +83,25 @@ def in_chunks(values, size: int = IN_LIST_SIZE):
 
 def equals_any(column, ids):
     """PostgreSQL's ``column = ANY(:ids)``: one array parameter, however many ids."""
-    return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+    return column == any_(sql_cast(bindparam(None, int_array_text(ids), type_=Text()), postgresql.ARRAY(Integer)))
+
+
+def int_array_text(ids) -> str:
+    """An ``integer[]`` parameter as the text PostgreSQL reads, made by one join: the driver dumps
+    a list element by element in Python (20,000 ids: 13 ms against 3, issue 19)."""
+    return "{" + ",".join(map(str, map(int, ids))) + "}"
+
+
+def text_array_text(values: list[str]) -> str:
+    """A ``text[]`` parameter as the text PostgreSQL reads: joined as they are when every value is
+    letters and digits (ID numbers: 20,000 of them 3 ms against the driver's 20), else each quoted."""
+    joined = ",".join(values)
+    if values and _PLAIN_VALUES.fullmatch(joined) and "NULL" not in joined.upper():
+        return "{" + joined + "}"
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+
+
+_PLAIN_VALUES = re.compile(r"[0-9A-Za-z]+(?:,[0-9A-Za-z]+)*")
 
 
 def id_conditions(session: Session, column, ids) -> Iterator:
