@@ -25,7 +25,7 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from jobmatch.db import copy_rows, driver_connection, int_array_text, text_array_text
+from jobmatch.db import IntArray, TextArray, copy_rows, driver_connection
 from jobmatch.roster.consistency import ID, CrossRow, CrossRowsInMemory, MixedRuns, is_head, problems_of_groups
 from jobmatch.roster.problems import RosterProblem
 from jobmatch.roster.records import HouseholdKey, PersonRecord
@@ -523,4 +523,4 @@ def insert_new_persons(session: Session, households: dict[str, int]) -> dict[str
     staged row is looked up by its ID number in the order given: sorting them by ID number (text)
     to join, then by row, was a fifth of the statement (issue 19)."""
     return {id_number: person_id for person_id, id_number in session.execute(text(_PERSON_INSERT), {
-        "id_numbers": text_array_text(list(households)), "household_ids": int_array_text(households.values())})}
+        "id_numbers": TextArray(households), "household_ids": IntArray(households.values())})}
