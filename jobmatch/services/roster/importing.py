@@ -509,7 +509,7 @@ def _json(value) -> str:
 
 @lru_cache(maxsize=4096)  # a file repeats a few hundred lists of skills, certificates and wishes
 def _json_list(values: tuple) -> str:
-    return f'[{",".join(map(_json, values))}]'
+    return ledger.canonical_json(values)
 
 
 def _update_person(session, person: dict, record: PersonRecord, household_id: int, actor, events) -> bool:
