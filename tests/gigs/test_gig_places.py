@@ -41,7 +41,7 @@ def test_a_gig_at_a_known_place_is_there_in_its_sms_its_pages_and_its_distances(
     gig = post(session, site, place_id=park.id, address="3号厂房")
     assert (gig.lat, gig.lon) == (park.lat, park.lon)
     assert posting.where_words(gig) == "五里岗工业园 3号厂房" and posting.place_name(gig) == "五里岗工业园"
-    posted = session.scalar(select(LedgerEvent).where(LedgerEvent.subject == f"gig:{gig.id}"))
+    posted = session.scalar(select(LedgerEvent).where(LedgerEvent.subject == f"gig:{gig.id}").order_by(LedgerEvent.id))
     assert posted.data["place_id"] == park.id
     with app.app_context():
         offering.offer_gig(session, gig.id, actor="user:clerk")

@@ -39,7 +39,8 @@ def test_a_posted_gig_is_visible_at_once_with_everything_a_worker_asks(session, 
     assert listed.id == gig.id
     assert (listed.meals, listed.transport, listed.accident_insurance) == (True, True, True)
     assert posting.pay_text(listed) == "20元/小时"
-    assert session.scalar(select(LedgerEvent.kind).where(LedgerEvent.subject == f"gig:{gig.id}")) == "gig_posted"
+    assert session.scalar(select(LedgerEvent.kind).where(LedgerEvent.subject == f"gig:{gig.id}")
+                          .order_by(LedgerEvent.id)) == "gig_posted"
 
 
 def test_a_gig_that_cannot_be_worked_is_refused_and_nothing_is_written(session, clock):

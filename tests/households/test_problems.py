@@ -36,7 +36,8 @@ def test_a_worker_reports_and_staff_meet_every_deadline(session, clock):
     assert (status.stage, status.overdue, status.late) == ("resolved", [], [])
     assert problems.open_problems(session, [site.id]) == []
     assert [s.stage for s in problems.problems_of_person(session, worker.id)] == ["resolved"]
-    kinds = session.scalars(select(LedgerEvent.kind).where(LedgerEvent.subject == f"problem:{problem.id}")).all()
+    kinds = session.scalars(select(LedgerEvent.kind).where(LedgerEvent.subject == f"problem:{problem.id}")
+                            .order_by(LedgerEvent.id)).all()
     assert kinds == ["problem_reported", "problem_acknowledged", "problem_on_site", "problem_resolved"]
 
 
